@@ -1,0 +1,96 @@
+"""Every error ``alliance`` raises on purpose.
+
+All of them derive from :class:`AllianceError`, so host applications can catch the
+library's refusals with one ``except`` clause and let genuine bugs through.
+
+- :class:`ValidationError` — a value is malformed on its own (an empty name, a naive
+  datetime, a target equal to its baseline). Raised by constructors.
+- :class:`DomainError` — a command is well formed but the partnership's current state
+  does not allow it (agreeing to a goal twice, answering feedback that is not open).
+  :class:`UnknownRecordError` and :class:`NotAMemberError` are the common special cases.
+- :class:`MalformedDataError` — serialized data (JSON from a database, a file or another
+  system) cannot be turned back into ``alliance`` objects. It lists every problem with
+  its path inside the data.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AllianceError",
+    "DomainError",
+    "MalformedDataError",
+    "NotAMemberError",
+    "UnknownRecordError",
+    "ValidationError",
+]
+
+
+class AllianceError(Exception):
+    """Base class of every error the library raises deliberately."""
+
+
+class ValidationError(AllianceError, ValueError):
+    """A value given to a constructor or command is invalid.
+
+    Attributes:
+        field: the name of the offending field, as written in the constructor or
+            command signature (for example ``"target.due"`` or ``"occurred_at"``).
+        reason: a plain-language explanation of what is wrong.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+    def __reduce__(self) -> tuple[type[ValidationError], tuple[str, str]]:
+        return (type(self), (self.field, self.reason))
+
+
+class DomainError(AllianceError):
+    """A command is refused because of the partnership's current state.
+
+    Nothing is recorded when a command raises it.
+
+    Attributes:
+        field: the argument of the command the refusal is about.
+        reason: a plain-language explanation.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+    def __reduce__(self) -> tuple[type[DomainError], tuple[str, str]]:
+        return (type(self), (self.field, self.reason))
+
+
+class UnknownRecordError(DomainError, LookupError):
+    """A command refers to a goal, feedback item, setback... that does not exist."""
+
+
+class NotAMemberError(DomainError):
+    """A command names a person who is not a current member of the partnership."""
+
+
+class MalformedDataError(AllianceError):
+    """Serialized data could not be turned back into ``alliance`` objects.
+
+    Attributes:
+        problems: one message per problem, each ending with its path inside the data,
+            for example ``"invalid value for type, expected float @ $.target.baseline"``.
+    """
+
+    def __init__(self, problems: list[str] | tuple[str, ...], *, context: str = "") -> None:
+        self.problems = tuple(problems)
+        self.context = context
+        prefix = f"{context}: " if context else ""
+        super().__init__(prefix + "; ".join(self.problems))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_malformed, (self.problems, self.context))
+
+
+def _rebuild_malformed(problems: tuple[str, ...], context: str) -> MalformedDataError:
+    return MalformedDataError(problems, context=context)

@@ -1,0 +1,283 @@
+"""Validators and converters shared by the model's attrs classes (private).
+
+Every failure raises :class:`alliance.errors.ValidationError` naming the field, so a
+clinic's engineers see *which* value was wrong and *why*, never a bare ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+import pendulum
+
+from alliance.errors import ValidationError
+
+E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
+
+MAX_ID_LENGTH = 128
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$")
+# BCP 47 language tags in the simple shapes clinics use: "en", "es-MX", "zh-Hant-TW".
+_LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def new_id() -> str:
+    """Return a fresh random identifier (32 lowercase hex characters)."""
+    return uuid.uuid4().hex
+
+
+def identifier(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An id: 1-128 characters, no spaces, starting with a letter or digit."""
+    _check_identifier(attribute.name, value)
+
+
+def _check_identifier(field: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be a string id, not {type(value).__name__}")
+    if not value:
+        raise ValidationError(field, "must not be empty")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValidationError(field, f"must be at most {MAX_ID_LENGTH} characters")
+    if not _ID_PATTERN.match(value):
+        raise ValidationError(
+            field,
+            f"{value!r} is not a valid id: use letters, digits and . _ : @ / + - "
+            "(no spaces), starting with a letter or digit",
+        )
+
+
+def optional_identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """``None`` or an id."""
+    if value is not None:
+        identifier(instance, attribute, value)
+
+
+def identifiers(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A frozenset of ids."""
+    if not isinstance(value, frozenset):
+        raise ValidationError(attribute.name, f"must be a frozenset of ids, not {type(value).__name__}")
+    for item in value:
+        _check_identifier(attribute.name, item)
+
+
+def non_empty_identifiers(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A frozenset of at least one id."""
+    identifiers(instance, attribute, value)
+    if not value:
+        raise ValidationError(attribute.name, "must name at least one member")
+
+
+def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Plain text that is not empty or only whitespace."""
+    check_text(attribute.name, value)
+
+
+def check_text(field: str, value: object) -> None:
+    """Raise unless *value* is a string with something other than whitespace in it."""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be text, not {type(value).__name__}")
+    if not value.strip():
+        raise ValidationError(field, "must not be empty")
+
+
+def optional_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """``None`` or non-empty text."""
+    if value is not None:
+        check_text(attribute.name, value)
+
+
+def texts(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A tuple of non-empty texts (may be empty itself)."""
+    if not isinstance(value, tuple):
+        raise ValidationError(attribute.name, "must be a tuple of texts")
+    for index, item in enumerate(value):
+        check_text(f"{attribute.name}[{index}]", item)
+
+
+def language(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A BCP 47 language tag such as ``"en"``, ``"es-MX"`` or ``"pa-Guru"``."""
+    if not isinstance(value, str) or not _LANGUAGE_PATTERN.match(value):
+        raise ValidationError(
+            attribute.name, f"{value!r} is not a language tag such as 'en', 'es-MX' or 'ar'"
+        )
+
+
+def time_zone(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An IANA time zone name such as ``"Europe/London"``."""
+    if not isinstance(value, str) or not value:
+        raise ValidationError(attribute.name, "must be an IANA time zone name")
+    try:
+        pendulum.timezone(value)
+    except (ValueError, LookupError) as exc:
+        raise ValidationError(
+            attribute.name, f"{value!r} is not an IANA time zone name such as 'Europe/London'"
+        ) from exc
+
+
+def finite(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A finite real number (not NaN or infinity, not a bool)."""
+    check_finite(attribute.name, value)
+
+
+def check_finite(field: str, value: object) -> None:
+    """Raise unless *value* is a finite int or float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(field, f"must be a number, not {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValidationError(field, "must be a finite number")
+
+
+def optional_finite(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """``None`` or a finite number."""
+    if value is not None:
+        finite(instance, attribute, value)
+
+
+def whole_number(low: int, high: int | None = None) -> Callable[[Any, Any, Any], None]:
+    """A validator for an int in ``[low, high]`` (no upper bound when *high* is None)."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(attribute.name, f"must be a whole number, not {value!r}")
+        if value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise ValidationError(attribute.name, f"must be {bound}, not {value}")
+
+    return check
+
+
+def positive_duration(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A pendulum Duration longer than zero."""
+    if not isinstance(value, pendulum.Duration) or isinstance(value, pendulum.Interval):
+        raise ValidationError(attribute.name, "must be a pendulum.Duration")
+    if value.total_seconds() <= 0:
+        raise ValidationError(attribute.name, "must be longer than zero")
+
+
+# --- enums and collections ----------------------------------------------------------------
+
+
+def one_of(cls: type[E]) -> Callable[[Any, Any, Any], None]:
+    """A validator for a member of the enum *cls*."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        check_member(attribute.name, cls, value)
+
+    return check
+
+
+def optional_one_of(cls: type[E]) -> Callable[[Any, Any, Any], None]:
+    """A validator for ``None`` or a member of the enum *cls*."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            check_member(attribute.name, cls, value)
+
+    return check
+
+
+def check_member(field: str, cls: type[enum.Enum], value: object) -> None:
+    """Raise unless *value* is a member of *cls*, listing the allowed values."""
+    if not isinstance(value, cls):
+        allowed = ", ".join(f"{cls.__name__}.{member.name}" for member in cls)
+        raise ValidationError(field, f"{value!r} is not a {cls.__name__}; expected one of {allowed}")
+
+
+def set_of(cls: type[E], *, non_empty: bool = False) -> Callable[[Any, Any, Any], None]:
+    """A validator for a frozenset of members of the enum *cls*."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, frozenset):
+            raise ValidationError(attribute.name, f"must be a frozenset of {cls.__name__}")
+        for item in value:
+            check_member(attribute.name, cls, item)
+        if non_empty and not value:
+            raise ValidationError(attribute.name, f"must hold at least one {cls.__name__}")
+
+    return check
+
+
+def tuple_of(cls: type[T]) -> Callable[[Any, Any, Any], None]:
+    """A validator for a tuple whose items are all instances of *cls*."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            raise ValidationError(attribute.name, f"must be a tuple of {cls.__name__}")
+        for index, item in enumerate(value):
+            if not isinstance(item, cls):
+                raise ValidationError(
+                    f"{attribute.name}[{index}]",
+                    f"must be a {cls.__name__}, not {type(item).__name__}",
+                )
+
+    return check
+
+
+def instance_of(cls: type[T]) -> Callable[[Any, Any, Any], None]:
+    """A validator for an instance of *cls*, with an error naming the field."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, cls) or (cls is not bool and isinstance(value, bool)):
+            raise ValidationError(
+                attribute.name, f"must be a {cls.__name__}, not {type(value).__name__}"
+            )
+
+    return check
+
+
+def optional_instance_of(cls: type[T]) -> Callable[[Any, Any, Any], None]:
+    """A validator for ``None`` or an instance of *cls*."""
+    inner = instance_of(cls)
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            inner(instance, attribute, value)
+
+    return check
+
+
+# --- time ----------------------------------------------------------------------------------
+# attrs converters receive only the value, and mypy's attrs plugin accepts only named
+# functions as converters, so there is one small named converter per time field name.
+
+
+def utc_datetime(field: str, value: object) -> pendulum.DateTime:
+    """Return *value* (an aware datetime) as a pendulum DateTime in UTC."""
+    if not isinstance(value, dt.datetime):
+        raise ValidationError(field, f"must be a datetime, not {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(
+            field, "must be timezone-aware (a naive datetime is ambiguous); attach a time zone"
+        )
+    return pendulum.instance(value).in_timezone("UTC")
+
+
+def to_pendulum_date(field: str, value: object) -> pendulum.Date:
+    """Return *value* (a date, not a datetime) as a pendulum Date."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValidationError(field, f"must be a date, not {type(value).__name__}")
+    if type(value) is pendulum.Date:
+        return value
+    return pendulum.Date(value.year, value.month, value.day)
+
+
+def occurred_at(value: dt.datetime) -> pendulum.DateTime:
+    """Converter for ``occurred_at``: an aware datetime, kept in UTC."""
+    return utc_datetime("occurred_at", value)
+
+
+def due(value: dt.date) -> pendulum.Date:
+    """Converter for ``due``: a calendar date."""
+    return to_pendulum_date("due", value)
+
+
+def date_of_birth(value: dt.date | None) -> pendulum.Date | None:
+    """Converter for ``date_of_birth``: a calendar date or ``None``."""
+    return None if value is None else to_pendulum_date("date_of_birth", value)

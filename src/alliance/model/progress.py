@@ -1,0 +1,52 @@
+"""Progress observations: a measured value (or GAS level) for a goal."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+import pendulum
+
+from alliance.model.partnership import Setting
+
+
+class ObservationKind(enum.StrEnum):
+    """How an observation came about.
+
+    Session and probe data come from a professional running a session; everyday
+    observations come from whoever saw the skill used: a carer at home, a teacher at
+    school, a therapist on a community outing.
+    """
+
+    SESSION = "session"
+    PROBE = "probe"
+    EVERYDAY = "everyday"
+
+
+@attrs.frozen(kw_only=True)
+class Observation:
+    """A progress observation as it stands (after any corrections).
+
+    Attributes:
+        observation_id: its id.
+        goal_id: the goal it measures.
+        observed_at: when the child was observed.
+        observer: who observed (and recorded) it.
+        setting: where.
+        kind: session, probe or everyday observation.
+        value: the measured value in the goal's unit, if measured.
+        gas_level: the Goal Attainment Scaling level (-2..2), if rated.
+        note: what the observer wants the team to know.
+        correction_reason: why it was last corrected, or ``None`` if never.
+    """
+
+    observation_id: str
+    goal_id: str
+    observed_at: pendulum.DateTime
+    observer: str
+    setting: Setting
+    kind: ObservationKind
+    value: float | None = None
+    gas_level: int | None = None
+    note: str | None = None
+    correction_reason: str | None = None
