@@ -62,7 +62,9 @@ def optional_identifier(instance: object, attribute: attrs.Attribute[Any], value
 def identifiers(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A frozenset of ids."""
     if not isinstance(value, frozenset):
-        raise ValidationError(attribute.name, f"must be a frozenset of ids, not {type(value).__name__}")
+        raise ValidationError(
+            attribute.name, f"must be a frozenset of ids, not {type(value).__name__}"
+        )
     for item in value:
         _check_identifier(attribute.name, item)
 
@@ -187,7 +189,9 @@ def check_member(field: str, cls: type[enum.Enum], value: object) -> None:
     """Raise unless *value* is a member of *cls*, listing the allowed values."""
     if not isinstance(value, cls):
         allowed = ", ".join(f"{cls.__name__}.{member.name}" for member in cls)
-        raise ValidationError(field, f"{value!r} is not a {cls.__name__}; expected one of {allowed}")
+        raise ValidationError(
+            field, f"{value!r} is not a {cls.__name__}; expected one of {allowed}"
+        )
 
 
 def set_of(cls: type[E], *, non_empty: bool = False) -> Callable[[Any, Any, Any], None]:

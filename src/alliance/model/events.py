@@ -101,7 +101,8 @@ class PartnershipFormed(Event):
     child_id: str = attrs.field(validator=c.identifier)
     time_zone: str = attrs.field(validator=c.time_zone)
     settings: frozenset[Setting] = attrs.field(
-        default=frozenset({Setting.CLINIC, Setting.HOME}), validator=c.set_of(Setting, non_empty=True)
+        default=frozenset({Setting.CLINIC, Setting.HOME}),
+        validator=c.set_of(Setting, non_empty=True),
     )
 
 
@@ -178,7 +179,9 @@ class GoalProposed(Event):
     statement: str = attrs.field(validator=c.text)
     why_it_matters: str = attrs.field(validator=c.text)
     target: MeasurableTarget = attrs.field(validator=c.instance_of(MeasurableTarget))
-    gas_scale: GasScale | None = attrs.field(default=None, validator=c.optional_instance_of(GasScale))
+    gas_scale: GasScale | None = attrs.field(
+        default=None, validator=c.optional_instance_of(GasScale)
+    )
     mastery: MasteryCriterion | None = attrs.field(
         default=None, validator=c.optional_instance_of(MasteryCriterion)
     )
@@ -219,7 +222,9 @@ class GoalRevised(Event):
     target: MeasurableTarget = attrs.field(validator=c.instance_of(MeasurableTarget))
     reason: RevisionReason = attrs.field(validator=c.one_of(RevisionReason))
     explanation: str = attrs.field(validator=c.text)
-    gas_scale: GasScale | None = attrs.field(default=None, validator=c.optional_instance_of(GasScale))
+    gas_scale: GasScale | None = attrs.field(
+        default=None, validator=c.optional_instance_of(GasScale)
+    )
     mastery: MasteryCriterion | None = attrs.field(
         default=None, validator=c.optional_instance_of(MasteryCriterion)
     )
@@ -396,7 +401,9 @@ class PracticeLogged(Event):
     entry_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
     strategy_id: str = attrs.field(validator=c.identifier)
     done: bool = attrs.field(validator=c.instance_of(bool))
-    difficulty: Difficulty | None = attrs.field(default=None, validator=c.optional_one_of(Difficulty))
+    difficulty: Difficulty | None = attrs.field(
+        default=None, validator=c.optional_one_of(Difficulty)
+    )
     confidence: int | None = attrs.field(default=None)
     note: str | None = attrs.field(default=None, validator=c.optional_text)
 

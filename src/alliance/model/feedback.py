@@ -76,7 +76,9 @@ class FeedbackItem:
 
         For an answered item this is the time it took to answer, whatever *moment* is.
         """
-        end = self.answer.answered_at if self.answer is not None else c.utc_datetime("moment", moment)
+        end = (
+            self.answer.answered_at if self.answer is not None else c.utc_datetime("moment", moment)
+        )
         if end <= self.given_at:
             return pendulum.duration()
         return end - self.given_at

@@ -110,11 +110,17 @@ class MeasurableTarget:
 
     def __attrs_post_init__(self) -> None:
         if self.target == self.baseline:
-            raise ValidationError("target", "must differ from the baseline, or there is nothing to reach")
+            raise ValidationError(
+                "target", "must differ from the baseline, or there is nothing to reach"
+            )
         if self.direction is Direction.INCREASE and self.target < self.baseline:
-            raise ValidationError("target", "must be above the baseline when the direction is 'increase'")
+            raise ValidationError(
+                "target", "must be above the baseline when the direction is 'increase'"
+            )
         if self.direction is Direction.DECREASE and self.target > self.baseline:
-            raise ValidationError("target", "must be below the baseline when the direction is 'decrease'")
+            raise ValidationError(
+                "target", "must be below the baseline when the direction is 'decrease'"
+            )
 
     def share_of_the_way(self, value: float) -> float:
         """How far *value* has come from the baseline to the target (0 = baseline, 1 = target)."""
@@ -156,7 +162,9 @@ class GasScale:
     def __attrs_post_init__(self) -> None:
         found = sorted(level.level for level in self.levels)
         if found != list(GAS_LEVELS):
-            raise ValidationError("levels", f"must describe each level -2, -1, 0, 1, 2 exactly once, not {found}")
+            raise ValidationError(
+                "levels", f"must describe each level -2, -1, 0, 1, 2 exactly once, not {found}"
+            )
         if self.weight <= 0:
             raise ValidationError("weight", "must be greater than zero")
 
@@ -181,8 +189,12 @@ class MasteryCriterion:
 
     threshold: float = attrs.field(validator=c.finite)
     consecutive: int = attrs.field(validator=c.whole_number(1))
-    comparison: Comparison = attrs.field(default=Comparison.AT_LEAST, validator=c.one_of(Comparison))
-    frame: MasteryFrame = attrs.field(default=MasteryFrame.SESSIONS, validator=c.one_of(MasteryFrame))
+    comparison: Comparison = attrs.field(
+        default=Comparison.AT_LEAST, validator=c.one_of(Comparison)
+    )
+    frame: MasteryFrame = attrs.field(
+        default=MasteryFrame.SESSIONS, validator=c.one_of(MasteryFrame)
+    )
 
     def is_met_by(self, value: float) -> bool:
         """Whether a single session's (or day's) *value* meets the threshold."""

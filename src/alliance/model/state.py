@@ -1,0 +1,672 @@
+"""A partnership's state, folded from its timeline.
+
+:func:`fold` replays events in order and never validates them (they were validated when
+they were recorded); :class:`alliance.Partnership` validates new events before they are
+folded in. Treat a :class:`PartnershipState` as read-only: it is rebuilt from the events
+whenever it is needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import attrs
+import pendulum
+
+from alliance.errors import DomainError
+from alliance.model import _checks as c
+from alliance.model import events as ev
+from alliance.model.check_ins import ActionItemStatus, CheckIn
+from alliance.model.concerns import Concern, ConcernResolution, Escalation
+from alliance.model.feedback import FeedbackAnswer, FeedbackItem
+from alliance.model.goals import Goal, GoalPosition, GoalStatus, GoalVersion, Position
+from alliance.model.home_practice import HomePracticeStrategy, PracticeLogEntry, StrategyAdaptation
+from alliance.model.partnership import CommunicationPlan, PartnershipStatus, Setting
+from alliance.model.people import MemberRole, Membership
+from alliance.model.progress import Observation
+from alliance.model.resources import SharedResource
+from alliance.model.setbacks import ResponsePlan, Setback, SetbackReview
+
+E = TypeVar("E", bound=ev.Event)
+
+
+@attrs.define(kw_only=True)
+class PartnershipState:
+    """Where a partnership stands after a sequence of events.
+
+    Collections are dicts keyed by id, in the order the records were created.
+
+    Attributes:
+        partnership_id, clinic_id, child_id, time_zone: from the forming event.
+        settings: where the child is supported now.
+        status: the partnership's lifecycle status.
+        formed_at, formed_by: when and by whom it was formed.
+        status_changed_at: when ``status`` last changed.
+        version: how many events have been folded.
+        last_event_at: the latest ``occurred_at`` folded.
+        members: everyone who ever joined, by id (see :attr:`Membership.is_current`).
+        communication_plan: the latest agreed plan, if any.
+        goals, observations, check_ins, action_items, feedback, strategies,
+        practice_log, setbacks, concerns, resources: the partnership's records.
+    """
+
+    partnership_id: str
+    clinic_id: str
+    child_id: str
+    time_zone: str
+    settings: frozenset[Setting]
+    status: PartnershipStatus
+    formed_at: pendulum.DateTime
+    formed_by: str
+    status_changed_at: pendulum.DateTime
+    version: int
+    last_event_at: pendulum.DateTime
+    members: dict[str, Membership] = attrs.field(factory=dict)
+    communication_plan: CommunicationPlan | None = None
+    communication_plan_agreed_at: pendulum.DateTime | None = None
+    goals: dict[str, Goal] = attrs.field(factory=dict)
+    observations: dict[str, Observation] = attrs.field(factory=dict)
+    check_ins: dict[str, CheckIn] = attrs.field(factory=dict)
+    action_items: dict[str, ActionItemStatus] = attrs.field(factory=dict)
+    feedback: dict[str, FeedbackItem] = attrs.field(factory=dict)
+    strategies: dict[str, HomePracticeStrategy] = attrs.field(factory=dict)
+    practice_log: dict[str, PracticeLogEntry] = attrs.field(factory=dict)
+    setbacks: dict[str, Setback] = attrs.field(factory=dict)
+    concerns: dict[str, Concern] = attrs.field(factory=dict)
+    resources: dict[str, SharedResource] = attrs.field(factory=dict)
+
+    # --- questions a clinic asks ------------------------------------------------------
+
+    def local_date(self, moment: dt.datetime) -> pendulum.Date:
+        """The date of *moment* in the partnership's time zone."""
+        local = c.utc_datetime("moment", moment).in_timezone(self.time_zone)
+        return pendulum.Date(local.year, local.month, local.day)
+
+    def role_of(self, member_id: str) -> MemberRole | None:
+        """The current role of *member_id*, or ``None`` if they are not a current member."""
+        membership = self.members.get(member_id)
+        if membership is None or not membership.is_current:
+            return None
+        return membership.role
+
+    def current_members(self, role: MemberRole | None = None) -> frozenset[str]:
+        """Ids of current members, optionally only those with *role*."""
+        return frozenset(
+            m.member_id
+            for m in self.members.values()
+            if m.is_current and (role is None or m.role is role)
+        )
+
+    @property
+    def carers(self) -> frozenset[str]:
+        """Ids of the current carers."""
+        return self.current_members(MemberRole.CARER)
+
+    @property
+    def professionals(self) -> frozenset[str]:
+        """Ids of the current professionals."""
+        return self.current_members(MemberRole.PROFESSIONAL)
+
+    def goals_with(self, *statuses: GoalStatus) -> list[Goal]:
+        """Goals whose status is one of *statuses*, in the order they were proposed."""
+        return [g for g in self.goals.values() if g.status in statuses]
+
+    @property
+    def shared_goals(self) -> list[Goal]:
+        """Active goals: agreed by at least one carer and one professional."""
+        return self.goals_with(GoalStatus.ACTIVE)
+
+    def observations_for(self, goal_id: str) -> list[Observation]:
+        """A goal's observations ordered by when the child was observed."""
+        found = [o for o in self.observations.values() if o.goal_id == goal_id]
+        found.sort(key=lambda o: o.observed_at)
+        return found
+
+    def open_feedback(self) -> list[FeedbackItem]:
+        """Feedback still waiting for the other side's answer, oldest first."""
+        return sorted((f for f in self.feedback.values() if f.is_open), key=lambda f: f.given_at)
+
+    def open_setbacks(self) -> list[Setback]:
+        """Setbacks not yet resolved, oldest first."""
+        return [s for s in self.setbacks.values() if not s.is_resolved]
+
+    def open_concerns(self) -> list[Concern]:
+        """Concerns and disagreements not yet resolved, oldest first."""
+        return [x for x in self.concerns.values() if x.is_open]
+
+    def practice_for(self, strategy_id: str) -> list[PracticeLogEntry]:
+        """A strategy's practice log, ordered by when the practice took place."""
+        found = [p for p in self.practice_log.values() if p.strategy_id == strategy_id]
+        found.sort(key=lambda p: p.practised_at)
+        return found
+
+    def copy(self) -> PartnershipState:
+        """A copy whose collections can change without touching this one."""
+        changes: dict[str, Any] = {
+            a.name: dict(getattr(self, a.name))
+            for a in attrs.fields(PartnershipState)
+            if isinstance(getattr(self, a.name), dict)
+        }
+        return attrs.evolve(self, **changes)
+
+
+# --- folding -----------------------------------------------------------------------------
+
+_Apply = Callable[[PartnershipState, Any], None]
+_APPLY: dict[type[ev.Event], _Apply] = {}
+
+
+def _applies(event_type: type[E]) -> Callable[[Callable[[PartnershipState, E], None]], _Apply]:
+    def register(fn: Callable[[PartnershipState, E], None]) -> _Apply:
+        _APPLY[event_type] = fn
+        return fn
+
+    return register
+
+
+def fold(events: Iterable[ev.Event]) -> PartnershipState:
+    """Fold *events* (a timeline, first event :class:`PartnershipFormed`) into a state.
+
+    Raises:
+        DomainError: if there are no events or the first is not ``PartnershipFormed``.
+    """
+    iterator = iter(events)
+    first = next(iterator, None)
+    if first is None:
+        raise DomainError("events", "a timeline needs at least its PartnershipFormed event")
+    state = start(first)
+    for event in iterator:
+        apply(state, event)
+    return state
+
+
+def start(first: ev.Event) -> PartnershipState:
+    """The state right after a timeline's first event."""
+    if not isinstance(first, ev.PartnershipFormed):
+        raise DomainError(
+            "events", f"a timeline starts with PartnershipFormed, not {type(first).__name__}"
+        )
+    return PartnershipState(
+        partnership_id=first.partnership_id,
+        clinic_id=first.clinic_id,
+        child_id=first.child_id,
+        time_zone=first.time_zone,
+        settings=first.settings,
+        status=PartnershipStatus.FORMING,
+        formed_at=first.occurred_at,
+        formed_by=first.actor,
+        status_changed_at=first.occurred_at,
+        version=1,
+        last_event_at=first.occurred_at,
+    )
+
+
+def apply(state: PartnershipState, event: ev.Event) -> None:
+    """Fold one more event into *state* (in place)."""
+    handler = _APPLY.get(type(event))
+    if handler is None:
+        raise TypeError(f"no fold handler for event type {type(event).__name__}")
+    handler(state, event)
+    state.version += 1
+    state.last_event_at = max(state.last_event_at, event.occurred_at)
+
+
+def iter_states(events: Iterable[ev.Event]) -> Iterator[PartnershipState]:
+    """Yield a copy of the state after each event (for tests and audits; O(n²) copies)."""
+    iterator = iter(events)
+    first = next(iterator, None)
+    if first is None:
+        return
+    state = start(first)
+    yield state.copy()
+    for event in iterator:
+        apply(state, event)
+        yield state.copy()
+
+
+# --- members and the partnership -----------------------------------------------------------
+
+
+@_applies(ev.PartnershipFormed)
+def _formed_again(state: PartnershipState, event: ev.PartnershipFormed) -> None:
+    raise DomainError("event", "PartnershipFormed can only be a timeline's first event")
+
+
+@_applies(ev.CarerJoined)
+def _carer_joined(state: PartnershipState, event: ev.CarerJoined) -> None:
+    state.members[event.member_id] = Membership(
+        member_id=event.member_id,
+        role=MemberRole.CARER,
+        relationship=event.relationship,
+        joined_at=event.occurred_at,
+    )
+
+
+@_applies(ev.ProfessionalJoined)
+def _professional_joined(state: PartnershipState, event: ev.ProfessionalJoined) -> None:
+    state.members[event.member_id] = Membership(
+        member_id=event.member_id,
+        role=MemberRole.PROFESSIONAL,
+        discipline=event.discipline,
+        professional_role=event.role,
+        joined_at=event.occurred_at,
+    )
+
+
+@_applies(ev.MemberLeft)
+def _member_left(state: PartnershipState, event: ev.MemberLeft) -> None:
+    state.members[event.member_id] = attrs.evolve(
+        state.members[event.member_id], left_at=event.occurred_at
+    )
+
+
+@_applies(ev.SettingsChanged)
+def _settings_changed(state: PartnershipState, event: ev.SettingsChanged) -> None:
+    state.settings = event.settings
+
+
+@_applies(ev.CommunicationPlanAgreed)
+def _plan_agreed(state: PartnershipState, event: ev.CommunicationPlanAgreed) -> None:
+    state.communication_plan = CommunicationPlan(
+        cadence=event.cadence, channels=event.channels, participants=event.participants
+    )
+    state.communication_plan_agreed_at = event.occurred_at
+
+
+@_applies(ev.PartnershipStatusChanged)
+def _status_changed(state: PartnershipState, event: ev.PartnershipStatusChanged) -> None:
+    state.status = event.status
+    state.status_changed_at = event.occurred_at
+
+
+# --- goals -----------------------------------------------------------------------------
+
+
+def _share_if_agreed(state: PartnershipState, goal: Goal, at: pendulum.DateTime) -> Goal:
+    """Make a proposed goal active once a carer and a professional agree to it."""
+    if goal.status is not GoalStatus.PROPOSED:
+        return goal
+    roles = {
+        state.members[m].role for m in goal.members_with(Position.AGREED) if m in state.members
+    }
+    if MemberRole.CARER in roles and MemberRole.PROFESSIONAL in roles:
+        return attrs.evolve(
+            goal,
+            status=GoalStatus.ACTIVE,
+            status_changed_at=at,
+            shared_at=goal.shared_at or at,
+            status_reason=None,
+        )
+    return goal
+
+
+@_applies(ev.GoalProposed)
+def _goal_proposed(state: PartnershipState, event: ev.GoalProposed) -> None:
+    version = GoalVersion(
+        number=1,
+        statement=event.statement,
+        why_it_matters=event.why_it_matters,
+        target=event.target,
+        gas_scale=event.gas_scale,
+        mastery=event.mastery,
+        written_by=event.actor,
+        written_at=event.occurred_at,
+    )
+    goal = Goal(
+        goal_id=event.goal_id,
+        domain=event.domain,
+        proposed_by=event.actor,
+        proposed_at=event.occurred_at,
+        versions=(version,),
+        positions={
+            event.actor: GoalPosition(
+                member_id=event.actor, position=Position.AGREED, at=event.occurred_at
+            )
+        },
+        status=GoalStatus.PROPOSED,
+        status_changed_at=event.occurred_at,
+    )
+    state.goals[event.goal_id] = _share_if_agreed(state, goal, event.occurred_at)
+
+
+def _take_position(
+    state: PartnershipState, event: ev.Event, goal_id: str, position: Position, reason: str | None
+) -> None:
+    goal = state.goals[goal_id]
+    positions = dict(goal.positions)
+    positions[event.actor] = GoalPosition(
+        member_id=event.actor, position=position, at=event.occurred_at, reason=reason
+    )
+    goal = attrs.evolve(goal, positions=positions)
+    state.goals[goal_id] = _share_if_agreed(state, goal, event.occurred_at)
+
+
+@_applies(ev.GoalAgreed)
+def _goal_agreed(state: PartnershipState, event: ev.GoalAgreed) -> None:
+    _take_position(state, event, event.goal_id, Position.AGREED, event.comment)
+
+
+@_applies(ev.GoalConcernNoted)
+def _goal_concern(state: PartnershipState, event: ev.GoalConcernNoted) -> None:
+    _take_position(state, event, event.goal_id, Position.CONCERNED, event.reason)
+
+
+@_applies(ev.GoalObjected)
+def _goal_objected(state: PartnershipState, event: ev.GoalObjected) -> None:
+    _take_position(state, event, event.goal_id, Position.OBJECTED, event.reason)
+
+
+@_applies(ev.GoalRevised)
+def _goal_revised(state: PartnershipState, event: ev.GoalRevised) -> None:
+    goal = state.goals[event.goal_id]
+    version = GoalVersion(
+        number=len(goal.versions) + 1,
+        statement=event.statement,
+        why_it_matters=event.why_it_matters,
+        target=event.target,
+        gas_scale=event.gas_scale,
+        mastery=event.mastery,
+        written_by=event.actor,
+        written_at=event.occurred_at,
+        revision_reason=event.reason,
+        explanation=event.explanation,
+    )
+    goal = attrs.evolve(
+        goal,
+        versions=(*goal.versions, version),
+        positions={
+            event.actor: GoalPosition(
+                member_id=event.actor, position=Position.AGREED, at=event.occurred_at
+            )
+        },
+        status=GoalStatus.PROPOSED,
+        status_changed_at=event.occurred_at,
+        status_reason=None,
+    )
+    state.goals[event.goal_id] = _share_if_agreed(state, goal, event.occurred_at)
+
+
+def _set_goal_status(
+    state: PartnershipState, event: ev.Event, goal_id: str, status: GoalStatus, reason: str | None
+) -> None:
+    state.goals[goal_id] = attrs.evolve(
+        state.goals[goal_id],
+        status=status,
+        status_changed_at=event.occurred_at,
+        status_reason=reason,
+    )
+
+
+@_applies(ev.GoalPutOnHold)
+def _goal_on_hold(state: PartnershipState, event: ev.GoalPutOnHold) -> None:
+    _set_goal_status(state, event, event.goal_id, GoalStatus.ON_HOLD, event.reason)
+
+
+@_applies(ev.GoalResumed)
+def _goal_resumed(state: PartnershipState, event: ev.GoalResumed) -> None:
+    _set_goal_status(state, event, event.goal_id, GoalStatus.ACTIVE, None)
+
+
+@_applies(ev.GoalAchieved)
+def _goal_achieved(state: PartnershipState, event: ev.GoalAchieved) -> None:
+    _set_goal_status(state, event, event.goal_id, GoalStatus.ACHIEVED, event.note)
+
+
+@_applies(ev.GoalDiscontinued)
+def _goal_discontinued(state: PartnershipState, event: ev.GoalDiscontinued) -> None:
+    _set_goal_status(state, event, event.goal_id, GoalStatus.DISCONTINUED, event.reason)
+
+
+# --- progress --------------------------------------------------------------------------
+
+
+@_applies(ev.ProgressRecorded)
+def _progress_recorded(state: PartnershipState, event: ev.ProgressRecorded) -> None:
+    state.observations[event.observation_id] = Observation(
+        observation_id=event.observation_id,
+        goal_id=event.goal_id,
+        observed_at=event.occurred_at,
+        observer=event.actor,
+        setting=event.setting,
+        kind=event.kind,
+        value=event.value,
+        gas_level=event.gas_level,
+        note=event.note,
+    )
+
+
+@_applies(ev.ProgressCorrected)
+def _progress_corrected(state: PartnershipState, event: ev.ProgressCorrected) -> None:
+    state.observations[event.observation_id] = attrs.evolve(
+        state.observations[event.observation_id],
+        value=event.value,
+        gas_level=event.gas_level,
+        correction_reason=event.reason,
+    )
+
+
+# --- check-ins -------------------------------------------------------------------------
+
+
+@_applies(ev.CheckInHeld)
+def _check_in_held(state: PartnershipState, event: ev.CheckInHeld) -> None:
+    state.check_ins[event.check_in_id] = CheckIn(
+        check_in_id=event.check_in_id,
+        held_at=event.occurred_at,
+        recorded_by=event.actor,
+        kind=event.kind,
+        purpose=event.purpose,
+        channel=event.channel,
+        participants=event.participants,
+        topics=event.topics,
+        good_news=event.good_news,
+        concerns=event.concerns,
+        decisions=event.decisions,
+        action_items=event.action_items,
+    )
+    for item in event.action_items:
+        state.action_items[item.action_item_id] = ActionItemStatus(
+            item=item, check_in_id=event.check_in_id
+        )
+
+
+@_applies(ev.ActionItemCompleted)
+def _action_done(state: PartnershipState, event: ev.ActionItemCompleted) -> None:
+    state.action_items[event.action_item_id] = attrs.evolve(
+        state.action_items[event.action_item_id],
+        completed_at=event.occurred_at,
+        completion_note=event.note,
+    )
+
+
+# --- feedback --------------------------------------------------------------------------
+
+
+@_applies(ev.FeedbackGiven)
+def _feedback_given(state: PartnershipState, event: ev.FeedbackGiven) -> None:
+    state.feedback[event.feedback_id] = FeedbackItem(
+        feedback_id=event.feedback_id,
+        kind=event.kind,
+        given_by=event.actor,
+        given_at=event.occurred_at,
+        message=event.message,
+        goal_id=event.goal_id,
+        strategy_id=event.strategy_id,
+    )
+
+
+@_applies(ev.FeedbackAnswered)
+def _feedback_answered(state: PartnershipState, event: ev.FeedbackAnswered) -> None:
+    state.feedback[event.feedback_id] = attrs.evolve(
+        state.feedback[event.feedback_id],
+        answer=FeedbackAnswer(
+            response=event.response,
+            message=event.message,
+            answered_by=event.actor,
+            answered_at=event.occurred_at,
+        ),
+    )
+
+
+# --- home practice ---------------------------------------------------------------------
+
+
+@_applies(ev.HomePracticePlanned)
+def _practice_planned(state: PartnershipState, event: ev.HomePracticePlanned) -> None:
+    state.strategies[event.strategy_id] = HomePracticeStrategy(
+        strategy_id=event.strategy_id,
+        goal_id=event.goal_id,
+        description=event.description,
+        times_per_week=event.times_per_week,
+        setting=event.setting,
+        carers=event.carers,
+        planned_by=event.actor,
+        planned_at=event.occurred_at,
+    )
+
+
+@_applies(ev.HomePracticeAdapted)
+def _practice_adapted(state: PartnershipState, event: ev.HomePracticeAdapted) -> None:
+    strategy = state.strategies[event.strategy_id]
+    adaptation = StrategyAdaptation(
+        description=event.description,
+        times_per_week=event.times_per_week,
+        reason=event.reason,
+        adapted_by=event.actor,
+        adapted_at=event.occurred_at,
+    )
+    state.strategies[event.strategy_id] = attrs.evolve(
+        strategy,
+        description=event.description,
+        times_per_week=event.times_per_week,
+        adaptations=(*strategy.adaptations, adaptation),
+    )
+
+
+@_applies(ev.HomePracticeStopped)
+def _practice_stopped(state: PartnershipState, event: ev.HomePracticeStopped) -> None:
+    state.strategies[event.strategy_id] = attrs.evolve(
+        state.strategies[event.strategy_id],
+        stopped_at=event.occurred_at,
+        stop_reason=event.reason,
+    )
+
+
+@_applies(ev.PracticeLogged)
+def _practice_logged(state: PartnershipState, event: ev.PracticeLogged) -> None:
+    state.practice_log[event.entry_id] = PracticeLogEntry(
+        entry_id=event.entry_id,
+        strategy_id=event.strategy_id,
+        carer=event.actor,
+        practised_at=event.occurred_at,
+        done=event.done,
+        difficulty=event.difficulty,
+        confidence=event.confidence,
+        note=event.note,
+    )
+
+
+# --- setbacks --------------------------------------------------------------------------
+
+
+@_applies(ev.SetbackReported)
+def _setback_reported(state: PartnershipState, event: ev.SetbackReported) -> None:
+    state.setbacks[event.setback_id] = Setback(
+        setback_id=event.setback_id,
+        kind=event.kind,
+        severity=event.severity,
+        description=event.description,
+        affected_goals=event.affected_goals,
+        reported_by=event.actor,
+        reported_at=event.occurred_at,
+    )
+
+
+@_applies(ev.SetbackResponsePlanned)
+def _setback_planned(state: PartnershipState, event: ev.SetbackResponsePlanned) -> None:
+    state.setbacks[event.setback_id] = attrs.evolve(
+        state.setbacks[event.setback_id],
+        response_plan=ResponsePlan(
+            changes=event.changes,
+            steps=event.steps,
+            planned_by=event.actor,
+            planned_at=event.occurred_at,
+        ),
+    )
+
+
+@_applies(ev.SetbackReviewed)
+def _setback_reviewed(state: PartnershipState, event: ev.SetbackReviewed) -> None:
+    setback = state.setbacks[event.setback_id]
+    review = SetbackReview(note=event.note, reviewed_by=event.actor, reviewed_at=event.occurred_at)
+    state.setbacks[event.setback_id] = attrs.evolve(setback, reviews=(*setback.reviews, review))
+
+
+@_applies(ev.SetbackResolved)
+def _setback_resolved(state: PartnershipState, event: ev.SetbackResolved) -> None:
+    state.setbacks[event.setback_id] = attrs.evolve(
+        state.setbacks[event.setback_id],
+        resolved_at=event.occurred_at,
+        resolution=event.resolution,
+    )
+
+
+# --- concerns --------------------------------------------------------------------------
+
+
+@_applies(ev.ConcernRaised)
+def _concern_raised(state: PartnershipState, event: ev.ConcernRaised) -> None:
+    state.concerns[event.concern_id] = Concern(
+        concern_id=event.concern_id,
+        kind=event.kind,
+        description=event.description,
+        goal_id=event.goal_id,
+        raised_by=event.actor,
+        raised_at=event.occurred_at,
+    )
+
+
+@_applies(ev.ConcernResolved)
+def _concern_resolved(state: PartnershipState, event: ev.ConcernResolved) -> None:
+    state.concerns[event.concern_id] = attrs.evolve(
+        state.concerns[event.concern_id],
+        resolution=ConcernResolution(
+            options_considered=event.options_considered,
+            agreed=event.agreed,
+            resolved_by=event.actor,
+            resolved_at=event.occurred_at,
+        ),
+    )
+
+
+@_applies(ev.ConcernEscalated)
+def _concern_escalated(state: PartnershipState, event: ev.ConcernEscalated) -> None:
+    state.concerns[event.concern_id] = attrs.evolve(
+        state.concerns[event.concern_id],
+        escalation=Escalation(
+            escalated_to=event.escalated_to,
+            reason=event.reason,
+            escalated_by=event.actor,
+            escalated_at=event.occurred_at,
+        ),
+    )
+
+
+# --- resources -------------------------------------------------------------------------
+
+
+@_applies(ev.ResourceShared)
+def _resource_shared(state: PartnershipState, event: ev.ResourceShared) -> None:
+    state.resources[event.resource_id] = SharedResource(
+        resource_id=event.resource_id,
+        kind=event.kind,
+        title=event.title,
+        language=event.language,
+        shared_with=event.shared_with,
+        shared_by=event.actor,
+        shared_at=event.occurred_at,
+        url=event.url,
+        goal_id=event.goal_id,
+    )

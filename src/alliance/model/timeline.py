@@ -1,0 +1,595 @@
+"""The partnership's timeline: record events after checking them against the current state.
+
+Recording is the only way to change a partnership. :meth:`Partnership.record` takes an
+event (a fact, written in the past tense: ``GoalAgreed``, ``SetbackReported``), checks it
+against the state folded so far, and either appends it or raises — leaving the timeline
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import pendulum
+
+from alliance.errors import DomainError, NotAMemberError, UnknownRecordError, ValidationError
+from alliance.model import _checks as c
+from alliance.model import events as ev
+from alliance.model.concerns import Concern
+from alliance.model.feedback import FeedbackItem, FeedbackKind
+from alliance.model.goals import Goal, GoalStatus, MeasurableTarget, Position
+from alliance.model.home_practice import HomePracticeStrategy
+from alliance.model.partnership import PartnershipStatus
+from alliance.model.people import MemberRole
+from alliance.model.progress import ObservationKind
+from alliance.model.setbacks import Setback
+from alliance.model.state import PartnershipState, apply, fold, start
+
+E = TypeVar("E", bound=ev.Event)
+
+
+class Partnership:
+    """A partnership around one child: its timeline of events and its current state.
+
+    Start one with :meth:`form`, rebuild a stored one with :meth:`from_events`, and
+    change it only through :meth:`record`.
+
+    Example::
+
+        p = Partnership.form(PartnershipFormed(
+            partnership_id="p-1", clinic_id="clinic-1", child_id="child-1",
+            time_zone="Europe/London", actor="ana", occurred_at=now))
+        p.record(ProfessionalJoined(member_id="ana", discipline=Discipline.SPEECH_LANGUAGE,
+                                    actor="ana", occurred_at=now))
+    """
+
+    __slots__ = ("_events", "_state")
+
+    def __init__(self, events: Iterable[ev.Event]) -> None:
+        """Rebuild a partnership from its stored timeline (same as :meth:`from_events`)."""
+        self._events: list[ev.Event] = list(events)
+        self._state = fold(self._events)
+
+    @classmethod
+    def from_events(cls, events: Iterable[ev.Event]) -> Partnership:
+        """Rebuild a partnership from a timeline recorded earlier.
+
+        The events are folded, not checked again: they were checked when recorded, and a
+        rule that changed since must not make history unreadable.
+        """
+        return cls(events)
+
+    @classmethod
+    def form(cls, formed: ev.PartnershipFormed) -> Partnership:
+        """Start a new partnership with its first event."""
+        if not isinstance(formed, ev.PartnershipFormed):
+            raise ValidationError("formed", "must be a PartnershipFormed event")
+        return cls([formed])
+
+    @property
+    def id(self) -> str:
+        """The partnership's id."""
+        return self._state.partnership_id
+
+    @property
+    def state(self) -> PartnershipState:
+        """The current state. Read it; do not change it."""
+        return self._state
+
+    @property
+    def events(self) -> tuple[ev.Event, ...]:
+        """Every event so far, in the order recorded."""
+        return tuple(self._events)
+
+    @property
+    def version(self) -> int:
+        """How many events the timeline holds."""
+        return len(self._events)
+
+    def record(self, event: E) -> E:
+        """Check *event* against the current state and append it to the timeline.
+
+        Returns the event, so a generated id can be read from it.
+
+        Raises:
+            ValidationError: a value in the event does not fit this partnership (a due
+                date before the goal was proposed).
+            UnknownRecordError: the event refers to a goal, feedback item, setback...
+                that does not exist.
+            NotAMemberError: the actor, or someone the event names, is not a member.
+            DomainError: the current state does not allow it (agreeing twice,
+                answering feedback that is not open, anything after closing).
+        """
+        check(self._state, event)
+        apply(self._state, event)
+        self._events.append(event)
+        return event
+
+    def record_all(self, events: Sequence[ev.Event]) -> None:
+        """Record several events as one step: all of them, or (on any error) none."""
+        scratch = self._state.copy()
+        for event in events:
+            check(scratch, event)
+            apply(scratch, event)
+        self._state = scratch
+        self._events.extend(events)
+
+    def as_of(self, moment: dt.datetime) -> PartnershipState:
+        """The state folded from the events that occurred at or before *moment*.
+
+        Events are kept in recorded order; an event recorded late but dated earlier (last
+        Tuesday's practice, logged on Friday) counts from the moment it occurred.
+
+        Raises:
+            DomainError: if the partnership had not been formed by *moment*.
+        """
+        cutoff = c.utc_datetime("moment", moment)
+        if cutoff < self._state.formed_at:
+            raise DomainError(
+                "moment",
+                f"the partnership was formed at {self._state.formed_at.isoformat()}, "
+                f"after {cutoff.isoformat()}",
+            )
+        return fold(e for e in self._events if e.occurred_at <= cutoff)
+
+    def __repr__(self) -> str:
+        return f"<Partnership {self.id!r} version={self.version} status={self._state.status.value}>"
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+_Check = Callable[[PartnershipState, Any], None]
+_CHECKS: dict[type[ev.Event], _Check] = {}
+
+
+def _checks(event_type: type[E]) -> Callable[[Callable[[PartnershipState, E], None]], _Check]:
+    def register(fn: Callable[[PartnershipState, E], None]) -> _Check:
+        _CHECKS[event_type] = fn
+        return fn
+
+    return register
+
+
+def check(state: PartnershipState, event: ev.Event) -> None:
+    """Raise unless *event* may be recorded on top of *state*. Changes nothing."""
+    specific = _CHECKS.get(type(event))
+    if specific is None:
+        raise DomainError("event", f"{type(event).__name__} cannot be recorded on a timeline")
+    if state.status is PartnershipStatus.CLOSED:
+        raise DomainError("event", "the partnership is closed; nothing more can be recorded")
+    if event.occurred_at < state.formed_at:
+        raise ValidationError(
+            "occurred_at",
+            f"{event.occurred_at.isoformat()} is before the partnership was formed "
+            f"({state.formed_at.isoformat()})",
+        )
+    founder_adding_members = event.actor == state.formed_by and isinstance(
+        event, ev.CarerJoined | ev.ProfessionalJoined
+    )
+    if not founder_adding_members:
+        _must_be_member(state, "actor", event.actor, event.occurred_at)
+    specific(state, event)
+
+
+def _must_be_member(
+    state: PartnershipState, field: str, member_id: str, at: pendulum.DateTime | None = None
+) -> MemberRole:
+    membership = state.members.get(member_id)
+    if membership is None or not membership.is_current:
+        raise NotAMemberError(field, f"{member_id!r} is not a current member of the partnership")
+    if at is not None and at < membership.joined_at:
+        raise NotAMemberError(field, f"{member_id!r} joined after {at.isoformat()}")
+    return membership.role
+
+
+def _all_members(state: PartnershipState, field: str, member_ids: Iterable[str]) -> None:
+    for member_id in sorted(member_ids):
+        _must_be_member(state, field, member_id)
+
+
+def _not_before(field: str, at: pendulum.DateTime, earliest: pendulum.DateTime, what: str) -> None:
+    if at < earliest:
+        raise ValidationError(field, f"{at.isoformat()} is before {what} ({earliest.isoformat()})")
+
+
+def _new_id(field: str, new: str, existing: dict[str, Any], what: str) -> None:
+    if new in existing:
+        raise DomainError(field, f"a {what} with id {new!r} already exists")
+
+
+def _goal(state: PartnershipState, goal_id: str, field: str = "goal_id") -> Goal:
+    goal = state.goals.get(goal_id)
+    if goal is None:
+        raise UnknownRecordError(field, f"no goal with id {goal_id!r} in this partnership")
+    return goal
+
+
+def _open_goal(
+    state: PartnershipState, event: ev.Event, goal_id: str, field: str = "goal_id"
+) -> Goal:
+    goal = _goal(state, goal_id, field)
+    if goal.status.is_closed:
+        raise DomainError(field, f"goal {goal_id!r} is {goal.status.value}; it is closed")
+    _not_before(
+        "occurred_at", event.occurred_at, goal.proposed_at, f"goal {goal_id!r} was proposed"
+    )
+    return goal
+
+
+def _due_not_before(
+    state: PartnershipState, target: MeasurableTarget, at: pendulum.DateTime
+) -> None:
+    today = state.local_date(at)
+    if target.due < today:
+        raise ValidationError(
+            "target.due",
+            f"{target.due.isoformat()} is before the goal was set ({today.isoformat()})",
+        )
+
+
+@_checks(ev.PartnershipFormed)
+def _check_formed(state: PartnershipState, event: ev.PartnershipFormed) -> None:
+    raise DomainError("event", "the partnership is already formed")
+
+
+@_checks(ev.CarerJoined)
+def _check_carer_joined(state: PartnershipState, event: ev.CarerJoined) -> None:
+    _check_joining(state, event.member_id)
+
+
+@_checks(ev.ProfessionalJoined)
+def _check_professional_joined(state: PartnershipState, event: ev.ProfessionalJoined) -> None:
+    _check_joining(state, event.member_id)
+
+
+def _check_joining(state: PartnershipState, member_id: str) -> None:
+    if member_id == state.child_id:
+        raise ValidationError(
+            "member_id", "the child is the focus of the partnership, not a member"
+        )
+    if state.role_of(member_id) is not None:
+        raise DomainError("member_id", f"{member_id!r} is already a member")
+
+
+@_checks(ev.MemberLeft)
+def _check_member_left(state: PartnershipState, event: ev.MemberLeft) -> None:
+    _must_be_member(state, "member_id", event.member_id)
+
+
+@_checks(ev.SettingsChanged)
+def _check_settings(state: PartnershipState, event: ev.SettingsChanged) -> None:
+    if event.settings == state.settings:
+        raise DomainError("settings", "the partnership already has exactly these settings")
+
+
+@_checks(ev.CommunicationPlanAgreed)
+def _check_plan(state: PartnershipState, event: ev.CommunicationPlanAgreed) -> None:
+    _all_members(state, "participants", event.participants)
+    roles = {state.role_of(m) for m in event.participants}
+    if MemberRole.CARER not in roles or MemberRole.PROFESSIONAL not in roles:
+        raise ValidationError(
+            "participants", "a communication plan includes at least one carer and one professional"
+        )
+
+
+_TRANSITIONS = {
+    PartnershipStatus.FORMING: {PartnershipStatus.ACTIVE, PartnershipStatus.CLOSED},
+    PartnershipStatus.ACTIVE: {PartnershipStatus.PAUSED, PartnershipStatus.CLOSED},
+    PartnershipStatus.PAUSED: {PartnershipStatus.ACTIVE, PartnershipStatus.CLOSED},
+}
+
+
+@_checks(ev.PartnershipStatusChanged)
+def _check_status(state: PartnershipState, event: ev.PartnershipStatusChanged) -> None:
+    allowed = _TRANSITIONS.get(state.status, set())
+    if event.status not in allowed:
+        raise DomainError(
+            "status", f"a {state.status.value} partnership cannot become {event.status.value}"
+        )
+    if event.status is PartnershipStatus.ACTIVE and not (state.carers and state.professionals):
+        raise DomainError(
+            "status",
+            "a partnership becomes active only with at least one carer and one professional",
+        )
+
+
+@_checks(ev.GoalProposed)
+def _check_goal_proposed(state: PartnershipState, event: ev.GoalProposed) -> None:
+    _new_id("goal_id", event.goal_id, state.goals, "goal")
+    _due_not_before(state, event.target, event.occurred_at)
+
+
+def _check_position(
+    state: PartnershipState, event: ev.Event, goal_id: str, position: Position
+) -> None:
+    goal = _open_goal(state, event, goal_id)
+    current = goal.positions.get(event.actor)
+    if current is not None and current.position is position:
+        raise DomainError(
+            "goal_id",
+            f"{event.actor!r} has already {position.value} to goal {goal_id!r}"
+            if position is Position.AGREED
+            else f"{event.actor!r} has already {position.value} about goal {goal_id!r}",
+        )
+
+
+@_checks(ev.GoalAgreed)
+def _check_goal_agreed(state: PartnershipState, event: ev.GoalAgreed) -> None:
+    _check_position(state, event, event.goal_id, Position.AGREED)
+
+
+@_checks(ev.GoalConcernNoted)
+def _check_goal_concern(state: PartnershipState, event: ev.GoalConcernNoted) -> None:
+    _check_position(state, event, event.goal_id, Position.CONCERNED)
+
+
+@_checks(ev.GoalObjected)
+def _check_goal_objected(state: PartnershipState, event: ev.GoalObjected) -> None:
+    _check_position(state, event, event.goal_id, Position.OBJECTED)
+
+
+@_checks(ev.GoalRevised)
+def _check_goal_revised(state: PartnershipState, event: ev.GoalRevised) -> None:
+    _open_goal(state, event, event.goal_id)
+    _due_not_before(state, event.target, event.occurred_at)
+
+
+@_checks(ev.GoalPutOnHold)
+def _check_goal_on_hold(state: PartnershipState, event: ev.GoalPutOnHold) -> None:
+    goal = _open_goal(state, event, event.goal_id)
+    if goal.status is not GoalStatus.ACTIVE:
+        raise DomainError(
+            "goal_id",
+            f"only an active goal can be put on hold; {event.goal_id!r} is {goal.status.value}",
+        )
+
+
+@_checks(ev.GoalResumed)
+def _check_goal_resumed(state: PartnershipState, event: ev.GoalResumed) -> None:
+    goal = _open_goal(state, event, event.goal_id)
+    if goal.status is not GoalStatus.ON_HOLD:
+        raise DomainError("goal_id", f"goal {event.goal_id!r} is not on hold")
+
+
+@_checks(ev.GoalAchieved)
+def _check_goal_achieved(state: PartnershipState, event: ev.GoalAchieved) -> None:
+    goal = _open_goal(state, event, event.goal_id)
+    if goal.status is not GoalStatus.ACTIVE:
+        raise DomainError(
+            "goal_id",
+            f"only an active (shared) goal can be achieved; "
+            f"{event.goal_id!r} is {goal.status.value}",
+        )
+
+
+@_checks(ev.GoalDiscontinued)
+def _check_goal_discontinued(state: PartnershipState, event: ev.GoalDiscontinued) -> None:
+    _open_goal(state, event, event.goal_id)
+
+
+@_checks(ev.ProgressRecorded)
+def _check_progress(state: PartnershipState, event: ev.ProgressRecorded) -> None:
+    goal = _open_goal(state, event, event.goal_id)
+    _new_id("observation_id", event.observation_id, state.observations, "observation")
+    if (
+        event.kind is not ObservationKind.EVERYDAY
+        and state.role_of(event.actor) is not MemberRole.PROFESSIONAL
+    ):
+        raise DomainError(
+            "kind",
+            f"only a professional records {event.kind.value} data; "
+            f"a carer's observation is recorded as '{ObservationKind.EVERYDAY.value}'",
+        )
+    if event.gas_level is not None and goal.current.gas_scale is None:
+        raise ValidationError(
+            "gas_level", f"goal {event.goal_id!r} has no Goal Attainment Scaling scale"
+        )
+
+
+@_checks(ev.ProgressCorrected)
+def _check_correction(state: PartnershipState, event: ev.ProgressCorrected) -> None:
+    observation = state.observations.get(event.observation_id)
+    if observation is None:
+        raise UnknownRecordError(
+            "observation_id", f"no observation with id {event.observation_id!r}"
+        )
+    _not_before("occurred_at", event.occurred_at, observation.observed_at, "the observation")
+    if event.gas_level is not None and state.goals[observation.goal_id].current.gas_scale is None:
+        raise ValidationError(
+            "gas_level", f"goal {observation.goal_id!r} has no Goal Attainment Scaling scale"
+        )
+
+
+@_checks(ev.CheckInHeld)
+def _check_check_in(state: PartnershipState, event: ev.CheckInHeld) -> None:
+    _new_id("check_in_id", event.check_in_id, state.check_ins, "check-in")
+    _all_members(state, "participants", event.participants)
+    seen: set[str] = set()
+    for index, item in enumerate(event.action_items):
+        field = f"action_items[{index}]"
+        _must_be_member(state, f"{field}.owner", item.owner)
+        if item.action_item_id in seen or item.action_item_id in state.action_items:
+            raise DomainError(
+                f"{field}.action_item_id", f"action item id {item.action_item_id!r} is already used"
+            )
+        seen.add(item.action_item_id)
+
+
+@_checks(ev.ActionItemCompleted)
+def _check_action_done(state: PartnershipState, event: ev.ActionItemCompleted) -> None:
+    status = state.action_items.get(event.action_item_id)
+    if status is None:
+        raise UnknownRecordError(
+            "action_item_id", f"no action item with id {event.action_item_id!r}"
+        )
+    if status.completed_at is not None:
+        raise DomainError("action_item_id", f"action item {event.action_item_id!r} is already done")
+
+
+_FEEDBACK_FROM = {
+    FeedbackKind.PROGRESS_UPDATE: MemberRole.PROFESSIONAL,
+    FeedbackKind.HOME_REPORT: MemberRole.CARER,
+}
+
+
+@_checks(ev.FeedbackGiven)
+def _check_feedback(state: PartnershipState, event: ev.FeedbackGiven) -> None:
+    _new_id("feedback_id", event.feedback_id, state.feedback, "feedback item")
+    expected = _FEEDBACK_FROM[event.kind]
+    if state.role_of(event.actor) is not expected:
+        raise DomainError("kind", f"a {event.kind.value} is given by a {expected.value}")
+    if event.goal_id is not None:
+        _goal(state, event.goal_id)
+    if event.strategy_id is not None:
+        _strategy(state, event.strategy_id)
+
+
+def _feedback(state: PartnershipState, feedback_id: str) -> FeedbackItem:
+    item = state.feedback.get(feedback_id)
+    if item is None:
+        raise UnknownRecordError("feedback_id", f"no feedback with id {feedback_id!r}")
+    return item
+
+
+@_checks(ev.FeedbackAnswered)
+def _check_feedback_answer(state: PartnershipState, event: ev.FeedbackAnswered) -> None:
+    item = _feedback(state, event.feedback_id)
+    if not item.is_open:
+        raise DomainError(
+            "feedback_id", f"feedback {event.feedback_id!r} is not open: it was already answered"
+        )
+    giver_side = _FEEDBACK_FROM[item.kind]
+    if state.role_of(event.actor) is giver_side:
+        raise DomainError(
+            "actor",
+            f"a {item.kind.value} is answered by the other side, not by a {giver_side.value}",
+        )
+    _not_before("occurred_at", event.occurred_at, item.given_at, "the feedback was given")
+
+
+def _strategy(state: PartnershipState, strategy_id: str) -> HomePracticeStrategy:
+    strategy = state.strategies.get(strategy_id)
+    if strategy is None:
+        raise UnknownRecordError(
+            "strategy_id", f"no home-practice strategy with id {strategy_id!r}"
+        )
+    return strategy
+
+
+def _active_strategy(
+    state: PartnershipState, event: ev.Event, strategy_id: str
+) -> HomePracticeStrategy:
+    strategy = _strategy(state, strategy_id)
+    if not strategy.is_active:
+        raise DomainError("strategy_id", f"strategy {strategy_id!r} was stopped")
+    _not_before("occurred_at", event.occurred_at, strategy.planned_at, "the strategy was planned")
+    return strategy
+
+
+@_checks(ev.HomePracticePlanned)
+def _check_practice_planned(state: PartnershipState, event: ev.HomePracticePlanned) -> None:
+    _new_id("strategy_id", event.strategy_id, state.strategies, "strategy")
+    _open_goal(state, event, event.goal_id)
+    for carer in sorted(event.carers):
+        if _must_be_member(state, "carers", carer) is not MemberRole.CARER:
+            raise ValidationError("carers", f"{carer!r} is not a carer")
+
+
+@_checks(ev.HomePracticeAdapted)
+def _check_practice_adapted(state: PartnershipState, event: ev.HomePracticeAdapted) -> None:
+    _active_strategy(state, event, event.strategy_id)
+
+
+@_checks(ev.HomePracticeStopped)
+def _check_practice_stopped(state: PartnershipState, event: ev.HomePracticeStopped) -> None:
+    _active_strategy(state, event, event.strategy_id)
+
+
+@_checks(ev.PracticeLogged)
+def _check_practice_logged(state: PartnershipState, event: ev.PracticeLogged) -> None:
+    _new_id("entry_id", event.entry_id, state.practice_log, "practice log entry")
+    _active_strategy(state, event, event.strategy_id)
+    if state.role_of(event.actor) is not MemberRole.CARER:
+        raise DomainError(
+            "actor", "the practice log is the carers' own record; log practice as a carer"
+        )
+
+
+def _open_setback(state: PartnershipState, event: ev.Event, setback_id: str) -> Setback:
+    setback = state.setbacks.get(setback_id)
+    if setback is None:
+        raise UnknownRecordError("setback_id", f"no setback with id {setback_id!r}")
+    if setback.is_resolved:
+        raise DomainError("setback_id", f"setback {setback_id!r} is already resolved")
+    _not_before("occurred_at", event.occurred_at, setback.reported_at, "the setback was reported")
+    return setback
+
+
+@_checks(ev.SetbackReported)
+def _check_setback(state: PartnershipState, event: ev.SetbackReported) -> None:
+    _new_id("setback_id", event.setback_id, state.setbacks, "setback")
+    for goal_id in sorted(event.affected_goals):
+        _goal(state, goal_id, "affected_goals")
+
+
+@_checks(ev.SetbackResponsePlanned)
+def _check_setback_plan(state: PartnershipState, event: ev.SetbackResponsePlanned) -> None:
+    _open_setback(state, event, event.setback_id)
+    for index, step in enumerate(event.steps):
+        _must_be_member(state, f"steps[{index}].owner", step.owner)
+
+
+@_checks(ev.SetbackReviewed)
+def _check_setback_review(state: PartnershipState, event: ev.SetbackReviewed) -> None:
+    setback = _open_setback(state, event, event.setback_id)
+    if setback.response_plan is None:
+        raise DomainError(
+            "setback_id", f"setback {event.setback_id!r} has no response plan to review yet"
+        )
+
+
+@_checks(ev.SetbackResolved)
+def _check_setback_resolved(state: PartnershipState, event: ev.SetbackResolved) -> None:
+    _open_setback(state, event, event.setback_id)
+
+
+def _open_concern(state: PartnershipState, event: ev.Event, concern_id: str) -> Concern:
+    concern = state.concerns.get(concern_id)
+    if concern is None:
+        raise UnknownRecordError("concern_id", f"no concern with id {concern_id!r}")
+    if not concern.is_open:
+        raise DomainError("concern_id", f"concern {concern_id!r} is already resolved")
+    _not_before("occurred_at", event.occurred_at, concern.raised_at, "the concern was raised")
+    return concern
+
+
+@_checks(ev.ConcernRaised)
+def _check_concern(state: PartnershipState, event: ev.ConcernRaised) -> None:
+    _new_id("concern_id", event.concern_id, state.concerns, "concern")
+    if event.goal_id is not None:
+        _goal(state, event.goal_id)
+
+
+@_checks(ev.ConcernResolved)
+def _check_concern_resolved(state: PartnershipState, event: ev.ConcernResolved) -> None:
+    _open_concern(state, event, event.concern_id)
+
+
+@_checks(ev.ConcernEscalated)
+def _check_concern_escalated(state: PartnershipState, event: ev.ConcernEscalated) -> None:
+    concern = _open_concern(state, event, event.concern_id)
+    if concern.escalation is not None:
+        raise DomainError("concern_id", f"concern {event.concern_id!r} is already escalated")
+
+
+@_checks(ev.ResourceShared)
+def _check_resource(state: PartnershipState, event: ev.ResourceShared) -> None:
+    _new_id("resource_id", event.resource_id, state.resources, "resource")
+    _all_members(state, "shared_with", event.shared_with)
+    if event.goal_id is not None:
+        _goal(state, event.goal_id)
+
+
+__all__ = ["Partnership", "check", "start"]
