@@ -1,0 +1,356 @@
+"""The one place where ``alliance`` objects become JSON-ready data and back.
+
+Everything goes through one cattrs :data:`converter`:
+
+- pendulum ``DateTime``/``Date``/``Duration`` become ISO 8601 strings
+  (``"2025-03-04T09:30:00+00:00"``, ``"2025-03-04"``, ``"P2W"`` is written ``"P14D"``);
+  a datetime without an offset is refused;
+- enums become their values (``"speech-language"``);
+- sets become sorted lists, so the same object always gives the same data;
+- events become a tagged union: ``{"type": "GoalAgreed", "schema_version": 1, ...}``.
+
+Reading is strict: wrong types, unknown fields, unknown event types and missing fields
+all raise :class:`alliance.errors.MalformedDataError` with the path of every problem.
+
+When an event's shape changes, bump its ``schema_version`` and register an upcaster that
+turns the previous version's data into the new one; stored data is upgraded on read::
+
+    @upcaster("GoalAgreed", from_version=1)
+    def _add_comment(data: dict[str, Any]) -> dict[str, Any]:
+        return {**data, "comment": None}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import cattrs
+import pendulum
+from cattrs.preconf.json import make_converter
+
+from alliance.errors import MalformedDataError, ValidationError
+from alliance.model.events import Event, event_types
+
+__all__ = [
+    "converter",
+    "dumps",
+    "from_data",
+    "loads",
+    "to_data",
+    "upcaster",
+]
+
+T = TypeVar("T")
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+converter = make_converter(forbid_extra_keys=True)
+"""The library's cattrs converter. Prefer :func:`to_data` and :func:`from_data`."""
+
+
+# --- scalars: strict, so foreign data is refused rather than coerced -----------------------
+
+
+def _strict_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _strict_int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {type(value).__name__}")
+    return value
+
+
+def _strict_float(value: object, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {type(value).__name__}")
+    return float(value)
+
+
+def _strict_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
+def _enum_member(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(member.value) for member in cls)
+        raise ValueError(f"{value!r} is not a {cls.__name__}; expected one of {allowed}") from None
+
+
+converter.register_structure_hook(str, _strict_str)
+converter.register_structure_hook(int, _strict_int)
+converter.register_structure_hook(float, _strict_float)
+converter.register_structure_hook(bool, _strict_bool)
+# A StrEnum is also a str: without this, the str hook above would match it first.
+converter.register_structure_hook(enum.StrEnum, _enum_member)
+converter.register_structure_hook(enum.Enum, _enum_member)
+
+
+# --- collections: JSON arrays only (a string is not a list of its characters) -------------
+
+
+def _is_collection(t: Any) -> bool:
+    origin = getattr(t, "__origin__", None)
+    args: tuple[Any, ...] = tuple(getattr(t, "__args__", ()))
+    if origin is frozenset and len(args) == 1:
+        return True
+    return origin is tuple and len(args) == 2 and args[-1] is Ellipsis
+
+
+def _collection_hook_factory(t: Any) -> Callable[[object, Any], Any]:
+    item_type = t.__args__[0]
+    list_type = list[item_type]  # type: ignore[valid-type]
+    list_hook = converter.get_structure_hook(list_type)
+    build = frozenset if t.__origin__ is frozenset else tuple
+
+    def structure(value: object, _: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"expected a JSON array, got {type(value).__name__}")
+        return build(list_hook(value, list_type))
+
+    return structure
+
+
+converter.register_structure_hook_factory(_is_collection, _collection_hook_factory)
+
+
+# --- time --------------------------------------------------------------------------------
+
+
+def _datetime_to_data(value: dt.datetime) -> str:
+    return value.isoformat()
+
+
+def _datetime_from_data(value: object, _: type) -> pendulum.DateTime:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 8601 datetime string, got {type(value).__name__}")
+    parsed = dt.datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError(f"{value!r} has no UTC offset; naive datetimes are refused")
+    return pendulum.instance(parsed)
+
+
+def _date_from_data(value: object, _: type) -> pendulum.Date:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 8601 date string, got {type(value).__name__}")
+    parsed = dt.date.fromisoformat(value)
+    return pendulum.Date(parsed.year, parsed.month, parsed.day)
+
+
+def duration_to_iso(value: dt.timedelta) -> str:
+    """Write a non-negative duration as ISO 8601, keeping years and months as such."""
+    if value < dt.timedelta(0):
+        raise ValueError("negative durations have no ISO 8601 form here")
+    if isinstance(value, pendulum.Duration):
+        years, months = value.years, value.months
+        days = value.weeks * 7 + value.remaining_days
+        hours, minutes = value.hours, value.minutes
+        seconds, micro = value.remaining_seconds, value.microseconds
+    else:
+        years = months = 0
+        days = value.days
+        hours, rest = divmod(value.seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        micro = value.microseconds
+    date_part = "".join(f"{n}{unit}" for n, unit in ((years, "Y"), (months, "M"), (days, "D")) if n)
+    second_text = f"{seconds}.{micro:06d}".rstrip("0") if micro else str(seconds)
+    time_part = "".join(
+        f"{n}{unit}"
+        for n, unit in ((hours, "H"), (minutes, "M"), (second_text, "S"))
+        if n and n != "0"
+    )
+    if not date_part and not time_part:
+        return "PT0S"
+    return "P" + date_part + ("T" + time_part if time_part else "")
+
+
+_ISO_DURATION = re.compile(
+    r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d{1,6})?)S)?)?$"
+)
+
+
+def _duration_from_data(value: object, _: type) -> pendulum.Duration:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 8601 duration string, got {type(value).__name__}")
+    match = _ISO_DURATION.match(value)
+    if match is None or value in ("P", "PT") or value.endswith("T"):
+        raise ValueError(f"{value!r} is not an ISO 8601 duration such as 'P14D' or 'PT30M'")
+    parts = {k: v for k, v in match.groupdict().items() if v is not None}
+    seconds = float(parts.pop("seconds", "0"))
+    whole = int(seconds)
+    micro = round((seconds - whole) * 1_000_000)
+    return pendulum.Duration(
+        years=int(parts.get("years", 0)),
+        months=int(parts.get("months", 0)),
+        weeks=int(parts.get("weeks", 0)),
+        days=int(parts.get("days", 0)),
+        hours=int(parts.get("hours", 0)),
+        minutes=int(parts.get("minutes", 0)),
+        seconds=whole,
+        microseconds=micro,
+    )
+
+
+converter.register_unstructure_hook(pendulum.DateTime, _datetime_to_data)
+converter.register_structure_hook(pendulum.DateTime, _datetime_from_data)
+converter.register_unstructure_hook(pendulum.Date, lambda d: d.isoformat())
+converter.register_structure_hook(pendulum.Date, _date_from_data)
+converter.register_unstructure_hook(pendulum.Duration, duration_to_iso)
+converter.register_structure_hook(pendulum.Duration, _duration_from_data)
+
+
+# --- sets: sorted, so equal objects give equal data -----------------------------------------
+
+
+def _sort_key(item: object) -> str:
+    return item.value if isinstance(item, enum.Enum) else str(item)
+
+
+converter.register_unstructure_hook_func(
+    lambda t: getattr(t, "__origin__", None) is frozenset or t is frozenset,
+    lambda value: [converter.unstructure(v) for v in sorted(value, key=_sort_key)],
+)
+
+
+# --- events: a tagged union with a schema version --------------------------------------------
+
+TYPE_KEY = "type"
+VERSION_KEY = "schema_version"
+
+
+def _is_event_type(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, Event)
+
+
+def _event_unstructure_factory(cls: type[Event]) -> Callable[[Event], dict[str, Any]]:
+    if cls is Event:  # a field typed as the base class: dispatch on the runtime class
+        return lambda event: converter.unstructure(event, type(event))
+    fields_hook = cattrs.gen.make_dict_unstructure_fn(cls, converter)
+
+    def unstructure(event: Event) -> dict[str, Any]:
+        return {TYPE_KEY: cls.type_name, VERSION_KEY: cls.schema_version, **fields_hook(event)}
+
+    return unstructure
+
+
+converter.register_unstructure_hook_factory(_is_event_type, _event_unstructure_factory)
+
+
+def _structure_event(data: object, _: type) -> Event:
+    if not isinstance(data, dict):
+        raise ValueError(f"an event is a JSON object, not {type(data).__name__}")
+    type_name = data.get(TYPE_KEY)
+    known = event_types()
+    if not isinstance(type_name, str) or type_name not in known:
+        raise ValueError(f"unknown event type {type_name!r}")
+    cls = known[type_name]
+    payload = _upcast(type_name, cls.schema_version, data)
+    return converter.structure(payload, cls)
+
+
+def _upcast(type_name: str, current: int, data: dict[str, Any]) -> dict[str, Any]:
+    version = data.get(VERSION_KEY, 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"schema_version must be a whole number from 1, not {version!r}")
+    if version > current:
+        raise ValueError(
+            f"{type_name} schema_version {version} is newer than this alliance knows "
+            f"({current}); upgrade alliance to read it"
+        )
+    payload = {k: v for k, v in data.items() if k not in (TYPE_KEY, VERSION_KEY)}
+    while version < current:
+        step = _UPCASTERS.get((type_name, version))
+        if step is None:
+            raise ValueError(f"no upcaster for {type_name} from schema_version {version}")
+        payload = step(payload)
+        version += 1
+    return payload
+
+
+converter.register_structure_hook_func(lambda t: t is Event, _structure_event)
+
+
+def upcaster(type_name: str, *, from_version: int) -> Callable[[Upcaster], Upcaster]:
+    """Register a function that upgrades *type_name*'s data from *from_version* by one step.
+
+    The function receives the event's fields (without ``type`` and ``schema_version``)
+    as written at ``from_version`` and returns them as ``from_version + 1`` expects.
+    """
+
+    def register(fn: Upcaster) -> Upcaster:
+        key = (type_name, from_version)
+        if key in _UPCASTERS and _UPCASTERS[key] is not fn:
+            raise ValueError(f"an upcaster for {type_name} from version {from_version} exists")
+        _UPCASTERS[key] = fn
+        return fn
+
+    return register
+
+
+# --- the public face ---------------------------------------------------------------------
+
+
+def _describe(exc: BaseException, expected: type | None) -> str:
+    if isinstance(exc, ValidationError):
+        return f"{exc.field}: {exc.reason}"
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, ValueError | TypeError | AttributeError) and str(exc):
+        if expected is not None and not isinstance(exc, ValueError):
+            return f"invalid value for type, expected {getattr(expected, '__name__', expected)}"
+        return str(exc)
+    return cattrs.v.format_exception(exc, expected)
+
+
+def to_data(value: object) -> Any:
+    """Turn an ``alliance`` object (an event, a goal, a whole state...) into JSON-ready data."""
+    return converter.unstructure(value)
+
+
+def from_data(data: object, cls: type[T]) -> T:
+    """Turn JSON-ready *data* back into an instance of *cls*.
+
+    Pass :class:`alliance.Event` as *cls* to read any event by its ``type`` tag.
+
+    Raises:
+        MalformedDataError: with one message per problem, each with its path
+            (``"... @ $.target.baseline"``).
+    """
+    try:
+        return converter.structure(data, cls)
+    except (cattrs.BaseValidationError, ValidationError, ValueError, TypeError, KeyError) as exc:
+        problems = cattrs.transform_error(exc, format_exception=_describe)
+        raise MalformedDataError(problems, context=f"cannot read {cls.__name__}") from exc
+
+
+def dumps(value: object) -> str:
+    """Serialize an ``alliance`` object to a JSON string (keys in a stable order)."""
+    return json.dumps(to_data(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def loads(text: str | bytes, cls: type[T]) -> T:
+    """Parse a JSON string written by :func:`dumps` back into an instance of *cls*.
+
+    Raises:
+        MalformedDataError: when the text is not JSON or does not describe a *cls*.
+    """
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise MalformedDataError(
+            [f"not valid JSON: {exc} @ $"], context=f"cannot read {cls.__name__}"
+        ) from exc
+    return from_data(data, cls)
