@@ -8,7 +8,7 @@ each revision is kept as a :class:`GoalVersion`, with the reason for it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 import pendulum
@@ -65,6 +65,20 @@ class GoalStatus(enum.StrEnum):
     def is_closed(self) -> bool:
         """Whether the goal is over (achieved or discontinued)."""
         return self in (GoalStatus.ACHIEVED, GoalStatus.DISCONTINUED)
+
+    @property
+    def fhir_lifecycle_status(self) -> str:
+        """The HL7 FHIR ``Goal.lifecycleStatus`` code for this status."""
+        return _FHIR_LIFECYCLE[self]
+
+
+_FHIR_LIFECYCLE = {
+    GoalStatus.PROPOSED: "proposed",
+    GoalStatus.ACTIVE: "active",
+    GoalStatus.ON_HOLD: "on-hold",
+    GoalStatus.ACHIEVED: "completed",
+    GoalStatus.DISCONTINUED: "cancelled",
+}
 
 
 class Position(enum.StrEnum):
@@ -276,6 +290,29 @@ class Goal:
     def is_shared(self) -> bool:
         """Whether a carer and a professional agreed to the current version."""
         return self.status is not GoalStatus.PROPOSED and self.shared_at is not None
+
+    def fhir_achievement_status(self, values: Sequence[float]) -> str:
+        """The HL7 FHIR ``Goal.achievementStatus`` code, given the goal's measured values
+        in the order observed.
+
+        ``achieved`` / ``not-achieved`` for closed goals; otherwise ``in-progress`` until
+        there are two values, then ``improving``, ``worsening`` or ``no-change`` from the
+        last two, read in the goal's direction.
+        """
+        if self.status is GoalStatus.ACHIEVED:
+            return "achieved"
+        if self.status is GoalStatus.DISCONTINUED:
+            return "not-achieved"
+        if len(values) < 2:
+            return "in-progress"
+        change = values[-1] - values[-2]
+        if self.target.direction is Direction.DECREASE:
+            change = -change
+        if change > 0:
+            return "improving"
+        if change < 0:
+            return "worsening"
+        return "no-change"
 
     def members_with(self, position: Position) -> frozenset[str]:
         """Ids of members whose position on the current version is *position*."""

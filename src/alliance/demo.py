@@ -1,0 +1,527 @@
+"""A sample partnership, and a plain-language summary of where each goal stands.
+
+``alliance demo`` prints :func:`goal_summary` of :func:`sample_partnership`. The sample
+is fixed (same ids, same times) so its output can be compared from run to run, and it is
+small enough to read: four months of a speech-and-language partnership around a
+five-year-old, with two carers in two households, a teacher, weekly observations,
+feedback both ways, home practice, a setback and its response plan, one goal revised and
+one achieved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+
+from alliance.model import events as ev
+from alliance.model.check_ins import ActionItem, CheckInKind, CheckInPurpose
+from alliance.model.feedback import FeedbackKind, FeedbackResponse
+from alliance.model.goals import (
+    Direction,
+    GasLevel,
+    GasScale,
+    GoalDomain,
+    MasteryCriterion,
+    MeasurableTarget,
+    RevisionReason,
+)
+from alliance.model.home_practice import Difficulty
+from alliance.model.partnership import PartnershipStatus, Setting
+from alliance.model.people import (
+    Carer,
+    CarerRelationship,
+    Channel,
+    Child,
+    CommunicationPreferences,
+    Discipline,
+    Professional,
+    ProfessionalRole,
+)
+from alliance.model.progress import ObservationKind
+from alliance.model.setbacks import PlanStep, SetbackKind, Severity
+from alliance.model.state import PartnershipState
+from alliance.model.timeline import Partnership
+
+__all__ = ["SAMPLE_TIME_ZONE", "goal_summary", "sample_people", "sample_partnership"]
+
+SAMPLE_TIME_ZONE = "Europe/London"
+_START = pendulum.datetime(2025, 1, 6, 9, 0, tz=SAMPLE_TIME_ZONE)
+
+Person = Child | Carer | Professional
+
+
+def _day(days: int, hour: int = 10) -> pendulum.DateTime:
+    return _START.add(days=days).replace(hour=hour)
+
+
+def sample_people() -> dict[str, Person]:
+    """The people of the sample partnership, by id (names live here, never in events)."""
+    people: list[Person] = [
+        Child(id="sam", name="Sam", date_of_birth=pendulum.date(2019, 9, 14)),
+        Carer(
+            id="maria",
+            name="Maria",
+            household="Maple Street",
+            preferences=CommunicationPreferences(
+                language="es", channels=frozenset({Channel.MESSAGE, Channel.IN_PERSON})
+            ),
+        ),
+        Carer(
+            id="david",
+            name="David",
+            household="Harbour Road",
+            preferences=CommunicationPreferences(
+                language="en", channels=frozenset({Channel.PHONE, Channel.EMAIL})
+            ),
+        ),
+        Professional(id="ana", name="Ana (speech and language therapist)"),
+        Professional(id="okafor", name="Ms Okafor (reception teacher)"),
+    ]
+    return {p.id: p for p in people}
+
+
+def sample_partnership() -> Partnership:
+    """Build the sample partnership, from forming in January to the end of April 2025."""
+    p = Partnership.form(
+        ev.PartnershipFormed(
+            partnership_id="p-sam",
+            clinic_id="riverside-clinic",
+            child_id="sam",
+            time_zone=SAMPLE_TIME_ZONE,
+            settings=frozenset({Setting.CLINIC, Setting.HOME, Setting.SCHOOL}),
+            actor="ana",
+            occurred_at=_day(0, 9),
+        )
+    )
+    p.record_all(
+        [
+            ev.ProfessionalJoined(
+                member_id="ana",
+                discipline=Discipline.SPEECH_LANGUAGE,
+                actor="ana",
+                occurred_at=_day(0, 9),
+            ),
+            ev.CarerJoined(
+                member_id="maria",
+                relationship=CarerRelationship.PARENT,
+                actor="ana",
+                occurred_at=_day(0, 9),
+            ),
+            ev.CarerJoined(
+                member_id="david",
+                relationship=CarerRelationship.PARENT,
+                actor="ana",
+                occurred_at=_day(0, 9),
+            ),
+        ]
+    )
+    p.record(
+        ev.CheckInHeld(
+            check_in_id="intake",
+            kind=CheckInKind.MEETING,
+            purpose=CheckInPurpose.INTAKE,
+            participants=frozenset({"ana", "maria", "david"}),
+            topics=("What Sam enjoys", "What mornings and bedtimes are like at each home"),
+            good_news=("Sam has started pointing to show what he wants",),
+            actor="ana",
+            occurred_at=_day(0, 10),
+        )
+    )
+    p.record(
+        ev.CommunicationPlanAgreed(
+            cadence=pendulum.duration(weeks=2),
+            channels=frozenset({Channel.IN_PERSON, Channel.MESSAGE, Channel.PHONE}),
+            participants=frozenset({"ana", "maria", "david"}),
+            actor="maria",
+            occurred_at=_day(0, 11),
+        )
+    )
+    p.record(
+        ev.PartnershipStatusChanged(
+            status=PartnershipStatus.ACTIVE, actor="ana", occurred_at=_day(1)
+        )
+    )
+
+    # Goal-setting, together.
+    p.record(
+        ev.GoalProposed(
+            goal_id="g-requests",
+            domain=GoalDomain.COMMUNICATION,
+            statement="Sam asks for what he wants with two-word phrases",
+            why_it_matters="Fewer tears at snack time; "
+            "Maria wants Sam to be understood by his grandparents",
+            target=MeasurableTarget(
+                metric="two-word requests",
+                unit="per session",
+                baseline=2,
+                target=10,
+                direction=Direction.INCREASE,
+                due=pendulum.date(2025, 6, 30),
+            ),
+            gas_scale=GasScale(
+                levels=(
+                    GasLevel(level=-2, description="Points or cries to ask"),
+                    GasLevel(level=-1, description="Single words to ask, with prompts"),
+                    GasLevel(level=0, description="Two-word requests in most sessions"),
+                    GasLevel(level=1, description="Two-word requests at home and in clinic"),
+                    GasLevel(level=2, description="Two-word requests with unfamiliar adults"),
+                )
+            ),
+            mastery=MasteryCriterion(threshold=9, consecutive=3),
+            actor="maria",
+            occurred_at=_day(7),
+        )
+    )
+    p.record(ev.GoalAgreed(goal_id="g-requests", actor="ana", occurred_at=_day(7, 11)))
+    p.record(
+        ev.GoalProposed(
+            goal_id="g-dressing",
+            domain=GoalDomain.SELF_CARE,
+            statement="Sam gets dressed in the morning with spoken prompts only",
+            why_it_matters="School mornings at both homes are rushed and stressful",
+            target=MeasurableTarget(
+                metric="minutes to get dressed",
+                unit="minutes",
+                baseline=25,
+                target=10,
+                direction=Direction.DECREASE,
+                due=pendulum.date(2025, 4, 30),
+            ),
+            actor="ana",
+            occurred_at=_day(7, 12),
+        )
+    )
+    p.record(
+        ev.GoalConcernNoted(
+            goal_id="g-dressing",
+            reason="Ten minutes feels too fast for my mornings",
+            actor="david",
+            occurred_at=_day(8),
+        )
+    )
+    p.record(ev.GoalAgreed(goal_id="g-dressing", actor="maria", occurred_at=_day(8, 18)))
+    p.record(
+        ev.GoalAgreed(
+            goal_id="g-dressing",
+            comment="Happy to try once we agreed visual steps",
+            actor="david",
+            occurred_at=_day(9),
+        )
+    )
+    p.record(
+        ev.HomePracticePlanned(
+            strategy_id="s-choices",
+            goal_id="g-requests",
+            description="Offer two snacks and wait five seconds for Sam to ask",
+            times_per_week=5,
+            carers=frozenset({"maria", "david"}),
+            actor="ana",
+            occurred_at=_day(9, 12),
+        )
+    )
+    p.record(
+        ev.HomePracticePlanned(
+            strategy_id="s-dressing-steps",
+            goal_id="g-dressing",
+            description="Picture sequence of dressing steps on the bedroom door",
+            times_per_week=7,
+            carers=frozenset({"maria", "david"}),
+            actor="ana",
+            occurred_at=_day(9, 13),
+        )
+    )
+    p.record(
+        ev.ProfessionalJoined(
+            member_id="okafor",
+            discipline=Discipline.TEACHING,
+            role=ProfessionalRole.EDUCATOR,
+            actor="maria",
+            occurred_at=_day(10),
+        )
+    )
+
+    # Weekly sessions, home practice and school observations: January to April.
+    requests = [3, 3, 4, 5, 5, 6, 4, 3, 5, 6, 7, 8, 9, 9, 10]
+    dressing = [24, 22, 21, 19, 18, 17, 23, 24, 21, 18, 16, 15, 14, 13, 12]
+    for week, (asked, minutes) in enumerate(zip(requests, dressing, strict=True), start=2):
+        day = week * 7
+        p.record(
+            ev.ProgressRecorded(
+                observation_id=f"o-req-{week}",
+                goal_id="g-requests",
+                setting=Setting.CLINIC,
+                kind=ObservationKind.SESSION,
+                value=asked,
+                gas_level=-1 if asked < 6 else 0,
+                actor="ana",
+                occurred_at=_day(day, 15),
+            )
+        )
+        carer = "maria" if week % 2 == 0 else "david"
+        p.record(
+            ev.ProgressRecorded(
+                observation_id=f"o-dress-{week}",
+                goal_id="g-dressing",
+                setting=Setting.HOME,
+                kind=ObservationKind.EVERYDAY,
+                value=minutes,
+                actor=carer,
+                occurred_at=_day(day + 1, 8),
+            )
+        )
+        p.record(
+            ev.PracticeLogged(
+                entry_id=f"log-{week}",
+                strategy_id="s-choices",
+                done=week not in (8, 9),
+                difficulty=Difficulty.HARD if week < 5 else Difficulty.MANAGEABLE,
+                confidence=min(5, 2 + week // 4),
+                actor=carer,
+                occurred_at=_day(day + 2, 17),
+            )
+        )
+        if week % 4 == 0:
+            p.record(
+                ev.ProgressRecorded(
+                    observation_id=f"o-school-{week}",
+                    goal_id="g-requests",
+                    setting=Setting.SCHOOL,
+                    kind=ObservationKind.EVERYDAY,
+                    value=max(1, asked - 2),
+                    note="Counted during snack time in class",
+                    actor="okafor",
+                    occurred_at=_day(day - 2, 11),
+                )
+            )
+
+        if week == 3:
+            p.record(
+                ev.FeedbackGiven(
+                    feedback_id="fb-update-1",
+                    kind=FeedbackKind.PROGRESS_UPDATE,
+                    message="Sam used 'more juice' twice today without a model!",
+                    goal_id="g-requests",
+                    actor="ana",
+                    occurred_at=_day(day, 16),
+                )
+            )
+            p.record(
+                ev.FeedbackAnswered(
+                    feedback_id="fb-update-1",
+                    response=FeedbackResponse.ACKNOWLEDGED,
+                    message="He said it at home too!",
+                    actor="maria",
+                    occurred_at=_day(day, 19),
+                )
+            )
+        if week == 5:
+            p.record(
+                ev.FeedbackGiven(
+                    feedback_id="fb-home-1",
+                    kind=FeedbackKind.HOME_REPORT,
+                    message="Waiting five seconds at snack time leads to meltdowns at my place",
+                    strategy_id="s-choices",
+                    actor="david",
+                    occurred_at=_day(day + 2, 20),
+                )
+            )
+            p.record(
+                ev.HomePracticeAdapted(
+                    strategy_id="s-choices",
+                    description="Offer two snacks, model the phrase once, then wait three seconds",
+                    times_per_week=5,
+                    reason="David's report: the five-second wait was too long for Sam at home",
+                    actor="ana",
+                    occurred_at=_day(day + 4, 9),
+                )
+            )
+            p.record(
+                ev.FeedbackAnswered(
+                    feedback_id="fb-home-1",
+                    response=FeedbackResponse.STRATEGY_ADAPTED,
+                    message="Let's model first and shorten the wait",
+                    actor="ana",
+                    occurred_at=_day(day + 4, 9),
+                )
+            )
+            p.record(
+                ev.CheckInHeld(
+                    check_in_id="review-feb",
+                    kind=CheckInKind.MEETING,
+                    purpose=CheckInPurpose.PROGRESS_REVIEW,
+                    participants=frozenset({"ana", "maria", "david", "okafor"}),
+                    good_news=("Sam asked a classmate to share the blocks",),
+                    decisions=("Keep the picture sequence at both homes",),
+                    action_items=(
+                        ActionItem(
+                            action_item_id="ai-photos",
+                            description="Send photos of the picture sequence to school",
+                            owner="maria",
+                            due=pendulum.date(2025, 2, 14),
+                        ),
+                    ),
+                    actor="ana",
+                    occurred_at=_day(day + 5, 16),
+                )
+            )
+            p.record(
+                ev.ActionItemCompleted(
+                    action_item_id="ai-photos", actor="maria", occurred_at=_day(day + 7)
+                )
+            )
+        if week == 8:
+            # Sam was ill and the family moved house: a setback, recorded without blame.
+            p.record(
+                ev.SetbackReported(
+                    setback_id="sb-illness",
+                    kind=SetbackKind.ILLNESS,
+                    severity=Severity.MODERATE,
+                    description="Two weeks of chest infection, then the move to a new flat; "
+                    "Sam is dressing more slowly and asking less",
+                    affected_goals=frozenset({"g-requests", "g-dressing"}),
+                    actor="maria",
+                    occurred_at=_day(day, 9),
+                )
+            )
+            p.record(
+                ev.SetbackResponsePlanned(
+                    setback_id="sb-illness",
+                    changes="Go back to one-word requests for two weeks; "
+                    "fewer dressing steps on the picture sequence",
+                    steps=(
+                        PlanStep(
+                            description="Make a shorter picture sequence",
+                            owner="ana",
+                            due=pendulum.date(2025, 3, 7),
+                        ),
+                        PlanStep(
+                            description="Tell us how mornings go in the new flat",
+                            owner="maria",
+                            due=pendulum.date(2025, 3, 10),
+                        ),
+                    ),
+                    actor="ana",
+                    occurred_at=_day(day + 1, 12),
+                )
+            )
+        if week == 10:
+            p.record(
+                ev.SetbackReviewed(
+                    setback_id="sb-illness",
+                    note="Requests are climbing again; dressing still slower than before",
+                    actor="ana",
+                    occurred_at=_day(day, 16),
+                )
+            )
+            p.record(
+                ev.GoalRevised(
+                    goal_id="g-dressing",
+                    statement="Sam gets dressed in the morning with spoken prompts only",
+                    why_it_matters="School mornings at both homes are rushed and stressful",
+                    target=MeasurableTarget(
+                        metric="minutes to get dressed",
+                        unit="minutes",
+                        baseline=25,
+                        target=12,
+                        direction=Direction.DECREASE,
+                        due=pendulum.date(2025, 6, 30),
+                    ),
+                    reason=RevisionReason.SETBACK,
+                    explanation="The illness and the move cost a month; "
+                    "a gentler target and a later date",
+                    actor="ana",
+                    occurred_at=_day(day, 17),
+                )
+            )
+            p.record(ev.GoalAgreed(goal_id="g-dressing", actor="david", occurred_at=_day(day + 1)))
+        if week == 12:
+            p.record(
+                ev.SetbackResolved(
+                    setback_id="sb-illness",
+                    resolution="Sam is back to his best on requests; dressing on the revised plan",
+                    actor="maria",
+                    occurred_at=_day(day, 18),
+                )
+            )
+    p.record(
+        ev.GoalAchieved(
+            goal_id="g-requests",
+            note="Three sessions in a row at nine or more. "
+            "Sam asked his grandmother for a 'big hug'!",
+            actor="ana",
+            occurred_at=_day(16 * 7 + 2, 12),
+        )
+    )
+    p.record(
+        ev.FeedbackGiven(
+            feedback_id="fb-update-2",
+            kind=FeedbackKind.PROGRESS_UPDATE,
+            message="Sam met his requesting goal. Shall we set a new one together?",
+            goal_id="g-requests",
+            actor="ana",
+            occurred_at=_day(16 * 7 + 2, 13),
+        )
+    )
+    return p
+
+
+def goal_summary(
+    state: PartnershipState, people: dict[str, Person], *, as_of: dt.datetime | None = None
+) -> str:
+    """Describe, in plain language, where each goal of *state* stands."""
+
+    def name(person_id: str) -> str:
+        person = people.get(person_id)
+        return person.name if person is not None else person_id
+
+    moment = as_of or state.last_event_at
+    lines = [
+        f"{name(state.child_id)}'s partnership ({state.partnership_id}) is {state.status.value}, "
+        f"as of {state.local_date(moment).isoformat()}",
+        "Members: "
+        + ", ".join(
+            f"{name(m.member_id)} ({m.relationship or m.discipline})"
+            for m in state.members.values()
+            if m.is_current
+        ),
+        "",
+    ]
+    for goal in state.goals.values():
+        observations = [o for o in state.observations_for(goal.goal_id) if o.value is not None]
+        values = [o.value for o in observations if o.value is not None]
+        target = goal.target
+        lines.append(f"* {goal.statement}  [{goal.domain.value}]")
+        version = f", version {goal.current.number}" if len(goal.versions) > 1 else ""
+        lines.append(
+            f"  status: {goal.status.value}{version} "
+            f"(FHIR {goal.status.fhir_lifecycle_status} / {goal.fhir_achievement_status(values)})"
+        )
+        if values:
+            latest = values[-1]
+            share = max(0.0, target.share_of_the_way(latest)) * 100
+            lines.append(
+                f"  baseline {target.baseline:g} -> latest {latest:g} -> target {target.target:g} "
+                f"{target.metric} ({target.unit}): {share:.0f}% of the way"
+            )
+        else:
+            lines.append(f"  no observations yet; target {target.target:g} {target.metric}")
+        by_setting: dict[str, int] = {}
+        for o in observations:
+            by_setting[o.setting.value] = by_setting.get(o.setting.value, 0) + 1
+        if by_setting:
+            lines.append(
+                "  observed in: " + ", ".join(f"{k} {v}" for k, v in sorted(by_setting.items()))
+            )
+        setbacks = [s for s in state.setbacks.values() if goal.goal_id in s.affected_goals]
+        for s in setbacks:
+            plan = "with a response plan" if s.response_plan else "awaiting a response plan"
+            outcome = "resolved" if s.is_resolved else "open"
+            lines.append(f"  setback: {s.kind.value}, {s.severity.value}, {plan}, {outcome}")
+    open_loops = state.open_feedback()
+    lines.append("")
+    lines.append(f"Open feedback loops: {len(open_loops)}")
+    for item in open_loops:
+        days = item.open_for(moment).in_days()
+        lines.append(f"  - {item.kind.value} from {name(item.given_by)}, open {days} day(s)")
+    return "\n".join(lines)
