@@ -1,0 +1,485 @@
+"""Bad input is refused with a clear error naming the field and the reason, and a refused
+command changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import alliance as al
+
+T0 = pendulum.datetime(2025, 1, 6, 9, tz="Europe/London")
+
+
+def target(**overrides: Any) -> al.MeasurableTarget:
+    fields: dict[str, Any] = {
+        "metric": "requests",
+        "unit": "per day",
+        "baseline": 1,
+        "target": 8,
+        "direction": al.Direction.INCREASE,
+        "due": pendulum.date(2025, 6, 30),
+    }
+    fields.update(overrides)
+    return al.MeasurableTarget(**fields)
+
+
+@pytest.fixture
+def p() -> al.Partnership:
+    """Ana (SLT) and Maria (parent); goal g1 shared; a progress update from Ana open."""
+    p = al.Partnership.form(
+        al.PartnershipFormed(
+            partnership_id="p-1",
+            clinic_id="c-1",
+            child_id="sam",
+            time_zone="Europe/London",
+            actor="ana",
+            occurred_at=T0,
+        )
+    )
+    p.record(
+        al.ProfessionalJoined(
+            member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, actor="ana", occurred_at=T0
+        )
+    )
+    p.record(
+        al.CarerJoined(
+            member_id="maria", relationship=al.CarerRelationship.PARENT, actor="ana", occurred_at=T0
+        )
+    )
+    p.record(
+        al.GoalProposed(
+            goal_id="g1",
+            domain=al.GoalDomain.COMMUNICATION,
+            statement="Sam asks for snacks with two words",
+            why_it_matters="Fewer tears at snack time",
+            target=target(),
+            actor="ana",
+            occurred_at=T0.add(days=1),
+        )
+    )
+    p.record(al.GoalAgreed(goal_id="g1", actor="maria", occurred_at=T0.add(days=2)))
+    p.record(
+        al.FeedbackGiven(
+            feedback_id="f1",
+            kind=al.FeedbackKind.PROGRESS_UPDATE,
+            message="Two new words today",
+            actor="ana",
+            occurred_at=T0.add(days=3),
+        )
+    )
+    return p
+
+
+def refused(p: al.Partnership, event: al.Event, error: type[al.AllianceError], field: str) -> str:
+    """Record *event*, expect *error* about *field*, and check nothing was written."""
+    before_events, before_state = p.events, p.state.copy()
+    with pytest.raises(error) as info:
+        p.record(event)
+    assert info.value.field == field  # type: ignore[attr-defined]
+    assert p.events == before_events
+    assert p.state == before_state
+    return str(info.value)
+
+
+# --- constructors ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\n\t"])
+def test_empty_names_are_refused(name: str) -> None:
+    for cls in (al.Carer, al.Professional, al.Child):
+        with pytest.raises(al.ValidationError) as info:
+            cls(id="x1", name=name)
+        assert info.value.field == "name"
+        assert info.value.reason == "must not be empty"
+
+
+def test_naive_datetimes_are_refused() -> None:
+    with pytest.raises(al.ValidationError) as info:
+        al.GoalAgreed(goal_id="g1", actor="ana", occurred_at=dt.datetime(2025, 1, 6, 9))
+    assert info.value.field == "occurred_at"
+    assert "timezone-aware" in info.value.reason
+
+
+def test_naive_moment_for_as_of_is_refused(p: al.Partnership) -> None:
+    with pytest.raises(al.ValidationError) as info:
+        p.as_of(dt.datetime(2025, 2, 1))
+    assert info.value.field == "moment"
+
+
+def test_aware_stdlib_datetimes_are_accepted_and_kept_in_utc() -> None:
+    event = al.GoalAgreed(
+        goal_id="g1",
+        actor="ana",
+        occurred_at=dt.datetime(2025, 7, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+    )
+    assert type(event.occurred_at) is pendulum.DateTime
+    assert event.occurred_at == pendulum.datetime(2025, 7, 1, 8)
+    assert event.occurred_at.utcoffset() == dt.timedelta(0)
+
+
+def test_unknown_enum_values_are_refused() -> None:
+    with pytest.raises(al.ValidationError) as info:
+        al.SetbackReported(
+            kind="blame",  # type: ignore[arg-type]
+            severity=al.Severity.MINOR,
+            description="Sam was ill",
+            actor="ana",
+            occurred_at=T0,
+        )
+    assert info.value.field == "kind"
+    assert "SetbackKind.REGRESSION" in info.value.reason
+
+
+def test_unknown_enum_values_in_stored_data_are_refused() -> None:
+    with pytest.raises(al.MalformedDataError) as info:
+        al.from_data(
+            {
+                "type": "SetbackReported",
+                "actor": "ana",
+                "occurred_at": "2025-01-06T09:00:00+00:00",
+                "setback_id": "s1",
+                "kind": "blame",
+                "severity": "minor",
+                "description": "Sam was ill",
+                "affected_goals": [],
+            },
+            al.Event,
+        )
+    (problem,) = info.value.problems
+    assert problem.startswith("'blame' is not a SetbackKind")
+    assert problem.endswith("@ $.kind")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"target": 1}, "must differ from the baseline"),
+        ({"target": 0}, "must be above the baseline"),
+        ({"direction": al.Direction.DECREASE}, "must be below the baseline"),
+    ],
+)
+def test_a_target_must_lie_beyond_its_baseline(overrides: dict[str, Any], reason: str) -> None:
+    with pytest.raises(al.ValidationError) as info:
+        target(**overrides)
+    assert info.value.field == "target"
+    assert reason in info.value.reason
+
+
+def test_gas_scale_needs_every_level_once() -> None:
+    levels = tuple(al.GasLevel(level=n, description=f"level {n}") for n in (-2, -1, 0, 1, 1))
+    with pytest.raises(al.ValidationError) as info:
+        al.GasScale(levels=levels)
+    assert info.value.field == "levels"
+
+
+def test_an_id_with_spaces_is_refused() -> None:
+    with pytest.raises(al.ValidationError) as info:
+        al.GoalAgreed(goal_id="goal one", actor="ana", occurred_at=T0)
+    assert info.value.field == "goal_id"
+
+
+def test_a_single_string_is_not_a_set_of_members() -> None:
+    with pytest.raises(al.ValidationError) as info:
+        al.CommunicationPlanAgreed(
+            cadence=pendulum.duration(weeks=1),
+            channels=frozenset({al.Channel.PHONE}),
+            participants="maria",  # type: ignore[arg-type]
+            actor="ana",
+            occurred_at=T0,
+        )
+    assert info.value.field == "participants"
+
+
+def test_observation_needs_a_value_or_a_gas_level() -> None:
+    with pytest.raises(al.ValidationError) as info:
+        al.ProgressRecorded(
+            goal_id="g1",
+            setting=al.Setting.HOME,
+            kind=al.ObservationKind.EVERYDAY,
+            actor="maria",
+            occurred_at=T0,
+        )
+    assert info.value.field == "value"
+
+
+# --- commands against the state -------------------------------------------------------
+
+
+def test_a_due_date_before_the_goal_was_proposed_is_refused(p: al.Partnership) -> None:
+    message = refused(
+        p,
+        al.GoalProposed(
+            domain=al.GoalDomain.MOTOR,
+            statement="Sam climbs the stairs with one hand on the rail",
+            why_it_matters="Getting to his bedroom on his own",
+            target=target(due=pendulum.date(2025, 1, 5)),
+            actor="maria",
+            occurred_at=T0.add(days=4),
+        ),
+        al.ValidationError,
+        "target.due",
+    )
+    assert "2025-01-05 is before the goal was set (2025-01-10)" in message
+
+
+def test_progress_for_an_unknown_goal_is_refused(p: al.Partnership) -> None:
+    refused(
+        p,
+        al.ProgressRecorded(
+            goal_id="nope",
+            setting=al.Setting.HOME,
+            kind=al.ObservationKind.EVERYDAY,
+            value=3,
+            actor="maria",
+            occurred_at=T0.add(days=5),
+        ),
+        al.UnknownRecordError,
+        "goal_id",
+    )
+
+
+def test_progress_for_a_closed_goal_is_refused(p: al.Partnership) -> None:
+    p.record(al.GoalAchieved(goal_id="g1", actor="ana", occurred_at=T0.add(days=4)))
+    message = refused(
+        p,
+        al.ProgressRecorded(
+            goal_id="g1",
+            setting=al.Setting.HOME,
+            kind=al.ObservationKind.EVERYDAY,
+            value=3,
+            actor="maria",
+            occurred_at=T0.add(days=5),
+        ),
+        al.DomainError,
+        "goal_id",
+    )
+    assert "achieved" in message
+
+
+def test_agreeing_twice_is_refused(p: al.Partnership) -> None:
+    message = refused(
+        p,
+        al.GoalAgreed(goal_id="g1", actor="maria", occurred_at=T0.add(days=5)),
+        al.DomainError,
+        "goal_id",
+    )
+    assert message == "goal_id: 'maria' has already agreed to goal 'g1'"
+
+
+def test_the_proposer_has_agreed_by_proposing(p: al.Partnership) -> None:
+    refused(
+        p,
+        al.GoalAgreed(goal_id="g1", actor="ana", occurred_at=T0.add(days=5)),
+        al.DomainError,
+        "goal_id",
+    )
+
+
+def test_responding_to_feedback_that_is_not_open_is_refused(p: al.Partnership) -> None:
+    p.record(
+        al.FeedbackAnswered(
+            feedback_id="f1",
+            response=al.FeedbackResponse.ACKNOWLEDGED,
+            actor="maria",
+            occurred_at=T0.add(days=4),
+        )
+    )
+    message = refused(
+        p,
+        al.FeedbackAnswered(
+            feedback_id="f1",
+            response=al.FeedbackResponse.EXPLAINED,
+            actor="maria",
+            occurred_at=T0.add(days=5),
+        ),
+        al.DomainError,
+        "feedback_id",
+    )
+    assert "not open" in message
+
+
+def test_responding_to_unknown_feedback_is_refused(p: al.Partnership) -> None:
+    refused(
+        p,
+        al.FeedbackAnswered(
+            feedback_id="f9",
+            response=al.FeedbackResponse.ACKNOWLEDGED,
+            actor="maria",
+            occurred_at=T0.add(days=5),
+        ),
+        al.UnknownRecordError,
+        "feedback_id",
+    )
+
+
+def test_feedback_is_answered_by_the_other_side(p: al.Partnership) -> None:
+    refused(
+        p,
+        al.FeedbackAnswered(
+            feedback_id="f1",
+            response=al.FeedbackResponse.ACKNOWLEDGED,
+            actor="ana",
+            occurred_at=T0.add(days=5),
+        ),
+        al.DomainError,
+        "actor",
+    )
+
+
+@pytest.mark.parametrize("kind", [al.ObservationKind.SESSION, al.ObservationKind.PROBE])
+def test_a_carer_cannot_record_session_data(p: al.Partnership, kind: al.ObservationKind) -> None:
+    message = refused(
+        p,
+        al.ProgressRecorded(
+            goal_id="g1",
+            setting=al.Setting.CLINIC,
+            kind=kind,
+            value=3,
+            actor="maria",
+            occurred_at=T0.add(days=5),
+        ),
+        al.DomainError,
+        "kind",
+    )
+    assert "recorded as 'everyday'" in message
+
+
+def test_someone_outside_the_partnership_cannot_record(p: al.Partnership) -> None:
+    refused(
+        p,
+        al.ConcernRaised(description="Who is this?", actor="stranger", occurred_at=T0.add(days=5)),
+        al.NotAMemberError,
+        "actor",
+    )
+
+
+def test_nothing_is_recorded_before_the_partnership_was_formed(p: al.Partnership) -> None:
+    refused(
+        p,
+        al.ConcernRaised(description="Too early", actor="maria", occurred_at=T0.subtract(days=1)),
+        al.ValidationError,
+        "occurred_at",
+    )
+
+
+def test_nothing_is_recorded_after_closing(p: al.Partnership) -> None:
+    p.record(
+        al.PartnershipStatusChanged(
+            status=al.PartnershipStatus.CLOSED, actor="ana", occurred_at=T0.add(days=4)
+        )
+    )
+    refused(
+        p,
+        al.ConcernRaised(description="Too late", actor="maria", occurred_at=T0.add(days=5)),
+        al.DomainError,
+        "event",
+    )
+
+
+def test_record_all_is_all_or_nothing(p: al.Partnership) -> None:
+    before_events, before_state = p.events, p.state.copy()
+    good = al.ConcernRaised(description="Bedtime", actor="maria", occurred_at=T0.add(days=5))
+    bad = al.GoalAgreed(goal_id="nope", actor="maria", occurred_at=T0.add(days=5))
+    with pytest.raises(al.UnknownRecordError):
+        p.record_all([good, bad])
+    assert p.events == before_events
+    assert p.state == before_state
+
+
+# --- malformed and foreign data -------------------------------------------------------
+
+GOOD_EVENT: dict[str, Any] = {
+    "type": "GoalAgreed",
+    "schema_version": 1,
+    "actor": "maria",
+    "occurred_at": "2025-01-08T09:00:00+00:00",
+    "goal_id": "g1",
+    "comment": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"goal_id": 7}, "expected a string, got int @ $.goal_id"),
+        ({"occurred_at": "2025-01-08T09:00:00"}, "naive datetimes are refused @ $.occurred_at"),
+        ({"occurred_at": "yesterday"}, "@ $.occurred_at"),
+        ({"colour": "blue"}, "extra fields found (colour) @ $"),
+        ({"type": "GoalLiked"}, "unknown event type 'GoalLiked' @ $"),
+        ({"schema_version": 2}, "newer than this alliance knows (1); upgrade alliance"),
+        ({"goal_id": ""}, "goal_id: must not be empty @ $"),
+    ],
+)
+def test_malformed_events_name_the_path(change: dict[str, Any], problem: str) -> None:
+    with pytest.raises(al.MalformedDataError) as info:
+        al.from_data({**GOOD_EVENT, **change}, al.Event)
+    assert any(problem in p for p in info.value.problems), info.value.problems
+
+
+def test_a_missing_field_is_named() -> None:
+    data = {k: v for k, v in GOOD_EVENT.items() if k != "goal_id"}
+    with pytest.raises(al.MalformedDataError) as info:
+        al.from_data(data, al.Event)
+    assert info.value.problems == ("required field missing @ $.goal_id",)
+
+
+def test_every_problem_is_listed_with_its_path() -> None:
+    data = {
+        "type": "GoalProposed",
+        "actor": "ana",
+        "occurred_at": "2025-01-08T09:00:00+00:00",
+        "goal_id": "g2",
+        "domain": "hobbies",
+        "statement": 5,
+        "why_it_matters": "w",
+        "target": {
+            "metric": "m",
+            "unit": "u",
+            "baseline": "one",
+            "target": 2,
+            "direction": "increase",
+            "due": "2025-13-01",
+        },
+    }
+    with pytest.raises(al.MalformedDataError) as info:
+        al.from_data(data, al.Event)
+    paths = sorted(p.rsplit(" @ ", 1)[1] for p in info.value.problems)
+    assert paths == ["$.domain", "$.statement", "$.target.baseline", "$.target.due"]
+
+
+def test_not_json_is_a_malformed_data_error() -> None:
+    with pytest.raises(al.MalformedDataError) as info:
+        al.loads("{not json", al.Event)
+    assert info.value.problems[0].startswith("not valid JSON")
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    st.one_of(
+        JSON,
+        st.fixed_dictionaries(
+            {"type": st.sampled_from(sorted(al.event_types()))},
+            optional=dict.fromkeys(("actor", "occurred_at", "goal_id", "value", "kind"), JSON),
+        ),
+    )
+)
+def test_foreign_data_only_ever_raises_malformed_data_error(data: object) -> None:
+    with pytest.raises(al.MalformedDataError) as info:
+        al.from_data(json.loads(json.dumps(data)), al.Event)
+    assert info.value.problems
+    assert all(" @ $" in p for p in info.value.problems)
