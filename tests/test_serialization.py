@@ -127,7 +127,7 @@ def test_upcasters_upgrade_old_payloads(monkeypatch: pytest.MonkeyPatch) -> None
         goal_id="g1",
         comment="Happy to try",
         actor="maria",
-        occurred_at=T0.replace(year=2025, month=1, day=8, hour=9, minute=0).in_timezone("UTC"),
+        occurred_at=pendulum.datetime(2025, 1, 8, 9),
     )
     assert al.to_data(event)["schema_version"] == 2
 
