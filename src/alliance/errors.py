@@ -10,16 +10,26 @@ library's refusals with one ``except`` clause and let genuine bugs through.
   :class:`UnknownRecordError` and :class:`NotAMemberError` are the common special cases.
 - :class:`MalformedDataError` — serialized data (JSON from a database, a file or another
   system) cannot be turned back into ``alliance`` objects. It lists every problem with
-  its path inside the data.
+  its path inside the data. :class:`CorruptEventError` is the stored-event case and also
+  names the partnership and the version.
+- :class:`ConcurrencyError` — someone else recorded events for the same partnership since
+  it was loaded; nothing was written. Reload and try again (``alliance.storage.update``
+  does that for you).
+- :class:`StoreError` — the storage backend failed (unknown URL scheme, server
+  unreachable, disk full or read-only, database locked, written by a newer schema).
+  Nothing was written.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "AllianceError",
+    "ConcurrencyError",
+    "CorruptEventError",
     "DomainError",
     "MalformedDataError",
     "NotAMemberError",
+    "StoreError",
     "UnknownRecordError",
     "ValidationError",
 ]
@@ -94,3 +104,61 @@ class MalformedDataError(AllianceError):
 
 def _rebuild_malformed(problems: tuple[str, ...], context: str) -> MalformedDataError:
     return MalformedDataError(problems, context=context)
+
+
+class CorruptEventError(MalformedDataError):
+    """A stored event's payload cannot be read.
+
+    Attributes:
+        partnership_id: the partnership whose timeline holds it.
+        version: its version (1-based position in that timeline).
+        problems: what is wrong, each with its path inside the payload.
+    """
+
+    def __init__(self, partnership_id: str, version: int, problems: list[str] | tuple[str, ...]):
+        self.partnership_id = partnership_id
+        self.version = version
+        super().__init__(problems, context=f"partnership {partnership_id!r}, version {version}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.partnership_id, self.version, self.problems))
+
+
+class ConcurrencyError(AllianceError):
+    """The partnership changed since it was loaded; the append wrote nothing.
+
+    Attributes:
+        partnership_id: the partnership.
+        expected_version: the version the caller loaded.
+        actual_version: the version now stored.
+    """
+
+    def __init__(self, partnership_id: str, expected_version: int, actual_version: int) -> None:
+        self.partnership_id = partnership_id
+        self.expected_version = expected_version
+        self.actual_version = actual_version
+        super().__init__(
+            f"partnership {partnership_id!r} is at version {actual_version}, not "
+            f"{expected_version}: someone else recorded events since it was loaded; "
+            "reload it and try again"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.partnership_id, self.expected_version, self.actual_version))
+
+
+class StoreError(AllianceError):
+    """The storage backend could not do what was asked; nothing was written.
+
+    Attributes:
+        url: the store's URL, with any password masked.
+        reason: what went wrong.
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.url, self.reason))

@@ -1,0 +1,194 @@
+"""Storage: keep partnership timelines in memory, SQLite, PostgreSQL or a vendor's backend.
+
+Open a store by URL with :func:`open_store`; the interface every backend implements is
+:class:`Store` (see :mod:`alliance.storage.interface`). :func:`start_partnership`,
+:func:`load_partnership` and :func:`update` are the verbs most code needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import urllib.parse
+from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from alliance.errors import ConcurrencyError, StoreError, UnknownRecordError, ValidationError
+from alliance.model.events import Event, PartnershipFormed
+from alliance.model.timeline import Partnership
+from alliance.storage._common import mask_url
+from alliance.storage.interface import PartnershipSummary, Store, StoredEvent
+from alliance.storage.memory import MemoryStore
+from alliance.storage.sqlite import SQLiteStore
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "MemoryStore",
+    "PartnershipSummary",
+    "SQLiteStore",
+    "Store",
+    "StoredEvent",
+    "default_url",
+    "load_partnership",
+    "open_store",
+    "start_partnership",
+    "update",
+]
+
+ENTRY_POINT_GROUP = "alliance.stores"
+"""Third-party backends register a factory ``(url, clinic_id) -> Store`` under this
+entry-point group, named by their URL scheme."""
+
+StoreFactory = Callable[[str, str], Store]
+
+
+def _memory(url: str, clinic_id: str) -> Store:
+    name = urllib.parse.urlsplit(url).netloc or None
+    return MemoryStore(clinic_id, name=name)
+
+
+def _sqlite(url: str, clinic_id: str) -> Store:
+    return SQLiteStore.from_url(url, clinic_id)
+
+
+def _postgres(url: str, clinic_id: str) -> Store:
+    try:
+        from alliance.storage.postgres import PostgresStore  # noqa: PLC0415 (optional extra)
+    except ImportError as exc:
+        raise StoreError(
+            mask_url(url), "PostgreSQL needs the extra: pip install 'alliance[postgres]'"
+        ) from exc
+    return PostgresStore.from_url(url, clinic_id)
+
+
+_BUILT_IN: dict[str, StoreFactory] = {
+    "memory": _memory,
+    "sqlite": _sqlite,
+    "postgresql": _postgres,
+    "postgres": _postgres,
+}
+
+
+def default_url() -> str:
+    """Where :func:`open_store` keeps data when given no URL.
+
+    ``$ALLIANCE_STORE_URL`` if set; otherwise an SQLite file ``alliance.db`` under
+    ``$XDG_DATA_HOME/alliance`` (``~/.local/share/alliance`` when that is unset).
+    """
+    configured = os.environ.get("ALLIANCE_STORE_URL")
+    if configured:
+        return configured
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return f"sqlite:///{Path(base) / 'alliance' / 'alliance.db'}"
+
+
+def open_store(url: str | None = None, *, clinic_id: str) -> Store:
+    """Open the store at *url* for *clinic_id*.
+
+    Built-in schemes: ``memory://[name]``, ``sqlite:///relative.db`` /
+    ``sqlite:////absolute.db``, ``postgresql://user:pass@host/db`` (with the
+    ``postgres`` extra). Other schemes come from backends registered under the
+    ``alliance.stores`` entry-point group.
+
+    Raises:
+        StoreError: an unknown scheme, or a server or file that cannot be opened; the
+            message names the URL with any password masked.
+    """
+    url = url or default_url()
+    scheme = urllib.parse.urlsplit(url).scheme
+    factory = _BUILT_IN.get(scheme) or _plugin(scheme)
+    if factory is None:
+        known = sorted({*_BUILT_IN, *(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))})
+        raise StoreError(
+            mask_url(url), f"no storage backend for scheme {scheme!r}; known: {', '.join(known)}"
+        )
+    try:
+        return factory(url, clinic_id)
+    except (StoreError, ValidationError):
+        raise
+    except Exception as exc:  # a backend's own failure: name the URL, hide the password
+        raise StoreError(mask_url(url), f"cannot open the store: {exc}") from exc
+
+
+def _plugin(scheme: str) -> StoreFactory | None:
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name == scheme:
+            factory: StoreFactory = ep.load()
+            return factory
+    return None
+
+
+def start_partnership(
+    store: Store, formed: PartnershipFormed, more: Sequence[Event] = ()
+) -> Partnership:
+    """Record a new partnership (its forming event and any *more*) in *store*.
+
+    The events are checked like :meth:`Partnership.record_all` before anything is
+    written.
+
+    Raises:
+        ConcurrencyError: a partnership with this id already exists.
+    """
+    partnership = Partnership.form(formed)
+    partnership.record_all(list(more))
+    store.append(formed.partnership_id, partnership.events, expected_version=0)
+    return partnership
+
+
+def load_partnership(
+    store: Store, partnership_id: str, *, as_of: dt.datetime | None = None
+) -> Partnership:
+    """Load a partnership from *store* (only the events up to *as_of*, if given).
+
+    Raises:
+        UnknownRecordError: the store's clinic has no such partnership (or it had not
+            been formed by *as_of*).
+        CorruptEventError: a stored event cannot be read.
+    """
+    stored = store.load(partnership_id, as_of=as_of)
+    if not stored:
+        raise UnknownRecordError(
+            "partnership_id", f"clinic {store.clinic_id!r} has no partnership {partnership_id!r}"
+        )
+    return Partnership.from_events(s.event for s in stored)
+
+
+def update(
+    store: Store,
+    partnership_id: str,
+    change: Callable[[Partnership], Any],
+    *,
+    attempts: int = 3,
+) -> Partnership:
+    """Load a partnership, let *change* record events on it, and append them.
+
+    If someone else appended in between (:class:`ConcurrencyError`), reload and call
+    *change* again, up to *attempts* times in all. *change* must therefore decide from
+    the partnership it is given, not from state captured earlier. Domain errors raised
+    by *change* propagate at once and nothing is written.
+
+    Returns:
+        The partnership as stored after the change.
+
+    Raises:
+        ConcurrencyError: every attempt lost the race.
+    """
+    if attempts < 1:
+        raise ValidationError("attempts", "must be at least 1")
+    for attempt in range(1, attempts + 1):
+        partnership = load_partnership(store, partnership_id)
+        before = partnership.version
+        change(partnership)
+        new = partnership.events[before:]
+        if not new:
+            return partnership
+        try:
+            store.append(partnership_id, new, expected_version=before)
+        except ConcurrencyError:
+            if attempt == attempts:
+                raise
+            continue
+        return partnership
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,129 @@
+"""Pieces every backend shares (private): batch checks, the partnership index, encoding."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.parse
+from collections.abc import Sequence
+
+import attrs
+import pendulum
+
+from alliance.errors import CorruptEventError, MalformedDataError, ValidationError
+from alliance.model import events as ev
+from alliance.model.partnership import PartnershipStatus
+from alliance.serialization import from_data, to_data
+
+# The version of the tables' layout, recorded in each SQL database.
+SCHEMA_VERSION = 1
+
+
+def check_batch(
+    clinic_id: str, partnership_id: str, events: Sequence[ev.Event], expected_version: int
+) -> None:
+    """Refuse a batch that cannot be appended whatever is stored."""
+    if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+        raise ValidationError("expected_version", "must be a whole number")
+    if expected_version < 0:
+        raise ValidationError("expected_version", "must not be negative")
+    if not events:
+        raise ValidationError("events", "there is nothing to append")
+    for index, event in enumerate(events):
+        if not isinstance(event, ev.Event):
+            raise ValidationError(f"events[{index}]", f"is a {type(event).__name__}, not an Event")
+        formed = isinstance(event, ev.PartnershipFormed)
+        if formed and (expected_version > 0 or index > 0):
+            raise ValidationError(
+                f"events[{index}]", "PartnershipFormed can only be the first event"
+            )
+    first = events[0]
+    if expected_version == 0:
+        if not isinstance(first, ev.PartnershipFormed):
+            raise ValidationError("events[0]", "a new timeline starts with PartnershipFormed")
+        if first.partnership_id != partnership_id:
+            raise ValidationError(
+                "events[0].partnership_id",
+                f"{first.partnership_id!r} does not match {partnership_id!r}",
+            )
+        if first.clinic_id != clinic_id:
+            raise ValidationError(
+                "events[0].clinic_id",
+                f"this store is open for clinic {clinic_id!r}, not {first.clinic_id!r}",
+            )
+
+
+@attrs.define
+class IndexChange:
+    """How a batch changes a partnership's row in the index."""
+
+    formed: ev.PartnershipFormed | None = None
+    status: PartnershipStatus | None = None
+    joined: dict[str, str] = attrs.field(factory=dict)  # member id -> role
+    left: set[str] = attrs.field(factory=set)
+
+
+def index_change(events: Sequence[ev.Event]) -> IndexChange:
+    """Fold the events that matter to the partnership index."""
+    change = IndexChange()
+    for event in events:
+        if isinstance(event, ev.PartnershipFormed):
+            change.formed = event
+            change.status = PartnershipStatus.FORMING
+        elif isinstance(event, ev.PartnershipStatusChanged):
+            change.status = event.status
+        elif isinstance(event, ev.CarerJoined | ev.ProfessionalJoined):
+            change.joined[event.member_id] = (
+                "carer" if isinstance(event, ev.CarerJoined) else "professional"
+            )
+            change.left.discard(event.member_id)
+        elif isinstance(event, ev.MemberLeft):
+            change.left.add(event.member_id)
+            change.joined.pop(event.member_id, None)
+    return change
+
+
+def to_micros(moment: dt.datetime) -> int:
+    """An aware datetime as whole microseconds since the Unix epoch (sortable in SQL)."""
+    delta = moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(micros: int) -> pendulum.DateTime:
+    """The inverse of :func:`to_micros`, in UTC."""
+    return pendulum.from_timestamp(0, tz="UTC").add(microseconds=micros)
+
+
+def encode(event: ev.Event) -> str:
+    """The stored JSON text of an event (stable key order)."""
+    return json.dumps(to_data(event), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def decode(partnership_id: str, version: int, payload: str | bytes | dict[str, object]) -> ev.Event:
+    """Read a stored payload back, naming the partnership and version on failure."""
+    try:
+        data = json.loads(payload) if isinstance(payload, str | bytes) else payload
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CorruptEventError(partnership_id, version, [f"not valid JSON: {exc} @ $"]) from exc
+    try:
+        return from_data(data, ev.Event)
+    except MalformedDataError as exc:
+        raise CorruptEventError(partnership_id, version, exc.problems) from exc
+
+
+def mask_url(url: str) -> str:
+    """*url* with any password replaced by ``***``."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    userinfo = netloc[0].split(":", 1)[0] + ":***"
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{userinfo}@{netloc[1]}"))
+
+
+def now_utc() -> pendulum.DateTime:
+    """The recording time of a batch."""
+    return pendulum.now("UTC")

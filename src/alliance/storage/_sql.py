@@ -1,0 +1,353 @@
+"""The SQL both built-in database backends share (private).
+
+A backend subclasses :class:`SqlStore` and supplies a transaction (with the write lock
+taken for appends), its placeholder style, and how to turn its driver's errors into
+:class:`alliance.StoreError`. The tables:
+
+- ``alliance_meta``: key/value, holding ``schema_version``;
+- ``alliance_events``: one row per event; ``position`` is the global order, unique
+  ``(clinic_id, partnership_id, version)`` is the optimistic-concurrency guard; the
+  payload is the converter's JSON text, which keeps its own ``schema_version``;
+- ``alliance_partnerships`` and ``alliance_members``: the index behind
+  ``find_partnerships``, updated in the same transaction as the events.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+from alliance.errors import ConcurrencyError, StoreError
+from alliance.model import _checks as c
+from alliance.model.events import Event
+from alliance.model.partnership import PartnershipStatus
+from alliance.storage import _common
+from alliance.storage.interface import PartnershipSummary, StoredEvent
+
+
+class Connection(Protocol):
+    """The little of a DB-API connection the SQL store uses."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
+
+
+class SqlStore(abc.ABC):
+    """Append, load, find and follow, in SQL. Subclasses supply the connection."""
+
+    placeholder = "?"
+
+    def __init__(self, clinic_id: str, url: str) -> None:
+        c._check_identifier("clinic_id", clinic_id)
+        self._clinic_id = clinic_id
+        self._url = _common.mask_url(url)
+
+    @property
+    def clinic_id(self) -> str:
+        """The clinic this store was opened for."""
+        return self._clinic_id
+
+    @property
+    def url(self) -> str:
+        """The store's URL, password masked."""
+        return self._url
+
+    # --- what a backend provides ----------------------------------------------------
+
+    @abc.abstractmethod
+    def _transaction(self, *, write: bool) -> contextlib.AbstractContextManager[Connection]:
+        """A transaction; for ``write=True`` holding the lock that serialises appends."""
+
+    @abc.abstractmethod
+    def _executemany(self, conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """Run *sql* once per row."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+    def _sql(self, text: str) -> str:
+        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
+
+    # --- schema ---------------------------------------------------------------------
+
+    def _schema_statements(self) -> list[str]:
+        return [
+            "CREATE TABLE IF NOT EXISTS alliance_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            """CREATE TABLE IF NOT EXISTS alliance_events (
+                position BIGINT PRIMARY KEY,
+                clinic_id TEXT NOT NULL,
+                partnership_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                event_type TEXT NOT NULL,
+                schema_version INTEGER NOT NULL,
+                occurred_at_us BIGINT NOT NULL,
+                recorded_at_us BIGINT NOT NULL,
+                payload TEXT NOT NULL,
+                UNIQUE (clinic_id, partnership_id, version)
+            )""",
+            """CREATE INDEX IF NOT EXISTS alliance_events_by_clinic
+                ON alliance_events (clinic_id, position)""",
+            """CREATE TABLE IF NOT EXISTS alliance_partnerships (
+                clinic_id TEXT NOT NULL,
+                partnership_id TEXT NOT NULL,
+                child_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                PRIMARY KEY (clinic_id, partnership_id)
+            )""",
+            """CREATE TABLE IF NOT EXISTS alliance_members (
+                clinic_id TEXT NOT NULL,
+                partnership_id TEXT NOT NULL,
+                member_id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                is_current INTEGER NOT NULL,
+                PRIMARY KEY (clinic_id, partnership_id, member_id)
+            )""",
+            """CREATE INDEX IF NOT EXISTS alliance_members_by_member
+                ON alliance_members (clinic_id, member_id)""",
+        ]
+
+    def _ensure_schema(self) -> None:
+        """Create the tables on first use; refuse a database from a newer schema."""
+        with self._transaction(write=True) as conn:
+            for statement in self._schema_statements():
+                conn.execute(statement)
+            row = conn.execute(
+                self._sql("SELECT value FROM alliance_meta WHERE key = ?"), ("schema_version",)
+            ).fetchone()
+            if row is None:
+                conn.execute(
+                    self._sql("INSERT INTO alliance_meta (key, value) VALUES (?, ?)"),
+                    ("schema_version", str(_common.SCHEMA_VERSION)),
+                )
+                return
+            stored = int(row[0])
+            if stored > _common.SCHEMA_VERSION:
+                raise StoreError(
+                    self._url,
+                    f"the database was written by a newer alliance (schema version {stored}; "
+                    f"this alliance knows up to {_common.SCHEMA_VERSION}); upgrade alliance "
+                    "before opening it",
+                )
+
+    # --- the Store protocol ---------------------------------------------------------
+
+    def append(
+        self, partnership_id: str, events: Sequence[Event], *, expected_version: int
+    ) -> tuple[StoredEvent, ...]:
+        """See :meth:`alliance.storage.Store.append`."""
+        events = list(events)
+        _common.check_batch(self._clinic_id, partnership_id, events, expected_version)
+        payloads = [_common.encode(e) for e in events]  # before the lock: no I/O inside
+        with self._transaction(write=True) as conn:
+            row = conn.execute(
+                self._sql(
+                    "SELECT version FROM alliance_partnerships "
+                    "WHERE clinic_id = ? AND partnership_id = ?"
+                ),
+                (self._clinic_id, partnership_id),
+            ).fetchone()
+            current = 0 if row is None else int(row[0])
+            if current != expected_version:
+                raise ConcurrencyError(partnership_id, expected_version, current)
+            last = conn.execute("SELECT MAX(position) FROM alliance_events").fetchone()[0]
+            first_position = (0 if last is None else int(last)) + 1
+            recorded_at = _common.now_utc()
+            recorded_us = _common.to_micros(recorded_at)
+            rows = [
+                (
+                    first_position + offset,
+                    self._clinic_id,
+                    partnership_id,
+                    expected_version + offset + 1,
+                    type(event).type_name,
+                    type(event).schema_version,
+                    _common.to_micros(event.occurred_at),
+                    recorded_us,
+                    payload,
+                )
+                for offset, (event, payload) in enumerate(zip(events, payloads, strict=True))
+            ]
+            self._executemany(
+                conn,
+                self._sql(
+                    "INSERT INTO alliance_events (position, clinic_id, partnership_id, version, "
+                    "event_type, schema_version, occurred_at_us, recorded_at_us, payload) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                rows,
+            )
+            self._update_index(conn, partnership_id, events, expected_version + len(events))
+        return tuple(
+            StoredEvent(
+                position=first_position + offset,
+                partnership_id=partnership_id,
+                version=expected_version + offset + 1,
+                recorded_at=_common.from_micros(recorded_us),
+                event=event,
+            )
+            for offset, event in enumerate(events)
+        )
+
+    def _update_index(
+        self, conn: Connection, partnership_id: str, events: Sequence[Event], version: int
+    ) -> None:
+        change = _common.index_change(events)
+        key = (self._clinic_id, partnership_id)
+        if change.formed is not None:
+            conn.execute(
+                self._sql(
+                    "INSERT INTO alliance_partnerships "
+                    "(clinic_id, partnership_id, child_id, status, version) VALUES (?, ?, ?, ?, ?)"
+                ),
+                (*key, change.formed.child_id, PartnershipStatus.FORMING.value, version),
+            )
+        else:
+            conn.execute(
+                self._sql(
+                    "UPDATE alliance_partnerships SET version = ? "
+                    "WHERE clinic_id = ? AND partnership_id = ?"
+                ),
+                (version, *key),
+            )
+        if change.status is not None:
+            conn.execute(
+                self._sql(
+                    "UPDATE alliance_partnerships SET status = ? "
+                    "WHERE clinic_id = ? AND partnership_id = ?"
+                ),
+                (change.status.value, *key),
+            )
+        for member_id, role in change.joined.items():
+            conn.execute(
+                self._sql(
+                    "DELETE FROM alliance_members "
+                    "WHERE clinic_id = ? AND partnership_id = ? AND member_id = ?"
+                ),
+                (*key, member_id),
+            )
+            conn.execute(
+                self._sql(
+                    "INSERT INTO alliance_members "
+                    "(clinic_id, partnership_id, member_id, role, is_current) "
+                    "VALUES (?, ?, ?, ?, 1)"
+                ),
+                (*key, member_id, role),
+            )
+        for member_id in change.left:
+            conn.execute(
+                self._sql(
+                    "UPDATE alliance_members SET is_current = 0 "
+                    "WHERE clinic_id = ? AND partnership_id = ? AND member_id = ?"
+                ),
+                (*key, member_id),
+            )
+
+    def load(
+        self,
+        partnership_id: str,
+        *,
+        up_to_version: int | None = None,
+        as_of: dt.datetime | None = None,
+    ) -> tuple[StoredEvent, ...]:
+        """See :meth:`alliance.storage.Store.load`."""
+        sql = (
+            "SELECT position, version, recorded_at_us, payload FROM alliance_events "
+            "WHERE clinic_id = ? AND partnership_id = ?"
+        )
+        params: list[Any] = [self._clinic_id, partnership_id]
+        if up_to_version is not None:
+            sql += " AND version <= ?"
+            params.append(up_to_version)
+        if as_of is not None:
+            sql += " AND occurred_at_us <= ?"
+            params.append(_common.to_micros(c.utc_datetime("as_of", as_of)))
+        sql += " ORDER BY version"
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(self._sql(sql), params).fetchall()
+        return tuple(self._stored(partnership_id, row) for row in rows)
+
+    def _stored(self, partnership_id: str, row: Sequence[Any]) -> StoredEvent:
+        position, version, recorded_us, payload = row
+        return StoredEvent(
+            position=int(position),
+            partnership_id=partnership_id,
+            version=int(version),
+            recorded_at=_common.from_micros(int(recorded_us)),
+            event=_common.decode(partnership_id, int(version), payload),
+        )
+
+    def find_partnerships(
+        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
+    ) -> list[PartnershipSummary]:
+        """See :meth:`alliance.storage.Store.find_partnerships`."""
+        sql = (
+            "SELECT p.partnership_id, p.child_id, p.status, p.version FROM alliance_partnerships p "
+            "WHERE p.clinic_id = ?"
+        )
+        params: list[Any] = [self._clinic_id]
+        if status is not None:
+            sql += " AND p.status = ?"
+            params.append(status.value)
+        if member_id is not None:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM alliance_members m WHERE m.clinic_id = p.clinic_id "
+                "AND m.partnership_id = p.partnership_id AND m.member_id = ? AND m.is_current = 1)"
+            )
+            params.append(member_id)
+        sql += " ORDER BY p.partnership_id"
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(self._sql(sql), params).fetchall()
+            members: dict[str, set[str]] = {row[0]: set() for row in rows}
+            if members:
+                for pid, mid in conn.execute(
+                    self._sql(
+                        "SELECT partnership_id, member_id FROM alliance_members "
+                        "WHERE clinic_id = ? AND is_current = 1"
+                    ),
+                    (self._clinic_id,),
+                ).fetchall():
+                    if pid in members:
+                        members[pid].add(mid)
+        return [
+            PartnershipSummary(
+                partnership_id=pid,
+                clinic_id=self._clinic_id,
+                child_id=child_id,
+                status=PartnershipStatus(status_value),
+                version=int(version),
+                members=frozenset(members[pid]),
+            )
+            for pid, child_id, status_value, version in rows
+        ]
+
+    def read_all(self, *, after: int = 0, limit: int = 1000) -> tuple[StoredEvent, ...]:
+        """See :meth:`alliance.storage.Store.read_all`."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                self._sql(
+                    "SELECT position, partnership_id, version, recorded_at_us, payload "
+                    "FROM alliance_events WHERE clinic_id = ? AND position > ? "
+                    "ORDER BY position LIMIT ?"
+                ),
+                (self._clinic_id, after, limit),
+            ).fetchall()
+        return tuple(self._stored(row[1], (row[0], *row[2:])) for row in rows)
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._url} clinic={self._clinic_id!r}>"
+
+
+def iter_chunks(rows: list[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """*rows* in lists of at most *size*."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]

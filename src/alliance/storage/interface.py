@@ -1,0 +1,139 @@
+"""What a storage backend must do: everything in one short module.
+
+A backend stores each partnership's timeline as an append-only sequence of events,
+keyed by (clinic, partnership, version), and every event of the clinic in one global
+order. Implement :class:`Store` (five methods and a property), then run the contract
+suite in :mod:`alliance.testing.store_contract` against it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import attrs
+import pendulum
+
+from alliance.model.events import Event
+from alliance.model.partnership import PartnershipStatus
+
+__all__ = ["PartnershipSummary", "Store", "StoredEvent"]
+
+
+@attrs.frozen(kw_only=True)
+class StoredEvent:
+    """An event as stored: the event and where it sits.
+
+    Attributes:
+        position: its place in the clinic's global order (strictly increasing; a
+            follower that reads ``after=position`` never misses an event).
+        partnership_id: the partnership whose timeline holds it.
+        version: its place in that timeline, from 1, without gaps.
+        recorded_at: when the store recorded it (UTC), as opposed to when it happened
+            (``event.occurred_at``).
+        event: the event itself.
+    """
+
+    position: int
+    partnership_id: str
+    version: int
+    recorded_at: pendulum.DateTime
+    event: Event
+
+
+@attrs.frozen(kw_only=True)
+class PartnershipSummary:
+    """What a store knows about a partnership without folding its timeline.
+
+    Attributes:
+        partnership_id, clinic_id, child_id: from its forming event.
+        status: its lifecycle status now.
+        version: how many events its timeline holds.
+        members: ids of its current members.
+    """
+
+    partnership_id: str
+    clinic_id: str
+    child_id: str
+    status: PartnershipStatus
+    version: int
+    members: frozenset[str]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A place to keep partnership timelines, opened for one clinic.
+
+    A store opened for one clinic never reads or writes another clinic's data. Every
+    method raises :class:`alliance.StoreError` when the backend fails, having written
+    nothing.
+    """
+
+    @property
+    def clinic_id(self) -> str:
+        """The clinic (tenant) this store was opened for."""
+        ...
+
+    @property
+    def url(self) -> str:
+        """The store's URL, with any password masked."""
+        ...
+
+    def append(
+        self, partnership_id: str, events: Sequence[Event], *, expected_version: int
+    ) -> tuple[StoredEvent, ...]:
+        """Append *events* to a timeline that holds exactly *expected_version* events.
+
+        All of *events* are stored, or none. A new partnership is appended with
+        ``expected_version=0`` and must start with its ``PartnershipFormed`` event, for
+        this store's clinic and this *partnership_id*.
+
+        Raises:
+            ConcurrencyError: the timeline holds another number of events; nothing was
+                written.
+            ValidationError: the events do not fit the partnership (a second forming
+                event, another clinic's or partnership's forming event, no events).
+        """
+        ...
+
+    def load(
+        self,
+        partnership_id: str,
+        *,
+        up_to_version: int | None = None,
+        as_of: dt.datetime | None = None,
+    ) -> tuple[StoredEvent, ...]:
+        """A partnership's timeline, in version order.
+
+        Args:
+            up_to_version: only versions ``<= up_to_version``.
+            as_of: only events that occurred at or before this moment.
+
+        Returns an empty tuple for a partnership this clinic does not have.
+
+        Raises:
+            CorruptEventError: a stored payload cannot be read (naming the partnership,
+                the version and the path inside the payload).
+        """
+        ...
+
+    def find_partnerships(
+        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
+    ) -> list[PartnershipSummary]:
+        """This clinic's partnerships, optionally only those where *member_id* is a
+        current member and/or whose status is *status*, ordered by id."""
+        ...
+
+    def read_all(self, *, after: int = 0, limit: int = 1000) -> tuple[StoredEvent, ...]:
+        """Up to *limit* of this clinic's events with ``position > after``, in order.
+
+        Follow changes by calling it again with the last position seen. Positions of
+        one clinic may jump (another clinic's events sit between them); no committed
+        event is ever skipped.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release the store's connections. Calling it twice is harmless."""
+        ...

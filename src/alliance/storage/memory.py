@@ -1,0 +1,179 @@
+"""``memory://`` — timelines kept in this process, for tests and prototypes.
+
+Thread-safe: one lock guards every read and write. Nothing survives the process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+
+from alliance.errors import ConcurrencyError, StoreError
+from alliance.model import _checks as c
+from alliance.model.events import Event
+from alliance.model.partnership import PartnershipStatus
+from alliance.storage import _common
+from alliance.storage.interface import PartnershipSummary, StoredEvent
+
+__all__ = ["MemoryStore"]
+
+
+class _Shared:
+    """Everything stored under one ``memory://NAME``, shared by every store opened on it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.events: list[tuple[str, StoredEvent]] = []  # (clinic id, stored event)
+        self.timelines: dict[tuple[str, str], list[StoredEvent]] = {}
+        self.index: dict[tuple[str, str], PartnershipSummary] = {}
+
+
+_NAMED: dict[str, _Shared] = {}
+_NAMED_LOCK = threading.Lock()
+
+
+class MemoryStore:
+    """A :class:`~alliance.storage.Store` in memory.
+
+    ``MemoryStore(clinic_id)`` is private to the object; ``MemoryStore(clinic_id,
+    name="x")`` (or ``open_store("memory://x", ...)``) shares its data with every other
+    store opened on the same name in this process, as two clinics' stores on one
+    database would.
+    """
+
+    def __init__(self, clinic_id: str, *, name: str | None = None) -> None:
+        c._check_identifier("clinic_id", clinic_id)
+        self._clinic_id = clinic_id
+        self._url = f"memory://{name or ''}"
+        if name is None:
+            self._shared = _Shared()
+        else:
+            with _NAMED_LOCK:
+                self._shared = _NAMED.setdefault(name, _Shared())
+        self._closed = False
+
+    @property
+    def clinic_id(self) -> str:
+        """The clinic this store was opened for."""
+        return self._clinic_id
+
+    @property
+    def url(self) -> str:
+        """``memory://`` and the store's name."""
+        return self._url
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(self._url, "the store is closed")
+
+    def append(
+        self, partnership_id: str, events: Sequence[Event], *, expected_version: int
+    ) -> tuple[StoredEvent, ...]:
+        """See :meth:`alliance.storage.Store.append`."""
+        self._check_open()
+        events = list(events)
+        _common.check_batch(self._clinic_id, partnership_id, events, expected_version)
+        key = (self._clinic_id, partnership_id)
+        shared = self._shared
+        with shared.lock:
+            timeline = shared.timelines.get(key, [])
+            if len(timeline) != expected_version:
+                raise ConcurrencyError(partnership_id, expected_version, len(timeline))
+            recorded_at = _common.now_utc()
+            start = len(shared.events)
+            stored = tuple(
+                StoredEvent(
+                    position=start + offset + 1,
+                    partnership_id=partnership_id,
+                    version=expected_version + offset + 1,
+                    recorded_at=recorded_at,
+                    event=event,
+                )
+                for offset, event in enumerate(events)
+            )
+            shared.timelines[key] = [*timeline, *stored]
+            shared.events.extend((self._clinic_id, s) for s in stored)
+            shared.index[key] = _updated_summary(
+                shared.index.get(key), _common.index_change(events), len(timeline) + len(stored)
+            )
+        return stored
+
+    def load(
+        self,
+        partnership_id: str,
+        *,
+        up_to_version: int | None = None,
+        as_of: dt.datetime | None = None,
+    ) -> tuple[StoredEvent, ...]:
+        """See :meth:`alliance.storage.Store.load`."""
+        self._check_open()
+        cutoff = None if as_of is None else c.utc_datetime("as_of", as_of)
+        with self._shared.lock:
+            timeline = list(self._shared.timelines.get((self._clinic_id, partnership_id), ()))
+        return tuple(
+            s
+            for s in timeline
+            if (up_to_version is None or s.version <= up_to_version)
+            and (cutoff is None or s.event.occurred_at <= cutoff)
+        )
+
+    def find_partnerships(
+        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
+    ) -> list[PartnershipSummary]:
+        """See :meth:`alliance.storage.Store.find_partnerships`."""
+        self._check_open()
+        with self._shared.lock:
+            found = [
+                s for (clinic, _), s in self._shared.index.items() if clinic == self._clinic_id
+            ]
+        return sorted(
+            (
+                s
+                for s in found
+                if (member_id is None or member_id in s.members)
+                and (status is None or s.status is status)
+            ),
+            key=lambda s: s.partnership_id,
+        )
+
+    def read_all(self, *, after: int = 0, limit: int = 1000) -> tuple[StoredEvent, ...]:
+        """See :meth:`alliance.storage.Store.read_all`."""
+        self._check_open()
+        with self._shared.lock:
+            tail = self._shared.events[max(after, 0) :]
+        mine = (s for clinic, s in tail if clinic == self._clinic_id)
+        out: list[StoredEvent] = []
+        for stored in mine:
+            if len(out) >= limit:
+                break
+            out.append(stored)
+        return tuple(out)
+
+    def close(self) -> None:
+        """Mark the store closed; the data stays for other stores on the same name."""
+        self._closed = True
+
+
+def _updated_summary(
+    summary: PartnershipSummary | None, change: _common.IndexChange, version: int
+) -> PartnershipSummary:
+    if summary is None:
+        assert change.formed is not None  # checked by check_batch
+        summary = PartnershipSummary(
+            partnership_id=change.formed.partnership_id,
+            clinic_id=change.formed.clinic_id,
+            child_id=change.formed.child_id,
+            status=PartnershipStatus.FORMING,
+            version=0,
+            members=frozenset(),
+        )
+    members = (summary.members | change.joined.keys()) - change.left
+    return PartnershipSummary(
+        partnership_id=summary.partnership_id,
+        clinic_id=summary.clinic_id,
+        child_id=summary.child_id,
+        status=change.status or summary.status,
+        version=version,
+        members=frozenset(members),
+    )
