@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from alliance.errors import (
     AllianceError,
+    ConcurrencyError,
+    CorruptEventError,
     DomainError,
     MalformedDataError,
     NotAMemberError,
+    StoreError,
     UnknownRecordError,
     ValidationError,
 )
@@ -112,15 +115,27 @@ from alliance.model.setbacks import (
 from alliance.model.state import PartnershipState, fold
 from alliance.model.timeline import Partnership
 from alliance.serialization import dumps, from_data, loads, to_data, upcaster
+from alliance.storage import (
+    PartnershipSummary,
+    Store,
+    StoredEvent,
+    load_partnership,
+    open_store,
+    start_partnership,
+    update,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     # errors
     "AllianceError",
+    "ConcurrencyError",
+    "CorruptEventError",
     "DomainError",
     "MalformedDataError",
     "NotAMemberError",
+    "StoreError",
     "UnknownRecordError",
     "ValidationError",
     # people
@@ -229,4 +244,12 @@ __all__ = [
     "loads",
     "to_data",
     "upcaster",
+    # storage
+    "PartnershipSummary",
+    "Store",
+    "StoredEvent",
+    "load_partnership",
+    "open_store",
+    "start_partnership",
+    "update",
 ]
