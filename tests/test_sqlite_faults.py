@@ -59,7 +59,8 @@ import sys, threading
 from alliance.storage import SQLiteStore, update
 from alliance.testing.store_contract import concern
 
-path, process, threads, per_thread = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+path = sys.argv[1]
+process, threads, per_thread = (int(a) for a in sys.argv[2:5])
 
 def work(thread):
     store = SQLiteStore(path, "clinic-a", busy_timeout=30)
