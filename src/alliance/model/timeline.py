@@ -45,12 +45,30 @@ class Partnership:
                                     actor="ana", occurred_at=now))
     """
 
-    __slots__ = ("_events", "_state")
+    __slots__ = ("_base_version", "_events", "_state")
 
     def __init__(self, events: Iterable[ev.Event]) -> None:
         """Rebuild a partnership from its stored timeline (same as :meth:`from_events`)."""
         self._events: list[ev.Event] = list(events)
         self._state = fold(self._events)
+        self._base_version = 0
+
+    @classmethod
+    def from_snapshot(cls, state: PartnershipState, later: Iterable[ev.Event]) -> Partnership:
+        """Continue from a saved state (a snapshot) and the events recorded after it.
+
+        The result knows its current state and new events, but not the events before
+        the snapshot: :attr:`events` and :meth:`as_of` need the whole timeline and
+        raise :class:`DomainError` here.
+        """
+        partnership = cls.__new__(cls)
+        partnership._state = state.copy()
+        partnership._base_version = state.version
+        partnership._events = []
+        for event in later:
+            apply(partnership._state, event)
+            partnership._events.append(event)
+        return partnership
 
     @classmethod
     def from_events(cls, events: Iterable[ev.Event]) -> Partnership:
@@ -80,13 +98,32 @@ class Partnership:
 
     @property
     def events(self) -> tuple[ev.Event, ...]:
-        """Every event so far, in the order recorded."""
+        """Every event so far, in the order recorded.
+
+        Raises:
+            DomainError: for a partnership continued from a snapshot.
+        """
+        self._need_whole_timeline("events")
         return tuple(self._events)
 
     @property
     def version(self) -> int:
         """How many events the timeline holds."""
-        return len(self._events)
+        return self._base_version + len(self._events)
+
+    def events_since(self, version: int) -> tuple[ev.Event, ...]:
+        """The events after *version* (for example those recorded since loading)."""
+        if version < self._base_version:
+            self._need_whole_timeline("events_since")
+        return tuple(self._events[version - self._base_version :])
+
+    def _need_whole_timeline(self, what: str) -> None:
+        if self._base_version:
+            raise DomainError(
+                what,
+                "this partnership was continued from a snapshot at version "
+                f"{self._base_version}; load its whole timeline for this",
+            )
 
     def record(self, event: E) -> E:
         """Check *event* against the current state and append it to the timeline.
@@ -126,6 +163,7 @@ class Partnership:
             DomainError: if the partnership had not been formed by *moment*.
         """
         cutoff = c.utc_datetime("moment", moment)
+        self._need_whole_timeline("as_of")
         if cutoff < self._state.formed_at:
             raise DomainError(
                 "moment",

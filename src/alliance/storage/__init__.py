@@ -19,7 +19,7 @@ from alliance.errors import ConcurrencyError, StoreError, UnknownRecordError, Va
 from alliance.model.events import Event, PartnershipFormed
 from alliance.model.timeline import Partnership
 from alliance.storage._common import mask_url
-from alliance.storage.interface import PartnershipSummary, Store, StoredEvent
+from alliance.storage.interface import PartnershipSummary, SnapshotStore, Store, StoredEvent
 from alliance.storage.memory import MemoryStore
 from alliance.storage.sqlite import SQLiteStore
 
@@ -28,6 +28,7 @@ __all__ = [
     "MemoryStore",
     "PartnershipSummary",
     "SQLiteStore",
+    "SnapshotStore",
     "Store",
     "StoredEvent",
     "default_url",
@@ -138,15 +139,28 @@ def start_partnership(
 
 
 def load_partnership(
-    store: Store, partnership_id: str, *, as_of: dt.datetime | None = None
+    store: Store,
+    partnership_id: str,
+    *,
+    as_of: dt.datetime | None = None,
+    use_snapshot: bool = True,
 ) -> Partnership:
     """Load a partnership from *store* (only the events up to *as_of*, if given).
+
+    With no *as_of*, a snapshot the store keeps is used when it can be: the result then
+    holds only the events after it (see :meth:`Partnership.from_snapshot`). Pass
+    ``use_snapshot=False`` for the whole timeline.
 
     Raises:
         UnknownRecordError: the store's clinic has no such partnership (or it had not
             been formed by *as_of*).
         CorruptEventError: a stored event cannot be read.
     """
+    if as_of is None and use_snapshot and isinstance(store, SnapshotStore):
+        snapshot = store.load_snapshot(partnership_id)
+        if snapshot is not None:
+            later = store.load(partnership_id, after_version=snapshot.version)
+            return Partnership.from_snapshot(snapshot, (s.event for s in later))
     stored = store.load(partnership_id, as_of=as_of)
     if not stored:
         raise UnknownRecordError(
@@ -161,6 +175,7 @@ def update(
     change: Callable[[Partnership], Any],
     *,
     attempts: int = 3,
+    snapshot_every: int | None = 1000,
 ) -> Partnership:
     """Load a partnership, let *change* record events on it, and append them.
 
@@ -168,6 +183,9 @@ def update(
     *change* again, up to *attempts* times in all. *change* must therefore decide from
     the partnership it is given, not from state captured earlier. Domain errors raised
     by *change* propagate at once and nothing is written.
+
+    On a :class:`SnapshotStore`, a snapshot is saved each time the timeline passes a
+    multiple of *snapshot_every* events (``None``: never).
 
     Returns:
         The partnership as stored after the change.
@@ -181,7 +199,7 @@ def update(
         partnership = load_partnership(store, partnership_id)
         before = partnership.version
         change(partnership)
-        new = partnership.events[before:]
+        new = partnership.events_since(before)
         if not new:
             return partnership
         try:
@@ -190,5 +208,11 @@ def update(
             if attempt == attempts:
                 raise
             continue
+        if (
+            snapshot_every
+            and isinstance(store, SnapshotStore)
+            and partnership.version // snapshot_every > before // snapshot_every
+        ):
+            store.save_snapshot(partnership.state)
         return partnership
     raise AssertionError("unreachable")  # pragma: no cover

@@ -13,10 +13,15 @@ import pendulum
 from alliance.errors import CorruptEventError, MalformedDataError, ValidationError
 from alliance.model import events as ev
 from alliance.model.partnership import PartnershipStatus
+from alliance.model.state import PartnershipState
 from alliance.serialization import from_data, to_data
 
 # The version of the tables' layout, recorded in each SQL database.
 SCHEMA_VERSION = 1
+
+# The shape of a stored snapshot. Bump it whenever PartnershipState (or anything it
+# holds) changes shape: older snapshots are then ignored and rebuilt, never misread.
+SNAPSHOT_FORMAT = 1
 
 
 def check_batch(
@@ -127,3 +132,24 @@ def mask_url(url: str) -> str:
 def now_utc() -> pendulum.DateTime:
     """The recording time of a batch."""
     return pendulum.now("UTC")
+
+
+def encode_snapshot(state: PartnershipState) -> str:
+    """The stored JSON text of a snapshot."""
+    return json.dumps(
+        {"format": SNAPSHOT_FORMAT, "state": to_data(state)},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def decode_snapshot(payload: str | bytes) -> PartnershipState | None:
+    """Read a stored snapshot, or ``None`` if it is of another format or unreadable."""
+    try:
+        data = json.loads(payload)
+        if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
+            return None
+        return from_data(data["state"], PartnershipState)
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, MalformedDataError):
+        return None

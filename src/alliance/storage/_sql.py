@@ -17,13 +17,14 @@ from __future__ import annotations
 import abc
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from alliance.errors import ConcurrencyError, StoreError
+from alliance.errors import ConcurrencyError, StoreError, ValidationError
 from alliance.model import _checks as c
 from alliance.model.events import Event
 from alliance.model.partnership import PartnershipStatus
+from alliance.model.state import PartnershipState
 from alliance.storage import _common
 from alliance.storage.interface import PartnershipSummary, StoredEvent
 
@@ -108,6 +109,13 @@ class SqlStore(abc.ABC):
             )""",
             """CREATE INDEX IF NOT EXISTS alliance_members_by_member
                 ON alliance_members (clinic_id, member_id)""",
+            """CREATE TABLE IF NOT EXISTS alliance_snapshots (
+                clinic_id TEXT NOT NULL,
+                partnership_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                payload TEXT NOT NULL,
+                PRIMARY KEY (clinic_id, partnership_id)
+            )""",
         ]
 
     def _ensure_schema(self) -> None:
@@ -250,15 +258,16 @@ class SqlStore(abc.ABC):
         self,
         partnership_id: str,
         *,
+        after_version: int = 0,
         up_to_version: int | None = None,
         as_of: dt.datetime | None = None,
     ) -> tuple[StoredEvent, ...]:
         """See :meth:`alliance.storage.Store.load`."""
         sql = (
             "SELECT position, version, recorded_at_us, payload FROM alliance_events "
-            "WHERE clinic_id = ? AND partnership_id = ?"
+            "WHERE clinic_id = ? AND partnership_id = ? AND version > ?"
         )
-        params: list[Any] = [self._clinic_id, partnership_id]
+        params: list[Any] = [self._clinic_id, partnership_id, after_version]
         if up_to_version is not None:
             sql += " AND version <= ?"
             params.append(up_to_version)
@@ -337,6 +346,59 @@ class SqlStore(abc.ABC):
             ).fetchall()
         return tuple(self._stored(row[1], (row[0], *row[2:])) for row in rows)
 
+    # --- snapshots (SnapshotStore) ---------------------------------------------------
+
+    def save_snapshot(self, state: PartnershipState) -> None:
+        """See :meth:`alliance.storage.SnapshotStore.save_snapshot`."""
+        if state.clinic_id != self._clinic_id:
+            raise ValidationError("state.clinic_id", f"this store is open for {self._clinic_id!r}")
+        payload = _common.encode_snapshot(state)
+        key = (self._clinic_id, state.partnership_id)
+        with self._transaction(write=True) as conn:
+            row = conn.execute(
+                self._sql(
+                    "SELECT version FROM alliance_partnerships "
+                    "WHERE clinic_id = ? AND partnership_id = ?"
+                ),
+                key,
+            ).fetchone()
+            if row is None or int(row[0]) < state.version:
+                raise ValidationError(
+                    "state.version", "a snapshot cannot be ahead of the stored timeline"
+                )
+            conn.execute(
+                self._sql(
+                    "DELETE FROM alliance_snapshots WHERE clinic_id = ? AND partnership_id = ?"
+                ),
+                key,
+            )
+            conn.execute(
+                self._sql(
+                    "INSERT INTO alliance_snapshots (clinic_id, partnership_id, version, payload) "
+                    "VALUES (?, ?, ?, ?)"
+                ),
+                (*key, state.version, payload),
+            )
+
+    def load_snapshot(self, partnership_id: str) -> PartnershipState | None:
+        """See :meth:`alliance.storage.SnapshotStore.load_snapshot`."""
+        with self._transaction(write=False) as conn:
+            row = conn.execute(
+                self._sql(
+                    "SELECT payload FROM alliance_snapshots "
+                    "WHERE clinic_id = ? AND partnership_id = ?"
+                ),
+                (self._clinic_id, partnership_id),
+            ).fetchone()
+        return None if row is None else _common.decode_snapshot(row[0])
+
+    def delete_snapshots(self) -> None:
+        """See :meth:`alliance.storage.SnapshotStore.delete_snapshots`."""
+        with self._transaction(write=True) as conn:
+            conn.execute(
+                self._sql("DELETE FROM alliance_snapshots WHERE clinic_id = ?"), (self._clinic_id,)
+            )
+
     def __enter__(self) -> SqlStore:
         return self
 
@@ -345,9 +407,3 @@ class SqlStore(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._url} clinic={self._clinic_id!r}>"
-
-
-def iter_chunks(rows: list[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
-    """*rows* in lists of at most *size*."""
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]

@@ -17,8 +17,9 @@ import pendulum
 
 from alliance.model.events import Event
 from alliance.model.partnership import PartnershipStatus
+from alliance.model.state import PartnershipState
 
-__all__ = ["PartnershipSummary", "Store", "StoredEvent"]
+__all__ = ["PartnershipSummary", "SnapshotStore", "Store", "StoredEvent"]
 
 
 @attrs.frozen(kw_only=True)
@@ -101,12 +102,14 @@ class Store(Protocol):
         self,
         partnership_id: str,
         *,
+        after_version: int = 0,
         up_to_version: int | None = None,
         as_of: dt.datetime | None = None,
     ) -> tuple[StoredEvent, ...]:
         """A partnership's timeline, in version order.
 
         Args:
+            after_version: only versions ``> after_version`` (to continue a snapshot).
             up_to_version: only versions ``<= up_to_version``.
             as_of: only events that occurred at or before this moment.
 
@@ -136,4 +139,25 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release the store's connections. Calling it twice is harmless."""
+        ...
+
+
+@runtime_checkable
+class SnapshotStore(Store, Protocol):
+    """A store that can also keep snapshots: a partnership's folded state at a version.
+
+    Snapshots are only an optimisation: a snapshot that is missing, outdated or
+    unreadable is ignored, and deleting them changes no result.
+    """
+
+    def save_snapshot(self, state: PartnershipState) -> None:
+        """Keep *state* as the snapshot of its partnership (replacing an older one)."""
+        ...
+
+    def load_snapshot(self, partnership_id: str) -> PartnershipState | None:
+        """The latest readable snapshot of the partnership, or ``None``."""
+        ...
+
+    def delete_snapshots(self) -> None:
+        """Remove every snapshot of this clinic."""
         ...

@@ -9,10 +9,11 @@ import datetime as dt
 import threading
 from collections.abc import Sequence
 
-from alliance.errors import ConcurrencyError, StoreError
+from alliance.errors import ConcurrencyError, StoreError, ValidationError
 from alliance.model import _checks as c
 from alliance.model.events import Event
 from alliance.model.partnership import PartnershipStatus
+from alliance.model.state import PartnershipState
 from alliance.storage import _common
 from alliance.storage.interface import PartnershipSummary, StoredEvent
 
@@ -27,6 +28,7 @@ class _Shared:
         self.events: list[tuple[str, StoredEvent]] = []  # (clinic id, stored event)
         self.timelines: dict[tuple[str, str], list[StoredEvent]] = {}
         self.index: dict[tuple[str, str], PartnershipSummary] = {}
+        self.snapshots: dict[tuple[str, str], str] = {}
 
 
 _NAMED: dict[str, _Shared] = {}
@@ -103,6 +105,7 @@ class MemoryStore:
         self,
         partnership_id: str,
         *,
+        after_version: int = 0,
         up_to_version: int | None = None,
         as_of: dt.datetime | None = None,
     ) -> tuple[StoredEvent, ...]:
@@ -114,7 +117,8 @@ class MemoryStore:
         return tuple(
             s
             for s in timeline
-            if (up_to_version is None or s.version <= up_to_version)
+            if s.version > after_version
+            and (up_to_version is None or s.version <= up_to_version)
             and (cutoff is None or s.event.occurred_at <= cutoff)
         )
 
@@ -149,6 +153,34 @@ class MemoryStore:
                 break
             out.append(stored)
         return tuple(out)
+
+    def save_snapshot(self, state: PartnershipState) -> None:
+        """See :meth:`alliance.storage.SnapshotStore.save_snapshot`."""
+        self._check_open()
+        if state.clinic_id != self._clinic_id:
+            raise ValidationError("state.clinic_id", f"this store is open for {self._clinic_id!r}")
+        key = (self._clinic_id, state.partnership_id)
+        payload = _common.encode_snapshot(state)
+        with self._shared.lock:
+            if len(self._shared.timelines.get(key, ())) < state.version:
+                raise ValidationError(
+                    "state.version", "a snapshot cannot be ahead of the stored timeline"
+                )
+            self._shared.snapshots[key] = payload
+
+    def load_snapshot(self, partnership_id: str) -> PartnershipState | None:
+        """See :meth:`alliance.storage.SnapshotStore.load_snapshot`."""
+        self._check_open()
+        with self._shared.lock:
+            payload = self._shared.snapshots.get((self._clinic_id, partnership_id))
+        return None if payload is None else _common.decode_snapshot(payload)
+
+    def delete_snapshots(self) -> None:
+        """See :meth:`alliance.storage.SnapshotStore.delete_snapshots`."""
+        self._check_open()
+        with self._shared.lock:
+            for key in [k for k in self._shared.snapshots if k[0] == self._clinic_id]:
+                del self._shared.snapshots[key]
 
     def close(self) -> None:
         """Mark the store closed; the data stays for other stores on the same name."""

@@ -34,7 +34,7 @@ from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import CarerRelationship, Discipline
 from alliance.model.timeline import Partnership
 from alliance.storage import load_partnership, start_partnership, update
-from alliance.storage.interface import Store, StoredEvent
+from alliance.storage.interface import SnapshotStore, Store, StoredEvent
 
 __all__ = ["StoreContract"]
 
@@ -174,6 +174,13 @@ class StoreContract:
         moment = T0.add(days=1, minutes=2)
         assert [s.version for s in store.load("p-1", as_of=moment)] == [1, 2, 3, 4, 5]
         assert store.load("p-1", as_of=T0.subtract(seconds=1)) == ()
+
+    def test_load_after_a_version(self, store: Store) -> None:
+        self._with_team(store)
+        store.append("p-1", [concern(1), concern(2)], expected_version=3)
+        assert [s.version for s in store.load("p-1", after_version=3)] == [4, 5]
+        assert [s.version for s in store.load("p-1", after_version=1, up_to_version=3)] == [2, 3]
+        assert store.load("p-1", after_version=5) == ()
 
     def test_an_unknown_partnership_loads_as_nothing(self, store: Store) -> None:
         assert store.load("nobody") == ()
@@ -412,6 +419,46 @@ class StoreContract:
             .status.value
             == "proposed"
         )
+
+    # --- snapshots (for stores that keep them) ------------------------------------
+
+    def test_a_snapshot_changes_no_result(self, store: Store) -> None:
+        if not isinstance(store, SnapshotStore):
+            pytest.skip(f"{type(store).__name__} keeps no snapshots")
+        self._with_team(store)
+        update(store, "p-1", lambda p: p.record(concern(1)))
+        store.save_snapshot(load_partnership(store, "p-1").state)
+        for n in range(2, 6):
+            update(store, "p-1", functools.partial(_raise, number=n))
+        from_snapshot = load_partnership(store, "p-1")
+        whole = load_partnership(store, "p-1", use_snapshot=False)
+        assert from_snapshot.state == whole.state
+        assert from_snapshot.version == whole.version == 8
+        assert from_snapshot.events_since(4) == whole.events[4:]
+        store.delete_snapshots()
+        assert store.load_snapshot("p-1") is None
+        assert load_partnership(store, "p-1").state == whole.state
+
+    def test_update_saves_snapshots_as_the_timeline_grows(self, store: Store) -> None:
+        if not isinstance(store, SnapshotStore):
+            pytest.skip(f"{type(store).__name__} keeps no snapshots")
+        self._with_team(store)
+        for n in range(1, 4):
+            update(store, "p-1", functools.partial(_raise, number=n), snapshot_every=2)
+        snapshot = store.load_snapshot("p-1")
+        assert snapshot is not None
+        assert snapshot.version == 6
+        assert snapshot == load_partnership(store, "p-1", use_snapshot=False).state
+
+    def test_a_snapshot_cannot_run_ahead_of_the_timeline(self, store: Store) -> None:
+        if not isinstance(store, SnapshotStore):
+            pytest.skip(f"{type(store).__name__} keeps no snapshots")
+        self._with_team(store)
+        partnership = load_partnership(store, "p-1")
+        partnership.record(concern(1))
+        with pytest.raises(ValidationError):
+            store.save_snapshot(partnership.state)
+        assert store.load_snapshot("p-1") is None
 
     def test_close_twice_is_harmless(self) -> None:
         store = self.open(CLINIC)
