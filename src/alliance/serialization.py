@@ -256,9 +256,25 @@ def _structure_event(data: object, _: type) -> Event:
     known = event_types()
     if not isinstance(type_name, str) or type_name not in known:
         raise ValueError(f"unknown event type {type_name!r}")
-    cls = known[type_name]
-    payload = _upcast(type_name, cls.schema_version, data)
-    return converter.structure(payload, cls)
+    event: Event = converter.structure(data, known[type_name])
+    return event
+
+
+def _event_structure_factory(cls: type[Event]) -> Callable[[object, Any], Event]:
+    """Read one event class: check the tag if present, upcast, then the fields."""
+    fields_hook = cattrs.gen.make_dict_structure_fn(
+        cls, converter, _cattrs_forbid_extra_keys=True
+    )
+
+    def structure(data: object, _: Any) -> Event:
+        if not isinstance(data, dict):
+            raise ValueError(f"an event is a JSON object, not {type(data).__name__}")
+        type_name = data.get(TYPE_KEY, cls.type_name)
+        if type_name != cls.type_name:
+            raise ValueError(f"expected a {cls.type_name} event, not {type_name!r}")
+        return fields_hook(_upcast(cls.type_name, cls.schema_version, data), cls)
+
+    return structure
 
 
 def _upcast(type_name: str, current: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -281,6 +297,10 @@ def _upcast(type_name: str, current: int, data: dict[str, Any]) -> dict[str, Any
 
 
 converter.register_structure_hook_func(lambda t: t is Event, _structure_event)
+converter.register_structure_hook_factory(
+    lambda t: isinstance(t, type) and issubclass(t, Event) and t is not Event,
+    _event_structure_factory,
+)
 
 
 def upcaster(type_name: str, *, from_version: int) -> Callable[[Upcaster], Upcaster]:

@@ -292,7 +292,11 @@ class ProgressRecorded(Event):
 
 @attrs.frozen(kw_only=True)
 class ProgressCorrected(Event):
-    """An observation was corrected. The original stays in the timeline."""
+    """An observation was corrected. The original stays in the timeline.
+
+    The correction replaces both the value and the GAS level: give every one the
+    observation should have (a GAS level left out is removed).
+    """
 
     observation_id: str = attrs.field(validator=c.identifier)
     reason: str = attrs.field(validator=c.text)

@@ -288,8 +288,14 @@ class Goal:
 
     @property
     def is_shared(self) -> bool:
-        """Whether a carer and a professional agreed to the current version."""
-        return self.status is not GoalStatus.PROPOSED and self.shared_at is not None
+        """Whether the goal stands agreed: a carer and a professional agreed to its current
+        version, and it is active, on hold or achieved (not awaiting re-agreement after a
+        revision, not discontinued)."""
+        return self.shared_at is not None and self.status in (
+            GoalStatus.ACTIVE,
+            GoalStatus.ON_HOLD,
+            GoalStatus.ACHIEVED,
+        )
 
     def fhir_achievement_status(self, values: Sequence[float]) -> str:
         """The HL7 FHIR ``Goal.achievementStatus`` code, given the goal's measured values

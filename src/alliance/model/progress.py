@@ -38,6 +38,8 @@ class Observation:
         gas_level: the Goal Attainment Scaling level (-2..2), if rated.
         note: what the observer wants the team to know.
         correction_reason: why it was last corrected, or ``None`` if never.
+        corrected_by: who last corrected it.
+        corrected_at: when.
     """
 
     observation_id: str
@@ -50,3 +52,5 @@ class Observation:
     gas_level: int | None = None
     note: str | None = None
     correction_reason: str | None = None
+    corrected_by: str | None = None
+    corrected_at: pendulum.DateTime | None = None

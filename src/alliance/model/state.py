@@ -207,7 +207,9 @@ def apply(state: PartnershipState, event: ev.Event) -> None:
     """Fold one more event into *state* (in place)."""
     handler = _APPLY.get(type(event))
     if handler is None:
-        raise TypeError(f"no fold handler for event type {type(event).__name__}")
+        raise DomainError(
+            "event", f"{type(event).__name__} is not an event a partnership's timeline can hold"
+        )
     handler(state, event)
     state.version += 1
     state.last_event_at = max(state.last_event_at, event.occurred_at)
@@ -444,6 +446,8 @@ def _progress_corrected(state: PartnershipState, event: ev.ProgressCorrected) ->
         value=event.value,
         gas_level=event.gas_level,
         correction_reason=event.reason,
+        corrected_by=event.actor,
+        corrected_at=event.occurred_at,
     )
 
 

@@ -203,8 +203,10 @@ def check(state: PartnershipState, event: ev.Event) -> None:
             f"{event.occurred_at.isoformat()} is before the partnership was formed "
             f"({state.formed_at.isoformat()})",
         )
-    founder_adding_members = event.actor == state.formed_by and isinstance(
-        event, ev.CarerJoined | ev.ProfessionalJoined
+    founder_adding_members = (
+        event.actor == state.formed_by
+        and state.status is PartnershipStatus.FORMING
+        and isinstance(event, ev.CarerJoined | ev.ProfessionalJoined)
     )
     if not founder_adding_members:
         _must_be_member(state, "actor", event.actor, event.occurred_at)
@@ -222,9 +224,11 @@ def _must_be_member(
     return membership.role
 
 
-def _all_members(state: PartnershipState, field: str, member_ids: Iterable[str]) -> None:
+def _all_members(
+    state: PartnershipState, field: str, member_ids: Iterable[str], at: pendulum.DateTime
+) -> None:
     for member_id in sorted(member_ids):
-        _must_be_member(state, field, member_id)
+        _must_be_member(state, field, member_id, at)
 
 
 def _not_before(field: str, at: pendulum.DateTime, earliest: pendulum.DateTime, what: str) -> None:
@@ -245,14 +249,25 @@ def _goal(state: PartnershipState, goal_id: str, field: str = "goal_id") -> Goal
 
 
 def _open_goal(
-    state: PartnershipState, event: ev.Event, goal_id: str, field: str = "goal_id"
+    state: PartnershipState,
+    event: ev.Event,
+    goal_id: str,
+    field: str = "goal_id",
+    *,
+    changes_goal: bool = False,
 ) -> Goal:
+    """The goal, if it is open; an event that *changes_goal* (a position, a revision, a
+    status) may not be dated before the goal's last change, or "as of" reads would see
+    its effects out of order."""
     goal = _goal(state, goal_id, field)
     if goal.status.is_closed:
         raise DomainError(field, f"goal {goal_id!r} is {goal.status.value}; it is closed")
     _not_before(
         "occurred_at", event.occurred_at, goal.proposed_at, f"goal {goal_id!r} was proposed"
     )
+    if changes_goal:
+        last_change = max(goal.status_changed_at, goal.current.written_at)
+        _not_before("occurred_at", event.occurred_at, last_change, f"goal {goal_id!r} last changed")
     return goal
 
 
@@ -293,7 +308,7 @@ def _check_joining(state: PartnershipState, member_id: str) -> None:
 
 @_checks(ev.MemberLeft)
 def _check_member_left(state: PartnershipState, event: ev.MemberLeft) -> None:
-    _must_be_member(state, "member_id", event.member_id)
+    _must_be_member(state, "member_id", event.member_id, event.occurred_at)
 
 
 @_checks(ev.SettingsChanged)
@@ -304,7 +319,7 @@ def _check_settings(state: PartnershipState, event: ev.SettingsChanged) -> None:
 
 @_checks(ev.CommunicationPlanAgreed)
 def _check_plan(state: PartnershipState, event: ev.CommunicationPlanAgreed) -> None:
-    _all_members(state, "participants", event.participants)
+    _all_members(state, "participants", event.participants, event.occurred_at)
     roles = {state.role_of(m) for m in event.participants}
     if MemberRole.CARER not in roles or MemberRole.PROFESSIONAL not in roles:
         raise ValidationError(
@@ -342,7 +357,7 @@ def _check_goal_proposed(state: PartnershipState, event: ev.GoalProposed) -> Non
 def _check_position(
     state: PartnershipState, event: ev.Event, goal_id: str, position: Position
 ) -> None:
-    goal = _open_goal(state, event, goal_id)
+    goal = _open_goal(state, event, goal_id, changes_goal=True)
     current = goal.positions.get(event.actor)
     if current is not None and current.position is position:
         raise DomainError(
@@ -370,13 +385,13 @@ def _check_goal_objected(state: PartnershipState, event: ev.GoalObjected) -> Non
 
 @_checks(ev.GoalRevised)
 def _check_goal_revised(state: PartnershipState, event: ev.GoalRevised) -> None:
-    _open_goal(state, event, event.goal_id)
+    _open_goal(state, event, event.goal_id, changes_goal=True)
     _due_not_before(state, event.target, event.occurred_at)
 
 
 @_checks(ev.GoalPutOnHold)
 def _check_goal_on_hold(state: PartnershipState, event: ev.GoalPutOnHold) -> None:
-    goal = _open_goal(state, event, event.goal_id)
+    goal = _open_goal(state, event, event.goal_id, changes_goal=True)
     if goal.status is not GoalStatus.ACTIVE:
         raise DomainError(
             "goal_id",
@@ -386,14 +401,14 @@ def _check_goal_on_hold(state: PartnershipState, event: ev.GoalPutOnHold) -> Non
 
 @_checks(ev.GoalResumed)
 def _check_goal_resumed(state: PartnershipState, event: ev.GoalResumed) -> None:
-    goal = _open_goal(state, event, event.goal_id)
+    goal = _open_goal(state, event, event.goal_id, changes_goal=True)
     if goal.status is not GoalStatus.ON_HOLD:
         raise DomainError("goal_id", f"goal {event.goal_id!r} is not on hold")
 
 
 @_checks(ev.GoalAchieved)
 def _check_goal_achieved(state: PartnershipState, event: ev.GoalAchieved) -> None:
-    goal = _open_goal(state, event, event.goal_id)
+    goal = _open_goal(state, event, event.goal_id, changes_goal=True)
     if goal.status is not GoalStatus.ACTIVE:
         raise DomainError(
             "goal_id",
@@ -404,7 +419,7 @@ def _check_goal_achieved(state: PartnershipState, event: ev.GoalAchieved) -> Non
 
 @_checks(ev.GoalDiscontinued)
 def _check_goal_discontinued(state: PartnershipState, event: ev.GoalDiscontinued) -> None:
-    _open_goal(state, event, event.goal_id)
+    _open_goal(state, event, event.goal_id, changes_goal=True)
 
 
 @_checks(ev.ProgressRecorded)
@@ -443,7 +458,7 @@ def _check_correction(state: PartnershipState, event: ev.ProgressCorrected) -> N
 @_checks(ev.CheckInHeld)
 def _check_check_in(state: PartnershipState, event: ev.CheckInHeld) -> None:
     _new_id("check_in_id", event.check_in_id, state.check_ins, "check-in")
-    _all_members(state, "participants", event.participants)
+    _all_members(state, "participants", event.participants, event.occurred_at)
     seen: set[str] = set()
     for index, item in enumerate(event.action_items):
         field = f"action_items[{index}]"
@@ -464,6 +479,8 @@ def _check_action_done(state: PartnershipState, event: ev.ActionItemCompleted) -
         )
     if status.completed_at is not None:
         raise DomainError("action_item_id", f"action item {event.action_item_id!r} is already done")
+    held_at = state.check_ins[status.check_in_id].held_at
+    _not_before("occurred_at", event.occurred_at, held_at, "the check-in that agreed it")
 
 
 _FEEDBACK_FROM = {
@@ -625,7 +642,7 @@ def _check_concern_escalated(state: PartnershipState, event: ev.ConcernEscalated
 @_checks(ev.ResourceShared)
 def _check_resource(state: PartnershipState, event: ev.ResourceShared) -> None:
     _new_id("resource_id", event.resource_id, state.resources, "resource")
-    _all_members(state, "shared_with", event.shared_with)
+    _all_members(state, "shared_with", event.shared_with, event.occurred_at)
     if event.goal_id is not None:
         _goal(state, event.goal_id)
 
