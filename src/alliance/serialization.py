@@ -262,9 +262,7 @@ def _structure_event(data: object, _: type) -> Event:
 
 def _event_structure_factory(cls: type[Event]) -> Callable[[object, Any], Event]:
     """Read one event class: check the tag if present, upcast, then the fields."""
-    fields_hook = cattrs.gen.make_dict_structure_fn(
-        cls, converter, _cattrs_forbid_extra_keys=True
-    )
+    fields_hook = cattrs.gen.make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
 
     def structure(data: object, _: Any) -> Event:
         if not isinstance(data, dict):
