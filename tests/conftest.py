@@ -10,6 +10,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+pytest_plugins = ["postgres_server"]  # a real PostgreSQL server: postgres_url
+
 settings.register_profile(
     "dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

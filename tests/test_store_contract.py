@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance.storage import MemoryStore, SQLiteStore, Store
+from alliance.storage import MemoryStore, SQLiteStore, Store, open_store
 from alliance.testing.store_contract import StoreContract
 
 
@@ -27,3 +27,12 @@ class TestSQLiteStore(StoreContract):
 
     def open(self, clinic_id: str) -> Store:
         return SQLiteStore(self.path, clinic_id)
+
+
+class TestPostgresStore(StoreContract):
+    @pytest.fixture(autouse=True)
+    def _database(self, postgres_url: str) -> None:
+        self.url = postgres_url  # a fresh database per test (tests/postgres_server.py)
+
+    def open(self, clinic_id: str) -> Store:
+        return open_store(self.url, clinic_id=clinic_id)
