@@ -321,7 +321,8 @@ def upcaster(type_name: str, *, from_version: int) -> Callable[[Upcaster], Upcas
 # --- the public face ---------------------------------------------------------------------
 
 
-def _describe(exc: BaseException, expected: type | None) -> str:
+def describe_problem(exc: BaseException, expected: type | None) -> str:
+    """One problem found while reading data, in words (used with ``transform_error``)."""
     if isinstance(exc, ValidationError):
         return f"{exc.field}: {exc.reason}"
     if isinstance(exc, KeyError):
@@ -350,7 +351,7 @@ def from_data(data: object, cls: type[T]) -> T:
     try:
         return converter.structure(data, cls)
     except (cattrs.BaseValidationError, ValidationError, ValueError, TypeError, KeyError) as exc:
-        problems = cattrs.transform_error(exc, format_exception=_describe)
+        problems = cattrs.transform_error(exc, format_exception=describe_problem)
         raise MalformedDataError(problems, context=f"cannot read {cls.__name__}") from exc
 
 

@@ -277,6 +277,11 @@ def occurred_at(value: dt.datetime) -> pendulum.DateTime:
     return utc_datetime("occurred_at", value)
 
 
+def due_at(value: dt.datetime) -> pendulum.DateTime:
+    """Converter for ``due_at``: an aware datetime, kept in UTC."""
+    return utc_datetime("due_at", value)
+
+
 def due(value: dt.date) -> pendulum.Date:
     """Converter for ``due``: a calendar date."""
     return to_pendulum_date("due", value)

@@ -1,0 +1,109 @@
+"""The rule interface: a rule looks at a partnership as of a moment and returns findings.
+
+Rules are pure and deterministic: the same partnership and moment always give the same
+findings, and a rule never changes what it looks at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import ClassVar, Protocol, runtime_checkable
+
+import attrs
+import pendulum
+
+from alliance.model import _checks as c
+from alliance.model.events import Event
+from alliance.model.partnership import PartnershipStatus
+from alliance.model.state import PartnershipState
+from alliance.model.timeline import Partnership
+from alliance.rules.findings import Finding, FindingSeverity, Subject, SubjectKind
+
+__all__ = ["BuiltInRule", "Rule", "RuleContext", "context_for"]
+
+
+@attrs.frozen(kw_only=True)
+class RuleContext:
+    """What a rule sees: the partnership as it stood at ``moment``.
+
+    Attributes:
+        state: the state folded from the events that occurred by ``moment``.
+        events: those events, in recorded order.
+        moment: when the partnership is looked at (UTC).
+    """
+
+    state: PartnershipState
+    events: tuple[Event, ...]
+    moment: pendulum.DateTime
+
+    def local_start_of_day_after(self, day: pendulum.Date) -> pendulum.DateTime:
+        """The first moment after *day* in the partnership's time zone, in UTC."""
+        next_day = day.add(days=1)
+        local = pendulum.datetime(
+            next_day.year, next_day.month, next_day.day, tz=self.state.time_zone
+        )
+        return local.in_timezone("UTC")
+
+
+def context_for(partnership: Partnership, moment: dt.datetime) -> RuleContext:
+    """The context for looking at *partnership* as of *moment*."""
+    cutoff = c.utc_datetime("moment", moment)
+    return RuleContext(
+        state=partnership.as_of(cutoff),
+        events=tuple(e for e in partnership.events if e.occurred_at <= cutoff),
+        moment=cutoff,
+    )
+
+
+@runtime_checkable
+class Rule(Protocol):
+    """A rule a clinic holds its partnerships to."""
+
+    @property
+    def rule_id(self) -> str:
+        """A stable id such as ``"feedback-answered"``."""
+        ...
+
+    def evaluate(self, context: RuleContext) -> Iterable[Finding]:
+        """The findings for the partnership in *context*. Must not change anything."""
+        ...
+
+
+class BuiltInRule:
+    """Shared helpers of the built-in rules (attrs classes with their thresholds)."""
+
+    rule_id: ClassVar[str]
+    description: ClassVar[str]
+    applies_to: ClassVar[frozenset[PartnershipStatus]] = frozenset({PartnershipStatus.ACTIVE})
+
+    def _applies(self, context: RuleContext) -> bool:
+        return context.state.status in self.applies_to
+
+    def evaluate(self, context: RuleContext) -> Iterable[Finding]:
+        """The findings for the partnership in *context* (each rule defines it)."""
+        raise NotImplementedError
+
+    def _finding(
+        self,
+        context: RuleContext,
+        *,
+        severity: FindingSeverity,
+        kind: SubjectKind,
+        subject_id: str,
+        due_at: pendulum.DateTime,
+        message: str,
+    ) -> Finding:
+        return Finding(
+            rule_id=self.rule_id,
+            severity=severity,
+            message=message,
+            partnership_id=context.state.partnership_id,
+            subject=Subject(kind=kind, id=subject_id),
+            due_at=due_at,
+        )
+
+
+def days(duration: pendulum.Duration) -> str:
+    """A duration in plain words ("2 weeks", "10 days")."""
+    return duration.in_words(locale="en")

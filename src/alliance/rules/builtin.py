@@ -1,0 +1,463 @@
+"""The built-in rules, each drawn from the practice of parent-professional partnership.
+
+Every rule is an attrs class whose fields are its thresholds (pendulum durations and
+numbers) and the severity of its findings; :class:`alliance.rules.RuleSet` builds them
+from plain configuration. Rules look at active partnerships only, unless said otherwise:
+a paused or closed partnership owes nobody a check-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import pendulum
+
+from alliance.errors import ValidationError
+from alliance.model import _checks as c
+from alliance.model.feedback import FeedbackKind
+from alliance.model.goals import GoalStatus, Position
+from alliance.model.people import MemberRole
+from alliance.rules.base import BuiltInRule, RuleContext, days
+from alliance.rules.findings import Finding, FindingSeverity, SubjectKind
+
+__all__ = [
+    "BUILT_IN_RULES",
+    "CarersHearAboutProgress",
+    "CheckInCadence",
+    "ConcernsResolvedOrEscalated",
+    "FeedbackAnswered",
+    "GoalDataRecent",
+    "GoalsPastDue",
+    "GoalsShared",
+    "GoodNewsShared",
+    "HomePracticeForGoals",
+    "SetbackResponse",
+]
+
+
+def _fraction(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    c.check_finite(attribute.name, value)
+    assert isinstance(value, int | float)
+    if not 0 <= value <= 1:
+        raise ValidationError(attribute.name, f"must be between 0 and 1, not {value}")
+
+
+@attrs.frozen(kw_only=True)
+class GoalsShared(BuiltInRule):
+    """A goal is active only while a carer and a professional stand behind it, and a
+    proposed goal does not wait long for the family's and team's decision."""
+
+    rule_id = "goals-shared"
+    description = "Goals are agreed by carers and professionals together."
+
+    decision_within: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=2), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """Active goals no current carer or professional agrees to; proposals left waiting."""
+        if not self._applies(context):
+            return
+        state = context.state
+        for goal in state.goals.values():
+            if goal.status is GoalStatus.ACTIVE:
+                roles = {state.role_of(m) for m in goal.members_with(Position.AGREED)}
+                missing = [
+                    r.value for r in (MemberRole.CARER, MemberRole.PROFESSIONAL) if r not in roles
+                ]
+                if missing:
+                    yield self._finding(
+                        context,
+                        severity=self.severity,
+                        kind=SubjectKind.GOAL,
+                        subject_id=goal.goal_id,
+                        due_at=goal.status_changed_at,
+                        message=f"'{goal.statement}' is being worked on, but no current "
+                        f"{' or '.join(missing)} has agreed to it.",
+                    )
+            elif goal.status is GoalStatus.PROPOSED:
+                due = goal.current.written_at + self.decision_within
+                if context.moment >= due:
+                    yield self._finding(
+                        context,
+                        severity=FindingSeverity.INFO,
+                        kind=SubjectKind.GOAL,
+                        subject_id=goal.goal_id,
+                        due_at=due,
+                        message=f"'{goal.statement}' has waited more than "
+                        f"{days(self.decision_within)} "
+                        "for carers and professionals to agree to it together.",
+                    )
+
+
+@attrs.frozen(kw_only=True)
+class CheckInCadence(BuiltInRule):
+    """Check-ins keep to the communication plan the members agreed."""
+
+    rule_id = "check-in-cadence"
+    description = "Regular check-ins keep everyone informed, as often as was agreed."
+
+    tolerance: pendulum.Duration = attrs.field(
+        default=pendulum.duration(days=2), validator=c.positive_duration
+    )
+    plan_within: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=2), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.BREACH, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """A missing plan, or a check-in later than the agreed cadence allows."""
+        if not self._applies(context):
+            return
+        state = context.state
+        plan = state.communication_plan
+        if plan is None or state.communication_plan_agreed_at is None:
+            due = state.formed_at + self.plan_within
+            if context.moment >= due:
+                yield self._finding(
+                    context,
+                    severity=FindingSeverity.WARNING,
+                    kind=SubjectKind.PARTNERSHIP,
+                    subject_id=state.partnership_id,
+                    due_at=due,
+                    message="No communication plan has been agreed: how often and how will we keep "
+                    "each other informed?",
+                )
+            return
+        last = max(
+            (ci.held_at for ci in state.check_ins.values()),
+            default=state.communication_plan_agreed_at,
+        )
+        last = max(last, state.communication_plan_agreed_at)
+        due = last + plan.cadence + self.tolerance
+        if context.moment >= due:
+            yield self._finding(
+                context,
+                severity=self.severity,
+                kind=SubjectKind.PARTNERSHIP,
+                subject_id=state.partnership_id,
+                due_at=due,
+                message=f"The last check-in was on {state.local_date(last).isoformat()}; "
+                f"we agreed to check in every {days(plan.cadence)}.",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class FeedbackAnswered(BuiltInRule):
+    """Feedback is answered in time, whichever way it flowed."""
+
+    rule_id = "feedback-answered"
+    description = "Feedback goes both ways and every piece of it gets an answer."
+
+    within: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=1), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """Feedback still open longer than ``within``."""
+        if not self._applies(context):
+            return
+        for item in context.state.open_feedback():
+            due = item.given_at + self.within
+            if context.moment >= due:
+                side = (
+                    "the carers"
+                    if item.kind is FeedbackKind.PROGRESS_UPDATE
+                    else "the professionals"
+                )
+                yield self._finding(
+                    context,
+                    severity=self.severity,
+                    kind=SubjectKind.FEEDBACK,
+                    subject_id=item.feedback_id,
+                    due_at=due,
+                    message=f"Feedback from {context.state.local_date(item.given_at).isoformat()} "
+                    f"is still waiting for an answer from {side}.",
+                )
+
+
+@attrs.frozen(kw_only=True)
+class SetbackResponse(BuiltInRule):
+    """Every setback gets a response plan in time and is reviewed until resolved."""
+
+    rule_id = "setback-response"
+    description = "Setbacks are answered with a plan, and reviewed until they are resolved."
+
+    plan_within: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=1), validator=c.positive_duration
+    )
+    review_every: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=4), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.BREACH, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """Setbacks without a plan after ``plan_within``; plans not reviewed for a while."""
+        if not self._applies(context):
+            return
+        for setback in context.state.open_setbacks():
+            if setback.response_plan is None:
+                due = setback.reported_at + self.plan_within
+                if context.moment >= due:
+                    yield self._finding(
+                        context,
+                        severity=self.severity,
+                        kind=SubjectKind.SETBACK,
+                        subject_id=setback.setback_id,
+                        due_at=due,
+                        message="A setback reported on "
+                        f"{context.state.local_date(setback.reported_at).isoformat()} "
+                        "has no response plan yet.",
+                    )
+                continue
+            last = max(
+                [setback.response_plan.planned_at, *(r.reviewed_at for r in setback.reviews)]
+            )
+            due = last + self.review_every
+            if context.moment >= due:
+                yield self._finding(
+                    context,
+                    severity=FindingSeverity.WARNING,
+                    kind=SubjectKind.SETBACK,
+                    subject_id=setback.setback_id,
+                    due_at=due,
+                    message="The plan for a setback has not been reviewed for "
+                    f"{days(self.review_every)}.",
+                )
+
+
+@attrs.frozen(kw_only=True)
+class GoalDataRecent(BuiltInRule):
+    """Active goals have recent progress data."""
+
+    rule_id = "goal-data-recent"
+    description = "Progress is measured regularly, so nobody works from stale data."
+
+    within: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=3), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """Active goals whose latest observation is older than ``within``."""
+        if not self._applies(context):
+            return
+        latest: dict[str, pendulum.DateTime] = {}
+        for observation in context.state.observations.values():
+            seen = latest.get(observation.goal_id)
+            if seen is None or observation.observed_at > seen:
+                latest[observation.goal_id] = observation.observed_at
+        for goal in context.state.goals_with(GoalStatus.ACTIVE):
+            since = latest.get(goal.goal_id, goal.shared_at or goal.status_changed_at)
+            due = since + self.within
+            if context.moment >= due:
+                yield self._finding(
+                    context,
+                    severity=self.severity,
+                    kind=SubjectKind.GOAL,
+                    subject_id=goal.goal_id,
+                    due_at=due,
+                    message=f"No progress has been recorded on '{goal.statement}' for "
+                    f"{days(self.within)} or more.",
+                )
+
+
+@attrs.frozen(kw_only=True)
+class GoalsPastDue(BuiltInRule):
+    """Goals past their due date are achieved, revised or discontinued."""
+
+    rule_id = "goals-past-due"
+    description = "Goals are realistic: past their date, they are revisited together."
+
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """Open goals whose (local) due date has passed."""
+        if not self._applies(context):
+            return
+        for goal in context.state.goals.values():
+            if goal.status.is_closed:
+                continue
+            due = context.local_start_of_day_after(goal.target.due)
+            if context.moment >= due:
+                yield self._finding(
+                    context,
+                    severity=self.severity,
+                    kind=SubjectKind.GOAL,
+                    subject_id=goal.goal_id,
+                    due_at=due,
+                    message=f"'{goal.statement}' was due on {goal.target.due.isoformat()}: "
+                    "achieved, revised, or time to stop?",
+                )
+
+
+@attrs.frozen(kw_only=True)
+class HomePracticeForGoals(BuiltInRule):
+    """Each active goal has a strategy practised outside the clinic."""
+
+    rule_id = "home-practice"
+    description = "Practice at home, school and in the community lets skills generalise."
+
+    within: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=2), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.INFO, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """Goals shared longer than ``within`` with no active home-practice strategy."""
+        if not self._applies(context):
+            return
+        practised = {s.goal_id for s in context.state.strategies.values() if s.is_active}
+        for goal in context.state.goals_with(GoalStatus.ACTIVE):
+            if goal.goal_id in practised:
+                continue
+            due = (goal.shared_at or goal.status_changed_at) + self.within
+            if context.moment >= due:
+                yield self._finding(
+                    context,
+                    severity=self.severity,
+                    kind=SubjectKind.GOAL,
+                    subject_id=goal.goal_id,
+                    due_at=due,
+                    message=f"'{goal.statement}' has no strategy to practise at home or at school.",
+                )
+
+
+@attrs.frozen(kw_only=True)
+class ConcernsResolvedOrEscalated(BuiltInRule):
+    """Concerns and disagreements are resolved together, or escalated, in time."""
+
+    rule_id = "concerns-resolved"
+    description = "Disagreements are talked through and solved together or escalated."
+
+    within: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=2), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.BREACH, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """Open, unescalated concerns older than ``within``."""
+        if not self._applies(context):
+            return
+        for concern in context.state.open_concerns():
+            if concern.escalation is not None:
+                continue
+            due = concern.raised_at + self.within
+            if context.moment >= due:
+                yield self._finding(
+                    context,
+                    severity=self.severity,
+                    kind=SubjectKind.CONCERN,
+                    subject_id=concern.concern_id,
+                    due_at=due,
+                    message=f"A {concern.kind.value} raised on "
+                    f"{context.state.local_date(concern.raised_at).isoformat()} is neither "
+                    "resolved nor escalated.",
+                )
+
+
+@attrs.frozen(kw_only=True)
+class CarersHearAboutProgress(BuiltInRule):
+    """Carers receive a progress update at least every so often."""
+
+    rule_id = "carer-progress-updates"
+    description = "Professionals keep carers informed about their child's progress."
+
+    every: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=4), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """No progress update to carers for longer than ``every``."""
+        if not self._applies(context):
+            return
+        state = context.state
+        updates = [
+            f.given_at for f in state.feedback.values() if f.kind is FeedbackKind.PROGRESS_UPDATE
+        ]
+        since = max(updates, default=state.formed_at)
+        due = since + self.every
+        if context.moment >= due:
+            yield self._finding(
+                context,
+                severity=self.severity,
+                kind=SubjectKind.PARTNERSHIP,
+                subject_id=state.partnership_id,
+                due_at=due,
+                message=f"Carers have not had a progress update for {days(self.every)} or more.",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class GoodNewsShared(BuiltInRule):
+    """Good news is shared, not only concerns."""
+
+    rule_id = "good-news"
+    description = "Professionals share all the good news there is about the child."
+
+    window: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=8), validator=c.positive_duration
+    )
+    minimum_share: float = attrs.field(default=0.25, validator=_fraction)
+    minimum_check_ins: int = attrs.field(default=3, validator=c.whole_number(1))
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.INFO, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """Too few recent check-ins shared good news."""
+        if not self._applies(context):
+            return
+        start = context.moment - self.window
+        recent = [ci for ci in context.state.check_ins.values() if ci.held_at > start]
+        if len(recent) < self.minimum_check_ins:
+            return
+        with_news = sum(1 for ci in recent if ci.good_news)
+        if with_news / len(recent) < self.minimum_share:
+            yield self._finding(
+                context,
+                severity=self.severity,
+                kind=SubjectKind.PARTNERSHIP,
+                subject_id=context.state.partnership_id,
+                due_at=max(ci.held_at for ci in recent),
+                message=f"Only {with_news} of the last {len(recent)} check-ins shared good news "
+                "about the child.",
+            )
+
+
+BUILT_IN_RULES: tuple[type[BuiltInRule], ...] = (
+    GoalsShared,
+    CheckInCadence,
+    FeedbackAnswered,
+    SetbackResponse,
+    GoalDataRecent,
+    GoalsPastDue,
+    HomePracticeForGoals,
+    ConcernsResolvedOrEscalated,
+    CarersHearAboutProgress,
+    GoodNewsShared,
+)
+"""Every built-in rule class, in the order a rule set lists them."""
