@@ -1,0 +1,441 @@
+"""The built-in rules at their thresholds: just before, at, and just after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pendulum
+import pytest
+
+import alliance as al
+from alliance import rules
+from alliance.rules import FindingSeverity, RuleSet
+
+T0 = pendulum.datetime(2025, 1, 6, 9, tz="UTC")
+SECOND = pendulum.duration(seconds=1)
+
+
+def target(**overrides: Any) -> al.MeasurableTarget:
+    fields: dict[str, Any] = {
+        "metric": "requests",
+        "unit": "per day",
+        "baseline": 1,
+        "target": 8,
+        "direction": al.Direction.INCREASE,
+        "due": pendulum.date(2025, 6, 30),
+    }
+    fields.update(overrides)
+    return al.MeasurableTarget(**fields)
+
+
+def partnership(*, plan: bool = True, active: bool = True) -> al.Partnership:
+    """Ana (therapist) and Maria (parent), formed and (by default) active at T0."""
+    p = al.Partnership.form(
+        al.PartnershipFormed(
+            partnership_id="p-1",
+            clinic_id="c-1",
+            child_id="sam",
+            time_zone="Europe/London",
+            actor="ana",
+            occurred_at=T0,
+        )
+    )
+    p.record(
+        al.ProfessionalJoined(
+            member_id="ana", discipline=al.Discipline.ABA, actor="ana", occurred_at=T0
+        )
+    )
+    p.record(
+        al.CarerJoined(
+            member_id="maria", relationship=al.CarerRelationship.PARENT, actor="ana", occurred_at=T0
+        )
+    )
+    if plan:
+        p.record(
+            al.CommunicationPlanAgreed(
+                cadence=pendulum.duration(weeks=2),
+                channels=frozenset({al.Channel.PHONE}),
+                participants=frozenset({"ana", "maria"}),
+                actor="maria",
+                occurred_at=T0,
+            )
+        )
+    if active:
+        p.record(
+            al.PartnershipStatusChanged(
+                status=al.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0
+            )
+        )
+    return p
+
+
+def shared_goal(p: al.Partnership, at: pendulum.DateTime, **target_fields: Any) -> str:
+    p.record(
+        al.GoalProposed(
+            goal_id="g1",
+            domain=al.GoalDomain.COMMUNICATION,
+            statement="Sam asks with two words",
+            why_it_matters="Fewer tears",
+            target=target(**target_fields),
+            actor="maria",
+            occurred_at=at,
+        )
+    )
+    p.record(al.GoalAgreed(goal_id="g1", actor="ana", occurred_at=at))
+    return "g1"
+
+
+def found(rule: Any, p: al.Partnership, moment: pendulum.DateTime) -> list[rules.Finding]:
+    return list(rule.evaluate(rules.context_for(p, moment)))
+
+
+def assert_threshold(rule: Any, p: al.Partnership, due: pendulum.DateTime) -> rules.Finding:
+    """No finding a second before *due*; a finding at *due* and after, due at *due*."""
+    assert found(rule, p, due - SECOND) == []
+    (at_due,) = found(rule, p, due)
+    (later,) = found(rule, p, due.add(days=30))
+    assert at_due == later
+    assert at_due.due_at == due
+    assert at_due.rule_id == rule.rule_id
+    assert at_due.partnership_id == "p-1"
+    return at_due
+
+
+# --- each rule at its threshold ---------------------------------------------------------
+
+
+def test_check_ins_keep_to_the_agreed_cadence() -> None:
+    p = partnership()
+    p.record(
+        al.CheckInHeld(
+            kind=al.CheckInKind.CALL,
+            participants=frozenset({"ana", "maria"}),
+            actor="ana",
+            occurred_at=T0.add(days=3),
+        )
+    )
+    rule = rules.CheckInCadence()
+    finding = assert_threshold(rule, p, T0.add(days=3 + 14 + 2))
+    assert finding.severity is FindingSeverity.BREACH
+    assert finding.message == (
+        "The last check-in was on 2025-01-09; we agreed to check in every 2 weeks."
+    )
+
+
+def test_a_missing_communication_plan_is_flagged() -> None:
+    p = partnership(plan=False)
+    finding = assert_threshold(rules.CheckInCadence(), p, T0.add(weeks=2))
+    assert finding.severity is FindingSeverity.WARNING
+    assert finding.subject == rules.Subject(kind=rules.SubjectKind.PARTNERSHIP, id="p-1")
+
+
+def test_feedback_is_answered_in_time() -> None:
+    p = partnership()
+    p.record(
+        al.FeedbackGiven(
+            feedback_id="f1",
+            kind=al.FeedbackKind.HOME_REPORT,
+            message="Bedtime is hard",
+            actor="maria",
+            occurred_at=T0.add(days=1),
+        )
+    )
+    rule = rules.FeedbackAnswered(within=pendulum.duration(days=5))
+    finding = assert_threshold(rule, p, T0.add(days=6))
+    assert finding.subject.id == "f1"
+    assert "waiting for an answer from the professionals" in finding.message
+    p.record(
+        al.FeedbackAnswered(
+            feedback_id="f1",
+            response=al.FeedbackResponse.STRATEGY_ADAPTED,
+            actor="ana",
+            occurred_at=T0.add(days=7),
+        )
+    )
+    assert found(rule, p, T0.add(days=30)) == []
+    assert len(found(rule, p, T0.add(days=6, hours=12))) == 1, "still open as of then"
+
+
+def test_setbacks_get_a_plan_in_time_and_are_reviewed() -> None:
+    p = partnership()
+    p.record(
+        al.SetbackReported(
+            setback_id="s1",
+            kind=al.SetbackKind.ILLNESS,
+            severity=al.Severity.MODERATE,
+            description="A week of flu",
+            actor="maria",
+            occurred_at=T0.add(days=2),
+        )
+    )
+    rule = rules.SetbackResponse()
+    planless = assert_threshold(rule, p, T0.add(days=9))
+    assert planless.severity is FindingSeverity.BREACH
+    p.record(
+        al.SetbackResponsePlanned(
+            setback_id="s1", changes="Lighter sessions", actor="ana", occurred_at=T0.add(days=8)
+        )
+    )
+    review = assert_threshold(rule, p, T0.add(days=8, weeks=4))
+    assert review.severity is FindingSeverity.WARNING
+    p.record(
+        al.SetbackResolved(
+            setback_id="s1", resolution="Back", actor="ana", occurred_at=T0.add(days=20)
+        )
+    )
+    assert found(rule, p, T0.add(days=200)) == []
+
+
+def test_active_goals_have_recent_data() -> None:
+    p = partnership()
+    shared_goal(p, T0.add(days=1))
+    p.record(
+        al.ProgressRecorded(
+            goal_id="g1",
+            setting=al.Setting.HOME,
+            kind=al.ObservationKind.EVERYDAY,
+            value=2,
+            actor="maria",
+            occurred_at=T0.add(days=4),
+        )
+    )
+    finding = assert_threshold(rules.GoalDataRecent(), p, T0.add(days=4, weeks=3))
+    assert finding.subject == rules.Subject(kind=rules.SubjectKind.GOAL, id="g1")
+
+
+def test_goals_past_their_local_due_date_are_flagged() -> None:
+    p = partnership()
+    shared_goal(p, T0.add(days=1), due=pendulum.date(2025, 6, 30))
+    # Midnight after the due date in London is 23:00 UTC (summer time).
+    finding = assert_threshold(rules.GoalsPastDue(), p, pendulum.datetime(2025, 6, 30, 23))
+    assert "was due on 2025-06-30" in finding.message
+    p.record(al.GoalAchieved(goal_id="g1", actor="ana", occurred_at=T0.add(days=30)))
+    assert found(rules.GoalsPastDue(), p, pendulum.datetime(2025, 8, 1)) == []
+
+
+def test_goals_have_a_home_practice_strategy() -> None:
+    p = partnership()
+    shared_goal(p, T0.add(days=1))
+    rule = rules.HomePracticeForGoals()
+    finding = assert_threshold(rule, p, T0.add(days=1, weeks=2))
+    assert finding.severity is FindingSeverity.INFO
+    p.record(
+        al.HomePracticePlanned(
+            goal_id="g1",
+            description="Offer two snacks",
+            times_per_week=5,
+            carers=frozenset({"maria"}),
+            actor="ana",
+            occurred_at=T0.add(days=20),
+        )
+    )
+    assert found(rule, p, T0.add(days=40)) == []
+
+
+def test_concerns_are_resolved_or_escalated_in_time() -> None:
+    p = partnership()
+    p.record(
+        al.ConcernRaised(
+            concern_id="c1",
+            kind=al.ConcernKind.DISAGREEMENT,
+            description="We disagree about time-outs",
+            actor="maria",
+            occurred_at=T0.add(days=1),
+        )
+    )
+    rule = rules.ConcernsResolvedOrEscalated()
+    finding = assert_threshold(rule, p, T0.add(days=15))
+    assert finding.message.startswith("A disagreement raised on 2025-01-07")
+    p.record(
+        al.ConcernEscalated(
+            concern_id="c1",
+            escalated_to="clinical lead",
+            reason="No agreement",
+            actor="ana",
+            occurred_at=T0.add(days=16),
+        )
+    )
+    assert found(rule, p, T0.add(days=40)) == []
+
+
+def test_carers_hear_about_progress_every_few_weeks() -> None:
+    p = partnership()
+    p.record(
+        al.FeedbackGiven(
+            kind=al.FeedbackKind.PROGRESS_UPDATE,
+            message="Two new words",
+            actor="ana",
+            occurred_at=T0.add(days=10),
+        )
+    )
+    assert_threshold(rules.CarersHearAboutProgress(), p, T0.add(days=10, weeks=4))
+
+
+def test_good_news_is_shared_not_only_concerns() -> None:
+    p = partnership()
+    for day, news in ((1, ()), (8, ()), (15, ()), (22, ("Sam waved hello",))):
+        p.record(
+            al.CheckInHeld(
+                kind=al.CheckInKind.DROP_OFF_PICK_UP,
+                participants=frozenset({"ana", "maria"}),
+                good_news=news,
+                concerns=("Tired",),
+                actor="ana",
+                occurred_at=T0.add(days=day),
+            )
+        )
+    rule = rules.GoodNewsShared(minimum_share=0.3)
+    (finding,) = found(rule, p, T0.add(days=16))
+    assert finding.message == "Only 0 of the last 3 check-ins shared good news about the child."
+    assert len(found(rule, p, T0.add(days=23))) == 1, "1 of 4 is still below 0.3"
+    assert found(rules.GoodNewsShared(minimum_share=0.25), p, T0.add(days=23)) == []
+    assert len(found(rules.GoodNewsShared(minimum_share=0.26), p, T0.add(days=23))) == 1
+
+
+def test_goals_need_a_current_carer_and_professional_behind_them() -> None:
+    p = partnership()
+    shared_goal(p, T0.add(days=1))
+    rule = rules.GoalsShared()
+    assert found(rule, p, T0.add(days=2)) == []
+    p.record(al.MemberLeft(member_id="maria", actor="ana", occurred_at=T0.add(days=3)))
+    (finding,) = found(rule, p, T0.add(days=3))
+    assert "no current carer has agreed" in finding.message
+
+
+def test_proposed_goals_do_not_wait_long_for_a_decision() -> None:
+    p = partnership()
+    p.record(
+        al.GoalProposed(
+            goal_id="g2",
+            domain=al.GoalDomain.MOTOR,
+            statement="Climbs stairs",
+            why_it_matters="Bedroom upstairs",
+            target=target(),
+            actor="ana",
+            occurred_at=T0.add(days=1),
+        )
+    )
+    finding = assert_threshold(rules.GoalsShared(), p, T0.add(days=15))
+    assert finding.severity is FindingSeverity.INFO
+
+
+def test_paused_partnerships_owe_no_check_ins() -> None:
+    p = partnership()
+    p.record(
+        al.PartnershipStatusChanged(
+            status=al.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=1)
+        )
+    )
+    assert RuleSet.default().evaluate(p, T0.add(days=100)) == []
+
+
+# --- the rule set ---------------------------------------------------------------------------
+
+
+def test_findings_are_sorted_by_severity_then_due_date() -> None:
+    p = partnership()
+    p.record(
+        al.FeedbackGiven(
+            kind=al.FeedbackKind.HOME_REPORT, message="Hmm", actor="maria", occurred_at=T0
+        )
+    )
+    findings = RuleSet.default().evaluate(p, T0.add(days=60))
+    ranks = [(-f.severity.rank, f.due_at) for f in findings]
+    assert ranks == sorted(ranks)
+    assert findings[0].severity is FindingSeverity.BREACH
+    assert {f.rule_id for f in findings} >= {
+        "check-in-cadence",
+        "feedback-answered",
+        "carer-progress-updates",
+    }
+
+
+def test_configuration_sets_thresholds_and_disables_rules() -> None:
+    rule_set = RuleSet.from_toml(
+        """
+        [feedback-answered]
+        within = "P3D"
+        severity = "breach"
+
+        [good-news]
+        enabled = false
+        """
+    )
+    assert "good-news" not in rule_set.rule_ids
+    (feedback_rule,) = [r for r in rule_set.rules if r.rule_id == "feedback-answered"]
+    assert feedback_rule == rules.FeedbackAnswered(
+        within=pendulum.duration(days=3), severity=FindingSeverity.BREACH
+    )
+    assert len(rule_set.rules) == len(rules.BUILT_IN_RULES) - 1
+    assert RuleSet.from_config({}) == RuleSet.default()
+
+
+def test_bad_configuration_names_every_problem_with_its_path() -> None:
+    with pytest.raises(al.MalformedDataError) as info:
+        RuleSet.from_config(
+            {
+                "feedback-answered": {"within": "three days", "colour": "red"},
+                "good-news": {"minimum_share": 2, "enabled": "no"},
+                "check-in-cadence": {"tolerance": "PT0S"},
+                "be-nice": {},
+            }
+        )
+    paths = sorted(p.rsplit(" @ ", 1)[1] for p in info.value.problems)
+    assert paths == [
+        "$.be-nice",
+        "$.check-in-cadence",
+        "$.feedback-answered",
+        "$.feedback-answered.within",
+        "$.good-news.enabled",
+    ]
+    assert any("tolerance: must be longer than zero" in p for p in info.value.problems)
+
+
+def test_not_toml_is_a_malformed_data_error() -> None:
+    with pytest.raises(al.MalformedDataError):
+        RuleSet.from_toml("[feedback-answered\nwithin = ")
+
+
+def test_a_clinics_own_rule_joins_the_set() -> None:
+    class EveryoneNeedsAnInterpreterCheck:
+        rule_id = "interpreter-check"
+
+        def evaluate(self, context: rules.RuleContext) -> list[rules.Finding]:
+            return [
+                rules.Finding(
+                    rule_id=self.rule_id,
+                    severity=FindingSeverity.INFO,
+                    message="Ask whether an interpreter is needed.",
+                    partnership_id=context.state.partnership_id,
+                    subject=rules.Subject(kind=rules.SubjectKind.PARTNERSHIP, id="p-1"),
+                    due_at=context.state.formed_at,
+                )
+            ]
+
+    rule_set = RuleSet.default().with_rules(EveryoneNeedsAnInterpreterCheck())
+    assert rule_set.rule_ids[-1] == "interpreter-check"
+    assert any(f.rule_id == "interpreter-check" for f in rule_set.evaluate(partnership(), T0))
+    with pytest.raises(al.ValidationError):
+        rule_set.with_rules(EveryoneNeedsAnInterpreterCheck())
+    assert "good-news" not in rule_set.without("good-news").rule_ids
+
+
+def test_evaluation_over_a_clinics_store() -> None:
+    store = al.open_store("memory://", clinic_id="c-1")
+    p = partnership()
+    store.append("p-1", p.events, expected_version=0)
+    quiet = al.Partnership.form(
+        al.PartnershipFormed(
+            partnership_id="p-2",
+            clinic_id="c-1",
+            child_id="kim",
+            time_zone="Europe/London",
+            actor="ana",
+            occurred_at=T0.add(days=100),
+        )
+    )
+    store.append("p-2", quiet.events, expected_version=0)
+    findings = rules.evaluate_clinic(store, RuleSet.default(), T0.add(days=60))
+    assert findings == RuleSet.default().evaluate(p, T0.add(days=60))
+    batches = list(rules.iter_clinic_findings(store, RuleSet.default(), T0.add(days=60)))
+    assert len(batches) == 1, "p-2 was not formed yet"
