@@ -1,0 +1,1919 @@
+"""Hypothesis strategies for ``alliance``'s values, events and whole valid timelines.
+
+Three layers, each built on the one before:
+
+- **Scalars**: :func:`aware_datetimes`, :func:`dates`, :func:`durations`, :func:`ids`,
+  :func:`texts`, :func:`language_tags`, :func:`time_zone_names`, and strategies for
+  *invalid* scalars (:func:`naive_datetimes`, :func:`blank_texts`, :func:`invalid_ids`)
+  to check that the model refuses them.
+- **Records and events, each valid on its own**: one strategy per value type, named
+  after it (``measurable_targets()`` for :class:`alliance.MeasurableTarget`,
+  ``gas_scales()``...), and one per event class, named ``<snake_case name>_events()``
+  (``goal_agreed_events()`` for :class:`alliance.GoalAgreed`). :func:`events_of` finds
+  the strategy for an event class and :func:`events` draws any event. The ids such an
+  event refers to are arbitrary, so it is usually refused by
+  :meth:`alliance.Partnership.record`; use it for serialization and validation tests.
+- **Timelines**: :func:`partnership_histories` draws a whole valid timeline, built by
+  recording every event through :meth:`alliance.Partnership.record`, so each one was
+  accepted by the model when it was drawn. :func:`replay` records a timeline into a fresh
+  :class:`alliance.Partnership`, :func:`partnerships` draws one, and
+  :func:`invalid_next_events` draws an event the model must refuse on top of a state.
+
+Every strategy takes keyword arguments only, and shrinks towards short, simple values.
+None of them use :func:`hypothesis.strategies.builds` on an attrs class (which would
+infer values without honouring its validators): each draws values known to be valid and
+calls the real constructor, so validators run.
+
+Example::
+
+    from hypothesis import given
+    from alliance import fold, from_data, to_data, PartnershipState
+    from alliance.testing import strategies as alliance_st
+
+    @given(alliance_st.partnership_histories(max_events=30))
+    def test_state_round_trips(events):
+        state = fold(events)
+        assert from_data(to_data(state), PartnershipState) == state
+
+Run hypothesis with ``--hypothesis-show-statistics`` to see how often each event type
+was drawn by :func:`partnership_histories` (it reports each as a hypothesis ``event``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import string
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar, cast
+
+import attrs
+import hypothesis
+import pendulum
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+import alliance as al
+
+__all__ = [
+    # constants
+    "TIME_ZONE_NAMES",
+    # scalars
+    "aware_datetimes",
+    "dates",
+    "durations",
+    "ids",
+    "language_tags",
+    "texts",
+    "time_zone_names",
+    # invalid scalars
+    "blank_texts",
+    "invalid_ids",
+    "naive_datetimes",
+    # value types
+    "action_items",
+    "carers",
+    "children",
+    "communication_plans",
+    "communication_preferences",
+    "contact_details",
+    "gas_levels",
+    "gas_scales",
+    "mastery_criteria",
+    "measurable_targets",
+    "plan_steps",
+    "professionals",
+    # events, one strategy per class
+    "action_item_completed_events",
+    "carer_joined_events",
+    "check_in_held_events",
+    "communication_plan_agreed_events",
+    "concern_escalated_events",
+    "concern_raised_events",
+    "concern_resolved_events",
+    "feedback_answered_events",
+    "feedback_given_events",
+    "goal_achieved_events",
+    "goal_agreed_events",
+    "goal_concern_noted_events",
+    "goal_discontinued_events",
+    "goal_objected_events",
+    "goal_proposed_events",
+    "goal_put_on_hold_events",
+    "goal_resumed_events",
+    "goal_revised_events",
+    "home_practice_adapted_events",
+    "home_practice_planned_events",
+    "home_practice_stopped_events",
+    "member_left_events",
+    "partnership_formed_events",
+    "partnership_status_changed_events",
+    "practice_logged_events",
+    "professional_joined_events",
+    "progress_corrected_events",
+    "progress_recorded_events",
+    "resource_shared_events",
+    "settings_changed_events",
+    "setback_reported_events",
+    "setback_resolved_events",
+    "setback_response_planned_events",
+    "setback_reviewed_events",
+    # any event
+    "events",
+    "events_of",
+    # timelines
+    "invalid_next_events",
+    "partnership_histories",
+    "partnerships",
+    "replay",
+]
+
+T = TypeVar("T")
+E = TypeVar("E", bound=al.Event)
+
+# --- scalars ------------------------------------------------------------------------------
+
+TIME_ZONE_NAMES: tuple[str, ...] = (
+    "UTC",
+    "Europe/London",
+    "America/New_York",
+    "America/St_Johns",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Asia/Tokyo",
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+    "Europe/Amsterdam",
+    "Africa/Monrovia",
+)
+"""IANA zones with awkward offsets: half and quarter hours, +14:00, -11:00, half-hour
+DST (Lord Howe), southern-hemisphere DST, offsets with seconds in them (Amsterdam before
+1937, Monrovia before 1972), and plain UTC."""
+
+_EARLIEST = pendulum.datetime(1, 1, 2, tz="UTC")
+_LATEST = pendulum.datetime(9999, 12, 30, 23, 59, 59, 999999, tz="UTC")
+_ID_FIRST = string.ascii_letters + string.digits
+_ID_REST = _ID_FIRST + "._:@/+-"
+_MAX_ID_LENGTH = 128
+_PRINTABLE = st.characters(categories=("L", "M", "N", "P", "S"), include_characters=" ")
+_WHITESPACE = " \t\n\r\x0b\x0c\u00a0\u1680\u2003\u2028\u3000"
+
+
+def _naive_utc(value: dt.datetime, name: str) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidArgument(f"{name}={value!r} must be timezone-aware")
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def time_zone_names(*, names: Sequence[str] = TIME_ZONE_NAMES) -> st.SearchStrategy[str]:
+    """IANA time zone names, by default from :data:`TIME_ZONE_NAMES`.
+
+    Args:
+        names: the names to choose from (shrinks towards the first).
+    """
+    if not names:
+        raise InvalidArgument("names must not be empty")
+    return st.sampled_from(tuple(names))
+
+
+@st.composite
+def aware_datetimes(
+    draw: st.DrawFn,
+    *,
+    min_value: dt.datetime = _EARLIEST,
+    max_value: dt.datetime = _LATEST,
+    time_zones: st.SearchStrategy[str] | None = None,
+) -> pendulum.DateTime:
+    """Timezone-aware :class:`pendulum.DateTime` values, in UTC unless *time_zones* is given.
+
+    The instant is drawn between *min_value* and *max_value* (aware datetimes, compared
+    as instants). With *time_zones* (a strategy of IANA names such as
+    :func:`time_zone_names`), the instant is then shown in a drawn zone: the same moment
+    with another offset, which the model must normalise to UTC.
+
+    The default bounds keep a day clear of the ends of the calendar, so that any instant
+    can be shown in any zone.
+    """
+    low = _naive_utc(min_value, "min_value")
+    high = _naive_utc(max_value, "max_value")
+    instant = draw(st.datetimes(min_value=low, max_value=high, timezones=st.just(pendulum.UTC)))
+    moment = pendulum.instance(instant)
+    if time_zones is not None:
+        moment = moment.in_timezone(draw(time_zones))
+    return moment
+
+
+def naive_datetimes(
+    *,
+    min_value: dt.datetime = dt.datetime(1900, 1, 1),
+    max_value: dt.datetime = dt.datetime(2200, 12, 31),
+) -> st.SearchStrategy[dt.datetime]:
+    """Naive datetimes (no time zone), which every ``alliance`` time field refuses."""
+    return st.datetimes(min_value=min_value, max_value=max_value)
+
+
+@st.composite
+def dates(
+    draw: st.DrawFn,
+    *,
+    min_value: dt.date = dt.date.min,
+    max_value: dt.date = dt.date.max,
+) -> pendulum.Date:
+    """Calendar dates as :class:`pendulum.Date`, between *min_value* and *max_value*."""
+    day = draw(st.dates(min_value=min_value, max_value=max_value))
+    return pendulum.Date(day.year, day.month, day.day)
+
+
+@st.composite
+def durations(draw: st.DrawFn, *, max_years: int = 10, calendar: bool = True) -> pendulum.Duration:
+    """Positive :class:`pendulum.Duration` values, built from parts.
+
+    Each part is drawn on its own: years (up to *max_years*) and months (only when
+    *calendar* is true; pendulum counts them as 365 and 30 days but remembers them),
+    weeks, days, hours (up to 47, so some spill into days), minutes, seconds and
+    microseconds. At least one part is non-zero.
+    """
+    if max_years < 0:
+        raise InvalidArgument(f"max_years={max_years} must not be negative")
+    years = draw(st.integers(0, max_years)) if calendar else 0
+    months = draw(st.integers(0, 24)) if calendar else 0
+    weeks = draw(st.integers(0, 60))
+    days = draw(st.integers(0, 60))
+    hours = draw(st.integers(0, 47))
+    minutes = draw(st.integers(0, 59))
+    seconds = draw(st.integers(0, 59))
+    microseconds = draw(st.integers(0, 999_999))
+    if not any((years, months, weeks, days, hours, minutes, seconds, microseconds)):
+        days = 1
+    return pendulum.Duration(
+        years=years,
+        months=months,
+        weeks=weeks,
+        days=days,
+        hours=hours,
+        minutes=minutes,
+        seconds=seconds,
+        microseconds=microseconds,
+    )
+
+
+def ids(*, max_size: int = 32) -> st.SearchStrategy[str]:
+    """Valid ids: a letter or digit, then letters, digits and ``. _ : @ / + -``.
+
+    With *max_size* of 32 or more, also draws 32-character hex ids like those
+    :func:`alliance.new_id` makes.
+
+    Args:
+        max_size: the longest id to draw, from 1 to 128.
+    """
+    if not 1 <= max_size <= _MAX_ID_LENGTH:
+        raise InvalidArgument(f"max_size={max_size} must be between 1 and {_MAX_ID_LENGTH}")
+    return _ids(max_size)
+
+
+@functools.cache
+def _ids(max_size: int) -> st.SearchStrategy[str]:
+    hand_made = st.builds(
+        str.__add__,
+        st.sampled_from(_ID_FIRST),
+        st.text(alphabet=_ID_REST, max_size=max_size - 1),
+    )
+    if max_size < 32:
+        return hand_made
+    return hand_made | st.uuids().map(lambda u: u.hex)
+
+
+def invalid_ids() -> st.SearchStrategy[str]:
+    """Strings that are not valid ids: empty, too long, with spaces, or starting with a
+    punctuation mark."""
+    return st.one_of(
+        st.just(""),
+        st.text(alphabet=_ID_REST, min_size=_MAX_ID_LENGTH).map(lambda s: "a" + s),
+        st.builds(lambda a, b: f"{a} {b}", ids(max_size=8), ids(max_size=8)),
+        st.builds(str.__add__, st.sampled_from("._:@/+-"), ids(max_size=8)),
+    )
+
+
+def texts(*, max_size: int = 40) -> st.SearchStrategy[str]:
+    """Printable text that is not empty or only whitespace (letters of any script,
+    marks, digits, punctuation, symbols and spaces).
+
+    Args:
+        max_size: the most characters to draw, at least 1.
+    """
+    if max_size < 1:
+        raise InvalidArgument(f"max_size={max_size} must be at least 1")
+    return _texts(max_size)
+
+
+@functools.cache
+def _texts(max_size: int) -> st.SearchStrategy[str]:
+    return st.text(alphabet=_PRINTABLE, min_size=1, max_size=max_size).filter(str.strip)
+
+
+def blank_texts() -> st.SearchStrategy[str]:
+    """Empty or whitespace-only strings, which every ``alliance`` text field refuses."""
+    return st.text(alphabet=_WHITESPACE, max_size=6)
+
+
+def language_tags() -> st.SearchStrategy[str]:
+    """BCP 47 language tags in the simple shapes ``alliance`` accepts (``en``, ``es-MX``,
+    ``zh-Hant-TW``): common real tags, and generated ones of the same shape."""
+    return _LANGUAGE_TAGS
+
+
+_LANGUAGE_TAGS = st.sampled_from(
+    ("en", "es-MX", "ar", "pa-Guru", "zh-Hant-TW", "fr-CA", "yue")
+) | st.from_regex(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}", fullmatch=True)
+
+
+def _optional(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
+    return st.none() | strategy
+
+
+def _non_empty_set(
+    strategy: st.SearchStrategy[T], max_size: int = 4
+) -> st.SearchStrategy[frozenset[T]]:
+    return st.frozensets(strategy, min_size=1, max_size=max_size)
+
+
+def _text_tuple(max_size: int = 3) -> st.SearchStrategy[tuple[str, ...]]:
+    return st.lists(texts(max_size=20), max_size=max_size).map(tuple)
+
+
+_finite_floats = st.floats(allow_nan=False, allow_infinity=False)
+_SETTING_SETS = _non_empty_set(st.sampled_from(al.Setting))
+_CHANNEL_SETS = _non_empty_set(st.sampled_from(al.Channel))
+
+# --- people and values ---------------------------------------------------------------------
+
+
+@st.composite
+def communication_preferences(draw: st.DrawFn) -> al.CommunicationPreferences:
+    """:class:`alliance.CommunicationPreferences`: a language, channels, interpreter."""
+    return al.CommunicationPreferences(
+        language=draw(language_tags()),
+        channels=draw(_CHANNEL_SETS),
+        needs_interpreter=draw(st.booleans()),
+    )
+
+
+@st.composite
+def contact_details(draw: st.DrawFn) -> al.ContactDetails:
+    """:class:`alliance.ContactDetails`, each part present or not."""
+    return al.ContactDetails(
+        email=draw(_optional(texts(max_size=30))), phone=draw(_optional(texts(max_size=20)))
+    )
+
+
+@st.composite
+def children(draw: st.DrawFn) -> al.Child:
+    """:class:`alliance.Child` records, with or without a date of birth."""
+    return al.Child(
+        id=draw(ids()),
+        name=draw(texts()),
+        date_of_birth=draw(_optional(dates())),
+        preferred_language=draw(language_tags()),
+    )
+
+
+@st.composite
+def carers(draw: st.DrawFn) -> al.Carer:
+    """:class:`alliance.Carer` records."""
+    return al.Carer(
+        id=draw(ids()),
+        name=draw(texts()),
+        preferences=draw(communication_preferences()),
+        contact=draw(contact_details()),
+        household=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def professionals(draw: st.DrawFn) -> al.Professional:
+    """:class:`alliance.Professional` records."""
+    return al.Professional(
+        id=draw(ids()),
+        name=draw(texts()),
+        preferences=draw(communication_preferences()),
+        contact=draw(contact_details()),
+    )
+
+
+@st.composite
+def communication_plans(
+    draw: st.DrawFn, *, participants: st.SearchStrategy[str] | None = None
+) -> al.CommunicationPlan:
+    """:class:`alliance.CommunicationPlan`: a cadence (see :func:`durations`), channels
+    and one or more participants drawn from *participants* (default :func:`ids`)."""
+    return al.CommunicationPlan(
+        cadence=draw(durations()),
+        channels=draw(_CHANNEL_SETS),
+        participants=draw(_non_empty_set(participants if participants is not None else ids())),
+    )
+
+
+@st.composite
+def measurable_targets(
+    draw: st.DrawFn,
+    *,
+    due: st.SearchStrategy[pendulum.Date] | None = None,
+    direction: al.Direction | None = None,
+    values: st.SearchStrategy[float] = _finite_floats,
+) -> al.MeasurableTarget:
+    """:class:`alliance.MeasurableTarget`: a target that differs from its baseline and
+    lies in the target's direction from it.
+
+    Args:
+        due: strategy for the due date (default :func:`dates`).
+        direction: fix the direction instead of drawing it.
+        values: finite floats for the baseline and target. When it gives the same value
+            twice, the second is moved to the next float towards zero (or to 1.0 from 0).
+    """
+    return _draw_target(
+        draw,
+        due=draw(due if due is not None else dates()),
+        direction=direction,
+        values=values,
+    )
+
+
+def _draw_target(
+    draw: st.DrawFn,
+    *,
+    due: pendulum.Date,
+    direction: al.Direction | None = None,
+    values: st.SearchStrategy[float] = _finite_floats,
+) -> al.MeasurableTarget:
+    first = draw(values)
+    second = draw(values)
+    if second == first:  # (a filter would give up too often: both shrink to 0)
+        second = math.nextafter(first, 0.0) if first != 0 else 1.0
+    way = direction if direction is not None else draw(_DIRECTIONS)
+    low, high = sorted((first, second))
+    baseline, target = (low, high) if way is al.Direction.INCREASE else (high, low)
+    return al.MeasurableTarget(
+        metric=draw(texts(max_size=20)),
+        unit=draw(texts(max_size=10)),
+        baseline=baseline,
+        target=target,
+        direction=way,
+        due=due,
+    )
+
+
+_DIRECTIONS = st.sampled_from(al.Direction)
+
+
+@st.composite
+def gas_levels(draw: st.DrawFn, *, level: int | None = None) -> al.GasLevel:
+    """:class:`alliance.GasLevel`: a level from -2 to 2 (or *level*) and its description."""
+    return al.GasLevel(
+        level=level if level is not None else draw(st.integers(-2, 2)),
+        description=draw(texts(max_size=20)),
+    )
+
+
+@st.composite
+def gas_scales(draw: st.DrawFn) -> al.GasScale:
+    """:class:`alliance.GasScale`: exactly one level each for -2..2, in any order, and a
+    positive finite weight."""
+    order = draw(st.permutations((-2, -1, 0, 1, 2)))
+    return al.GasScale(
+        levels=tuple(draw(gas_levels(level=level)) for level in order),
+        weight=draw(
+            st.one_of(
+                st.just(1.0),
+                st.floats(min_value=0, exclude_min=True, allow_infinity=False, allow_nan=False),
+            )
+        ),
+    )
+
+
+@st.composite
+def mastery_criteria(draw: st.DrawFn) -> al.MasteryCriterion:
+    """:class:`alliance.MasteryCriterion`: a threshold, a run length, a comparison and a
+    frame."""
+    return al.MasteryCriterion(
+        threshold=draw(_finite_floats),
+        consecutive=draw(st.integers(1, 30)),
+        comparison=draw(st.sampled_from(al.Comparison)),
+        frame=draw(st.sampled_from(al.MasteryFrame)),
+    )
+
+
+@st.composite
+def action_items(
+    draw: st.DrawFn,
+    *,
+    owners: st.SearchStrategy[str] | None = None,
+    due: st.SearchStrategy[pendulum.Date] | None = None,
+    item_ids: st.SearchStrategy[str] | None = None,
+) -> al.ActionItem:
+    """:class:`alliance.ActionItem`: who (from *owners*) does what by when (from *due*).
+
+    All three strategies default to :func:`ids` / :func:`dates`.
+    """
+    return al.ActionItem(
+        description=draw(texts(max_size=30)),
+        owner=draw(owners if owners is not None else ids()),
+        due=draw(due if due is not None else dates()),
+        action_item_id=draw(item_ids if item_ids is not None else ids()),
+    )
+
+
+@st.composite
+def plan_steps(
+    draw: st.DrawFn,
+    *,
+    owners: st.SearchStrategy[str] | None = None,
+    due: st.SearchStrategy[pendulum.Date] | None = None,
+) -> al.PlanStep:
+    """:class:`alliance.PlanStep`: one step of a setback's response plan."""
+    return al.PlanStep(
+        description=draw(texts(max_size=30)),
+        owner=draw(owners if owners is not None else ids()),
+        due=draw(due if due is not None else dates()),
+    )
+
+
+# --- events, each valid on its own ---------------------------------------------------------
+#
+# Every event strategy takes ``actors`` (ids, default :func:`ids`) and ``times`` (aware
+# datetimes, default: any instant shown in any of TIME_ZONE_NAMES, so that the UTC
+# conversion of ``occurred_at`` is exercised).
+
+_Actors = st.SearchStrategy[str] | None
+_Times = st.SearchStrategy[pendulum.DateTime] | None
+
+
+def _common(draw: st.DrawFn, actors: _Actors, times: _Times) -> dict[str, Any]:
+    return {
+        "actor": draw(actors if actors is not None else ids()),
+        "occurred_at": draw(
+            times if times is not None else aware_datetimes(time_zones=time_zone_names())
+        ),
+    }
+
+
+@st.composite
+def partnership_formed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.PartnershipFormed:
+    """:class:`alliance.PartnershipFormed` events."""
+    return al.PartnershipFormed(
+        **_common(draw, actors, times),
+        partnership_id=draw(ids()),
+        clinic_id=draw(ids()),
+        child_id=draw(ids()),
+        time_zone=draw(time_zone_names()),
+        settings=draw(_SETTING_SETS),
+    )
+
+
+@st.composite
+def carer_joined_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.CarerJoined:
+    """:class:`alliance.CarerJoined` events."""
+    return al.CarerJoined(
+        **_common(draw, actors, times),
+        member_id=draw(ids()),
+        relationship=draw(st.sampled_from(al.CarerRelationship)),
+    )
+
+
+@st.composite
+def professional_joined_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.ProfessionalJoined:
+    """:class:`alliance.ProfessionalJoined` events."""
+    return al.ProfessionalJoined(
+        **_common(draw, actors, times),
+        member_id=draw(ids()),
+        discipline=draw(st.sampled_from(al.Discipline)),
+        role=draw(st.sampled_from(al.ProfessionalRole)),
+    )
+
+
+@st.composite
+def member_left_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.MemberLeft:
+    """:class:`alliance.MemberLeft` events."""
+    return al.MemberLeft(
+        **_common(draw, actors, times), member_id=draw(ids()), reason=draw(_optional(texts()))
+    )
+
+
+@st.composite
+def settings_changed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.SettingsChanged:
+    """:class:`alliance.SettingsChanged` events."""
+    return al.SettingsChanged(
+        **_common(draw, actors, times),
+        settings=draw(_SETTING_SETS),
+    )
+
+
+@st.composite
+def communication_plan_agreed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.CommunicationPlanAgreed:
+    """:class:`alliance.CommunicationPlanAgreed` events."""
+    plan = draw(communication_plans())
+    return al.CommunicationPlanAgreed(
+        **_common(draw, actors, times),
+        cadence=plan.cadence,
+        channels=plan.channels,
+        participants=plan.participants,
+    )
+
+
+@st.composite
+def partnership_status_changed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.PartnershipStatusChanged:
+    """:class:`alliance.PartnershipStatusChanged` events."""
+    return al.PartnershipStatusChanged(
+        **_common(draw, actors, times),
+        status=draw(st.sampled_from(al.PartnershipStatus)),
+        reason=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def goal_proposed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.GoalProposed:
+    """:class:`alliance.GoalProposed` events, with or without a GAS scale and a mastery
+    criterion."""
+    return al.GoalProposed(
+        **_common(draw, actors, times),
+        goal_id=draw(ids()),
+        domain=draw(st.sampled_from(al.GoalDomain)),
+        statement=draw(texts()),
+        why_it_matters=draw(texts()),
+        target=draw(measurable_targets()),
+        gas_scale=draw(_optional(gas_scales())),
+        mastery=draw(_optional(mastery_criteria())),
+    )
+
+
+@st.composite
+def goal_agreed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.GoalAgreed:
+    """:class:`alliance.GoalAgreed` events."""
+    return al.GoalAgreed(
+        **_common(draw, actors, times), goal_id=draw(ids()), comment=draw(_optional(texts()))
+    )
+
+
+@st.composite
+def goal_concern_noted_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.GoalConcernNoted:
+    """:class:`alliance.GoalConcernNoted` events."""
+    return al.GoalConcernNoted(
+        **_common(draw, actors, times), goal_id=draw(ids()), reason=draw(texts())
+    )
+
+
+@st.composite
+def goal_objected_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.GoalObjected:
+    """:class:`alliance.GoalObjected` events."""
+    return al.GoalObjected(
+        **_common(draw, actors, times), goal_id=draw(ids()), reason=draw(texts())
+    )
+
+
+@st.composite
+def goal_revised_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.GoalRevised:
+    """:class:`alliance.GoalRevised` events."""
+    return al.GoalRevised(
+        **_common(draw, actors, times),
+        goal_id=draw(ids()),
+        statement=draw(texts()),
+        why_it_matters=draw(texts()),
+        target=draw(measurable_targets()),
+        reason=draw(st.sampled_from(al.RevisionReason)),
+        explanation=draw(texts()),
+        gas_scale=draw(_optional(gas_scales())),
+        mastery=draw(_optional(mastery_criteria())),
+    )
+
+
+@st.composite
+def goal_put_on_hold_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.GoalPutOnHold:
+    """:class:`alliance.GoalPutOnHold` events."""
+    return al.GoalPutOnHold(
+        **_common(draw, actors, times), goal_id=draw(ids()), reason=draw(texts())
+    )
+
+
+@st.composite
+def goal_resumed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.GoalResumed:
+    """:class:`alliance.GoalResumed` events."""
+    return al.GoalResumed(**_common(draw, actors, times), goal_id=draw(ids()))
+
+
+@st.composite
+def goal_achieved_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.GoalAchieved:
+    """:class:`alliance.GoalAchieved` events."""
+    return al.GoalAchieved(
+        **_common(draw, actors, times), goal_id=draw(ids()), note=draw(_optional(texts()))
+    )
+
+
+@st.composite
+def goal_discontinued_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.GoalDiscontinued:
+    """:class:`alliance.GoalDiscontinued` events."""
+    return al.GoalDiscontinued(
+        **_common(draw, actors, times), goal_id=draw(ids()), reason=draw(texts())
+    )
+
+
+_SHAPES = st.sampled_from(("value", "gas", "both"))
+_VALUE_ONLY = st.just("value")
+
+
+def _value_and_gas(draw: st.DrawFn, *, gas: bool = True) -> dict[str, Any]:
+    """A measured value, a GAS level, or both (never neither)."""
+    shape = draw(_SHAPES if gas else _VALUE_ONLY)
+    return {
+        "value": draw(_finite_floats) if shape != "gas" else None,
+        "gas_level": draw(st.integers(-2, 2)) if shape != "value" else None,
+    }
+
+
+@st.composite
+def progress_recorded_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.ProgressRecorded:
+    """:class:`alliance.ProgressRecorded` events: a value, a GAS level, or both."""
+    return al.ProgressRecorded(
+        **_common(draw, actors, times),
+        observation_id=draw(ids()),
+        goal_id=draw(ids()),
+        setting=draw(st.sampled_from(al.Setting)),
+        kind=draw(st.sampled_from(al.ObservationKind)),
+        note=draw(_optional(texts())),
+        **_value_and_gas(draw),
+    )
+
+
+@st.composite
+def progress_corrected_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.ProgressCorrected:
+    """:class:`alliance.ProgressCorrected` events: a value, a GAS level, or both."""
+    return al.ProgressCorrected(
+        **_common(draw, actors, times),
+        observation_id=draw(ids()),
+        reason=draw(texts()),
+        **_value_and_gas(draw),
+    )
+
+
+@st.composite
+def check_in_held_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.CheckInHeld:
+    """:class:`alliance.CheckInHeld` events, with up to three action items (unique ids)."""
+    items = draw(st.lists(action_items(), max_size=3, unique_by=lambda i: i.action_item_id))
+    return al.CheckInHeld(
+        **_common(draw, actors, times),
+        check_in_id=draw(ids()),
+        kind=draw(st.sampled_from(al.CheckInKind)),
+        purpose=draw(st.sampled_from(al.CheckInPurpose)),
+        channel=draw(st.sampled_from(al.Channel)),
+        participants=draw(_non_empty_set(ids())),
+        topics=draw(_text_tuple()),
+        good_news=draw(_text_tuple()),
+        concerns=draw(_text_tuple()),
+        decisions=draw(_text_tuple()),
+        action_items=tuple(items),
+    )
+
+
+@st.composite
+def action_item_completed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.ActionItemCompleted:
+    """:class:`alliance.ActionItemCompleted` events."""
+    return al.ActionItemCompleted(
+        **_common(draw, actors, times),
+        action_item_id=draw(ids()),
+        note=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def feedback_given_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.FeedbackGiven:
+    """:class:`alliance.FeedbackGiven` events of either kind."""
+    return al.FeedbackGiven(
+        **_common(draw, actors, times),
+        feedback_id=draw(ids()),
+        kind=draw(st.sampled_from(al.FeedbackKind)),
+        message=draw(texts()),
+        goal_id=draw(_optional(ids())),
+        strategy_id=draw(_optional(ids())),
+    )
+
+
+@st.composite
+def feedback_answered_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.FeedbackAnswered:
+    """:class:`alliance.FeedbackAnswered` events."""
+    return al.FeedbackAnswered(
+        **_common(draw, actors, times),
+        feedback_id=draw(ids()),
+        response=draw(st.sampled_from(al.FeedbackResponse)),
+        message=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def home_practice_planned_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.HomePracticePlanned:
+    """:class:`alliance.HomePracticePlanned` events."""
+    return al.HomePracticePlanned(
+        **_common(draw, actors, times),
+        strategy_id=draw(ids()),
+        goal_id=draw(ids()),
+        description=draw(texts()),
+        times_per_week=draw(st.integers(1, 70)),
+        setting=draw(st.sampled_from(al.Setting)),
+        carers=draw(_non_empty_set(ids())),
+    )
+
+
+@st.composite
+def home_practice_adapted_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.HomePracticeAdapted:
+    """:class:`alliance.HomePracticeAdapted` events."""
+    return al.HomePracticeAdapted(
+        **_common(draw, actors, times),
+        strategy_id=draw(ids()),
+        description=draw(texts()),
+        times_per_week=draw(st.integers(1, 70)),
+        reason=draw(texts()),
+    )
+
+
+@st.composite
+def home_practice_stopped_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.HomePracticeStopped:
+    """:class:`alliance.HomePracticeStopped` events."""
+    return al.HomePracticeStopped(
+        **_common(draw, actors, times), strategy_id=draw(ids()), reason=draw(texts())
+    )
+
+
+@st.composite
+def practice_logged_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.PracticeLogged:
+    """:class:`alliance.PracticeLogged` events."""
+    return al.PracticeLogged(
+        **_common(draw, actors, times),
+        entry_id=draw(ids()),
+        strategy_id=draw(ids()),
+        done=draw(st.booleans()),
+        difficulty=draw(_optional(st.sampled_from(al.Difficulty))),
+        confidence=draw(_optional(st.integers(1, 5))),
+        note=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def setback_reported_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.SetbackReported:
+    """:class:`alliance.SetbackReported` events."""
+    return al.SetbackReported(
+        **_common(draw, actors, times),
+        setback_id=draw(ids()),
+        kind=draw(st.sampled_from(al.SetbackKind)),
+        severity=draw(st.sampled_from(al.Severity)),
+        description=draw(texts()),
+        affected_goals=draw(st.frozensets(ids(), max_size=3)),
+    )
+
+
+@st.composite
+def setback_response_planned_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.SetbackResponsePlanned:
+    """:class:`alliance.SetbackResponsePlanned` events, with up to three steps."""
+    return al.SetbackResponsePlanned(
+        **_common(draw, actors, times),
+        setback_id=draw(ids()),
+        changes=draw(texts()),
+        steps=tuple(draw(st.lists(plan_steps(), max_size=3))),
+    )
+
+
+@st.composite
+def setback_reviewed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.SetbackReviewed:
+    """:class:`alliance.SetbackReviewed` events."""
+    return al.SetbackReviewed(
+        **_common(draw, actors, times), setback_id=draw(ids()), note=draw(texts())
+    )
+
+
+@st.composite
+def setback_resolved_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.SetbackResolved:
+    """:class:`alliance.SetbackResolved` events."""
+    return al.SetbackResolved(
+        **_common(draw, actors, times), setback_id=draw(ids()), resolution=draw(texts())
+    )
+
+
+@st.composite
+def concern_raised_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.ConcernRaised:
+    """:class:`alliance.ConcernRaised` events, about a goal or not."""
+    return al.ConcernRaised(
+        **_common(draw, actors, times),
+        concern_id=draw(ids()),
+        kind=draw(st.sampled_from(al.ConcernKind)),
+        description=draw(texts()),
+        goal_id=draw(_optional(ids())),
+    )
+
+
+@st.composite
+def concern_resolved_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.ConcernResolved:
+    """:class:`alliance.ConcernResolved` events."""
+    return al.ConcernResolved(
+        **_common(draw, actors, times),
+        concern_id=draw(ids()),
+        options_considered=draw(_text_tuple()),
+        agreed=draw(texts()),
+    )
+
+
+@st.composite
+def concern_escalated_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.ConcernEscalated:
+    """:class:`alliance.ConcernEscalated` events."""
+    return al.ConcernEscalated(
+        **_common(draw, actors, times),
+        concern_id=draw(ids()),
+        escalated_to=draw(texts()),
+        reason=draw(texts()),
+    )
+
+
+@st.composite
+def resource_shared_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.ResourceShared:
+    """:class:`alliance.ResourceShared` events."""
+    return al.ResourceShared(
+        **_common(draw, actors, times),
+        resource_id=draw(ids()),
+        kind=draw(st.sampled_from(al.ResourceKind)),
+        title=draw(texts()),
+        language=draw(language_tags()),
+        shared_with=draw(_non_empty_set(ids())),
+        url=draw(_optional(texts())),
+        goal_id=draw(_optional(ids())),
+    )
+
+
+_EventStrategy = Callable[..., st.SearchStrategy[al.Event]]
+
+_EVENT_STRATEGIES: dict[type[al.Event], _EventStrategy] = {
+    al.PartnershipFormed: partnership_formed_events,
+    al.CarerJoined: carer_joined_events,
+    al.ProfessionalJoined: professional_joined_events,
+    al.MemberLeft: member_left_events,
+    al.SettingsChanged: settings_changed_events,
+    al.CommunicationPlanAgreed: communication_plan_agreed_events,
+    al.PartnershipStatusChanged: partnership_status_changed_events,
+    al.GoalProposed: goal_proposed_events,
+    al.GoalAgreed: goal_agreed_events,
+    al.GoalConcernNoted: goal_concern_noted_events,
+    al.GoalObjected: goal_objected_events,
+    al.GoalRevised: goal_revised_events,
+    al.GoalPutOnHold: goal_put_on_hold_events,
+    al.GoalResumed: goal_resumed_events,
+    al.GoalAchieved: goal_achieved_events,
+    al.GoalDiscontinued: goal_discontinued_events,
+    al.ProgressRecorded: progress_recorded_events,
+    al.ProgressCorrected: progress_corrected_events,
+    al.CheckInHeld: check_in_held_events,
+    al.ActionItemCompleted: action_item_completed_events,
+    al.FeedbackGiven: feedback_given_events,
+    al.FeedbackAnswered: feedback_answered_events,
+    al.HomePracticePlanned: home_practice_planned_events,
+    al.HomePracticeAdapted: home_practice_adapted_events,
+    al.HomePracticeStopped: home_practice_stopped_events,
+    al.PracticeLogged: practice_logged_events,
+    al.SetbackReported: setback_reported_events,
+    al.SetbackResponsePlanned: setback_response_planned_events,
+    al.SetbackReviewed: setback_reviewed_events,
+    al.SetbackResolved: setback_resolved_events,
+    al.ConcernRaised: concern_raised_events,
+    al.ConcernResolved: concern_resolved_events,
+    al.ConcernEscalated: concern_escalated_events,
+    al.ResourceShared: resource_shared_events,
+}
+
+
+def events_of(
+    event_type: type[E], *, actors: _Actors = None, times: _Times = None
+) -> st.SearchStrategy[E]:
+    """The strategy for one event class, e.g. ``events_of(alliance.GoalAgreed)`` is
+    ``goal_agreed_events()``.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: for a class this module has no strategy for
+            (an event type defined by a plugin, say).
+    """
+    strategy = _EVENT_STRATEGIES.get(event_type)
+    if strategy is None:
+        raise InvalidArgument(
+            f"no strategy for event type {getattr(event_type, '__name__', event_type)!r}; "
+            "write one with hypothesis.strategies.composite"
+        )
+    return cast("st.SearchStrategy[E]", strategy(actors=actors, times=times))
+
+
+def events(*, actors: _Actors = None, times: _Times = None) -> st.SearchStrategy[al.Event]:
+    """Any of the 34 event types, each with arbitrary but valid-on-its-own values.
+
+    The ids in them are arbitrary, so :meth:`alliance.Partnership.record` would usually
+    refuse them; use :func:`partnership_histories` for events that fit a timeline.
+    """
+    return st.one_of(
+        [strategy(actors=actors, times=times) for strategy in _EVENT_STRATEGIES.values()]
+    )
+
+
+# --- whole timelines --------------------------------------------------------------------------
+
+_GAPS: st.SearchStrategy[pendulum.Duration] = st.one_of(
+    st.just(pendulum.Duration()),
+    st.integers(1, 59).map(lambda n: pendulum.Duration(minutes=n)),
+    st.integers(1, 23).map(lambda n: pendulum.Duration(hours=n)),
+    st.integers(1, 6).map(lambda n: pendulum.Duration(days=n)),
+    st.integers(1, 4).map(lambda n: pendulum.Duration(weeks=n)),
+)
+"""Time between two events: none (same moment), minutes, hours, days or weeks."""
+
+_SHORT_IDS = ids(max_size=10)
+# Histories draw many texts: a small alphabet (ASCII, Latin-1 letters, Greek, Arabic,
+# Devanagari, some CJK and emoji, a combining accent) of few code point intervals is much
+# faster for hypothesis to check than every printable character.
+_HISTORY_ALPHABET = st.characters(
+    categories=(),
+    include_characters="".join(
+        chr(code)
+        for low, high in (
+            (0x20, 0x7E),
+            (0xC0, 0xD6),
+            (0xD8, 0xF6),
+            (0x301, 0x301),
+            (0x391, 0x3A1),
+            (0x3A3, 0x3A9),
+            (0x621, 0x63A),
+            (0x905, 0x939),
+            (0x4E00, 0x4E5F),
+            (0x1F600, 0x1F64F),
+        )
+        for code in range(low, high + 1)
+    ),
+)
+_SHORT_TEXT = st.text(alphabet=_HISTORY_ALPHABET, min_size=1, max_size=12).filter(str.strip)
+_MAYBE_SHORT_TEXT = _optional(_SHORT_TEXT)
+_SHORT_TEXT_LISTS = st.lists(_SHORT_TEXT, max_size=2)
+_PLAN_CADENCES = durations(max_years=1)
+_MAYBE_GAS_SCALES = _optional(gas_scales())
+_MAYBE_MASTERY = _optional(mastery_criteria())
+_MAYBE_DIFFICULTY = _optional(st.sampled_from(al.Difficulty))
+_MAYBE_CONFIDENCE = _optional(st.integers(1, 5))
+_HISTORY_VALUES = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+_BEFORE = st.integers(1, 10**9).map(lambda n: pendulum.Duration(microseconds=n))
+_HISTORY_START_MIN = pendulum.datetime(1990, 1, 1, tz="UTC")
+_HISTORY_START_MAX = pendulum.datetime(2090, 1, 1, tz="UTC")
+_MAX_MEMBERS = 8
+
+_Builder = Callable[[al.PartnershipState], al.Event]
+
+
+def _note(event_type: type[al.Event]) -> None:
+    if hypothesis.currently_in_test_context():
+        hypothesis.event(event_type.type_name)
+
+
+class _History:
+    """Draws the next event of a timeline from what the state so far allows."""
+
+    def __init__(self, draw: st.DrawFn, *, allow_closing: bool) -> None:
+        self.draw = draw
+        self.allow_closing = allow_closing
+        self.used: dict[str, set[str]] = {}
+        self.text = _SHORT_TEXT
+        self.now = pendulum.DateTime.min  # set by start()
+        self.founder = ""
+        self.partnership: al.Partnership | None = None
+
+    # --- drawing helpers ---------------------------------------------------------------
+
+    def pick(self, items: Sequence[T]) -> T:
+        # An index rather than sampled_from(items): integers() strategies are cached,
+        # a new sampled_from for every draw is slow to validate.
+        return items[self.draw(st.integers(0, len(items) - 1))]
+
+    def maybe(self, items: Sequence[T]) -> T | None:
+        """None, or one of *items* (None if there are none)."""
+        if not items:
+            return None
+        chosen: bool = self.draw(st.booleans())
+        return self.pick(items) if chosen else None
+
+    def some(self, items: Iterable[str], *, max_size: int = 3) -> frozenset[str]:
+        pool = sorted(items)  # sorted: set order varies between runs, draws must not
+        indexes = st.lists(
+            st.integers(0, len(pool) - 1), min_size=1, max_size=max_size, unique=True
+        )
+        return frozenset(pool[i] for i in self.draw(indexes))
+
+    def fresh(self, kind: str) -> str:
+        """A drawn id not yet used for *kind* (suffixed with a counter if it was)."""
+        used = self.used.setdefault(kind, set())
+        base = self.draw(_SHORT_IDS)
+        candidate, counter = base, 0
+        while candidate in used:
+            counter += 1
+            candidate = f"{base}-{counter}"
+        used.add(candidate)
+        return candidate
+
+    def maybe_text(self) -> str | None:
+        return self.draw(_MAYBE_SHORT_TEXT)
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(self.draw(_SHORT_TEXT_LISTS))
+
+    def member(self, state: al.PartnershipState) -> str:
+        return self.pick(sorted(state.current_members()))
+
+    def base(self, actor: str) -> dict[str, Any]:
+        return {"actor": actor, "occurred_at": self.now}
+
+    def due(self, state: al.PartnershipState, *, days: int = 730) -> pendulum.Date:
+        today = state.local_date(self.now)
+        return today.add(days=self.draw(st.integers(0, days)))
+
+    def target(self, state: al.PartnershipState) -> al.MeasurableTarget:
+        return _draw_target(self.draw, due=self.due(state), values=_HISTORY_VALUES)
+
+    def value_and_gas(self, goal: al.Goal) -> dict[str, Any]:
+        return _value_and_gas(self.draw, gas=goal.current.gas_scale is not None)
+
+    # --- the timeline --------------------------------------------------------------------
+
+    def record(self, event: al.Event) -> None:
+        assert self.partnership is not None
+        self.partnership.record(event)
+        _note(type(event))
+
+    def start(self, start: st.SearchStrategy[pendulum.DateTime]) -> al.Partnership:
+        draw = self.draw
+        self.founder = self.fresh("member")
+        formed = al.PartnershipFormed(
+            actor=self.founder,
+            occurred_at=draw(start),
+            partnership_id=draw(ids(max_size=10)),
+            clinic_id=draw(ids(max_size=10)),
+            child_id=self.fresh("member"),
+            time_zone=draw(time_zone_names()),
+            settings=draw(_SETTING_SETS),
+        )
+        self.partnership = al.Partnership.form(formed)
+        _note(al.PartnershipFormed)
+        self.now = formed.occurred_at
+        # At least one professional and one carer, added by the founder (who may join
+        # as the professional) or by the professional.
+        self.now += draw(_GAPS)
+        professional = self.founder if draw(st.booleans()) else self.fresh("member")
+        self.record(
+            al.ProfessionalJoined(
+                **self.base(self.founder),
+                member_id=professional,
+                discipline=draw(st.sampled_from(al.Discipline)),
+                role=draw(st.sampled_from(al.ProfessionalRole)),
+            )
+        )
+        self.now += draw(_GAPS)
+        self.record(
+            al.CarerJoined(
+                **self.base(self.pick(sorted({self.founder, professional}))),
+                member_id=self.fresh("member"),
+                relationship=draw(st.sampled_from(al.CarerRelationship)),
+            )
+        )
+        return self.partnership
+
+    def step(self, *, last: bool) -> bool:
+        """Draw and record one more event; return False once the partnership is closed."""
+        assert self.partnership is not None
+        state = self.partnership.state
+        self.now += self.draw(_GAPS)
+        if last and self.allow_closing and self.draw(st.booleans()):
+            self.record(
+                al.PartnershipStatusChanged(
+                    **self.base(self.member(state)),
+                    status=al.PartnershipStatus.CLOSED,
+                    reason=self.maybe_text(),
+                )
+            )
+            return False
+        event_type, build = self.pick(self.pick(self.options(state)))
+        event = build(state)
+        assert type(event) is event_type
+        self.record(event)
+        return True
+
+    def options(self, state: al.PartnershipState) -> list[list[tuple[type[al.Event], _Builder]]]:
+        """Every kind of event the state allows now, with a function to build one, grouped
+        by topic (empty topics left out).
+
+        A step picks a topic, then an event type within it: events that need others
+        first (resuming a goal, logging practice, reviewing a setback) then come up about
+        as often as the always-possible ones.
+        """
+        goals = list(state.goals.values())
+        open_goals = [g for g in goals if not g.status.is_closed]
+        active = [g for g in goals if g.status is al.GoalStatus.ACTIVE]
+        on_hold = [g for g in goals if g.status is al.GoalStatus.ON_HOLD]
+        strategies = [s for s in state.strategies.values() if s.is_active]
+        setbacks = state.open_setbacks()
+        concerns = state.open_concerns()
+        room = len(state.current_members()) < _MAX_MEMBERS
+        can_leave = len(state.carers) >= 2 or len(state.professionals) >= 2
+        agreeable = bool(self.positions(state, al.Position.AGREED))
+        topics: list[list[tuple[type[al.Event], _Builder, bool]]] = [
+            [
+                (al.GoalProposed, self.goal_proposed, True),
+                (al.GoalAgreed, self.goal_agreed, agreeable),
+                # Twice: goals need a carer's and a professional's agreement to be active.
+                (al.GoalAgreed, self.goal_agreed, agreeable),
+                (
+                    al.GoalConcernNoted,
+                    self.goal_concern,
+                    bool(self.positions(state, al.Position.CONCERNED)),
+                ),
+                (
+                    al.GoalObjected,
+                    self.goal_objected,
+                    bool(self.positions(state, al.Position.OBJECTED)),
+                ),
+                (al.GoalRevised, self.goal_revised, bool(open_goals)),
+            ],
+            [  # only once some goal is under way, so that goals are not all closed early
+                (al.GoalPutOnHold, self.goal_on_hold, bool(active)),
+                (al.GoalResumed, self.goal_resumed, bool(on_hold)),
+                (al.GoalResumed, self.goal_resumed, bool(on_hold)),  # twice: it needs a hold
+                (al.GoalAchieved, self.goal_achieved, bool(active)),
+                (al.GoalDiscontinued, self.goal_discontinued, bool(active or on_hold)),
+            ],
+            [
+                (al.ProgressRecorded, self.progress_recorded, bool(open_goals)),
+                (al.ProgressCorrected, self.progress_corrected, bool(state.observations)),
+            ],
+            [
+                (al.CheckInHeld, self.check_in, True),
+                (
+                    al.ActionItemCompleted,
+                    self.action_done,
+                    any(a.completed_at is None for a in state.action_items.values()),
+                ),
+            ],
+            [
+                (al.FeedbackGiven, self.feedback_given, True),
+                (al.FeedbackAnswered, self.feedback_answered, bool(state.open_feedback())),
+                (al.ResourceShared, self.resource_shared, True),
+            ],
+            [
+                (al.HomePracticePlanned, self.practice_planned, bool(open_goals)),
+                (al.HomePracticeAdapted, self.practice_adapted, bool(strategies)),
+                (al.HomePracticeStopped, self.practice_stopped, bool(strategies)),
+                (al.PracticeLogged, self.practice_logged, bool(strategies)),
+            ],
+            [
+                (al.SetbackReported, self.setback_reported, True),
+                (al.SetbackResponsePlanned, self.setback_planned, bool(setbacks)),
+                (
+                    al.SetbackReviewed,
+                    self.setback_reviewed,
+                    any(s.response_plan is not None for s in setbacks),
+                ),
+                (al.SetbackResolved, self.setback_resolved, bool(setbacks)),
+            ],
+            [
+                (al.ConcernRaised, self.concern_raised, True),
+                (al.ConcernResolved, self.concern_resolved, bool(concerns)),
+                (
+                    al.ConcernEscalated,
+                    self.concern_escalated,
+                    any(c.escalation is None for c in concerns),
+                ),
+            ],
+            [
+                (al.CarerJoined, self.carer_joined, room),
+                (al.ProfessionalJoined, self.professional_joined, room),
+                (al.MemberLeft, self.member_left, can_leave),
+            ],
+            [
+                (al.SettingsChanged, self.settings_changed, True),
+                (al.CommunicationPlanAgreed, self.plan_agreed, True),
+                (al.PartnershipStatusChanged, self.status_changed, True),
+            ],
+        ]
+        allowed = [[(kind, build) for kind, build, ok in topic if ok] for topic in topics]
+        return [topic for topic in allowed if topic]
+
+    # --- members and the partnership -----------------------------------------------------
+
+    def joining(self, state: al.PartnershipState) -> tuple[str, str]:
+        """(actor, member_id) for a join: a new person, or a former member rejoining."""
+        # The founder adds members (without being one) only while the partnership forms.
+        founder = {self.founder} if state.status is al.PartnershipStatus.FORMING else set()
+        actor = self.pick(sorted(founder | state.current_members()))
+        former = sorted(m for m, ms in state.members.items() if not ms.is_current)
+        if former:
+            rejoin: bool = self.draw(st.booleans())
+            if rejoin:
+                return actor, self.pick(former)
+        return actor, self.fresh("member")
+
+    def carer_joined(self, state: al.PartnershipState) -> al.Event:
+        actor, member_id = self.joining(state)
+        return al.CarerJoined(
+            **self.base(actor),
+            member_id=member_id,
+            relationship=self.pick(list(al.CarerRelationship)),
+        )
+
+    def professional_joined(self, state: al.PartnershipState) -> al.Event:
+        actor, member_id = self.joining(state)
+        return al.ProfessionalJoined(
+            **self.base(actor),
+            member_id=member_id,
+            discipline=self.pick(list(al.Discipline)),
+            role=self.pick(list(al.ProfessionalRole)),
+        )
+
+    def member_left(self, state: al.PartnershipState) -> al.Event:
+        # Only from a side with two or more members, so both sides always stay staffed.
+        leaving = [
+            m for side in (state.carers, state.professionals) if len(side) >= 2 for m in side
+        ]
+        return al.MemberLeft(
+            **self.base(self.member(state)),
+            member_id=self.pick(sorted(leaving)),
+            reason=self.maybe_text(),
+        )
+
+    def settings_changed(self, state: al.PartnershipState) -> al.Event:
+        settings = self.draw(_SETTING_SETS)
+        if settings == state.settings:
+            flipped = self.pick(list(al.Setting))
+            settings = state.settings ^ {flipped} or frozenset(al.Setting) - {flipped}
+        return al.SettingsChanged(**self.base(self.member(state)), settings=settings)
+
+    def plan_agreed(self, state: al.PartnershipState) -> al.Event:
+        participants = {
+            self.pick(sorted(state.carers)),
+            self.pick(sorted(state.professionals)),
+        } | set(self.some(state.current_members()))
+        return al.CommunicationPlanAgreed(
+            **self.base(self.member(state)),
+            cadence=self.draw(_PLAN_CADENCES),
+            channels=self.draw(_CHANNEL_SETS),
+            participants=frozenset(participants),
+        )
+
+    def status_changed(self, state: al.PartnershipState) -> al.Event:
+        status = {
+            al.PartnershipStatus.FORMING: al.PartnershipStatus.ACTIVE,
+            al.PartnershipStatus.ACTIVE: al.PartnershipStatus.PAUSED,
+            al.PartnershipStatus.PAUSED: al.PartnershipStatus.ACTIVE,
+        }[state.status]
+        return al.PartnershipStatusChanged(
+            **self.base(self.member(state)), status=status, reason=self.maybe_text()
+        )
+
+    # --- goals ----------------------------------------------------------------------------
+
+    def positions(self, state: al.PartnershipState, position: al.Position) -> list[tuple[str, str]]:
+        """(goal_id, member) pairs where the member may take *position* on the goal."""
+        return [
+            (goal.goal_id, member)
+            for goal in state.goals.values()
+            if not goal.status.is_closed
+            for member in sorted(state.current_members())
+            if (current := goal.positions.get(member)) is None or current.position is not position
+        ]
+
+    def would_share(self, state: al.PartnershipState, goal_id: str, member: str) -> bool:
+        """Whether *member* agreeing would make the proposed goal *goal_id* shared."""
+        goal = state.goals[goal_id]
+        if goal.status is not al.GoalStatus.PROPOSED:
+            return False
+        agreed = {state.role_of(m) for m in goal.members_with(al.Position.AGREED)}
+        return state.role_of(member) not in agreed
+
+    def goal_proposed(self, state: al.PartnershipState) -> al.Event:
+        return al.GoalProposed(
+            **self.base(self.member(state)),
+            goal_id=self.fresh("goal"),
+            domain=self.pick(list(al.GoalDomain)),
+            statement=self.draw(self.text),
+            why_it_matters=self.draw(self.text),
+            target=self.target(state),
+            gas_scale=self.draw(_MAYBE_GAS_SCALES),
+            mastery=self.draw(_MAYBE_MASTERY),
+        )
+
+    def goal_agreed(self, state: al.PartnershipState) -> al.Event:
+        pairs = self.positions(state, al.Position.AGREED)
+        # Mostly, someone from the side whose agreement the goal still lacks.
+        sharing = [pair for pair in pairs if self.would_share(state, *pair)]
+        prefer: bool = self.draw(st.booleans()) if sharing else False
+        goal_id, member = self.pick(sharing if prefer else pairs)
+        return al.GoalAgreed(**self.base(member), goal_id=goal_id, comment=self.maybe_text())
+
+    def goal_concern(self, state: al.PartnershipState) -> al.Event:
+        goal_id, member = self.pick(self.positions(state, al.Position.CONCERNED))
+        return al.GoalConcernNoted(
+            **self.base(member), goal_id=goal_id, reason=self.draw(self.text)
+        )
+
+    def goal_objected(self, state: al.PartnershipState) -> al.Event:
+        goal_id, member = self.pick(self.positions(state, al.Position.OBJECTED))
+        return al.GoalObjected(**self.base(member), goal_id=goal_id, reason=self.draw(self.text))
+
+    def goal_with(self, state: al.PartnershipState, *statuses: al.GoalStatus) -> al.Goal:
+        return self.pick(state.goals_with(*statuses))
+
+    def goal_revised(self, state: al.PartnershipState) -> al.Event:
+        goal = self.goal_with(state, *_OPEN)
+        return al.GoalRevised(
+            **self.base(self.member(state)),
+            goal_id=goal.goal_id,
+            statement=self.draw(self.text),
+            why_it_matters=self.draw(self.text),
+            target=self.target(state),
+            reason=self.pick(list(al.RevisionReason)),
+            explanation=self.draw(self.text),
+            gas_scale=self.draw(_MAYBE_GAS_SCALES),
+            mastery=self.draw(_MAYBE_MASTERY),
+        )
+
+    def goal_on_hold(self, state: al.PartnershipState) -> al.Event:
+        goal = self.goal_with(state, al.GoalStatus.ACTIVE)
+        return al.GoalPutOnHold(
+            **self.base(self.member(state)), goal_id=goal.goal_id, reason=self.draw(self.text)
+        )
+
+    def goal_resumed(self, state: al.PartnershipState) -> al.Event:
+        goal = self.goal_with(state, al.GoalStatus.ON_HOLD)
+        return al.GoalResumed(**self.base(self.member(state)), goal_id=goal.goal_id)
+
+    def goal_achieved(self, state: al.PartnershipState) -> al.Event:
+        goal = self.goal_with(state, al.GoalStatus.ACTIVE)
+        return al.GoalAchieved(
+            **self.base(self.member(state)), goal_id=goal.goal_id, note=self.maybe_text()
+        )
+
+    def goal_discontinued(self, state: al.PartnershipState) -> al.Event:
+        goal = self.goal_with(state, *_OPEN)
+        return al.GoalDiscontinued(
+            **self.base(self.member(state)), goal_id=goal.goal_id, reason=self.draw(self.text)
+        )
+
+    # --- progress ----------------------------------------------------------------------------
+
+    def progress_recorded(self, state: al.PartnershipState) -> al.Event:
+        goal = self.goal_with(state, *_OPEN)
+        actor = self.member(state)
+        kinds = (
+            list(al.ObservationKind)
+            if state.role_of(actor) is al.MemberRole.PROFESSIONAL
+            else [al.ObservationKind.EVERYDAY]
+        )
+        return al.ProgressRecorded(
+            **self.base(actor),
+            observation_id=self.fresh("observation"),
+            goal_id=goal.goal_id,
+            setting=self.pick(sorted(state.settings)),
+            kind=self.pick(kinds),
+            note=self.maybe_text(),
+            **self.value_and_gas(goal),
+        )
+
+    def progress_corrected(self, state: al.PartnershipState) -> al.Event:
+        observation = self.pick(list(state.observations.values()))
+        return al.ProgressCorrected(
+            **self.base(self.member(state)),
+            observation_id=observation.observation_id,
+            reason=self.draw(self.text),
+            **self.value_and_gas(state.goals[observation.goal_id]),
+        )
+
+    # --- check-ins and feedback -----------------------------------------------------------
+
+    def check_in(self, state: al.PartnershipState) -> al.Event:
+        members = sorted(state.current_members())
+        items = tuple(
+            al.ActionItem(
+                description=self.draw(self.text),
+                owner=self.pick(members),
+                due=self.due(state, days=90),
+                action_item_id=self.fresh("action item"),
+            )
+            for _ in range(self.draw(st.integers(0, 2)))
+        )
+        return al.CheckInHeld(
+            **self.base(self.pick(members)),
+            check_in_id=self.fresh("check-in"),
+            kind=self.pick(list(al.CheckInKind)),
+            purpose=self.pick(list(al.CheckInPurpose)),
+            channel=self.pick(list(al.Channel)),
+            participants=self.some(members),
+            topics=self.texts(),
+            good_news=self.texts(),
+            concerns=self.texts(),
+            decisions=self.texts(),
+            action_items=items,
+        )
+
+    def action_done(self, state: al.PartnershipState) -> al.Event:
+        open_items = [a for a in state.action_items.values() if a.completed_at is None]
+        item = self.pick(open_items)
+        return al.ActionItemCompleted(
+            **self.base(self.member(state)),
+            action_item_id=item.item.action_item_id,
+            note=self.maybe_text(),
+        )
+
+    def feedback_given(self, state: al.PartnershipState) -> al.Event:
+        kind = self.pick(list(al.FeedbackKind))
+        side = state.professionals if kind is al.FeedbackKind.PROGRESS_UPDATE else state.carers
+        goal_ids = list(state.goals)
+        strategy_ids = list(state.strategies)
+        return al.FeedbackGiven(
+            **self.base(self.pick(sorted(side))),
+            feedback_id=self.fresh("feedback"),
+            kind=kind,
+            message=self.draw(self.text),
+            goal_id=self.maybe(goal_ids),
+            strategy_id=self.maybe(strategy_ids),
+        )
+
+    def feedback_answered(self, state: al.PartnershipState) -> al.Event:
+        item = self.pick(state.open_feedback())
+        other_side = (
+            state.carers if item.kind is al.FeedbackKind.PROGRESS_UPDATE else state.professionals
+        )
+        return al.FeedbackAnswered(
+            **self.base(self.pick(sorted(other_side))),
+            feedback_id=item.feedback_id,
+            response=self.pick(list(al.FeedbackResponse)),
+            message=self.maybe_text(),
+        )
+
+    # --- home practice ---------------------------------------------------------------------
+
+    def active_strategy(self, state: al.PartnershipState) -> al.HomePracticeStrategy:
+        return self.pick([s for s in state.strategies.values() if s.is_active])
+
+    def practice_planned(self, state: al.PartnershipState) -> al.Event:
+        goal = self.goal_with(state, *_OPEN)
+        return al.HomePracticePlanned(
+            **self.base(self.member(state)),
+            strategy_id=self.fresh("strategy"),
+            goal_id=goal.goal_id,
+            description=self.draw(self.text),
+            times_per_week=self.draw(st.integers(1, 70)),
+            setting=self.pick(list(al.Setting)),
+            carers=self.some(state.carers),
+        )
+
+    def practice_adapted(self, state: al.PartnershipState) -> al.Event:
+        return al.HomePracticeAdapted(
+            **self.base(self.member(state)),
+            strategy_id=self.active_strategy(state).strategy_id,
+            description=self.draw(self.text),
+            times_per_week=self.draw(st.integers(1, 70)),
+            reason=self.draw(self.text),
+        )
+
+    def practice_stopped(self, state: al.PartnershipState) -> al.Event:
+        return al.HomePracticeStopped(
+            **self.base(self.member(state)),
+            strategy_id=self.active_strategy(state).strategy_id,
+            reason=self.draw(self.text),
+        )
+
+    def practice_logged(self, state: al.PartnershipState) -> al.Event:
+        return al.PracticeLogged(
+            **self.base(self.pick(sorted(state.carers))),
+            entry_id=self.fresh("practice"),
+            strategy_id=self.active_strategy(state).strategy_id,
+            done=self.draw(st.booleans()),
+            difficulty=self.draw(_MAYBE_DIFFICULTY),
+            confidence=self.draw(_MAYBE_CONFIDENCE),
+            note=self.maybe_text(),
+        )
+
+    # --- setbacks ----------------------------------------------------------------------------
+
+    def setback_reported(self, state: al.PartnershipState) -> al.Event:
+        goal_ids = list(state.goals)
+        affected = (
+            frozenset(self.draw(st.sets(st.sampled_from(goal_ids), max_size=2)))
+            if goal_ids
+            else frozenset[str]()
+        )
+        return al.SetbackReported(
+            **self.base(self.member(state)),
+            setback_id=self.fresh("setback"),
+            kind=self.pick(list(al.SetbackKind)),
+            severity=self.pick(list(al.Severity)),
+            description=self.draw(self.text),
+            affected_goals=affected,
+        )
+
+    def setback_planned(self, state: al.PartnershipState) -> al.Event:
+        members = sorted(state.current_members())
+        steps = tuple(
+            al.PlanStep(
+                description=self.draw(self.text),
+                owner=self.pick(members),
+                due=self.due(state, days=90),
+            )
+            for _ in range(self.draw(st.integers(0, 2)))
+        )
+        return al.SetbackResponsePlanned(
+            **self.base(self.pick(members)),
+            setback_id=self.pick(state.open_setbacks()).setback_id,
+            changes=self.draw(self.text),
+            steps=steps,
+        )
+
+    def setback_reviewed(self, state: al.PartnershipState) -> al.Event:
+        planned = [s for s in state.open_setbacks() if s.response_plan is not None]
+        return al.SetbackReviewed(
+            **self.base(self.member(state)),
+            setback_id=self.pick(planned).setback_id,
+            note=self.draw(self.text),
+        )
+
+    def setback_resolved(self, state: al.PartnershipState) -> al.Event:
+        return al.SetbackResolved(
+            **self.base(self.member(state)),
+            setback_id=self.pick(state.open_setbacks()).setback_id,
+            resolution=self.draw(self.text),
+        )
+
+    # --- concerns and resources ------------------------------------------------------------
+
+    def concern_raised(self, state: al.PartnershipState) -> al.Event:
+        goal_ids = list(state.goals)
+        return al.ConcernRaised(
+            **self.base(self.member(state)),
+            concern_id=self.fresh("concern"),
+            kind=self.pick(list(al.ConcernKind)),
+            description=self.draw(self.text),
+            goal_id=self.maybe(goal_ids),
+        )
+
+    def concern_resolved(self, state: al.PartnershipState) -> al.Event:
+        return al.ConcernResolved(
+            **self.base(self.member(state)),
+            concern_id=self.pick(state.open_concerns()).concern_id,
+            options_considered=self.texts(),
+            agreed=self.draw(self.text),
+        )
+
+    def concern_escalated(self, state: al.PartnershipState) -> al.Event:
+        unescalated = [c for c in state.open_concerns() if c.escalation is None]
+        return al.ConcernEscalated(
+            **self.base(self.member(state)),
+            concern_id=self.pick(unescalated).concern_id,
+            escalated_to=self.draw(self.text),
+            reason=self.draw(self.text),
+        )
+
+    def resource_shared(self, state: al.PartnershipState) -> al.Event:
+        goal_ids = list(state.goals)
+        return al.ResourceShared(
+            **self.base(self.member(state)),
+            resource_id=self.fresh("resource"),
+            kind=self.pick(list(al.ResourceKind)),
+            title=self.draw(self.text),
+            language=self.draw(language_tags()),
+            shared_with=self.some(state.current_members()),
+            url=self.maybe_text(),
+            goal_id=self.maybe(goal_ids),
+        )
+
+
+_OPEN = (al.GoalStatus.PROPOSED, al.GoalStatus.ACTIVE, al.GoalStatus.ON_HOLD)
+
+
+@st.composite
+def partnership_histories(
+    draw: st.DrawFn,
+    *,
+    min_events: int = 0,
+    max_events: int = 60,
+    start: st.SearchStrategy[pendulum.DateTime] | None = None,
+    allow_closing: bool = True,
+) -> list[al.Event]:
+    """A valid timeline: a list of events that :meth:`alliance.Partnership.record` accepts
+    one after the other (check with :func:`replay`).
+
+    It begins with :class:`alliance.PartnershipFormed`, then a professional and a carer
+    joining, then between *min_events* and *max_events* more events. Each is chosen among
+    every kind of event the state so far allows (all 34 types are reachable): goals
+    proposed, agreed, objected to, revised, put on hold, resumed, achieved and
+    discontinued; progress (carers record only everyday observations; GAS levels only
+    for goals with a scale) and corrections; check-ins with action items and their
+    completion; feedback from the right side answered by the other; home practice
+    planned, adapted, stopped and logged by carers; setbacks reported, planned, reviewed
+    (once planned) and resolved; concerns raised, resolved and escalated; resources
+    shared; members joining, leaving and rejoining (each side keeps at least one member);
+    settings, communication plans and status changes. With *allow_closing*, the last
+    event may close the partnership.
+
+    Times never go backwards: each event comes none, minutes, hours, days or weeks after
+    the one before, from a start drawn from *start* (default: 1990 to 2090, shown in any
+    of :data:`TIME_ZONE_NAMES`). Due dates are never before the local date they are set.
+
+    Every event is recorded as it is drawn, so the history is valid by construction, and
+    each is reported with :func:`hypothesis.event` under its type name: run with
+    ``--hypothesis-show-statistics`` to see which types a test saw.
+
+    Returns:
+        The events, in order. ``replay(events)`` gives the :class:`alliance.Partnership`.
+    """
+    if not 0 <= min_events <= max_events:
+        raise InvalidArgument(
+            f"need 0 <= min_events <= max_events, got min_events={min_events}, "
+            f"max_events={max_events}"
+        )
+    history = _History(draw, allow_closing=allow_closing)
+    partnership = history.start(
+        start
+        if start is not None
+        else aware_datetimes(
+            min_value=_HISTORY_START_MIN,
+            max_value=_HISTORY_START_MAX,
+            time_zones=time_zone_names(),
+        )
+    )
+    count = draw(st.integers(min_events, max_events))
+    for index in range(count):
+        if not history.step(last=index == count - 1):
+            break
+    return list(partnership.events)
+
+
+def replay(events: Iterable[al.Event]) -> al.Partnership:
+    """Record *events* one by one into a new :class:`alliance.Partnership` and return it.
+
+    Unlike :meth:`alliance.Partnership.from_events`, which folds without checking, every
+    event is checked, so this raises (an :class:`alliance.AllianceError`) at the first
+    event the model refuses.
+    """
+    iterator = iter(events)
+    first = next(iterator, None)
+    if not isinstance(first, al.PartnershipFormed):
+        raise al.ValidationError("events", "a timeline starts with a PartnershipFormed event")
+    partnership = al.Partnership.form(first)
+    for event in iterator:
+        partnership.record(event)
+    return partnership
+
+
+def partnerships(
+    *,
+    min_events: int = 0,
+    max_events: int = 60,
+    start: st.SearchStrategy[pendulum.DateTime] | None = None,
+    allow_closing: bool = True,
+) -> st.SearchStrategy[al.Partnership]:
+    """A fresh :class:`alliance.Partnership` holding a :func:`partnership_histories`
+    timeline (same arguments)."""
+    return partnership_histories(
+        min_events=min_events, max_events=max_events, start=start, allow_closing=allow_closing
+    ).map(replay)
+
+
+@st.composite
+def invalid_next_events(draw: st.DrawFn, *, state: al.PartnershipState) -> al.Event:
+    """An event, valid on its own, that :meth:`alliance.Partnership.record` must refuse on
+    top of *state* (for any state folded from a valid timeline).
+
+    One of: agreeing to, recording progress on, or answering feedback / reviewing a
+    setback / completing an action item / correcting an observation with an unknown id;
+    an actor who is not a current member; a moment before the partnership was formed; a
+    second ``PartnershipFormed``; a current member or the child joining again; a goal id
+    that is already used.
+    """
+    later = state.last_event_at + draw(_GAPS)
+    members = sorted(state.current_members())
+    actor = draw(st.sampled_from(members)) if members else draw(ids(max_size=10))
+
+    def unknown(existing: Iterable[str]) -> str:
+        taken = set(existing)
+        return draw(ids(max_size=12).filter(lambda i: i not in taken))
+
+    def at(moment: pendulum.DateTime, who: str = actor) -> dict[str, Any]:
+        return {"actor": who, "occurred_at": moment}
+
+    choices: list[Callable[[], al.Event]] = [
+        lambda: al.GoalAgreed(**at(later), goal_id=unknown(state.goals)),
+        lambda: al.ProgressRecorded(
+            **at(later),
+            goal_id=unknown(state.goals),
+            setting=al.Setting.HOME,
+            kind=al.ObservationKind.EVERYDAY,
+            value=draw(_finite_floats),
+        ),
+        lambda: al.ProgressCorrected(
+            **at(later), observation_id=unknown(state.observations), reason="typo", value=1.0
+        ),
+        lambda: al.FeedbackAnswered(
+            **at(later),
+            feedback_id=unknown(state.feedback),
+            response=al.FeedbackResponse.ACKNOWLEDGED,
+        ),
+        lambda: al.SetbackReviewed(**at(later), setback_id=unknown(state.setbacks), note="ok"),
+        lambda: al.ActionItemCompleted(**at(later), action_item_id=unknown(state.action_items)),
+        lambda: draw(
+            concern_raised_events(
+                actors=st.just(unknown(state.current_members())), times=st.just(later)
+            )
+        ),
+        lambda: draw(
+            resource_shared_events(
+                actors=st.just(actor),
+                times=st.just(state.formed_at - draw(_BEFORE)),
+            )
+        ),
+        lambda: draw(partnership_formed_events(times=st.just(later))),
+        lambda: al.CarerJoined(
+            **at(later, state.formed_by),
+            member_id=draw(st.sampled_from([state.child_id, *members])),
+            relationship=al.CarerRelationship.PARENT,
+        ),
+    ]
+    if state.goals:
+        choices.append(
+            lambda: attrs.evolve(
+                draw(goal_proposed_events(actors=st.just(actor), times=st.just(later))),
+                goal_id=draw(st.sampled_from(list(state.goals))),
+            )
+        )
+    return draw(st.sampled_from(choices))()
