@@ -483,3 +483,77 @@ def test_foreign_data_only_ever_raises_malformed_data_error(data: object) -> Non
         al.from_data(json.loads(json.dumps(data)), al.Event)
     assert info.value.problems
     assert all(" @ $" in p for p in info.value.problems)
+
+
+# --- backdating: an event may not be dated before what it depends on --------------------
+# Otherwise the events dated up to some moment would not replay, and "as of" reads would
+# show states that could never have been recorded.
+
+
+def test_feedback_about_a_goal_cannot_predate_the_goal(p: al.Partnership) -> None:
+    refused(
+        p,
+        al.FeedbackGiven(
+            kind=al.FeedbackKind.HOME_REPORT,
+            message="Going well",
+            goal_id="g1",
+            actor="maria",
+            occurred_at=T0.add(hours=12),
+        ),
+        al.ValidationError,
+        "occurred_at",
+    )
+
+
+def test_a_strategy_cannot_name_a_carer_before_they_joined(p: al.Partnership) -> None:
+    p.record(
+        al.CarerJoined(
+            member_id="david",
+            relationship=al.CarerRelationship.PARENT,
+            actor="ana",
+            occurred_at=T0.add(days=5),
+        )
+    )
+    refused(
+        p,
+        al.HomePracticePlanned(
+            goal_id="g1",
+            description="Snack choices",
+            times_per_week=3,
+            carers=frozenset({"david"}),
+            actor="ana",
+            occurred_at=T0.add(days=4),
+        ),
+        al.NotAMemberError,
+        "carers",
+    )
+
+
+def test_a_status_change_cannot_predate_the_last_one(p: al.Partnership) -> None:
+    p.record(
+        al.PartnershipStatusChanged(
+            status=al.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0.add(days=4)
+        )
+    )
+    refused(
+        p,
+        al.PartnershipStatusChanged(
+            status=al.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=3, hours=23)
+        ),
+        al.ValidationError,
+        "occurred_at",
+    )
+
+
+def test_a_position_on_a_goal_cannot_predate_your_last_one(p: al.Partnership) -> None:
+    p.record(
+        al.GoalObjected(goal_id="g1", reason="Too soon", actor="maria", occurred_at=T0.add(days=5))
+    )
+    refused(
+        p,
+        al.GoalConcernNoted(
+            goal_id="g1", reason="Unsure", actor="maria", occurred_at=T0.add(days=4)
+        ),
+        al.ValidationError,
+        "occurred_at",
+    )

@@ -64,6 +64,7 @@ class PartnershipState:
     version: int
     last_event_at: pendulum.DateTime
     members: dict[str, Membership] = attrs.field(factory=dict)
+    settings_changed_at: pendulum.DateTime | None = None
     communication_plan: CommunicationPlan | None = None
     communication_plan_agreed_at: pendulum.DateTime | None = None
     goals: dict[str, Goal] = attrs.field(factory=dict)
@@ -267,6 +268,7 @@ def _member_left(state: PartnershipState, event: ev.MemberLeft) -> None:
 @_applies(ev.SettingsChanged)
 def _settings_changed(state: PartnershipState, event: ev.SettingsChanged) -> None:
     state.settings = event.settings
+    state.settings_changed_at = event.occurred_at
 
 
 @_applies(ev.CommunicationPlanAgreed)

@@ -248,6 +248,15 @@ def _goal(state: PartnershipState, goal_id: str, field: str = "goal_id") -> Goal
     return goal
 
 
+def _goal_by(
+    state: PartnershipState, goal_id: str, at: pendulum.DateTime, field: str = "goal_id"
+) -> Goal:
+    """The goal, which must have been proposed by *at*."""
+    goal = _goal(state, goal_id, field)
+    _not_before("occurred_at", at, goal.proposed_at, f"goal {goal_id!r} was proposed")
+    return goal
+
+
 def _open_goal(
     state: PartnershipState,
     event: ev.Event,
@@ -313,12 +322,25 @@ def _check_member_left(state: PartnershipState, event: ev.MemberLeft) -> None:
 
 @_checks(ev.SettingsChanged)
 def _check_settings(state: PartnershipState, event: ev.SettingsChanged) -> None:
+    _not_before(
+        "occurred_at",
+        event.occurred_at,
+        state.settings_changed_at or state.formed_at,
+        "the settings last changed",
+    )
     if event.settings == state.settings:
         raise DomainError("settings", "the partnership already has exactly these settings")
 
 
 @_checks(ev.CommunicationPlanAgreed)
 def _check_plan(state: PartnershipState, event: ev.CommunicationPlanAgreed) -> None:
+    if state.communication_plan_agreed_at is not None:
+        _not_before(
+            "occurred_at",
+            event.occurred_at,
+            state.communication_plan_agreed_at,
+            "the current communication plan was agreed",
+        )
     _all_members(state, "participants", event.participants, event.occurred_at)
     roles = {state.role_of(m) for m in event.participants}
     if MemberRole.CARER not in roles or MemberRole.PROFESSIONAL not in roles:
@@ -336,6 +358,9 @@ _TRANSITIONS = {
 
 @_checks(ev.PartnershipStatusChanged)
 def _check_status(state: PartnershipState, event: ev.PartnershipStatusChanged) -> None:
+    _not_before(
+        "occurred_at", event.occurred_at, state.status_changed_at, "the status last changed"
+    )
     allowed = _TRANSITIONS.get(state.status, set())
     if event.status not in allowed:
         raise DomainError(
@@ -359,6 +384,8 @@ def _check_position(
 ) -> None:
     goal = _open_goal(state, event, goal_id, changes_goal=True)
     current = goal.positions.get(event.actor)
+    if current is not None:
+        _not_before("occurred_at", event.occurred_at, current.at, "your last position on it")
     if current is not None and current.position is position:
         raise DomainError(
             "goal_id",
@@ -462,7 +489,7 @@ def _check_check_in(state: PartnershipState, event: ev.CheckInHeld) -> None:
     seen: set[str] = set()
     for index, item in enumerate(event.action_items):
         field = f"action_items[{index}]"
-        _must_be_member(state, f"{field}.owner", item.owner)
+        _must_be_member(state, f"{field}.owner", item.owner, event.occurred_at)
         if item.action_item_id in seen or item.action_item_id in state.action_items:
             raise DomainError(
                 f"{field}.action_item_id", f"action item id {item.action_item_id!r} is already used"
@@ -496,9 +523,12 @@ def _check_feedback(state: PartnershipState, event: ev.FeedbackGiven) -> None:
     if state.role_of(event.actor) is not expected:
         raise DomainError("kind", f"a {event.kind.value} is given by a {expected.value}")
     if event.goal_id is not None:
-        _goal(state, event.goal_id)
+        _goal_by(state, event.goal_id, event.occurred_at)
     if event.strategy_id is not None:
-        _strategy(state, event.strategy_id)
+        strategy = _strategy(state, event.strategy_id)
+        _not_before(
+            "occurred_at", event.occurred_at, strategy.planned_at, "the strategy was planned"
+        )
 
 
 def _feedback(state: PartnershipState, feedback_id: str) -> FeedbackItem:
@@ -548,7 +578,7 @@ def _check_practice_planned(state: PartnershipState, event: ev.HomePracticePlann
     _new_id("strategy_id", event.strategy_id, state.strategies, "strategy")
     _open_goal(state, event, event.goal_id)
     for carer in sorted(event.carers):
-        if _must_be_member(state, "carers", carer) is not MemberRole.CARER:
+        if _must_be_member(state, "carers", carer, event.occurred_at) is not MemberRole.CARER:
             raise ValidationError("carers", f"{carer!r} is not a carer")
 
 
@@ -586,14 +616,14 @@ def _open_setback(state: PartnershipState, event: ev.Event, setback_id: str) -> 
 def _check_setback(state: PartnershipState, event: ev.SetbackReported) -> None:
     _new_id("setback_id", event.setback_id, state.setbacks, "setback")
     for goal_id in sorted(event.affected_goals):
-        _goal(state, goal_id, "affected_goals")
+        _goal_by(state, goal_id, event.occurred_at, "affected_goals")
 
 
 @_checks(ev.SetbackResponsePlanned)
 def _check_setback_plan(state: PartnershipState, event: ev.SetbackResponsePlanned) -> None:
     _open_setback(state, event, event.setback_id)
     for index, step in enumerate(event.steps):
-        _must_be_member(state, f"steps[{index}].owner", step.owner)
+        _must_be_member(state, f"steps[{index}].owner", step.owner, event.occurred_at)
 
 
 @_checks(ev.SetbackReviewed)
@@ -624,7 +654,7 @@ def _open_concern(state: PartnershipState, event: ev.Event, concern_id: str) -> 
 def _check_concern(state: PartnershipState, event: ev.ConcernRaised) -> None:
     _new_id("concern_id", event.concern_id, state.concerns, "concern")
     if event.goal_id is not None:
-        _goal(state, event.goal_id)
+        _goal_by(state, event.goal_id, event.occurred_at)
 
 
 @_checks(ev.ConcernResolved)
@@ -644,7 +674,7 @@ def _check_resource(state: PartnershipState, event: ev.ResourceShared) -> None:
     _new_id("resource_id", event.resource_id, state.resources, "resource")
     _all_members(state, "shared_with", event.shared_with, event.occurred_at)
     if event.goal_id is not None:
-        _goal(state, event.goal_id)
+        _goal_by(state, event.goal_id, event.occurred_at)
 
 
 __all__ = ["Partnership", "check", "start"]
