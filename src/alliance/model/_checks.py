@@ -256,6 +256,8 @@ def utc_datetime(field: str, value: object) -> pendulum.DateTime:
     """Return *value* (an aware datetime) as a pendulum DateTime in UTC."""
     if not isinstance(value, dt.datetime):
         raise ValidationError(field, f"must be a datetime, not {type(value).__name__}")
+    if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC and not value.fold:
+        return value  # already what the line below would return (the common case on reading)
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(
             field, "must be timezone-aware (a naive datetime is ambiguous); attach a time zone"

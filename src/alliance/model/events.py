@@ -269,7 +269,10 @@ class ProgressRecorded(Event):
     """The actor observed the child working on a goal and recorded how it went.
 
     Give ``value`` (in the goal's unit), ``gas_level`` (-2..2, for goals with a GAS
-    scale), or both.
+    scale), or both. ``trials`` (how many trials the value was measured over) and
+    ``first_trial_independent`` (whether the first trial was done without a prompt) are
+    optional; mastery criteria with a minimum number of trials or a first-trial
+    condition use them.
     """
 
     observation_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
@@ -279,11 +282,20 @@ class ProgressRecorded(Event):
     value: float | None = attrs.field(default=None, validator=c.optional_finite)
     gas_level: int | None = attrs.field(default=None)
     note: str | None = attrs.field(default=None, validator=c.optional_text)
+    trials: int | None = attrs.field(default=None)
+    first_trial_independent: bool | None = attrs.field(
+        default=None, validator=c.optional_instance_of(bool)
+    )
 
     @gas_level.validator
     def _gas_level(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
         if value is not None:
             c.whole_number(-2, 2)(self, attribute, value)
+
+    @trials.validator
+    def _trials(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None:
+            c.whole_number(1)(self, attribute, value)
 
     def __attrs_post_init__(self) -> None:
         if self.value is None and self.gas_level is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 import pendulum
@@ -48,6 +49,27 @@ class MasteryFrame(enum.StrEnum):
 
     SESSIONS = "sessions"
     DAYS = "days"
+
+
+class MetricKind(enum.StrEnum):
+    """What sort of number a target's metric is, which decides how the values observed on
+    one day are combined into the day's value (see :mod:`alliance.measures.mastery`)."""
+
+    LEVEL = "level"
+    """A level, rating or score read as it is; a day's values are averaged (the default)."""
+    PERCENTAGE = "percentage"
+    """A percentage (of trials correct, of intervals...); a day's values are averaged."""
+    COUNT = "count"
+    """A count of occurrences; a day's counts are added up."""
+    DURATION = "duration"
+    """A length of time; a day's durations are added up."""
+    RATE = "rate"
+    """A rate (per hour, per minute); a day's rates are averaged."""
+
+    @property
+    def adds_up(self) -> bool:
+        """Whether a day's values are added up (counts, durations) rather than averaged."""
+        return self in (MetricKind.COUNT, MetricKind.DURATION)
 
 
 class GoalStatus(enum.StrEnum):
@@ -113,6 +135,10 @@ class MeasurableTarget:
             goal's ``direction`` from it.
         direction: whether progress means the value goes up or down.
         due: the local date by which the goal should be reached.
+        metric_kind: what sort of number the metric is (a level, a percentage, a count, a
+            duration, a rate), which decides how one day's values are combined when
+            mastery is evaluated. Defaults to ``level`` (averaged), the cautious choice
+            for targets recorded before metric kinds existed.
     """
 
     metric: str = attrs.field(validator=c.text)
@@ -121,6 +147,7 @@ class MeasurableTarget:
     target: float = attrs.field(validator=c.finite)
     direction: Direction = attrs.field(validator=c.one_of(Direction))
     due: pendulum.Date = attrs.field(converter=c.due)
+    metric_kind: MetricKind = attrs.field(default=MetricKind.LEVEL, validator=c.one_of(MetricKind))
 
     def __attrs_post_init__(self) -> None:
         if self.target == self.baseline:
@@ -190,15 +217,41 @@ class GasScale:
         raise ValidationError("level", f"must be between -2 and 2, not {level}")
 
 
+def _optional_count(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        c.whole_number(1)(_instance, attribute, value)
+
+
 @attrs.frozen(kw_only=True)
 class MasteryCriterion:
     """When a goal counts as mastered, e.g. "at least 80% across 3 consecutive sessions".
 
+    Only ``threshold`` and ``consecutive`` are required; every other condition has a
+    default that leaves it out, so criteria stored before the conditions existed read
+    back unchanged. :func:`alliance.measures.evaluate_mastery` applies it to a goal's
+    observations and explains the result.
+
     Attributes:
         threshold: the value each session (or day) must reach.
         comparison: whether the value must be at least or at most the threshold.
-        consecutive: how many consecutive sessions or days must meet it.
-        frame: whether ``consecutive`` counts sessions or days.
+        consecutive: how many sessions or days must meet it: in a row, or, with
+            ``out_of_last``, among the last ``out_of_last``.
+        frame: whether ``consecutive`` counts sessions (days with data, one after the
+            other whatever the gaps between them) or calendar days (every day in the run
+            must have counted data).
+        out_of_last: when given, the criterion is "``consecutive`` of the last
+            ``out_of_last``" (3 of the last 5) instead of a run in a row.
+        min_trials: a session or day counts only with at least this many trials (the
+            day's trials added up); fewer, and it neither meets nor breaks the run.
+        min_observers: at least this many different people must have recorded the
+            sessions or days that meet the criterion ("mastered with two different
+            people").
+        min_settings: at least this many different settings among them ("at home and at
+            school").
+        probes_only: only probe data count (``ObservationKind.PROBE``); other data are
+            left out.
+        first_trial_independent: a session or day meets the criterion only if every
+            observation that day records that its first trial was independent.
     """
 
     threshold: float = attrs.field(validator=c.finite)
@@ -209,6 +262,20 @@ class MasteryCriterion:
     frame: MasteryFrame = attrs.field(
         default=MasteryFrame.SESSIONS, validator=c.one_of(MasteryFrame)
     )
+    out_of_last: int | None = attrs.field(default=None, validator=_optional_count)
+    min_trials: int | None = attrs.field(default=None, validator=_optional_count)
+    min_observers: int = attrs.field(default=1, validator=c.whole_number(1))
+    min_settings: int = attrs.field(default=1, validator=c.whole_number(1))
+    probes_only: bool = attrs.field(default=False, validator=c.instance_of(bool))
+    first_trial_independent: bool = attrs.field(default=False, validator=c.instance_of(bool))
+
+    def __attrs_post_init__(self) -> None:
+        if self.out_of_last is not None and self.out_of_last < self.consecutive:
+            raise ValidationError(
+                "out_of_last",
+                f"must be at least consecutive ({self.consecutive}): "
+                f"{self.consecutive} of the last {self.out_of_last} cannot happen",
+            )
 
     def is_met_by(self, value: float) -> bool:
         """Whether a single session's (or day's) *value* meets the threshold."""

@@ -40,6 +40,9 @@ class Observation:
         correction_reason: why it was last corrected, or ``None`` if never.
         corrected_by: who last corrected it.
         corrected_at: when.
+        trials: how many trials the value was measured over, if recorded.
+        first_trial_independent: whether the first trial was done independently
+            (without a prompt), if recorded.
     """
 
     observation_id: str
@@ -54,3 +57,5 @@ class Observation:
     correction_reason: str | None = None
     corrected_by: str | None = None
     corrected_at: pendulum.DateTime | None = None
+    trials: int | None = None
+    first_trial_independent: bool | None = None

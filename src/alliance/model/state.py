@@ -23,6 +23,7 @@ from alliance.model.concerns import Concern, ConcernResolution, Escalation
 from alliance.model.feedback import FeedbackAnswer, FeedbackItem
 from alliance.model.goals import Goal, GoalPosition, GoalStatus, GoalVersion, Position
 from alliance.model.home_practice import HomePracticeStrategy, PracticeLogEntry, StrategyAdaptation
+from alliance.model.measures import MeasureCompleted, MeasureResponse, RespondentRole
 from alliance.model.partnership import CommunicationPlan, PartnershipStatus, Setting
 from alliance.model.people import MemberRole, Membership
 from alliance.model.progress import Observation
@@ -49,7 +50,8 @@ class PartnershipState:
         members: everyone who ever joined, by id (see :attr:`Membership.is_current`).
         communication_plan: the latest agreed plan, if any.
         goals, observations, check_ins, action_items, feedback, strategies,
-        practice_log, setbacks, concerns, resources: the partnership's records.
+        practice_log, setbacks, concerns, resources, measures: the partnership's
+        records (``measures`` holds the completed standardised measures).
     """
 
     partnership_id: str
@@ -77,6 +79,7 @@ class PartnershipState:
     setbacks: dict[str, Setback] = attrs.field(factory=dict)
     concerns: dict[str, Concern] = attrs.field(factory=dict)
     resources: dict[str, SharedResource] = attrs.field(factory=dict)
+    measures: dict[str, MeasureResponse] = attrs.field(factory=dict)
 
     # --- questions a clinic asks ------------------------------------------------------
 
@@ -141,6 +144,20 @@ class PartnershipState:
         """A strategy's practice log, ordered by when the practice took place."""
         found = [p for p in self.practice_log.values() if p.strategy_id == strategy_id]
         found.sort(key=lambda p: p.practised_at)
+        return found
+
+    def measures_for(
+        self, instrument_id: str | None = None, respondent: str | None = None
+    ) -> list[MeasureResponse]:
+        """Completed measures, optionally of one instrument and one respondent, ordered by
+        when they were answered."""
+        found = [
+            m
+            for m in self.measures.values()
+            if (instrument_id is None or m.instrument_id == instrument_id)
+            and (respondent is None or m.respondent == respondent)
+        ]
+        found.sort(key=lambda m: m.completed_at)
         return found
 
     def copy(self) -> PartnershipState:
@@ -438,6 +455,8 @@ def _progress_recorded(state: PartnershipState, event: ev.ProgressRecorded) -> N
         value=event.value,
         gas_level=event.gas_level,
         note=event.note,
+        trials=event.trials,
+        first_trial_independent=event.first_trial_independent,
     )
 
 
@@ -675,4 +694,25 @@ def _resource_shared(state: PartnershipState, event: ev.ResourceShared) -> None:
         shared_at=event.occurred_at,
         url=event.url,
         goal_id=event.goal_id,
+    )
+
+
+# --- standardised measures ---------------------------------------------------------------
+
+
+@_applies(MeasureCompleted)
+def _measure_completed(state: PartnershipState, event: MeasureCompleted) -> None:
+    if event.respondent == state.child_id:
+        role = RespondentRole.CHILD
+    else:
+        role = RespondentRole(state.members[event.respondent].role.value)
+    state.measures[event.response_id] = MeasureResponse(
+        response_id=event.response_id,
+        instrument=event.instrument,
+        respondent=event.respondent,
+        respondent_role=role,
+        answers=event.answers,
+        completed_at=event.occurred_at,
+        recorded_by=event.actor,
+        note=event.note,
     )

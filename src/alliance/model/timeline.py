@@ -21,6 +21,7 @@ from alliance.model.concerns import Concern
 from alliance.model.feedback import FeedbackItem, FeedbackKind
 from alliance.model.goals import Goal, GoalStatus, MeasurableTarget, Position
 from alliance.model.home_practice import HomePracticeStrategy
+from alliance.model.measures import MeasureCompleted, RespondentRole
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import MemberRole
 from alliance.model.progress import ObservationKind
@@ -675,6 +676,41 @@ def _check_resource(state: PartnershipState, event: ev.ResourceShared) -> None:
     _all_members(state, "shared_with", event.shared_with, event.occurred_at)
     if event.goal_id is not None:
         _goal_by(state, event.goal_id, event.occurred_at)
+
+
+@_checks(MeasureCompleted)
+def _check_measure(state: PartnershipState, event: MeasureCompleted) -> None:
+    _new_id("response_id", event.response_id, state.measures, "measure response")
+    instrument = event.instrument
+    if event.respondent == state.child_id:
+        role = RespondentRole.CHILD
+    else:
+        role = RespondentRole(
+            _must_be_member(state, "respondent", event.respondent, event.occurred_at).value
+        )
+    if role not in instrument.respondents:
+        answered_by = " or ".join(
+            "the child" if r is RespondentRole.CHILD else f"a {r.value}"
+            for r in sorted(instrument.respondents)
+        )
+        who = (
+            "the child does not answer it"
+            if role is RespondentRole.CHILD
+            else f"{event.respondent!r} is a {role.value}"
+        )
+        raise DomainError(
+            "respondent", f"{instrument.instrument_id!r} is answered by {answered_by}; {who}"
+        )
+    if (
+        role is not RespondentRole.CHILD
+        and event.respondent != event.actor
+        and state.role_of(event.actor) is not MemberRole.PROFESSIONAL
+    ):
+        raise DomainError(
+            "actor",
+            f"{event.actor!r} cannot record {event.respondent!r}'s answers: members record "
+            "their own answers or the child's, and professionals enter answers for others",
+        )
 
 
 __all__ = ["Partnership", "check", "start"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from alliance.rules.base import BuiltInRule, Rule, RuleContext, context_for
 from alliance.rules.builtin import (
     BUILT_IN_RULES,
+    AllianceFlagged,
     CarersHearAboutProgress,
     CheckInCadence,
     ConcernsResolvedOrEscalated,
@@ -20,6 +21,7 @@ from alliance.rules.builtin import (
     GoalsShared,
     GoodNewsShared,
     HomePracticeForGoals,
+    MeasuresDue,
     SetbackResponse,
 )
 from alliance.rules.findings import Finding, FindingSeverity, Subject, SubjectKind
@@ -27,6 +29,7 @@ from alliance.rules.rule_set import RuleSet, evaluate_clinic, iter_clinic_findin
 
 __all__ = [
     "BUILT_IN_RULES",
+    "AllianceFlagged",
     "BuiltInRule",
     "CarersHearAboutProgress",
     "CheckInCadence",
@@ -39,6 +42,7 @@ __all__ = [
     "GoalsShared",
     "GoodNewsShared",
     "HomePracticeForGoals",
+    "MeasuresDue",
     "Rule",
     "RuleContext",
     "RuleSet",

@@ -15,6 +15,7 @@ import attrs
 import pendulum
 
 from alliance.errors import ValidationError
+from alliance.measures.monitoring import DueStatus, MeasureSchedule, alliance_flags, measures_due
 from alliance.model import _checks as c
 from alliance.model.feedback import FeedbackKind
 from alliance.model.goals import GoalStatus, Position
@@ -24,6 +25,7 @@ from alliance.rules.findings import Finding, FindingSeverity, SubjectKind
 
 __all__ = [
     "BUILT_IN_RULES",
+    "AllianceFlagged",
     "CarersHearAboutProgress",
     "CheckInCadence",
     "ConcernsResolvedOrEscalated",
@@ -33,6 +35,7 @@ __all__ = [
     "GoalsShared",
     "GoodNewsShared",
     "HomePracticeForGoals",
+    "MeasuresDue",
     "SetbackResponse",
 ]
 
@@ -448,6 +451,75 @@ class GoodNewsShared(BuiltInRule):
             )
 
 
+@attrs.frozen(kw_only=True)
+class AllianceFlagged(BuiltInRule):
+    """A session (alliance) rating below its cutoff is talked about: the partnership may
+    need repair. Each respondent's latest rating on each alliance instrument counts; a
+    later rating at or above the cutoff clears the finding."""
+
+    rule_id = "alliance-flag"
+    description = "Session ratings below their cutoff are heard: the partnership may need repair."
+
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """A finding for each respondent whose latest session rating is below its cutoff,
+        due when the rating was given."""
+        if not self._applies(context):
+            return
+        for flag in alliance_flags(context.state, context.moment):
+            yield self._finding(
+                context,
+                severity=self.severity,
+                kind=SubjectKind.MEASURE,
+                subject_id=flag.response.response_id,
+                due_at=flag.response.completed_at,
+                message=flag.message,
+            )
+
+
+def _schedules(values: Any) -> tuple[MeasureSchedule, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class MeasuresDue(BuiltInRule):
+    """Outcome and session ratings are taken as often as the clinic's schedules say.
+
+    No schedule is set by default (the rule then finds nothing): configure them, e.g.
+    ``{"measures-due": {"schedules": [{"instrument_id": "session-rating"}]}}`` for a
+    session rating at every session. See :mod:`alliance.measures.monitoring` for what a
+    session is and when a measure becomes overdue."""
+
+    rule_id = "measures-due"
+    description = "Routine outcome and session measures are taken on schedule."
+
+    schedules: tuple[MeasureSchedule, ...] = attrs.field(
+        default=(), converter=_schedules, validator=c.tuple_of(MeasureSchedule)
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """A finding for each scheduled measure that is overdue, due when it became so."""
+        if not self._applies(context):
+            return
+        for due in measures_due(context.state, self.schedules, context.moment):
+            if due.status is not DueStatus.OVERDUE or due.overdue_from is None:
+                continue
+            yield self._finding(
+                context,
+                severity=self.severity,
+                kind=SubjectKind.MEASURE,
+                subject_id=due.schedule.instrument_id,
+                due_at=due.overdue_from,
+                message=due.reason,
+            )
+
+
 BUILT_IN_RULES: tuple[type[BuiltInRule], ...] = (
     GoalsShared,
     CheckInCadence,
@@ -459,5 +531,7 @@ BUILT_IN_RULES: tuple[type[BuiltInRule], ...] = (
     ConcernsResolvedOrEscalated,
     CarersHearAboutProgress,
     GoodNewsShared,
+    AllianceFlagged,
+    MeasuresDue,
 )
 """Every built-in rule class, in the order a rule set lists them."""

@@ -40,6 +40,9 @@ class SubjectKind(enum.StrEnum):
     CONCERN = "concern"
     STRATEGY = "strategy"
     MEMBER = "member"
+    MEASURE = "measure"
+    """A standardised measure: a response (an alliance flag) or an instrument (a measure
+    that is due)."""
 
 
 @attrs.frozen(kw_only=True)
