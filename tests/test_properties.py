@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import pendulum
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -235,12 +235,17 @@ def test_partnerships_hold_a_valid_history(partnership: Partnership) -> None:
 
 
 def test_every_event_type_is_generated() -> None:
-    """Across a fixed, seeded sample of histories, all 34 event types occur."""
+    """Across fixed, seeded samples of histories, all 34 event types occur.
+
+    Hypothesis biases generation with constants found in the modules loaded so far, so
+    one fixed sample of 100 histories may differ with the tests run before this one; a
+    few more fixed samples are drawn (each seeded) until every type has been seen.
+    """
     seen: set[str] = set()
+    expected = {cls.type_name for cls in EVENT_TYPES}
 
     @settings(
         max_examples=100,
-        derandomize=True,
         database=None,
         deadline=None,
         phases=[Phase.generate],
@@ -250,8 +255,11 @@ def test_every_event_type_is_generated() -> None:
     def collect(events: list[Event]) -> None:
         seen.update(type(e).type_name for e in events)
 
-    collect()
-    missing = {cls.type_name for cls in EVENT_TYPES} - seen
+    for sample in range(5):
+        seed(sample)(collect)()
+        if expected <= seen:
+            break
+    missing = expected - seen
     assert not missing, f"never generated: {sorted(missing)}"
 
 

@@ -26,10 +26,13 @@ import datetime as dt
 import enum
 import json
 import re
+import types
+import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import cattrs
+import cattrs.fns
 import pendulum
 from cattrs.preconf.json import make_converter
 
@@ -81,7 +84,18 @@ def _strict_bool(value: object, _: type) -> bool:
     return value
 
 
+# Each enum's members by value, built on first use: a dict lookup instead of cls(value).
+_ENUM_MEMBERS: dict[type[enum.Enum], dict[Any, enum.Enum]] = {}
+
+
 def _enum_member(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    members = _ENUM_MEMBERS.get(cls)
+    if members is None:
+        members = _ENUM_MEMBERS[cls] = {m.value: m for m in cls.__members__.values()}
+    try:
+        return members[value]
+    except (KeyError, TypeError):  # not one of the values (or unhashable): ask the class
+        pass
     try:
         return cls(value)
     except ValueError:
@@ -126,6 +140,50 @@ def _collection_hook_factory(t: Any) -> Callable[[object, Any], Any]:
 converter.register_structure_hook_factory(_is_collection, _collection_hook_factory)
 
 
+# --- optionals: ``X | None``, with X's hook looked up once rather than on every value -----
+
+
+def _optional_of(t: Any) -> Any:
+    """The X of ``X | None`` (``Optional[X]``), or ``None`` for any other type."""
+    args: tuple[Any, ...] = tuple(getattr(t, "__args__", ()))
+    if (
+        typing.get_origin(t) not in (typing.Union, types.UnionType)
+        or len(args) != 2
+        or type(None) not in args
+    ):
+        return None
+    return args[0] if args[1] is type(None) else args[1]
+
+
+def _optional_structure_factory(t: Any) -> Callable[[object, Any], Any]:
+    inner_type = _optional_of(t)
+    inner = converter.get_structure_hook(inner_type)
+
+    def structure(value: object, _: Any) -> Any:
+        return None if value is None else inner(value, inner_type)
+
+    return structure
+
+
+def _optional_unstructure_factory(t: Any) -> Callable[[Any], Any]:
+    inner = converter.get_unstructure_hook(_optional_of(t))
+    if inner is cattrs.fns.identity:  # str, int, float, bool: the value as it is
+        return cattrs.fns.identity
+
+    def unstructure(value: Any) -> Any:
+        return None if value is None else inner(value)
+
+    return unstructure
+
+
+converter.register_structure_hook_factory(
+    lambda t: _optional_of(t) is not None, _optional_structure_factory
+)
+converter.register_unstructure_hook_factory(
+    lambda t: _optional_of(t) is not None, _optional_unstructure_factory
+)
+
+
 # --- time --------------------------------------------------------------------------------
 
 
@@ -139,6 +197,17 @@ def _datetime_from_data(value: object, _: type) -> pendulum.DateTime:
     parsed = dt.datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         raise ValueError(f"{value!r} has no UTC offset; naive datetimes are refused")
+    if parsed.tzinfo is dt.UTC:  # what the library writes: exactly pendulum.instance's result
+        return pendulum.DateTime(
+            parsed.year,
+            parsed.month,
+            parsed.day,
+            parsed.hour,
+            parsed.minute,
+            parsed.second,
+            parsed.microsecond,
+            tzinfo=pendulum.UTC,
+        )
     return pendulum.instance(parsed)
 
 
@@ -284,7 +353,9 @@ def _upcast(type_name: str, current: int, data: dict[str, Any]) -> dict[str, Any
             f"{type_name} schema_version {version} is newer than this alliance knows "
             f"({current}); upgrade alliance to read it"
         )
-    payload = {k: v for k, v in data.items() if k not in (TYPE_KEY, VERSION_KEY)}
+    payload = dict(data)  # the fields alone, in their order
+    payload.pop(TYPE_KEY, None)
+    payload.pop(VERSION_KEY, None)
     while version < current:
         step = _UPCASTERS.get((type_name, version))
         if step is None:
@@ -355,9 +426,13 @@ def from_data(data: object, cls: type[T]) -> T:
         raise MalformedDataError(problems, context=f"cannot read {cls.__name__}") from exc
 
 
+# json.dumps with these options would build an encoder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def dumps(value: object) -> str:
     """Serialize an ``alliance`` object to a JSON string (keys in a stable order)."""
-    return json.dumps(to_data(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(to_data(value))
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:

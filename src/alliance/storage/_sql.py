@@ -151,17 +151,18 @@ class SqlStore(abc.ABC):
         _common.check_batch(self._clinic_id, partnership_id, events, expected_version)
         payloads = [_common.encode(e) for e in events]  # before the lock: no I/O inside
         with self._transaction(write=True) as conn:
-            row = conn.execute(
+            # The timeline's version and the last global position, in one round trip.
+            stored, last = conn.execute(
                 self._sql(
-                    "SELECT version FROM alliance_partnerships "
-                    "WHERE clinic_id = ? AND partnership_id = ?"
+                    "SELECT (SELECT version FROM alliance_partnerships "
+                    "WHERE clinic_id = ? AND partnership_id = ?), "
+                    "(SELECT MAX(position) FROM alliance_events)"
                 ),
                 (self._clinic_id, partnership_id),
             ).fetchone()
-            current = 0 if row is None else int(row[0])
+            current = 0 if stored is None else int(stored)
             if current != expected_version:
                 raise ConcurrencyError(partnership_id, expected_version, current)
-            last = conn.execute("SELECT MAX(position) FROM alliance_events").fetchone()[0]
             first_position = (0 if last is None else int(last)) + 1
             recorded_at = _common.now_utc()
             recorded_us = _common.to_micros(recorded_at)
@@ -189,12 +190,13 @@ class SqlStore(abc.ABC):
                 rows,
             )
             self._update_index(conn, partnership_id, events, expected_version + len(events))
+        recorded = _common.from_micros(recorded_us)  # one moment for the whole batch
         return tuple(
             StoredEvent(
                 position=first_position + offset,
                 partnership_id=partnership_id,
                 version=expected_version + offset + 1,
-                recorded_at=_common.from_micros(recorded_us),
+                recorded_at=recorded,
                 event=event,
             )
             for offset, event in enumerate(events)

@@ -3,8 +3,18 @@
 - :mod:`alliance.testing.strategies`: hypothesis strategies for every value, every event
   and whole valid timelines (needs the ``testing`` extra, which brings hypothesis). Its
   public names are re-exported here.
+- :mod:`alliance.testing.state_machine`: :class:`PartnershipStateMachine`, a hypothesis
+  state machine over partnership commands, to subclass with the clinic's own
+  invariants (re-exported here).
 - :mod:`alliance.testing.store_contract`: the pytest suite every storage backend must
   pass.
+- :mod:`alliance.testing.pytest_plugin`: pytest fixtures (``alliance_store``,
+  ``alliance_clinic_id``, ``sample_partnership``), loaded automatically through the
+  ``pytest11`` entry point.
+
+With hypothesis installed, ``st.from_type`` draws valid ``alliance`` values, events and
+partnerships from these strategies: they are registered through hypothesis' own
+``hypothesis`` entry point when hypothesis is imported.
 
 The re-exports are imported on first use, so importing :mod:`alliance.testing` (or the
 storage contract) does not import hypothesis; the rest of ``alliance`` never does::
@@ -25,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from alliance.testing import strategies
+    from alliance.testing.state_machine import PartnershipStateMachine
     from alliance.testing.strategies import (
         TIME_ZONE_NAMES,
         action_item_completed_events,
@@ -92,6 +103,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "PartnershipStateMachine",
     "strategies",
     "TIME_ZONE_NAMES",
     "action_item_completed_events",
@@ -160,7 +172,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import :mod:`alliance.testing.strategies` when one of its names is first used."""
+    """Import :mod:`alliance.testing.strategies` (or the state machine) when one of its
+    names is first used."""
+    if name == "PartnershipStateMachine":
+        return importlib.import_module("alliance.testing.state_machine").PartnershipStateMachine
     if name in __all__:
         module = importlib.import_module("alliance.testing.strategies")
         return module if name == "strategies" else getattr(module, name)

@@ -1135,6 +1135,20 @@ _MAX_MEMBERS = 8
 
 _Builder = Callable[[al.PartnershipState], al.Event]
 
+# The topics _History groups event kinds into, in order (the state machine has a rule each).
+_TOPICS: tuple[str, ...] = (
+    "goals",
+    "goal_outcomes",
+    "progress",
+    "check_ins",
+    "feedback_and_resources",
+    "home_practice",
+    "setbacks",
+    "concerns",
+    "members",
+    "partnership",
+)
+
 
 def _note(event_type: type[al.Event]) -> None:
     if hypothesis.currently_in_test_context():
@@ -1279,6 +1293,13 @@ class _History:
         first (resuming a goal, logging practice, reviewing a setback) then come up about
         as often as the always-possible ones.
         """
+        return [topic for topic in self.topics(state).values() if topic]
+
+    def topics(
+        self, state: al.PartnershipState
+    ) -> dict[str, list[tuple[type[al.Event], _Builder]]]:
+        """The kinds of event the state allows now, by topic name (in ``_TOPICS``
+        order; a topic is empty when none of its events is possible)."""
         goals = list(state.goals.values())
         open_goals = [g for g in goals if not g.status.is_closed]
         active = [g for g in goals if g.status is al.GoalStatus.ACTIVE]
@@ -1367,8 +1388,10 @@ class _History:
                 (al.PartnershipStatusChanged, self.status_changed, True),
             ],
         ]
-        allowed = [[(kind, build) for kind, build, ok in topic if ok] for topic in topics]
-        return [topic for topic in allowed if topic]
+        return {
+            name: [(kind, build) for kind, build, ok in topic if ok]
+            for name, topic in zip(_TOPICS, topics, strict=True)
+        }
 
     # --- members and the partnership -----------------------------------------------------
 

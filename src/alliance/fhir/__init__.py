@@ -1,0 +1,39 @@
+"""HL7 FHIR: export a partnership as a Bundle (R4 or R5) and import Goals and Observations.
+
+Pure functions over JSON-ready dicts; nothing here does I/O, and nothing needs a FHIR
+library at run time.
+
+- :func:`export_bundle` gives a ``Bundle`` of type ``collection``: the child as
+  ``Patient``, carers as ``RelatedPerson`` (relationship coded with HL7 v3 RoleCode),
+  professionals as ``Practitioner`` and ``PractitionerRole``, the partnership as
+  ``CareTeam``, goals as ``Goal``, progress as ``Observation`` (linked to its goal with
+  the ``resource-pertainsToGoal`` extension), home practice as a ``CarePlan`` (with a
+  ``ServiceRequest`` per strategy in R5), check-ins and feedback as ``Communication``.
+  Resource ids are derived from alliance's ids, so they are the same in every export.
+- :func:`import_bundle` records the ``Goal`` and ``Observation`` resources of a Bundle
+  into an existing partnership, all or nothing, with errors that name the resource and
+  the element.
+
+The mapping, element by element, is in ``docs/fhir.md``.
+"""
+
+from __future__ import annotations
+
+from alliance.fhir._common import (
+    FHIR_VERSIONS,
+    PLACEHOLDER_NAME,
+    FhirVersion,
+    stable_id,
+)
+from alliance.fhir._export import export_bundle
+from alliance.fhir._import import WHY_NOT_STATED, import_bundle
+
+__all__ = [
+    "FHIR_VERSIONS",
+    "PLACEHOLDER_NAME",
+    "WHY_NOT_STATED",
+    "FhirVersion",
+    "export_bundle",
+    "import_bundle",
+    "stable_id",
+]

@@ -1,0 +1,483 @@
+"""A hypothesis state machine that drives a partnership through random, valid commands.
+
+:class:`PartnershipStateMachine` forms a partnership, adds its first members, and then,
+step after step, records events the model accepts (goals proposed, agreed, revised,
+achieved; progress; check-ins; feedback both ways; home practice; setbacks; concerns;
+members joining and leaving; settings, plans and status changes; at last, perhaps,
+closing), lets quiet weeks pass, and offers events the model must refuse. After every
+step it checks its invariants:
+
+- folding the recorded events gives the partnership's state;
+- ``as_of`` the last event (and as of now) gives the state;
+- every active goal had a carer and a professional agree to its current version;
+- every event survives :func:`alliance.dumps` / :func:`alliance.loads`, and the events
+  read back fold to the same state;
+- with a :attr:`~PartnershipStateMachine.rule_set`, evaluating it never raises, returns
+  findings sorted most urgent first, about this partnership and from its rules, the same
+  twice in a row, and changes nothing.
+
+Subclass it to add the clinic's own ``@invariant()`` checks (and rules, if you like) and
+run its ``TestCase`` with pytest::
+
+    from hypothesis import settings
+    from hypothesis.stateful import invariant
+
+    from alliance.rules import RuleSet
+    from alliance.testing.state_machine import PartnershipStateMachine
+
+    class ClinicPartnership(PartnershipStateMachine):
+        rule_set = RuleSet.default()
+
+        @invariant()
+        def findings_are_never_early(self) -> None:
+            for finding in self.findings():
+                assert finding.due_at <= self.now
+
+    TestClinicPartnership = ClinicPartnership.TestCase
+    TestClinicPartnership.settings = settings(max_examples=25, stateful_step_count=40)
+
+Needs the ``testing`` extra (hypothesis).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, cast
+
+import pendulum
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidDefinition
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+import alliance as al
+from alliance.rules import Finding, RuleSet
+from alliance.testing.strategies import (
+    _GAPS,
+    _HISTORY_START_MAX,
+    _HISTORY_START_MIN,
+    _Builder,
+    _History,
+    aware_datetimes,
+    invalid_next_events,
+    time_zone_names,
+)
+
+__all__ = ["PartnershipStateMachine"]
+
+_QUIET_SPELLS: st.SearchStrategy[pendulum.Duration] = st.one_of(
+    st.integers(1, 6).map(lambda n: pendulum.Duration(days=n)),
+    st.integers(1, 8).map(lambda n: pendulum.Duration(weeks=n)),
+)
+"""How long a quiet spell with nothing recorded lasts: days or weeks."""
+
+_Options = dict[str, list[tuple[type[al.Event], _Builder]]]
+
+
+class PartnershipStateMachine(RuleBasedStateMachine):
+    """One partnership, driven by random commands the model accepts, checked after every
+    step.
+
+    Its first step forms a partnership (from a moment drawn from :attr:`start_times`)
+    and adds a professional and a carer. Every later step is one of:
+
+    - recording an event from one topic (``record_goal_event``, ``record_progress``,
+      ``record_setback``...): an event of any kind the state allows, valid by
+      construction (drawn like :func:`alliance.testing.partnership_histories` draws
+      them), a realistic gap after the one before (none, minutes, hours, days or
+      weeks);
+    - ``let_time_pass``: days or weeks go by with nothing recorded;
+    - ``refuse_invalid_event``: an event drawn from
+      :func:`alliance.testing.invalid_next_events` must be refused with an
+      :class:`alliance.AllianceError`, leaving the events and the state unchanged;
+    - ``refuse_batch_with_invalid_event``: :meth:`alliance.Partnership.record_all` of a
+      valid event followed by an invalid one records neither;
+    - ``close_partnership`` (with :attr:`allow_closing`, once the timeline holds
+      :attr:`close_after` events): after it, only the last three kinds of step run.
+
+    The built-in invariants are listed in :mod:`alliance.testing.state_machine`. Add
+    your own with ``@invariant()``; in them, read :attr:`partnership`, :attr:`state`,
+    :attr:`now` and :meth:`findings` (with :attr:`rule_set` set). Rules of your own
+    may record events with ``self.partnership.record(...)`` at :attr:`now` (ids left
+    to the events' constructors) and move the clock with :meth:`advance`.
+
+    Run it with ``TestSomething = YourMachine.TestCase`` in a test module; set
+    ``TestSomething.settings = hypothesis.settings(max_examples=...,
+    stateful_step_count=...)`` to size the run.
+
+    Example::
+
+        from hypothesis.stateful import invariant
+        from alliance.rules import RuleSet
+        from alliance.testing.state_machine import PartnershipStateMachine
+
+        class ClinicPartnership(PartnershipStateMachine):
+            rule_set = RuleSet.default().with_rules(MyClinicsRule())
+
+            @invariant()
+            def my_findings_name_current_carers(self) -> None:
+                for finding in self.findings():
+                    if finding.rule_id == "my-clinics-rule":
+                        assert finding.subject.id in self.state.carers
+
+        TestClinicPartnership = ClinicPartnership.TestCase
+    """
+
+    rule_set: ClassVar[RuleSet | None] = None
+    """The clinic's rules. When set, they are evaluated as of :attr:`now` after every
+    step (see :meth:`rule_set_holds_up`) and :meth:`findings` returns their findings."""
+
+    start_times: ClassVar[st.SearchStrategy[pendulum.DateTime] | None] = None
+    """When partnerships are formed; by default any moment from 1990 to 2090, shown in
+    any of :data:`alliance.testing.TIME_ZONE_NAMES`."""
+
+    allow_closing: ClassVar[bool] = True
+    """Whether a run may close its partnership (a closed one refuses every event)."""
+
+    close_after: ClassVar[int] = 30
+    """How many events the timeline holds before closing becomes possible."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._history: _History | None = None
+        self._options: tuple[int, _Options] | None = None
+        self._read_back: list[al.Event] = []
+        self._findings: tuple[int, pendulum.DateTime, list[Finding]] | None = None
+
+    # --- what invariants read ------------------------------------------------------------
+
+    @property
+    def partnership(self) -> al.Partnership:
+        """The partnership under test (there is one once the first step has run)."""
+        if self._history is None or self._history.partnership is None:
+            raise InvalidDefinition(
+                "the partnership is formed by the first step; an invariant that reads it "
+                "must not use check_during_init=True"
+            )
+        return self._history.partnership
+
+    @property
+    def state(self) -> al.PartnershipState:
+        """The partnership's current state."""
+        return self.partnership.state
+
+    @property
+    def now(self) -> pendulum.DateTime:
+        """The machine's clock: never before the latest event, and it only moves forward."""
+        if self._history is None:
+            raise InvalidDefinition("the clock starts with the first step")
+        return self._history.now
+
+    def advance(self, by: pendulum.Duration) -> pendulum.DateTime:
+        """Move :attr:`now` forward by *by* (zero or more) and return the new time."""
+        if by < pendulum.Duration():
+            raise InvalidDefinition(f"time only moves forward, not by {by!r}")
+        if self._history is None:
+            raise InvalidDefinition("the clock starts with the first step")
+        self._history.now += by
+        return self._history.now
+
+    def findings(self) -> list[Finding]:
+        """:attr:`rule_set`'s findings for the partnership as of :attr:`now`, most urgent
+        first (evaluated once per step and moment, then reused).
+
+        Raises:
+            InvalidDefinition: if :attr:`rule_set` is not set.
+        """
+        if self.rule_set is None:
+            raise InvalidDefinition(f"set {type(self).__name__}.rule_set to use findings()")
+        version, now = self.partnership.version, self.now
+        if self._findings is None or self._findings[:2] != (version, now):
+            self._findings = (version, now, self.rule_set.evaluate(self.partnership, now))
+        return list(self._findings[2])
+
+    # --- steps -----------------------------------------------------------------------------
+
+    def _drawing(self, data: st.DataObject) -> _History:
+        """The history drawer, drawing from this step's *data*."""
+        assert self._history is not None
+        self._history.draw = _draw_fn(data)
+        return self._history
+
+    def _allowed(self) -> _Options:
+        """The event kinds the current state allows, by topic (cached per version)."""
+        assert self._history is not None
+        partnership = self.partnership
+        if self._options is None or self._options[0] != partnership.version:
+            self._options = (partnership.version, self._history.topics(partnership.state))
+        return self._options[1]
+
+    def _is_open(self) -> bool:
+        return (
+            self._history is not None
+            and self.partnership.state.status is not al.PartnershipStatus.CLOSED
+        )
+
+    def _allows(self, topic: str) -> bool:
+        return self._is_open() and bool(self._allowed()[topic])
+
+    def _record_from(self, topic: str, data: st.DataObject) -> None:
+        history = self._drawing(data)
+        options = self._allowed()[topic]
+        history.now += data.draw(_GAPS, label="time since the last step")
+        kind, build = history.pick(options)
+        event = build(self.partnership.state)
+        assert type(event) is kind
+        history.record(event)
+
+    @initialize(data=st.data())
+    def form_partnership(self, data: st.DataObject) -> None:
+        """Form the partnership; a professional and a carer join."""
+        self._history = _History(_draw_fn(data), allow_closing=self.allow_closing)
+        self._history.start(
+            self.start_times
+            if self.start_times is not None
+            else aware_datetimes(
+                min_value=_HISTORY_START_MIN,
+                max_value=_HISTORY_START_MAX,
+                time_zones=time_zone_names(),
+            )
+        )
+
+    @precondition(lambda self: self._allows("goals"))
+    @rule(data=st.data())
+    def record_goal_event(self, data: st.DataObject) -> None:
+        """Propose a goal, agree to one, note a concern, object, or revise one."""
+        self._record_from("goals", data)
+
+    @precondition(lambda self: self._is_open())
+    @rule(data=st.data())
+    def agree_a_goal_together(self, data: st.DataObject) -> None:
+        """A member proposes a goal and someone from the other side agrees at once (as at
+        a planning meeting), so that shared goals are common enough to work on."""
+        history = self._drawing(data)
+        history.now += data.draw(_GAPS, label="time since the last step")
+        proposed = history.goal_proposed(self.partnership.state)
+        assert isinstance(proposed, al.GoalProposed)
+        history.record(proposed)
+        state = self.partnership.state
+        other_side = (
+            state.professionals
+            if state.role_of(proposed.actor) is al.MemberRole.CARER
+            else state.carers
+        )
+        history.record(
+            al.GoalAgreed(
+                **history.base(history.pick(sorted(other_side))),
+                goal_id=proposed.goal_id,
+                comment=history.maybe_text(),
+            )
+        )
+
+    @precondition(lambda self: self._allows("goal_outcomes"))
+    @rule(data=st.data())
+    def record_goal_outcome(self, data: st.DataObject) -> None:
+        """Put a goal on hold, resume, achieve or discontinue one."""
+        self._record_from("goal_outcomes", data)
+
+    @precondition(lambda self: self._allows("progress"))
+    @rule(data=st.data())
+    def record_progress(self, data: st.DataObject) -> None:
+        """Record progress on a goal, or correct an observation."""
+        self._record_from("progress", data)
+
+    @precondition(lambda self: self._allows("check_ins"))
+    @rule(data=st.data())
+    def record_check_in(self, data: st.DataObject) -> None:
+        """Hold a check-in, or complete one of its action items."""
+        self._record_from("check_ins", data)
+
+    @precondition(lambda self: self._allows("feedback_and_resources"))
+    @rule(data=st.data())
+    def record_feedback_or_resource(self, data: st.DataObject) -> None:
+        """Give feedback, answer it from the other side, or share a resource."""
+        self._record_from("feedback_and_resources", data)
+
+    @precondition(lambda self: self._allows("home_practice"))
+    @rule(data=st.data())
+    def record_home_practice(self, data: st.DataObject) -> None:
+        """Plan, adapt or stop a home-practice strategy, or log practice as a carer."""
+        self._record_from("home_practice", data)
+
+    @precondition(lambda self: self._allows("setbacks"))
+    @rule(data=st.data())
+    def record_setback(self, data: st.DataObject) -> None:
+        """Report a setback, plan the response, review or resolve it."""
+        self._record_from("setbacks", data)
+
+    @precondition(lambda self: self._allows("concerns"))
+    @rule(data=st.data())
+    def record_concern(self, data: st.DataObject) -> None:
+        """Raise a concern, resolve or escalate one."""
+        self._record_from("concerns", data)
+
+    @precondition(lambda self: self._allows("members"))
+    @rule(data=st.data())
+    def record_membership_change(self, data: st.DataObject) -> None:
+        """A carer or professional joins (or rejoins), or a member leaves."""
+        self._record_from("members", data)
+
+    @precondition(lambda self: self._allows("partnership"))
+    @rule(data=st.data())
+    def record_partnership_change(self, data: st.DataObject) -> None:
+        """Change the settings, agree a communication plan, activate or pause."""
+        self._record_from("partnership", data)
+
+    @precondition(
+        lambda self: (
+            self.allow_closing and self._is_open() and self.partnership.version >= self.close_after
+        )
+    )
+    @rule(data=st.data())
+    def close_partnership(self, data: st.DataObject) -> None:
+        """A member closes the partnership; nothing can be recorded after this."""
+        history = self._drawing(data)
+        history.now += data.draw(_GAPS, label="time since the last step")
+        state = self.partnership.state
+        history.record(
+            al.PartnershipStatusChanged(
+                **history.base(history.member(state)),
+                status=al.PartnershipStatus.CLOSED,
+                reason=history.maybe_text(),
+            )
+        )
+
+    @precondition(lambda self: self._history is not None)
+    @rule(spell=_QUIET_SPELLS)
+    def let_time_pass(self, spell: pendulum.Duration) -> None:
+        """Days or weeks go by and nothing is recorded."""
+        self.advance(spell)
+
+    @precondition(lambda self: self._history is not None)
+    @rule(data=st.data())
+    def refuse_invalid_event(self, data: st.DataObject) -> None:
+        """An event the model must refuse is refused, and nothing changes."""
+        partnership = self.partnership
+        events, state = partnership.events, partnership.state.copy()
+        bad = data.draw(invalid_next_events(state=partnership.state), label="invalid event")
+        try:
+            partnership.record(bad)
+        except al.AllianceError:
+            pass
+        else:
+            raise AssertionError(f"the model accepted an event it must refuse: {bad!r}")
+        _assert_unchanged(partnership, events, state)
+
+    @precondition(lambda self: self._is_open() and any(self._allowed().values()))
+    @rule(data=st.data())
+    def refuse_batch_with_invalid_event(self, data: st.DataObject) -> None:
+        """``record_all`` of a valid event then an invalid one records neither."""
+        history = self._drawing(data)
+        partnership = self.partnership
+        events, state = partnership.events, partnership.state.copy()
+        history.now += data.draw(_GAPS, label="time since the last step")
+        kind, build = history.pick([pair for topic in self._allowed().values() for pair in topic])
+        valid = build(partnership.state)
+        assert type(valid) is kind
+        after = al.fold([*events, valid])
+        bad = data.draw(invalid_next_events(state=after), label="invalid event")
+        try:
+            partnership.record_all([valid, bad])
+        except al.AllianceError:
+            pass
+        else:
+            raise AssertionError(f"record_all accepted an event it must refuse: {bad!r}")
+        _assert_unchanged(partnership, events, state)
+
+    # --- invariants ------------------------------------------------------------------------
+
+    @invariant()
+    def state_is_the_fold_of_the_events(self) -> None:
+        """Folding the recorded events gives the incrementally built state."""
+        partnership = self.partnership
+        assert partnership.version == len(partnership.events)
+        assert al.fold(partnership.events) == partnership.state
+
+    @invariant()
+    def as_of_the_last_event_is_the_state(self) -> None:
+        """The state as of the latest event, or as of now, is the current state."""
+        partnership = self.partnership
+        latest = max(e.occurred_at for e in partnership.events)
+        assert partnership.as_of(latest) == partnership.state
+        assert partnership.as_of(self.now) == partnership.state
+
+    @invariant()
+    def active_goals_were_agreed_by_both_sides(self) -> None:
+        """Every active goal had a carer and a professional agree to its current version
+        (by proposing or revising it, or agreeing to it), in the roles they held then."""
+        agreed = _agreement_roles(self.partnership.events)
+        for goal in self.partnership.state.goals_with(al.GoalStatus.ACTIVE):
+            roles = agreed.get(goal.goal_id, set())
+            assert {al.MemberRole.CARER, al.MemberRole.PROFESSIONAL} <= roles, (
+                f"goal {goal.goal_id!r} is active, but only "
+                f"{sorted(r.value for r in roles) or 'nobody'} agreed to it"
+            )
+
+    @invariant()
+    def timeline_round_trips(self) -> None:
+        """Each event reads back from JSON as itself, and the events read back fold to
+        the same state."""
+        events = self.partnership.events
+        for event in events[len(self._read_back) :]:
+            back = al.loads(al.dumps(event), al.Event)
+            assert back == event, f"{type(event).__name__} changed on its way through JSON"
+            assert type(back) is type(event)
+            self._read_back.append(back)
+        assert al.fold(self._read_back) == self.partnership.state
+
+    @invariant()
+    def rule_set_holds_up(self) -> None:
+        """With :attr:`rule_set` set: evaluating it as of now never raises; its findings
+        are sorted most urgent first, are about this partnership, come from its rules,
+        are the same when evaluated again, and evaluating changes nothing."""
+        if self.rule_set is None:
+            return
+        partnership, now = self.partnership, self.now
+        events = partnership.events
+        try:
+            findings = self.rule_set.evaluate(partnership, now)
+            again = self.rule_set.evaluate(partnership, now)
+        except Exception as exc:
+            exc.add_note(f"while evaluating the rule set as of {now.isoformat()}")
+            raise
+        assert findings == sorted(findings, key=Finding.sort_key), "findings are not sorted"
+        assert again == findings, "evaluating twice gave different findings"
+        assert partnership.events == events, "evaluating the rules changed the timeline"
+        rule_ids = set(self.rule_set.rule_ids)
+        for finding in findings:
+            assert isinstance(finding, Finding), f"not a Finding: {finding!r}"
+            assert finding.partnership_id == partnership.id, finding
+            assert finding.rule_id in rule_ids, f"{finding.rule_id!r} is not in the rule set"
+        self._findings = (partnership.version, now, findings)
+
+
+def _draw_fn(data: st.DataObject) -> st.DrawFn:
+    """*data*'s ``draw``, as the draw function of a composite strategy (the same call)."""
+    return cast("st.DrawFn", data.draw)
+
+
+def _assert_unchanged(
+    partnership: al.Partnership, events: Sequence[al.Event], state: al.PartnershipState
+) -> None:
+    assert partnership.events == tuple(events), "a refused event changed the timeline"
+    assert partnership.version == len(events)
+    assert partnership.state == state, "a refused event changed the state"
+
+
+def _agreement_roles(events: Sequence[al.Event]) -> dict[str, set[al.MemberRole]]:
+    """For each goal, the roles (as held at the time) of the members who agreed to its
+    current version, worked out from the events alone (independently of the fold)."""
+    roles: dict[str, al.MemberRole] = {}
+    agreed: dict[str, set[al.MemberRole]] = {}
+    for event in events:
+        match event:
+            case al.CarerJoined(member_id=member):
+                roles[member] = al.MemberRole.CARER
+            case al.ProfessionalJoined(member_id=member):
+                roles[member] = al.MemberRole.PROFESSIONAL
+            case al.GoalProposed(goal_id=goal_id) | al.GoalRevised(goal_id=goal_id):
+                agreed[goal_id] = {roles[event.actor]}
+            case al.GoalAgreed(goal_id=goal_id):
+                agreed[goal_id].add(roles[event.actor])
+            case _:
+                pass
+    return agreed
