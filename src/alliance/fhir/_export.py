@@ -104,7 +104,7 @@ RELATIONSHIP_CODES: dict[CarerRelationship, tuple[str, str, str]] = {
 CARE_TEAM_STATUS: dict[PartnershipStatus, str] = {
     PartnershipStatus.FORMING: "proposed",
     PartnershipStatus.ACTIVE: "active",
-    PartnershipStatus.PAUSED: "paused",
+    PartnershipStatus.PAUSED: "suspended",
     PartnershipStatus.CLOSED: "inactive",
 }
 
