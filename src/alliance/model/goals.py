@@ -16,6 +16,7 @@ import pendulum
 
 from alliance.errors import ValidationError
 from alliance.model import _checks as c
+from alliance.model.people import MemberRole
 
 
 class GoalDomain(enum.StrEnum):
@@ -302,12 +303,18 @@ class GoalVersion:
 
 @attrs.frozen(kw_only=True)
 class GoalPosition:
-    """A member's position on the current version of a goal, with when and why."""
+    """A member's position on the current version of a goal, with when and why.
+
+    ``role`` is the side the member stood on when they took the position: an agreement
+    given as a professional stays a professional's agreement even if the person later
+    rejoins the partnership as a carer.
+    """
 
     member_id: str
     position: Position
     at: pendulum.DateTime
     reason: str | None = None
+    role: MemberRole | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -310,7 +310,9 @@ def _share_if_agreed(state: PartnershipState, goal: Goal, at: pendulum.DateTime)
     if goal.status is not GoalStatus.PROPOSED:
         return goal
     roles = {
-        state.members[m].role for m in goal.members_with(Position.AGREED) if m in state.members
+        p.role if p.role is not None else state.role_of(p.member_id)
+        for p in goal.positions.values()
+        if p.position is Position.AGREED
     }
     if MemberRole.CARER in roles and MemberRole.PROFESSIONAL in roles:
         return attrs.evolve(
@@ -343,7 +345,10 @@ def _goal_proposed(state: PartnershipState, event: ev.GoalProposed) -> None:
         versions=(version,),
         positions={
             event.actor: GoalPosition(
-                member_id=event.actor, position=Position.AGREED, at=event.occurred_at
+                member_id=event.actor,
+                position=Position.AGREED,
+                at=event.occurred_at,
+                role=state.role_of(event.actor),
             )
         },
         status=GoalStatus.PROPOSED,
@@ -358,7 +363,11 @@ def _take_position(
     goal = state.goals[goal_id]
     positions = dict(goal.positions)
     positions[event.actor] = GoalPosition(
-        member_id=event.actor, position=position, at=event.occurred_at, reason=reason
+        member_id=event.actor,
+        position=position,
+        at=event.occurred_at,
+        reason=reason,
+        role=state.role_of(event.actor),
     )
     goal = attrs.evolve(goal, positions=positions)
     state.goals[goal_id] = _share_if_agreed(state, goal, event.occurred_at)
@@ -399,7 +408,10 @@ def _goal_revised(state: PartnershipState, event: ev.GoalRevised) -> None:
         versions=(*goal.versions, version),
         positions={
             event.actor: GoalPosition(
-                member_id=event.actor, position=Position.AGREED, at=event.occurred_at
+                member_id=event.actor,
+                position=Position.AGREED,
+                at=event.occurred_at,
+                role=state.role_of(event.actor),
             )
         },
         status=GoalStatus.PROPOSED,

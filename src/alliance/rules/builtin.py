@@ -69,7 +69,12 @@ class GoalsShared(BuiltInRule):
         state = context.state
         for goal in state.goals.values():
             if goal.status is GoalStatus.ACTIVE:
-                roles = {state.role_of(m) for m in goal.members_with(Position.AGREED)}
+                current = state.current_members()
+                roles = {
+                    p.role
+                    for p in goal.positions.values()
+                    if p.position is Position.AGREED and p.member_id in current
+                }
                 missing = [
                     r.value for r in (MemberRole.CARER, MemberRole.PROFESSIONAL) if r not in roles
                 ]

@@ -21,7 +21,7 @@ SCHEMA_VERSION = 1
 
 # The shape of a stored snapshot. Bump it whenever PartnershipState (or anything it
 # holds) changes shape: older snapshots are then ignored and rebuilt, never misread.
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 
 
 def check_batch(
