@@ -34,10 +34,16 @@ VALUE_TYPES = [
     al.MasteryCriterion,
     al.ActionItem,
     al.PlanStep,
+    al.Audience,
 ]
 
+# The event classes with a strategy: the timeline's own and consent's.
 EVENT_TYPES = sorted(
-    (cls for cls in al.event_types().values() if cls.__module__ == "alliance.model.events"),
+    (
+        cls
+        for cls in al.event_types().values()
+        if cls.__module__ in ("alliance.model.events", "alliance.model.consent")
+    ),
     key=lambda cls: cls.type_name,
 )
 

@@ -64,6 +64,7 @@ VALUE_STRATEGIES: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
     (alliance.MasteryCriterion, s.mastery_criteria()),
     (alliance.ActionItem, s.action_items()),
     (alliance.PlanStep, s.plan_steps()),
+    (alliance.Audience, s.audiences()),
 ]
 
 

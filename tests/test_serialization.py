@@ -17,7 +17,8 @@ T0 = pendulum.datetime(2025, 3, 30, 0, 30, tz="Europe/London")
 # Stored data names event types: renaming one would orphan every stored event of it.
 STORED_TYPE_NAMES = {
     "ActionItemCompleted", "CarerJoined", "CheckInHeld", "CommunicationPlanAgreed",
-    "ConcernEscalated", "ConcernRaised", "ConcernResolved", "FeedbackAnswered",
+    "ConcernEscalated", "ConcernRaised", "ConcernResolved", "ConsentGranted", "ConsentWithdrawn",
+    "FeedbackAnswered",
     "FeedbackGiven", "GoalAchieved", "GoalAgreed", "GoalConcernNoted", "GoalDiscontinued",
     "GoalObjected", "GoalProposed", "GoalPutOnHold", "GoalResumed", "GoalRevised",
     "HomePracticeAdapted", "HomePracticePlanned", "HomePracticeStopped", "MeasureCompleted",

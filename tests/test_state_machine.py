@@ -32,23 +32,21 @@ EVENT_TYPES = {
     cls.type_name for cls in al.event_types().values() if cls.__module__ == "alliance.model.events"
 }
 
-# A fixed sample (derandomized under every profile, not only ci), so that runs of the
-# same code check the same partnerships (hypothesis still mixes constants from the loaded
-# modules into generation, so the sample shifts when the code does). Random runs also
-# find a known model bug, in about one run in thirty: a member who rejoins in another
-# role has their earlier agreement counted in the new role (see
-# test_an_agreement_keeps_the_role_it_was_given_in below). Drop derandomize once it is
-# fixed, so local runs explore.
-FIXED = settings(
+# The machine as CI runs it: modest, and derandomized by the ci profile (random under the
+# dev profile, so local runs explore).
+RUN = settings(
     max_examples=40,
     stateful_step_count=50,
     deadline=None,
-    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+# Tests that need a given fault found, or every event type recorded, use a fixed sample
+# under every profile (hypothesis still mixes constants from the loaded modules into
+# generation, so the sample shifts when the code does).
+FIXED = settings(RUN, derandomize=True, database=None)
 
 TestPartnership = PartnershipStateMachine.TestCase
-TestPartnership.settings = FIXED
+TestPartnership.settings = RUN
 
 
 class ClinicPartnership(PartnershipStateMachine):
@@ -68,7 +66,7 @@ class ClinicPartnership(PartnershipStateMachine):
 
 
 TestClinicPartnership = ClinicPartnership.TestCase
-TestClinicPartnership.settings = settings(FIXED, max_examples=25)
+TestClinicPartnership.settings = settings(RUN, max_examples=25)
 
 
 def run_quickly(machine: type[PartnershipStateMachine], *, examples: int = 30) -> None:
@@ -110,15 +108,16 @@ def test_every_event_type_is_recorded_and_invalid_events_are_offered() -> None:
 
     # Rare kinds (resuming a goal put on hold) need a long enough run: a few fixed,
     # seeded samples are drawn until every type has been recorded.
-    for sample in range(5):
+    for sample in range(10):
         run_state_machine_as_test(
             seed(sample)(Watched),
-            settings=settings(FIXED, database=None, phases=[Phase.generate]),
+            settings=settings(FIXED, max_examples=20, phases=[Phase.generate]),
         )
         if set(seen) >= EVENT_TYPES:
             break
+    samples = sample + 1
     missing = EVENT_TYPES - set(seen)
-    assert not missing, f"never recorded: {sorted(missing)}"
+    assert not missing, f"never recorded in {samples} samples of 20 runs: {sorted(missing)}"
     assert steps["refused"] > 0
     assert steps["checked"] > 0
 
@@ -305,6 +304,8 @@ T0 = pendulum.datetime(2025, 3, 3, 9, tz="UTC")
 
 
 def test_an_agreement_keeps_the_role_it_was_given_in() -> None:
+    """Found by the machine's goal invariant: a professional who agreed, left and rejoined
+    as a carer made the goal shared once another professional agreed."""
     p = al.Partnership.form(
         al.PartnershipFormed(
             partnership_id="p", clinic_id="c", child_id="sam", time_zone="UTC", actor="ana",

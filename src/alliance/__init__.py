@@ -7,6 +7,7 @@ private and may change without notice.
 
 from __future__ import annotations
 
+from alliance.deidentify import deidentified_jsonl, deidentify_timeline
 from alliance.errors import (
     AllianceError,
     ConcurrencyError,
@@ -14,6 +15,7 @@ from alliance.errors import (
     DomainError,
     MalformedDataError,
     NotAMemberError,
+    PermissionDenied,
     StoreError,
     UnknownRecordError,
     ValidationError,
@@ -67,6 +69,8 @@ from alliance.measures import (
     track_phases_of,
 )
 from alliance.model._checks import new_id
+from alliance.model.audience import EVERYONE, Audience, AudienceScope
+from alliance.model.authorisation import AllowAll, Policy, RolePolicy, shared_with_school
 from alliance.model.check_ins import (
     ActionItem,
     ActionItemStatus,
@@ -75,6 +79,7 @@ from alliance.model.check_ins import (
     CheckInPurpose,
 )
 from alliance.model.concerns import Concern, ConcernKind, ConcernResolution, Escalation
+from alliance.model.consent import SCHOOL, Consent, ConsentGranted, ConsentWithdrawn
 from alliance.model.events import (
     ActionItemCompleted,
     CarerJoined,
@@ -163,6 +168,7 @@ from alliance.model.people import (
     ProfessionalRole,
 )
 from alliance.model.progress import Observation, ObservationKind
+from alliance.model.redaction import REDACTED, display_name, is_redacted, redact
 from alliance.model.resources import ResourceKind, SharedResource
 from alliance.model.setbacks import (
     PlanStep,
@@ -174,15 +180,44 @@ from alliance.model.setbacks import (
 )
 from alliance.model.state import PartnershipState, fold
 from alliance.model.timeline import Partnership
+from alliance.model.visibility import as_seen_by
+from alliance.reports import (
+    GasGoal,
+    GasRow,
+    GoalProgress,
+    GoalRow,
+    MetricNorms,
+    Outlook,
+    PartnershipHealth,
+    Period,
+    ReliableChangeRow,
+    Trend,
+    gas_for,
+    gas_report,
+    gas_t_score,
+    goal_progress,
+    health_report,
+    partnership_health,
+    progress_report,
+    reliable_change_index,
+    reliable_change_report,
+    reliable_changes_for,
+    select_goals,
+)
 from alliance.serialization import dumps, from_data, loads, to_data, upcaster
 from alliance.storage import (
+    AuditedStore,
+    IntegrityProblem,
+    IntegrityReport,
     PartnershipSummary,
+    ReadAccess,
     Store,
     StoredEvent,
     load_partnership,
     open_store,
     start_partnership,
     update,
+    verify_integrity,
 )
 
 __version__ = "0.1.0.dev0"
@@ -195,6 +230,7 @@ __all__ = [
     "DomainError",
     "MalformedDataError",
     "NotAMemberError",
+    "PermissionDenied",
     "StoreError",
     "UnknownRecordError",
     "ValidationError",
@@ -354,6 +390,47 @@ __all__ = [
     "summarise_mastery",
     "track_phases",
     "track_phases_of",
+    # privacy: authorisation, consent and visibility
+    "EVERYONE",
+    "REDACTED",
+    "SCHOOL",
+    "AllowAll",
+    "Audience",
+    "AudienceScope",
+    "Consent",
+    "ConsentGranted",
+    "ConsentWithdrawn",
+    "Policy",
+    "RolePolicy",
+    "as_seen_by",
+    "deidentified_jsonl",
+    "deidentify_timeline",
+    "display_name",
+    "is_redacted",
+    "redact",
+    "shared_with_school",
+    # reports (alliance.reports)
+    "GasGoal",
+    "GasRow",
+    "GoalProgress",
+    "GoalRow",
+    "MetricNorms",
+    "Outlook",
+    "PartnershipHealth",
+    "Period",
+    "ReliableChangeRow",
+    "Trend",
+    "gas_for",
+    "gas_report",
+    "gas_t_score",
+    "goal_progress",
+    "health_report",
+    "partnership_health",
+    "progress_report",
+    "reliable_change_index",
+    "reliable_change_report",
+    "reliable_changes_for",
+    "select_goals",
     # serialization
     "dumps",
     "from_data",
@@ -371,4 +448,10 @@ __all__ = [
     "open_store",
     "start_partnership",
     "update",
+    # tamper evidence and audit
+    "AuditedStore",
+    "IntegrityProblem",
+    "IntegrityReport",
+    "ReadAccess",
+    "verify_integrity",
 ]

@@ -1,24 +1,272 @@
 """The ``alliance`` command-line tool.
 
-``alliance demo`` builds the sample partnership and prints where each goal stands.
-Exit codes: 0 success, 2 bad usage (argparse), 1 a library error (message on stderr).
+- ``alliance demo`` builds the sample partnership and prints where each goal stands.
+  With ``--store URL`` (or ``--save``, for the default store, see
+  :func:`alliance.storage.default_url`) it also fills the store with the sample and a
+  deterministic synthetic clinic (``--seed``, ``--partnerships``).
+- ``alliance report progress|gas|health`` reports over a store (``--format csv|json|md|
+  html``; filters ``--member``, ``--domain``, ``--status``, ``--from``, ``--to``).
+- ``alliance check`` lists what the clinic's rules find, most urgent first.
+
+Every command that reads or writes a store takes ``--store URL`` (default: the default
+store) and ``--clinic ID`` (default ``riverside-clinic``, the demo's clinic).
+
+Exit codes: 0 success; 1 a library error (message on stderr: a store that cannot be
+opened, bad data); 2 bad usage (argparse: an unknown command or option, a malformed
+date); 3 ``alliance check --fail-on`` found findings of that severity or worse.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pendulum
 
 from alliance.demo import goal_summary, sample_partnership, sample_people
-from alliance.errors import AllianceError
+from alliance.errors import AllianceError, ConcurrencyError
+from alliance.model.goals import GoalDomain, GoalStatus
+from alliance.model.state import PartnershipState
+from alliance.model.timeline import Partnership
+
+if TYPE_CHECKING:
+    from alliance.reports import Period
+    from alliance.storage import Store
+
+DEFAULT_CLINIC = "riverside-clinic"
+
+
+def _date(text: str) -> pendulum.Date:
+    try:
+        parsed = pendulum.parse(text, exact=True)
+    except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+    if not isinstance(parsed, pendulum.Date) or isinstance(parsed, pendulum.DateTime):
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+    return parsed
+
+
+def _moment(text: str) -> pendulum.DateTime:
+    try:
+        parsed = pendulum.parse(text, tz="UTC")
+    except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:
+        raise argparse.ArgumentTypeError(f"not a date or time (ISO 8601): {text!r}") from exc
+    if isinstance(parsed, pendulum.DateTime):
+        return parsed
+    if isinstance(parsed, pendulum.Date):
+        return pendulum.datetime(parsed.year, parsed.month, parsed.day, tz="UTC")
+    raise argparse.ArgumentTypeError(f"not a date or time (ISO 8601): {text!r}")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _open(args: argparse.Namespace) -> Store:
+    from alliance.storage import open_store  # noqa: PLC0415
+
+    return open_store(args.store, clinic_id=args.clinic)
+
+
+# --- demo ---------------------------------------------------------------------------------
 
 
 def _demo(args: argparse.Namespace) -> int:
     partnership = sample_partnership()
     print(goal_summary(partnership.state, sample_people()))
     print(f"\n{partnership.version} events in the timeline.")
+    if args.store is None and not args.save:
+        return 0
+    from alliance.synthetic import synthetic_clinic  # noqa: PLC0415
+
+    store = _open(args)
+    try:
+        existing = {s.partnership_id for s in store.find_partnerships()}
+        stored = skipped = events = 0
+        clinic = synthetic_clinic(
+            seed=args.seed, partnerships=args.partnerships, clinic_id=args.clinic
+        )
+        partnerships: Iterable[Partnership] = clinic
+        if args.clinic == sample_partnership().state.clinic_id:
+            partnerships = [partnership, *clinic]
+        for p in partnerships:
+            pid = p.state.partnership_id
+            if pid in existing:
+                skipped += 1
+                continue
+            try:
+                store.append(pid, p.events, expected_version=0)
+            except ConcurrencyError:
+                skipped += 1
+                continue
+            stored += 1
+            events += p.version
+        print(
+            f"Stored {stored} partnership(s) ({events} events) in {store.url} for clinic "
+            f"{args.clinic!r}"
+            + (f"; {skipped} already there, left as they were." if skipped else ".")
+        )
+    finally:
+        store.close()
     return 0
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def _period(args: argparse.Namespace) -> Period:
+    from alliance.reports import Period  # noqa: PLC0415
+
+    try:
+        return Period(start=args.start, end=args.end)
+    except AllianceError as exc:
+        raise _UsageError(str(exc)) from exc
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _report(args: argparse.Namespace) -> int:
+    from alliance import reports  # noqa: PLC0415
+    from alliance.reports import render  # noqa: PLC0415
+
+    period = _period(args)
+    domain = GoalDomain(args.domain) if args.domain else None
+    status = GoalStatus(args.status) if args.status else None
+    store = _open(args)
+    try:
+        rows: list[object]
+        if args.kind == "progress" and args.format == "html":
+            states = reports.iter_states(store, member_id=args.member)
+            text = render.family_report_html(
+                _filtered(states, domain, status, period),
+                period=period,
+                window=pendulum.duration(weeks=args.window_weeks),
+                charts=not args.no_charts,
+                title=args.title or "How things are going",
+            )
+            rows = []
+        else:
+            if args.kind == "progress":
+                rows = list(
+                    reports.progress_report(
+                        store,
+                        member_id=args.member,
+                        domain=domain,
+                        status=status,
+                        period=period,
+                        window=pendulum.duration(weeks=args.window_weeks),
+                    )
+                )
+            elif args.kind == "gas":
+                periods = [period]
+                if args.every:
+                    if period.start is None or period.end is None:
+                        raise _UsageError("--every needs both --from and --to")
+                    periods = reports.periods_between(period.start, period.end, args.every)
+                rows = list(
+                    reports.gas_report(
+                        store,
+                        periods=periods,
+                        member_id=args.member,
+                        domain=domain,
+                        status=status,
+                        rho=args.rho,
+                    )
+                )
+            else:
+                rows = list(reports.health_report(store, period=period, member_id=args.member))
+            title = args.title or f"{args.kind.capitalize()} report: clinic {args.clinic}"
+            if args.format == "csv":
+                text = render.to_csv(rows)
+            elif args.format == "json":
+                text = render.to_json(rows) + "\n"
+            elif args.format == "md":
+                text = render.to_markdown(rows, title=title)
+            else:
+                text = render.table_html(rows, title=title)
+    finally:
+        store.close()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _filtered(
+    states: Iterable[PartnershipState],
+    domain: GoalDomain | None,
+    status: GoalStatus | None,
+    period: Period,
+) -> Iterator[PartnershipState]:
+    """Leave out partnerships with no goal matching the filters (for the HTML report)."""
+    from alliance.reports._common import select_goals_in  # noqa: PLC0415
+
+    for state in states:
+        if select_goals_in(state, domain=domain, status=status, period=period):
+            yield state
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    from alliance.rules import FindingSeverity, RuleSet, iter_clinic_findings  # noqa: PLC0415
+
+    rule_set = (
+        RuleSet.from_toml(Path(args.rules).read_text(encoding="utf-8"))
+        if args.rules
+        else RuleSet.default()
+    )
+    moment = args.at or pendulum.now("UTC")
+    store = _open(args)
+    worst = 0
+    count = 0
+    try:
+        for findings in iter_clinic_findings(store, rule_set, moment):
+            for f in findings:
+                count += 1
+                worst = max(worst, f.severity.rank)
+                print(
+                    f"{f.severity.value:<8} {f.partnership_id}  {f.rule_id}  "
+                    f"{f.subject.kind.value} {f.subject.id}: {f.message}"
+                )
+    finally:
+        store.close()
+    print(f"{count} finding(s) as of {moment.to_iso8601_string()}.", file=sys.stderr)
+    if args.fail_on is not None and count and worst >= FindingSeverity(args.fail_on).rank:
+        return 3
+    return 0
+
+
+# --- the parser --------------------------------------------------------------------------------
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="the store (sqlite:///file.db, memory://, postgresql://...); "
+        "default: $ALLIANCE_STORE_URL or ~/.local/share/alliance/alliance.db",
+    )
+    parser.add_argument(
+        "--clinic",
+        metavar="ID",
+        default=DEFAULT_CLINIC,
+        help=f"the clinic (default {DEFAULT_CLINIC})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,19 +276,73 @@ def build_parser() -> argparse.ArgumentParser:
         description="Model the partnership between a child's therapists and carers.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
     demo = commands.add_parser(
-        "demo", help="build a sample partnership and print where each goal stands"
+        "demo",
+        help="build a sample partnership and print where each goal stands; with --store or "
+        "--save, also fill a store with a synthetic clinic",
+    )
+    _store_options(demo)
+    demo.add_argument(
+        "--save", action="store_true", help="store the demo clinic in the default store"
+    )
+    demo.add_argument("--seed", type=int, default=1, help="the synthetic clinic's seed (default 1)")
+    demo.add_argument(
+        "--partnerships",
+        type=_positive,
+        default=20,
+        metavar="N",
+        help="how many synthetic partnerships to add (default 20)",
     )
     demo.set_defaults(run=_demo)
+
+    report = commands.add_parser("report", help="report over a store: progress, gas or health")
+    report.add_argument("kind", choices=("progress", "gas", "health"), help="which report")
+    _store_options(report)
+    report.add_argument(
+        "--format", choices=("csv", "json", "md", "html"), default="md", help="default md"
+    )
+    report.add_argument("--member", metavar="ID", help="only partnerships with this member")
+    report.add_argument("--domain", choices=[d.value for d in GoalDomain], help="goal domain")
+    report.add_argument("--status", choices=[s.value for s in GoalStatus], help="goal status")
+    report.add_argument("--from", dest="start", type=_date, metavar="DATE", help="period start")
+    report.add_argument("--to", dest="end", type=_date, metavar="DATE", help="period end")
+    report.add_argument(
+        "--window-weeks", type=int, default=8, metavar="N", help="trend window (default 8 weeks)"
+    )
+    report.add_argument("--rho", type=float, default=0.3, help="GAS inter-goal correlation")
+    report.add_argument(
+        "--every",
+        choices=("week", "month", "quarter"),
+        help="gas: one row per child and week, month or quarter between --from and --to",
+    )
+    report.add_argument("--no-charts", action="store_true", help="HTML without charts")
+    report.add_argument("--title", help="the report's title")
+    report.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    report.set_defaults(run=_report)
+
+    check = commands.add_parser("check", help="list what the clinic's rules find")
+    _store_options(check)
+    check.add_argument("--at", type=_moment, metavar="MOMENT", help="as of (default now)")
+    check.add_argument("--rules", metavar="FILE.toml", help="rule configuration (TOML)")
+    check.add_argument(
+        "--fail-on",
+        choices=("info", "warning", "breach"),
+        help="exit with 3 when a finding is at least this severe",
+    )
+    check.set_defaults(run=_check)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``alliance`` command with *argv* (default: ``sys.argv[1:]``)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
-    except AllianceError as exc:
+    except _UsageError as exc:
+        parser.exit(2, f"alliance: {exc}\n")
+    except (AllianceError, OSError) as exc:
         print(f"alliance: {exc}", file=sys.stderr)
         return 1
     return code

@@ -12,6 +12,10 @@ library's refusals with one ``except`` clause and let genuine bugs through.
   system) cannot be turned back into ``alliance`` objects. It lists every problem with
   its path inside the data. :class:`CorruptEventError` is the stored-event case and also
   names the partnership and the version.
+- :class:`PermissionDenied` — the actor is a member, but their role in the partnership
+  does not allow what they asked (a carer revising a goal's target, a teacher recording
+  on a goal the family has not shared with the school). Raised by
+  :meth:`alliance.Partnership.record` under an authorisation policy; nothing is recorded.
 - :class:`ConcurrencyError` — someone else recorded events for the same partnership since
   it was loaded; nothing was written. Reload and try again (``alliance.storage.update``
   does that for you).
@@ -29,6 +33,7 @@ __all__ = [
     "DomainError",
     "MalformedDataError",
     "NotAMemberError",
+    "PermissionDenied",
     "StoreError",
     "UnknownRecordError",
     "ValidationError",
@@ -82,6 +87,28 @@ class UnknownRecordError(DomainError, LookupError):
 
 class NotAMemberError(DomainError):
     """A command names a person who is not a current member of the partnership."""
+
+
+class PermissionDenied(AllianceError):  # noqa: N818 (the name the issue documents)
+    """The actor may not do this: their role in the partnership does not allow it.
+
+    Raised by :meth:`alliance.Partnership.record` (and ``record_all``) when the
+    partnership's authorisation policy refuses an event. Nothing is recorded.
+
+    Attributes:
+        actor: the member who asked.
+        action: what they asked to do: the event's type name (``"GoalRevised"``).
+        reason: a plain-language explanation of why it is refused.
+    """
+
+    def __init__(self, actor: str, action: str, reason: str) -> None:
+        self.actor = actor
+        self.action = action
+        self.reason = reason
+        super().__init__(f"{actor!r} may not record {action}: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.actor, self.action, self.reason))
 
 
 class MalformedDataError(AllianceError):

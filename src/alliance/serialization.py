@@ -31,6 +31,7 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 import cattrs.fns
 import pendulum
@@ -307,7 +308,14 @@ def _is_event_type(t: Any) -> bool:
 def _event_unstructure_factory(cls: type[Event]) -> Callable[[Event], dict[str, Any]]:
     if cls is Event:  # a field typed as the base class: dispatch on the runtime class
         return lambda event: converter.unstructure(event, type(event))
-    fields_hook = cattrs.gen.make_dict_unstructure_fn(cls, converter)
+    # Fields marked omit_if_default (an optional audience) are left out when default, so
+    # payloads written before the field existed and payloads without one are identical.
+    overrides: dict[str, Any] = {
+        a.name: cattrs.gen.override(omit_if_default=True)
+        for a in attrs.fields(cls)
+        if a.metadata.get("omit_if_default")
+    }
+    fields_hook = cattrs.gen.make_dict_unstructure_fn(cls, converter, **overrides)
 
     def unstructure(event: Event) -> dict[str, Any]:
         return {TYPE_KEY: cls.type_name, VERSION_KEY: cls.schema_version, **fields_hook(event)}

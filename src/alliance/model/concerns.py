@@ -7,6 +7,8 @@ import enum
 import attrs
 import pendulum
 
+from alliance.model.audience import EVERYONE, Audience
+
 
 class ConcernKind(enum.StrEnum):
     """Whether a member raised a worry or disagrees with something."""
@@ -58,6 +60,7 @@ class Concern:
     goal_id: str | None = None
     escalation: Escalation | None = None
     resolution: ConcernResolution | None = None
+    audience: Audience = EVERYONE
 
     @property
     def is_open(self) -> bool:

@@ -19,6 +19,7 @@ import pendulum
 
 from alliance.errors import ValidationError
 from alliance.model import _checks as c
+from alliance.model.audience import EVERYONE, Audience
 from alliance.model.check_ins import ActionItem, CheckInKind, CheckInPurpose
 from alliance.model.concerns import ConcernKind
 from alliance.model.feedback import FeedbackKind, FeedbackResponse
@@ -42,6 +43,10 @@ from alliance.model.resources import ResourceKind
 from alliance.model.setbacks import PlanStep, SetbackKind, Severity
 
 _EVENT_TYPES: dict[str, type[Event]] = {}
+
+# An optional field left out of the stored data when it holds its default (an audience of
+# everyone), so events without one serialize exactly as they did before it existed.
+_OMIT = {"omit_if_default": True}
 
 
 def event_types() -> dict[str, type[Event]]:
@@ -442,6 +447,9 @@ class SetbackReported(Event):
     severity: Severity = attrs.field(validator=c.one_of(Severity))
     description: str = attrs.field(validator=c.text)
     affected_goals: frozenset[str] = attrs.field(default=frozenset(), validator=c.identifiers)
+    audience: Audience = attrs.field(
+        default=EVERYONE, validator=c.instance_of(Audience), metadata=_OMIT
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -474,12 +482,16 @@ class SetbackResolved(Event):
 
 @attrs.frozen(kw_only=True)
 class ConcernRaised(Event):
-    """A member raised a concern or a disagreement."""
+    """A member raised a concern or a disagreement (a safeguarding concern, say, for the
+    professionals only: ``audience=Audience.professionals()``)."""
 
     concern_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
     kind: ConcernKind = attrs.field(default=ConcernKind.CONCERN, validator=c.one_of(ConcernKind))
     description: str = attrs.field(validator=c.text)
     goal_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    audience: Audience = attrs.field(
+        default=EVERYONE, validator=c.instance_of(Audience), metadata=_OMIT
+    )
 
 
 @attrs.frozen(kw_only=True)

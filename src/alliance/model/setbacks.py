@@ -11,6 +11,7 @@ import attrs
 import pendulum
 
 from alliance.model import _checks as c
+from alliance.model.audience import EVERYONE, Audience
 
 
 class SetbackKind(enum.StrEnum):
@@ -89,6 +90,7 @@ class Setback:
     reviews: tuple[SetbackReview, ...] = ()
     resolved_at: pendulum.DateTime | None = None
     resolution: str | None = None
+    audience: Audience = EVERYONE
 
     @property
     def is_resolved(self) -> bool:

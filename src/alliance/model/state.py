@@ -20,6 +20,7 @@ from alliance.model import _checks as c
 from alliance.model import events as ev
 from alliance.model.check_ins import ActionItemStatus, CheckIn
 from alliance.model.concerns import Concern, ConcernResolution, Escalation
+from alliance.model.consent import Consent, ConsentGranted, ConsentWithdrawn
 from alliance.model.feedback import FeedbackAnswer, FeedbackItem
 from alliance.model.goals import Goal, GoalPosition, GoalStatus, GoalVersion, Position
 from alliance.model.home_practice import HomePracticeStrategy, PracticeLogEntry, StrategyAdaptation
@@ -52,6 +53,7 @@ class PartnershipState:
         goals, observations, check_ins, action_items, feedback, strategies,
         practice_log, setbacks, concerns, resources, measures: the partnership's
         records (``measures`` holds the completed standardised measures).
+        consents: the family's consents to sharing, granted and withdrawn, by id.
     """
 
     partnership_id: str
@@ -80,6 +82,7 @@ class PartnershipState:
     concerns: dict[str, Concern] = attrs.field(factory=dict)
     resources: dict[str, SharedResource] = attrs.field(factory=dict)
     measures: dict[str, MeasureResponse] = attrs.field(factory=dict)
+    consents: dict[str, Consent] = attrs.field(factory=dict)
 
     # --- questions a clinic asks ------------------------------------------------------
 
@@ -159,6 +162,20 @@ class PartnershipState:
         ]
         found.sort(key=lambda m: m.completed_at)
         return found
+
+    def consents_for(
+        self, party: str, goal_id: str | None = None, at: dt.datetime | None = None
+    ) -> list[Consent]:
+        """Consents for sharing with *party* (covering *goal_id*, if given) that are in
+        force now, or were at *at*, oldest first."""
+        moment = None if at is None else c.utc_datetime("at", at)
+        return [
+            x
+            for x in self.consents.values()
+            if x.party == party
+            and (goal_id is None or x.covers(goal_id))
+            and (x.in_force if moment is None else x.in_force_at(moment))
+        ]
 
     def copy(self) -> PartnershipState:
         """A copy whose collections can change without touching this one."""
@@ -618,6 +635,7 @@ def _setback_reported(state: PartnershipState, event: ev.SetbackReported) -> Non
         affected_goals=event.affected_goals,
         reported_by=event.actor,
         reported_at=event.occurred_at,
+        audience=event.audience,
     )
 
 
@@ -662,6 +680,7 @@ def _concern_raised(state: PartnershipState, event: ev.ConcernRaised) -> None:
         goal_id=event.goal_id,
         raised_by=event.actor,
         raised_at=event.occurred_at,
+        audience=event.audience,
     )
 
 
@@ -727,4 +746,29 @@ def _measure_completed(state: PartnershipState, event: MeasureCompleted) -> None
         completed_at=event.occurred_at,
         recorded_by=event.actor,
         note=event.note,
+    )
+
+
+# --- consent -----------------------------------------------------------------------------
+
+
+@_applies(ConsentGranted)
+def _consent_granted(state: PartnershipState, event: ConsentGranted) -> None:
+    state.consents[event.consent_id] = Consent(
+        consent_id=event.consent_id,
+        party=event.party,
+        goal_ids=event.goal_ids,
+        granted_by=event.actor,
+        granted_at=event.occurred_at,
+        note=event.note,
+    )
+
+
+@_applies(ConsentWithdrawn)
+def _consent_withdrawn(state: PartnershipState, event: ConsentWithdrawn) -> None:
+    state.consents[event.consent_id] = attrs.evolve(
+        state.consents[event.consent_id],
+        withdrawn_by=event.actor,
+        withdrawn_at=event.occurred_at,
+        withdrawal_reason=event.reason,
     )

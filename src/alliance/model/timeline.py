@@ -17,7 +17,10 @@ import pendulum
 from alliance.errors import DomainError, NotAMemberError, UnknownRecordError, ValidationError
 from alliance.model import _checks as c
 from alliance.model import events as ev
+from alliance.model.audience import Audience
+from alliance.model.authorisation import AllowAll, Policy
 from alliance.model.concerns import Concern
+from alliance.model.consent import ConsentGranted, ConsentWithdrawn
 from alliance.model.feedback import FeedbackItem, FeedbackKind
 from alliance.model.goals import Goal, GoalStatus, MeasurableTarget, Position
 from alliance.model.home_practice import HomePracticeStrategy
@@ -46,16 +49,23 @@ class Partnership:
                                     actor="ana", occurred_at=now))
     """
 
-    __slots__ = ("_base_version", "_events", "_state")
+    __slots__ = ("_base_version", "_events", "_policy", "_state")
 
-    def __init__(self, events: Iterable[ev.Event]) -> None:
+    def __init__(self, events: Iterable[ev.Event], *, policy: Policy | None = None) -> None:
         """Rebuild a partnership from its stored timeline (same as :meth:`from_events`)."""
         self._events: list[ev.Event] = list(events)
         self._state = fold(self._events)
         self._base_version = 0
+        self._policy: Policy = policy if policy is not None else AllowAll()
 
     @classmethod
-    def from_snapshot(cls, state: PartnershipState, later: Iterable[ev.Event]) -> Partnership:
+    def from_snapshot(
+        cls,
+        state: PartnershipState,
+        later: Iterable[ev.Event],
+        *,
+        policy: Policy | None = None,
+    ) -> Partnership:
         """Continue from a saved state (a snapshot) and the events recorded after it.
 
         The result knows its current state and new events, but not the events before
@@ -66,26 +76,39 @@ class Partnership:
         partnership._state = state.copy()
         partnership._base_version = state.version
         partnership._events = []
+        partnership._policy = policy if policy is not None else AllowAll()
         for event in later:
             apply(partnership._state, event)
             partnership._events.append(event)
         return partnership
 
     @classmethod
-    def from_events(cls, events: Iterable[ev.Event]) -> Partnership:
+    def from_events(
+        cls, events: Iterable[ev.Event], *, policy: Policy | None = None
+    ) -> Partnership:
         """Rebuild a partnership from a timeline recorded earlier.
 
-        The events are folded, not checked again: they were checked when recorded, and a
-        rule that changed since must not make history unreadable.
+        The events are folded, not checked again (nor authorised): they were checked when
+        recorded, and a rule that changed since must not make history unreadable.
+        *policy* authorises the events recorded from now on (default: :class:`AllowAll`).
         """
-        return cls(events)
+        return cls(events, policy=policy)
 
     @classmethod
-    def form(cls, formed: ev.PartnershipFormed) -> Partnership:
-        """Start a new partnership with its first event."""
+    def form(cls, formed: ev.PartnershipFormed, *, policy: Policy | None = None) -> Partnership:
+        """Start a new partnership with its first event.
+
+        *policy* decides who may record what from now on: :class:`RolePolicy` for the
+        roles' permissions, :class:`AllowAll` (the default) when the host authorises.
+        """
         if not isinstance(formed, ev.PartnershipFormed):
             raise ValidationError("formed", "must be a PartnershipFormed event")
-        return cls([formed])
+        return cls([formed], policy=policy)
+
+    @property
+    def policy(self) -> Policy:
+        """The authorisation policy :meth:`record` consults."""
+        return self._policy
 
     @property
     def id(self) -> str:
@@ -139,8 +162,11 @@ class Partnership:
             NotAMemberError: the actor, or someone the event names, is not a member.
             DomainError: the current state does not allow it (agreeing twice,
                 answering feedback that is not open, anything after closing).
+            PermissionDenied: the partnership's policy does not let the actor do it
+                (checked after the rules above).
         """
         check(self._state, event)
+        self._policy.authorise(self._state, event)
         apply(self._state, event)
         self._events.append(event)
         return event
@@ -150,6 +176,7 @@ class Partnership:
         scratch = self._state.copy()
         for event in events:
             check(scratch, event)
+            self._policy.authorise(scratch, event)
             apply(scratch, event)
         self._state = scratch
         self._events.extend(events)
@@ -230,6 +257,11 @@ def _all_members(
 ) -> None:
     for member_id in sorted(member_ids):
         _must_be_member(state, field, member_id, at)
+
+
+def _audience(state: PartnershipState, event: ev.Event, audience: Audience) -> None:
+    """A named audience names current members."""
+    _all_members(state, "audience.members", audience.members, event.occurred_at)
 
 
 def _not_before(field: str, at: pendulum.DateTime, earliest: pendulum.DateTime, what: str) -> None:
@@ -615,6 +647,7 @@ def _open_setback(state: PartnershipState, event: ev.Event, setback_id: str) -> 
 
 @_checks(ev.SetbackReported)
 def _check_setback(state: PartnershipState, event: ev.SetbackReported) -> None:
+    _audience(state, event, event.audience)
     _new_id("setback_id", event.setback_id, state.setbacks, "setback")
     for goal_id in sorted(event.affected_goals):
         _goal_by(state, goal_id, event.occurred_at, "affected_goals")
@@ -653,6 +686,7 @@ def _open_concern(state: PartnershipState, event: ev.Event, concern_id: str) -> 
 
 @_checks(ev.ConcernRaised)
 def _check_concern(state: PartnershipState, event: ev.ConcernRaised) -> None:
+    _audience(state, event, event.audience)
     _new_id("concern_id", event.concern_id, state.concerns, "concern")
     if event.goal_id is not None:
         _goal_by(state, event.goal_id, event.occurred_at)
@@ -711,6 +745,27 @@ def _check_measure(state: PartnershipState, event: MeasureCompleted) -> None:
             f"{event.actor!r} cannot record {event.respondent!r}'s answers: members record "
             "their own answers or the child's, and professionals enter answers for others",
         )
+
+
+@_checks(ConsentGranted)
+def _check_consent_granted(state: PartnershipState, event: ConsentGranted) -> None:
+    _new_id("consent_id", event.consent_id, state.consents, "consent")
+    if state.role_of(event.actor) is not MemberRole.CARER:
+        raise DomainError("actor", "consent to sharing is the family's to give: a carer grants it")
+    for goal_id in sorted(event.goal_ids or ()):
+        _goal_by(state, goal_id, event.occurred_at, "goal_ids")
+
+
+@_checks(ConsentWithdrawn)
+def _check_consent_withdrawn(state: PartnershipState, event: ConsentWithdrawn) -> None:
+    consent = state.consents.get(event.consent_id)
+    if consent is None:
+        raise UnknownRecordError("consent_id", f"no consent with id {event.consent_id!r}")
+    if state.role_of(event.actor) is not MemberRole.CARER:
+        raise DomainError("actor", "consent is the family's to withdraw: a carer withdraws it")
+    if not consent.in_force:
+        raise DomainError("consent_id", f"consent {event.consent_id!r} is already withdrawn")
+    _not_before("occurred_at", event.occurred_at, consent.granted_at, "the consent was granted")
 
 
 __all__ = ["Partnership", "check", "start"]

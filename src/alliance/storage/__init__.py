@@ -16,16 +16,37 @@ from pathlib import Path
 from typing import Any
 
 from alliance.errors import ConcurrencyError, StoreError, UnknownRecordError, ValidationError
+from alliance.model.authorisation import Policy
 from alliance.model.events import Event, PartnershipFormed
 from alliance.model.timeline import Partnership
 from alliance.storage._common import mask_url
-from alliance.storage.interface import PartnershipSummary, SnapshotStore, Store, StoredEvent
+from alliance.storage.integrity import (
+    AuditedStore,
+    IntegrityProblem,
+    IntegrityReport,
+    ReadAccess,
+    verify_integrity,
+)
+from alliance.storage.interface import (
+    ChainRecord,
+    ChainStore,
+    PartnershipSummary,
+    SnapshotStore,
+    Store,
+    StoredEvent,
+)
 from alliance.storage.memory import MemoryStore
 from alliance.storage.sqlite import SQLiteStore
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "AuditedStore",
+    "ChainRecord",
+    "ChainStore",
+    "IntegrityProblem",
+    "IntegrityReport",
     "MemoryStore",
+    "ReadAccess",
     "PartnershipSummary",
     "SQLiteStore",
     "SnapshotStore",
@@ -36,6 +57,7 @@ __all__ = [
     "open_store",
     "start_partnership",
     "update",
+    "verify_integrity",
 ]
 
 ENTRY_POINT_GROUP = "alliance.stores"
@@ -122,17 +144,21 @@ def _plugin(scheme: str) -> StoreFactory | None:
 
 
 def start_partnership(
-    store: Store, formed: PartnershipFormed, more: Sequence[Event] = ()
+    store: Store,
+    formed: PartnershipFormed,
+    more: Sequence[Event] = (),
+    *,
+    policy: Policy | None = None,
 ) -> Partnership:
     """Record a new partnership (its forming event and any *more*) in *store*.
 
-    The events are checked like :meth:`Partnership.record_all` before anything is
-    written.
+    The events are checked (and authorised by *policy*) like
+    :meth:`Partnership.record_all` before anything is written.
 
     Raises:
         ConcurrencyError: a partnership with this id already exists.
     """
-    partnership = Partnership.form(formed)
+    partnership = Partnership.form(formed, policy=policy)
     partnership.record_all(list(more))
     store.append(formed.partnership_id, partnership.events, expected_version=0)
     return partnership
@@ -144,8 +170,12 @@ def load_partnership(
     *,
     as_of: dt.datetime | None = None,
     use_snapshot: bool = True,
+    policy: Policy | None = None,
 ) -> Partnership:
     """Load a partnership from *store* (only the events up to *as_of*, if given).
+
+    *policy* authorises what is recorded on the loaded partnership (see
+    :meth:`Partnership.form`); the stored events are folded without it.
 
     With no *as_of*, a snapshot the store keeps is used when it can be: the result then
     holds only the events after it (see :meth:`Partnership.from_snapshot`). Pass
@@ -160,13 +190,13 @@ def load_partnership(
         snapshot = store.load_snapshot(partnership_id)
         if snapshot is not None:
             later = store.load(partnership_id, after_version=snapshot.version)
-            return Partnership.from_snapshot(snapshot, (s.event for s in later))
+            return Partnership.from_snapshot(snapshot, (s.event for s in later), policy=policy)
     stored = store.load(partnership_id, as_of=as_of)
     if not stored:
         raise UnknownRecordError(
             "partnership_id", f"clinic {store.clinic_id!r} has no partnership {partnership_id!r}"
         )
-    return Partnership.from_events(s.event for s in stored)
+    return Partnership.from_events((s.event for s in stored), policy=policy)
 
 
 def update(
@@ -176,6 +206,7 @@ def update(
     *,
     attempts: int = 3,
     snapshot_every: int | None = 1000,
+    policy: Policy | None = None,
 ) -> Partnership:
     """Load a partnership, let *change* record events on it, and append them.
 
@@ -183,6 +214,9 @@ def update(
     *change* again, up to *attempts* times in all. *change* must therefore decide from
     the partnership it is given, not from state captured earlier. Domain errors raised
     by *change* propagate at once and nothing is written.
+
+    With a *policy* (for example :class:`alliance.RolePolicy`), what *change* records is
+    authorised by it; a :class:`PermissionDenied` propagates and nothing is written.
 
     On a :class:`SnapshotStore`, a snapshot is saved each time the timeline passes a
     multiple of *snapshot_every* events (``None``: never).
@@ -196,7 +230,7 @@ def update(
     if attempts < 1:
         raise ValidationError("attempts", "must be at least 1")
     for attempt in range(1, attempts + 1):
-        partnership = load_partnership(store, partnership_id)
+        partnership = load_partnership(store, partnership_id, policy=policy)
         before = partnership.version
         change(partnership)
         new = partnership.events_since(before)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import urllib.parse
 from collections.abc import Sequence
@@ -17,11 +18,13 @@ from alliance.model.state import PartnershipState
 from alliance.serialization import dumps, from_data, to_data
 
 # The version of the tables' layout, recorded in each SQL database.
-SCHEMA_VERSION = 1
+# 1: the first layout. 2: alliance_events.chain_hash (tamper evidence); a version-1
+# database is migrated when opened (the column added and filled for stored events).
+SCHEMA_VERSION = 2
 
 # The shape of a stored snapshot. Bump it whenever PartnershipState (or anything it
 # holds) changes shape: older snapshots are then ignored and rebuilt, never misread.
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 
 
 def check_batch(
@@ -167,3 +170,24 @@ def decode_snapshot(payload: str | bytes) -> PartnershipState | None:
         return from_data(data["state"], PartnershipState)
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, MalformedDataError):
         return None
+
+
+GENESIS = ""
+"""The "previous hash" of a timeline's first event."""
+
+
+def chain_hash(previous: str, version: int, payload: str) -> str:
+    """The hash chaining a stored event to the one before it: SHA-256 (hex) over the
+    version, the previous event's hash and the exact stored payload text."""
+    digest = hashlib.sha256(f"{version}\n{previous}\n".encode())
+    digest.update(payload.encode())
+    return digest.hexdigest()
+
+
+def chain_hashes(previous: str, first_version: int, payloads: Sequence[str]) -> list[str]:
+    """The hashes of *payloads* stored from *first_version* on, after *previous*."""
+    hashes: list[str] = []
+    for offset, payload in enumerate(payloads):
+        previous = chain_hash(previous, first_version + offset, payload)
+        hashes.append(previous)
+    return hashes

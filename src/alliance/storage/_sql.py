@@ -8,6 +8,7 @@ taken for appends), its placeholder style, and how to turn its driver's errors i
 - ``alliance_events``: one row per event; ``position`` is the global order, unique
   ``(clinic_id, partnership_id, version)`` is the optimistic-concurrency guard; the
   payload is the converter's JSON text, which keeps its own ``schema_version``;
+  ``chain_hash`` chains each event to the one before it in its timeline (schema 2);
 - ``alliance_partnerships`` and ``alliance_members``: the index behind
   ``find_partnerships``, updated in the same transaction as the events.
 """
@@ -26,7 +27,7 @@ from alliance.model.events import Event
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.storage import _common
-from alliance.storage.interface import PartnershipSummary, StoredEvent
+from alliance.storage.interface import ChainRecord, PartnershipSummary, StoredEvent
 
 
 class Connection(Protocol):
@@ -87,6 +88,7 @@ class SqlStore(abc.ABC):
                 occurred_at_us BIGINT NOT NULL,
                 recorded_at_us BIGINT NOT NULL,
                 payload TEXT NOT NULL,
+                chain_hash TEXT,
                 UNIQUE (clinic_id, partnership_id, version)
             )""",
             """CREATE INDEX IF NOT EXISTS alliance_events_by_clinic
@@ -133,6 +135,9 @@ class SqlStore(abc.ABC):
                 )
                 return
             stored = int(row[0])
+            if stored < _common.SCHEMA_VERSION:
+                self._migrate(conn, stored)
+                return
             if stored > _common.SCHEMA_VERSION:
                 raise StoreError(
                     self._url,
@@ -140,6 +145,33 @@ class SqlStore(abc.ABC):
                     f"this alliance knows up to {_common.SCHEMA_VERSION}); upgrade alliance "
                     "before opening it",
                 )
+
+    def _migrate(self, conn: Connection, stored: int) -> None:
+        """Bring a database at schema version *stored* up to the current one, in the
+        schema transaction (all of it or none of it)."""
+        if stored < 2:
+            conn.execute("ALTER TABLE alliance_events ADD COLUMN chain_hash TEXT")
+            rows = conn.execute(
+                "SELECT position, clinic_id, partnership_id, version, payload "
+                "FROM alliance_events ORDER BY clinic_id, partnership_id, version"
+            ).fetchall()
+            previous, timeline = _common.GENESIS, None
+            updates: list[tuple[Any, ...]] = []
+            for position, clinic_id, partnership_id, version, payload in rows:
+                if (clinic_id, partnership_id) != timeline:
+                    previous, timeline = _common.GENESIS, (clinic_id, partnership_id)
+                previous = _common.chain_hash(previous, int(version), payload)
+                updates.append((previous, position))
+            if updates:
+                self._executemany(
+                    conn,
+                    self._sql("UPDATE alliance_events SET chain_hash = ? WHERE position = ?"),
+                    updates,
+                )
+        conn.execute(
+            self._sql("UPDATE alliance_meta SET value = ? WHERE key = ?"),
+            (str(_common.SCHEMA_VERSION), "schema_version"),
+        )
 
     # --- the Store protocol ---------------------------------------------------------
 
@@ -151,21 +183,28 @@ class SqlStore(abc.ABC):
         _common.check_batch(self._clinic_id, partnership_id, events, expected_version)
         payloads = [_common.encode(e) for e in events]  # before the lock: no I/O inside
         with self._transaction(write=True) as conn:
-            # The timeline's version and the last global position, in one round trip.
-            stored, last = conn.execute(
+            # The timeline's version, the last global position and the hash of the
+            # timeline's last event, in one round trip.
+            stored, last, previous = conn.execute(
                 self._sql(
                     "SELECT (SELECT version FROM alliance_partnerships "
                     "WHERE clinic_id = ? AND partnership_id = ?), "
-                    "(SELECT MAX(position) FROM alliance_events)"
+                    "(SELECT MAX(position) FROM alliance_events), "
+                    "(SELECT chain_hash FROM alliance_events "
+                    "WHERE clinic_id = ? AND partnership_id = ? AND version = ?)"
                 ),
-                (self._clinic_id, partnership_id),
-            ).fetchone()
+                (self._clinic_id, partnership_id, self._clinic_id, partnership_id,
+                 expected_version),
+            ).fetchone()  # fmt: skip
             current = 0 if stored is None else int(stored)
             if current != expected_version:
                 raise ConcurrencyError(partnership_id, expected_version, current)
             first_position = (0 if last is None else int(last)) + 1
             recorded_at = _common.now_utc()
             recorded_us = _common.to_micros(recorded_at)
+            hashes = _common.chain_hashes(
+                previous or _common.GENESIS, expected_version + 1, payloads
+            )
             rows = [
                 (
                     first_position + offset,
@@ -177,15 +216,18 @@ class SqlStore(abc.ABC):
                     _common.to_micros(event.occurred_at),
                     recorded_us,
                     payload,
+                    chain,
                 )
-                for offset, (event, payload) in enumerate(zip(events, payloads, strict=True))
+                for offset, (event, payload, chain) in enumerate(
+                    zip(events, payloads, hashes, strict=True)
+                )
             ]
             self._executemany(
                 conn,
                 self._sql(
                     "INSERT INTO alliance_events (position, clinic_id, partnership_id, version, "
-                    "event_type, schema_version, occurred_at_us, recorded_at_us, payload) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    "event_type, schema_version, occurred_at_us, recorded_at_us, payload, "
+                    "chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 rows,
             )
@@ -347,6 +389,31 @@ class SqlStore(abc.ABC):
                 (self._clinic_id, after, limit),
             ).fetchall()
         return tuple(self._stored(row[1], (row[0], *row[2:])) for row in rows)
+
+    # --- tamper evidence (ChainStore) -------------------------------------------------
+
+    def chain_records(self) -> tuple[ChainRecord, ...]:
+        """See :meth:`alliance.storage.ChainStore.chain_records`."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                self._sql(
+                    "SELECT p.partnership_id, p.version, e.version, e.payload, e.chain_hash "
+                    "FROM alliance_partnerships p LEFT JOIN alliance_events e "
+                    "ON e.clinic_id = p.clinic_id AND e.partnership_id = p.partnership_id "
+                    "WHERE p.clinic_id = ? ORDER BY p.partnership_id, e.position"
+                ),
+                (self._clinic_id,),
+            ).fetchall()
+        return tuple(
+            ChainRecord(
+                partnership_id=pid,
+                expected_version=int(expected),
+                version=None if version is None else int(version),
+                payload=payload,
+                chain_hash=chain,
+            )
+            for pid, expected, version, payload, chain in rows
+        )
 
     # --- snapshots (SnapshotStore) ---------------------------------------------------
 

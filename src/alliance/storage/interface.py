@@ -19,7 +19,14 @@ from alliance.model.events import Event
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 
-__all__ = ["PartnershipSummary", "SnapshotStore", "Store", "StoredEvent"]
+__all__ = [
+    "ChainRecord",
+    "ChainStore",
+    "PartnershipSummary",
+    "SnapshotStore",
+    "Store",
+    "StoredEvent",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -160,4 +167,39 @@ class SnapshotStore(Store, Protocol):
 
     def delete_snapshots(self) -> None:
         """Remove every snapshot of this clinic."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class ChainRecord:
+    """One stored event as the hash chain sees it (see :class:`ChainStore`).
+
+    Attributes:
+        partnership_id: its partnership.
+        expected_version: how many events the store's index says the partnership holds.
+        version: its version, or ``None`` for a partnership with no stored event left.
+        payload: the exact stored payload text.
+        chain_hash: the stored hash chaining it to the event before it.
+    """
+
+    partnership_id: str
+    expected_version: int
+    version: int | None
+    payload: str | None
+    chain_hash: str | None
+
+
+@runtime_checkable
+class ChainStore(Store, Protocol):
+    """A store that keeps each timeline as a hash chain, for
+    :func:`alliance.storage.verify_integrity`.
+
+    Each event's ``chain_hash`` is SHA-256 (hex) over ``f"{version}\\n{previous}\\n"``
+    followed by the exact stored payload text, where ``previous`` is the hash of the
+    event before it in its timeline (``""`` for the first).
+    """
+
+    def chain_records(self) -> tuple[ChainRecord, ...]:
+        """Every stored event of this clinic, by partnership id and then in stored
+        order, with its payload text and hash (read without decoding the payloads)."""
         ...

@@ -15,7 +15,7 @@ from alliance.model.events import Event
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.storage import _common
-from alliance.storage.interface import PartnershipSummary, StoredEvent
+from alliance.storage.interface import ChainRecord, PartnershipSummary, StoredEvent
 
 __all__ = ["MemoryStore"]
 
@@ -29,6 +29,8 @@ class _Shared:
         self.timelines: dict[tuple[str, str], list[StoredEvent]] = {}
         self.index: dict[tuple[str, str], PartnershipSummary] = {}
         self.snapshots: dict[tuple[str, str], str] = {}
+        # (clinic, partnership) -> [(version, payload text, chain hash)], in version order
+        self.chains: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
 
 
 _NAMED: dict[str, _Shared] = {}
@@ -78,6 +80,7 @@ class MemoryStore:
         _common.check_batch(self._clinic_id, partnership_id, events, expected_version)
         key = (self._clinic_id, partnership_id)
         shared = self._shared
+        payloads = [_common.encode(e) for e in events]
         with shared.lock:
             timeline = shared.timelines.get(key, [])
             if len(timeline) != expected_version:
@@ -94,6 +97,15 @@ class MemoryStore:
                 )
                 for offset, event in enumerate(events)
             )
+            chain = shared.chains.get(key, [])
+            first = expected_version + 1
+            hashes = _common.chain_hashes(
+                chain[-1][2] if chain else _common.GENESIS, first, payloads
+            )
+            shared.chains[key] = [
+                *chain,
+                *((first + i, p, h) for i, (p, h) in enumerate(zip(payloads, hashes, strict=True))),
+            ]
             shared.timelines[key] = [*timeline, *stored]
             shared.events.extend((self._clinic_id, s) for s in stored)
             shared.index[key] = _updated_summary(
@@ -153,6 +165,29 @@ class MemoryStore:
                 break
             out.append(stored)
         return tuple(out)
+
+    def chain_records(self) -> tuple[ChainRecord, ...]:
+        """See :meth:`alliance.storage.ChainStore.chain_records`."""
+        self._check_open()
+        with self._shared.lock:
+            index = {
+                pid: s.version for (clinic, pid), s in self._shared.index.items()
+                if clinic == self._clinic_id
+            }  # fmt: skip
+            chains = {
+                pid: list(self._shared.chains.get((self._clinic_id, pid), ())) for pid in index
+            }
+        return tuple(
+            ChainRecord(
+                partnership_id=pid,
+                expected_version=index[pid],
+                version=version,
+                payload=payload,
+                chain_hash=chain_hash,
+            )
+            for pid in sorted(index)
+            for version, payload, chain_hash in chains[pid]
+        )
 
     def save_snapshot(self, state: PartnershipState) -> None:
         """See :meth:`alliance.storage.SnapshotStore.save_snapshot`."""

@@ -42,6 +42,7 @@ _VALUE_STRATEGIES: dict[str, str] = {
     "MasteryCriterion": "mastery_criteria",
     "ActionItem": "action_items",
     "PlanStep": "plan_steps",
+    "Audience": "audiences",
     "Event": "events",
     "Partnership": "partnerships",
 }

@@ -85,6 +85,8 @@ class PartnershipStateMachine(RuleBasedStateMachine):
       construction (drawn like :func:`alliance.testing.partnership_histories` draws
       them), a realistic gap after the one before (none, minutes, hours, days or
       weeks);
+    - ``agree_a_goal_together``: a goal proposed and agreed by the other side at once,
+      so that shared goals (and what follows them) are common;
     - ``let_time_pass``: days or weeks go by with nothing recorded;
     - ``refuse_invalid_event``: an event drawn from
       :func:`alliance.testing.invalid_next_events` must be refused with an
@@ -92,7 +94,8 @@ class PartnershipStateMachine(RuleBasedStateMachine):
     - ``refuse_batch_with_invalid_event``: :meth:`alliance.Partnership.record_all` of a
       valid event followed by an invalid one records neither;
     - ``close_partnership`` (with :attr:`allow_closing`, once the timeline holds
-      :attr:`close_after` events): after it, only the last three kinds of step run.
+      :attr:`close_after` events): after it, only ``let_time_pass`` and
+      ``refuse_invalid_event`` run.
 
     The built-in invariants are listed in :mod:`alliance.testing.state_machine`. Add
     your own with ``@invariant()``; in them, read :attr:`partnership`, :attr:`state`,

@@ -21,6 +21,8 @@ a test must reach the same (initially empty) database.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import threading
 from collections.abc import Iterator
 
@@ -33,8 +35,9 @@ from alliance.model.goals import Direction, GoalDomain, MeasurableTarget
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import CarerRelationship, Discipline
 from alliance.model.timeline import Partnership
-from alliance.storage import load_partnership, start_partnership, update
-from alliance.storage.interface import SnapshotStore, Store, StoredEvent
+from alliance.serialization import from_data
+from alliance.storage import load_partnership, start_partnership, update, verify_integrity
+from alliance.storage.interface import ChainStore, SnapshotStore, Store, StoredEvent
 
 __all__ = ["StoreContract"]
 
@@ -459,6 +462,28 @@ class StoreContract:
         with pytest.raises(ValidationError):
             store.save_snapshot(partnership.state)
         assert store.load_snapshot("p-1") is None
+
+    # --- the hash chain (for stores that keep one) ----------------------------------
+
+    def test_the_hash_chain_verifies_and_covers_each_payload(self, store: Store) -> None:
+        if not isinstance(store, ChainStore):
+            pytest.skip(f"{type(store).__name__} keeps no hash chain")
+        self._with_team(store)
+        for n in range(1, 4):
+            update(store, "p-1", functools.partial(_raise, number=n))
+        report = verify_integrity(store)
+        assert report.ok, report.problems
+        assert (report.partnerships, report.events) == (1, len(store.load("p-1")))
+        records = [r for r in store.chain_records() if r.partnership_id == "p-1"]
+        previous = ""
+        for record, stored in zip(records, store.load("p-1"), strict=True):
+            assert record.version == stored.version
+            assert record.payload is not None
+            assert from_data(json.loads(record.payload), ev.Event) == stored.event
+            digest = hashlib.sha256(f"{record.version}\n{previous}\n".encode())
+            digest.update(record.payload.encode())
+            assert record.chain_hash == digest.hexdigest()
+            previous = record.chain_hash
 
     def test_close_twice_is_harmless(self) -> None:
         store = self.open(CLINIC)

@@ -73,6 +73,7 @@ __all__ = [
     "naive_datetimes",
     # value types
     "action_items",
+    "audiences",
     "carers",
     "children",
     "communication_plans",
@@ -90,6 +91,8 @@ __all__ = [
     "check_in_held_events",
     "communication_plan_agreed_events",
     "concern_escalated_events",
+    "consent_granted_events",
+    "consent_withdrawn_events",
     "concern_raised_events",
     "concern_resolved_events",
     "feedback_answered_events",
@@ -547,6 +550,19 @@ def plan_steps(
 # datetimes, default: any instant shown in any of TIME_ZONE_NAMES, so that the UTC
 # conversion of ``occurred_at`` is exercised).
 
+
+def audiences() -> st.SearchStrategy[al.Audience]:
+    """:class:`alliance.Audience` values: everyone, professionals, or one to three named
+    ids."""
+    return st.one_of(
+        st.just(al.EVERYONE),
+        st.just(al.Audience.professionals()),
+        st.frozensets(ids(), min_size=1, max_size=3).map(
+            lambda named: al.Audience(scope=al.AudienceScope.NAMED, members=named)
+        ),
+    )
+
+
 _Actors = st.SearchStrategy[str] | None
 _Times = st.SearchStrategy[pendulum.DateTime] | None
 
@@ -922,6 +938,7 @@ def setback_reported_events(
         severity=draw(st.sampled_from(al.Severity)),
         description=draw(texts()),
         affected_goals=draw(st.frozensets(ids(), max_size=3)),
+        audience=draw(audiences()),
     )
 
 
@@ -969,6 +986,7 @@ def concern_raised_events(
         kind=draw(st.sampled_from(al.ConcernKind)),
         description=draw(texts()),
         goal_id=draw(_optional(ids())),
+        audience=draw(audiences()),
     )
 
 
@@ -1015,6 +1033,31 @@ def resource_shared_events(
     )
 
 
+@st.composite
+def consent_granted_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.ConsentGranted:
+    """:class:`alliance.ConsentGranted` events, for the school, a member or another party,
+    for every goal or some."""
+    return al.ConsentGranted(
+        **_common(draw, actors, times),
+        consent_id=draw(ids()),
+        party=draw(st.one_of(st.just(al.SCHOOL), ids())),
+        goal_ids=draw(_optional(st.frozensets(ids(), min_size=1, max_size=3))),
+        note=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def consent_withdrawn_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.ConsentWithdrawn:
+    """:class:`alliance.ConsentWithdrawn` events."""
+    return al.ConsentWithdrawn(
+        **_common(draw, actors, times), consent_id=draw(ids()), reason=draw(_optional(texts()))
+    )
+
+
 _EventStrategy = Callable[..., st.SearchStrategy[al.Event]]
 
 _EVENT_STRATEGIES: dict[type[al.Event], _EventStrategy] = {
@@ -1052,6 +1095,8 @@ _EVENT_STRATEGIES: dict[type[al.Event], _EventStrategy] = {
     al.ConcernResolved: concern_resolved_events,
     al.ConcernEscalated: concern_escalated_events,
     al.ResourceShared: resource_shared_events,
+    al.ConsentGranted: consent_granted_events,
+    al.ConsentWithdrawn: consent_withdrawn_events,
 }
 
 
@@ -1310,6 +1355,7 @@ class _History:
         room = len(state.current_members()) < _MAX_MEMBERS
         can_leave = len(state.carers) >= 2 or len(state.professionals) >= 2
         agreeable = bool(self.positions(state, al.Position.AGREED))
+        # One list per name in _TOPICS, in that order (the state machine has a rule each).
         topics: list[list[tuple[type[al.Event], _Builder, bool]]] = [
             [
                 (al.GoalProposed, self.goal_proposed, True),

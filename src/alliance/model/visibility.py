@@ -1,0 +1,141 @@
+"""What one member may see of a partnership: :func:`as_seen_by`.
+
+A record with an audience (a setback, a concern) is visible to a member when its author
+is that member, or its audience includes them:
+
+- ``everyone``: every member, except that an educator (a teacher, an early-childhood
+  educator) sees only what concerns goals a carer's consent in force shares with the
+  school (party ``"school"``) or with them by name;
+- ``professionals``: the clinical team, therapists and supervisors (not carers, not
+  educators);
+- ``named``: the members named.
+
+Records without an audience of their own (goals, observations, check-ins, feedback,
+home practice...) follow the rules for ``everyone``, except
+completed measures (answers about the child and the alliance), which the clinical team,
+the respondent and whoever recorded them see. Records that belong to a hidden record go
+with it: the action items of a hidden check-in, the practice log of a hidden strategy,
+the observations and strategies of a hidden goal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from alliance.errors import NotAMemberError
+from alliance.model.audience import Audience, AudienceScope
+from alliance.model.consent import SCHOOL
+from alliance.model.people import MemberRole, ProfessionalRole
+from alliance.model.state import PartnershipState
+
+__all__ = ["as_seen_by", "can_see", "viewer_kind"]
+
+CARER = "carer"
+PROFESSIONAL = "professional"
+EDUCATOR = "educator"
+
+
+def viewer_kind(state: PartnershipState, member_id: str) -> str:
+    """``"carer"``, ``"professional"`` or ``"educator"``: the side *member_id* is (or
+    was, for a former member) on.
+
+    Raises:
+        NotAMemberError: *member_id* was never a member.
+    """
+    membership = state.members.get(member_id)
+    if membership is None:
+        raise NotAMemberError("member_id", f"{member_id!r} was never a member of the partnership")
+    if membership.role is MemberRole.CARER:
+        return CARER
+    if membership.professional_role is ProfessionalRole.EDUCATOR:
+        return EDUCATOR
+    return PROFESSIONAL
+
+
+def can_see(kind: str, member_id: str, audience: Audience, author: str) -> bool:
+    """Whether a viewer of *kind* may see a record for *audience* written by *author*
+    (before an educator's goal rule)."""
+    if author == member_id or audience.scope is AudienceScope.EVERYONE:
+        return True
+    if audience.scope is AudienceScope.PROFESSIONALS:
+        return kind == PROFESSIONAL
+    return member_id in audience.members
+
+
+def as_seen_by(state: PartnershipState, member_id: str) -> PartnershipState:
+    """A copy of *state* holding only what *member_id* may see (see the module's rules).
+
+    Members, settings, the communication plan and the partnership's status stay as they
+    are: who is in the partnership is known to all of it.
+
+    Raises:
+        NotAMemberError: *member_id* was never a member.
+    """
+    kind = viewer_kind(state, member_id)
+
+    def sees(audience: Audience, author: str) -> bool:
+        return can_see(kind, member_id, audience, author)
+
+    if kind == EDUCATOR:
+        shared = {
+            goal_id
+            for goal_id in state.goals
+            if any(
+                x.in_force and x.covers(goal_id) and x.party in (SCHOOL, member_id)
+                for x in state.consents.values()
+            )
+        }
+    else:
+        shared = set(state.goals)
+
+    def goal_ok(goal_id: str | None) -> bool:
+        return goal_id is None or goal_id in shared
+
+    strategies = {k: v for k, v in state.strategies.items() if goal_ok(v.goal_id)}
+    check_ins = dict(state.check_ins)
+    setbacks = {
+        k: attrs.evolve(v, affected_goals=v.affected_goals & shared)
+        for k, v in state.setbacks.items()
+        if sees(v.audience, v.reported_by)
+        and (not v.affected_goals or v.affected_goals & shared or kind != EDUCATOR)
+    }
+    views: dict[str, Any] = {
+        "goals": {k: v for k, v in state.goals.items() if k in shared},
+        "observations": {k: v for k, v in state.observations.items() if goal_ok(v.goal_id)},
+        "check_ins": check_ins,
+        "action_items": {k: v for k, v in state.action_items.items() if v.check_in_id in check_ins},
+        "feedback": {
+            k: v
+            for k, v in state.feedback.items()
+            if goal_ok(v.goal_id) and (v.strategy_id is None or v.strategy_id in strategies)
+        },
+        "strategies": strategies,
+        "practice_log": {
+            k: v for k, v in state.practice_log.items() if v.strategy_id in strategies
+        },
+        "setbacks": setbacks,
+        "concerns": {
+            k: v
+            for k, v in state.concerns.items()
+            if goal_ok(v.goal_id) and sees(v.audience, v.raised_by)
+        },
+        "resources": {
+            k: v
+            for k, v in state.resources.items()
+            if goal_ok(v.goal_id)
+            and (member_id in v.shared_with or v.shared_by == member_id or kind == PROFESSIONAL)
+        },
+        "measures": {
+            k: v
+            for k, v in state.measures.items()
+            if kind == PROFESSIONAL or member_id in (v.respondent, v.recorded_by)
+        },
+        "consents": {
+            k: v
+            for k, v in state.consents.items()
+            if kind != EDUCATOR or v.party in (SCHOOL, member_id)
+        },
+    }
+    return attrs.evolve(state, **views)

@@ -1,0 +1,76 @@
+"""Reports over goal progress: typed rows computed from a store, ready to render.
+
+Every report folds the store's partnerships one at a time (streaming), so it works on
+every backend and holds one timeline in memory at a time. See docs/reports.md for the
+formulas and a worked example.
+
+- :func:`select_goals` (:class:`GoalRow`): goals filtered by member, domain, status and
+  period.
+- :func:`progress_report` / :func:`goal_progress` (:class:`GoalProgress`): baseline,
+  latest, target, share of the way, trend, projected date, mastery, counts by setting.
+- :func:`gas_report` / :func:`gas_for` (:class:`GasRow`): Goal Attainment Scaling
+  T-scores per child and period, with baseline T-scores; :func:`gas_t_score`.
+- :func:`reliable_change_report` (:class:`ReliableChangeRow`): Jacobson-Truax reliable
+  change index for metrics whose :class:`MetricNorms` are declared.
+- :func:`health_report` / :func:`partnership_health` (:class:`PartnershipHealth`).
+"""
+
+from __future__ import annotations
+
+from alliance.reports._common import Period, iter_states, periods_between
+from alliance.reports.gas import (
+    DEFAULT_RHO,
+    RCI_THRESHOLD,
+    GasGoal,
+    GasRow,
+    MetricNorms,
+    ReliableChangeRow,
+    gas_for,
+    gas_report,
+    gas_t_score,
+    reliable_change_index,
+    reliable_change_report,
+    reliable_changes_for,
+)
+from alliance.reports.health import PartnershipHealth, health_report, partnership_health
+from alliance.reports.progress import (
+    DEFAULT_TREND_WINDOW,
+    GoalProgress,
+    GoalRow,
+    Outlook,
+    Trend,
+    goal_progress,
+    least_squares_slope,
+    progress_report,
+    select_goals,
+)
+
+__all__ = [
+    "DEFAULT_RHO",
+    "DEFAULT_TREND_WINDOW",
+    "RCI_THRESHOLD",
+    "GasGoal",
+    "GasRow",
+    "GoalProgress",
+    "GoalRow",
+    "MetricNorms",
+    "Outlook",
+    "PartnershipHealth",
+    "Period",
+    "ReliableChangeRow",
+    "Trend",
+    "gas_for",
+    "gas_report",
+    "gas_t_score",
+    "goal_progress",
+    "health_report",
+    "iter_states",
+    "least_squares_slope",
+    "partnership_health",
+    "periods_between",
+    "progress_report",
+    "reliable_change_index",
+    "reliable_change_report",
+    "reliable_changes_for",
+    "select_goals",
+]

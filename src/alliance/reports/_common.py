@@ -1,0 +1,139 @@
+"""What every report shares: the reporting period, and streaming partnerships from a store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import attrs
+import pendulum
+
+from alliance.errors import ValidationError
+from alliance.model.goals import Goal, GoalDomain, GoalStatus
+from alliance.model.partnership import PartnershipStatus
+from alliance.model.state import PartnershipState
+from alliance.storage import load_partnership
+from alliance.storage.interface import Store
+
+__all__ = ["Period", "iter_states", "moment_of", "periods_between", "select_goals_in"]
+
+
+def _optional_date(value: object) -> pendulum.Date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValidationError("period", f"must be a date, not {value!r}")
+    return pendulum.Date(value.year, value.month, value.day)
+
+
+@attrs.frozen(kw_only=True)
+class Period:
+    """A reporting period: local dates (in each partnership's time zone), both ends
+    included; an end left ``None`` is open.
+
+    Attributes:
+        start: the first day, or ``None`` for "since the beginning".
+        end: the last day, or ``None`` for "up to the latest event".
+    """
+
+    start: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
+    end: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValidationError("period", f"ends ({self.end}) before it starts ({self.start})")
+
+    def contains(self, day: dt.date) -> bool:
+        """Whether the local date *day* falls in the period."""
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+    def label(self) -> str:
+        """The period in words, e.g. ``2025-01-01..2025-03-31`` (``..`` for an open end)."""
+        start = self.start.isoformat() if self.start else ""
+        end = self.end.isoformat() if self.end else ""
+        return f"{start}..{end}"
+
+
+_STEPS = {"week": {"weeks": 1}, "month": {"months": 1}, "quarter": {"months": 3}}
+
+
+def periods_between(start: dt.date, end: dt.date, every: str = "month") -> list[Period]:
+    """Consecutive periods of one *every* (``week``, ``month`` or ``quarter``) from *start*
+    to *end* (the last one cut short at *end*), e.g. for GAS T-scores per month.
+
+    Raises:
+        ValidationError: an unknown step, or *end* before *start*.
+    """
+    step = _STEPS.get(every)
+    if step is None:
+        raise ValidationError("every", f"must be one of {', '.join(_STEPS)}, not {every!r}")
+    first = pendulum.Date(start.year, start.month, start.day)
+    last = pendulum.Date(end.year, end.month, end.day)
+    Period(start=first, end=last)  # refuses an end before the start
+    periods = []
+    while first <= last:
+        following = first.add(**step)
+        periods.append(Period(start=first, end=min(following.subtract(days=1), last)))
+        first = following
+    return periods
+
+
+def moment_of(state: PartnershipState, period: Period) -> pendulum.DateTime:
+    """The moment a report over *period* is taken at: the end of the period's last local
+    day (in the partnership's time zone), or the partnership's latest event when the
+    period has no end."""
+    if period.end is None:
+        return state.last_event_at
+    end = pendulum.datetime(
+        period.end.year, period.end.month, period.end.day, tz=state.time_zone
+    ).add(days=1)
+    return end.subtract(microseconds=1).in_timezone("UTC")
+
+
+def start_of(state: PartnershipState, period: Period) -> pendulum.DateTime | None:
+    """The first moment of *period* in the partnership's time zone (``None``: open)."""
+    if period.start is None:
+        return None
+    s = period.start
+    return pendulum.datetime(s.year, s.month, s.day, tz=state.time_zone).in_timezone("UTC")
+
+
+def iter_states(
+    store: Store,
+    *,
+    member_id: str | None = None,
+    status: PartnershipStatus | None = None,
+) -> Iterator[PartnershipState]:
+    """Fold the store's partnerships one at a time (streaming: only one timeline is held
+    in memory), optionally only those where *member_id* (a professional or a carer) is a
+    current member and/or whose status is *status*, ordered by partnership id."""
+    for summary in store.find_partnerships(member_id=member_id, status=status):
+        yield load_partnership(store, summary.partnership_id).state
+
+
+def select_goals_in(
+    state: PartnershipState,
+    *,
+    domain: GoalDomain | None = None,
+    status: GoalStatus | None = None,
+    period: Period | None = None,
+) -> list[Goal]:
+    """The goals of *state* in *domain* with *status* that were open at some time during
+    *period* (proposed by its end, and not closed before its start)."""
+    period = period or Period()
+    found = []
+    for goal in state.goals.values():
+        if domain is not None and goal.domain is not domain:
+            continue
+        if status is not None and goal.status is not status:
+            continue
+        if period.end is not None and state.local_date(goal.proposed_at) > period.end:
+            continue
+        if (
+            period.start is not None
+            and goal.status.is_closed
+            and state.local_date(goal.status_changed_at) < period.start
+        ):
+            continue
+        found.append(goal)
+    return found

@@ -1,0 +1,325 @@
+"""Per-goal progress: where each goal stands, its trend and when it should be reached."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Iterator, Sequence
+
+import attrs
+import pendulum
+
+from alliance.errors import UnknownRecordError
+from alliance.measures.mastery import evaluate_mastery
+from alliance.model.goals import Goal, GoalDomain, GoalStatus
+from alliance.model.partnership import PartnershipStatus, Setting
+from alliance.model.state import PartnershipState
+from alliance.reports._common import Period, iter_states, moment_of, select_goals_in, start_of
+from alliance.storage.interface import Store
+
+__all__ = [
+    "DEFAULT_TREND_WINDOW",
+    "GoalProgress",
+    "GoalRow",
+    "Outlook",
+    "Trend",
+    "goal_progress",
+    "least_squares_slope",
+    "progress_report",
+    "select_goals",
+]
+
+DEFAULT_TREND_WINDOW = pendulum.duration(weeks=8)
+"""The trend is fitted to the measured observations of the last 8 weeks before the
+report's moment: long enough to hold several weekly data points, short enough to follow
+the current rate of progress rather than the whole history."""
+
+
+class Outlook(enum.StrEnum):
+    """Whether a goal is on track to reach its target by its due date."""
+
+    REACHED = "reached"
+    """The latest value already reaches the target."""
+    ON_TRACK = "on-track"
+    """At the current trend the target is reached by the due date."""
+    BEHIND = "behind"
+    """The trend moves toward the target, but reaches it only after the due date."""
+    NOT_ON_TRACK = "not-on-track"
+    """The trend is flat or moves away from the target."""
+    NOT_ENOUGH_DATA = "not-enough-data"
+    """Fewer than two measured observations (on different days) in the trend window."""
+
+
+@attrs.frozen(kw_only=True)
+class Trend:
+    """A least-squares line through a goal's recent observations.
+
+    Attributes:
+        slope_per_week: change of the value per week (in the goal's unit).
+        intercept: the fitted value at ``origin``.
+        origin: the moment ``x = 0`` of the fit (the first observation in the window).
+        points: how many observations the line was fitted to.
+        window_start: the start of the window (observations after it count).
+    """
+
+    slope_per_week: float
+    intercept: float
+    origin: pendulum.DateTime
+    points: int
+    window_start: pendulum.DateTime
+
+    def value_at(self, moment: dt.datetime) -> float:
+        """The fitted value at *moment*."""
+        return self.intercept + self.slope_per_week * _weeks(self.origin, moment)
+
+
+def _weeks(origin: dt.datetime, moment: dt.datetime) -> float:
+    return (moment - origin).total_seconds() / (7 * 86400)
+
+
+def least_squares_slope(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float] | None:
+    """The ordinary least-squares line ``y = a + b·x`` through the points, as ``(b, a)``;
+    ``None`` with fewer than two distinct *xs*.
+
+    ``b = Σ(x-x̄)(y-ȳ) / Σ(x-x̄)²`` and ``a = ȳ - b·x̄``.
+    """
+    if len(xs) != len(ys):
+        raise ValueError("xs and ys must have the same length")
+    n = len(xs)
+    if n < 2:
+        return None
+    mean_x = math.fsum(xs) / n
+    mean_y = math.fsum(ys) / n
+    sxx = math.fsum((x - mean_x) ** 2 for x in xs)
+    if sxx == 0:
+        return None
+    sxy = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    slope = sxy / sxx
+    return slope, mean_y - slope * mean_x
+
+
+@attrs.frozen(kw_only=True)
+class GoalRow:
+    """One goal of one partnership: the typed row a query returns.
+
+    Attributes:
+        partnership_id, clinic_id, child_id: whose goal it is.
+        goal_id, domain, status, statement: the goal as it stands.
+        metric, unit, baseline, target, direction, due: its current target.
+        proposed_at, shared_at: when it was proposed and first shared.
+        has_gas_scale, has_mastery_criterion: what else it declares.
+    """
+
+    partnership_id: str
+    clinic_id: str
+    child_id: str
+    goal_id: str
+    domain: GoalDomain
+    status: GoalStatus
+    statement: str
+    metric: str
+    unit: str
+    baseline: float
+    target: float
+    direction: str
+    due: pendulum.Date
+    proposed_at: pendulum.DateTime
+    shared_at: pendulum.DateTime | None
+    has_gas_scale: bool
+    has_mastery_criterion: bool
+
+    @classmethod
+    def of(cls, state: PartnershipState, goal: Goal) -> GoalRow:
+        """The row of *goal* in *state*."""
+        t = goal.target
+        return cls(
+            partnership_id=state.partnership_id,
+            clinic_id=state.clinic_id,
+            child_id=state.child_id,
+            goal_id=goal.goal_id,
+            domain=goal.domain,
+            status=goal.status,
+            statement=goal.statement,
+            metric=t.metric,
+            unit=t.unit,
+            baseline=float(t.baseline),
+            target=float(t.target),
+            direction=t.direction.value,
+            due=t.due,
+            proposed_at=goal.proposed_at,
+            shared_at=goal.shared_at,
+            has_gas_scale=goal.current.gas_scale is not None,
+            has_mastery_criterion=goal.current.mastery is not None,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class GoalProgress:
+    """Where one goal stands at the report's moment.
+
+    Attributes:
+        goal: the goal's row.
+        as_of: the moment the figures are taken at.
+        baseline, target: from the goal's current target.
+        latest: the latest measured value by ``as_of`` (``None`` if none).
+        latest_at: when it was observed.
+        share_of_the_way: ``(latest - baseline) / (target - baseline)``: 0 at the
+            baseline, 1 at the target (can fall below 0 or exceed 1).
+        trend: the least-squares line over the trend window, or ``None``.
+        projected_date: the local date the trend line reaches the target (``None``
+            unless the outlook is on track or behind).
+        outlook: reached, on track, behind, not on track, or not enough data.
+        mastery: "mastered", "not yet" or ``None`` (no mastery criterion).
+        mastery_summary: the mastery evaluation's one-line summary.
+        observations: measured observations in the period.
+        observations_by_setting: measured observations in the period per setting
+            (clinic, home, school, community; settings without any are 0).
+    """
+
+    goal: GoalRow
+    as_of: pendulum.DateTime
+    baseline: float
+    target: float
+    latest: float | None
+    latest_at: pendulum.DateTime | None
+    share_of_the_way: float | None
+    trend: Trend | None
+    projected_date: pendulum.Date | None
+    outlook: Outlook
+    mastery: str | None
+    mastery_summary: str | None
+    observations: int
+    observations_by_setting: tuple[tuple[Setting, int], ...]
+
+    def by_setting(self, setting: Setting) -> int:
+        """How many measured observations were made in *setting* during the period."""
+        return dict(self.observations_by_setting).get(setting, 0)
+
+
+def goal_progress(
+    state: PartnershipState,
+    goal_id: str,
+    *,
+    period: Period | None = None,
+    window: pendulum.Duration = DEFAULT_TREND_WINDOW,
+) -> GoalProgress:
+    """The progress of one goal of *state* over *period* (default: its whole timeline).
+
+    The report is taken at the end of the period (see :func:`moment_of`): the latest value,
+    the trend and mastery use the observations made by then; the trend only those within
+    *window* before it; the counts by setting only those made during the period.
+
+    Raises:
+        UnknownRecordError: no such goal.
+    """
+    period = period or Period()
+    goal = state.goals.get(goal_id)
+    if goal is None:
+        raise UnknownRecordError("goal_id", f"no goal with id {goal_id!r} in this partnership")
+    as_of = moment_of(state, period)
+    since = start_of(state, period)
+    measured = [
+        o for o in state.observations_for(goal_id) if o.value is not None and o.observed_at <= as_of
+    ]
+    t = goal.target
+    latest = measured[-1] if measured else None
+    latest_value = float(latest.value) if latest is not None and latest.value is not None else None
+    in_period = [o for o in measured if since is None or o.observed_at >= since]
+    counts = dict.fromkeys(Setting, 0)
+    for o in in_period:
+        counts[o.setting] += 1
+
+    window_start = as_of - window
+    recent = [o for o in measured if o.observed_at > window_start]
+    trend: Trend | None = None
+    if recent:
+        origin = recent[0].observed_at
+        fit = least_squares_slope(
+            [_weeks(origin, o.observed_at) for o in recent],
+            [float(o.value) for o in recent if o.value is not None],
+        )
+        if fit is not None:
+            trend = Trend(
+                slope_per_week=fit[0],
+                intercept=fit[1],
+                origin=origin,
+                points=len(recent),
+                window_start=window_start,
+            )
+
+    projected: pendulum.Date | None = None
+    if latest_value is not None and t.is_reached_by(latest_value):
+        outlook = Outlook.REACHED
+    elif trend is None:
+        outlook = Outlook.NOT_ENOUGH_DATA
+    elif trend.slope_per_week * (t.target - t.baseline) <= 0:
+        outlook = Outlook.NOT_ON_TRACK
+    else:
+        weeks = (t.target - trend.intercept) / trend.slope_per_week
+        when = trend.origin.add(seconds=round(weeks * 7 * 86400))
+        when = max(when, as_of)
+        projected = state.local_date(when)
+        outlook = Outlook.ON_TRACK if projected <= t.due else Outlook.BEHIND
+
+    mastery: str | None = None
+    mastery_summary: str | None = None
+    if goal.current.mastery is not None:
+        evaluation = evaluate_mastery(state, goal_id, as_of=as_of)
+        mastery = "mastered" if evaluation.mastered else "not yet"
+        mastery_summary = evaluation.summary
+    return GoalProgress(
+        goal=GoalRow.of(state, goal),
+        as_of=as_of,
+        baseline=float(t.baseline),
+        target=float(t.target),
+        latest=latest_value,
+        latest_at=latest.observed_at if latest is not None else None,
+        share_of_the_way=t.share_of_the_way(latest_value) if latest_value is not None else None,
+        trend=trend,
+        projected_date=projected,
+        outlook=outlook,
+        mastery=mastery,
+        mastery_summary=mastery_summary,
+        observations=len(in_period),
+        observations_by_setting=tuple(counts.items()),
+    )
+
+
+def select_goals(
+    store: Store,
+    *,
+    member_id: str | None = None,
+    domain: GoalDomain | None = None,
+    status: GoalStatus | None = None,
+    period: Period | None = None,
+    partnership_status: PartnershipStatus | None = None,
+) -> Iterator[GoalRow]:
+    """The store's goals, filtered, as rows; partnerships are folded one at a time.
+
+    Args:
+        member_id: only partnerships where this professional or carer is a current member.
+        domain, status: only goals in this domain / with this status now.
+        period: only goals open at some time during the period.
+        partnership_status: only partnerships with this status.
+    """
+    for state in iter_states(store, member_id=member_id, status=partnership_status):
+        for goal in select_goals_in(state, domain=domain, status=status, period=period):
+            yield GoalRow.of(state, goal)
+
+
+def progress_report(
+    store: Store,
+    *,
+    member_id: str | None = None,
+    domain: GoalDomain | None = None,
+    status: GoalStatus | None = None,
+    period: Period | None = None,
+    window: pendulum.Duration = DEFAULT_TREND_WINDOW,
+    partnership_status: PartnershipStatus | None = None,
+) -> Iterator[GoalProgress]:
+    """:func:`goal_progress` of every selected goal (filters as in :func:`select_goals`),
+    partnership by partnership, ordered by partnership id then goal proposal order."""
+    for state in iter_states(store, member_id=member_id, status=partnership_status):
+        for goal in select_goals_in(state, domain=domain, status=status, period=period):
+            yield goal_progress(state, goal.goal_id, period=period, window=window)

@@ -1,0 +1,607 @@
+"""Authorisation: each role records what fits it under RolePolicy; every refusal raises
+PermissionDenied naming actor, action and reason, and writes nothing."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given, settings
+
+import alliance as al
+from alliance.testing import strategies as s
+
+T0 = pendulum.datetime(2025, 1, 6, 9, tz="Europe/London")
+
+
+def at(days: float) -> pendulum.DateTime:
+    return T0.add(hours=int(days * 24))
+
+
+def target() -> al.MeasurableTarget:
+    return al.MeasurableTarget(
+        metric="requests",
+        unit="per day",
+        baseline=1,
+        target=8,
+        direction=al.Direction.INCREASE,
+        due=pendulum.date(2025, 6, 30),
+    )
+
+
+def build(policy: al.Policy | None = None) -> al.Partnership:
+    """Ana (SLT therapist), Maria (parent), Tess (teacher); goals g1 and g2 shared; a
+    home observation o1 by Maria, a session observation o2 by Ana; a check-in with an
+    action item for Maria (a1) and one for Ana (a2); setback s1; concern c1; feedback f1
+    (a progress update)."""
+    p = al.Partnership.form(
+        al.PartnershipFormed(
+            partnership_id="p-1",
+            clinic_id="c-1",
+            child_id="sam",
+            time_zone="Europe/London",
+            actor="ana",
+            occurred_at=T0,
+            settings=frozenset({al.Setting.CLINIC, al.Setting.HOME, al.Setting.SCHOOL}),
+        ),
+        policy=policy,
+    )
+    p.record_all(
+        [
+            al.ProfessionalJoined(
+                member_id="ana",
+                discipline=al.Discipline.SPEECH_LANGUAGE,
+                actor="ana",
+                occurred_at=T0,
+            ),
+            al.CarerJoined(
+                member_id="maria",
+                relationship=al.CarerRelationship.PARENT,
+                actor="ana",
+                occurred_at=T0,
+            ),
+            al.ProfessionalJoined(
+                member_id="tess",
+                discipline=al.Discipline.TEACHING,
+                role=al.ProfessionalRole.EDUCATOR,
+                actor="ana",
+                occurred_at=T0,
+            ),
+        ]
+    )
+    for goal_id in ("g1", "g2"):
+        p.record(
+            al.GoalProposed(
+                goal_id=goal_id,
+                domain=al.GoalDomain.COMMUNICATION,
+                statement=f"Goal {goal_id}",
+                why_it_matters="It matters",
+                target=target(),
+                actor="maria",
+                occurred_at=at(1),
+            )
+        )
+        p.record(al.GoalAgreed(goal_id=goal_id, actor="ana", occurred_at=at(1)))
+    p.record(al.PartnershipStatusChanged(status=al.PartnershipStatus.ACTIVE, actor="ana",
+                                         occurred_at=at(1)))  # fmt: skip
+    p.record(
+        al.ProgressRecorded(
+            observation_id="o1",
+            goal_id="g1",
+            setting=al.Setting.HOME,
+            kind=al.ObservationKind.EVERYDAY,
+            value=2,
+            actor="maria",
+            occurred_at=at(2),
+        )
+    )
+    p.record(
+        al.ProgressRecorded(
+            observation_id="o2",
+            goal_id="g1",
+            setting=al.Setting.CLINIC,
+            kind=al.ObservationKind.SESSION,
+            value=3,
+            actor="ana",
+            occurred_at=at(2),
+        )
+    )
+    p.record(
+        al.CheckInHeld(
+            check_in_id="ci1",
+            kind=al.CheckInKind.MEETING,
+            participants=frozenset({"ana", "maria"}),
+            action_items=(
+                al.ActionItem(
+                    action_item_id="a1",
+                    description="Try the snack routine",
+                    owner="maria",
+                    due=pendulum.date(2025, 2, 1),
+                ),
+                al.ActionItem(
+                    action_item_id="a2",
+                    description="Send the picture cards",
+                    owner="ana",
+                    due=pendulum.date(2025, 2, 1),
+                ),
+            ),
+            actor="ana",
+            occurred_at=at(3),
+        )
+    )
+    p.record(
+        al.SetbackReported(
+            setback_id="s1",
+            kind=al.SetbackKind.REGRESSION,
+            severity=al.Severity.MINOR,
+            description="A hard week",
+            actor="maria",
+            occurred_at=at(4),
+        )
+    )
+    p.record(
+        al.ConcernRaised(concern_id="c1", description="Too much homework", actor="maria",
+                         occurred_at=at(4))
+    )  # fmt: skip
+    p.record(
+        al.FeedbackGiven(
+            feedback_id="f1",
+            kind=al.FeedbackKind.PROGRESS_UPDATE,
+            message="Two new words",
+            actor="ana",
+            occurred_at=at(4),
+        )
+    )
+    p.record(
+        al.HomePracticePlanned(
+            strategy_id="hp1",
+            goal_id="g1",
+            description="Offer a choice at snack time",
+            times_per_week=5,
+            carers=frozenset({"maria"}),
+            actor="ana",
+            occurred_at=at(4),
+        )
+    )
+    return p
+
+
+LATER = at(10)
+
+
+def base(actor: str) -> dict[str, Any]:
+    return {"actor": actor, "occurred_at": LATER}
+
+
+def school_observation(goal_id: str = "g1", actor: str = "tess") -> al.ProgressRecorded:
+    return al.ProgressRecorded(
+        goal_id=goal_id,
+        setting=al.Setting.SCHOOL,
+        kind=al.ObservationKind.EVERYDAY,
+        value=4,
+        **base(actor),
+    )
+
+
+def denied(p: al.Partnership, event: al.Event) -> al.PermissionDenied:
+    """Record *event*; it must raise PermissionDenied and change nothing (single and in
+    a batch)."""
+    events, state, version = p.events, p.state.copy(), p.version
+    with pytest.raises(al.PermissionDenied) as caught:
+        p.record(event)
+    assert (p.events, p.state, p.version) == (events, state, version)
+    with pytest.raises(al.PermissionDenied):
+        p.record_all([event])
+    assert (p.events, p.state, p.version) == (events, state, version)
+    error = caught.value
+    assert error.actor == event.actor
+    assert error.action == type(event).type_name
+    assert error.reason
+    assert event.actor in str(error)
+    assert error.action in str(error)
+    return error
+
+
+# --- what each role may not do ------------------------------------------------------------
+
+# Events a carer (maria) may not record: professionals' work.
+CARER_REFUSED: dict[str, Callable[[], al.Event]] = {
+    "revise a goal": lambda: al.GoalRevised(
+        goal_id="g1",
+        statement="New",
+        why_it_matters="Still",
+        target=target(),
+        reason=al.RevisionReason.CHANGING_NEEDS,
+        explanation="Because",
+        **base("maria"),
+    ),
+    "put a goal on hold": lambda: al.GoalPutOnHold(goal_id="g1", reason="Ill", **base("maria")),
+    "achieve a goal": lambda: al.GoalAchieved(goal_id="g1", **base("maria")),
+    "discontinue a goal": lambda: al.GoalDiscontinued(goal_id="g1", reason="x", **base("maria")),
+    "record a clinic observation": lambda: al.ProgressRecorded(
+        goal_id="g1",
+        setting=al.Setting.CLINIC,
+        kind=al.ObservationKind.EVERYDAY,
+        value=1,
+        **base("maria"),
+    ),
+    "record a school observation": lambda: school_observation(actor="maria"),
+    "correct someone else's observation": lambda: al.ProgressCorrected(
+        observation_id="o2", reason="typo", value=1, **base("maria")
+    ),
+    "plan a setback response": lambda: al.SetbackResponsePlanned(
+        setback_id="s1", changes="Fewer sessions", **base("maria")
+    ),
+    "resolve a setback": lambda: al.SetbackResolved(
+        setback_id="s1", resolution="ok", **base("maria")
+    ),
+    "resolve a concern": lambda: al.ConcernResolved(concern_id="c1", agreed="x", **base("maria")),
+    "escalate a concern": lambda: al.ConcernEscalated(
+        concern_id="c1", escalated_to="lead", reason="x", **base("maria")
+    ),
+    "close the partnership": lambda: al.PartnershipStatusChanged(
+        status=al.PartnershipStatus.CLOSED, **base("maria")
+    ),
+    "pause the partnership": lambda: al.PartnershipStatusChanged(
+        status=al.PartnershipStatus.PAUSED, **base("maria")
+    ),
+    "plan home practice": lambda: al.HomePracticePlanned(
+        goal_id="g1",
+        description="x",
+        times_per_week=2,
+        carers=frozenset({"maria"}),
+        **base("maria"),
+    ),
+    "adapt home practice": lambda: al.HomePracticeAdapted(
+        strategy_id="hp1", description="x", times_per_week=2, reason="x", **base("maria")
+    ),
+    "add a member": lambda: al.CarerJoined(
+        member_id="david", relationship=al.CarerRelationship.PARENT, **base("maria")
+    ),
+    "make someone else leave": lambda: al.MemberLeft(member_id="tess", **base("maria")),
+    "complete someone else's action item": lambda: al.ActionItemCompleted(
+        action_item_id="a2", **base("maria")
+    ),
+    "change the settings": lambda: al.SettingsChanged(
+        settings=frozenset({al.Setting.HOME}), **base("maria")
+    ),
+    "share a resource": lambda: al.ResourceShared(
+        kind=al.ResourceKind.HANDOUT,
+        title="x",
+        language="en",
+        shared_with=frozenset({"maria"}),
+        **base("maria"),
+    ),
+    "record a check-in": lambda: al.CheckInHeld(
+        kind=al.CheckInKind.MEETING, participants=frozenset({"ana", "maria"}), **base("maria")
+    ),
+}
+
+
+@pytest.mark.parametrize("make", CARER_REFUSED.values(), ids=CARER_REFUSED.keys())
+def test_a_carer_is_refused_professionals_work(make: Callable[[], al.Event]) -> None:
+    p = build(al.RolePolicy())
+    event = make()
+    al.Partnership.from_events(p.events).record(event)  # the model alone accepts it
+    denied(p, event)
+
+
+# Events a teacher (tess, an educator) may not record.
+EDUCATOR_REFUSED: dict[str, Callable[[], al.Event]] = {
+    "propose a goal": lambda: al.GoalProposed(
+        domain=al.GoalDomain.COMMUNICATION,
+        statement="x",
+        why_it_matters="x",
+        target=target(),
+        **base("tess"),
+    ),
+    "agree to a goal": lambda: al.GoalAgreed(goal_id="g1", **base("tess")),
+    "object to a goal": lambda: al.GoalObjected(goal_id="g1", reason="x", **base("tess")),
+    "give feedback": lambda: al.FeedbackGiven(
+        kind=al.FeedbackKind.PROGRESS_UPDATE, message="x", **base("tess")
+    ),
+    "report a setback": lambda: al.SetbackReported(
+        kind=al.SetbackKind.REGRESSION,
+        severity=al.Severity.MINOR,
+        description="x",
+        **base("tess"),
+    ),
+    "raise a concern": lambda: al.ConcernRaised(description="x", **base("tess")),
+    "revise a goal": lambda: al.GoalRevised(
+        goal_id="g1",
+        statement="New",
+        why_it_matters="Still",
+        target=target(),
+        reason=al.RevisionReason.CHANGING_NEEDS,
+        explanation="Because",
+        **base("tess"),
+    ),
+    "close the partnership": lambda: al.PartnershipStatusChanged(
+        status=al.PartnershipStatus.CLOSED, **base("tess")
+    ),
+    "record a clinic observation": lambda: al.ProgressRecorded(
+        goal_id="g1",
+        setting=al.Setting.CLINIC,
+        kind=al.ObservationKind.SESSION,
+        value=1,
+        **base("tess"),
+    ),
+    "record a school observation without consent": school_observation,
+    "correct someone else's observation": lambda: al.ProgressCorrected(
+        observation_id="o1", reason="typo", value=1, **base("tess")
+    ),
+}
+
+
+@pytest.mark.parametrize("make", EDUCATOR_REFUSED.values(), ids=EDUCATOR_REFUSED.keys())
+def test_an_educator_is_refused_all_but_school_observations(make: Callable[[], al.Event]) -> None:
+    p = build(al.RolePolicy())
+    event = make()
+    al.Partnership.from_events(p.events).record(event)  # the model alone accepts it
+    denied(p, event)
+
+
+def test_a_professional_may_not_grant_consent_for_the_family() -> None:
+    # The model itself refuses it (consent is the family's), under any policy.
+    p = build(al.RolePolicy())
+    events = p.events
+    with pytest.raises(al.DomainError, match="carer grants it"):
+        p.record(al.ConsentGranted(party=al.SCHOOL, **base("ana")))
+    assert p.events == events
+
+
+def test_a_non_member_is_refused_before_the_policy() -> None:
+    p = build(al.RolePolicy())
+    events = p.events
+    with pytest.raises(al.NotAMemberError):
+        p.record(al.GoalAgreed(goal_id="g1", **base("stranger")))
+    assert p.events == events
+
+
+def test_the_policy_refuses_a_former_member() -> None:
+    # Called directly, the policy refuses someone who is no longer a member.
+    p = build(al.RolePolicy())
+    p.record(al.MemberLeft(member_id="tess", **base("tess")))
+    with pytest.raises(al.PermissionDenied, match="not a current member"):
+        al.RolePolicy().authorise(p.state, school_observation())
+
+
+# --- what each role may do -------------------------------------------------------------
+
+
+def test_a_carer_does_the_carers_part() -> None:
+    p = build(al.RolePolicy())
+    p.record_all(
+        [
+            al.GoalProposed(
+                goal_id="g3",
+                domain=al.GoalDomain.SELF_CARE,
+                statement="Sam puts on shoes",
+                why_it_matters="Mornings",
+                target=target(),
+                **base("maria"),
+            ),
+            al.GoalConcernNoted(goal_id="g2", reason="Too fast", **base("maria")),
+            al.GoalObjected(goal_id="g2", reason="Not now", **base("maria")),
+            al.GoalAgreed(goal_id="g2", **base("maria")),
+            al.ProgressRecorded(
+                observation_id="o3",
+                goal_id="g1",
+                setting=al.Setting.COMMUNITY,
+                kind=al.ObservationKind.EVERYDAY,
+                value=1,
+                **base("maria"),
+            ),
+            al.ProgressCorrected(observation_id="o1", reason="typo", value=3, **base("maria")),
+            al.PracticeLogged(strategy_id="hp1", done=True, **base("maria")),
+            al.FeedbackAnswered(
+                feedback_id="f1", response=al.FeedbackResponse.ACKNOWLEDGED, **base("maria")
+            ),
+            al.FeedbackGiven(kind=al.FeedbackKind.HOME_REPORT, message="Good", **base("maria")),
+            al.SetbackReported(
+                kind=al.SetbackKind.REGRESSION,
+                severity=al.Severity.MINOR,
+                description="Ill",
+                **base("maria"),
+            ),
+            al.ConcernRaised(description="Timing", **base("maria")),
+            al.ActionItemCompleted(action_item_id="a1", **base("maria")),
+            al.ConsentGranted(consent_id="k1", party=al.SCHOOL, **base("maria")),
+            al.ConsentWithdrawn(consent_id="k1", **base("maria")),
+        ]
+    )
+    assert p.state.last_event_at == LATER
+
+
+def test_a_professional_does_the_professionals_part() -> None:
+    p = build(al.RolePolicy())
+    p.record_all(
+        [
+            al.SetbackResponsePlanned(setback_id="s1", changes="Shorter sessions", **base("ana")),
+            al.SetbackReviewed(setback_id="s1", note="Better", **base("ana")),
+            al.SetbackResolved(setback_id="s1", resolution="Done", **base("ana")),
+            al.GoalRevised(
+                goal_id="g2",
+                statement="New",
+                why_it_matters="Still",
+                target=target(),
+                reason=al.RevisionReason.CHANGING_NEEDS,
+                explanation="Because",
+                **base("ana"),
+            ),
+            al.ProgressRecorded(
+                goal_id="g1",
+                setting=al.Setting.CLINIC,
+                kind=al.ObservationKind.SESSION,
+                value=5,
+                **base("ana"),
+            ),
+            al.ActionItemCompleted(action_item_id="a1", **base("ana")),
+            al.ConcernResolved(concern_id="c1", agreed="Less homework", **base("ana")),
+            al.PartnershipStatusChanged(status=al.PartnershipStatus.CLOSED, **base("ana")),
+        ]
+    )
+    assert p.state.status is al.PartnershipStatus.CLOSED
+
+
+def test_a_teacher_records_at_school_only_while_a_carer_consents() -> None:
+    p = build(al.RolePolicy())
+    denied(p, school_observation())
+    p.record(al.ConsentGranted(consent_id="k1", party=al.SCHOOL, goal_ids=frozenset({"g1"}),
+                               actor="maria", occurred_at=at(5)))  # fmt: skip
+    assert al.shared_with_school(p.state, "g1", "tess", LATER)
+    observation = p.record(school_observation())
+    error = denied(p, school_observation(goal_id="g2"))  # not covered by the consent
+    assert "not shared with the school" in error.reason
+    # The teacher corrects their own observation while the consent holds.
+    p.record(al.ProgressCorrected(observation_id=observation.observation_id, reason="typo",
+                                  value=5, **base("tess")))  # fmt: skip
+    p.record(al.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(11)))
+    # Withdrawal stops further sharing from that moment...
+    late = attrs.evolve(school_observation(), occurred_at=at(12))
+    denied(p, late)
+    denied(
+        p,
+        al.ProgressCorrected(observation_id=observation.observation_id, reason="again",
+                             value=6, actor="tess", occurred_at=at(12)),
+    )  # fmt: skip
+    # ... and the history shows both.
+    consent = p.state.consents["k1"]
+    assert (consent.granted_by, consent.withdrawn_by) == ("maria", "maria")
+    assert [type(e).__name__ for e in p.events[-3:]] == [
+        "ProgressRecorded",
+        "ProgressCorrected",
+        "ConsentWithdrawn",
+    ]
+
+
+def test_a_consent_naming_the_teacher_shares_with_that_teacher_only() -> None:
+    p = build(al.RolePolicy())
+    p.record(al.ProfessionalJoined(member_id="tom", discipline=al.Discipline.TEACHING,
+                                   role=al.ProfessionalRole.EDUCATOR, **base("ana")))  # fmt: skip
+    p.record(al.ConsentGranted(party="tess", **base("maria")))
+    p.record(school_observation(goal_id="g2"))
+    denied(p, school_observation(goal_id="g2", actor="tom"))
+
+
+def test_a_teacher_may_leave_and_complete_their_own_items() -> None:
+    p = build(al.RolePolicy())
+    p.record(al.MemberLeft(member_id="tess", **base("tess")))
+    assert "tess" not in p.state.current_members()
+
+
+def test_the_founder_adds_members_while_forming_whatever_their_side() -> None:
+    p = al.Partnership.form(
+        al.PartnershipFormed(partnership_id="p", clinic_id="c", child_id="sam",
+                             time_zone="UTC", actor="maria", occurred_at=T0),
+        policy=al.RolePolicy(),
+    )  # fmt: skip
+    p.record(al.CarerJoined(member_id="maria", relationship=al.CarerRelationship.PARENT,
+                            actor="maria", occurred_at=T0))  # fmt: skip
+    p.record(al.ProfessionalJoined(member_id="ana", discipline=al.Discipline.ABA,
+                                   actor="maria", occurred_at=T0))  # fmt: skip
+    assert p.state.current_members() == {"maria", "ana"}
+
+
+# --- policies, defaults and storage ------------------------------------------------------
+
+
+def test_the_default_policy_allows_what_the_model_allows() -> None:
+    p = build()
+    assert isinstance(p.policy, al.AllowAll)
+    p.record(al.PartnershipStatusChanged(status=al.PartnershipStatus.CLOSED, **base("maria")))
+
+
+def test_a_batch_with_one_refused_event_writes_none_of_it() -> None:
+    p = build(al.RolePolicy())
+    events, state = p.events, p.state.copy()
+    with pytest.raises(al.PermissionDenied):
+        p.record_all(
+            [
+                al.FeedbackGiven(kind=al.FeedbackKind.HOME_REPORT, message="ok", **base("maria")),
+                al.GoalAchieved(goal_id="g1", **base("maria")),
+            ]
+        )
+    assert (p.events, p.state) == (events, state)
+
+
+def test_permission_denied_pickles_and_is_an_alliance_error() -> None:
+    error = al.PermissionDenied("maria", "GoalRevised", "revising is for professionals")
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.actor, again.action, again.reason) == ("maria", "GoalRevised", error.reason)
+    assert isinstance(again, al.AllianceError)
+    assert str(again) == str(error)
+
+
+def test_a_refused_update_writes_nothing_to_the_store() -> None:
+    store = al.open_store("memory://", clinic_id="c-1")
+    p = build()
+    store.append("p-1", p.events, expected_version=0)
+    before = store.load("p-1")
+
+    def close(partnership: al.Partnership) -> None:
+        partnership.record(
+            al.PartnershipStatusChanged(status=al.PartnershipStatus.CLOSED, **base("maria"))
+        )
+
+    with pytest.raises(al.PermissionDenied):
+        al.update(store, "p-1", close, policy=al.RolePolicy())
+    assert store.load("p-1") == before
+    loaded = al.load_partnership(store, "p-1", policy=al.RolePolicy())
+    assert isinstance(loaded.policy, al.RolePolicy)
+
+
+def test_start_partnership_authorises_its_events() -> None:
+    store = al.open_store("memory://", clinic_id="c-1")
+    p = build()
+    formed, *rest = p.events
+    assert isinstance(formed, al.PartnershipFormed)
+    closing = al.PartnershipStatusChanged(status=al.PartnershipStatus.CLOSED, **base("maria"))
+    with pytest.raises(al.PermissionDenied):
+        al.start_partnership(store, formed, [*rest, closing], policy=al.RolePolicy())
+    assert store.load("p-1") == ()
+
+
+@settings(max_examples=25)
+@given(s.partnership_histories(max_events=30))
+def test_a_policy_never_changes_how_stored_history_folds(events: list[al.Event]) -> None:
+    # Loading folds without authorising: RolePolicy applies only to new events.
+    assert al.Partnership.from_events(events, policy=al.RolePolicy()).state == (
+        al.Partnership.from_events(events).state
+    )
+
+
+def test_a_professional_may_not_act_on_a_record_kept_from_them() -> None:
+    p = build(al.RolePolicy())
+    p.record(al.ProfessionalJoined(member_id="bo", discipline=al.Discipline.ABA, **base("ana")))
+    p.record(
+        al.ConcernRaised(
+            concern_id="c9",
+            description="For Ana only",
+            audience=al.Audience.named("ana"),
+            **base("maria"),
+        )
+    )
+    p.record(
+        al.SetbackReported(
+            setback_id="s9",
+            kind=al.SetbackKind.REGRESSION,
+            severity=al.Severity.MINOR,
+            description="For the team",
+            audience=al.Audience.professionals(),
+            **base("maria"),
+        )
+    )
+    for event in (
+        al.ConcernResolved(concern_id="c9", agreed="x", **base("bo")),
+        al.ConcernEscalated(concern_id="c9", escalated_to="lead", reason="x", **base("bo")),
+    ):
+        assert "not shared with them" in denied(p, event).reason
+    p.record(al.ConcernResolved(concern_id="c9", agreed="Talked", **base("ana")))
+    p.record(al.SetbackResponsePlanned(setback_id="s9", changes="Shorter", **base("bo")))
+    p.record(al.SetbackReviewed(setback_id="s9", note="Better", **base("bo")))
+    p.record(al.SetbackResolved(setback_id="s9", resolution="Done", **base("bo")))

@@ -1,0 +1,143 @@
+"""De-identified export: no name, contact detail, free text or original id survives, and
+intervals between a child's events are unchanged."""
+
+from __future__ import annotations
+
+import enum
+import json
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import alliance as al
+from alliance.deidentify import _ID_COLLECTIONS, _is_id, deidentified_jsonl, deidentify_timeline
+from alliance.storage._common import to_micros
+from alliance.testing import strategies as s
+
+KEY = b"a research export key, 32 bytes"
+
+
+def _strings(value: Any, cls: Any, name: str = "") -> tuple[set[str], set[str]]:
+    """(ids, free texts) held by *value* (an event, a value object) of type *cls*."""
+    ids: set[str] = set()
+    texts: set[str] = set()
+    if value is None:
+        return ids, texts
+    origin = typing.get_origin(cls)
+    if origin is not None and type(None) in typing.get_args(cls):
+        (cls,) = [a for a in typing.get_args(cls) if a is not type(None)]
+        origin = typing.get_origin(cls)
+    if cls is str:
+        (ids if _is_id(name) else texts).add(value)
+    elif origin in (frozenset, tuple) and typing.get_args(cls)[0] is str:
+        (ids if name in _ID_COLLECTIONS else texts).update(value)
+    elif origin in (frozenset, tuple):
+        for item in value:
+            more_ids, more_texts = _strings(item, typing.get_args(cls)[0], name)
+            ids |= more_ids
+            texts |= more_texts
+    elif isinstance(cls, type) and attrs.has(cls):
+        hints = typing.get_type_hints(cls)
+        for field in attrs.fields(cls):
+            more_ids, more_texts = _strings(
+                getattr(value, field.name), hints[field.name], field.name
+            )
+            ids |= more_ids
+            texts |= more_texts
+    return ids, texts
+
+
+def _codes() -> set[str]:
+    """What the export writes as it is: every enum value of alliance and every event
+    type name (hypothesis may draw a text or an id equal to one)."""
+    return {
+        member.value
+        for name in al.__all__
+        if isinstance(cls := getattr(al, name), type) and issubclass(cls, enum.Enum)
+        for member in cls
+    } | set(al.event_types())
+
+
+CODES = _codes()
+
+
+def _values(data: Any) -> Iterator[str]:
+    """Every string value (not key) in parsed JSON."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, list):
+        for item in data:
+            yield from _values(item)
+    elif isinstance(data, dict):
+        for item in data.values():
+            yield from _values(item)
+
+
+people = st.lists(s.carers(), min_size=1, max_size=3)
+
+
+@settings(max_examples=25)
+@given(histories=st.lists(s.partnership_histories(max_events=20), min_size=1, max_size=2),
+       carers=people)  # fmt: skip
+def test_nothing_identifying_survives(
+    histories: list[list[al.Event]], carers: list[al.Carer]
+) -> None:
+    output = "\n".join(deidentified_jsonl(histories, key=KEY))
+    ids: set[str] = set()
+    texts: set[str] = set()
+    for events in histories:
+        for event in events:
+            more_ids, more_texts = _strings(event, type(event))
+            ids |= more_ids
+            texts |= more_texts
+    # People records the host keeps: names and contact details.
+    for carer in carers:
+        texts |= {carer.name, carer.contact.email or "", carer.contact.phone or ""} - {""}
+    written = {v for line in output.splitlines() for v in _values(json.loads(line))}
+    assert not (written & ((ids | texts) - CODES))
+
+
+@settings(max_examples=25)
+@given(events=s.partnership_histories(max_events=20))
+def test_intervals_between_a_childs_events_are_unchanged(events: list[al.Event]) -> None:
+    rows = deidentify_timeline(events, key=KEY)
+    before = [to_micros(e.occurred_at) for e in events]
+    after = [to_micros(pendulum.parse(r["occurred_at"])) for r in rows]  # type: ignore[arg-type]
+    assert [b - before[0] for b in before] == [a - after[0] for a in after]
+    day = 86_400_000_000
+    shift_days, rest = divmod(after[0] - before[0], day)
+    assert shift_days != 0
+    assert rest == 0
+    # Due dates move by the same whole days.
+    for event, row in zip(events, rows, strict=True):
+        if isinstance(event, al.GoalProposed):
+            due = pendulum.Date.fromisoformat(row["target"]["due"])
+            assert (due - event.target.due).days == shift_days
+
+
+def test_the_same_id_gets_the_same_pseudonym_and_the_key_matters() -> None:
+    from test_authorisation import build  # noqa: PLC0415
+
+    events = build().events
+    rows = deidentify_timeline(events, key=KEY)
+    assert rows[0]["partnership"] == rows[-1]["partnership"]
+    assert rows[1]["member_id"] == rows[1]["actor"]  # ana joins herself
+    other = deidentify_timeline(events, key=b"another key, also long enough")
+    assert other[0]["partnership"] != rows[0]["partnership"]
+    assert "statement" not in rows[4]  # free text dropped
+    assert rows[4]["domain"] == "communication"  # codes kept
+    assert rows[4]["target"]["baseline"] == 1  # numbers kept
+    assert "metric" not in rows[4]["target"]  # free text inside values too
+
+
+def test_a_short_key_is_refused() -> None:
+    from test_authorisation import build  # noqa: PLC0415
+
+    with pytest.raises(al.ValidationError, match="key"):
+        deidentify_timeline(build().events, key=b"short")

@@ -1,0 +1,155 @@
+"""Report renderers: CSV, JSON, Markdown, the HTML family report and the charts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import alliance as al
+from alliance.demo import sample_partnership
+from alliance.reports import render
+
+
+@pytest.fixture(scope="module")
+def state() -> al.PartnershipState:
+    return sample_partnership().state
+
+
+def test_csv_has_one_flat_line_per_goal(state: al.PartnershipState) -> None:
+    rows = [al.goal_progress(state, goal_id) for goal_id in state.goals]
+    text = render.to_csv(rows)
+    records = list(csv.DictReader(io.StringIO(text)))
+    assert [r["goal_id"] for r in records] == ["g-requests", "g-dressing"]
+    first = records[0]
+    assert first["partnership_id"] == "p-sam"
+    assert first["latest"] == "10.0"
+    assert first["outlook"] == "reached"
+    assert first["observations_by_setting_clinic"] == "15"
+    assert first["observations_by_setting_school"] == "4"
+    assert float(first["trend_slope_per_week"]) == pytest.approx(
+        rows[0].trend.slope_per_week  # type: ignore[union-attr]
+    )
+    assert records[1]["mastery"] == ""  # no criterion: None is an empty cell
+    assert render.to_csv([]) == ""
+
+
+def test_json_keeps_the_structure(state: al.PartnershipState) -> None:
+    data = json.loads(render.to_json([al.gas_for(state)]))
+    assert data[0]["t_score"] == 50.0
+    assert data[0]["baseline_t_score"] == 40.0
+    assert data[0]["goals"] == [
+        {"goal_id": "g-requests", "weight": 1.0, "baseline_level": -1, "level": 0}
+    ]
+
+
+def test_markdown_table(state: al.PartnershipState) -> None:
+    text = render.to_markdown([al.partnership_health(state)], title="Health")
+    lines = text.splitlines()
+    assert lines[0] == "# Health"
+    header = [c.strip() for c in lines[2].strip("|").split("|")]
+    assert "check_in_adherence" in header
+    assert "from" in header  # the from_ field, without its trailing underscore
+    assert lines[3].startswith("|---")
+    values = dict(zip(header, [c.strip() for c in lines[4].strip("|").split("|")], strict=True))
+    assert values["check_in_adherence"] == "0.25"
+    assert values["feedback_open_now"] == "1"
+    assert render.to_markdown([]) == "No rows.\n"
+
+
+def test_flat_record_of_a_gas_row_lists_missing_goals() -> None:
+    row = al.GasRow(
+        partnership_id="p",
+        child_id="c",
+        period=al.Period(),
+        goals=(al.GasGoal(goal_id="g-1", weight=1, baseline_level=None, level=None),),
+        rated=0,
+        missing=("g-1", "g-2"),
+        t_score=None,
+        baseline_t_score=None,
+        change=None,
+    )
+    record = render.flat_record(row)
+    assert record["missing"] == "g-1 g-2"
+    assert record["period_start"] is None
+    assert "goals" not in record
+
+
+def test_family_report_has_plain_words_and_a_chart_per_goal(state: al.PartnershipState) -> None:
+    page = render.family_report_html([state], names={"sam": "Sam"})
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<h2>Sam</h2>" in page
+    assert "The goal has been reached. Well done!" in page
+    assert "Measured at: clinic 15 times, school 4 times." in page
+    for goal_id in state.goals:
+        assert f'<figure class="goal-chart" data-goal-id="{goal_id}">' in page
+    assert page.count('src="data:image/png;base64,') == len(state.goals)
+    assert "http://" not in page
+    assert "https://" not in page  # self-contained
+
+
+def test_family_report_without_charts_does_not_import_matplotlib() -> None:
+    code = (
+        "import sys\n"
+        "from alliance.demo import sample_partnership\n"
+        "from alliance.reports import render\n"
+        "page = render.family_report_html([sample_partnership().state], charts=False)\n"
+        "assert '<figure' not in page\n"
+        "render.to_csv([]); render.to_markdown([])\n"
+        "import alliance.cli\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_describe_progress_in_plain_words(state: al.PartnershipState) -> None:
+    end = state.formed_at.add(days=60).date()
+    row = al.goal_progress(state, "g-requests", period=al.Period(end=end))
+    sentences = render.describe_progress(row, "Sam")
+    assert sentences[0] == "Sam started at 2 two-word requests (per session)."
+    assert sentences[1] == "The latest measurement is 4; the goal is 10. That is 25% of the way."
+
+
+def test_charts_as_png_and_svg(state: al.PartnershipState, tmp_path: Path) -> None:
+    charts = pytest.importorskip("alliance.reports.charts")
+    png = charts.progress_chart(state, "g-requests", fmt="png")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    svg = charts.progress_chart(state, "g-dressing", fmt="svg")
+    assert b"<svg" in svg
+    assert svg == charts.progress_chart(state, "g-dressing", fmt="svg")  # deterministic
+    saved = charts.save_progress_chart(state, "g-requests", tmp_path / "requests.svg")
+    assert saved.read_bytes().lstrip().startswith(b"<?xml")
+    with pytest.raises(al.ValidationError, match="fmt"):
+        charts.progress_chart(state, "g-requests", fmt="gif")
+    with pytest.raises(al.UnknownRecordError):
+        charts.progress_chart(state, "nope")
+
+
+def test_family_view_leaves_out_setbacks_for_professionals_only() -> None:
+    p = sample_partnership()
+    p.record(
+        al.SetbackReported(
+            setback_id="sb-private",
+            kind=al.SetbackKind.OTHER,
+            severity=al.Severity.MINOR,
+            description="A clinical note for the team",
+            affected_goals=frozenset({"g-requests"}),
+            audience=al.Audience(scope=al.AudienceScope.PROFESSIONALS),
+            actor="ana",
+            occurred_at=p.state.last_event_at.add(hours=1),
+        )
+    )
+    view = render.family_view(p.state)
+    assert "sb-private" not in view.setbacks
+    assert "sb-illness" in view.setbacks
+    assert "sb-private" in p.state.setbacks  # the state itself is untouched
+    assert "sb-private" not in render.family_view(p.state, "maria").setbacks
+    assert "sb-private" in render.family_view(p.state, "ana").setbacks

@@ -1,0 +1,273 @@
+"""Visibility: records carry an audience, and as_seen_by gives a member only what they may
+see; consent shares goals with the school until it is withdrawn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import alliance as al
+from alliance.testing import strategies as s
+from test_authorisation import LATER, at, base, build
+
+PROFESSIONALS = al.Audience.professionals()
+
+
+def concern(actor: str, audience: al.Audience, concern_id: str = "c9") -> al.ConcernRaised:
+    return al.ConcernRaised(
+        concern_id=concern_id, description="Worried", audience=audience, **base(actor)
+    )
+
+
+def test_a_professionals_only_concern_is_hidden_from_carers_and_teachers() -> None:
+    p = build()
+    p.record(concern("ana", PROFESSIONALS))
+    assert "c9" in al.as_seen_by(p.state, "ana").concerns
+    assert "c9" not in al.as_seen_by(p.state, "maria").concerns
+    assert "c9" not in al.as_seen_by(p.state, "tess").concerns
+    assert "c9" in p.state.concerns  # the state itself holds everything
+
+
+def test_the_author_always_sees_their_own_record() -> None:
+    p = build()
+    p.record(concern("maria", PROFESSIONALS))
+    assert "c9" in al.as_seen_by(p.state, "maria").concerns
+
+
+def test_a_named_audience_reaches_only_the_named() -> None:
+    p = build()
+    p.record(al.CarerJoined(member_id="david", relationship=al.CarerRelationship.PARENT,
+                            **base("ana")))  # fmt: skip
+    p.record(
+        al.SetbackReported(
+            setback_id="s9",
+            kind=al.SetbackKind.LIFE_EVENT,
+            severity=al.Severity.MODERATE,
+            description="Told to Maria only",
+            audience=al.Audience.named("maria"),
+            **base("ana"),
+        )
+    )
+    assert "s9" in al.as_seen_by(p.state, "maria").setbacks
+    assert "s9" not in al.as_seen_by(p.state, "david").setbacks
+    assert "s9" not in al.as_seen_by(p.state, "tess").setbacks
+
+
+def test_a_named_audience_must_name_members_and_nothing_is_written_otherwise() -> None:
+    p = build()
+    events = p.events
+    with pytest.raises(al.NotAMemberError) as caught:
+        p.record(concern("ana", al.Audience.named("stranger")))
+    assert caught.value.field == "audience.members"
+    assert p.events == events
+
+
+def test_an_audience_is_validated_when_built() -> None:
+    with pytest.raises(al.ValidationError, match="at least one member"):
+        al.Audience(scope=al.AudienceScope.NAMED)
+    with pytest.raises(al.ValidationError, match="names no members"):
+        al.Audience(scope=al.AudienceScope.PROFESSIONALS, members=frozenset({"ana"}))
+
+
+def test_a_teacher_sees_only_goals_shared_with_the_school_while_consent_holds() -> None:
+    p = build()
+    assert al.as_seen_by(p.state, "tess").goals == {}
+    assert al.as_seen_by(p.state, "tess").observations == {}
+    p.record(al.ConsentGranted(consent_id="k1", party=al.SCHOOL, goal_ids=frozenset({"g1"}),
+                               **base("maria")))  # fmt: skip
+    view = al.as_seen_by(p.state, "tess")
+    assert set(view.goals) == {"g1"}
+    assert set(view.observations) == {"o1", "o2"}  # both about g1, for everyone
+    assert set(view.strategies) == {"hp1"}
+    p.record(al.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(11)))
+    assert al.as_seen_by(p.state, "tess").goals == {}
+    # The history shows both, to the family and the team.
+    consent = al.as_seen_by(p.state, "maria").consents["k1"]
+    assert consent.granted_at == LATER
+    assert consent.withdrawn_at == at(11)
+
+
+def test_consent_rules_refuse_and_write_nothing() -> None:
+    p = build()
+    p.record(al.ConsentGranted(consent_id="k1", party=al.SCHOOL, **base("maria")))
+    cases: list[tuple[al.Event, type[al.AllianceError]]] = [
+        (al.ConsentGranted(consent_id="k1", party=al.SCHOOL, **base("maria")), al.DomainError),
+        (al.ConsentGranted(party=al.SCHOOL, goal_ids=frozenset({"nope"}), **base("maria")),
+         al.UnknownRecordError),
+        (al.ConsentWithdrawn(consent_id="k1", **base("ana")), al.DomainError),
+        (al.ConsentWithdrawn(consent_id="nope", **base("maria")), al.UnknownRecordError),
+        (al.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(9)),
+         al.ValidationError),
+    ]  # fmt: skip
+    for event, error in cases:
+        events = p.events
+        with pytest.raises(error):
+            p.record(event)
+        assert p.events == events
+    p.record(al.ConsentWithdrawn(consent_id="k1", **base("maria")))
+    events = p.events
+    with pytest.raises(al.DomainError, match="already withdrawn"):
+        p.record(al.ConsentWithdrawn(consent_id="k1", **base("maria")))
+    assert p.events == events
+
+
+def test_a_viewer_who_was_never_a_member_is_refused() -> None:
+    with pytest.raises(al.NotAMemberError):
+        al.as_seen_by(build().state, "stranger")
+
+
+def test_an_event_without_an_audience_serializes_as_before() -> None:
+    event = concern("ana", al.EVERYONE)
+    data = al.to_data(event)
+    assert "audience" not in data
+    assert al.from_data(data, al.Event) == event
+    named = attrs.evolve(event, audience=al.Audience.named("ana"))
+    assert al.to_data(named)["audience"] == {"members": ["ana"], "scope": "named"}
+    assert al.from_data(al.to_data(named), al.Event) == named
+
+
+# --- the property -----------------------------------------------------------------------
+
+_WITH_AUDIENCE = (al.SetbackReported, al.ConcernRaised)
+
+
+@st.composite
+def histories_with_audiences(draw: st.DrawFn) -> list[al.Event]:
+    """A generated history whose records were given drawn audiences, with consents to
+    share with the school (or a member) granted and withdrawn along the way. Folded, not
+    replayed: the audiences may name anyone who was ever a member."""
+    events = draw(s.partnership_histories(max_events=40))
+    members = sorted(al.Partnership.from_events(events).state.members)
+    goal_ids = sorted({e.goal_id for e in events if isinstance(e, al.GoalProposed)})
+    audiences = st.one_of(
+        st.just(al.EVERYONE),
+        st.just(PROFESSIONALS),
+        st.frozensets(st.sampled_from(members), min_size=1, max_size=3).map(
+            lambda named: al.Audience(scope=al.AudienceScope.NAMED, members=named)
+        ),
+    )
+    out: list[al.Event] = []
+    consents: list[str] = []
+    for index, original in enumerate(events):
+        event = (
+            attrs.evolve(original, audience=draw(audiences))
+            if isinstance(original, _WITH_AUDIENCE)
+            else original
+        )
+        out.append(event)
+        if index >= 2 and draw(st.integers(0, 5)) == 0:
+            moment = event.occurred_at
+            if consents and draw(st.booleans()):
+                out.append(
+                    al.ConsentWithdrawn(
+                        consent_id=consents.pop(draw(st.integers(0, len(consents) - 1))),
+                        actor=members[0],
+                        occurred_at=moment,
+                    )
+                )
+            else:
+                scope = (
+                    None
+                    if not goal_ids or draw(st.booleans())
+                    else frozenset(draw(st.lists(st.sampled_from(goal_ids), min_size=1)))
+                )
+                consent = al.ConsentGranted(
+                    party=draw(st.sampled_from([al.SCHOOL, *members])),
+                    goal_ids=scope,
+                    actor=members[0],
+                    occurred_at=moment,
+                )
+                consents.append(consent.consent_id)
+                out.append(consent)
+    return out
+
+
+def _oracle(
+    events: list[al.Event],
+) -> tuple[dict[tuple[str, str], tuple[Any, str]], dict[str, str]]:
+    """From the events alone: (collection, record id) -> (audience, author), and each
+    member's side as last joined."""
+    records: dict[tuple[str, str], tuple[Any, str]] = {}
+    sides: dict[str, str] = {}
+    for e in events:
+        if isinstance(e, al.ProgressRecorded):
+            records["observations", e.observation_id] = (al.EVERYONE, e.actor)
+        elif isinstance(e, al.CheckInHeld):
+            records["check_ins", e.check_in_id] = (al.EVERYONE, e.actor)
+        elif isinstance(e, al.FeedbackGiven):
+            records["feedback", e.feedback_id] = (al.EVERYONE, e.actor)
+        elif isinstance(e, al.SetbackReported):
+            records["setbacks", e.setback_id] = (e.audience, e.actor)
+        elif isinstance(e, al.ConcernRaised):
+            records["concerns", e.concern_id] = (e.audience, e.actor)
+        elif isinstance(e, al.CarerJoined):
+            sides[e.member_id] = "carer"
+        elif isinstance(e, al.ProfessionalJoined):
+            sides[e.member_id] = (
+                "educator" if e.role is al.ProfessionalRole.EDUCATOR else "professional"
+            )
+    return records, sides
+
+
+def _shared_goals(events: list[al.Event], member_id: str) -> set[str]:
+    """Goals a consent in force at the end shares with the school or *member_id*."""
+    granted: dict[str, al.ConsentGranted] = {}
+    for e in events:
+        if isinstance(e, al.ConsentGranted):
+            granted[e.consent_id] = e
+        elif isinstance(e, al.ConsentWithdrawn):
+            granted.pop(e.consent_id, None)
+    goals = {e.goal_id for e in events if isinstance(e, al.GoalProposed)}
+    return {
+        g
+        for g in goals
+        for c in granted.values()
+        if c.party in (al.SCHOOL, member_id) and (c.goal_ids is None or g in c.goal_ids)
+    }
+
+
+@settings(max_examples=60)
+@given(histories_with_audiences())
+def test_a_members_view_holds_no_record_outside_its_audience(events: list[al.Event]) -> None:
+    state = al.Partnership.from_events(events).state
+    records, sides = _oracle(events)
+    for member_id in state.members:
+        view = al.as_seen_by(state, member_id)
+        side = sides[member_id]
+        for collection in ("observations", "check_ins", "feedback", "setbacks", "concerns"):
+            shown = getattr(view, collection)
+            assert set(shown) <= set(getattr(state, collection))
+            for record_id in shown:
+                audience, author = records[collection, record_id]
+                assert (
+                    author == member_id
+                    or audience.scope is al.AudienceScope.EVERYONE
+                    or (audience.scope is al.AudienceScope.PROFESSIONALS and side == "professional")
+                    or member_id in audience.members
+                ), (member_id, side, collection, record_id, audience, author)
+        if side == "educator":
+            allowed = _shared_goals(events, member_id)
+            assert set(view.goals) <= allowed
+            assert {o.goal_id for o in view.observations.values()} <= allowed
+            assert {x.goal_id for x in view.strategies.values()} <= allowed
+        else:
+            # Nothing for everyone is hidden from a carer or a professional.
+            for (collection, record_id), (audience, _) in records.items():
+                if audience.scope is al.AudienceScope.EVERYONE:
+                    assert record_id in getattr(view, collection)
+        for item in view.action_items.values():
+            assert item.check_in_id in view.check_ins
+
+
+def test_views_are_built_from_the_state_without_changing_it() -> None:
+    p = build()
+    p.record(concern("ana", PROFESSIONALS))
+    before = p.state.copy()
+    al.as_seen_by(p.state, "maria")
+    assert p.state == before
+    assert pendulum.instance(p.state.last_event_at) == LATER
