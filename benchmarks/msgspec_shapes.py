@@ -88,6 +88,17 @@ ActionItem = _value(
     "ActionItem",
     [("description", Text), ("owner", Id), ("due", dt.date), ("action_item_id", Id)],
 )
+Audience = _value(
+    "Audience",
+    [
+        ("scope", al.AudienceScope, al.AudienceScope.EVERYONE),
+        ("members", frozenset[Id], frozenset()),
+    ],
+)
+# The library leaves an audience of everyone out of its JSON; decoding gives the default.
+# msgspec omits defaults only for a whole Struct (which would drop every other default
+# too), so these Structs write it out: the JSON differs, the decoded values do not.
+_AUDIENCE: Field = ("audience", Audience, Audience())
 
 
 class Event(msgspec.Struct, tag_field="type", **_OPTIONS):
@@ -162,7 +173,11 @@ ProgressRecorded = _event(
         ("gas_level", Gas | None, None),
         ("note", Text | None, None),
     ],
-    [("trials", Count | None, None), ("first_trial_independent", bool | None, None)],
+    [
+        ("trials", Count | None, None),
+        ("first_trial_independent", bool | None, None),
+        _AUDIENCE,
+    ],
 )
 PracticeLogged = _event(
     "PracticeLogged",
@@ -184,6 +199,7 @@ FeedbackGiven = _event(
         ("goal_id", Id | None, None),
         ("strategy_id", Id | None, None),
     ],
+    [_AUDIENCE],
 )
 FeedbackAnswered = _event(
     "FeedbackAnswered",
@@ -203,6 +219,7 @@ CheckInHeld = _event(
         ("decisions", tuple[Text, ...], ()),
         ("action_items", tuple[ActionItem, ...], ()),
     ],
+    [_AUDIENCE],
 )
 ActionItemCompleted = _event(
     "ActionItemCompleted", [("action_item_id", Id), ("note", Text | None, None)]
@@ -214,6 +231,7 @@ SHAPES = (
     GasScale,
     MasteryCriterion,
     ActionItem,
+    Audience,
     PartnershipFormed,
     CarerJoined,
     ProfessionalJoined,

@@ -695,6 +695,34 @@ def test_a_carer_sees_only_their_check_ins_and_no_other_carers_contact_details(
     assert [e["fullUrl"] for e in for_ana["entry"]] == [e["fullUrl"] for e in everything["entry"]]
 
 
+def test_a_viewer_gets_no_observation_its_audience_leaves_out(sample: al.Partnership) -> None:
+    partnership = al.Partnership.from_events(sample.events)
+    partnership.record(
+        al.ProgressRecorded(
+            observation_id="o-team-only",
+            goal_id="g-dressing",
+            setting=al.Setting.CLINIC,
+            kind=al.ObservationKind.PROBE,
+            value=2,
+            audience=al.Audience.professionals(),
+            actor="ana",
+            occurred_at=partnership.state.last_event_at.add(hours=1),
+        )
+    )
+    people = sample_people()
+    everything = export_bundle(partnership, people)
+    for_maria = export_bundle(partnership, people, viewer="maria")
+    check(for_maria, "R4")
+    by_identifier(everything, "Observation", "o-team-only")
+    shown = {
+        i["value"] for o in resources(for_maria, "Observation") for i in o.get("identifier", [])
+    }
+    assert "o-team-only" not in shown
+    assert len(resources(for_maria, "Observation")) == len(resources(everything, "Observation")) - 1
+    for_ana = export_bundle(partnership, people, viewer="ana")
+    assert [e["fullUrl"] for e in for_ana["entry"]] == [e["fullUrl"] for e in everything["entry"]]
+
+
 def test_the_viewer_must_be_a_current_member(sample: al.Partnership) -> None:
     with pytest.raises(al.NotAMemberError) as raised:
         export_bundle(sample, {}, viewer="sam")

@@ -37,13 +37,10 @@ VALUE_TYPES = [
     al.Audience,
 ]
 
-# The event classes with a strategy: the timeline's own and consent's.
+# The event classes with a strategy: all of alliance's own (the timeline's, measures'
+# and consent's).
 EVENT_TYPES = sorted(
-    (
-        cls
-        for cls in al.event_types().values()
-        if cls.__module__ in ("alliance.model.events", "alliance.model.consent")
-    ),
+    (cls for cls in al.event_types().values() if cls.__module__.startswith("alliance.")),
     key=lambda cls: cls.type_name,
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import alliance as al
-from alliance.demo import sample_partnership
+from alliance.demo import sample_partnership, sample_people
 from alliance.reports import render
 
 
@@ -153,3 +154,65 @@ def test_family_view_leaves_out_setbacks_for_professionals_only() -> None:
     assert "sb-private" in p.state.setbacks  # the state itself is untouched
     assert "sb-private" not in render.family_view(p.state, "maria").setbacks
     assert "sb-private" in render.family_view(p.state, "ana").setbacks
+
+
+def _private_observation(p: al.Partnership) -> None:
+    p.record(
+        al.ProgressRecorded(
+            observation_id="o-private",
+            goal_id="g-dressing",
+            setting=al.Setting.CLINIC,
+            kind=al.ObservationKind.PROBE,
+            value=987.5,
+            audience=al.Audience.professionals(),
+            actor="ana",
+            occurred_at=p.state.last_event_at.add(hours=1),
+        )
+    )
+
+
+def test_family_view_leaves_out_observations_for_professionals_only() -> None:
+    p = sample_partnership()
+    _private_observation(p)
+    assert "o-private" not in render.family_view(p.state).observations
+    assert "o-private" not in render.family_view(p.state, "maria").observations
+    assert "o-private" in render.family_view(p.state, "ana").observations
+    assert "o-private" in p.state.observations
+
+
+def test_family_report_for_a_viewer_is_built_from_their_view() -> None:
+    p = sample_partnership()
+    _private_observation(p)
+    for_maria = render.family_report_html([p.state], charts=False, viewer="maria")
+    for_ana = render.family_report_html([p.state], charts=False, viewer="ana")
+    assert "987.5" not in for_maria
+    assert "The latest measurement is 987.5" in for_ana
+    assert "987.5" not in render.family_report_html([p.state], charts=False)
+    assert for_maria == render.family_report_html([al.as_seen_by(p.state, "maria")], charts=False)
+    with pytest.raises(al.NotAMemberError):
+        render.family_report_html([p.state], charts=False, viewer="stranger")
+
+
+def test_family_report_names_people_through_display_name() -> None:
+    state = sample_partnership().state
+    people = dict(sample_people())
+    page = render.family_report_html([state], charts=False, viewer="maria", people=people)
+    assert "<h2>Sam</h2>" in page
+    assert "Working together: " in page
+    for name in ("Maria", "David", "Ana (speech and language therapist)"):
+        assert html.escape(name) in page
+    # Redacted people, and people without a record, show the placeholder.
+    people["sam"] = al.redact(people["sam"])  # type: ignore[arg-type]
+    people["maria"] = al.redact(people["maria"])  # type: ignore[arg-type]
+    del people["david"]
+    page = render.family_report_html([state], charts=False, viewer="maria", people=people)
+    assert f"<h2>{al.REDACTED}</h2>" in page
+    assert f"{al.REDACTED} started at" in page
+    assert "Sam started at" not in page
+    team = next(line for line in page.splitlines() if "Working together" in line)
+    assert "Maria" not in team
+    assert "David" not in team
+    assert team.count(html.escape(al.REDACTED)) == 2
+    assert html.escape("Ana (speech and language therapist)") in team
+    # Without people records, members are not named (as before).
+    assert "Working together" not in render.family_report_html([state], charts=False)

@@ -131,9 +131,101 @@ def test_an_event_without_an_audience_serializes_as_before() -> None:
     assert al.from_data(al.to_data(named), al.Event) == named
 
 
+def _observation(actor: str, audience: al.Audience) -> al.ProgressRecorded:
+    return al.ProgressRecorded(
+        observation_id="o9",
+        goal_id="g1",
+        setting=al.Setting.CLINIC,
+        kind=al.ObservationKind.SESSION,
+        value=3,
+        audience=audience,
+        **base(actor),
+    )
+
+
+def _check_in(actor: str, audience: al.Audience) -> al.CheckInHeld:
+    return al.CheckInHeld(
+        check_in_id="ci9",
+        kind=al.CheckInKind.MEETING,
+        participants=frozenset({"ana"}),
+        action_items=(
+            al.ActionItem(action_item_id="a9", description="Call", owner="ana", due=LATER.date()),
+        ),
+        audience=audience,
+        **base(actor),
+    )
+
+
+def _feedback(actor: str, audience: al.Audience) -> al.FeedbackGiven:
+    return al.FeedbackGiven(
+        feedback_id="f9",
+        kind=al.FeedbackKind.PROGRESS_UPDATE,
+        message="Going well",
+        audience=audience,
+        **base(actor),
+    )
+
+
+def test_observations_check_ins_and_feedback_carry_an_audience() -> None:
+    p = build()
+    p.record(al.ConsentGranted(consent_id="k1", party=al.SCHOOL, **base("maria")))
+    p.record(_observation("ana", PROFESSIONALS))
+    p.record(_check_in("ana", PROFESSIONALS))
+    p.record(_feedback("ana", al.Audience.named("maria")))
+    assert p.state.observations["o9"].audience == PROFESSIONALS
+    assert p.state.check_ins["ci9"].audience == PROFESSIONALS
+    assert p.state.feedback["f9"].audience == al.Audience.named("maria")
+    ana, maria, tess = (al.as_seen_by(p.state, m) for m in ("ana", "maria", "tess"))
+    assert "o9" in ana.observations
+    assert "ci9" in ana.check_ins
+    assert "a9" in ana.action_items
+    assert "f9" in ana.feedback  # its author
+    assert "o9" not in maria.observations
+    assert "o1" in maria.observations
+    assert "ci9" not in maria.check_ins
+    assert "a9" not in maria.action_items
+    assert "f9" in maria.feedback
+    assert "o9" not in tess.observations
+    assert "o1" in tess.observations
+    assert "ci9" not in tess.check_ins
+    assert "a9" not in tess.action_items
+    assert "f9" not in tess.feedback
+
+
+@pytest.mark.parametrize("make", [_observation, _check_in, _feedback])
+def test_their_named_audience_must_name_members_and_nothing_is_written_otherwise(
+    make: Any,
+) -> None:
+    p = build()
+    events = p.events
+    with pytest.raises(al.NotAMemberError) as caught:
+        p.record(make("ana", al.Audience.named("stranger")))
+    assert caught.value.field == "audience.members"
+    assert p.events == events
+
+
+@pytest.mark.parametrize("make", [_observation, _check_in, _feedback])
+def test_their_audience_of_everyone_is_stored_exactly_as_before(make: Any) -> None:
+    event = make("ana", al.EVERYONE)
+    data = al.to_data(event)
+    assert "audience" not in data
+    assert al.from_data(data, al.Event) == event
+    fields = {k: v for k, v in attrs.asdict(event, recurse=False).items() if k != "audience"}
+    assert al.dumps(event) == al.dumps(type(event)(**fields))  # byte-identical
+    named = attrs.evolve(event, audience=al.Audience.named("ana"))
+    assert al.to_data(named)["audience"] == {"members": ["ana"], "scope": "named"}
+    assert al.loads(al.dumps(named), al.Event) == named
+
+
 # --- the property -----------------------------------------------------------------------
 
-_WITH_AUDIENCE = (al.SetbackReported, al.ConcernRaised)
+_WITH_AUDIENCE = (
+    al.ProgressRecorded,
+    al.CheckInHeld,
+    al.FeedbackGiven,
+    al.SetbackReported,
+    al.ConcernRaised,
+)
 
 
 @st.composite
@@ -196,11 +288,11 @@ def _oracle(
     sides: dict[str, str] = {}
     for e in events:
         if isinstance(e, al.ProgressRecorded):
-            records["observations", e.observation_id] = (al.EVERYONE, e.actor)
+            records["observations", e.observation_id] = (e.audience, e.actor)
         elif isinstance(e, al.CheckInHeld):
-            records["check_ins", e.check_in_id] = (al.EVERYONE, e.actor)
+            records["check_ins", e.check_in_id] = (e.audience, e.actor)
         elif isinstance(e, al.FeedbackGiven):
-            records["feedback", e.feedback_id] = (al.EVERYONE, e.actor)
+            records["feedback", e.feedback_id] = (e.audience, e.actor)
         elif isinstance(e, al.SetbackReported):
             records["setbacks", e.setback_id] = (e.audience, e.actor)
         elif isinstance(e, al.ConcernRaised):

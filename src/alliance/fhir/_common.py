@@ -85,6 +85,10 @@ PROGRESS_CORE = frozenset(
 """``ProgressRecorded`` fields with a FHIR element (or extension) of their own; any other
 field (such as ``trials``) travels in the ``observation-details`` extension."""
 
+PROGRESS_NOT_EXPORTED = frozenset({"audience"})
+"""``ProgressRecorded`` fields the FHIR resources do not carry: an observation's audience
+decides what a ``viewer``'s export holds, it is not itself exported."""
+
 PLACEHOLDER_NAME = "Name not on record"
 """The name given to a person whose record the host did not pass to the export."""
 

@@ -42,6 +42,7 @@ from alliance.fhir._common import (
     PLACEHOLDER_NAME,
     PROFESSIONAL_ROLE,
     PROGRESS_CORE,
+    PROGRESS_NOT_EXPORTED,
     ROLE_CODE,
     SETTING_EXTENSION,
     STRATEGY_ID,
@@ -85,6 +86,7 @@ from alliance.model.people import (
 from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
+from alliance.model.visibility import can_see, viewer_kind
 
 Person = Child | Carer | Professional
 
@@ -196,6 +198,24 @@ def _empty(value: Any) -> bool:
     return value is None or value in ([], {})
 
 
+def _by_audience(state: PartnershipState, viewer: str) -> PartnershipState:
+    """*state* without the observations, check-ins (and their action items) and feedback
+    whose audience leaves *viewer* out (see :func:`alliance.as_seen_by`)."""
+    kind = viewer_kind(state, viewer)
+
+    def sees(record: Observation | CheckIn | FeedbackItem, author: str) -> bool:
+        return can_see(kind, viewer, record.audience, author)
+
+    view = state.copy()
+    view.observations = {k: v for k, v in state.observations.items() if sees(v, v.observer)}
+    view.check_ins = {k: v for k, v in state.check_ins.items() if sees(v, v.recorded_by)}
+    view.action_items = {
+        k: v for k, v in state.action_items.items() if v.check_in_id in view.check_ins
+    }
+    view.feedback = {k: v for k, v in state.feedback.items() if sees(v, v.given_by)}
+    return view
+
+
 class _Exporter:
     def __init__(
         self,
@@ -215,6 +235,8 @@ class _Exporter:
                 raise NotAMemberError(
                     "viewer", f"{viewer!r} is not a current member of the partnership"
                 )
+            state = _by_audience(state, viewer)
+            self.state = state
         self.ids = Ids(state)
         self.zone = state.time_zone
 
@@ -604,7 +626,11 @@ class _Exporter:
                 details_extension(
                     OBSERVATION_DETAILS_EXTENSION,
                     observation,
-                    [a.name for a in attrs.fields(ProgressRecorded) if a.name not in PROGRESS_CORE],
+                    [
+                        a.name
+                        for a in attrs.fields(ProgressRecorded)
+                        if a.name not in PROGRESS_CORE | PROGRESS_NOT_EXPORTED
+                    ],
                 ),
             ],
             "identifier": [identifier(OBSERVATION_ID, observation.observation_id)],

@@ -33,6 +33,7 @@ from alliance.fhir._common import (
     PERSON_ID,
     PERTAINS_TO_GOAL,
     PROGRESS_CORE,
+    PROGRESS_NOT_EXPORTED,
     SETTING_EXTENSION,
     TARGET_CORE,
     TARGET_DETAILS_EXTENSION,
@@ -685,7 +686,9 @@ class _Reader:
         details: dict[str, Any] = {}
         for extension in _extensions(resource, OBSERVATION_DETAILS_EXTENSION):
             names = [
-                a.name for a in attrs.fields(ev.ProgressRecorded) if a.name not in PROGRESS_CORE
+                a.name
+                for a in attrs.fields(ev.ProgressRecorded)
+                if a.name not in PROGRESS_CORE | PROGRESS_NOT_EXPORTED
             ]
             try:
                 details = read_details(extension, ev.ProgressRecorded, names)

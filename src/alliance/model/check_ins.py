@@ -8,6 +8,7 @@ import attrs
 import pendulum
 
 from alliance.model import _checks as c
+from alliance.model.audience import EVERYONE, Audience
 from alliance.model.people import Channel
 
 
@@ -67,6 +68,7 @@ class CheckIn:
         concerns: concerns raised.
         decisions: decisions made together.
         action_items: who does what by when.
+        audience: who may see it (everyone unless whoever recorded it chose otherwise).
     """
 
     check_in_id: str
@@ -81,6 +83,7 @@ class CheckIn:
     concerns: tuple[str, ...] = ()
     decisions: tuple[str, ...] = ()
     action_items: tuple[ActionItem, ...] = ()
+    audience: Audience = EVERYONE
 
 
 @attrs.frozen(kw_only=True)

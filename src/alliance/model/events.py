@@ -291,6 +291,9 @@ class ProgressRecorded(Event):
     first_trial_independent: bool | None = attrs.field(
         default=None, validator=c.optional_instance_of(bool)
     )
+    audience: Audience = attrs.field(
+        default=EVERYONE, validator=c.instance_of(Audience), metadata=_OMIT
+    )
 
     @gas_level.validator
     def _gas_level(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -349,6 +352,9 @@ class CheckInHeld(Event):
     concerns: tuple[str, ...] = attrs.field(default=(), validator=c.texts)
     decisions: tuple[str, ...] = attrs.field(default=(), validator=c.texts)
     action_items: tuple[ActionItem, ...] = attrs.field(default=(), validator=c.tuple_of(ActionItem))
+    audience: Audience = attrs.field(
+        default=EVERYONE, validator=c.instance_of(Audience), metadata=_OMIT
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -371,6 +377,9 @@ class FeedbackGiven(Event):
     message: str = attrs.field(validator=c.text)
     goal_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     strategy_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    audience: Audience = attrs.field(
+        default=EVERYONE, validator=c.instance_of(Audience), metadata=_OMIT
+    )
 
 
 @attrs.frozen(kw_only=True)

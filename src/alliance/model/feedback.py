@@ -13,6 +13,7 @@ import attrs
 import pendulum
 
 from alliance.model import _checks as c
+from alliance.model.audience import EVERYONE, Audience
 
 
 class FeedbackKind(enum.StrEnum):
@@ -55,6 +56,7 @@ class FeedbackItem:
         goal_id: the goal it is about, if any.
         strategy_id: the home-practice strategy it is about, if any.
         answer: the other side's answer, or ``None`` while the loop is open.
+        audience: who may see it (everyone unless whoever gave it chose otherwise).
     """
 
     feedback_id: str
@@ -65,6 +67,7 @@ class FeedbackItem:
     goal_id: str | None = None
     strategy_id: str | None = None
     answer: FeedbackAnswer | None = None
+    audience: Audience = EVERYONE
 
     @property
     def is_open(self) -> bool:

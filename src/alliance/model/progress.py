@@ -7,6 +7,7 @@ import enum
 import attrs
 import pendulum
 
+from alliance.model.audience import EVERYONE, Audience
 from alliance.model.partnership import Setting
 
 
@@ -43,6 +44,7 @@ class Observation:
         trials: how many trials the value was measured over, if recorded.
         first_trial_independent: whether the first trial was done independently
             (without a prompt), if recorded.
+        audience: who may see it (everyone unless the observer chose otherwise).
     """
 
     observation_id: str
@@ -59,3 +61,4 @@ class Observation:
     corrected_at: pendulum.DateTime | None = None
     trials: int | None = None
     first_trial_independent: bool | None = None
+    audience: Audience = EVERYONE

@@ -486,6 +486,7 @@ def _progress_recorded(state: PartnershipState, event: ev.ProgressRecorded) -> N
         note=event.note,
         trials=event.trials,
         first_trial_independent=event.first_trial_independent,
+        audience=event.audience,
     )
 
 
@@ -519,6 +520,7 @@ def _check_in_held(state: PartnershipState, event: ev.CheckInHeld) -> None:
         concerns=event.concerns,
         decisions=event.decisions,
         action_items=event.action_items,
+        audience=event.audience,
     )
     for item in event.action_items:
         state.action_items[item.action_item_id] = ActionItemStatus(
@@ -548,6 +550,7 @@ def _feedback_given(state: PartnershipState, event: ev.FeedbackGiven) -> None:
         message=event.message,
         goal_id=event.goal_id,
         strategy_id=event.strategy_id,
+        audience=event.audience,
     )
 
 

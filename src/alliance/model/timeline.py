@@ -484,6 +484,7 @@ def _check_goal_discontinued(state: PartnershipState, event: ev.GoalDiscontinued
 
 @_checks(ev.ProgressRecorded)
 def _check_progress(state: PartnershipState, event: ev.ProgressRecorded) -> None:
+    _audience(state, event, event.audience)
     goal = _open_goal(state, event, event.goal_id)
     _new_id("observation_id", event.observation_id, state.observations, "observation")
     if (
@@ -517,6 +518,7 @@ def _check_correction(state: PartnershipState, event: ev.ProgressCorrected) -> N
 
 @_checks(ev.CheckInHeld)
 def _check_check_in(state: PartnershipState, event: ev.CheckInHeld) -> None:
+    _audience(state, event, event.audience)
     _new_id("check_in_id", event.check_in_id, state.check_ins, "check-in")
     _all_members(state, "participants", event.participants, event.occurred_at)
     seen: set[str] = set()
@@ -551,6 +553,7 @@ _FEEDBACK_FROM = {
 
 @_checks(ev.FeedbackGiven)
 def _check_feedback(state: PartnershipState, event: ev.FeedbackGiven) -> None:
+    _audience(state, event, event.audience)
     _new_id("feedback_id", event.feedback_id, state.feedback, "feedback item")
     expected = _FEEDBACK_FROM[event.kind]
     if state.role_of(event.actor) is not expected:

@@ -1,7 +1,7 @@
 """What one member may see of a partnership: :func:`as_seen_by`.
 
-A record with an audience (a setback, a concern) is visible to a member when its author
-is that member, or its audience includes them:
+A record with an audience (an observation, a check-in, feedback, a setback, a concern)
+is visible to a member when its author is that member, or its audience includes them:
 
 - ``everyone``: every member, except that an educator (a teacher, an early-childhood
   educator) sees only what concerns goals a carer's consent in force shares with the
@@ -10,12 +10,11 @@ is that member, or its audience includes them:
   educators);
 - ``named``: the members named.
 
-Records without an audience of their own (goals, observations, check-ins, feedback,
-home practice...) follow the rules for ``everyone``, except
-completed measures (answers about the child and the alliance), which the clinical team,
-the respondent and whoever recorded them see. Records that belong to a hidden record go
-with it: the action items of a hidden check-in, the practice log of a hidden strategy,
-the observations and strategies of a hidden goal.
+Records without an audience of their own (goals, home practice...) follow the rules for
+``everyone``, except completed measures (answers about the child and the alliance), which
+the clinical team, the respondent and whoever recorded them see. Records that belong to a
+hidden record go with it: the action items of a hidden check-in, the practice log of a
+hidden strategy, the observations and strategies of a hidden goal.
 """
 
 from __future__ import annotations
@@ -94,7 +93,7 @@ def as_seen_by(state: PartnershipState, member_id: str) -> PartnershipState:
         return goal_id is None or goal_id in shared
 
     strategies = {k: v for k, v in state.strategies.items() if goal_ok(v.goal_id)}
-    check_ins = dict(state.check_ins)
+    check_ins = {k: v for k, v in state.check_ins.items() if sees(v.audience, v.recorded_by)}
     setbacks = {
         k: attrs.evolve(v, affected_goals=v.affected_goals & shared)
         for k, v in state.setbacks.items()
@@ -103,13 +102,19 @@ def as_seen_by(state: PartnershipState, member_id: str) -> PartnershipState:
     }
     views: dict[str, Any] = {
         "goals": {k: v for k, v in state.goals.items() if k in shared},
-        "observations": {k: v for k, v in state.observations.items() if goal_ok(v.goal_id)},
+        "observations": {
+            k: v
+            for k, v in state.observations.items()
+            if goal_ok(v.goal_id) and sees(v.audience, v.observer)
+        },
         "check_ins": check_ins,
         "action_items": {k: v for k, v in state.action_items.items() if v.check_in_id in check_ins},
         "feedback": {
             k: v
             for k, v in state.feedback.items()
-            if goal_ok(v.goal_id) and (v.strategy_id is None or v.strategy_id in strategies)
+            if goal_ok(v.goal_id)
+            and (v.strategy_id is None or v.strategy_id in strategies)
+            and sees(v.audience, v.given_by)
         },
         "strategies": strategies,
         "practice_log": {

@@ -22,6 +22,8 @@ import pendulum
 
 from alliance.model.audience import AudienceScope
 from alliance.model.goals import Direction
+from alliance.model.people import Carer, Child, Professional
+from alliance.model.redaction import display_name
 from alliance.model.state import PartnershipState
 from alliance.reports._common import Period
 from alliance.reports.progress import DEFAULT_TREND_WINDOW, GoalProgress, Outlook, goal_progress
@@ -206,16 +208,26 @@ def describe_progress(row: GoalProgress, child: str) -> list[str]:
 def family_view(state: PartnershipState, viewer: str | None = None) -> PartnershipState:
     """What a family report may show of *state*: with a *viewer* (a member's id), exactly
     what that member may see (:func:`alliance.model.visibility.as_seen_by`); without one,
-    everything except records whose audience is narrower than everyone (a setback noted
-    for the professionals only is not marked on a family's chart)."""
+    everything except records whose audience is narrower than everyone (an observation or
+    a setback noted for the professionals only is not on a family's chart), and the
+    action items of check-ins left out."""
     if viewer is not None:
         from alliance.model.visibility import as_seen_by  # noqa: PLC0415
 
         return as_seen_by(state, viewer)
+
+    def for_everyone(record: Any) -> bool:
+        return bool(record.audience.scope is AudienceScope.EVERYONE)
+
     view = state.copy()
-    view.setbacks = {
-        k: s for k, s in state.setbacks.items() if s.audience.scope is AudienceScope.EVERYONE
+    view.observations = {k: v for k, v in state.observations.items() if for_everyone(v)}
+    view.check_ins = {k: v for k, v in state.check_ins.items() if for_everyone(v)}
+    view.action_items = {
+        k: v for k, v in state.action_items.items() if v.check_in_id in view.check_ins
     }
+    view.feedback = {k: v for k, v in state.feedback.items() if for_everyone(v)}
+    view.setbacks = {k: v for k, v in state.setbacks.items() if for_everyone(v)}
+    view.concerns = {k: v for k, v in state.concerns.items() if for_everyone(v)}
     return view
 
 
@@ -239,12 +251,19 @@ def family_report_html(
     title: str = "How things are going",
     chart_format: str = "png",
     viewer: str | None = None,
+    people: Mapping[str, Child | Carer | Professional] | None = None,
 ) -> str:
     """A self-contained HTML page for families: for each partnership a section, for each
     of its goals a few plain sentences and (with *charts*) a progress chart embedded as a
     ``data:`` URI (observations, target line, setbacks marked; needs the ``reports``
-    extra). *names* maps a child's id to the name to show. Only what a family may see is
-    shown (see :func:`family_view`; *viewer*: as one member sees it).
+    extra). Only what a family may see is shown (see :func:`family_view`; *viewer*: built
+    from :func:`alliance.as_seen_by` for that member).
+
+    Names: with *people* (the host's ``Child``, ``Carer`` and ``Professional`` records by
+    id), the child and the current members are named through
+    :func:`alliance.display_name`, so a redacted or missing record shows the placeholder
+    ``"[redacted]"``; without it, *names* maps a child's id to the name to show (the id
+    otherwise) and no member is named.
     """
     names = names or {}
     period = period or Period()
@@ -259,10 +278,23 @@ def family_report_html(
         parts.append(f'<p class="period">Period: {html.escape(period.label())}</p>')
     for whole in states:
         state = family_view(whole, viewer)
-        child = names.get(state.child_id, state.child_id)
+        if people is not None:
+            child = display_name(people.get(state.child_id))
+        else:
+            child = names.get(state.child_id, state.child_id)
         pid = html.escape(state.partnership_id)
         parts.append(f'<article class="partnership" data-partnership-id="{pid}">')
         parts.append(f"<h2>{html.escape(child)}</h2>")
+        if people is not None:
+            team = [
+                display_name(people.get(m.member_id))
+                for m in state.members.values()
+                if m.is_current
+            ]
+            if team:
+                parts.append(
+                    f'<p class="team">Working together: {html.escape(", ".join(team))}</p>'
+                )
         goals = list(state.goals.values())
         if not goals:
             parts.append("<p>No goals yet.</p>")

@@ -2,10 +2,10 @@
 
 :class:`PartnershipStateMachine` forms a partnership, adds its first members, and then,
 step after step, records events the model accepts (goals proposed, agreed, revised,
-achieved; progress; check-ins; feedback both ways; home practice; setbacks; concerns;
-members joining and leaving; settings, plans and status changes; at last, perhaps,
-closing), lets quiet weeks pass, and offers events the model must refuse. After every
-step it checks its invariants:
+achieved; progress and standardised measures; check-ins; feedback both ways; home
+practice; setbacks; concerns; members joining and leaving; settings, plans, status
+changes and consent to sharing; at last, perhaps, closing), lets quiet weeks pass,
+and offers events the model must refuse. After every step it checks its invariants:
 
 - folding the recorded events gives the partnership's state;
 - ``as_of`` the last event (and as of now) gives the state;
@@ -280,7 +280,7 @@ class PartnershipStateMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._allows("progress"))
     @rule(data=st.data())
     def record_progress(self, data: st.DataObject) -> None:
-        """Record progress on a goal, or correct an observation."""
+        """Record progress on a goal, correct an observation, or complete a measure."""
         self._record_from("progress", data)
 
     @precondition(lambda self: self._allows("check_ins"))
@@ -322,7 +322,8 @@ class PartnershipStateMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._allows("partnership"))
     @rule(data=st.data())
     def record_partnership_change(self, data: st.DataObject) -> None:
-        """Change the settings, agree a communication plan, activate or pause."""
+        """Change the settings, agree a communication plan, activate or pause, or (as a
+        carer) grant or withdraw consent to sharing."""
         self._record_from("partnership", data)
 
     @precondition(

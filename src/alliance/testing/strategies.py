@@ -109,6 +109,7 @@ __all__ = [
     "home_practice_adapted_events",
     "home_practice_planned_events",
     "home_practice_stopped_events",
+    "measure_completed_events",
     "member_left_events",
     "partnership_formed_events",
     "partnership_status_changed_events",
@@ -792,6 +793,7 @@ def progress_recorded_events(
         setting=draw(st.sampled_from(al.Setting)),
         kind=draw(st.sampled_from(al.ObservationKind)),
         note=draw(_optional(texts())),
+        audience=draw(audiences()),
         **_value_and_gas(draw),
     )
 
@@ -827,6 +829,7 @@ def check_in_held_events(
         concerns=draw(_text_tuple()),
         decisions=draw(_text_tuple()),
         action_items=tuple(items),
+        audience=draw(audiences()),
     )
 
 
@@ -854,6 +857,7 @@ def feedback_given_events(
         message=draw(texts()),
         goal_id=draw(_optional(ids())),
         strategy_id=draw(_optional(ids())),
+        audience=draw(audiences()),
     )
 
 
@@ -1058,6 +1062,46 @@ def consent_withdrawn_events(
     )
 
 
+def _measure_answers(draw: st.DrawFn, instrument: al.Instrument) -> dict[str, float]:
+    """Answers that fit *instrument*: every required item, some optional ones (at least
+    ``minimum_answered`` in all); whole numbers where it needs them, else tenths."""
+    chosen = [item for item in instrument.items if item.required or draw(st.booleans())]
+    for item in instrument.items:
+        if len(chosen) >= instrument.minimum_answered:
+            break
+        if item not in chosen:
+            chosen.append(item)
+    answers: dict[str, float] = {}
+    for item in chosen:
+        if item.whole_numbers:
+            answers[item.item_id] = float(draw(st.integers(int(item.minimum), int(item.maximum))))
+        else:
+            steps = math.floor((item.maximum - item.minimum) * 10)
+            value = round(item.minimum + draw(st.integers(0, steps)) / 10, 1)
+            answers[item.item_id] = min(max(value, item.minimum), item.maximum)
+    return answers
+
+
+_INSTRUMENTS = st.sampled_from(al.SHIPPED_INSTRUMENTS)
+
+
+@st.composite
+def measure_completed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.MeasureCompleted:
+    """:class:`alliance.MeasureCompleted` events: answers that fit one of the shipped
+    instruments (:data:`alliance.SHIPPED_INSTRUMENTS`)."""
+    instrument = draw(_INSTRUMENTS)
+    return al.MeasureCompleted(
+        **_common(draw, actors, times),
+        response_id=draw(ids()),
+        instrument=instrument,
+        respondent=draw(ids()),
+        answers=_measure_answers(draw, instrument),
+        note=draw(_optional(texts())),
+    )
+
+
 _EventStrategy = Callable[..., st.SearchStrategy[al.Event]]
 
 _EVENT_STRATEGIES: dict[type[al.Event], _EventStrategy] = {
@@ -1097,6 +1141,7 @@ _EVENT_STRATEGIES: dict[type[al.Event], _EventStrategy] = {
     al.ResourceShared: resource_shared_events,
     al.ConsentGranted: consent_granted_events,
     al.ConsentWithdrawn: consent_withdrawn_events,
+    al.MeasureCompleted: measure_completed_events,
 }
 
 
@@ -1120,7 +1165,7 @@ def events_of(
 
 
 def events(*, actors: _Actors = None, times: _Times = None) -> st.SearchStrategy[al.Event]:
-    """Any of the 34 event types, each with arbitrary but valid-on-its-own values.
+    """Any of the 37 event types, each with arbitrary but valid-on-its-own values.
 
     The ids in them are arbitrary, so :meth:`alliance.Partnership.record` would usually
     refuse them; use :func:`partnership_histories` for events that fit a timeline.
@@ -1384,6 +1429,7 @@ class _History:
             [
                 (al.ProgressRecorded, self.progress_recorded, bool(open_goals)),
                 (al.ProgressCorrected, self.progress_corrected, bool(state.observations)),
+                (al.MeasureCompleted, self.measure_completed, True),
             ],
             [
                 (al.CheckInHeld, self.check_in, True),
@@ -1432,6 +1478,12 @@ class _History:
                 (al.SettingsChanged, self.settings_changed, True),
                 (al.CommunicationPlanAgreed, self.plan_agreed, True),
                 (al.PartnershipStatusChanged, self.status_changed, True),
+                (al.ConsentGranted, self.consent_granted, bool(state.carers)),
+                (
+                    al.ConsentWithdrawn,
+                    self.consent_withdrawn,
+                    bool(state.carers) and any(c.in_force for c in state.consents.values()),
+                ),
             ],
         ]
         return {
@@ -1508,6 +1560,34 @@ class _History:
         }[state.status]
         return al.PartnershipStatusChanged(
             **self.base(self.member(state)), status=status, reason=self.maybe_text()
+        )
+
+    def consent_granted(self, state: al.PartnershipState) -> al.Event:
+        # The school, a current member, or another party ("clinic:northside").
+        party_kind = self.draw(st.integers(0, 2))
+        party = (
+            al.SCHOOL
+            if party_kind == 0
+            else self.member(state)
+            if party_kind == 1
+            else self.draw(_SHORT_IDS)
+        )
+        some_goals: bool = bool(state.goals) and self.draw(st.booleans())
+        goal_ids = self.some(state.goals) if some_goals else None
+        return al.ConsentGranted(
+            **self.base(self.pick(sorted(state.carers))),
+            consent_id=self.fresh("consent"),
+            party=party,
+            goal_ids=goal_ids,
+            note=self.maybe_text(),
+        )
+
+    def consent_withdrawn(self, state: al.PartnershipState) -> al.Event:
+        in_force = sorted(c.consent_id for c in state.consents.values() if c.in_force)
+        return al.ConsentWithdrawn(
+            **self.base(self.pick(sorted(state.carers))),
+            consent_id=self.pick(in_force),
+            reason=self.maybe_text(),
         )
 
     # --- goals ----------------------------------------------------------------------------
@@ -1626,6 +1706,34 @@ class _History:
             observation_id=observation.observation_id,
             reason=self.draw(self.text),
             **self.value_and_gas(state.goals[observation.goal_id]),
+        )
+
+    def measure_completed(self, state: al.PartnershipState) -> al.Event:
+        # A shipped instrument answered by the child or a current member it is meant for;
+        # a member's answers are recorded by that member or entered by a professional.
+        respondents: dict[al.RespondentRole, list[str]] = {
+            al.RespondentRole.CHILD: [state.child_id],
+            al.RespondentRole.CARER: sorted(state.carers),
+            al.RespondentRole.PROFESSIONAL: sorted(state.professionals),
+        }
+        choices = [
+            (instrument, respondent, role)
+            for instrument in al.SHIPPED_INSTRUMENTS
+            for role in sorted(instrument.respondents)
+            for respondent in respondents[role]
+        ]
+        instrument, respondent, role = self.pick(choices)
+        if role is al.RespondentRole.CHILD:
+            actor = self.member(state)
+        else:
+            actor = self.pick(sorted({respondent} | state.professionals))
+        return al.MeasureCompleted(
+            **self.base(actor),
+            response_id=self.fresh("response"),
+            instrument=instrument,
+            respondent=respondent,
+            answers=_measure_answers(self.draw, instrument),
+            note=self.maybe_text(),
         )
 
     # --- check-ins and feedback -----------------------------------------------------------
@@ -1844,16 +1952,18 @@ def partnership_histories(
 
     It begins with :class:`alliance.PartnershipFormed`, then a professional and a carer
     joining, then between *min_events* and *max_events* more events. Each is chosen among
-    every kind of event the state so far allows (all 34 types are reachable): goals
+    every kind of event the state so far allows (all 37 types are reachable): goals
     proposed, agreed, objected to, revised, put on hold, resumed, achieved and
     discontinued; progress (carers record only everyday observations; GAS levels only
-    for goals with a scale) and corrections; check-ins with action items and their
-    completion; feedback from the right side answered by the other; home practice
-    planned, adapted, stopped and logged by carers; setbacks reported, planned, reviewed
-    (once planned) and resolved; concerns raised, resolved and escalated; resources
-    shared; members joining, leaving and rejoining (each side keeps at least one member);
-    settings, communication plans and status changes. With *allow_closing*, the last
-    event may close the partnership.
+    for goals with a scale) and corrections; shipped measures answered by the child or
+    a member they are meant for (a member's answers recorded by that member or by a
+    professional); check-ins with action items and their completion; feedback from the
+    right side answered by the other; home practice planned, adapted, stopped and
+    logged by carers; setbacks reported, planned, reviewed (once planned) and resolved;
+    concerns raised, resolved and escalated; resources shared; members joining, leaving
+    and rejoining (each side keeps at least one member); settings, communication plans
+    and status changes; consent to sharing granted and withdrawn by carers. With
+    *allow_closing*, the last event may close the partnership.
 
     Times never go backwards: each event comes none, minutes, hours, days or weeks after
     the one before, from a start drawn from *start* (default: 1990 to 2090, shown in any
