@@ -286,7 +286,9 @@ def test_good_news_is_shared_not_only_concerns() -> None:
         )
     rule = rules.GoodNewsShared(minimum_share=0.3)
     (finding,) = found(rule, p, T0.add(days=16))
-    assert finding.message == "Only 0 of the last 3 check-ins shared good news about the child."
+    assert finding.message == (
+        "Only 0 of the last 3 contacts with the family shared good news about the child."
+    )
     assert len(found(rule, p, T0.add(days=23))) == 1, "1 of 4 is still below 0.3"
     assert found(rules.GoodNewsShared(minimum_share=0.25), p, T0.add(days=23)) == []
     assert len(found(rules.GoodNewsShared(minimum_share=0.26), p, T0.add(days=23))) == 1

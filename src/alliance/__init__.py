@@ -69,14 +69,39 @@ from alliance.measures import (
     track_phases_of,
 )
 from alliance.model._checks import new_id
+from alliance.model.agreement import (
+    AgreementAcknowledged,
+    AgreementIssued,
+    AgreementVersion,
+    ContactRoute,
+    PartnershipAgreement,
+    ResponseTime,
+)
 from alliance.model.audience import EVERYONE, Audience, AudienceScope
 from alliance.model.authorisation import AllowAll, Policy, RolePolicy, shared_with_school
+from alliance.model.celebrations import Celebration, CelebrationKind, SuccessCelebrated
 from alliance.model.check_ins import (
     ActionItem,
     ActionItemStatus,
     CheckIn,
     CheckInKind,
     CheckInPurpose,
+)
+from alliance.model.coaching import (
+    CoachingApproach,
+    CoachingSession,
+    CoachingSessionHeld,
+    EducationAttended,
+    EducationKind,
+    EducationRecord,
+    FidelityChecklist,
+    FidelityChecklistSet,
+    FidelityScale,
+    FidelityStep,
+    FidelityTrend,
+    StepFidelity,
+    StepObserved,
+    fidelity_trend,
 )
 from alliance.model.concerns import Concern, ConcernKind, ConcernResolution, Escalation
 from alliance.model.consent import SCHOOL, Consent, ConsentGranted, ConsentWithdrawn
@@ -178,9 +203,29 @@ from alliance.model.setbacks import (
     SetbackReview,
     Severity,
 )
-from alliance.model.state import PartnershipState, fold
+from alliance.model.state import PartnershipState, StrategyChecklist, fold
 from alliance.model.timeline import Partnership
+from alliance.model.transitions import (
+    SharedInformation,
+    Transition,
+    TransitionAnnounced,
+    TransitionInformationShared,
+    TransitionKind,
+    TransitionPlan,
+    TransitionPlanAgreed,
+    TransitionRescheduled,
+    TransitionReview,
+    TransitionReviewed,
+)
 from alliance.model.visibility import as_seen_by
+from alliance.model.wellbeing import (
+    Coping,
+    SupportKind,
+    SupportOffer,
+    SupportOffered,
+    WellbeingNote,
+    WellbeingNoted,
+)
 from alliance.reports import (
     GasGoal,
     GasRow,
@@ -390,6 +435,47 @@ __all__ = [
     "summarise_mastery",
     "track_phases",
     "track_phases_of",
+    # the family's side: coaching, transitions, celebrations, wellbeing, the agreement
+    "AgreementAcknowledged",
+    "AgreementIssued",
+    "AgreementVersion",
+    "Celebration",
+    "CelebrationKind",
+    "CoachingApproach",
+    "CoachingSession",
+    "CoachingSessionHeld",
+    "ContactRoute",
+    "Coping",
+    "EducationAttended",
+    "EducationKind",
+    "EducationRecord",
+    "FidelityChecklist",
+    "FidelityChecklistSet",
+    "FidelityScale",
+    "FidelityStep",
+    "FidelityTrend",
+    "PartnershipAgreement",
+    "ResponseTime",
+    "SharedInformation",
+    "StepFidelity",
+    "StepObserved",
+    "StrategyChecklist",
+    "SuccessCelebrated",
+    "SupportKind",
+    "SupportOffer",
+    "SupportOffered",
+    "Transition",
+    "TransitionAnnounced",
+    "TransitionInformationShared",
+    "TransitionKind",
+    "TransitionPlan",
+    "TransitionPlanAgreed",
+    "TransitionRescheduled",
+    "TransitionReview",
+    "TransitionReviewed",
+    "WellbeingNote",
+    "WellbeingNoted",
+    "fidelity_trend",
     # privacy: authorisation, consent and visibility
     "EVERYONE",
     "REDACTED",

@@ -33,9 +33,20 @@ from alliance.serialization import to_data
 __all__ = ["deidentify_timeline", "deidentified_jsonl"]
 
 _ID_COLLECTIONS = frozenset(
-    {"participants", "carers", "shared_with", "affected_goals", "goal_ids", "members"}
+    {
+        "participants",
+        "carers",
+        "shared_with",
+        "affected_goals",
+        "affected_strategies",
+        "goal_ids",
+        "members",
+        "people",
+        "attendees",
+        "agreed_with",
+    }
 )
-_ID_NAMES = frozenset({"actor", "owner", "respondent", "party"})
+_ID_NAMES = frozenset({"actor", "owner", "respondent", "party", "carer", "in_reply_to"})
 _MAX_SHIFT_DAYS = 730
 _MIN_KEY_BYTES = 16
 

@@ -23,6 +23,9 @@ import attrs
 
 from alliance.errors import PermissionDenied
 from alliance.model import events as ev
+from alliance.model.agreement import AgreementAcknowledged, AgreementIssued
+from alliance.model.celebrations import SuccessCelebrated
+from alliance.model.coaching import CoachingSessionHeld, EducationAttended, FidelityChecklistSet
 from alliance.model.concerns import Concern
 from alliance.model.consent import SCHOOL, ConsentGranted, ConsentWithdrawn
 from alliance.model.measures import MeasureCompleted
@@ -30,7 +33,15 @@ from alliance.model.partnership import PartnershipStatus, Setting
 from alliance.model.people import MemberRole, ProfessionalRole
 from alliance.model.setbacks import Setback
 from alliance.model.state import PartnershipState
+from alliance.model.transitions import (
+    TransitionAnnounced,
+    TransitionInformationShared,
+    TransitionPlanAgreed,
+    TransitionRescheduled,
+    TransitionReviewed,
+)
 from alliance.model.visibility import can_see
+from alliance.model.wellbeing import SupportOffered, WellbeingNoted
 
 __all__ = ["AllowAll", "Policy", "RolePolicy", "shared_with_school", "side_of"]
 
@@ -89,6 +100,7 @@ _Rule = Callable[[PartnershipState, ev.Event, str], str | None]
 
 _BOTH = frozenset({CARER, PROFESSIONAL})
 _PROFESSIONALS = frozenset({PROFESSIONAL})
+_EVERYONE = frozenset({CARER, PROFESSIONAL, EDUCATOR})
 _CARER_SETTINGS = frozenset({Setting.HOME, Setting.COMMUNITY})
 
 
@@ -161,6 +173,20 @@ def _status(state: PartnershipState, event: ev.Event, side: str) -> str | None:
     return f"making the partnership {event.status.value} is for professionals"
 
 
+def _celebration(state: PartnershipState, event: ev.Event, side: str) -> str | None:
+    assert isinstance(event, SuccessCelebrated)
+    if side != EDUCATOR:
+        return None
+    goal_id = event.goal_id
+    if goal_id is None and event.observation_id is not None:
+        goal_id = state.observations[event.observation_id].goal_id
+    if goal_id is None and event.strategy_id is not None:
+        goal_id = state.strategies[event.strategy_id].goal_id
+    if goal_id is None or shared_with_school(state, goal_id, event.actor, event.occurred_at):
+        return None
+    return f"goal {goal_id!r} is not shared with the school: no carer's consent covers it"
+
+
 def _professionals_on_visible(what: str, record: str) -> _Rule:
     """Professionals only, and only on a setback or concern whose audience includes them."""
     by_role = _sides(_PROFESSIONALS, what)
@@ -225,6 +251,22 @@ _RULES: dict[type[ev.Event], _Rule] = {
     ev.ConcernResolved: _professionals_on_visible("resolving a concern", "concern"),
     ev.ConcernEscalated: _professionals_on_visible("escalating a concern", "concern"),
     ev.ResourceShared: _sides(_PROFESSIONALS, "sharing a resource"),
+    # the family's side: coaching, transitions, celebrations, wellbeing, the agreement
+    FidelityChecklistSet: _sides(_PROFESSIONALS, "setting a fidelity checklist"),
+    CoachingSessionHeld: _sides(_PROFESSIONALS, "recording a coaching session"),
+    EducationAttended: _sides(_BOTH, "recording education attended"),
+    TransitionAnnounced: _sides(_EVERYONE, "announcing a transition"),
+    TransitionPlanAgreed: _sides(
+        _PROFESSIONALS, "recording a transition plan agreed with the carers"
+    ),
+    TransitionInformationShared: _sides(_EVERYONE, "sharing information about a transition"),
+    TransitionRescheduled: _sides(_EVERYONE, "rescheduling a transition"),
+    TransitionReviewed: _sides(_BOTH, "reviewing a transition"),
+    SuccessCelebrated: _celebration,
+    WellbeingNoted: _sides(frozenset({CARER}), "noting a carer's wellbeing"),
+    SupportOffered: _sides(_PROFESSIONALS, "offering support"),
+    AgreementIssued: _sides(_PROFESSIONALS, "issuing the partnership agreement"),
+    AgreementAcknowledged: _sides(frozenset({CARER}), "acknowledging the partnership agreement"),
 }
 
 
@@ -235,17 +277,25 @@ class RolePolicy:
     - **carers**: propose goals, agree, note concerns about or object to them; record
       everyday observations at home or in the community and correct their own; log
       home practice; give and answer feedback; report setbacks; raise concerns; answer
-      measures; grant and withdraw consent; complete their own action items; leave.
+      measures; grant and withdraw consent; complete their own action items; leave;
+      record education attended; announce, reschedule and review transitions, and
+      share information about them; celebrate successes; note their own wellbeing;
+      acknowledge the partnership agreement.
     - **professionals** (therapists, supervisors): all of that (any setting, session
       data), and add members, revise goals and set targets, put goals on hold, resume,
       achieve or discontinue them, record check-ins, plan, adapt and stop home practice,
       plan, review and resolve setback responses, resolve and escalate concerns, share
       resources, change settings and the communication plan, activate, pause and close
-      the partnership. Consent stays the family's.
+      the partnership; set fidelity checklists and record coaching sessions, agree
+      transition plans with the carers, offer carers support and issue the partnership
+      agreement. Consent, wellbeing notes and acknowledging the agreement stay the
+      family's.
     - **educators** (``ProfessionalRole.EDUCATOR``: teachers, early-childhood
       educators): record observations at school only on goals a carer's consent in force
       shares with the school (party ``"school"``, or the educator by id), and correct
-      their own; answer their own measures; complete their own action items; leave.
+      their own; answer their own measures; complete their own action items; leave;
+      announce and reschedule transitions and share information about them; celebrate
+      successes on shared goals.
 
     A professional plans, reviews or resolves a setback, and resolves or escalates a
     concern, only when its audience includes them. The founder may add members while the

@@ -18,7 +18,17 @@ import pendulum
 from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model import events as ev
+from alliance.model.agreement import AgreementAcknowledged, AgreementIssued, AgreementVersion
+from alliance.model.celebrations import Celebration, SuccessCelebrated
 from alliance.model.check_ins import ActionItemStatus, CheckIn
+from alliance.model.coaching import (
+    CoachingSession,
+    CoachingSessionHeld,
+    EducationAttended,
+    EducationRecord,
+    FidelityChecklist,
+    FidelityChecklistSet,
+)
 from alliance.model.concerns import Concern, ConcernResolution, Escalation
 from alliance.model.consent import Consent, ConsentGranted, ConsentWithdrawn
 from alliance.model.feedback import FeedbackAnswer, FeedbackItem
@@ -30,8 +40,30 @@ from alliance.model.people import MemberRole, Membership
 from alliance.model.progress import Observation
 from alliance.model.resources import SharedResource
 from alliance.model.setbacks import ResponsePlan, Setback, SetbackReview
+from alliance.model.transitions import (
+    SharedInformation,
+    Transition,
+    TransitionAnnounced,
+    TransitionInformationShared,
+    TransitionPlan,
+    TransitionPlanAgreed,
+    TransitionRescheduled,
+    TransitionReview,
+    TransitionReviewed,
+)
+from alliance.model.wellbeing import SupportOffer, SupportOffered, WellbeingNote, WellbeingNoted
 
 E = TypeVar("E", bound=ev.Event)
+
+
+@attrs.frozen(kw_only=True)
+class StrategyChecklist:
+    """The fidelity checklist a coached strategy has now, and who set it when."""
+
+    strategy_id: str
+    checklist: FidelityChecklist
+    set_by: str
+    set_at: pendulum.DateTime
 
 
 @attrs.define(kw_only=True)
@@ -54,6 +86,15 @@ class PartnershipState:
         practice_log, setbacks, concerns, resources, measures: the partnership's
         records (``measures`` holds the completed standardised measures).
         consents: the family's consents to sharing, granted and withdrawn, by id.
+        checklists: the fidelity checklist of each coached strategy, by strategy id
+            (:class:`StrategyChecklist`).
+        coaching: coaching sessions (carers' training), by id.
+        education: education carers attended, by id.
+        transitions: transitions planned together, by id.
+        celebrations: successes celebrated, by id.
+        wellbeing: carers' own wellbeing notes, by id (see :func:`alliance.as_seen_by`).
+        support_offers: support offered to carers, by id.
+        agreements: every version of the partnership agreement, oldest first.
     """
 
     partnership_id: str
@@ -83,6 +124,14 @@ class PartnershipState:
     resources: dict[str, SharedResource] = attrs.field(factory=dict)
     measures: dict[str, MeasureResponse] = attrs.field(factory=dict)
     consents: dict[str, Consent] = attrs.field(factory=dict)
+    checklists: dict[str, StrategyChecklist] = attrs.field(factory=dict)
+    coaching: dict[str, CoachingSession] = attrs.field(factory=dict)
+    education: dict[str, EducationRecord] = attrs.field(factory=dict)
+    transitions: dict[str, Transition] = attrs.field(factory=dict)
+    celebrations: dict[str, Celebration] = attrs.field(factory=dict)
+    wellbeing: dict[str, WellbeingNote] = attrs.field(factory=dict)
+    support_offers: dict[str, SupportOffer] = attrs.field(factory=dict)
+    agreements: tuple[AgreementVersion, ...] = ()
 
     # --- questions a clinic asks ------------------------------------------------------
 
@@ -176,6 +225,31 @@ class PartnershipState:
             and (goal_id is None or x.covers(goal_id))
             and (x.in_force if moment is None else x.in_force_at(moment))
         ]
+
+    @property
+    def agreement(self) -> AgreementVersion | None:
+        """The partnership agreement in force (its latest version), if one was issued."""
+        return self.agreements[-1] if self.agreements else None
+
+    def coaching_for(
+        self, strategy_id: str | None = None, carer: str | None = None
+    ) -> list[CoachingSession]:
+        """Coaching sessions, optionally of one strategy and one carer, oldest first."""
+        found = [
+            x
+            for x in self.coaching.values()
+            if (strategy_id is None or x.strategy_id == strategy_id)
+            and (carer is None or x.carer == carer)
+        ]
+        found.sort(key=lambda x: x.held_at)
+        return found
+
+    def upcoming_transitions(self) -> list[Transition]:
+        """Transitions not yet reviewed, soonest first."""
+        return sorted(
+            (t for t in self.transitions.values() if not t.is_reviewed),
+            key=lambda t: (t.date, t.announced_at),
+        )
 
     def copy(self) -> PartnershipState:
         """A copy whose collections can change without touching this one."""
@@ -775,3 +849,197 @@ def _consent_withdrawn(state: PartnershipState, event: ConsentWithdrawn) -> None
         withdrawn_at=event.occurred_at,
         withdrawal_reason=event.reason,
     )
+
+
+# --- coaching and education -----------------------------------------------------------------
+
+
+@_applies(FidelityChecklistSet)
+def _checklist_set(state: PartnershipState, event: FidelityChecklistSet) -> None:
+    state.checklists[event.strategy_id] = StrategyChecklist(
+        strategy_id=event.strategy_id,
+        checklist=event.checklist,
+        set_by=event.actor,
+        set_at=event.occurred_at,
+    )
+
+
+@_applies(CoachingSessionHeld)
+def _coaching_held(state: PartnershipState, event: CoachingSessionHeld) -> None:
+    checklist = state.checklists[event.strategy_id].checklist
+    state.coaching[event.session_id] = CoachingSession(
+        session_id=event.session_id,
+        strategy_id=event.strategy_id,
+        carer=event.carer,
+        steps=event.steps,
+        checklist=checklist,
+        fidelity=checklist.fidelity(event.steps),
+        coached_by=event.actor,
+        held_at=event.occurred_at,
+        carer_confidence=event.carer_confidence,
+        approaches=event.approaches,
+        note=event.note,
+        audience=event.audience,
+    )
+
+
+@_applies(EducationAttended)
+def _education(state: PartnershipState, event: EducationAttended) -> None:
+    state.education[event.education_id] = EducationRecord(
+        education_id=event.education_id,
+        kind=event.kind,
+        title=event.title,
+        attendees=event.attendees,
+        language=event.language,
+        recorded_by=event.actor,
+        attended_at=event.occurred_at,
+        goal_id=event.goal_id,
+    )
+
+
+# --- transitions -----------------------------------------------------------------------------
+
+
+@_applies(TransitionAnnounced)
+def _transition_announced(state: PartnershipState, event: TransitionAnnounced) -> None:
+    state.transitions[event.transition_id] = Transition(
+        transition_id=event.transition_id,
+        kind=event.kind,
+        description=event.description,
+        date=event.date,
+        people=event.people,
+        affected_goals=event.affected_goals,
+        affected_strategies=event.affected_strategies,
+        announced_by=event.actor,
+        announced_at=event.occurred_at,
+    )
+
+
+@_applies(TransitionPlanAgreed)
+def _transition_plan(state: PartnershipState, event: TransitionPlanAgreed) -> None:
+    transition = state.transitions[event.transition_id]
+    plan = TransitionPlan(
+        steps=event.steps,
+        agreed_with=event.agreed_with,
+        agreed_by=event.actor,
+        agreed_at=event.occurred_at,
+    )
+    state.transitions[event.transition_id] = attrs.evolve(
+        transition, plans=(*transition.plans, plan)
+    )
+
+
+@_applies(TransitionInformationShared)
+def _transition_information(state: PartnershipState, event: TransitionInformationShared) -> None:
+    transition = state.transitions[event.transition_id]
+    shared = SharedInformation(
+        summary=event.summary,
+        shared_with=event.shared_with,
+        shared_by=event.actor,
+        shared_at=event.occurred_at,
+    )
+    state.transitions[event.transition_id] = attrs.evolve(
+        transition, information=(*transition.information, shared)
+    )
+
+
+@_applies(TransitionRescheduled)
+def _transition_rescheduled(state: PartnershipState, event: TransitionRescheduled) -> None:
+    state.transitions[event.transition_id] = attrs.evolve(
+        state.transitions[event.transition_id], date=event.date
+    )
+
+
+@_applies(TransitionReviewed)
+def _transition_reviewed(state: PartnershipState, event: TransitionReviewed) -> None:
+    state.transitions[event.transition_id] = attrs.evolve(
+        state.transitions[event.transition_id],
+        review=TransitionReview(
+            how_it_went=event.how_it_went,
+            next_steps=event.next_steps,
+            reviewed_by=event.actor,
+            reviewed_at=event.occurred_at,
+        ),
+    )
+
+
+# --- celebrations ----------------------------------------------------------------------------
+
+
+@_applies(SuccessCelebrated)
+def _celebrated(state: PartnershipState, event: SuccessCelebrated) -> None:
+    goal_id = event.goal_id
+    if goal_id is None and event.observation_id is not None:
+        goal_id = state.observations[event.observation_id].goal_id
+    if goal_id is None and event.strategy_id is not None:
+        goal_id = state.strategies[event.strategy_id].goal_id
+    state.celebrations[event.celebration_id] = Celebration(
+        celebration_id=event.celebration_id,
+        kind=event.kind,
+        description=event.description,
+        celebrated_by=event.actor,
+        celebrated_at=event.occurred_at,
+        goal_id=goal_id,
+        observation_id=event.observation_id,
+        strategy_id=event.strategy_id,
+        audience=event.audience,
+    )
+
+
+# --- carers' wellbeing -------------------------------------------------------------------------
+
+
+@_applies(WellbeingNoted)
+def _wellbeing_noted(state: PartnershipState, event: WellbeingNoted) -> None:
+    state.wellbeing[event.note_id] = WellbeingNote(
+        note_id=event.note_id,
+        carer=event.actor,
+        noted_at=event.occurred_at,
+        coping=event.coping,
+        support=event.support,
+        would_like=event.would_like,
+        note=event.note,
+        shared_with=event.shared_with,
+    )
+
+
+@_applies(SupportOffered)
+def _support_offered(state: PartnershipState, event: SupportOffered) -> None:
+    state.support_offers[event.offer_id] = SupportOffer(
+        offer_id=event.offer_id,
+        carer=event.carer,
+        kind=event.kind,
+        description=event.description,
+        offered_by=event.actor,
+        offered_at=event.occurred_at,
+        in_reply_to=event.in_reply_to,
+        shared_with=event.shared_with,
+    )
+
+
+# --- the partnership agreement ----------------------------------------------------------------
+
+
+@_applies(AgreementIssued)
+def _agreement_issued(state: PartnershipState, event: AgreementIssued) -> None:
+    state.agreements = (
+        *state.agreements,
+        AgreementVersion(
+            version=event.version,
+            agreement=event.agreement,
+            issued_by=event.actor,
+            issued_at=event.occurred_at,
+            changes=event.changes,
+        ),
+    )
+
+
+@_applies(AgreementAcknowledged)
+def _agreement_acknowledged(state: PartnershipState, event: AgreementAcknowledged) -> None:
+    versions = list(state.agreements)
+    index = next(i for i, v in enumerate(versions) if v.version == event.version)
+    versions[index] = attrs.evolve(
+        versions[index],
+        acknowledgements={**versions[index].acknowledgements, event.actor: event.occurred_at},
+    )
+    state.agreements = tuple(versions)

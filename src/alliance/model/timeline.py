@@ -17,8 +17,11 @@ import pendulum
 from alliance.errors import DomainError, NotAMemberError, UnknownRecordError, ValidationError
 from alliance.model import _checks as c
 from alliance.model import events as ev
+from alliance.model.agreement import AgreementAcknowledged, AgreementIssued
 from alliance.model.audience import Audience
 from alliance.model.authorisation import AllowAll, Policy
+from alliance.model.celebrations import SuccessCelebrated
+from alliance.model.coaching import CoachingSessionHeld, EducationAttended, FidelityChecklistSet
 from alliance.model.concerns import Concern
 from alliance.model.consent import ConsentGranted, ConsentWithdrawn
 from alliance.model.feedback import FeedbackItem, FeedbackKind
@@ -30,6 +33,15 @@ from alliance.model.people import MemberRole
 from alliance.model.progress import ObservationKind
 from alliance.model.setbacks import Setback
 from alliance.model.state import PartnershipState, apply, fold, start
+from alliance.model.transitions import (
+    Transition,
+    TransitionAnnounced,
+    TransitionInformationShared,
+    TransitionPlanAgreed,
+    TransitionRescheduled,
+    TransitionReviewed,
+)
+from alliance.model.wellbeing import SupportOffered, WellbeingNoted
 
 E = TypeVar("E", bound=ev.Event)
 
@@ -769,6 +781,243 @@ def _check_consent_withdrawn(state: PartnershipState, event: ConsentWithdrawn) -
     if not consent.in_force:
         raise DomainError("consent_id", f"consent {event.consent_id!r} is already withdrawn")
     _not_before("occurred_at", event.occurred_at, consent.granted_at, "the consent was granted")
+
+
+# --- coaching and education -------------------------------------------------------------------
+
+
+def _with_role(
+    state: PartnershipState, field: str, member_id: str, at: pendulum.DateTime, role: MemberRole
+) -> None:
+    if _must_be_member(state, field, member_id, at) is not role:
+        raise ValidationError(field, f"{member_id!r} is not a {role.value}")
+
+
+@_checks(FidelityChecklistSet)
+def _check_checklist(state: PartnershipState, event: FidelityChecklistSet) -> None:
+    _active_strategy(state, event, event.strategy_id)
+    current = state.checklists.get(event.strategy_id)
+    if current is not None:
+        _not_before(
+            "occurred_at", event.occurred_at, current.set_at, "the strategy's checklist was set"
+        )
+
+
+@_checks(CoachingSessionHeld)
+def _check_coaching(state: PartnershipState, event: CoachingSessionHeld) -> None:
+    _audience(state, event, event.audience)
+    _new_id("session_id", event.session_id, state.coaching, "coaching session")
+    _active_strategy(state, event, event.strategy_id)
+    checklist = state.checklists.get(event.strategy_id)
+    if checklist is None:
+        raise DomainError(
+            "strategy_id",
+            f"strategy {event.strategy_id!r} has no fidelity checklist yet; set one first",
+        )
+    _not_before(
+        "occurred_at", event.occurred_at, checklist.set_at, "the strategy's checklist was set"
+    )
+    if state.role_of(event.actor) is not MemberRole.PROFESSIONAL:
+        raise DomainError("actor", "a coaching session is recorded by the professional coaching")
+    _with_role(state, "carer", event.carer, event.occurred_at, MemberRole.CARER)
+    checklist.checklist.check(event.steps)
+
+
+@_checks(EducationAttended)
+def _check_education(state: PartnershipState, event: EducationAttended) -> None:
+    _new_id("education_id", event.education_id, state.education, "education record")
+    for carer in sorted(event.attendees):
+        _with_role(state, "attendees", carer, event.occurred_at, MemberRole.CARER)
+    if event.goal_id is not None:
+        _goal_by(state, event.goal_id, event.occurred_at)
+
+
+# --- transitions -------------------------------------------------------------------------------
+
+
+def _open_transition(state: PartnershipState, event: ev.Event, transition_id: str) -> Transition:
+    transition = state.transitions.get(transition_id)
+    if transition is None:
+        raise UnknownRecordError("transition_id", f"no transition with id {transition_id!r}")
+    if transition.is_reviewed:
+        raise DomainError("transition_id", f"transition {transition_id!r} is already reviewed")
+    _not_before(
+        "occurred_at", event.occurred_at, transition.announced_at, "the transition was announced"
+    )
+    return transition
+
+
+@_checks(TransitionAnnounced)
+def _check_transition(state: PartnershipState, event: TransitionAnnounced) -> None:
+    _new_id("transition_id", event.transition_id, state.transitions, "transition")
+    _all_members(state, "people", event.people, event.occurred_at)
+    for goal_id in sorted(event.affected_goals):
+        _goal_by(state, goal_id, event.occurred_at, "affected_goals")
+    for strategy_id in sorted(event.affected_strategies):
+        strategy = state.strategies.get(strategy_id)
+        if strategy is None:
+            raise UnknownRecordError(
+                "affected_strategies", f"no home-practice strategy with id {strategy_id!r}"
+            )
+        _not_before(
+            "occurred_at", event.occurred_at, strategy.planned_at, "the strategy was planned"
+        )
+
+
+@_checks(TransitionPlanAgreed)
+def _check_transition_plan(state: PartnershipState, event: TransitionPlanAgreed) -> None:
+    transition = _open_transition(state, event, event.transition_id)
+    if transition.plan is not None:
+        _not_before(
+            "occurred_at", event.occurred_at, transition.plan.agreed_at, "the plan before it"
+        )
+    for carer in sorted(event.agreed_with):
+        _with_role(state, "agreed_with", carer, event.occurred_at, MemberRole.CARER)
+    for index, step in enumerate(event.steps):
+        _must_be_member(state, f"steps[{index}].owner", step.owner, event.occurred_at)
+
+
+@_checks(TransitionInformationShared)
+def _check_transition_information(
+    state: PartnershipState, event: TransitionInformationShared
+) -> None:
+    _open_transition(state, event, event.transition_id)
+    _all_members(state, "shared_with", event.shared_with, event.occurred_at)
+
+
+@_checks(TransitionRescheduled)
+def _check_transition_rescheduled(state: PartnershipState, event: TransitionRescheduled) -> None:
+    transition = _open_transition(state, event, event.transition_id)
+    if event.date == transition.date:
+        raise ValidationError("date", f"the transition is already on {event.date.isoformat()}")
+
+
+@_checks(TransitionReviewed)
+def _check_transition_reviewed(state: PartnershipState, event: TransitionReviewed) -> None:
+    transition = _open_transition(state, event, event.transition_id)
+    today = state.local_date(event.occurred_at)
+    if today < transition.date:
+        raise DomainError(
+            "occurred_at",
+            f"a transition is reviewed after it happens; transition {event.transition_id!r} "
+            f"is on {transition.date.isoformat()}",
+        )
+
+
+# --- celebrations ------------------------------------------------------------------------------
+
+
+@_checks(SuccessCelebrated)
+def _check_celebration(state: PartnershipState, event: SuccessCelebrated) -> None:
+    _audience(state, event, event.audience)
+    _new_id("celebration_id", event.celebration_id, state.celebrations, "celebration")
+    if event.goal_id is not None:
+        _goal_by(state, event.goal_id, event.occurred_at)
+    if event.observation_id is not None:
+        observation = state.observations.get(event.observation_id)
+        if observation is None:
+            raise UnknownRecordError(
+                "observation_id", f"no observation with id {event.observation_id!r}"
+            )
+        _not_before("occurred_at", event.occurred_at, observation.observed_at, "the observation")
+        if event.goal_id is not None and observation.goal_id != event.goal_id:
+            raise ValidationError(
+                "goal_id",
+                f"observation {event.observation_id!r} is of goal {observation.goal_id!r}, "
+                f"not {event.goal_id!r}",
+            )
+    if event.strategy_id is not None:
+        strategy = _strategy(state, event.strategy_id)
+        _not_before(
+            "occurred_at", event.occurred_at, strategy.planned_at, "the strategy was planned"
+        )
+
+
+# --- carers' wellbeing -------------------------------------------------------------------------
+
+
+def _chosen_professionals(
+    state: PartnershipState, field: str, member_ids: Iterable[str], at: pendulum.DateTime
+) -> None:
+    for member_id in sorted(member_ids):
+        if _must_be_member(state, field, member_id, at) is not MemberRole.PROFESSIONAL:
+            raise ValidationError(
+                field, f"{member_id!r} is not a professional; share it with professionals only"
+            )
+
+
+@_checks(WellbeingNoted)
+def _check_wellbeing(state: PartnershipState, event: WellbeingNoted) -> None:
+    _new_id("note_id", event.note_id, state.wellbeing, "wellbeing note")
+    if state.role_of(event.actor) is not MemberRole.CARER:
+        raise DomainError(
+            "actor", "a wellbeing note is the carer's own record: only a carer notes their own"
+        )
+    _chosen_professionals(state, "shared_with", event.shared_with, event.occurred_at)
+
+
+@_checks(SupportOffered)
+def _check_support(state: PartnershipState, event: SupportOffered) -> None:
+    _new_id("offer_id", event.offer_id, state.support_offers, "support offer")
+    if state.role_of(event.actor) is not MemberRole.PROFESSIONAL:
+        raise DomainError("actor", "support is offered by a professional")
+    _with_role(state, "carer", event.carer, event.occurred_at, MemberRole.CARER)
+    _chosen_professionals(state, "shared_with", event.shared_with, event.occurred_at)
+    if event.in_reply_to is not None:
+        note = state.wellbeing.get(event.in_reply_to)
+        if note is None:
+            raise UnknownRecordError(
+                "in_reply_to", f"no wellbeing note with id {event.in_reply_to!r}"
+            )
+        if note.carer != event.carer:
+            raise ValidationError(
+                "in_reply_to", f"wellbeing note {event.in_reply_to!r} is not {event.carer!r}'s"
+            )
+        if not note.visible_to(event.actor):
+            raise DomainError(
+                "in_reply_to",
+                f"{event.carer!r} has not shared wellbeing note {event.in_reply_to!r} "
+                f"with {event.actor!r}",
+            )
+        _not_before("occurred_at", event.occurred_at, note.noted_at, "the wellbeing note")
+
+
+# --- the partnership agreement -----------------------------------------------------------------
+
+
+@_checks(AgreementIssued)
+def _check_agreement(state: PartnershipState, event: AgreementIssued) -> None:
+    current = state.agreement
+    expected = 1 if current is None else current.version + 1
+    if event.version != expected:
+        raise ValidationError(
+            "version", f"the next version of the agreement is {expected}, not {event.version}"
+        )
+    if current is not None:
+        _not_before("occurred_at", event.occurred_at, current.issued_at, "the version before")
+    for index, route in enumerate(event.agreement.contacts):
+        _must_be_member(
+            state, f"agreement.contacts[{index}].member_id", route.member_id, event.occurred_at
+        )
+
+
+@_checks(AgreementAcknowledged)
+def _check_acknowledged(state: PartnershipState, event: AgreementAcknowledged) -> None:
+    current = state.agreement
+    if current is None:
+        raise UnknownRecordError("version", "no partnership agreement has been issued yet")
+    if state.role_of(event.actor) is not MemberRole.CARER:
+        raise DomainError("actor", "the agreement is acknowledged by the carers")
+    if event.version != current.version:
+        raise DomainError(
+            "version",
+            f"version {event.version} is not the agreement in force (version {current.version})",
+        )
+    if current.acknowledged_by(event.actor):
+        raise DomainError(
+            "version", f"{event.actor!r} has already acknowledged version {current.version}"
+        )
+    _not_before("occurred_at", event.occurred_at, current.issued_at, "the agreement was issued")
 
 
 __all__ = ["Partnership", "check", "start"]

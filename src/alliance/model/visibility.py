@@ -13,8 +13,14 @@ is visible to a member when its author is that member, or its audience includes 
 Records without an audience of their own (goals, home practice...) follow the rules for
 ``everyone``, except completed measures (answers about the child and the alliance), which
 the clinical team, the respondent and whoever recorded them see. Records that belong to a
-hidden record go with it: the action items of a hidden check-in, the practice log of a
-hidden strategy, the observations and strategies of a hidden goal.
+hidden record go with it: the action items of a hidden check-in, the practice log, the
+checklist and the coaching sessions of a hidden strategy, the observations, strategies
+and celebrations of a hidden goal. An educator sees a transition they are involved in,
+and otherwise one that affects no goal or a goal shared with them.
+
+A carer's wellbeing notes are seen only by the carer and the professionals they chose
+(``shared_with``), whatever anyone's role; support offered to a carer only by that carer,
+the professional who offered it and the professionals named on it.
 """
 
 from __future__ import annotations
@@ -100,6 +106,31 @@ def as_seen_by(state: PartnershipState, member_id: str) -> PartnershipState:
         if sees(v.audience, v.reported_by)
         and (not v.affected_goals or v.affected_goals & shared or kind != EDUCATOR)
     }
+    coaching = {
+        k: v
+        for k, v in state.coaching.items()
+        if v.strategy_id in strategies and sees(v.audience, v.coached_by)
+    }
+    celebrations = {
+        k: v
+        for k, v in state.celebrations.items()
+        if goal_ok(v.goal_id)
+        and (v.strategy_id is None or v.strategy_id in strategies)
+        and sees(v.audience, v.celebrated_by)
+    }
+    transitions = {
+        k: attrs.evolve(
+            v,
+            affected_goals=v.affected_goals & shared,
+            affected_strategies=v.affected_strategies & strategies.keys(),
+        )
+        for k, v in state.transitions.items()
+        if kind != EDUCATOR
+        or member_id in v.people
+        or v.announced_by == member_id
+        or not v.affected_goals
+        or v.affected_goals & shared
+    }
     views: dict[str, Any] = {
         "goals": {k: v for k, v in state.goals.items() if k in shared},
         "observations": {
@@ -141,6 +172,15 @@ def as_seen_by(state: PartnershipState, member_id: str) -> PartnershipState:
             k: v
             for k, v in state.consents.items()
             if kind != EDUCATOR or v.party in (SCHOOL, member_id)
+        },
+        "checklists": {k: v for k, v in state.checklists.items() if k in strategies},
+        "coaching": coaching,
+        "education": {k: v for k, v in state.education.items() if goal_ok(v.goal_id)},
+        "transitions": transitions,
+        "celebrations": celebrations,
+        "wellbeing": {k: v for k, v in state.wellbeing.items() if v.visible_to(member_id)},
+        "support_offers": {
+            k: v for k, v in state.support_offers.items() if v.visible_to(member_id)
         },
     }
     return attrs.evolve(state, **views)

@@ -15,17 +15,18 @@ import csv
 import html
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pendulum
 
 from alliance.model.audience import AudienceScope
+from alliance.model.coaching import fidelity_trend
 from alliance.model.goals import Direction
 from alliance.model.people import Carer, Child, Professional
 from alliance.model.redaction import display_name
 from alliance.model.state import PartnershipState
-from alliance.reports._common import Period
+from alliance.reports._common import Period, moment_of
 from alliance.reports.progress import DEFAULT_TREND_WINDOW, GoalProgress, Outlook, goal_progress
 from alliance.serialization import to_data
 
@@ -209,8 +210,9 @@ def family_view(state: PartnershipState, viewer: str | None = None) -> Partnersh
     """What a family report may show of *state*: with a *viewer* (a member's id), exactly
     what that member may see (:func:`alliance.model.visibility.as_seen_by`); without one,
     everything except records whose audience is narrower than everyone (an observation or
-    a setback noted for the professionals only is not on a family's chart), and the
-    action items of check-ins left out."""
+    a setback noted for the professionals only is not on a family's chart), the action
+    items of check-ins, and carers' wellbeing notes and the support offered to them
+    (each carer's own, seen only by whom they choose) left out."""
     if viewer is not None:
         from alliance.model.visibility import as_seen_by  # noqa: PLC0415
 
@@ -228,6 +230,10 @@ def family_view(state: PartnershipState, viewer: str | None = None) -> Partnersh
     view.feedback = {k: v for k, v in state.feedback.items() if for_everyone(v)}
     view.setbacks = {k: v for k, v in state.setbacks.items() if for_everyone(v)}
     view.concerns = {k: v for k, v in state.concerns.items() if for_everyone(v)}
+    view.coaching = {k: v for k, v in state.coaching.items() if for_everyone(v)}
+    view.celebrations = {k: v for k, v in state.celebrations.items() if for_everyone(v)}
+    view.wellbeing = {}
+    view.support_offers = {}
     return view
 
 
@@ -238,6 +244,8 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2.5rem; }
 section.goal { border-top: 1px solid #ddd; padding-top: 1rem; margin-top: 1.5rem; }
 figure.goal-chart img { max-width: 100%; height: auto; }
 figcaption, .period { color: #555; font-size: 0.9rem; }
+ul.celebrations li::marker { content: "\\2605  "; color: #c90; }
+section.transitions, section.celebrations-other { margin-top: 1.5rem; }
 """
 
 
@@ -259,6 +267,11 @@ def family_report_html(
     extra). Only what a family may see is shown (see :func:`family_view`; *viewer*: built
     from :func:`alliance.as_seen_by` for that member).
 
+    Beside each goal: the fidelity of every carer coached in a strategy serving it (the
+    latest session's percentage, the history, since when they use it independently),
+    and the successes celebrated about it in the period; after the goals, other
+    celebrations and the transitions coming up, with their plans.
+
     Names: with *people* (the host's ``Child``, ``Carer`` and ``Professional`` records by
     id), the child and the current members are named through
     :func:`alliance.display_name`, so a redacted or missing record shows the placeholder
@@ -276,6 +289,10 @@ def family_report_html(
     ]
     if period.start or period.end:
         parts.append(f'<p class="period">Period: {html.escape(period.label())}</p>')
+
+    def name_of(member_id: str) -> str | None:
+        return None if people is None else display_name(people.get(member_id))
+
     for whole in states:
         state = family_view(whole, viewer)
         if people is not None:
@@ -310,10 +327,121 @@ def family_report_html(
             parts.extend(f"<p>{html.escape(s)}</p>" for s in describe_progress(row, child))
             if charts:
                 parts.append(_figure(state, goal.goal_id, period, chart_format))
+            parts.extend(_coaching_html(state, goal.goal_id, name_of))
+            parts.extend(_celebrations_html(state, period, goal.goal_id))
             parts.append("</section>")
+        parts.extend(_celebrations_html(state, period, None))
+        parts.extend(_transitions_html(state, period, name_of))
         parts.append("</article>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0f}%"
+
+
+def _coaching_html(
+    state: PartnershipState, goal_id: str, name_of: Callable[[str], str | None]
+) -> list[str]:
+    """Each coached strategy serving *goal_id*: every carer's fidelity over time, beside
+    the goal's progress."""
+    parts: list[str] = []
+    for strategy in state.strategies.values():
+        if strategy.goal_id != goal_id or strategy.strategy_id not in state.checklists:
+            continue
+        sessions = state.coaching_for(strategy.strategy_id)
+        carers = sorted({s.carer for s in sessions})
+        items = []
+        for carer in carers:
+            trend = fidelity_trend(sessions, strategy.strategy_id, carer)
+            who = name_of(carer) or "A carer"
+            history = ", ".join(_percent(f) for _, f in trend.points)
+            text = (
+                f"{who}: {_percent(trend.latest or 0.0)} of the steps as planned in the latest "
+                f"coaching session ({len(trend.sessions)} so far: {history})."
+            )
+            if trend.independent_since is not None:
+                since = _long_date(state.local_date(trend.independent_since.held_at))
+                text += f" Using it independently since {since}."
+            confidence = [s.carer_confidence for s in trend.sessions if s.carer_confidence]
+            if confidence:
+                text += f" Confidence: {confidence[-1]} out of 5."
+            items.append(
+                f'<li data-carer-fidelity="{trend.latest or 0.0:.1f}">{html.escape(text)}</li>'
+            )
+        sid = html.escape(strategy.strategy_id)
+        parts.append(
+            f'<div class="fidelity" data-strategy-id="{sid}">'
+            f"<p><em>Practising at {html.escape(strategy.setting.value)}:</em> "
+            f"{html.escape(strategy.description)}</p>"
+        )
+        if items:
+            parts.append("<ul>" + "".join(items) + "</ul>")
+        else:
+            parts.append("<p>No coaching sessions yet.</p>")
+        parts.append("</div>")
+    return parts
+
+
+def _celebrations_html(state: PartnershipState, period: Period, goal_id: str | None) -> list[str]:
+    """The successes celebrated in *period* about *goal_id* (or about no goal)."""
+    found = sorted(
+        (
+            x
+            for x in state.celebrations.values()
+            if x.goal_id == goal_id and period.contains(state.local_date(x.celebrated_at))
+        ),
+        key=lambda x: x.celebrated_at,
+    )
+    if not found:
+        return []
+    items = "".join(
+        f'<li data-celebration-id="{html.escape(x.celebration_id)}">'
+        f"{html.escape(_long_date(state.local_date(x.celebrated_at)))}: "
+        f"{html.escape(x.description)}"
+        + (" (a milestone!)" if x.kind.value == "milestone" else "")
+        + "</li>"
+        for x in found
+    )
+    heading = "Celebrating" if goal_id is not None else "Other things to celebrate"
+    section = "celebrations" if goal_id is not None else "celebrations-other"
+    return [
+        f'<div class="{section}"><p><strong>{heading}</strong></p>'
+        f'<ul class="celebrations">{items}</ul></div>'
+    ]
+
+
+def _transitions_html(
+    state: PartnershipState, period: Period, name_of: Callable[[str], str | None]
+) -> list[str]:
+    """Transitions coming up (not yet looked back on) at the report's moment, with their
+    plans."""
+    today = state.local_date(moment_of(state, period))
+    coming = [t for t in state.upcoming_transitions() if t.date >= today]
+    if not coming:
+        return []
+    parts = ['<section class="transitions"><h3>Coming up</h3>']
+    for transition in coming:
+        tid = html.escape(transition.transition_id)
+        parts.append(
+            f'<div class="transition" data-transition-id="{tid}">'
+            f"<p><strong>{html.escape(_long_date(transition.date))}</strong>: "
+            f"{html.escape(transition.description)}</p>"
+        )
+        plan = transition.plan
+        if plan is None:
+            parts.append("<p>We will make a plan for this together.</p>")
+        else:
+            steps = []
+            for step in plan.steps:
+                who = name_of(step.owner)
+                text = f"{step.description}, by {_long_date(step.due)}"
+                steps.append(f"<li>{html.escape(text + (f' ({who})' if who else ''))}</li>")
+            parts.append("<p>Our plan:</p><ul>" + "".join(steps) + "</ul>")
+        parts.append("</div>")
+    parts.append("</section>")
+    return parts
 
 
 def _figure(state: PartnershipState, goal_id: str, period: Period, fmt: str) -> str:

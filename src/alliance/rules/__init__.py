@@ -11,11 +11,13 @@ from __future__ import annotations
 from alliance.rules.base import BuiltInRule, Rule, RuleContext, context_for
 from alliance.rules.builtin import (
     BUILT_IN_RULES,
+    AgreementAcknowledged,
     AllianceFlagged,
     CarersHearAboutProgress,
     CheckInCadence,
     ConcernsResolvedOrEscalated,
     FeedbackAnswered,
+    FidelityReviewed,
     GoalDataRecent,
     GoalsPastDue,
     GoalsShared,
@@ -23,6 +25,8 @@ from alliance.rules.builtin import (
     HomePracticeForGoals,
     MeasuresDue,
     SetbackResponse,
+    TransitionPlanned,
+    TransitionReviewed,
 )
 from alliance.rules.findings import Finding, FindingSeverity, Subject, SubjectKind
 from alliance.rules.rule_set import RuleSet, evaluate_clinic, iter_clinic_findings
@@ -41,6 +45,10 @@ __all__ = [
     "GoalsPastDue",
     "GoalsShared",
     "GoodNewsShared",
+    "TransitionReviewed",
+    "TransitionPlanned",
+    "FidelityReviewed",
+    "AgreementAcknowledged",
     "HomePracticeForGoals",
     "MeasuresDue",
     "Rule",

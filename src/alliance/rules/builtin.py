@@ -17,19 +17,25 @@ import pendulum
 from alliance.errors import ValidationError
 from alliance.measures.monitoring import DueStatus, MeasureSchedule, alliance_flags, measures_due
 from alliance.model import _checks as c
+from alliance.model.audience import AudienceScope
+from alliance.model.celebrations import Celebration
 from alliance.model.feedback import FeedbackKind
 from alliance.model.goals import GoalStatus, Position
+from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import MemberRole
+from alliance.model.state import PartnershipState
 from alliance.rules.base import BuiltInRule, RuleContext, days
 from alliance.rules.findings import Finding, FindingSeverity, SubjectKind
 
 __all__ = [
     "BUILT_IN_RULES",
+    "AgreementAcknowledged",
     "AllianceFlagged",
     "CarersHearAboutProgress",
     "CheckInCadence",
     "ConcernsResolvedOrEscalated",
     "FeedbackAnswered",
+    "FidelityReviewed",
     "GoalDataRecent",
     "GoalsPastDue",
     "GoalsShared",
@@ -37,6 +43,8 @@ __all__ = [
     "HomePracticeForGoals",
     "MeasuresDue",
     "SetbackResponse",
+    "TransitionPlanned",
+    "TransitionReviewed",
 ]
 
 
@@ -419,9 +427,26 @@ class CarersHearAboutProgress(BuiltInRule):
             )
 
 
+def _shared_with_family(state: PartnershipState, celebration: Celebration) -> bool:
+    """A celebration a professional recorded for the family to see."""
+    author = state.members.get(celebration.celebrated_by)
+    if author is None or author.role is not MemberRole.PROFESSIONAL:
+        return False
+    audience = celebration.audience
+    if audience.scope is AudienceScope.EVERYONE:
+        return True
+    return audience.scope is AudienceScope.NAMED and bool(audience.members & state.carers)
+
+
 @attrs.frozen(kw_only=True)
 class GoodNewsShared(BuiltInRule):
-    """Good news is shared, not only concerns."""
+    """Good news is shared, not only concerns.
+
+    The contacts counted are the check-ins of the last ``window`` and the successes
+    professionals celebrated with the family in it (a celebration is good news shared);
+    a finding when fewer than ``minimum_share`` of them carried good news, once there
+    are at least ``minimum_check_ins`` contacts.
+    """
 
     rule_id = "good-news"
     description = "Professionals share all the good news there is about the child."
@@ -436,23 +461,30 @@ class GoodNewsShared(BuiltInRule):
     )
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
-        """Too few recent check-ins shared good news."""
+        """Too few recent contacts (check-ins and celebrations) shared good news."""
         if not self._applies(context):
             return
+        state = context.state
         start = context.moment - self.window
-        recent = [ci for ci in context.state.check_ins.values() if ci.held_at > start]
-        if len(recent) < self.minimum_check_ins:
+        recent = [ci for ci in state.check_ins.values() if ci.held_at > start]
+        celebrated = [
+            x
+            for x in state.celebrations.values()
+            if x.celebrated_at > start and _shared_with_family(state, x)
+        ]
+        contacts = len(recent) + len(celebrated)
+        if contacts < self.minimum_check_ins:
             return
-        with_news = sum(1 for ci in recent if ci.good_news)
-        if with_news / len(recent) < self.minimum_share:
+        with_news = sum(1 for ci in recent if ci.good_news) + len(celebrated)
+        if with_news / contacts < self.minimum_share:
             yield self._finding(
                 context,
                 severity=self.severity,
                 kind=SubjectKind.PARTNERSHIP,
-                subject_id=context.state.partnership_id,
-                due_at=max(ci.held_at for ci in recent),
-                message=f"Only {with_news} of the last {len(recent)} check-ins shared good news "
-                "about the child.",
+                subject_id=state.partnership_id,
+                due_at=max([ci.held_at for ci in recent] + [x.celebrated_at for x in celebrated]),
+                message=f"Only {with_news} of the last {contacts} contacts with the family "
+                "shared good news about the child.",
             )
 
 
@@ -525,6 +557,184 @@ class MeasuresDue(BuiltInRule):
             )
 
 
+# --- the family's side: coaching, transitions, the agreement ---------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class FidelityReviewed(BuiltInRule):
+    """While a coached strategy is in use, each of its carers' fidelity is observed in a
+    coaching session at least every ``every`` (from when its checklist was set)."""
+
+    rule_id = "fidelity-reviewed"
+    description = "Carers coached in a strategy get regular coaching and feedback on it."
+
+    every: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=4), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """A finding per (strategy, carer) not coached for ``every``, due when it fell due."""
+        if not self._applies(context):
+            return
+        state = context.state
+        for strategy_id, checklist in state.checklists.items():
+            strategy = state.strategies[strategy_id]
+            if not strategy.is_active:
+                continue
+            sessions = state.coaching_for(strategy_id)
+            carers = (strategy.carers | {s.carer for s in sessions}) & state.carers
+            for carer in sorted(carers):
+                last = max([checklist.set_at, *(s.held_at for s in sessions if s.carer == carer)])
+                due = last + self.every
+                if context.moment >= due:
+                    yield self._finding(
+                        context,
+                        severity=self.severity,
+                        kind=SubjectKind.STRATEGY,
+                        subject_id=strategy_id,
+                        due_at=due,
+                        message=f"Nobody has coached {carer} in '{strategy.description}' "
+                        f"for {days(self.every)}: how is it going at home?",
+                    )
+
+
+@attrs.frozen(kw_only=True)
+class TransitionPlanned(BuiltInRule):
+    """A transition has a plan agreed with the carers at least ``agreed_before`` its
+    date: from the start of the day ``agreed_before`` before it (local time), a
+    transition with no plan is a finding (until a plan is agreed, or it is reviewed)."""
+
+    rule_id = "transition-plan"
+    description = "Transitions are planned with the family, in good time."
+
+    agreed_before: pendulum.Duration = attrs.field(
+        default=pendulum.duration(days=14), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+    applies_to = frozenset({PartnershipStatus.ACTIVE, PartnershipStatus.PAUSED})
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """A finding per transition without a plan once its plan is due."""
+        if not self._applies(context):
+            return
+        for transition in context.state.upcoming_transitions():
+            if transition.plan is not None:
+                continue
+            due = _local_start(context, transition.date, self.agreed_before, -1)
+            if context.moment >= due:
+                yield self._finding(
+                    context,
+                    severity=self.severity,
+                    kind=SubjectKind.TRANSITION,
+                    subject_id=transition.transition_id,
+                    due_at=due,
+                    message=f"'{transition.description}' is on "
+                    f"{transition.date.isoformat()} and has no plan agreed with the family "
+                    f"yet; plan it together at least {days(self.agreed_before)} ahead.",
+                )
+
+
+@attrs.frozen(kw_only=True)
+class TransitionReviewed(BuiltInRule):
+    """Each transition is reviewed with the family within ``within`` of its date (from
+    the start of that day, local time)."""
+
+    rule_id = "transition-review"
+    description = "After a transition, the team and the family look back on it together."
+
+    within: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=4), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+    applies_to = frozenset({PartnershipStatus.ACTIVE, PartnershipStatus.PAUSED})
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """A finding per transition not reviewed ``within`` after its date."""
+        if not self._applies(context):
+            return
+        for transition in context.state.upcoming_transitions():
+            due = _local_start(context, transition.date, self.within, 1)
+            if context.moment >= due:
+                yield self._finding(
+                    context,
+                    severity=self.severity,
+                    kind=SubjectKind.TRANSITION,
+                    subject_id=transition.transition_id,
+                    due_at=due,
+                    message=f"'{transition.description}' was on "
+                    f"{transition.date.isoformat()}; look back on how it went with the "
+                    "family.",
+                )
+
+
+@attrs.frozen(kw_only=True)
+class AgreementAcknowledged(BuiltInRule):
+    """Every current carer acknowledges the partnership agreement in force within
+    ``within`` of its issue (or of joining, for a carer who joined later)."""
+
+    rule_id = "agreement-acknowledged"
+    description = "Each side knows what to expect: carers acknowledge the agreement as it changes."
+
+    within: pendulum.Duration = attrs.field(
+        default=pendulum.duration(weeks=2), validator=c.positive_duration
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
+    )
+
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """A finding per current carer who has not acknowledged the agreement in force."""
+        if not self._applies(context):
+            return
+        state = context.state
+        agreement = state.agreement
+        if agreement is None:
+            return
+        for carer in sorted(state.carers):
+            if agreement.acknowledged_by(carer):
+                continue
+            due = max(agreement.issued_at, state.members[carer].joined_at) + self.within
+            if context.moment >= due:
+                changed = "was issued" if agreement.version == 1 else "changed"
+                yield self._finding(
+                    context,
+                    severity=self.severity,
+                    kind=SubjectKind.MEMBER,
+                    subject_id=carer,
+                    due_at=due,
+                    message=f"The partnership agreement {changed} on "
+                    f"{state.local_date(agreement.issued_at).isoformat()} (version "
+                    f"{agreement.version}); {carer} has not acknowledged it yet.",
+                )
+
+
+def _local_start(
+    context: RuleContext, day: pendulum.Date, shift: pendulum.Duration, sign: int
+) -> pendulum.DateTime:
+    """The first moment of *day* in the partnership's time zone, moved by *shift* forward
+    (*sign* 1) or back (-1) on the local calendar (days are calendar days, so a change
+    of clocks in between does not move the deadline off midnight), in UTC."""
+    local = pendulum.datetime(day.year, day.month, day.day, tz=context.state.time_zone)
+    moved = local.add(
+        years=sign * shift.years,
+        months=sign * shift.months,
+        weeks=sign * shift.weeks,
+        days=sign * shift.remaining_days,
+        hours=sign * shift.hours,
+        minutes=sign * shift.minutes,
+        seconds=sign * shift.remaining_seconds,
+        microseconds=sign * shift.microseconds,
+    )
+    return moved.in_timezone("UTC")
+
+
 BUILT_IN_RULES: tuple[type[BuiltInRule], ...] = (
     GoalsShared,
     CheckInCadence,
@@ -538,5 +748,9 @@ BUILT_IN_RULES: tuple[type[BuiltInRule], ...] = (
     GoodNewsShared,
     AllianceFlagged,
     MeasuresDue,
+    FidelityReviewed,
+    TransitionPlanned,
+    TransitionReviewed,
+    AgreementAcknowledged,
 )
 """Every built-in rule class, in the order a rule set lists them."""

@@ -43,6 +43,7 @@ class SubjectKind(enum.StrEnum):
     MEASURE = "measure"
     """A standardised measure: a response (an alliance flag) or an instrument (a measure
     that is due)."""
+    TRANSITION = "transition"
 
 
 @attrs.frozen(kw_only=True)

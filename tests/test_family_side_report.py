@@ -1,0 +1,228 @@
+"""The family report shows the family's side: fidelity beside progress, celebrations,
+upcoming transitions; and never a carer's wellbeing note."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pendulum
+import pytest
+
+import alliance as al
+from alliance.reports.render import family_report_html
+
+T0 = pendulum.datetime(2025, 1, 6, 9, tz="UTC")
+
+
+def at(days: float, actor: str = "ana") -> dict[str, Any]:
+    return {"actor": actor, "occurred_at": T0.add(days=days)}
+
+
+@pytest.fixture
+def partnership() -> al.Partnership:
+    p = al.Partnership.form(
+        al.PartnershipFormed(
+            partnership_id="p-1",
+            clinic_id="c-1",
+            child_id="sam",
+            time_zone="Europe/London",
+            **at(0),
+        ),
+        policy=al.RolePolicy(),
+    )
+    checklist = al.FidelityChecklist(
+        steps=(
+            al.FidelityStep(step_id="wait", description="Wait five seconds"),
+            al.FidelityStep(step_id="model", description="Model the two words"),
+            al.FidelityStep(step_id="praise", description="Praise the try"),
+            al.FidelityStep(step_id="give", description="Give the snack at once"),
+        )
+    )
+
+    def session(day: int, *observed: al.StepObserved, confidence: int | None = None) -> al.Event:
+        return al.CoachingSessionHeld(
+            strategy_id="s1",
+            carer="maria",
+            steps=tuple(
+                al.StepFidelity(step_id=step.step_id, observed=o)
+                for step, o in zip(checklist.steps, observed, strict=True)
+            ),
+            carer_confidence=confidence,
+            approaches=frozenset({al.CoachingApproach.MODELLED, al.CoachingApproach.PRACTISED}),
+            **at(day),
+        )
+
+    done, partly, no = al.StepObserved.DONE, al.StepObserved.PARTLY, al.StepObserved.NOT_DONE
+    p.record_all(
+        [
+            al.ProfessionalJoined(
+                member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, **at(0)
+            ),
+            al.CarerJoined(member_id="maria", relationship=al.CarerRelationship.PARENT, **at(0)),
+            al.PartnershipStatusChanged(status=al.PartnershipStatus.ACTIVE, **at(0)),
+            al.GoalProposed(
+                goal_id="g1",
+                domain=al.GoalDomain.COMMUNICATION,
+                statement="Sam asks for snacks with two words",
+                why_it_matters="Fewer tears at snack time",
+                target=al.MeasurableTarget(
+                    metric="two-word requests",
+                    unit="per day",
+                    baseline=1,
+                    target=8,
+                    direction=al.Direction.INCREASE,
+                    due=pendulum.date(2025, 6, 30),
+                ),
+                **at(0, "maria"),
+            ),
+            al.GoalAgreed(goal_id="g1", **at(0)),
+            al.HomePracticePlanned(
+                strategy_id="s1",
+                goal_id="g1",
+                description="Wait five seconds before offering the snack",
+                times_per_week=7,
+                carers=frozenset({"maria"}),
+                **at(1),
+            ),
+            al.FidelityChecklistSet(strategy_id="s1", checklist=checklist, **at(1)),
+            session(2, done, partly, no, no, confidence=2),  # 37.5%
+            session(9, done, done, done, partly),  # 87.5%
+            session(16, done, done, done, done, confidence=4),  # 100%
+            al.ProgressRecorded(
+                observation_id="o1",
+                goal_id="g1",
+                value=3,
+                setting=al.Setting.CLINIC,
+                kind=al.ObservationKind.SESSION,
+                **at(16),
+            ),
+            al.SuccessCelebrated(
+                celebration_id="c1",
+                kind=al.CelebrationKind.MILESTONE,
+                description="Sam asked for juice with two words at home",
+                observation_id="o1",
+                **at(17),
+            ),
+            al.SuccessCelebrated(
+                celebration_id="c2",
+                description="Sam waved goodbye to his class",
+                **at(18),
+            ),
+            al.SuccessCelebrated(
+                celebration_id="c3",
+                description="A note for the team only",
+                audience=al.Audience.professionals(),
+                **at(18),
+            ),
+            al.TransitionAnnounced(
+                transition_id="t1",
+                kind=al.TransitionKind.NEW_CLASS,
+                description="Sam moves to the reception class",
+                date=pendulum.date(2025, 4, 22),
+                people=frozenset({"ana", "maria"}),
+                affected_goals=frozenset({"g1"}),
+                **at(19, "maria"),
+            ),
+            al.TransitionPlanAgreed(
+                transition_id="t1",
+                steps=(
+                    al.PlanStep(
+                        description="Visit the new classroom",
+                        owner="maria",
+                        due=pendulum.date(2025, 4, 10),
+                    ),
+                ),
+                agreed_with=frozenset({"maria"}),
+                **at(20),
+            ),
+            al.TransitionAnnounced(
+                transition_id="t0",
+                kind=al.TransitionKind.HOME_CHANGE,
+                description="Grandma came to stay",
+                date=pendulum.date(2025, 1, 10),
+                people=frozenset({"maria"}),
+                **at(1, "maria"),
+            ),
+            al.WellbeingNoted(
+                note_id="w1",
+                coping=al.Coping.STRETCHED,
+                support=frozenset({al.SupportKind.EXTENDED_FAMILY}),
+                would_like="SECRET-WISH to meet other parents",
+                **at(21, "maria"),
+            ),
+        ]
+    )
+    return p
+
+
+def test_fidelity_celebrations_and_transitions_beside_progress(
+    partnership: al.Partnership,
+) -> None:
+    page = family_report_html(
+        [partnership.state],
+        charts=False,
+        people={
+            "sam": al.Child(id="sam", name="Sam"),
+            "maria": al.Carer(id="maria", name="Maria"),
+            "ana": al.Professional(id="ana", name="Ana"),
+        },
+    )
+    goal = page[page.index('data-goal-id="g1"') :]
+    goal = goal[: goal.index("</section>")]
+    assert 'data-strategy-id="s1"' in goal
+    assert re.findall(r'data-carer-fidelity="([0-9.]+)"', goal) == ["100.0"]
+    assert (
+        "Maria: 100% of the steps as planned in the latest coaching session "
+        "(3 so far: 38%, 88%, 100%). Using it independently since 15 January 2025. "
+        "Confidence: 4 out of 5." in goal
+    )
+    assert "Sam asked for juice with two words at home (a milestone!)" in goal
+    assert 'data-celebration-id="c2"' not in goal, "not about the goal"
+    other = page[page.index('class="celebrations-other"') :]
+    assert "Sam waved goodbye to his class" in other
+    assert "A note for the team only" not in page
+    coming = page[page.index('class="transitions"') :]
+    assert (
+        "22 April 2025" in coming and "Visit the new classroom, by 10 April 2025 (Maria)" in coming
+    )
+    assert 'data-transition-id="t0"' not in page, "a transition in the past is not coming up"
+    assert "SECRET-WISH" not in page
+
+
+def test_the_report_for_a_member_is_built_from_what_they_may_see(
+    partnership: al.Partnership,
+) -> None:
+    ana_page = family_report_html([partnership.state], charts=False, viewer="ana")
+    assert "A note for the team only" in ana_page
+    assert "SECRET-WISH" not in ana_page, "wellbeing notes are never on a report"
+    maria_page = family_report_html([partnership.state], charts=False, viewer="maria")
+    assert "A note for the team only" not in maria_page
+    assert "SECRET-WISH" not in maria_page
+    assert "A carer: 100% of the steps" in maria_page, "no people given: nobody is named"
+
+
+def test_a_strategy_with_a_checklist_but_no_session_says_so(partnership: al.Partnership) -> None:
+    partnership.record_all(
+        [
+            al.HomePracticePlanned(
+                strategy_id="s2",
+                goal_id="g1",
+                description="Offer two choices at bath time",
+                times_per_week=3,
+                carers=frozenset({"maria"}),
+                **at(22),
+            ),
+            al.FidelityChecklistSet(
+                strategy_id="s2",
+                checklist=al.FidelityChecklist(
+                    steps=(al.FidelityStep(step_id="offer", description="Offer two toys"),),
+                    scale=al.FidelityScale.RATING,
+                ),
+                **at(22),
+            ),
+        ]
+    )
+    page = family_report_html([partnership.state], charts=False)
+    block = page[page.index('data-strategy-id="s2"') :]
+    assert block[: block.index("</div>")].rstrip().endswith("<p>No coaching sessions yet.</p>")
