@@ -226,3 +226,86 @@ def test_a_strategy_with_a_checklist_but_no_session_says_so(partnership: al.Part
     page = family_report_html([partnership.state], charts=False)
     block = page[page.index('data-strategy-id="s2"') :]
     assert block[: block.index("</div>")].rstrip().endswith("<p>No coaching sessions yet.</p>")
+
+
+def test_the_progress_chart_marks_celebrations(partnership: al.Partnership) -> None:
+    pytest.importorskip("matplotlib")
+    from alliance.reports.charts import progress_chart
+
+    svg = progress_chart(partnership.state, "g1", fmt="svg").decode()
+    assert "celebrated" in svg, "the legend names the stars"
+    partnership.record(
+        al.ProgressRecorded(
+            observation_id="o2",
+            goal_id="g1",
+            value=4,
+            setting=al.Setting.HOME,
+            kind=al.ObservationKind.SESSION,
+            **at(30),
+        )
+    )
+    without = al.fold(e for e in partnership.events if not isinstance(e, al.SuccessCelebrated))
+    assert "celebrated" not in progress_chart(without, "g1", fmt="svg").decode()
+
+
+def test_fidelity_rows_put_fidelity_beside_progress(partnership: al.Partnership) -> None:
+    (row,) = al.fidelity_rows(partnership.state)
+    assert (row.strategy_id, row.goal_id, row.carer, row.sessions) == ("s1", "g1", "maria", 3)
+    assert row.first_fidelity == 37.5  # done 1 + partly 0.5 of 4 steps
+    assert row.latest_fidelity == 100.0
+    assert row.independent_at == 80.0
+    assert row.implementing_independently
+    assert row.independent_since == pendulum.date(2025, 1, 15)
+    assert row.latest_confidence == 4
+    assert row.goal_share_of_the_way == pytest.approx((3 - 1) / (8 - 1))
+    # Up to the second session: one session at or above 80% is not yet independence.
+    (early,) = al.fidelity_rows(partnership.state, period=al.Period(end=pendulum.date(2025, 1, 20)))
+    assert (early.sessions, early.latest_fidelity) == (2, 87.5)
+    assert not early.implementing_independently and early.independent_since is None
+    assert early.latest_confidence == 2
+    assert early.goal_share_of_the_way is None, "no measurement yet by then"
+
+
+def test_training_is_told_apart_from_education(partnership: al.Partnership) -> None:
+    partnership.record_all(
+        [
+            al.EducationAttended(
+                education_id="e1",
+                kind=al.EducationKind.WORKSHOP,
+                title="Talking with toddlers",
+                attendees=frozenset({"maria"}),
+                language="en",
+                **at(23),
+            ),
+            al.ResourceShared(
+                resource_id="r1",
+                kind=al.ResourceKind.HANDOUT,
+                title="Waiting games",
+                language="en",
+                shared_with=frozenset({"maria"}),
+                **at(24),
+            ),
+        ]
+    )
+    (row,) = al.carer_learning(partnership.state)
+    assert row == al.CarerLearningRow(
+        partnership_id="p-1",
+        carer="maria",
+        coaching_sessions=3,
+        strategies_coached=1,
+        education_attended=1,
+        resources_received=1,
+    )
+    (january,) = al.carer_learning(
+        partnership.state, period=al.Period(start=pendulum.date(2025, 1, 20))
+    )
+    assert (january.coaching_sessions, january.education_attended) == (1, 1)
+
+
+def test_coaching_reports_read_a_store(partnership: al.Partnership) -> None:
+    store = al.open_store("memory://", clinic_id="c-1")
+    events = partnership.events
+    al.start_partnership(store, events[0], events[1:])  # type: ignore[arg-type]
+    assert list(al.coaching_report(store)) == al.fidelity_rows(partnership.state)
+    assert list(al.learning_report(store)) == al.carer_learning(partnership.state)
+    assert list(al.coaching_report(store, member_id="nobody")) == []

@@ -13,11 +13,23 @@ formulas and a worked example.
 - :func:`reliable_change_report` (:class:`ReliableChangeRow`): Jacobson-Truax reliable
   change index for metrics whose :class:`MetricNorms` are declared.
 - :func:`health_report` / :func:`partnership_health` (:class:`PartnershipHealth`).
+- :func:`coaching_report` / :func:`fidelity_rows` (:class:`FidelityRow`): each carer's
+  fidelity in each coached strategy beside the goal's progress;
+  :func:`learning_report` / :func:`carer_learning` (:class:`CarerLearningRow`): training
+  (coaching) told apart from education.
 """
 
 from __future__ import annotations
 
 from alliance.reports._common import Period, iter_states, periods_between
+from alliance.reports.coaching import (
+    CarerLearningRow,
+    FidelityRow,
+    carer_learning,
+    coaching_report,
+    fidelity_rows,
+    learning_report,
+)
 from alliance.reports.gas import (
     DEFAULT_RHO,
     RCI_THRESHOLD,
@@ -46,6 +58,12 @@ from alliance.reports.progress import (
 )
 
 __all__ = [
+    "CarerLearningRow",
+    "FidelityRow",
+    "carer_learning",
+    "coaching_report",
+    "fidelity_rows",
+    "learning_report",
     "DEFAULT_RHO",
     "DEFAULT_TREND_WINDOW",
     "RCI_THRESHOLD",

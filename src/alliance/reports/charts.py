@@ -1,9 +1,11 @@
 """Progress charts (needs the ``reports`` extra: ``pip install 'alliance[reports]'``).
 
 One chart per goal: the measured observations over time (marked by setting), the
-baseline and the target as horizontal lines, the due date, and setbacks affecting the
-goal as vertical dashed lines. Drawn with matplotlib's object API (no ``pyplot`` global
-state, so it is safe in servers and threads) and written as PNG or SVG bytes.
+baseline and the target as horizontal lines, the due date, setbacks affecting the
+goal as vertical dashed lines, and successes celebrated about it as gold stars (on the
+observation they celebrate, else on the latest value before them). Drawn with
+matplotlib's object API (no ``pyplot`` global state, so it is safe in servers and
+threads) and written as PNG or SVG bytes.
 """
 
 from __future__ import annotations
@@ -114,6 +116,31 @@ def progress_chart(
                 linestyle="--",
                 linewidth=1.2,
                 label="setback" if i == 0 else None,
+            )
+        stars_x: list[Any] = []
+        stars_y: list[float] = []
+        for celebration in sorted(state.celebrations.values(), key=lambda x: x.celebrated_at):
+            when = celebration.celebrated_at
+            if celebration.goal_id != goal_id or when > as_of or (since and when < since):
+                continue
+            linked = state.observations.get(celebration.observation_id or "")
+            before = [o.value for o in observations if o.observed_at <= when]
+            value = before[-1] if before and before[-1] is not None else target.baseline
+            if linked is not None and linked.value is not None:
+                when, value = linked.observed_at, linked.value
+            stars_x.append(local(when))
+            stars_y.append(value)
+        if stars_x:
+            ax.plot(
+                stars_x,
+                stars_y,
+                linestyle="none",
+                marker="*",
+                markersize=14,
+                color="#e6ac00",
+                markeredgecolor="#8a6d00",
+                label="celebrated",
+                zorder=3,
             )
         ax.set_title(goal.statement, fontsize=10, loc="left")
         ax.set_ylabel(f"{target.metric}\n({target.unit})", fontsize=8)

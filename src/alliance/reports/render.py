@@ -456,7 +456,7 @@ def _figure(state: PartnershipState, goal_id: str, period: Period, fmt: str) -> 
         f'<figure class="goal-chart" data-goal-id="{html.escape(goal_id)}">'
         f'<img src="{uri}" alt="{html.escape(alt)}">'
         "<figcaption>Dots: measurements (by where they were taken). Green line: the goal. "
-        "Red dashed lines: setbacks.</figcaption></figure>"
+        "Red dashed lines: setbacks. Gold stars: successes we celebrated.</figcaption></figure>"
     )
 
 
