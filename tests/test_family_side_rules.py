@@ -122,7 +122,8 @@ def test_fidelity_is_reviewed_every_few_weeks_from_the_checklist() -> None:
     )
     (finding,) = assert_threshold(rule, p, set_at.add(weeks=4))
     assert finding.subject == rules.Subject(kind=rules.SubjectKind.STRATEGY, id="s1")
-    assert "maria" in finding.message and "4 weeks" in finding.message
+    assert "maria" in finding.message
+    assert "4 weeks" in finding.message
     coach(p, T0.add(days=10))
     assert_threshold(rule, p, T0.add(days=10, weeks=4))
     assert_threshold(rules.FidelityReviewed(every=pendulum.duration(days=5)), p, T0.add(days=15))
@@ -305,7 +306,8 @@ def test_carers_acknowledge_the_agreement_and_again_after_it_changes() -> None:
     issued = T0.add(days=1)
     p.record(al.AgreementIssued(version=1, agreement=AGREEMENT, actor="ana", occurred_at=issued))
     maria, ola = assert_threshold(rule, p, issued.add(weeks=2), count=2)
-    assert maria.subject.id == "maria" and ola.subject.id == "ola"
+    assert maria.subject.id == "maria"
+    assert ola.subject.id == "ola"
     assert "version 1" in maria.message
     p.record(al.AgreementAcknowledged(version=1, actor="maria", occurred_at=issued.add(days=3)))
     (only,) = found(rule, p, issued.add(weeks=3))
