@@ -605,3 +605,78 @@ def test_a_professional_may_not_act_on_a_record_kept_from_them() -> None:
     p.record(al.SetbackResponsePlanned(setback_id="s9", changes="Shorter", **base("bo")))
     p.record(al.SetbackReviewed(setback_id="s9", note="Better", **base("bo")))
     p.record(al.SetbackResolved(setback_id="s9", resolution="Done", **base("bo")))
+
+
+def test_nobody_acts_on_a_record_whose_audience_leaves_them_out() -> None:
+    p = build(al.RolePolicy())
+    p.record(al.ProfessionalJoined(member_id="bo", discipline=al.Discipline.ABA, **base("ana")))
+    p.record_all(
+        [
+            al.FeedbackGiven(
+                feedback_id="f9",
+                kind=al.FeedbackKind.HOME_REPORT,
+                message="For Ana only",
+                audience=al.Audience.named("ana"),
+                **base("maria"),
+            ),
+            al.ProgressRecorded(
+                observation_id="o9",
+                goal_id="g1",
+                setting=al.Setting.CLINIC,
+                kind=al.ObservationKind.SESSION,
+                value=5,
+                audience=al.Audience.named("ana"),
+                **base("ana"),
+            ),
+            al.CheckInHeld(
+                check_in_id="ci9",
+                kind=al.CheckInKind.MEETING,
+                participants=frozenset({"ana", "bo", "maria"}),
+                action_items=(
+                    al.ActionItem(
+                        action_item_id="a9",
+                        description="Bo's item",
+                        owner="bo",
+                        due=pendulum.date(2025, 3, 1),
+                    ),
+                    al.ActionItem(
+                        action_item_id="a10",
+                        description="Maria's item, in a note she cannot see",
+                        owner="maria",
+                        due=pendulum.date(2025, 3, 1),
+                    ),
+                ),
+                audience=al.Audience.named("bo"),
+                **base("ana"),
+            ),
+        ]
+    )
+    refused = [
+        (
+            al.FeedbackAnswered(
+                feedback_id="f9", response=al.FeedbackResponse.ACKNOWLEDGED, **base("bo")
+            ),
+            "feedback",
+        ),
+        (
+            al.ProgressCorrected(observation_id="o9", value=4, reason="typo", **base("bo")),
+            "observation",
+        ),
+        (
+            al.SuccessCelebrated(description="Yay", observation_id="o9", **base("bo")),
+            "observation",
+        ),
+        (al.ActionItemCompleted(action_item_id="a10", **base("maria")), "check-in"),
+    ]
+    for event, what in refused:
+        reason = denied(p, event).reason
+        assert reason == f"the {what} is not shared with them (its audience leaves them out)"
+    # Those the audience includes may act on it.
+    p.record(
+        al.FeedbackAnswered(
+            feedback_id="f9", response=al.FeedbackResponse.ACKNOWLEDGED, **base("ana")
+        )
+    )
+    p.record(al.ProgressCorrected(observation_id="o9", value=4, reason="typo", **base("ana")))
+    p.record(al.SuccessCelebrated(description="Yay", observation_id="o9", **base("ana")))
+    p.record(al.ActionItemCompleted(action_item_id="a9", **base("bo")))

@@ -24,6 +24,7 @@ import attrs
 from alliance.errors import PermissionDenied
 from alliance.model import events as ev
 from alliance.model.agreement import AgreementAcknowledged, AgreementIssued
+from alliance.model.audience import Audience
 from alliance.model.celebrations import SuccessCelebrated
 from alliance.model.coaching import CoachingSessionHeld, EducationAttended, FidelityChecklistSet
 from alliance.model.concerns import Concern
@@ -210,6 +211,42 @@ def _professionals_on_visible(what: str, record: str) -> _Rule:
     return rule
 
 
+def _record_seen(state: PartnershipState, event: ev.Event) -> tuple[str, Audience, str] | None:
+    """(what, audience, author) of the record with an audience that *event* acts on, if
+    any: the feedback answered, the observation corrected or celebrated, the check-in
+    whose action item is completed."""
+    if isinstance(event, ev.FeedbackAnswered):
+        item = state.feedback[event.feedback_id]
+        return "feedback", item.audience, item.given_by
+    if isinstance(event, ev.ProgressCorrected):
+        observation = state.observations[event.observation_id]
+        return "observation", observation.audience, observation.observer
+    if isinstance(event, SuccessCelebrated) and event.observation_id is not None:
+        observation = state.observations[event.observation_id]
+        return "observation", observation.audience, observation.observer
+    if isinstance(event, ev.ActionItemCompleted):
+        check_in = state.check_ins[state.action_items[event.action_item_id].check_in_id]
+        return "check-in", check_in.audience, check_in.recorded_by
+    return None
+
+
+def _seeing(rule: _Rule) -> _Rule:
+    """*rule*, and the actor must be able to see the record the event acts on."""
+
+    def seeing(state: PartnershipState, event: ev.Event, side: str) -> str | None:
+        reason = rule(state, event, side)
+        if reason is not None:
+            return reason
+        found = _record_seen(state, event)
+        if found is not None:
+            what, audience, author = found
+            if not can_see(side, event.actor, audience, author):
+                return f"the {what} is not shared with them (its audience leaves them out)"
+        return None
+
+    return seeing
+
+
 _RULES: dict[type[ev.Event], _Rule] = {
     # carers and professionals
     ev.GoalProposed: _sides(_BOTH, "proposing a goal"),
@@ -217,16 +254,16 @@ _RULES: dict[type[ev.Event], _Rule] = {
     ev.GoalConcernNoted: _sides(_BOTH, "noting a concern about a goal"),
     ev.GoalObjected: _sides(_BOTH, "objecting to a goal"),
     ev.ProgressRecorded: _progress,
-    ev.ProgressCorrected: _correction,
+    ev.ProgressCorrected: _seeing(_correction),
     ev.PracticeLogged: _sides(_BOTH, "logging home practice"),
     ev.FeedbackGiven: _sides(_BOTH, "giving feedback"),
-    ev.FeedbackAnswered: _sides(_BOTH, "answering feedback"),
+    ev.FeedbackAnswered: _seeing(_sides(_BOTH, "answering feedback")),
     ev.SetbackReported: _sides(_BOTH, "reporting a setback"),
     ev.ConcernRaised: _sides(_BOTH, "raising a concern"),
     MeasureCompleted: _measure,
     # anyone, for their own business
     ev.MemberLeft: _leaving,
-    ev.ActionItemCompleted: _action_item,
+    ev.ActionItemCompleted: _seeing(_action_item),
     # the family's own decisions
     ConsentGranted: _sides(frozenset({CARER}), "granting consent"),
     ConsentWithdrawn: _sides(frozenset({CARER}), "withdrawing consent"),
@@ -262,7 +299,7 @@ _RULES: dict[type[ev.Event], _Rule] = {
     TransitionInformationShared: _sides(_EVERYONE, "sharing information about a transition"),
     TransitionRescheduled: _sides(_EVERYONE, "rescheduling a transition"),
     TransitionReviewed: _sides(_BOTH, "reviewing a transition"),
-    SuccessCelebrated: _celebration,
+    SuccessCelebrated: _seeing(_celebration),
     WellbeingNoted: _sides(frozenset({CARER}), "noting a carer's wellbeing"),
     SupportOffered: _sides(_PROFESSIONALS, "offering support"),
     AgreementIssued: _sides(_PROFESSIONALS, "issuing the partnership agreement"),
@@ -298,8 +335,10 @@ class RolePolicy:
       successes on shared goals.
 
     A professional plans, reviews or resolves a setback, and resolves or escalates a
-    concern, only when its audience includes them. The founder may add members while the
-    partnership is forming, as the model allows.
+    concern, only when its audience includes them; and nobody answers feedback,
+    corrects or celebrates an observation, or completes an action item of a check-in
+    whose audience leaves them out (they could not have seen it). The founder may add
+    members while the partnership is forming, as the model allows.
     The model's own rules still apply on top (only a carer logs practice, a progress
     update comes from a professional...).
     """
