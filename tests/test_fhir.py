@@ -100,6 +100,11 @@ HL7_CODES: dict[str, dict[str, str]] = {
         "imaging": "Imaging", "laboratory": "Laboratory", "procedure": "Procedure",
         "survey": "Survey", "exam": "Exam", "therapy": "Therapy", "activity": "Activity",
     },
+    # The v3 Confidentiality codes (the security labels' confidentiality value set).
+    "http://terminology.hl7.org/CodeSystem/v3-Confidentiality": {
+        "U": "unrestricted", "L": "low", "M": "moderate", "N": "normal",
+        "R": "restricted", "V": "very restricted",
+    },
     # The v3 ParticipationMode codes of the R4 release (R5's adds messaging-app codes).
     "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode": {
         "ELECTRONIC": "electronic data", "PHYSICAL": "physical presence",
@@ -713,7 +718,20 @@ def test_a_viewer_gets_no_observation_its_audience_leaves_out(sample: al.Partner
     everything = export_bundle(partnership, people)
     for_maria = export_bundle(partnership, people, viewer="maria")
     check(for_maria, "R4")
-    by_identifier(everything, "Observation", "o-team-only")
+    team_only = by_identifier(everything, "Observation", "o-team-only")
+    assert team_only["meta"] == {
+        "security": [
+            {
+                "system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+                "code": "R",
+                "display": "restricted",
+            }
+        ]
+    }
+    assert team_only["extension"][-1] == {
+        "url": "urn:alliance:ext:audience",
+        "extension": [{"url": "scope", "valueCode": "professionals"}],
+    }
     shown = {
         i["value"] for o in resources(for_maria, "Observation") for i in o.get("identifier", [])
     }
@@ -784,9 +802,20 @@ def test_exports_of_generated_histories_validate(
     for version in VERSIONS:
         bundle = export_bundle(partnership, people, version=version, viewer=viewer)
         check(bundle, version)
+        seen = partnership.state if viewer is None else al.as_seen_by(partnership.state, viewer)
         goals = resources(bundle, "Goal")
-        assert len(goals) == len(partnership.state.goals)
-        assert len(resources(bundle, "Observation")) == len(partnership.state.observations)
+        assert len(goals) == len(seen.goals)
+        observations = resources(bundle, "Observation")
+        assert len(observations) == len(seen.observations)
+        restricted = [
+            o
+            for o in seen.observations.values()
+            if o.audience.scope is not al.AudienceScope.EVERYONE
+        ]
+        labelled = [o for o in observations if "meta" in o]
+        assert len(labelled) == len(restricted)
+        for resource in labelled:
+            assert resource["meta"]["security"][0]["code"] == "R"
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -1346,3 +1375,57 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
     assert dressing.observer == "ana"
     assert dressing.kind is al.ObservationKind.SESSION  # a professional, no method given
     assert dressing.observed_at == pendulum.datetime(2025, 5, 6, 7, tz="UTC")
+
+
+def test_an_observations_audience_travels_in_the_bundle(sample: al.Partnership) -> None:
+    partnership = al.Partnership.from_events(sample.events)
+    named = al.Audience.named("ana", "maria")
+    partnership.record(
+        al.ProgressRecorded(
+            observation_id="o-named",
+            goal_id="g-dressing",
+            setting=al.Setting.HOME,
+            kind=al.ObservationKind.EVERYDAY,
+            value=3,
+            audience=named,
+            actor="maria",
+            occurred_at=partnership.state.last_event_at.add(hours=1),
+        )
+    )
+    bundle = export_bundle(partnership, sample_people(), version="R5")
+    check(bundle, "R5")
+    resource = by_identifier(bundle, "Observation", "o-named")
+    assert resource["extension"][-1]["extension"] == [
+        {"url": "scope", "valueCode": "named"},
+        {"url": "member", "valueIdentifier": {"system": "urn:alliance:id:person", "value": "ana"}},
+        {
+            "url": "member",
+            "valueIdentifier": {"system": "urn:alliance:id:person", "value": "maria"},
+        },
+    ]
+    copy_of = fresh_copy(partnership.state)
+    import_bundle(copy_of, bundle, actor="ana", occurred_at=partnership.state.formed_at)
+    assert copy_of.state.observations["o-named"].audience == named
+    assert all(
+        o.audience == al.EVERYONE
+        for key, o in copy_of.state.observations.items()
+        if key != "o-named"
+    )
+
+
+def test_a_bad_audience_extension_is_refused_by_path(
+    sample: al.Partnership, exported: Json
+) -> None:
+    bundle = copy.deepcopy(exported)
+    observation = find(bundle, "Observation", "o-req-3")
+    observation["extension"].append(
+        {"url": "urn:alliance:ext:audience", "extension": [{"url": "scope", "valueCode": "all"}]}
+    )
+    copy_of = fresh_copy(sample.state)
+    version = copy_of.version
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_bundle(copy_of, bundle, actor="ana", occurred_at=sample.state.formed_at)
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"Observation/{observation['id']}: 'all' is not an alliance")
+    assert problem.endswith(".extension(urn:alliance:ext:audience)")
+    assert copy_of.version == version

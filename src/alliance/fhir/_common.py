@@ -73,6 +73,10 @@ GAS_SCALE_EXTENSION = EXTENSION + "gas-scale"
 MASTERY_EXTENSION = EXTENSION + "mastery"
 SETTING_EXTENSION = EXTENSION + "setting"
 OBSERVATION_DETAILS_EXTENSION = EXTENSION + "observation-details"
+AUDIENCE_EXTENSION = EXTENSION + "audience"
+"""Who a record is for, when not everyone: a part ``scope`` (``professionals`` or
+``named``) and, for ``named``, a part ``member`` per member (a person identifier)."""
+CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
 
 TARGET_CORE = frozenset({"metric", "unit", "baseline", "target", "direction", "due"})
 """``MeasurableTarget`` fields with a FHIR element of their own; any other field (such as
@@ -86,8 +90,8 @@ PROGRESS_CORE = frozenset(
 field (such as ``trials``) travels in the ``observation-details`` extension."""
 
 PROGRESS_NOT_EXPORTED = frozenset({"audience"})
-"""``ProgressRecorded`` fields the FHIR resources do not carry: an observation's audience
-decides what a ``viewer``'s export holds, it is not itself exported."""
+"""``ProgressRecorded`` fields not in the details extension: an observation's audience
+travels in the ``audience`` extension (and a ``restricted`` security label)."""
 
 PLACEHOLDER_NAME = "Name not on record"
 """The name given to a person whose record the host did not pass to the export."""

@@ -9,6 +9,7 @@ import attrs
 
 from alliance.errors import NotAMemberError
 from alliance.fhir._common import (
+    AUDIENCE_EXTENSION,
     BASELINE_EXTENSION,
     BCP_47,
     CARER_RELATIONSHIP,
@@ -16,6 +17,7 @@ from alliance.fhir._common import (
     CHECK_IN_KIND,
     CHECK_IN_PURPOSE,
     CLINIC_ID,
+    CONFIDENTIALITY,
     CONTACT_ROLE,
     DISCIPLINE,
     FEEDBACK_ID,
@@ -61,6 +63,7 @@ from alliance.fhir._common import (
     number,
     reference,
 )
+from alliance.model.audience import Audience, AudienceScope
 from alliance.model.check_ins import CheckIn
 from alliance.model.events import ProgressRecorded
 from alliance.model.feedback import FeedbackItem, FeedbackKind
@@ -86,7 +89,7 @@ from alliance.model.people import (
 from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
-from alliance.model.visibility import can_see, viewer_kind
+from alliance.model.visibility import as_seen_by
 
 Person = Child | Carer | Professional
 
@@ -198,22 +201,31 @@ def _empty(value: Any) -> bool:
     return value is None or value in ([], {})
 
 
-def _by_audience(state: PartnershipState, viewer: str) -> PartnershipState:
-    """*state* without the observations, check-ins (and their action items) and feedback
-    whose audience leaves *viewer* out (see :func:`alliance.as_seen_by`)."""
-    kind = viewer_kind(state, viewer)
+def _labelled(audience: Audience, resource: Json) -> Json:
+    """*resource*, labelled ``restricted`` and given its audience when that is narrower
+    than everyone."""
+    found = _restricted(audience)
+    if not found:
+        return resource
+    resource["meta"] = found["meta"]
+    resource["extension"] = [*resource.get("extension", []), found["audience"]]
+    return resource
 
-    def sees(record: Observation | CheckIn | FeedbackItem, author: str) -> bool:
-        return can_see(kind, viewer, record.audience, author)
 
-    view = state.copy()
-    view.observations = {k: v for k, v in state.observations.items() if sees(v, v.observer)}
-    view.check_ins = {k: v for k, v in state.check_ins.items() if sees(v, v.recorded_by)}
-    view.action_items = {
-        k: v for k, v in state.action_items.items() if v.check_in_id in view.check_ins
+def _restricted(audience: Audience) -> dict[str, Any]:
+    """The ``meta`` security label and ``audience`` extension of a record whose audience
+    is narrower than everyone (nothing for everyone)."""
+    if audience.scope is AudienceScope.EVERYONE:
+        return {}
+    parts: list[Json] = [{"url": "scope", "valueCode": audience.scope.value}]
+    parts += [
+        {"url": "member", "valueIdentifier": identifier(PERSON_ID, member)}
+        for member in sorted(audience.members)
+    ]
+    return {
+        "meta": {"security": [coding(CONFIDENTIALITY, "R", "restricted")]},
+        "audience": {"url": AUDIENCE_EXTENSION, "extension": parts},
     }
-    view.feedback = {k: v for k, v in state.feedback.items() if sees(v, v.given_by)}
-    return view
 
 
 class _Exporter:
@@ -235,7 +247,7 @@ class _Exporter:
                 raise NotAMemberError(
                     "viewer", f"{viewer!r} is not a current member of the partnership"
                 )
-            state = _by_audience(state, viewer)
+            state = as_seen_by(state, viewer)
             self.state = state
         self.ids = Ids(state)
         self.zone = state.time_zone
@@ -614,53 +626,56 @@ class _Exporter:
                     "text": f"Corrected: {observation.correction_reason}",
                 }
             )
-        return {
-            "resourceType": "Observation",
-            "id": self.ids.observation(observation.observation_id),
-            "extension": [
-                {
-                    "url": PERTAINS_TO_GOAL,
-                    "valueReference": reference("Goal", self.ids.goal(observation.goal_id)),
-                },
-                {"url": SETTING_EXTENSION, "valueCode": observation.setting.value},
-                details_extension(
-                    OBSERVATION_DETAILS_EXTENSION,
-                    observation,
-                    [
-                        a.name
-                        for a in attrs.fields(ProgressRecorded)
-                        if a.name not in PROGRESS_CORE | PROGRESS_NOT_EXPORTED
-                    ],
-                ),
-            ],
-            "identifier": [identifier(OBSERVATION_ID, observation.observation_id)],
-            "status": "final" if corrected_by is None else "corrected",
-            "category": [concept(coding(OBSERVATION_CATEGORY, "therapy", "Therapy"))],
-            "code": {"text": target.metric},
-            "subject": self.patient_ref(),
-            "effectiveDateTime": self.when(observation.observed_at),
-            "performer": [self.member_ref(observation.observer)],
-            "valueQuantity": (
-                None
-                if observation.value is None
-                else {"value": number(observation.value), "unit": target.unit}
-            ),
-            "note": notes,
-            "method": concept(coding(OBSERVATION_KIND, observation.kind.value)),
-            "component": (
-                []
-                if observation.gas_level is None
-                else [
+        return _labelled(
+            observation.audience,
+            {
+                "resourceType": "Observation",
+                "id": self.ids.observation(observation.observation_id),
+                "extension": [
                     {
-                        "code": concept(
-                            coding(OBSERVATION_COMPONENT, GAS_LEVEL_CODE),
-                            text="Goal Attainment Scaling level",
-                        ),
-                        "valueInteger": observation.gas_level,
-                    }
-                ]
-            ),
-        }
+                        "url": PERTAINS_TO_GOAL,
+                        "valueReference": reference("Goal", self.ids.goal(observation.goal_id)),
+                    },
+                    {"url": SETTING_EXTENSION, "valueCode": observation.setting.value},
+                    details_extension(
+                        OBSERVATION_DETAILS_EXTENSION,
+                        observation,
+                        [
+                            a.name
+                            for a in attrs.fields(ProgressRecorded)
+                            if a.name not in PROGRESS_CORE | PROGRESS_NOT_EXPORTED
+                        ],
+                    ),
+                ],
+                "identifier": [identifier(OBSERVATION_ID, observation.observation_id)],
+                "status": "final" if corrected_by is None else "corrected",
+                "category": [concept(coding(OBSERVATION_CATEGORY, "therapy", "Therapy"))],
+                "code": {"text": target.metric},
+                "subject": self.patient_ref(),
+                "effectiveDateTime": self.when(observation.observed_at),
+                "performer": [self.member_ref(observation.observer)],
+                "valueQuantity": (
+                    None
+                    if observation.value is None
+                    else {"value": number(observation.value), "unit": target.unit}
+                ),
+                "note": notes,
+                "method": concept(coding(OBSERVATION_KIND, observation.kind.value)),
+                "component": (
+                    []
+                    if observation.gas_level is None
+                    else [
+                        {
+                            "code": concept(
+                                coding(OBSERVATION_COMPONENT, GAS_LEVEL_CODE),
+                                text="Goal Attainment Scaling level",
+                            ),
+                            "valueInteger": observation.gas_level,
+                        }
+                    ]
+                ),
+            },
+        )
 
     # --- home practice ------------------------------------------------------------------------
 
@@ -765,26 +780,29 @@ class _Exporter:
             for item in check_in.action_items
         ]
         code, display = MEDIUM[check_in.channel]
-        return {
-            "resourceType": "Communication",
-            "id": self.ids.check_in(check_in.check_in_id),
-            "identifier": [identifier(CHECK_IN_ID, check_in.check_in_id)],
-            "status": "completed",
-            "category": [
-                concept(coding(CHECK_IN_KIND, check_in.kind.value)),
-                concept(coding(CHECK_IN_PURPOSE, check_in.purpose.value)),
-            ],
-            "medium": [concept(coding(PARTICIPATION_MODE, code, display))],
-            "subject": self.patient_ref(),
-            "sent": self.when(check_in.held_at),
-            "sender": self.member_ref(check_in.recorded_by),
-            "recipient": [
-                self.member_ref(m)
-                for m in sorted(check_in.participants)
-                if m != check_in.recorded_by
-            ],
-            "payload": [self.payload(text) for text in texts],
-        }
+        return _labelled(
+            check_in.audience,
+            {
+                "resourceType": "Communication",
+                "id": self.ids.check_in(check_in.check_in_id),
+                "identifier": [identifier(CHECK_IN_ID, check_in.check_in_id)],
+                "status": "completed",
+                "category": [
+                    concept(coding(CHECK_IN_KIND, check_in.kind.value)),
+                    concept(coding(CHECK_IN_PURPOSE, check_in.purpose.value)),
+                ],
+                "medium": [concept(coding(PARTICIPATION_MODE, code, display))],
+                "subject": self.patient_ref(),
+                "sent": self.when(check_in.held_at),
+                "sender": self.member_ref(check_in.recorded_by),
+                "recipient": [
+                    self.member_ref(m)
+                    for m in sorted(check_in.participants)
+                    if m != check_in.recorded_by
+                ],
+                "payload": [self.payload(text) for text in texts],
+            },
+        )
 
     def feedback(self, item: FeedbackItem) -> Json:
         receiving = (
@@ -806,19 +824,22 @@ class _Exporter:
                 if self.r5
                 else reference("CarePlan", self.ids.care_plan())
             )
-        return {
-            "resourceType": "Communication",
-            "id": self.ids.feedback(item.feedback_id),
-            "identifier": [identifier(FEEDBACK_ID, item.feedback_id)],
-            "status": "completed",
-            "category": [concept(coding(FEEDBACK_KIND, item.kind.value))],
-            "subject": self.patient_ref(),
-            "about": about,
-            "sent": self.when(item.given_at),
-            "sender": self.member_ref(item.given_by),
-            "recipient": [self.member_ref(m) for m in recipients],
-            "payload": [self.payload(item.message)],
-        }
+        return _labelled(
+            item.audience,
+            {
+                "resourceType": "Communication",
+                "id": self.ids.feedback(item.feedback_id),
+                "identifier": [identifier(FEEDBACK_ID, item.feedback_id)],
+                "status": "completed",
+                "category": [concept(coding(FEEDBACK_KIND, item.kind.value))],
+                "subject": self.patient_ref(),
+                "about": about,
+                "sent": self.when(item.given_at),
+                "sender": self.member_ref(item.given_by),
+                "recipient": [self.member_ref(m) for m in recipients],
+                "payload": [self.payload(item.message)],
+            },
+        )
 
     def feedback_answer(self, item: FeedbackItem) -> Json:
         answer = item.answer

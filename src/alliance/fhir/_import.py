@@ -18,6 +18,7 @@ from alliance.errors import (
     ValidationError,
 )
 from alliance.fhir._common import (
+    AUDIENCE_EXTENSION,
     BASELINE_EXTENSION,
     GAS_LEVEL_CODE,
     GAS_SCALE_EXTENSION,
@@ -43,6 +44,7 @@ from alliance.fhir._common import (
 )
 from alliance.model import _checks as c
 from alliance.model import events as ev
+from alliance.model.audience import EVERYONE, Audience, AudienceScope
 from alliance.model.goals import (
     Direction,
     GasLevel,
@@ -694,11 +696,18 @@ class _Reader:
                 details = read_details(extension, ev.ProgressRecorded, names)
             except ValueError as error:
                 problems.append(f"{error} @ {path}.extension({OBSERVATION_DETAILS_EXTENSION})")
+        audience = EVERYONE
+        for extension in _extensions(resource, AUDIENCE_EXTENSION):
+            try:
+                audience = _audience(extension)
+            except ValidationError as error:
+                problems.append(f"{error.reason} @ {path}.extension({AUDIENCE_EXTENSION})")
         if problems or goal_id is None or moment is None:
             self.collect(label, problems)
             return None
         try:
             event = ev.ProgressRecorded(
+                audience=audience,
                 **details,
                 observation_id=self.record_id(resource, OBSERVATION_ID),
                 goal_id=goal_id,
@@ -718,6 +727,26 @@ class _Reader:
 
 
 # --- reading JSON ----------------------------------------------------------------------------
+
+
+def _audience(extension: Json) -> Audience:
+    """The :class:`Audience` an ``audience`` extension carries."""
+    parts = _list(extension.get("extension"))
+    scopes = [_get(p, "valueCode") for p in parts if _get(p, "url") == "scope"]
+    members = frozenset(
+        str(_get(_get(p, "valueIdentifier"), "value"))
+        for p in parts
+        if _get(p, "url") == "member" and _get(_get(p, "valueIdentifier"), "system") == PERSON_ID
+    )
+    if len(scopes) != 1:
+        raise ValidationError("audience", "expected exactly one scope")
+    try:
+        scope = AudienceScope(scopes[0])
+    except ValueError:
+        raise ValidationError(
+            "audience", f"{scopes[0]!r} is not an alliance audience scope"
+        ) from None
+    return Audience(scope=scope, members=members)
 
 
 def _list(value: object) -> list[Any]:
