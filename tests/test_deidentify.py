@@ -21,6 +21,7 @@ from alliance.storage._common import to_micros
 from alliance.testing import strategies as s
 
 KEY = b"a research export key, 32 bytes"
+CARERS_OWN = (al.WellbeingNoted, al.SupportOffered)
 
 
 def _strings(value: Any, cls: Any, name: str = "") -> tuple[set[str], set[str]]:
@@ -107,6 +108,9 @@ def test_nothing_identifying_survives(
 @given(events=s.partnership_histories(max_events=20))
 def test_intervals_between_a_childs_events_are_unchanged(events: list[al.Event]) -> None:
     rows = deidentify_timeline(events, key=KEY)
+    versions = [v for v, e in enumerate(events, start=1) if not isinstance(e, CARERS_OWN)]
+    assert [r["version"] for r in rows] == versions
+    events = [e for e in events if not isinstance(e, CARERS_OWN)]
     before = [to_micros(e.occurred_at) for e in events]
     after = [to_micros(pendulum.parse(r["occurred_at"])) for r in rows]  # type: ignore[arg-type]
     assert [b - before[0] for b in before] == [a - after[0] for a in after]
@@ -141,3 +145,38 @@ def test_a_short_key_is_refused() -> None:
 
     with pytest.raises(al.ValidationError, match="key"):
         deidentify_timeline(build().events, key=b"short")
+
+
+def test_a_carers_wellbeing_never_leaves_in_an_export() -> None:
+    from test_authorisation import build  # noqa: PLC0415
+
+    p = build()
+    later = p.state.last_event_at.add(days=1)
+    p.record_all(
+        [
+            al.WellbeingNoted(
+                note_id="w1",
+                coping=al.Coping.STRUGGLING,
+                support=frozenset({al.SupportKind.RESPITE}),
+                shared_with=frozenset({"ana"}),
+                actor="maria",
+                occurred_at=later,
+            ),
+            al.SupportOffered(
+                offer_id="so1",
+                carer="maria",
+                kind=al.SupportKind.RESPITE,
+                description="Respite list",
+                in_reply_to="w1",
+                actor="ana",
+                occurred_at=later,
+            ),
+            al.SuccessCelebrated(description="Yay", actor="ana", occurred_at=later),
+        ]
+    )
+    rows = deidentify_timeline(p.events, key=KEY)
+    assert [r["type"] for r in rows[-1:]] == ["SuccessCelebrated"]
+    assert rows[-1]["version"] == p.version
+    text = "\n".join(deidentified_jsonl([p.events], key=KEY))
+    for absent in ("WellbeingNoted", "SupportOffered", "struggling", "respite"):
+        assert absent not in text

@@ -9,7 +9,9 @@ moves by the same number of days, drawn from the key and the child's id, so inte
 between a child's events are unchanged while the calendar dates are not. Free text
 (statements, notes, messages, descriptions, titles, URLs, time zones, languages) is
 dropped; codes (enum values), numbers, flags and durations are kept. People records
-(names, contact details) are never part of a timeline, so never part of the export.
+(names, contact details) are never part of a timeline, so never part of the export. A
+carer's wellbeing notes, and the support offered to them, are seen only by whom the carer
+chose, so they are left out altogether.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import pendulum
 
 from alliance.errors import ValidationError
 from alliance.model.events import Event, PartnershipFormed
+from alliance.model.wellbeing import SupportOffered, WellbeingNoted
 from alliance.serialization import to_data
 
 __all__ = ["deidentify_timeline", "deidentified_jsonl"]
@@ -47,6 +50,9 @@ _ID_COLLECTIONS = frozenset(
     }
 )
 _ID_NAMES = frozenset({"actor", "owner", "respondent", "party", "carer", "in_reply_to"})
+_CARERS_OWN = (WellbeingNoted, SupportOffered)
+"""Events seen only by whom the carer chose; left out of every export (their version
+numbers are skipped, so the other events keep theirs)."""
 _MAX_SHIFT_DAYS = 730
 _MIN_KEY_BYTES = 16
 
@@ -146,6 +152,8 @@ def deidentify_timeline(events: Iterable[Event], *, key: bytes) -> list[dict[str
     partnership = worker.pseudonym(formed.partnership_id)
     rows: list[dict[str, Any]] = []
     for version, event in enumerate(events, start=1):
+        if isinstance(event, _CARERS_OWN):
+            continue  # the carer chose who sees it: never a research export
         data = to_data(event)
         fields = worker.record(data, type(event), shift)
         rows.append(
