@@ -11,6 +11,10 @@
 Every command that reads or writes a store takes ``--store URL`` (default: the default
 store) and ``--clinic ID`` (default ``riverside-clinic``, the demo's clinic).
 
+Long work (building the demo clinic, reporting or checking over many partnerships) shows
+a progress bar on stderr when stderr is a terminal and the ``cli`` extra (``rich``) is
+installed; ``--quiet`` turns it off. Nothing the commands print on stdout changes.
+
 Exit codes: 0 success; 1 a library error (message on stderr: a store that cannot be
 opened, bad data); 2 bad usage (argparse: an unknown command or option, a malformed
 date); 3 ``alliance check --fail-on`` found findings of that severity or worse.
@@ -19,10 +23,11 @@ date); 3 ``alliance check --fail-on`` found findings of that severity or worse.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pendulum
 
@@ -71,6 +76,75 @@ def _positive(text: str) -> int:
     return value
 
 
+T = TypeVar("T")
+
+
+def _interactive() -> bool:
+    """Whether stderr is a terminal (progress bars are shown only then)."""
+    return sys.stderr.isatty()
+
+
+def _no_progress(n: int) -> None:
+    """No progress bar: nothing to advance."""
+
+
+@contextlib.contextmanager
+def _progress(
+    description: str, total: int | None, *, quiet: bool
+) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr; yields ``advance(n)``. Off with *quiet*, when stderr is
+    not a terminal, or without ``rich`` (the ``cli`` extra)."""
+    if quiet or not _interactive():
+        yield _no_progress
+        return
+    try:
+        from rich.console import Console  # noqa: PLC0415 (optional extra)
+        from rich.progress import (  # noqa: PLC0415
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+    except ImportError:
+        yield _no_progress
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,  # what the command prints stays on stdout
+        redirect_stderr=False,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+
+        yield advance
+
+
+def _counted(
+    items: Iterable[T], advance: Callable[[int], None], key: Callable[[T], str]
+) -> Iterator[T]:
+    """*items*, advancing the bar each time ``key(item)`` (a partnership id) changes."""
+    last: str | None = None
+    for item in items:
+        current = key(item)
+        if current != last:
+            if last is not None:
+                advance(1)
+            last = current
+        yield item
+    if last is not None:
+        advance(1)
+
+
 def _open(args: argparse.Namespace) -> Store:
     from alliance.storage import open_store  # noqa: PLC0415
 
@@ -96,20 +170,24 @@ def _demo(args: argparse.Namespace) -> int:
             seed=args.seed, partnerships=args.partnerships, clinic_id=args.clinic
         )
         partnerships: Iterable[Partnership] = clinic
+        total = args.partnerships
         if args.clinic == sample_partnership().state.clinic_id:
             partnerships = [partnership, *clinic]
-        for p in partnerships:
-            pid = p.state.partnership_id
-            if pid in existing:
-                skipped += 1
-                continue
-            try:
-                store.append(pid, p.events, expected_version=0)
-            except ConcurrencyError:
-                skipped += 1
-                continue
-            stored += 1
-            events += p.version
+            total += 1
+        with _progress("Building the demo clinic", total, quiet=args.quiet) as advance:
+            for p in partnerships:
+                advance(1)
+                pid = p.state.partnership_id
+                if pid in existing:
+                    skipped += 1
+                    continue
+                try:
+                    store.append(pid, p.events, expected_version=0)
+                except ConcurrencyError:
+                    skipped += 1
+                    continue
+                stored += 1
+                events += p.version
         print(
             f"Stored {stored} partnership(s) ({events} events) in {store.url} for clinic "
             f"{args.clinic!r}"
@@ -146,46 +224,29 @@ def _report(args: argparse.Namespace) -> int:
     store = _open(args)
     try:
         rows: list[object]
-        if args.kind == "progress" and args.format == "html":
-            states = reports.iter_states(store, member_id=args.member)
-            text = render.family_report_html(
-                _filtered(states, domain, status, period),
-                period=period,
-                window=pendulum.duration(weeks=args.window_weeks),
-                charts=not args.no_charts,
-                title=args.title or "How things are going",
-            )
-            rows = []
-        else:
-            if args.kind == "progress":
-                rows = list(
-                    reports.progress_report(
-                        store,
-                        member_id=args.member,
-                        domain=domain,
-                        status=status,
-                        period=period,
-                        window=pendulum.duration(weeks=args.window_weeks),
-                    )
+        total = len(store.find_partnerships(member_id=args.member))
+        with _progress(f"{args.kind.capitalize()} report", total, quiet=args.quiet) as advance:
+            if args.kind == "progress" and args.format == "html":
+                states = _counted(
+                    reports.iter_states(store, member_id=args.member),
+                    advance,
+                    lambda s: s.partnership_id,
                 )
-            elif args.kind == "gas":
-                periods = [period]
-                if args.every:
-                    if period.start is None or period.end is None:
-                        raise _UsageError("--every needs both --from and --to")
-                    periods = reports.periods_between(period.start, period.end, args.every)
-                rows = list(
-                    reports.gas_report(
-                        store,
-                        periods=periods,
-                        member_id=args.member,
-                        domain=domain,
-                        status=status,
-                        rho=args.rho,
-                    )
+                text = render.family_report_html(
+                    _filtered(states, domain, status, period),
+                    period=period,
+                    window=pendulum.duration(weeks=args.window_weeks),
+                    charts=not args.no_charts,
+                    title=args.title or "How things are going",
                 )
+                rows = []
             else:
-                rows = list(reports.health_report(store, period=period, member_id=args.member))
+                rows = list(
+                    _report_rows(
+                        args, store, period=period, domain=domain, status=status, advance=advance
+                    )
+                )
+        if not (args.kind == "progress" and args.format == "html"):
             title = args.title or f"{args.kind.capitalize()} report: clinic {args.clinic}"
             if args.format == "csv":
                 text = render.to_csv(rows)
@@ -203,6 +264,57 @@ def _report(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _report_rows(
+    args: argparse.Namespace,
+    store: Store,
+    *,
+    period: Period,
+    domain: GoalDomain | None,
+    status: GoalStatus | None,
+    advance: Callable[[int], None],
+) -> Iterator[object]:
+    """The rows of ``alliance report progress|gas|health`` (not the HTML family report)."""
+    from alliance import reports  # noqa: PLC0415
+
+    if args.kind == "progress":
+        yield from _counted(
+            reports.progress_report(
+                store,
+                member_id=args.member,
+                domain=domain,
+                status=status,
+                period=period,
+                window=pendulum.duration(weeks=args.window_weeks),
+            ),
+            advance,
+            lambda row: row.goal.partnership_id,
+        )
+    elif args.kind == "gas":
+        periods = [period]
+        if args.every:
+            if period.start is None or period.end is None:
+                raise _UsageError("--every needs both --from and --to")
+            periods = reports.periods_between(period.start, period.end, args.every)
+        yield from _counted(
+            reports.gas_report(
+                store,
+                periods=periods,
+                member_id=args.member,
+                domain=domain,
+                status=status,
+                rho=args.rho,
+            ),
+            advance,
+            lambda row: row.partnership_id,
+        )
+    else:
+        yield from _counted(
+            reports.health_report(store, period=period, member_id=args.member),
+            advance,
+            lambda row: row.partnership_id,
+        )
 
 
 def _filtered(
@@ -235,14 +347,17 @@ def _check(args: argparse.Namespace) -> int:
     worst = 0
     count = 0
     try:
-        for findings in iter_clinic_findings(store, rule_set, moment):
-            for f in findings:
-                count += 1
-                worst = max(worst, f.severity.rank)
-                print(
-                    f"{f.severity.value:<8} {f.partnership_id}  {f.rule_id}  "
-                    f"{f.subject.kind.value} {f.subject.id}: {f.message}"
-                )
+        total = len(store.find_partnerships())
+        with _progress("Checking", total, quiet=args.quiet) as advance:
+            for findings in iter_clinic_findings(store, rule_set, moment):
+                advance(1)
+                for f in findings:
+                    count += 1
+                    worst = max(worst, f.severity.rank)
+                    print(
+                        f"{f.severity.value:<8} {f.partnership_id}  {f.rule_id}  "
+                        f"{f.subject.kind.value} {f.subject.id}: {f.message}"
+                    )
     finally:
         store.close()
     print(f"{count} finding(s) as of {moment.to_iso8601_string()}.", file=sys.stderr)
@@ -266,6 +381,12 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         default=DEFAULT_CLINIC,
         help=f"the clinic (default {DEFAULT_CLINIC})",
+    )
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress bar on stderr (shown only when stderr is a terminal)",
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import pendulum
 
+from alliance.errors import ValidationError
 from alliance.model import events as ev
 from alliance.model.check_ins import CheckInKind, CheckInPurpose
 from alliance.model.feedback import FeedbackKind, FeedbackResponse
@@ -131,9 +132,23 @@ def _gas_scale(rng: random.Random) -> GasScale:
 
 
 def synthetic_partnership(
-    rng: random.Random, index: int, *, clinic_id: str, professionals: int = 8
+    rng: random.Random,
+    index: int,
+    *,
+    clinic_id: str,
+    professionals: int = 8,
+    goals: int | None = None,
+    weeks: int | None = None,
 ) -> Partnership:
-    """One synthetic partnership (``p-00001``...), drawn from *rng*."""
+    """One synthetic partnership (``p-00001``...), drawn from *rng*.
+
+    *goals* (1 to 6) and *weeks* of sessions are drawn (1-3 goals, 10-21 weeks) unless
+    given: the benchmark fixes them to reach a clinic of a given size.
+    """
+    if goals is not None and not 1 <= goals <= len(_GOALS):
+        raise ValidationError("goals", f"must be between 1 and {len(_GOALS)}, not {goals}")
+    if weeks is not None and weeks < 1:
+        raise ValidationError("weeks", f"must be at least 1, not {weeks}")
     pid = f"p-{index:05d}"
     child = f"child-{index:05d}"
     begin = _START.add(days=rng.randrange(0, 120), hours=rng.randrange(0, 6))
@@ -200,9 +215,10 @@ def synthetic_partnership(
             status=PartnershipStatus.ACTIVE, actor=therapist, occurred_at=begin.add(hours=2)
         )
     )
-    weeks = rng.randrange(10, 22)
-    goals = []
-    for n, spec in enumerate(rng.sample(_GOALS, rng.randrange(1, 4)), start=1):
+    weeks = rng.randrange(10, 22) if weeks is None else weeks
+    chosen = rng.sample(_GOALS, rng.randrange(1, 4) if goals is None else goals)
+    goals_drawn = []
+    for n, spec in enumerate(chosen, start=1):
         domain, statement, metric, unit, (lo, hi), target, direction, kind = spec
         baseline = float(rng.randint(lo, hi))
         goal_id = f"{pid}-g{n}"
@@ -252,16 +268,16 @@ def synthetic_partnership(
         )
         # speed: share of the way per week (some stall, some fly); noise in target units
         speed = rng.uniform(-0.01, 0.12)
-        goals.append(
+        goals_drawn.append(
             (goal_id, baseline, target, speed, abs(target - baseline), scale is not None, rate)
         )
 
-    setback_week = rng.randrange(3, weeks) if rng.random() < 0.35 else None
+    setback_week = rng.randrange(3, weeks) if weeks > 3 and rng.random() < 0.35 else None
     setback_id = f"{pid}-sb"
     for week in range(1, weeks + 1):
         monday = begin.add(weeks=week)
         slowed = setback_week is not None and setback_week <= week < setback_week + 2
-        for goal_id, baseline, target, speed, span, rated, rate in goals:
+        for goal_id, baseline, target, speed, span, rated, rate in goals_drawn:
             share = min(1.15, max(-0.2, speed * week - (0.15 if slowed else 0)))
             for day, setting, observer, obs_kind in (
                 (1, Setting.CLINIC, therapist, ObservationKind.SESSION),
@@ -318,7 +334,7 @@ def synthetic_partnership(
                     feedback_id=fid,
                     kind=FeedbackKind.HOME_REPORT if home else FeedbackKind.PROGRESS_UPDATE,
                     message="How this week went",
-                    goal_id=goals[0][0],
+                    goal_id=goals_drawn[0][0],
                     actor=carers[0] if home else therapist,
                     occurred_at=monday.add(days=2, hours=9),
                 )
@@ -340,7 +356,7 @@ def synthetic_partnership(
                     kind=rng.choice((SetbackKind.ILLNESS, SetbackKind.LIFE_EVENT)),
                     severity=rng.choice((Severity.MINOR, Severity.MODERATE)),
                     description="A hard fortnight at home; skills slipped a little",
-                    affected_goals=frozenset(g[0] for g in goals),
+                    affected_goals=frozenset(g[0] for g in goals_drawn),
                     actor=carers[0],
                     occurred_at=reported,
                 )
@@ -373,9 +389,18 @@ def synthetic_partnership(
 
 
 def synthetic_clinic(
-    *, seed: int = 1, partnerships: int = 20, clinic_id: str = "riverside-clinic"
+    *,
+    seed: int = 1,
+    partnerships: int = 20,
+    clinic_id: str = "riverside-clinic",
+    goals: int | None = None,
+    weeks: int | None = None,
 ) -> Iterator[Partnership]:
-    """*partnerships* synthetic partnerships (``p-00001``...), the same for the same *seed*."""
+    """*partnerships* synthetic partnerships (``p-00001``...), the same for the same *seed*.
+
+    *goals* and *weeks* fix each partnership's number of goals and weeks of sessions
+    (see :func:`synthetic_partnership`).
+    """
     rng = random.Random(seed)
     for index in range(1, partnerships + 1):
-        yield synthetic_partnership(rng, index, clinic_id=clinic_id)
+        yield synthetic_partnership(rng, index, clinic_id=clinic_id, goals=goals, weeks=weeks)

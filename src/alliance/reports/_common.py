@@ -9,13 +9,24 @@ import attrs
 import pendulum
 
 from alliance.errors import ValidationError
+from alliance.model import _checks as c
 from alliance.model.goals import Goal, GoalDomain, GoalStatus
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.storage import load_partnership
 from alliance.storage.interface import Store
 
-__all__ = ["Period", "iter_states", "moment_of", "periods_between", "select_goals_in"]
+__all__ = [
+    "Period",
+    "iter_states",
+    "local_date",
+    "moment_in",
+    "moment_of",
+    "open_during",
+    "periods_between",
+    "select_goals_in",
+    "start_in",
+]
 
 
 def _optional_date(value: object) -> pendulum.Date | None:
@@ -82,20 +93,58 @@ def moment_of(state: PartnershipState, period: Period) -> pendulum.DateTime:
     """The moment a report over *period* is taken at: the end of the period's last local
     day (in the partnership's time zone), or the partnership's latest event when the
     period has no end."""
+    return moment_in(state.time_zone, state.last_event_at, period)
+
+
+def moment_in(
+    time_zone: str, last_event_at: pendulum.DateTime, period: Period
+) -> pendulum.DateTime:
+    """:func:`moment_of` for a partnership in *time_zone* whose latest event occurred at
+    *last_event_at*."""
     if period.end is None:
-        return state.last_event_at
-    end = pendulum.datetime(
-        period.end.year, period.end.month, period.end.day, tz=state.time_zone
-    ).add(days=1)
+        return last_event_at
+    end = pendulum.datetime(period.end.year, period.end.month, period.end.day, tz=time_zone).add(
+        days=1
+    )
     return end.subtract(microseconds=1).in_timezone("UTC")
 
 
 def start_of(state: PartnershipState, period: Period) -> pendulum.DateTime | None:
     """The first moment of *period* in the partnership's time zone (``None``: open)."""
+    return start_in(state.time_zone, period)
+
+
+def start_in(time_zone: str, period: Period) -> pendulum.DateTime | None:
+    """:func:`start_of` for a partnership in *time_zone*."""
     if period.start is None:
         return None
     s = period.start
-    return pendulum.datetime(s.year, s.month, s.day, tz=state.time_zone).in_timezone("UTC")
+    return pendulum.datetime(s.year, s.month, s.day, tz=time_zone).in_timezone("UTC")
+
+
+def local_date(time_zone: str, moment: dt.datetime) -> pendulum.Date:
+    """The date of *moment* in *time_zone* (as :meth:`PartnershipState.local_date`)."""
+    local = c.utc_datetime("moment", moment).in_timezone(time_zone)
+    return pendulum.Date(local.year, local.month, local.day)
+
+
+def open_during(
+    time_zone: str,
+    period: Period,
+    *,
+    proposed_at: pendulum.DateTime,
+    status: GoalStatus,
+    status_changed_at: pendulum.DateTime,
+) -> bool:
+    """Whether a goal was open at some time during *period*: proposed by its end (local
+    date), and not closed before its start."""
+    if period.end is not None and local_date(time_zone, proposed_at) > period.end:
+        return False
+    return not (
+        period.start is not None
+        and status.is_closed
+        and local_date(time_zone, status_changed_at) < period.start
+    )
 
 
 def iter_states(
@@ -127,12 +176,12 @@ def select_goals_in(
             continue
         if status is not None and goal.status is not status:
             continue
-        if period.end is not None and state.local_date(goal.proposed_at) > period.end:
-            continue
-        if (
-            period.start is not None
-            and goal.status.is_closed
-            and state.local_date(goal.status_changed_at) < period.start
+        if not open_during(
+            state.time_zone,
+            period,
+            proposed_at=goal.proposed_at,
+            status=goal.status,
+            status_changed_at=goal.status_changed_at,
         ):
             continue
         found.append(goal)

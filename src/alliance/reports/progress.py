@@ -4,19 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 import pendulum
 
 from alliance.errors import UnknownRecordError
-from alliance.measures.mastery import evaluate_mastery
-from alliance.model.goals import Goal, GoalDomain, GoalStatus
+from alliance.measures.mastery import MasteryEvaluation, assess_mastery, evaluate_mastery
+from alliance.model.goals import Direction, Goal, GoalDomain, GoalStatus
 from alliance.model.partnership import PartnershipStatus, Setting
 from alliance.model.state import PartnershipState
-from alliance.reports._common import Period, iter_states, moment_of, select_goals_in, start_of
-from alliance.storage.interface import Store
+from alliance.reports._common import (
+    Period,
+    iter_states,
+    local_date,
+    moment_in,
+    moment_of,
+    open_during,
+    select_goals_in,
+    start_in,
+    start_of,
+)
+from alliance.storage._common import from_micros, to_micros
+from alliance.storage.interface import (
+    GoalFacts,
+    ReadModelPartnership,
+    ReadModelStore,
+    ReportBounds,
+    Store,
+)
 
 __all__ = [
     "DEFAULT_TREND_WINDOW",
@@ -72,10 +90,6 @@ class Trend:
     def value_at(self, moment: dt.datetime) -> float:
         """The fitted value at *moment*."""
         return self.intercept + self.slope_per_week * _weeks(self.origin, moment)
-
-
-def _weeks(origin: dt.datetime, moment: dt.datetime) -> float:
-    return (moment - origin).total_seconds() / (7 * 86400)
 
 
 def least_squares_slope(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float] | None:
@@ -168,7 +182,8 @@ class GoalProgress:
             baseline, 1 at the target (can fall below 0 or exceed 1).
         trend: the least-squares line over the trend window, or ``None``.
         projected_date: the local date the trend line reaches the target (``None``
-            unless the outlook is on track or behind).
+            unless the outlook is on track or behind, and when behind so far that the
+            date would fall after the year 9999).
         outlook: reached, on track, behind, not on track, or not enough data.
         mastery: "mastered", "not yet" or ``None`` (no mastery criterion).
         mastery_summary: the mastery evaluation's one-line summary.
@@ -222,67 +237,191 @@ def goal_progress(
     measured = [
         o for o in state.observations_for(goal_id) if o.value is not None and o.observed_at <= as_of
     ]
-    t = goal.target
     latest = measured[-1] if measured else None
-    latest_value = float(latest.value) if latest is not None and latest.value is not None else None
-    in_period = [o for o in measured if since is None or o.observed_at >= since]
     counts = dict.fromkeys(Setting, 0)
-    for o in in_period:
-        counts[o.setting] += 1
-
+    for o in measured:
+        if since is None or o.observed_at >= since:
+            counts[o.setting] += 1
     window_start = as_of - window
-    recent = [o for o in measured if o.observed_at > window_start]
+    recent = [
+        (to_micros(o.observed_at), float(o.value))
+        for o in measured
+        if o.observed_at > window_start and o.value is not None
+    ]
+
+    def mastery() -> MasteryEvaluation:
+        return evaluate_mastery(state, goal_id, as_of=as_of)
+
+    t = goal.target
+    return _progress(
+        GoalRow.of(state, goal),
+        time_zone=state.time_zone,
+        as_of=as_of,
+        window_start=window_start,
+        latest=None
+        if latest is None or latest.value is None
+        else (latest.observed_at, float(latest.value)),
+        counts=counts,
+        recent=recent,
+        due=t.due,
+        mastery=mastery if goal.current.mastery is not None else None,
+    )
+
+
+_WEEK_US = 7 * 86_400 * 1_000_000
+
+
+def _weeks(origin: dt.datetime, moment: dt.datetime) -> float:
+    """Weeks from *origin* to *moment*: exact microseconds, divided once."""
+    return (to_micros(moment) - to_micros(origin)) / _WEEK_US
+
+
+def _progress(
+    row: GoalRow,
+    *,
+    time_zone: str,
+    as_of: pendulum.DateTime,
+    window_start: pendulum.DateTime,
+    latest: tuple[pendulum.DateTime, float] | None,
+    counts: dict[Setting, int],
+    recent: Sequence[tuple[int, float]],
+    due: pendulum.Date,
+    mastery: Callable[[], MasteryEvaluation] | None,
+) -> GoalProgress:
+    """The figures of one goal, from what both paths gather (the fold and the read model):
+    its row, its latest measured value, its counts by setting in the period and the
+    measured observations in the trend window (``(microseconds since the epoch, value)``,
+    oldest first)."""
+    baseline, target = row.baseline, row.target
+    increase = row.direction == Direction.INCREASE.value
     trend: Trend | None = None
     if recent:
-        origin = recent[0].observed_at
+        origin_us = recent[0][0]
         fit = least_squares_slope(
-            [_weeks(origin, o.observed_at) for o in recent],
-            [float(o.value) for o in recent if o.value is not None],
+            [(us - origin_us) / _WEEK_US for us, _ in recent], [v for _, v in recent]
         )
         if fit is not None:
             trend = Trend(
                 slope_per_week=fit[0],
                 intercept=fit[1],
-                origin=origin,
+                origin=from_micros(origin_us),
                 points=len(recent),
                 window_start=window_start,
             )
-
+    latest_value = None if latest is None else latest[1]
     projected: pendulum.Date | None = None
-    if latest_value is not None and t.is_reached_by(latest_value):
+    if latest_value is not None and (
+        latest_value >= target if increase else latest_value <= target
+    ):
         outlook = Outlook.REACHED
     elif trend is None:
         outlook = Outlook.NOT_ENOUGH_DATA
-    elif trend.slope_per_week * (t.target - t.baseline) <= 0:
+    elif trend.slope_per_week * (target - baseline) <= 0:
         outlook = Outlook.NOT_ON_TRACK
     else:
-        weeks = (t.target - trend.intercept) / trend.slope_per_week
-        when = trend.origin.add(seconds=round(weeks * 7 * 86400))
-        when = max(when, as_of)
-        projected = state.local_date(when)
-        outlook = Outlook.ON_TRACK if projected <= t.due else Outlook.BEHIND
-
-    mastery: str | None = None
+        weeks = (target - trend.intercept) / trend.slope_per_week
+        try:
+            when = trend.origin.add(seconds=round(weeks * 7 * 86400))
+        except (OverflowError, ValueError):  # so slow it would take past the year 9999
+            outlook = Outlook.BEHIND
+        else:
+            when = max(when, as_of)
+            projected = local_date(time_zone, when)
+            outlook = Outlook.ON_TRACK if projected <= due else Outlook.BEHIND
+    mastered: str | None = None
     mastery_summary: str | None = None
-    if goal.current.mastery is not None:
-        evaluation = evaluate_mastery(state, goal_id, as_of=as_of)
-        mastery = "mastered" if evaluation.mastered else "not yet"
+    if mastery is not None:
+        evaluation = mastery()
+        mastered = "mastered" if evaluation.mastered else "not yet"
         mastery_summary = evaluation.summary
+    counted = {setting: counts.get(setting, 0) for setting in Setting}
     return GoalProgress(
-        goal=GoalRow.of(state, goal),
+        goal=row,
         as_of=as_of,
-        baseline=float(t.baseline),
-        target=float(t.target),
+        baseline=baseline,
+        target=target,
         latest=latest_value,
-        latest_at=latest.observed_at if latest is not None else None,
-        share_of_the_way=t.share_of_the_way(latest_value) if latest_value is not None else None,
+        latest_at=None if latest is None else latest[0],
+        share_of_the_way=None
+        if latest_value is None
+        else (latest_value - baseline) / (target - baseline),
         trend=trend,
         projected_date=projected,
         outlook=outlook,
-        mastery=mastery,
+        mastery=mastered,
         mastery_summary=mastery_summary,
-        observations=len(in_period),
-        observations_by_setting=tuple(counts.items()),
+        observations=sum(counted.values()),
+        observations_by_setting=tuple(counted.items()),
+    )
+
+
+# Partnerships a read-model report asks its store about at a time: bounds the memory a
+# report holds (one chunk's goals and figures), whatever the size of the clinic.
+_CHUNK = 500
+
+
+def _facts(
+    store: ReadModelStore,
+    *,
+    member_id: str | None,
+    domain: GoalDomain | None,
+    status: GoalStatus | None,
+    period: Period,
+    window: pendulum.Duration,
+    partnership_status: PartnershipStatus | None,
+    figures: bool,
+) -> Iterator[tuple[ReadModelPartnership, ReportBounds, GoalFacts]]:
+    """The selected goals' facts from a read-model store, a chunk of partnerships at a
+    time, in report order, with the period filter applied."""
+    partnerships = store.report_partnerships(member_id=member_id, status=partnership_status)
+    for first in range(0, len(partnerships), _CHUNK):
+        chunk = partnerships[first : first + _CHUNK]
+        bounds: dict[str, tuple[ReadModelPartnership, ReportBounds]] = {}
+        for p in chunk:
+            as_of = moment_in(p.time_zone, p.last_event_at, period)
+            bounds[p.partnership_id] = (
+                p,
+                ReportBounds(
+                    partnership_id=p.partnership_id,
+                    as_of=as_of,
+                    since=start_in(p.time_zone, period),
+                    window_start=as_of - window,
+                ),
+            )
+        found = store.goal_facts(
+            [b for _, b in bounds.values()], domain=domain, status=status, figures=figures
+        )
+        for facts in found:
+            p, b = bounds[facts.partnership_id]
+            if open_during(
+                p.time_zone,
+                period,
+                proposed_at=facts.proposed_at,
+                status=facts.status,
+                status_changed_at=facts.status_changed_at,
+            ):
+                yield p, b, facts
+
+
+def _row_of(store: Store, p: ReadModelPartnership, f: GoalFacts) -> GoalRow:
+    return GoalRow(
+        partnership_id=p.partnership_id,
+        clinic_id=store.clinic_id,
+        child_id=p.child_id,
+        goal_id=f.goal_id,
+        domain=f.domain,
+        status=f.status,
+        statement=f.statement,
+        metric=f.metric,
+        unit=f.unit,
+        baseline=f.baseline,
+        target=f.target,
+        direction=f.direction.value,
+        due=f.due,
+        proposed_at=f.proposed_at,
+        shared_at=f.shared_at,
+        has_gas_scale=f.has_gas_scale,
+        has_mastery_criterion=f.mastery is not None,
     )
 
 
@@ -295,7 +434,10 @@ def select_goals(
     period: Period | None = None,
     partnership_status: PartnershipStatus | None = None,
 ) -> Iterator[GoalRow]:
-    """The store's goals, filtered, as rows; partnerships are folded one at a time.
+    """The store's goals, filtered, as rows, ordered by partnership id then proposal order.
+
+    On a store with a read model (SQLite, PostgreSQL: :class:`ReadModelStore`) the rows
+    come from its goals table; on others, partnerships are folded one at a time.
 
     Args:
         member_id: only partnerships where this professional or carer is a current member.
@@ -303,6 +445,19 @@ def select_goals(
         period: only goals open at some time during the period.
         partnership_status: only partnerships with this status.
     """
+    if isinstance(store, ReadModelStore):
+        for p, _bounds, facts in _facts(
+            store,
+            member_id=member_id,
+            domain=domain,
+            status=status,
+            period=period or Period(),
+            window=DEFAULT_TREND_WINDOW,
+            partnership_status=partnership_status,
+            figures=False,
+        ):
+            yield _row_of(store, p, facts)
+        return
     for state in iter_states(store, member_id=member_id, status=partnership_status):
         for goal in select_goals_in(state, domain=domain, status=status, period=period):
             yield GoalRow.of(state, goal)
@@ -319,7 +474,51 @@ def progress_report(
     partnership_status: PartnershipStatus | None = None,
 ) -> Iterator[GoalProgress]:
     """:func:`goal_progress` of every selected goal (filters as in :func:`select_goals`),
-    partnership by partnership, ordered by partnership id then goal proposal order."""
-    for state in iter_states(store, member_id=member_id, status=partnership_status):
-        for goal in select_goals_in(state, domain=domain, status=status, period=period):
-            yield goal_progress(state, goal.goal_id, period=period, window=window)
+    partnership by partnership, ordered by partnership id then goal proposal order.
+
+    On a store with a read model (SQLite, PostgreSQL: :class:`ReadModelStore`) the
+    figures are computed in SQL from its goals and observations tables, a few hundred
+    partnerships at a time, and no timeline is loaded; only goals with a mastery
+    criterion bring their measured observations into Python (a criterion judges
+    sessions, local days, one by one). Elsewhere partnerships are folded one at a time.
+    The rows are the same either way.
+    """
+    if not isinstance(store, ReadModelStore):
+        for state in iter_states(store, member_id=member_id, status=partnership_status):
+            for goal in select_goals_in(state, domain=domain, status=status, period=period):
+                yield goal_progress(state, goal.goal_id, period=period, window=window)
+        return
+    for p, bounds, facts in _facts(
+        store,
+        member_id=member_id,
+        domain=domain,
+        status=status,
+        period=period or Period(),
+        window=window,
+        partnership_status=partnership_status,
+        figures=True,
+    ):
+        mastery: Callable[[], MasteryEvaluation] | None = None
+        criterion = facts.mastery
+        if criterion is not None:
+            mastery = functools.partial(
+                assess_mastery,
+                facts.observations,
+                criterion,
+                time_zone=p.time_zone,
+                metric_kind=facts.metric_kind,
+                unit=facts.unit,
+                goal_id=facts.goal_id,
+                until=bounds.as_of,
+            )
+        yield _progress(
+            _row_of(store, p, facts),
+            time_zone=p.time_zone,
+            as_of=bounds.as_of,
+            window_start=bounds.window_start,
+            latest=facts.latest,
+            counts=facts.in_period,
+            recent=facts.recent,
+            due=facts.due,
+            mastery=mastery,
+        )

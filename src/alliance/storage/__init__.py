@@ -30,7 +30,11 @@ from alliance.storage.integrity import (
 from alliance.storage.interface import (
     ChainRecord,
     ChainStore,
+    GoalFacts,
     PartnershipSummary,
+    ReadModelPartnership,
+    ReadModelStore,
+    ReportBounds,
     SnapshotStore,
     Store,
     StoredEvent,
@@ -43,11 +47,15 @@ __all__ = [
     "AuditedStore",
     "ChainRecord",
     "ChainStore",
+    "GoalFacts",
     "IntegrityProblem",
     "IntegrityReport",
     "MemoryStore",
     "ReadAccess",
     "PartnershipSummary",
+    "ReadModelPartnership",
+    "ReadModelStore",
+    "ReportBounds",
     "SQLiteStore",
     "SnapshotStore",
     "Store",
@@ -55,6 +63,7 @@ __all__ = [
     "default_url",
     "load_partnership",
     "open_store",
+    "rebuild_read_model",
     "start_partnership",
     "update",
     "verify_integrity",
@@ -133,6 +142,27 @@ def open_store(url: str | None = None, *, clinic_id: str) -> Store:
         raise
     except Exception as exc:  # a backend's own failure: name the URL, hide the password
         raise StoreError(mask_url(url), f"cannot open the store: {exc}") from exc
+
+
+def rebuild_read_model(store: Store) -> None:
+    """Rebuild *store*'s read model of goals and observations from its stored events.
+
+    The SQL stores keep the read model in the same transaction as the events, so this is
+    only needed after the events table was restored or repaired by hand; reports give
+    the same rows before and after.
+
+    Raises:
+        ValidationError: the store keeps no read model (memory and plugin stores
+            without one: their reports fold the timelines instead).
+        CorruptEventError: a stored event cannot be read (nothing was changed).
+    """
+    if not isinstance(store, ReadModelStore):
+        raise ValidationError(
+            "store",
+            f"{type(store).__name__} keeps no read model of goals and observations; its "
+            "reports fold the timelines, so there is nothing to rebuild",
+        )
+    store.rebuild_read_model()
 
 
 def _plugin(scheme: str) -> StoreFactory | None:

@@ -20,11 +20,14 @@ from alliance.serialization import dumps, from_data, to_data
 # The version of the tables' layout, recorded in each SQL database.
 # 1: the first layout. 2: alliance_events.chain_hash (tamper evidence); a version-1
 # database is migrated when opened (the column added and filled for stored events).
-SCHEMA_VERSION = 2
+# 3: the read model (alliance_goals, alliance_observations, and the time zone and latest
+# event of each partnership in alliance_partnerships), built from the stored events
+# when an older database is opened.
+SCHEMA_VERSION = 3
 
 # The shape of a stored snapshot. Bump it whenever PartnershipState (or anything it
 # holds) changes shape: older snapshots are then ignored and rebuilt, never misread.
-SNAPSHOT_FORMAT = 4
+SNAPSHOT_FORMAT = 5
 
 
 def check_batch(

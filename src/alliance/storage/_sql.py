@@ -10,7 +10,12 @@ taken for appends), its placeholder style, and how to turn its driver's errors i
   payload is the converter's JSON text, which keeps its own ``schema_version``;
   ``chain_hash`` chains each event to the one before it in its timeline (schema 2);
 - ``alliance_partnerships`` and ``alliance_members``: the index behind
-  ``find_partnerships``, updated in the same transaction as the events.
+  ``find_partnerships``, updated in the same transaction as the events;
+  ``alliance_partnerships`` also keeps each partnership's time zone and the latest
+  ``occurred_at`` of its events (schema 3), which reports need;
+- ``alliance_goals`` and ``alliance_observations``: the read model of goals and
+  observations (schema 3; see :mod:`alliance.storage._read_model`), updated in the same
+  transaction as the events and rebuilt from them by :meth:`SqlStore.rebuild_read_model`.
 """
 
 from __future__ import annotations
@@ -21,13 +26,47 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+import pendulum
+
 from alliance.errors import ConcurrencyError, StoreError, ValidationError
 from alliance.model import _checks as c
-from alliance.model.events import Event
-from alliance.model.partnership import PartnershipStatus
+from alliance.model.events import Event, PartnershipFormed
+from alliance.model.goals import (
+    Direction,
+    Goal,
+    GoalDomain,
+    GoalStatus,
+    MasteryCriterion,
+    MetricKind,
+)
+from alliance.model.partnership import PartnershipStatus, Setting
+from alliance.model.people import Membership
+from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState
+from alliance.serialization import loads
 from alliance.storage import _common
-from alliance.storage.interface import ChainRecord, PartnershipSummary, StoredEvent
+from alliance.storage import _read_model as rm
+from alliance.storage.interface import (
+    ChainRecord,
+    GoalFacts,
+    PartnershipSummary,
+    ReadModelPartnership,
+    ReportBounds,
+    StoredEvent,
+)
+
+# How many events the read model's rebuild reads at a time.
+_REBUILD_PAGE = 2000
+_RM_EVENTS = rm.READ_MODEL_EVENTS
+# The columns rm.observation_of reads, bare and qualified by the alias "o".
+_OBSERVATION_FIELDS = rm.OBSERVATION_COLUMNS.split(", ", 2)[2]
+_OBSERVATION_FIELDS_O = ", ".join(f"o.{name}" for name in _OBSERVATION_FIELDS.split(", "))
+# "Since the beginning of time" for report bounds (before any stored moment).
+_MIN_US = -(2**62)
+
+
+def _date(text: str) -> pendulum.Date:
+    return pendulum.Date.fromisoformat(text)
 
 
 class Connection(Protocol):
@@ -40,6 +79,10 @@ class SqlStore(abc.ABC):
     """Append, load, find and follow, in SQL. Subclasses supply the connection."""
 
     placeholder = "?"
+    # The column type of measured values and the observations table's option (SQLite:
+    # no type, so that -0.0 is kept; clustered by goal and time, WITHOUT ROWID).
+    float_type = ""
+    without_rowid = ""
 
     def __init__(self, clinic_id: str, url: str) -> None:
         c._check_identifier("clinic_id", clinic_id)
@@ -65,6 +108,10 @@ class SqlStore(abc.ABC):
     @abc.abstractmethod
     def _executemany(self, conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """Run *sql* once per row."""
+
+    @abc.abstractmethod
+    def _columns(self, conn: Connection, table: str) -> set[str]:
+        """The names of *table*'s columns."""
 
     @abc.abstractmethod
     def close(self) -> None:
@@ -99,6 +146,8 @@ class SqlStore(abc.ABC):
                 child_id TEXT NOT NULL,
                 status TEXT NOT NULL,
                 version INTEGER NOT NULL,
+                time_zone TEXT,
+                last_event_us BIGINT,
                 PRIMARY KEY (clinic_id, partnership_id)
             )""",
             """CREATE TABLE IF NOT EXISTS alliance_members (
@@ -118,6 +167,7 @@ class SqlStore(abc.ABC):
                 payload TEXT NOT NULL,
                 PRIMARY KEY (clinic_id, partnership_id)
             )""",
+            *rm.schema_statements(self.float_type, self.without_rowid),
         ]
 
     def _ensure_schema(self) -> None:
@@ -168,6 +218,17 @@ class SqlStore(abc.ABC):
                     self._sql("UPDATE alliance_events SET chain_hash = ? WHERE position = ?"),
                     updates,
                 )
+        if stored < 3:
+            # The read model: the partnerships' time zones and latest events, and the
+            # goals and observations tables (created by the schema statements), built
+            # from the stored events of every clinic.
+            columns = self._columns(conn, "alliance_partnerships")
+            for column, kind in (("time_zone", "TEXT"), ("last_event_us", "BIGINT")):
+                if column not in columns:
+                    conn.execute(f"ALTER TABLE alliance_partnerships ADD COLUMN {column} {kind}")
+            for statement in rm.schema_statements(self.float_type, self.without_rowid):
+                conn.execute(statement)
+            self._rebuild(conn, None)
         conn.execute(
             self._sql("UPDATE alliance_meta SET value = ? WHERE key = ?"),
             (str(_common.SCHEMA_VERSION), "schema_version"),
@@ -185,16 +246,18 @@ class SqlStore(abc.ABC):
         with self._transaction(write=True) as conn:
             # The timeline's version, the last global position and the hash of the
             # timeline's last event, in one round trip.
-            stored, last, previous = conn.execute(
+            stored, last, previous, last_event = conn.execute(
                 self._sql(
                     "SELECT (SELECT version FROM alliance_partnerships "
                     "WHERE clinic_id = ? AND partnership_id = ?), "
                     "(SELECT MAX(position) FROM alliance_events), "
                     "(SELECT chain_hash FROM alliance_events "
-                    "WHERE clinic_id = ? AND partnership_id = ? AND version = ?)"
+                    "WHERE clinic_id = ? AND partnership_id = ? AND version = ?), "
+                    "(SELECT last_event_us FROM alliance_partnerships "
+                    "WHERE clinic_id = ? AND partnership_id = ?)"
                 ),
                 (self._clinic_id, partnership_id, self._clinic_id, partnership_id,
-                 expected_version),
+                 expected_version, self._clinic_id, partnership_id),
             ).fetchone()  # fmt: skip
             current = 0 if stored is None else int(stored)
             if current != expected_version:
@@ -231,7 +294,18 @@ class SqlStore(abc.ABC):
                 ),
                 rows,
             )
-            self._update_index(conn, partnership_id, events, expected_version + len(events))
+            self._update_read_model(
+                conn,
+                self._clinic_id,
+                partnership_id,
+                events,
+                range(expected_version + 1, expected_version + len(events) + 1),
+                None,
+            )
+            latest = max(row[6] for row in rows)
+            if last_event is not None:
+                latest = max(latest, int(last_event))
+            self._update_index(conn, partnership_id, events, expected_version + len(events), latest)
         recorded = _common.from_micros(recorded_us)  # one moment for the whole batch
         return tuple(
             StoredEvent(
@@ -245,25 +319,37 @@ class SqlStore(abc.ABC):
         )
 
     def _update_index(
-        self, conn: Connection, partnership_id: str, events: Sequence[Event], version: int
+        self,
+        conn: Connection,
+        partnership_id: str,
+        events: Sequence[Event],
+        version: int,
+        last_event_us: int,
     ) -> None:
         change = _common.index_change(events)
         key = (self._clinic_id, partnership_id)
         if change.formed is not None:
             conn.execute(
                 self._sql(
-                    "INSERT INTO alliance_partnerships "
-                    "(clinic_id, partnership_id, child_id, status, version) VALUES (?, ?, ?, ?, ?)"
+                    "INSERT INTO alliance_partnerships (clinic_id, partnership_id, child_id, "
+                    "status, version, time_zone, last_event_us) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 ),
-                (*key, change.formed.child_id, PartnershipStatus.FORMING.value, version),
+                (
+                    *key,
+                    change.formed.child_id,
+                    PartnershipStatus.FORMING.value,
+                    version,
+                    change.formed.time_zone,
+                    last_event_us,
+                ),
             )
         else:
             conn.execute(
                 self._sql(
-                    "UPDATE alliance_partnerships SET version = ? "
+                    "UPDATE alliance_partnerships SET version = ?, last_event_us = ? "
                     "WHERE clinic_id = ? AND partnership_id = ?"
                 ),
-                (version, *key),
+                (version, last_event_us, *key),
             )
         if change.status is not None:
             conn.execute(
@@ -297,6 +383,368 @@ class SqlStore(abc.ABC):
                 ),
                 (*key, member_id),
             )
+
+    # --- the read model ----------------------------------------------------------------
+
+    def _update_read_model(  # noqa: PLR0917 (private; called in two places)
+        self,
+        conn: Connection,
+        clinic_id: str,
+        partnership_id: str,
+        events: Sequence[Event],
+        versions: Sequence[int],
+        members: dict[str, Membership] | None,
+    ) -> dict[str, Membership] | None:
+        """Fold a batch into ``alliance_goals`` and ``alliance_observations``.
+
+        *members*: the partnership's members before the batch, or ``None`` to read them
+        from ``alliance_members`` (an append, before the index is updated). Returns the
+        members after the batch (``None`` when the batch held nothing for the read model).
+        """
+        relevant = [(e, v) for e, v in zip(events, versions, strict=True) if type(e) in _RM_EVENTS]
+        if not relevant:
+            return members
+        batch_events = [e for e, _ in relevant]
+        key = (clinic_id, partnership_id)
+        state = None
+        if not isinstance(batch_events[0], PartnershipFormed):
+            if members is None:
+                members = {}
+                if rm.needs_members(batch_events):
+                    rows = conn.execute(
+                        self._sql(
+                            "SELECT member_id, role, is_current FROM alliance_members "
+                            "WHERE clinic_id = ? AND partnership_id = ?"
+                        ),
+                        key,
+                    ).fetchall()
+                    members = {m: rm.membership(m, role, bool(cur)) for m, role, cur in rows}
+            state = rm.skeleton(partnership_id, clinic_id, members)
+
+        def load_goal(goal_id: str) -> tuple[int, Goal] | None:
+            row = conn.execute(
+                self._sql(
+                    "SELECT seq, state FROM alliance_goals "
+                    "WHERE clinic_id = ? AND partnership_id = ? AND goal_id = ?"
+                ),
+                (*key, goal_id),
+            ).fetchone()
+            return None if row is None else (int(row[0]), rm.goal_of(row[1]))
+
+        def load_observation(observation_id: str) -> tuple[int, Observation] | None:
+            row = conn.execute(
+                self._sql(
+                    f"SELECT {_OBSERVATION_FIELDS} FROM alliance_observations "
+                    "WHERE clinic_id = ? AND partnership_id = ? AND observation_id = ?"
+                ),
+                (*key, observation_id),
+            ).fetchone()
+            return None if row is None else rm.observation_of(row)
+
+        batch = rm.fold_batch(
+            state,
+            batch_events,
+            [v for _, v in relevant],
+            load_goal=load_goal,
+            load_observation=load_observation,
+        )
+        old_goals = [(*key, gid) for gid, (_, existed) in batch.goals.items() if existed]
+        if old_goals:
+            self._executemany(
+                conn,
+                self._sql(
+                    "DELETE FROM alliance_goals "
+                    "WHERE clinic_id = ? AND partnership_id = ? AND goal_id = ?"
+                ),
+                old_goals,
+            )
+        old = [(*key, oid) for oid, (_, existed) in batch.observations.items() if existed]
+        if old:
+            self._executemany(
+                conn,
+                self._sql(
+                    "DELETE FROM alliance_observations "
+                    "WHERE clinic_id = ? AND partnership_id = ? AND observation_id = ?"
+                ),
+                old,
+            )
+        if batch.goals:
+            self._executemany(
+                conn,
+                self._sql(
+                    f"INSERT INTO alliance_goals ({rm.GOAL_COLUMNS}) VALUES ({', '.join('?' * 20)})"
+                ),
+                batch.goal_rows(clinic_id),
+            )
+        if batch.observations:
+            self._executemany(
+                conn,
+                self._sql(
+                    f"INSERT INTO alliance_observations ({rm.OBSERVATION_COLUMNS}) "
+                    f"VALUES ({', '.join('?' * 18)})"
+                ),
+                batch.observation_rows(clinic_id),
+            )
+        return batch.state.members
+
+    def rebuild_read_model(self) -> None:
+        """Rebuild this clinic's read model (goals, observations, and each partnership's
+        time zone and latest event) from its stored events, in their global order, in
+        one transaction. Reports give the same rows before and after; use it after
+        restoring or repairing the events table by hand."""
+        with self._transaction(write=True) as conn:
+            self._rebuild(conn, self._clinic_id)
+
+    def _rebuild(self, conn: Connection, clinic_id: str | None) -> None:
+        """Rebuild the read model of *clinic_id* (``None``: every clinic) in *conn*."""
+        only = "" if clinic_id is None else " WHERE clinic_id = ?"
+        params: tuple[Any, ...] = () if clinic_id is None else (clinic_id,)
+        conn.execute(self._sql("DELETE FROM alliance_goals" + only), params)
+        conn.execute(self._sql("DELETE FROM alliance_observations" + only), params)
+        conn.execute(
+            self._sql(
+                "UPDATE alliance_partnerships SET last_event_us = (SELECT MAX(e.occurred_at_us) "
+                "FROM alliance_events e WHERE e.clinic_id = alliance_partnerships.clinic_id "
+                "AND e.partnership_id = alliance_partnerships.partnership_id)" + only
+            ),
+            params,
+        )
+        names = sorted(t.type_name for t in _RM_EVENTS)
+        sql = (
+            "SELECT position, clinic_id, partnership_id, version, payload FROM alliance_events "
+            f"WHERE position > ? AND event_type IN ({', '.join('?' * len(names))})"
+            + ("" if clinic_id is None else " AND clinic_id = ?")
+            + " ORDER BY position LIMIT ?"
+        )
+        members: dict[tuple[str, str], dict[str, Membership]] = {}
+        zones: list[tuple[str, str, str]] = []
+        pending: list[Event] = []
+        versions: list[int] = []
+        timeline: tuple[str, str] | None = None
+
+        def flush() -> None:
+            if timeline is not None and pending:
+                after = self._update_read_model(
+                    conn, *timeline, pending, versions, members.get(timeline, {})
+                )
+                members[timeline] = after or {}
+            pending.clear()
+            versions.clear()
+
+        after = 0
+        while True:
+            rows = conn.execute(self._sql(sql), (after, *names, *params, _REBUILD_PAGE)).fetchall()
+            for position, cid, pid, version, payload in rows:
+                event = _common.decode(pid, int(version), payload)
+                if (cid, pid) != timeline:
+                    flush()
+                    timeline = (cid, pid)
+                if isinstance(event, PartnershipFormed):
+                    zones.append((event.time_zone, cid, pid))
+                pending.append(event)
+                versions.append(int(version))
+                after = int(position)
+            if len(rows) < _REBUILD_PAGE:
+                break
+        flush()
+        if zones:
+            self._executemany(
+                conn,
+                self._sql(
+                    "UPDATE alliance_partnerships SET time_zone = ? "
+                    "WHERE clinic_id = ? AND partnership_id = ?"
+                ),
+                zones,
+            )
+
+    # --- reports from the read model (ReadModelStore) ----------------------------------
+
+    def report_partnerships(
+        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
+    ) -> list[ReadModelPartnership]:
+        """See :meth:`alliance.storage.ReadModelStore.report_partnerships`."""
+        sql = (
+            "SELECT p.partnership_id, p.child_id, p.time_zone, p.last_event_us "
+            "FROM alliance_partnerships p WHERE p.clinic_id = ?"
+        )
+        params: list[Any] = [self._clinic_id]
+        if status is not None:
+            sql += " AND p.status = ?"
+            params.append(status.value)
+        if member_id is not None:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM alliance_members m WHERE m.clinic_id = p.clinic_id "
+                "AND m.partnership_id = p.partnership_id AND m.member_id = ? AND m.is_current = 1)"
+            )
+            params.append(member_id)
+        sql += " ORDER BY p.partnership_id"
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(self._sql(sql), params).fetchall()
+        return [
+            ReadModelPartnership(
+                partnership_id=pid,
+                child_id=child_id,
+                time_zone=zone,
+                last_event_at=_common.from_micros(int(last)),
+            )
+            for pid, child_id, zone, last in rows
+        ]
+
+    def goal_facts(
+        self,
+        bounds: Sequence[ReportBounds],
+        *,
+        domain: GoalDomain | None = None,
+        status: GoalStatus | None = None,
+        figures: bool = True,
+    ) -> list[GoalFacts]:
+        """See :meth:`alliance.storage.ReadModelStore.goal_facts`."""
+        if not bounds:
+            return []
+        order = {b.partnership_id: index for index, b in enumerate(bounds)}
+        values = ", ".join(
+            ["(?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"] * len(bounds)
+        )
+        cte = f"WITH b (pid, as_of, since, wstart) AS (VALUES {values}) "
+        cte_params: list[Any] = []
+        for b in bounds:
+            cte_params += [
+                b.partnership_id,
+                _common.to_micros(b.as_of),
+                _MIN_US if b.since is None else _common.to_micros(b.since),
+                _common.to_micros(b.window_start),
+            ]
+        goal_filter = ""
+        filter_params: list[Any] = []
+        if domain is not None:
+            goal_filter += " AND g.domain = ?"
+            filter_params.append(domain.value)
+        if status is not None:
+            goal_filter += " AND g.status = ?"
+            filter_params.append(status.value)
+        with self._transaction(write=False) as conn:
+            goal_rows = conn.execute(
+                self._sql(
+                    cte + "SELECT g.partnership_id, g.goal_id, g.seq, g.domain, g.status, "
+                    "g.status_changed_us, g.statement, g.metric, g.unit, g.metric_kind, "
+                    "g.baseline, g.target, g.direction, g.due, g.proposed_at_us, g.shared_at_us, "
+                    "g.gas_weight, g.mastery FROM b CROSS JOIN alliance_goals g "
+                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter
+                ),
+                (*cte_params, self._clinic_id, *filter_params),
+            ).fetchall()
+            if not goal_rows:
+                return []
+            counts: dict[tuple[str, str], dict[Setting, int]] = {}
+            latest: dict[tuple[str, str], tuple[pendulum.DateTime, float]] = {}
+            recent: dict[tuple[str, str], list[tuple[int, float]]] = {}
+            observed: dict[tuple[str, str], list[Observation]] = {}
+            if figures:
+                # CROSS JOIN: SQLite then loops over the bounds first, as written
+                # (PostgreSQL plans it as an inner join).
+                join = (
+                    cte + "{select} FROM b CROSS JOIN alliance_goals g "
+                    "CROSS JOIN alliance_observations o "
+                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter + "{more} "
+                    "AND o.clinic_id = g.clinic_id "
+                    "AND o.partnership_id = g.partnership_id AND o.goal_id = g.goal_id "
+                    "AND o.value IS NOT NULL AND o.observed_at_us <= b.as_of"
+                )
+                params = (*cte_params, self._clinic_id, *filter_params)
+                for pid, gid, setting, count in conn.execute(
+                    self._sql(
+                        join.format(
+                            select="SELECT g.partnership_id, g.goal_id, o.setting, COUNT(*)",
+                            more="",
+                        )
+                        + " AND o.observed_at_us >= b.since "
+                        "GROUP BY g.partnership_id, g.goal_id, o.setting"
+                    ),
+                    params,
+                ):
+                    counts.setdefault((pid, gid), {})[Setting(setting)] = int(count)
+                for pid, gid, at, value in conn.execute(
+                    self._sql(
+                        join.format(
+                            select="SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value",
+                            more="",
+                        )
+                        + "".join(
+                            f" AND o.{column} = (SELECT l.{column} FROM alliance_observations l "
+                            "WHERE l.clinic_id = g.clinic_id "
+                            "AND l.partnership_id = g.partnership_id "
+                            "AND l.goal_id = g.goal_id AND l.value IS NOT NULL "
+                            "AND l.observed_at_us <= b.as_of "
+                            "ORDER BY l.observed_at_us DESC, l.seq DESC LIMIT 1)"
+                            for column in ("observed_at_us", "seq")
+                        )
+                    ),
+                    params,
+                ):
+                    latest[(pid, gid)] = (_common.from_micros(int(at)), value)
+                for pid, gid, at, value in conn.execute(
+                    self._sql(
+                        join.format(
+                            select="SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value",
+                            more="",
+                        )
+                        + " AND o.observed_at_us > b.wstart "
+                        "ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
+                    ),
+                    params,
+                ):
+                    recent.setdefault((pid, gid), []).append((int(at), value))
+                for row in conn.execute(
+                    self._sql(
+                        join.format(
+                            select=f"SELECT g.partnership_id, {_OBSERVATION_FIELDS_O}",
+                            more=" AND g.mastery IS NOT NULL",
+                        )
+                        + " ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
+                    ),
+                    params,
+                ):
+                    _seq, observation = rm.observation_of(row[1:])
+                    observed.setdefault((row[0], observation.goal_id), []).append(observation)
+        facts = []
+        for row in goal_rows:
+            (pid, gid, seq, domain_value, status_value, changed_us, statement, metric, unit,
+             kind, baseline, target, direction, due, proposed_us, shared_us, weight,
+             mastery) = row  # fmt: skip
+            key = (pid, gid)
+            facts.append(
+                (
+                    order[pid],
+                    GoalFacts(
+                        partnership_id=pid,
+                        goal_id=gid,
+                        domain=GoalDomain(domain_value),
+                        status=GoalStatus(status_value),
+                        status_changed_at=_common.from_micros(int(changed_us)),
+                        statement=statement,
+                        metric=metric,
+                        unit=unit,
+                        metric_kind=MetricKind(kind),
+                        baseline=baseline,
+                        target=target,
+                        direction=Direction(direction),
+                        due=_date(due),
+                        proposed_at=_common.from_micros(int(proposed_us)),
+                        shared_at=None
+                        if shared_us is None
+                        else _common.from_micros(int(shared_us)),
+                        has_gas_scale=weight is not None,
+                        mastery=None if mastery is None else loads(mastery, MasteryCriterion),
+                        latest=latest.get(key),
+                        in_period=counts.get(key, {}),
+                        recent=tuple(recent.get(key, ())),
+                        observations=tuple(observed.get(key, ())),
+                    ),
+                    int(seq),
+                )
+            )
+        facts.sort(key=lambda item: (item[0], item[2]))
+        return [f for _, f, _ in facts]
 
     def load(
         self,

@@ -16,13 +16,19 @@ import attrs
 import pendulum
 
 from alliance.model.events import Event
-from alliance.model.partnership import PartnershipStatus
+from alliance.model.goals import Direction, GoalDomain, GoalStatus, MasteryCriterion, MetricKind
+from alliance.model.partnership import PartnershipStatus, Setting
+from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState
 
 __all__ = [
     "ChainRecord",
     "ChainStore",
+    "GoalFacts",
     "PartnershipSummary",
+    "ReadModelPartnership",
+    "ReadModelStore",
+    "ReportBounds",
     "SnapshotStore",
     "Store",
     "StoredEvent",
@@ -202,4 +208,117 @@ class ChainStore(Store, Protocol):
     def chain_records(self) -> tuple[ChainRecord, ...]:
         """Every stored event of this clinic, by partnership id and then in stored
         order, with its payload text and hash (read without decoding the payloads)."""
+        ...
+
+
+# --- the read model of goals and observations ---------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ReadModelPartnership:
+    """A partnership as a :class:`ReadModelStore` lists it for a report.
+
+    Attributes:
+        partnership_id, child_id, time_zone: from its forming event.
+        last_event_at: the latest ``occurred_at`` of its events (UTC).
+    """
+
+    partnership_id: str
+    child_id: str
+    time_zone: str
+    last_event_at: pendulum.DateTime
+
+
+@attrs.frozen(kw_only=True)
+class ReportBounds:
+    """The moments a report over one partnership reads observations between.
+
+    Attributes:
+        partnership_id: the partnership.
+        as_of: the report's moment: only observations at or before it count.
+        since: observations counted "in the period" are at or after it (``None``: all).
+        window_start: the trend window: observations after it (and by ``as_of``).
+    """
+
+    partnership_id: str
+    as_of: pendulum.DateTime
+    since: pendulum.DateTime | None
+    window_start: pendulum.DateTime
+
+
+@attrs.frozen(kw_only=True)
+class GoalFacts:
+    """One goal as the read model holds it, with the figures a progress report needs,
+    computed by the store between a partnership's :class:`ReportBounds`.
+
+    Attributes:
+        partnership_id, goal_id, domain, status, status_changed_at, statement,
+        proposed_at, shared_at: the goal as it stands.
+        metric, unit, metric_kind, baseline, target, direction, due: its current target.
+        has_gas_scale: whether its current version has a GAS scale.
+        mastery: its current mastery criterion, if any.
+        latest: the latest measured observation by ``as_of``: ``(observed_at, value)``.
+        in_period: how many measured observations were made in the period, per setting.
+        recent: the measured observations in the trend window, oldest first (ties in
+            the order they were recorded): ``(observed_at in microseconds since the
+            epoch, value)``.
+        observations: the measured observations by ``as_of``, oldest first, for goals
+            with a mastery criterion (empty otherwise, or when figures were not asked
+            for).
+    """
+
+    partnership_id: str
+    goal_id: str
+    domain: GoalDomain
+    status: GoalStatus
+    status_changed_at: pendulum.DateTime
+    statement: str
+    metric: str
+    unit: str
+    metric_kind: MetricKind
+    baseline: float
+    target: float
+    direction: Direction
+    due: pendulum.Date
+    proposed_at: pendulum.DateTime
+    shared_at: pendulum.DateTime | None
+    has_gas_scale: bool
+    mastery: MasteryCriterion | None
+    latest: tuple[pendulum.DateTime, float] | None = None
+    in_period: dict[Setting, int] = attrs.field(factory=dict)
+    recent: tuple[tuple[int, float], ...] = ()
+    observations: tuple[Observation, ...] = ()
+
+
+@runtime_checkable
+class ReadModelStore(Store, Protocol):
+    """A store that keeps a read model of goals and observations (the SQL stores), so
+    that reports can ask it for figures instead of folding every timeline.
+
+    The read model must always agree with the fold of the stored events: reports give
+    the same rows from it as from folded states.
+    """
+
+    def report_partnerships(
+        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
+    ) -> list[ReadModelPartnership]:
+        """This clinic's partnerships (filtered as :meth:`Store.find_partnerships`),
+        ordered by id."""
+        ...
+
+    def goal_facts(
+        self,
+        bounds: Sequence[ReportBounds],
+        *,
+        domain: GoalDomain | None = None,
+        status: GoalStatus | None = None,
+        figures: bool = True,
+    ) -> list[GoalFacts]:
+        """The goals of the partnerships in *bounds* (in *domain*, with *status*), by
+        partnership in the order of *bounds* and then in the order they were proposed;
+        with *figures*, the observations' figures between each partnership's bounds."""
+        ...
+
+    def rebuild_read_model(self) -> None:
+        """Rebuild this clinic's read model from its stored events."""
         ...

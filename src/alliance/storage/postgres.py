@@ -45,7 +45,7 @@ _SCHEMES = ("postgresql", "postgres")
 # pg_advisory_xact_lock key taken while the schema is created: "alliance" in ASCII.
 _SCHEMA_LOCK_KEY = int.from_bytes(b"alliance", "big")
 # The schema is created in one transaction, and this index comes last in it.
-_LAST_SCHEMA_OBJECT = "alliance_members_by_member"
+_LAST_SCHEMA_OBJECT = "alliance_observations_by_id"
 
 # SQLSTATE classes and codes that mean the connection or the server went away.
 _CONNECTION_LOST_CLASSES = ("08", "57")
@@ -71,6 +71,7 @@ class PostgresStore(SqlStore):
     """
 
     placeholder = "%s"
+    float_type = "DOUBLE PRECISION"
 
     def __init__(
         self,
@@ -183,6 +184,14 @@ class PostgresStore(SqlStore):
         assert isinstance(conn, psycopg.Connection)
         with conn.cursor() as cursor:
             cursor.executemany(sql, rows)
+
+    def _columns(self, conn: Connection, table: str) -> set[str]:
+        rows = conn.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s",
+            (table,),
+        ).fetchall()
+        return {str(row[0]) for row in rows}
 
     # --- schema -----------------------------------------------------------------------
 

@@ -47,6 +47,8 @@ class SQLiteStore(SqlStore):
         busy_timeout: seconds a writer waits for another's lock before giving up.
     """
 
+    without_rowid = " WITHOUT ROWID"
+
     def __init__(self, path: str | Path, clinic_id: str, *, busy_timeout: float = 5.0) -> None:
         self._path = Path(path)
         super().__init__(clinic_id, f"sqlite:///{self._path}")
@@ -120,6 +122,9 @@ class SQLiteStore(SqlStore):
     def _executemany(self, conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
         assert isinstance(conn, sqlite3.Connection)
         conn.executemany(sql, rows)
+
+    def _columns(self, conn: Connection, table: str) -> set[str]:
+        return {row[1] for row in conn.execute(f"PRAGMA table_info({table})").fetchall()}
 
     def _store_error(self, exc: sqlite3.Error) -> StoreError:
         message = str(exc)

@@ -1,0 +1,48 @@
+"""The clinic-scale benchmark runs and prints its whole table (a correctness check only).
+
+It times nothing and asserts no figure: it runs ``benchmarks/clinic_report.py`` on a tiny
+clinic, as a subprocess, and checks that every row is printed with figures (the benchmark
+itself fails when the raw build does not hold the same rows, or the hand-written SQL does
+not find the same goals). Skipped without the ``benchmarks`` extra, like the harness's.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXTRA = "needs the benchmarks extra: pip install -e '.[dev,benchmarks]'"
+pytest.importorskip("eventsourcing", reason=EXTRA)
+pytest.importorskip("msgspec", reason=EXTRA)
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "clinic_report.py"
+ROWS = ["Build the clinic", "end to end", "progress_report", "Peak memory"]
+
+
+def test_the_clinic_benchmark_prints_every_row(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--quiet", "--partnerships", "6",
+         "--json", str(tmp_path / "results.json")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    header, body = table[0], table[1:]
+    assert "ratio" in header
+    assert len(body) == len(ROWS), done.stdout
+    for line, phrase in zip(body, ROWS, strict=True):
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        _number, what, _base, ours, base, ratio, target, _memory = cells
+        assert phrase in what, line
+        assert ours != "n/a", line
+        assert base != "n/a", line
+        assert ratio.endswith("x"), line
+        assert target.startswith("<=") or target == "information", line
+    assert "clinic: 6 partnerships, 30 goals" in done.stdout
+    assert (tmp_path / "results.json").is_file()
