@@ -680,3 +680,19 @@ def test_nobody_acts_on_a_record_whose_audience_leaves_them_out() -> None:
     p.record(al.ProgressCorrected(observation_id="o9", value=4, reason="typo", **base("ana")))
     p.record(al.SuccessCelebrated(description="Yay", observation_id="o9", **base("ana")))
     p.record(al.ActionItemCompleted(action_item_id="a9", **base("bo")))
+
+
+def test_the_sample_and_the_synthetic_clinic_follow_the_role_rules() -> None:
+    """Both are built under RolePolicy: every event they record fits its actor's role
+    (a carer shares the goals with the school before the teacher records)."""
+    from alliance.demo import sample_partnership  # noqa: PLC0415
+    from alliance.synthetic import synthetic_clinic  # noqa: PLC0415
+
+    sample = sample_partnership()
+    assert isinstance(sample.policy, al.RolePolicy)
+    assert sample.state.coaching
+    assert sample.state.transitions
+    assert sample.state.celebrations
+    clinic = list(synthetic_clinic(seed=3, partnerships=8))
+    assert all(isinstance(p.policy, al.RolePolicy) for p in clinic)
+    assert any(p.state.consents for p in clinic), "some children have a teacher"

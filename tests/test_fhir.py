@@ -322,7 +322,7 @@ def test_the_sample_export_validates_with_valid_codes(sample: al.Partnership, ve
 
 def test_the_sample_people_and_care_team_field_by_field(sample: al.Partnership) -> None:
     bundle = export_bundle(sample, sample_people())
-    assert bundle["timestamp"] == "2025-04-30T17:00:00+01:00"  # the last event, local time
+    assert bundle["timestamp"] == "2025-05-01T10:00:00+01:00"  # the last event, local time
     (patient,) = resources(bundle, "Patient")
     assert patient["name"] == [{"text": "Sam"}]
     assert patient["birthDate"] == "2019-09-14"

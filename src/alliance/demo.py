@@ -15,7 +15,27 @@ import datetime as dt
 import pendulum
 
 from alliance.model import events as ev
+from alliance.model.agreement import (
+    AgreementAcknowledged,
+    AgreementIssued,
+    ContactRoute,
+    PartnershipAgreement,
+    ResponseTime,
+)
+from alliance.model.authorisation import RolePolicy
+from alliance.model.celebrations import CelebrationKind, SuccessCelebrated
 from alliance.model.check_ins import ActionItem, CheckInKind, CheckInPurpose
+from alliance.model.coaching import (
+    CoachingApproach,
+    CoachingSessionHeld,
+    FidelityChecklist,
+    FidelityChecklistSet,
+    FidelityStep,
+    StepFidelity,
+    StepObserved,
+    fidelity_trend,
+)
+from alliance.model.consent import SCHOOL, ConsentGranted
 from alliance.model.feedback import FeedbackKind, FeedbackResponse
 from alliance.model.goals import (
     Direction,
@@ -42,6 +62,8 @@ from alliance.model.progress import ObservationKind
 from alliance.model.setbacks import PlanStep, SetbackKind, Severity
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
+from alliance.model.transitions import TransitionAnnounced, TransitionKind, TransitionPlanAgreed
+from alliance.model.wellbeing import Coping, SupportKind, SupportOffered, WellbeingNoted
 
 __all__ = ["SAMPLE_TIME_ZONE", "goal_summary", "sample_people", "sample_partnership"]
 
@@ -49,6 +71,16 @@ SAMPLE_TIME_ZONE = "Europe/London"
 _START = pendulum.datetime(2025, 1, 6, 9, 0, tz=SAMPLE_TIME_ZONE)
 
 Person = Child | Carer | Professional
+
+
+_DONE, _PARTLY, _NOT = StepObserved.DONE, StepObserved.PARTLY, StepObserved.NOT_DONE
+# How the carer coached carried out the four steps of s-choices, by week.
+_COACHING = {
+    2: (_DONE, _NOT, _NOT, _PARTLY),
+    5: (_DONE, _PARTLY, _PARTLY, _DONE),
+    8: (_DONE, _DONE, _PARTLY, _DONE),
+    11: (_DONE, _DONE, _DONE, _DONE),
+}
 
 
 def _day(days: int, hour: int = 10) -> pendulum.DateTime:
@@ -92,7 +124,8 @@ def sample_partnership() -> Partnership:
             settings=frozenset({Setting.CLINIC, Setting.HOME, Setting.SCHOOL}),
             actor="ana",
             occurred_at=_day(0, 9),
-        )
+        ),
+        policy=RolePolicy(),
     )
     p.record_all(
         [
@@ -232,13 +265,69 @@ def sample_partnership() -> Partnership:
         )
     )
     p.record(
+        ConsentGranted(
+            consent_id="consent-school",
+            party=SCHOOL,
+            goal_ids=frozenset({"g-requests"}),
+            note="Share Sam's requesting goal with his class teacher",
+            actor="maria",
+            occurred_at=_day(10),
+        )
+    )
+    p.record(
         ev.ProfessionalJoined(
             member_id="okafor",
             discipline=Discipline.TEACHING,
             role=ProfessionalRole.EDUCATOR,
-            actor="maria",
+            actor="ana",
             occurred_at=_day(10),
         )
+    )
+    p.record_all(
+        [
+            AgreementIssued(
+                version=1,
+                agreement=PartnershipAgreement(
+                    family_can_expect=(
+                        "A reply to messages within two working days",
+                        "A written summary after every review meeting",
+                    ),
+                    service_asks=("Let us know a day ahead when a session cannot happen",),
+                    response_times=(
+                        ResponseTime(channel=Channel.MESSAGE, within=pendulum.duration(days=2)),
+                    ),
+                    contacts=(
+                        ContactRoute(
+                            purpose="Anything about Sam's sessions",
+                            member_id="ana",
+                            channel=Channel.PHONE,
+                        ),
+                    ),
+                    disagreements="We talk it through at the next meeting; if we still "
+                    "disagree, the clinic lead joins us.",
+                    bottom_lines=("We always act on a worry about a child's safety.",),
+                ),
+                actor="ana",
+                occurred_at=_day(10, 12),
+            ),
+            AgreementAcknowledged(version=1, actor="maria", occurred_at=_day(11, 9)),
+            AgreementAcknowledged(version=1, actor="david", occurred_at=_day(12, 20)),
+            FidelityChecklistSet(
+                strategy_id="s-choices",
+                checklist=FidelityChecklist(
+                    steps=(
+                        FidelityStep(step_id="offer", description="Hold up two snacks"),
+                        FidelityStep(step_id="wait", description="Wait five seconds"),
+                        FidelityStep(
+                            step_id="model", description="Say the two words if he does not"
+                        ),
+                        FidelityStep(step_id="give", description="Give it straight away"),
+                    )
+                ),
+                actor="ana",
+                occurred_at=_day(10, 13),
+            ),
+        ]
     )
 
     # Weekly sessions, home practice and school observations: January to April.
@@ -281,6 +370,25 @@ def sample_partnership() -> Partnership:
                 occurred_at=_day(day + 2, 17),
             )
         )
+        if week in (2, 5, 8, 11):
+            observed = _COACHING[week]
+            p.record(
+                CoachingSessionHeld(
+                    session_id=f"coach-{week}",
+                    strategy_id="s-choices",
+                    carer=carer,
+                    steps=tuple(
+                        StepFidelity(step_id=step, observed=how)
+                        for step, how in zip(
+                            ("offer", "wait", "model", "give"), observed, strict=True
+                        )
+                    ),
+                    carer_confidence=min(5, 2 + week // 3),
+                    approaches=frozenset({CoachingApproach.MODELLED, CoachingApproach.PRACTISED}),
+                    actor="ana",
+                    occurred_at=_day(day + 3, 16),
+                )
+            )
         if week % 4 == 0:
             p.record(
                 ev.ProgressRecorded(
@@ -440,10 +548,32 @@ def sample_partnership() -> Partnership:
                 ev.SetbackResolved(
                     setback_id="sb-illness",
                     resolution="Sam is back to his best on requests; dressing on the revised plan",
-                    actor="maria",
+                    actor="ana",
                     occurred_at=_day(day, 18),
                 )
             )
+    p.record(
+        WellbeingNoted(
+            note_id="wb-maria-1",
+            coping=Coping.STRETCHED,
+            support=frozenset({SupportKind.EXTENDED_FAMILY}),
+            would_like="To meet other parents whose children are learning to talk",
+            shared_with=frozenset({"ana"}),
+            actor="maria",
+            occurred_at=_day(13 * 7, 21),
+        )
+    )
+    p.record(
+        SupportOffered(
+            offer_id="support-1",
+            carer="maria",
+            kind=SupportKind.PEER_GROUP,
+            description="The Thursday parents' group at the library",
+            in_reply_to="wb-maria-1",
+            actor="ana",
+            occurred_at=_day(13 * 7 + 1, 10),
+        )
+    )
     p.record(
         ev.GoalAchieved(
             goal_id="g-requests",
@@ -462,6 +592,47 @@ def sample_partnership() -> Partnership:
             actor="ana",
             occurred_at=_day(16 * 7 + 2, 13),
         )
+    )
+    p.record_all(
+        [
+            SuccessCelebrated(
+                celebration_id="cel-big-hug",
+                kind=CelebrationKind.MILESTONE,
+                description="Sam asked his grandmother for a 'big hug'",
+                goal_id="g-requests",
+                actor="ana",
+                occurred_at=_day(16 * 7 + 2, 14),
+            ),
+            TransitionAnnounced(
+                transition_id="t-year-1",
+                kind=TransitionKind.NEW_CLASS,
+                description="Sam moves up to Year 1",
+                date=pendulum.date(2025, 9, 3),
+                people=frozenset({"ana", "maria", "david", "okafor"}),
+                affected_goals=frozenset({"g-dressing"}),
+                affected_strategies=frozenset({"s-dressing-steps"}),
+                actor="maria",
+                occurred_at=_day(16 * 7 + 3, 9),
+            ),
+            TransitionPlanAgreed(
+                transition_id="t-year-1",
+                steps=(
+                    PlanStep(
+                        description="Visit the Year 1 classroom together",
+                        owner="maria",
+                        due=pendulum.date(2025, 7, 10),
+                    ),
+                    PlanStep(
+                        description="Share Sam's picture sequence with his new teacher",
+                        owner="okafor",
+                        due=pendulum.date(2025, 7, 18),
+                    ),
+                ),
+                agreed_with=frozenset({"maria", "david"}),
+                actor="ana",
+                occurred_at=_day(16 * 7 + 3, 10),
+            ),
+        ]
     )
     return p
 
@@ -518,6 +689,25 @@ def goal_summary(
             plan = "with a response plan" if s.response_plan else "awaiting a response plan"
             outcome = "resolved" if s.is_resolved else "open"
             lines.append(f"  setback: {s.kind.value}, {s.severity.value}, {plan}, {outcome}")
+        for strategy in state.strategies.values():
+            if strategy.goal_id != goal.goal_id:
+                continue
+            sessions = state.coaching_for(strategy.strategy_id)
+            for carer in sorted({x.carer for x in sessions}):
+                trend = fidelity_trend(sessions, strategy.strategy_id, carer)
+                independent = " (independently)" if trend.implementing_independently else ""
+                history = ", ".join(f"{f:.0f}%" for _, f in trend.points)
+                lines.append(f"  coaching {name(carer)}: {history}{independent}")
+        for celebration in state.celebrations.values():
+            if celebration.goal_id == goal.goal_id:
+                lines.append(f"  celebrated: {celebration.description}")
+    coming = state.upcoming_transitions()
+    if coming:
+        lines.append("")
+        lines.append("Coming up:")
+        for transition in coming:
+            plan = "plan agreed" if transition.plan is not None else "no plan yet"
+            lines.append(f"  - {transition.date.isoformat()}: {transition.description} ({plan})")
     open_loops = state.open_feedback()
     lines.append("")
     lines.append(f"Open feedback loops: {len(open_loops)}")

@@ -1,7 +1,9 @@
 """A realistic, deterministic synthetic clinic, for demos, reports and benchmarks.
 
 ``synthetic_clinic(seed=1, partnerships=20)`` yields partnerships built with the public
-API (every event validated, as a clinic's software would record it): one to three goals
+API (every event validated and authorised by :class:`alliance.RolePolicy`, as a clinic's
+software would record it; a carer shares the goals with the school before a teacher
+records): one to three goals
 each across the domains, weekly sessions with noisy progress toward the target (some
 children faster, some stalling), carers' observations at home and teachers' at school,
 check-ins at the agreed cadence with a few missed, feedback both ways, home practice and
@@ -18,7 +20,9 @@ import pendulum
 
 from alliance.errors import ValidationError
 from alliance.model import events as ev
+from alliance.model.authorisation import RolePolicy
 from alliance.model.check_ins import CheckInKind, CheckInPurpose
+from alliance.model.consent import SCHOOL, ConsentGranted
 from alliance.model.feedback import FeedbackKind, FeedbackResponse
 from alliance.model.goals import (
     Direction,
@@ -165,7 +169,8 @@ def synthetic_partnership(
             settings=frozenset(settings),
             actor=therapist,
             occurred_at=begin,
-        )
+        ),
+        policy=RolePolicy(),
     )
     p.record(
         ev.ProfessionalJoined(
@@ -191,6 +196,15 @@ def synthetic_partnership(
             )
         )
     if teacher:
+        # The family shares the child's goals with the school before the teacher records.
+        p.record(
+            ConsentGranted(
+                consent_id=f"{pid}-consent-school",
+                party=SCHOOL,
+                actor=carers[0],
+                occurred_at=begin,
+            )
+        )
         p.record(
             ev.ProfessionalJoined(
                 member_id=teacher,

@@ -259,6 +259,8 @@ _RULES: dict[type[ev.Event], _Rule] = {
     ev.FeedbackGiven: _sides(_BOTH, "giving feedback"),
     ev.FeedbackAnswered: _seeing(_sides(_BOTH, "answering feedback")),
     ev.SetbackReported: _sides(_BOTH, "reporting a setback"),
+    # agreed together: either side records it
+    ev.CommunicationPlanAgreed: _sides(_BOTH, "recording the communication plan"),
     ev.ConcernRaised: _sides(_BOTH, "raising a concern"),
     MeasureCompleted: _measure,
     # anyone, for their own business
@@ -271,7 +273,6 @@ _RULES: dict[type[ev.Event], _Rule] = {
     ev.CarerJoined: _sides(_PROFESSIONALS, "adding a member"),
     ev.ProfessionalJoined: _sides(_PROFESSIONALS, "adding a member"),
     ev.SettingsChanged: _sides(_PROFESSIONALS, "changing the settings"),
-    ev.CommunicationPlanAgreed: _sides(_PROFESSIONALS, "recording the communication plan"),
     ev.PartnershipStatusChanged: _status,
     ev.GoalRevised: _sides(_PROFESSIONALS, "revising a goal and its target"),
     ev.GoalPutOnHold: _sides(_PROFESSIONALS, "putting a goal on hold"),
@@ -313,17 +314,18 @@ class RolePolicy:
 
     - **carers**: propose goals, agree, note concerns about or object to them; record
       everyday observations at home or in the community and correct their own; log
-      home practice; give and answer feedback; report setbacks; raise concerns; answer
-      measures; grant and withdraw consent; complete their own action items; leave;
-      record education attended; announce, reschedule and review transitions, and
-      share information about them; celebrate successes; note their own wellbeing;
-      acknowledge the partnership agreement.
+      home practice; give and answer feedback; report setbacks; raise concerns; record
+      the communication plan agreed together; answer measures; grant and withdraw
+      consent; complete their own action items; leave; record education attended;
+      announce, reschedule and review transitions, and share information about them;
+      celebrate successes; note their own wellbeing; acknowledge the partnership
+      agreement.
     - **professionals** (therapists, supervisors): all of that (any setting, session
       data), and add members, revise goals and set targets, put goals on hold, resume,
       achieve or discontinue them, record check-ins, plan, adapt and stop home practice,
       plan, review and resolve setback responses, resolve and escalate concerns, share
-      resources, change settings and the communication plan, activate, pause and close
-      the partnership; set fidelity checklists and record coaching sessions, agree
+      resources, change settings, record the communication plan, activate, pause and
+      close the partnership; set fidelity checklists and record coaching sessions, agree
       transition plans with the carers, offer carers support and issue the partnership
       agreement. Consent, wellbeing notes and acknowledging the agreement stay the
       family's.
