@@ -19,6 +19,7 @@ from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model import events as ev
 from alliance.model.agreement import AgreementAcknowledged, AgreementIssued, AgreementVersion
+from alliance.model.audience import AudienceScope
 from alliance.model.celebrations import Celebration, SuccessCelebrated
 from alliance.model.check_ins import ActionItemStatus, CheckIn
 from alliance.model.coaching import (
@@ -242,6 +243,22 @@ class PartnershipState:
             and (carer is None or x.carer == carer)
         ]
         found.sort(key=lambda x: x.held_at)
+        return found
+
+    def celebrations_shared_with_family(self) -> list[Celebration]:
+        """Successes a professional celebrated with the family (for everyone, or naming a
+        current carer), oldest first: good news shared."""
+        found = []
+        for celebration in self.celebrations.values():
+            author = self.members.get(celebration.celebrated_by)
+            if author is None or author.role is not MemberRole.PROFESSIONAL:
+                continue
+            audience = celebration.audience
+            if audience.scope is AudienceScope.EVERYONE or (
+                audience.scope is AudienceScope.NAMED and audience.members & self.carers
+            ):
+                found.append(celebration)
+        found.sort(key=lambda x: x.celebrated_at)
         return found
 
     def upcoming_transitions(self) -> list[Transition]:

@@ -9,7 +9,7 @@ child's progress.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import attrs
 import pendulum
@@ -18,7 +18,8 @@ from alliance.model.coaching import fidelity_trend
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import MemberRole
 from alliance.model.state import PartnershipState
-from alliance.reports._common import Period, iter_states, moment_of, start_of
+from alliance.reports._common import Period, moment_of, start_of
+from alliance.reports._viewing import viewed
 from alliance.reports.progress import DEFAULT_TREND_WINDOW, goal_progress
 from alliance.storage.interface import Store
 
@@ -170,9 +171,11 @@ def coaching_report(
     period: Period | None = None,
     member_id: str | None = None,
     partnership_status: PartnershipStatus | None = None,
+    viewer: str | None = None,
 ) -> Iterator[FidelityRow]:
-    """:func:`fidelity_rows` of each selected partnership of *store*, one at a time."""
-    for state in _states(store, member_id, partnership_status):
+    """:func:`fidelity_rows` of each selected partnership of *store*, one at a time (with
+    *viewer*: only the partnerships they are in, as they may see them)."""
+    for _, state in viewed(store, viewer=viewer, member_id=member_id, status=partnership_status):
         yield from fidelity_rows(state, period=period)
 
 
@@ -182,13 +185,9 @@ def learning_report(
     period: Period | None = None,
     member_id: str | None = None,
     partnership_status: PartnershipStatus | None = None,
+    viewer: str | None = None,
 ) -> Iterator[CarerLearningRow]:
-    """:func:`carer_learning` of each selected partnership of *store*, one at a time."""
-    for state in _states(store, member_id, partnership_status):
+    """:func:`carer_learning` of each selected partnership of *store*, one at a time (with
+    *viewer*: only the partnerships they are in, as they may see them)."""
+    for _, state in viewed(store, viewer=viewer, member_id=member_id, status=partnership_status):
         yield from carer_learning(state, period=period)
-
-
-def _states(
-    store: Store, member_id: str | None, status: PartnershipStatus | None
-) -> Iterable[PartnershipState]:
-    return iter_states(store, member_id=member_id, status=status)

@@ -13,7 +13,8 @@ from alliance.errors import ValidationError
 from alliance.model.goals import Direction, GoalDomain, GoalStatus
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
-from alliance.reports._common import Period, iter_states, moment_of, select_goals_in, start_of
+from alliance.reports._common import Period, moment_of, select_goals_in, start_of
+from alliance.reports._viewing import viewed
 from alliance.storage.interface import Store
 
 __all__ = [
@@ -193,10 +194,15 @@ def gas_report(
     status: GoalStatus | None = None,
     rho: float = DEFAULT_RHO,
     partnership_status: PartnershipStatus | None = None,
+    viewer: str | None = None,
 ) -> Iterator[GasRow]:
-    """:func:`gas_for` each selected partnership (one child each) and each period."""
+    """:func:`gas_for` each selected partnership (one child each) and each period.
+
+    With *viewer* (a member's id): only the partnerships they are a current member of,
+    each computed from what they may see (:func:`alliance.as_seen_by`).
+    """
     periods = tuple(periods)
-    for state in iter_states(store, member_id=member_id, status=partnership_status):
+    for _, state in viewed(store, viewer=viewer, member_id=member_id, status=partnership_status):
         for period in periods:
             yield gas_for(state, period=period, rho=rho, domain=domain, status=status)
 
@@ -322,7 +328,9 @@ def reliable_change_report(
     *,
     period: Period | None = None,
     member_id: str | None = None,
+    viewer: str | None = None,
 ) -> Iterator[ReliableChangeRow]:
-    """:func:`reliable_changes_for` each selected partnership, one at a time."""
-    for state in iter_states(store, member_id=member_id):
+    """:func:`reliable_changes_for` each selected partnership, one at a time (with
+    *viewer*: as for :func:`gas_report`)."""
+    for _, state in viewed(store, viewer=viewer, member_id=member_id, status=None):
         yield from reliable_changes_for(state, norms, period=period)

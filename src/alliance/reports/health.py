@@ -15,7 +15,7 @@ from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
 from alliance.reports._common import Period, moment_of, start_of
-from alliance.storage import load_partnership
+from alliance.reports._viewing import viewed
 from alliance.storage.interface import Store
 
 __all__ = ["PartnershipHealth", "first_rates", "health_report", "partnership_health"]
@@ -52,8 +52,11 @@ class PartnershipHealth:
             ``times_per_week`` (as adapted) times the weeks it was in use.
         practice_done: practice log entries marked done in the period.
         practice_adherence: ``practice_done / practice_planned``.
-        contacts_with_good_news: check-ins in the period that shared good news.
-        good_news_share: ``contacts_with_good_news / check_ins``.
+        contacts_with_good_news: contacts in the period that shared good news: check-ins
+            with good news, and successes professionals celebrated with the family.
+        good_news_share: ``contacts_with_good_news / (check_ins + celebrations_shared)``.
+        celebrations_shared: successes professionals celebrated with the family in the
+            period (each a contact that carried good news).
     """
 
     partnership_id: str
@@ -78,6 +81,7 @@ class PartnershipHealth:
     practice_adherence: float | None
     contacts_with_good_news: int
     good_news_share: float | None
+    celebrations_shared: int = 0
 
 
 def _ratio(part: float, whole: float | None) -> float | None:
@@ -190,7 +194,8 @@ def partnership_health(
         for s in state.strategies.values()
     )
     done = sum(1 for p in state.practice_log.values() if p.done and within(p.practised_at))
-    good_news = sum(1 for c in check_ins if c.good_news)
+    celebrated = [x for x in state.celebrations_shared_with_family() if within(x.celebrated_at)]
+    good_news = sum(1 for c in check_ins if c.good_news) + len(celebrated)
     return PartnershipHealth(
         partnership_id=state.partnership_id,
         child_id=state.child_id,
@@ -215,7 +220,8 @@ def partnership_health(
         practice_done=done,
         practice_adherence=_ratio(done, planned),
         contacts_with_good_news=good_news,
-        good_news_share=_ratio(good_news, len(check_ins)),
+        good_news_share=_ratio(good_news, len(check_ins) + len(celebrated)),
+        celebrations_shared=len(celebrated),
     )
 
 
@@ -225,9 +231,18 @@ def health_report(
     period: Period | None = None,
     member_id: str | None = None,
     partnership_status: PartnershipStatus | None = None,
+    viewer: str | None = None,
 ) -> Iterator[PartnershipHealth]:
     """:func:`partnership_health` of each selected partnership, one at a time (each
-    timeline loaded whole, for the home-practice rates first planned)."""
-    for summary in store.find_partnerships(member_id=member_id, status=partnership_status):
-        partnership = load_partnership(store, summary.partnership_id, use_snapshot=False)
-        yield partnership_health(partnership, period=period)
+    timeline loaded whole, for the home-practice rates first planned).
+
+    With *viewer* (a member's id): only the partnerships they are a current member of,
+    each computed from what they may see (:func:`alliance.as_seen_by`).
+    """
+    for partnership, state in viewed(
+        store, viewer=viewer, member_id=member_id, status=partnership_status, whole=True
+    ):
+        if viewer is None:
+            yield partnership_health(partnership, period=period)
+        else:
+            yield partnership_health(state, period=period, rates=first_rates(partnership.events))

@@ -17,13 +17,10 @@ import pendulum
 from alliance.errors import ValidationError
 from alliance.measures.monitoring import DueStatus, MeasureSchedule, alliance_flags, measures_due
 from alliance.model import _checks as c
-from alliance.model.audience import AudienceScope
-from alliance.model.celebrations import Celebration
 from alliance.model.feedback import FeedbackKind
 from alliance.model.goals import GoalStatus, Position
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import MemberRole
-from alliance.model.state import PartnershipState
 from alliance.rules.base import BuiltInRule, RuleContext, days
 from alliance.rules.findings import Finding, FindingSeverity, SubjectKind
 
@@ -427,17 +424,6 @@ class CarersHearAboutProgress(BuiltInRule):
             )
 
 
-def _shared_with_family(state: PartnershipState, celebration: Celebration) -> bool:
-    """A celebration a professional recorded for the family to see."""
-    author = state.members.get(celebration.celebrated_by)
-    if author is None or author.role is not MemberRole.PROFESSIONAL:
-        return False
-    audience = celebration.audience
-    if audience.scope is AudienceScope.EVERYONE:
-        return True
-    return audience.scope is AudienceScope.NAMED and bool(audience.members & state.carers)
-
-
 @attrs.frozen(kw_only=True)
 class GoodNewsShared(BuiltInRule):
     """Good news is shared, not only concerns.
@@ -467,11 +453,7 @@ class GoodNewsShared(BuiltInRule):
         state = context.state
         start = context.moment - self.window
         recent = [ci for ci in state.check_ins.values() if ci.held_at > start]
-        celebrated = [
-            x
-            for x in state.celebrations.values()
-            if x.celebrated_at > start and _shared_with_family(state, x)
-        ]
+        celebrated = [x for x in state.celebrations_shared_with_family() if x.celebrated_at > start]
         contacts = len(recent) + len(celebrated)
         if contacts < self.minimum_check_ins:
             return
