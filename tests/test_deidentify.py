@@ -180,3 +180,28 @@ def test_a_carers_wellbeing_never_leaves_in_an_export() -> None:
     text = "\n".join(deidentified_jsonl([p.events], key=KEY))
     for absent in ("WellbeingNoted", "SupportOffered", "struggling", "respite"):
         assert absent not in text
+
+
+def test_an_agreements_own_version_does_not_overwrite_the_rows() -> None:
+    """Found by the generated histories: ``AgreementIssued.version`` replaced the row's
+    place in the timeline."""
+    from test_authorisation import build  # noqa: PLC0415
+
+    p = build()
+    later = p.state.last_event_at.add(days=1)
+    p.record_all(
+        [
+            al.AgreementIssued(
+                version=1,
+                agreement=al.PartnershipAgreement(
+                    family_can_expect=("A reply within two days",), disagreements="We talk."
+                ),
+                actor="ana",
+                occurred_at=later,
+            ),
+            al.AgreementAcknowledged(version=1, actor="maria", occurred_at=later),
+        ]
+    )
+    issued, acknowledged = deidentify_timeline(p.events, key=KEY)[-2:]
+    assert (issued["version"], acknowledged["version"]) == (p.version - 1, p.version)
+    assert (issued["event_version"], acknowledged["event_version"]) == (1, 1)

@@ -35,6 +35,12 @@ VALUE_TYPES = [
     al.ActionItem,
     al.PlanStep,
     al.Audience,
+    al.FidelityStep,
+    al.FidelityChecklist,
+    al.StepFidelity,
+    al.ResponseTime,
+    al.ContactRoute,
+    al.PartnershipAgreement,
 ]
 
 # The event classes with a strategy: all of alliance's own (the timeline's, measures'

@@ -41,14 +41,15 @@ from alliance import (
 )
 from alliance.testing import strategies as s
 
-# 37 event types: at most 100 examples each (the profile's count when lower), which keeps
+# 50 event types: at most 100 examples each (the profile's count when lower), which keeps
 # the file fast under the ci profile; test_any_event_* draws the profile's full count.
 PER_TYPE_EXAMPLES = min(settings.default.max_examples, 100)
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "alliance"
 
 # Every registered event class: alliance.model.events' and the newer ones defined
-# elsewhere (MeasureCompleted, ConsentGranted, ConsentWithdrawn).
+# elsewhere (MeasureCompleted, ConsentGranted, ConsentWithdrawn, and the family's side:
+# coaching, transitions, celebrations, wellbeing and the partnership agreement).
 EVENT_TYPES = sorted(alliance.event_types().values(), key=lambda cls: cls.type_name)
 
 VALUE_STRATEGIES: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
@@ -65,6 +66,11 @@ VALUE_STRATEGIES: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
     (alliance.ActionItem, s.action_items()),
     (alliance.PlanStep, s.plan_steps()),
     (alliance.Audience, s.audiences()),
+    (alliance.FidelityStep, s.fidelity_steps()),
+    (alliance.FidelityChecklist, s.fidelity_checklists()),
+    (alliance.ResponseTime, s.response_times()),
+    (alliance.ContactRoute, s.contact_routes()),
+    (alliance.PartnershipAgreement, s.partnership_agreements()),
 ]
 
 
@@ -130,8 +136,11 @@ def test_value_types_round_trip(
 
 
 def test_every_event_type_has_a_strategy() -> None:
-    assert len(EVENT_TYPES) == 37
+    assert len(EVENT_TYPES) == 50
     assert {alliance.MeasureCompleted, alliance.ConsentGranted, alliance.ConsentWithdrawn} <= set(
+        EVENT_TYPES
+    )
+    assert {alliance.CoachingSessionHeld, alliance.WellbeingNoted, alliance.AgreementIssued} <= set(
         EVENT_TYPES
     )
     for cls in EVENT_TYPES:
@@ -253,7 +262,7 @@ def test_partnerships_hold_a_valid_history(partnership: Partnership) -> None:
 
 def test_every_event_type_is_generated() -> None:
     """Across fixed, seeded samples of histories, every registered event type occurs
-    (all 37, ``MeasureCompleted`` and the consent events included).
+    (all 50: ``MeasureCompleted``, the consent events and the family's side included).
 
     Hypothesis biases generation with constants found in the modules loaded so far, so
     one fixed sample of 100 histories may differ with the tests run before this one; a

@@ -26,6 +26,11 @@ STORED_TYPE_NAMES = {
     "PartnershipFormed", "PartnershipStatusChanged", "PracticeLogged", "ProfessionalJoined",
     "ProgressCorrected", "ProgressRecorded", "ResourceShared", "SettingsChanged",
     "SetbackReported", "SetbackResolved", "SetbackResponsePlanned", "SetbackReviewed",
+    # the family's side (issue 10)
+    "AgreementAcknowledged", "AgreementIssued", "CoachingSessionHeld", "EducationAttended",
+    "FidelityChecklistSet", "SuccessCelebrated", "SupportOffered", "TransitionAnnounced",
+    "TransitionInformationShared", "TransitionPlanAgreed", "TransitionRescheduled",
+    "TransitionReviewed", "WellbeingNoted",
 }  # fmt: skip
 
 

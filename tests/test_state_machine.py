@@ -60,9 +60,16 @@ class ClinicPartnership(PartnershipStateMachine):
             assert finding.due_at <= self.now, finding
 
     @invariant()
-    def only_an_active_partnership_has_findings(self) -> None:
-        if self.state.status is not al.PartnershipStatus.ACTIVE:
-            assert self.findings() == []
+    def only_rules_that_apply_to_the_status_have_findings(self) -> None:
+        # Most rules apply to an active partnership only; the transition rules during a
+        # pause too (a child changes setting whether or not therapy is paused).
+        assert self.rule_set is not None
+        applies = {
+            rule.rule_id: getattr(rule, "applies_to", frozenset({al.PartnershipStatus.ACTIVE}))
+            for rule in self.rule_set.rules
+        }
+        for finding in self.findings():
+            assert self.state.status in applies[finding.rule_id], (self.state.status, finding)
 
 
 TestClinicPartnership = ClinicPartnership.TestCase

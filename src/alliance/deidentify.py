@@ -137,7 +137,8 @@ class _Deidentifier:
 def deidentify_timeline(events: Iterable[Event], *, key: bytes) -> list[dict[str, Any]]:
     """One partnership's timeline (first event ``PartnershipFormed``), de-identified: a
     JSON-ready dict per event with ``type``, ``schema_version``, ``partnership`` (its
-    pseudonym), ``version`` and the event's kept fields.
+    pseudonym), ``version`` (its place in the timeline) and the event's kept fields (one
+    named like those keys as ``event_<name>``: an agreement's ``event_version``).
 
     Raises:
         ValidationError: *key* is shorter than 16 bytes, or the timeline does not start
@@ -156,15 +157,17 @@ def deidentify_timeline(events: Iterable[Event], *, key: bytes) -> list[dict[str
             continue  # the carer chose who sees it: never a research export
         data = to_data(event)
         fields = worker.record(data, type(event), shift)
-        rows.append(
-            {
-                "type": data["type"],
-                "schema_version": data["schema_version"],
-                "partnership": partnership,
-                "version": version,
-                **fields,
-            }
-        )
+        row: dict[str, Any] = {
+            "type": data["type"],
+            "schema_version": data["schema_version"],
+            "partnership": partnership,
+            "version": version,
+        }
+        for name, value in fields.items():
+            # A field named like the row's own keys (the agreement's ``version``) must not
+            # overwrite them: it is kept as ``event_<name>``.
+            row[f"event_{name}" if name in row else name] = value
+        rows.append(row)
     return rows
 
 

@@ -43,6 +43,11 @@ _VALUE_STRATEGIES: dict[str, str] = {
     "ActionItem": "action_items",
     "PlanStep": "plan_steps",
     "Audience": "audiences",
+    "FidelityStep": "fidelity_steps",
+    "FidelityChecklist": "fidelity_checklists",
+    "ResponseTime": "response_times",
+    "ContactRoute": "contact_routes",
+    "PartnershipAgreement": "partnership_agreements",
     "Event": "events",
     "Partnership": "partnerships",
 }
@@ -74,6 +79,12 @@ def _event(event_type: type[Any]) -> _Resolver:
     return resolve
 
 
+def _step_fidelity(_requested: type[Any]) -> SearchStrategy[Any]:
+    """One step's score: the first of a checklist's scores (on either scale)."""
+    scores: SearchStrategy[Any] = _strategies().step_fidelities()
+    return scores.map(lambda steps: steps[0])
+
+
 def _states(_requested: type[Any]) -> SearchStrategy[Any]:
     histories: SearchStrategy[Any] = _strategies().partnership_histories()
     return histories.map(alliance.fold)
@@ -85,6 +96,7 @@ def _registrations() -> list[tuple[type[Any], _Resolver]]:
         (getattr(alliance, type_name), _named(strategy))
         for type_name, strategy in _VALUE_STRATEGIES.items()
     ]
+    found.append((alliance.StepFidelity, _step_fidelity))
     found.append((alliance.PartnershipState, _states))
     found.extend(  # alliance's own event classes (a plugin's are its own to register)
         (event_type, _event(event_type))

@@ -4,7 +4,9 @@
 step after step, records events the model accepts (goals proposed, agreed, revised,
 achieved; progress and standardised measures; check-ins; feedback both ways; home
 practice; setbacks; concerns; members joining and leaving; settings, plans, status
-changes and consent to sharing; at last, perhaps, closing), lets quiet weeks pass,
+changes and consent to sharing; coaching and education; transitions planned together;
+celebrations, carers' wellbeing and support, and the partnership agreement; at last,
+perhaps, closing), lets quiet weeks pass,
 and offers events the model must refuse. After every step it checks its invariants:
 
 - folding the recorded events gives the partnership's state;
@@ -81,7 +83,8 @@ class PartnershipStateMachine(RuleBasedStateMachine):
     and adds a professional and a carer. Every later step is one of:
 
     - recording an event from one topic (``record_goal_event``, ``record_progress``,
-      ``record_setback``...): an event of any kind the state allows, valid by
+      ``record_setback``, ``record_coaching``, ``record_transition``,
+      ``record_family_event``...): an event of any kind the state allows, valid by
       construction (drawn like :func:`alliance.testing.partnership_histories` draws
       them), a realistic gap after the one before (none, minutes, hours, days or
       weeks);
@@ -325,6 +328,28 @@ class PartnershipStateMachine(RuleBasedStateMachine):
         """Change the settings, agree a communication plan, activate or pause, or (as a
         carer) grant or withdraw consent to sharing."""
         self._record_from("partnership", data)
+
+    @precondition(lambda self: self._allows("coaching"))
+    @rule(data=st.data())
+    def record_coaching(self, data: st.DataObject) -> None:
+        """Set a strategy's fidelity checklist, coach a carer in it (scoring every step),
+        or record education carers attended."""
+        self._record_from("coaching", data)
+
+    @precondition(lambda self: self._allows("transitions"))
+    @rule(data=st.data())
+    def record_transition(self, data: st.DataObject) -> None:
+        """Announce a transition, agree its plan with the carers, share information about
+        it, reschedule it, or review it once its date has come (moving the clock on to
+        that date when it has not)."""
+        self._record_from("transitions", data)
+
+    @precondition(lambda self: self._allows("family"))
+    @rule(data=st.data())
+    def record_family_event(self, data: st.DataObject) -> None:
+        """Celebrate a success, note a carer's wellbeing (as that carer), offer a carer
+        support, issue the partnership agreement, or acknowledge it as a carer."""
+        self._record_from("family", data)
 
     @precondition(
         lambda self: (

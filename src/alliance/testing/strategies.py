@@ -8,8 +8,11 @@ Three layers, each built on the one before:
   to check that the model refuses them.
 - **Records and events, each valid on its own**: one strategy per value type, named
   after it (``measurable_targets()`` for :class:`alliance.MeasurableTarget`,
-  ``gas_scales()``...), and one per event class, named ``<snake_case name>_events()``
-  (``goal_agreed_events()`` for :class:`alliance.GoalAgreed`). :func:`events_of` finds
+  ``gas_scales()``, ``fidelity_checklists()``, ``partnership_agreements()``...; and
+  :func:`step_fidelities`, a score for every step of a given checklist), and one per
+  event class, named ``<snake_case name>_events()`` (``goal_agreed_events()`` for
+  :class:`alliance.GoalAgreed`, ``coaching_session_held_events()`` for
+  :class:`alliance.CoachingSessionHeld`). :func:`events_of` finds
   the strategy for an event class and :func:`events` draws any event. The ids such an
   event refers to are arbitrary, so it is usually refused by
   :meth:`alliance.Partnership.record`; use it for serialization and validation tests.
@@ -85,6 +88,13 @@ __all__ = [
     "measurable_targets",
     "plan_steps",
     "professionals",
+    # value types of the family's side
+    "contact_routes",
+    "fidelity_checklists",
+    "fidelity_steps",
+    "partnership_agreements",
+    "response_times",
+    "step_fidelities",
     # events, one strategy per class
     "action_item_completed_events",
     "carer_joined_events",
@@ -123,6 +133,20 @@ __all__ = [
     "setback_resolved_events",
     "setback_response_planned_events",
     "setback_reviewed_events",
+    # events of the family's side
+    "agreement_acknowledged_events",
+    "agreement_issued_events",
+    "coaching_session_held_events",
+    "education_attended_events",
+    "fidelity_checklist_set_events",
+    "success_celebrated_events",
+    "support_offered_events",
+    "transition_announced_events",
+    "transition_information_shared_events",
+    "transition_plan_agreed_events",
+    "transition_rescheduled_events",
+    "transition_reviewed_events",
+    "wellbeing_noted_events",
     # any event
     "events",
     "events_of",
@@ -1102,6 +1126,320 @@ def measure_completed_events(
     )
 
 
+# --- the family's side: coaching, transitions, celebrations, wellbeing, the agreement ------
+
+_SCALES = st.sampled_from(al.FidelityScale)
+_OBSERVED = st.sampled_from(al.StepObserved)
+_RATINGS = st.integers(1, 5)
+_PARTLY_CREDITS = st.one_of(st.just(0.5), st.sampled_from((0.0, 1.0)), st.floats(0, 1))
+_INDEPENDENT_AT = st.one_of(
+    st.just(80.0),
+    st.sampled_from((50.0, 75.0, 100.0)),
+    st.floats(0, 100, exclude_min=True),
+)
+_APPROACH_SETS = st.frozensets(st.sampled_from(al.CoachingApproach), max_size=3)
+_SUPPORT_SETS = st.frozensets(st.sampled_from(al.SupportKind), max_size=3)
+_MAYBE_COPING = _optional(st.sampled_from(al.Coping))
+_UNIQUE_CHANNELS = st.lists(st.sampled_from(al.Channel), unique=True, max_size=3)
+_RESPONSE_WITHIN = st.one_of(
+    st.integers(1, 72).map(lambda n: pendulum.Duration(hours=n)),
+    st.integers(1, 14).map(lambda n: pendulum.Duration(days=n)),
+)
+
+
+@st.composite
+def fidelity_steps(
+    draw: st.DrawFn, *, step_ids: st.SearchStrategy[str] | None = None
+) -> al.FidelityStep:
+    """:class:`alliance.FidelityStep`: a step's id (from *step_ids*, default :func:`ids`)
+    and its description."""
+    return al.FidelityStep(
+        step_id=draw(step_ids if step_ids is not None else ids()),
+        description=draw(texts(max_size=30)),
+    )
+
+
+@st.composite
+def fidelity_checklists(
+    draw: st.DrawFn, *, max_steps: int = 6, scale: al.FidelityScale | None = None
+) -> al.FidelityChecklist:
+    """:class:`alliance.FidelityChecklist`: one to *max_steps* steps with distinct ids, on
+    the done / partly / not-done scale or rated 1-5 (or on *scale*), with a credit for a
+    step done partly (0 to 1, half by default), an independence threshold above 0 and at
+    most 100 (80 by default) and the sessions needed in a row (1 to 20)."""
+    if max_steps < 1:
+        raise InvalidArgument(f"max_steps={max_steps} must be at least 1")
+    step_ids = draw(st.lists(ids(max_size=16), min_size=1, max_size=max_steps, unique=True))
+    return al.FidelityChecklist(
+        steps=tuple(draw(fidelity_steps(step_ids=st.just(step_id))) for step_id in step_ids),
+        scale=scale if scale is not None else draw(_SCALES),
+        partly_credit=draw(_PARTLY_CREDITS),
+        independent_at=draw(_INDEPENDENT_AT),
+        sessions_needed=draw(st.one_of(st.just(2), st.integers(1, 20))),
+    )
+
+
+def _score_steps(draw: st.DrawFn, checklist: al.FidelityChecklist) -> tuple[al.StepFidelity, ...]:
+    """A score for every step of *checklist*, on its scale, in a drawn order."""
+    rated = checklist.scale is al.FidelityScale.RATING
+    return tuple(
+        al.StepFidelity(step_id=step.step_id, rating=draw(_RATINGS))
+        if rated
+        else al.StepFidelity(step_id=step.step_id, observed=draw(_OBSERVED))
+        for step in draw(st.permutations(checklist.steps))
+    )
+
+
+@st.composite
+def step_fidelities(
+    draw: st.DrawFn, *, checklist: al.FidelityChecklist | None = None
+) -> tuple[al.StepFidelity, ...]:
+    """How every step of *checklist* was carried out in a coaching session: one
+    :class:`alliance.StepFidelity` per step, on the checklist's scale (done / partly /
+    not done, or a 1-5 rating), in any order, as
+    :meth:`alliance.FidelityChecklist.check` accepts.
+
+    Args:
+        checklist: the checklist scored (default: one drawn from
+            :func:`fidelity_checklists`).
+    """
+    return _score_steps(draw, checklist if checklist is not None else draw(fidelity_checklists()))
+
+
+@st.composite
+def response_times(draw: st.DrawFn) -> al.ResponseTime:
+    """:class:`alliance.ResponseTime`: a channel and how soon it is answered (hours or
+    days)."""
+    return al.ResponseTime(channel=draw(st.sampled_from(al.Channel)), within=draw(_RESPONSE_WITHIN))
+
+
+@st.composite
+def contact_routes(
+    draw: st.DrawFn, *, members: st.SearchStrategy[str] | None = None
+) -> al.ContactRoute:
+    """:class:`alliance.ContactRoute`: what for, whom (from *members*, default
+    :func:`ids`) and how."""
+    return al.ContactRoute(
+        purpose=draw(texts(max_size=30)),
+        member_id=draw(members if members is not None else ids()),
+        channel=draw(st.sampled_from(al.Channel)),
+    )
+
+
+@st.composite
+def partnership_agreements(
+    draw: st.DrawFn, *, members: st.SearchStrategy[str] | None = None
+) -> al.PartnershipAgreement:
+    """:class:`alliance.PartnershipAgreement`: at least one thing the family can expect,
+    what the service asks, up to three response times (one per channel), up to three
+    contacts (their members drawn from *members*, default :func:`ids`), how disagreements
+    are handled and any bottom lines."""
+    return al.PartnershipAgreement(
+        family_can_expect=tuple(draw(st.lists(texts(max_size=30), min_size=1, max_size=3))),
+        service_asks=draw(_text_tuple()),
+        response_times=tuple(
+            al.ResponseTime(channel=channel, within=draw(_RESPONSE_WITHIN))
+            for channel in draw(_UNIQUE_CHANNELS)
+        ),
+        contacts=tuple(draw(st.lists(contact_routes(members=members), max_size=3))),
+        disagreements=draw(texts()),
+        bottom_lines=draw(_text_tuple()),
+    )
+
+
+@st.composite
+def fidelity_checklist_set_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.FidelityChecklistSet:
+    """:class:`alliance.FidelityChecklistSet` events (see :func:`fidelity_checklists`)."""
+    return al.FidelityChecklistSet(
+        **_common(draw, actors, times),
+        strategy_id=draw(ids()),
+        checklist=draw(fidelity_checklists()),
+    )
+
+
+@st.composite
+def coaching_session_held_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.CoachingSessionHeld:
+    """:class:`alliance.CoachingSessionHeld` events: every step of a drawn checklist
+    scored on its scale (see :func:`step_fidelities`), with or without the carer's
+    confidence."""
+    return al.CoachingSessionHeld(
+        **_common(draw, actors, times),
+        session_id=draw(ids()),
+        strategy_id=draw(ids()),
+        carer=draw(ids()),
+        steps=draw(step_fidelities()),
+        carer_confidence=draw(_MAYBE_CONFIDENCE),
+        approaches=draw(_APPROACH_SETS),
+        note=draw(_optional(texts())),
+        audience=draw(audiences()),
+    )
+
+
+@st.composite
+def education_attended_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.EducationAttended:
+    """:class:`alliance.EducationAttended` events, about a goal or not."""
+    return al.EducationAttended(
+        **_common(draw, actors, times),
+        education_id=draw(ids()),
+        kind=draw(st.sampled_from(al.EducationKind)),
+        title=draw(texts()),
+        attendees=draw(_non_empty_set(ids())),
+        language=draw(language_tags()),
+        goal_id=draw(_optional(ids())),
+    )
+
+
+@st.composite
+def transition_announced_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.TransitionAnnounced:
+    """:class:`alliance.TransitionAnnounced` events, affecting goals and strategies or
+    not."""
+    return al.TransitionAnnounced(
+        **_common(draw, actors, times),
+        transition_id=draw(ids()),
+        kind=draw(st.sampled_from(al.TransitionKind)),
+        description=draw(texts()),
+        date=draw(dates()),
+        people=draw(_non_empty_set(ids())),
+        affected_goals=draw(st.frozensets(ids(), max_size=3)),
+        affected_strategies=draw(st.frozensets(ids(), max_size=3)),
+    )
+
+
+@st.composite
+def transition_plan_agreed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.TransitionPlanAgreed:
+    """:class:`alliance.TransitionPlanAgreed` events, with one to three steps."""
+    return al.TransitionPlanAgreed(
+        **_common(draw, actors, times),
+        transition_id=draw(ids()),
+        steps=tuple(draw(st.lists(plan_steps(), min_size=1, max_size=3))),
+        agreed_with=draw(_non_empty_set(ids())),
+    )
+
+
+@st.composite
+def transition_information_shared_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.TransitionInformationShared:
+    """:class:`alliance.TransitionInformationShared` events."""
+    return al.TransitionInformationShared(
+        **_common(draw, actors, times),
+        transition_id=draw(ids()),
+        shared_with=draw(_non_empty_set(ids())),
+        summary=draw(texts()),
+    )
+
+
+@st.composite
+def transition_rescheduled_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.TransitionRescheduled:
+    """:class:`alliance.TransitionRescheduled` events."""
+    return al.TransitionRescheduled(
+        **_common(draw, actors, times),
+        transition_id=draw(ids()),
+        date=draw(dates()),
+        reason=draw(texts()),
+    )
+
+
+@st.composite
+def transition_reviewed_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.TransitionReviewed:
+    """:class:`alliance.TransitionReviewed` events, with or without next steps."""
+    return al.TransitionReviewed(
+        **_common(draw, actors, times),
+        transition_id=draw(ids()),
+        how_it_went=draw(texts()),
+        next_steps=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def success_celebrated_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.SuccessCelebrated:
+    """:class:`alliance.SuccessCelebrated` events, linked to a goal, an observation and a
+    strategy or not."""
+    return al.SuccessCelebrated(
+        **_common(draw, actors, times),
+        celebration_id=draw(ids()),
+        kind=draw(st.sampled_from(al.CelebrationKind)),
+        description=draw(texts()),
+        goal_id=draw(_optional(ids())),
+        observation_id=draw(_optional(ids())),
+        strategy_id=draw(_optional(ids())),
+        audience=draw(audiences()),
+    )
+
+
+@st.composite
+def wellbeing_noted_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.WellbeingNoted:
+    """:class:`alliance.WellbeingNoted` events, shared with no one or some members."""
+    return al.WellbeingNoted(
+        **_common(draw, actors, times),
+        note_id=draw(ids()),
+        coping=draw(_MAYBE_COPING),
+        support=draw(_SUPPORT_SETS),
+        would_like=draw(_optional(texts())),
+        note=draw(_optional(texts())),
+        shared_with=draw(st.frozensets(ids(), max_size=3)),
+    )
+
+
+@st.composite
+def support_offered_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.SupportOffered:
+    """:class:`alliance.SupportOffered` events, in reply to a wellbeing note or not."""
+    return al.SupportOffered(
+        **_common(draw, actors, times),
+        offer_id=draw(ids()),
+        carer=draw(ids()),
+        kind=draw(st.sampled_from(al.SupportKind)),
+        description=draw(texts()),
+        in_reply_to=draw(_optional(ids())),
+        shared_with=draw(st.frozensets(ids(), max_size=3)),
+    )
+
+
+@st.composite
+def agreement_issued_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.AgreementIssued:
+    """:class:`alliance.AgreementIssued` events (see :func:`partnership_agreements`)."""
+    return al.AgreementIssued(
+        **_common(draw, actors, times),
+        version=draw(st.integers(1, 1000)),
+        agreement=draw(partnership_agreements()),
+        changes=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def agreement_acknowledged_events(
+    draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
+) -> al.AgreementAcknowledged:
+    """:class:`alliance.AgreementAcknowledged` events."""
+    return al.AgreementAcknowledged(
+        **_common(draw, actors, times),
+        version=draw(st.integers(1, 1000)),
+        comment=draw(_optional(texts())),
+    )
+
+
 _EventStrategy = Callable[..., st.SearchStrategy[al.Event]]
 
 _EVENT_STRATEGIES: dict[type[al.Event], _EventStrategy] = {
@@ -1142,6 +1480,19 @@ _EVENT_STRATEGIES: dict[type[al.Event], _EventStrategy] = {
     al.ConsentGranted: consent_granted_events,
     al.ConsentWithdrawn: consent_withdrawn_events,
     al.MeasureCompleted: measure_completed_events,
+    al.FidelityChecklistSet: fidelity_checklist_set_events,
+    al.CoachingSessionHeld: coaching_session_held_events,
+    al.EducationAttended: education_attended_events,
+    al.TransitionAnnounced: transition_announced_events,
+    al.TransitionPlanAgreed: transition_plan_agreed_events,
+    al.TransitionInformationShared: transition_information_shared_events,
+    al.TransitionRescheduled: transition_rescheduled_events,
+    al.TransitionReviewed: transition_reviewed_events,
+    al.SuccessCelebrated: success_celebrated_events,
+    al.WellbeingNoted: wellbeing_noted_events,
+    al.SupportOffered: support_offered_events,
+    al.AgreementIssued: agreement_issued_events,
+    al.AgreementAcknowledged: agreement_acknowledged_events,
 }
 
 
@@ -1165,7 +1516,7 @@ def events_of(
 
 
 def events(*, actors: _Actors = None, times: _Times = None) -> st.SearchStrategy[al.Event]:
-    """Any of the 37 event types, each with arbitrary but valid-on-its-own values.
+    """Any of the 50 event types, each with arbitrary but valid-on-its-own values.
 
     The ids in them are arbitrary, so :meth:`alliance.Partnership.record` would usually
     refuse them; use :func:`partnership_histories` for events that fit a timeline.
@@ -1222,6 +1573,8 @@ _BEFORE = st.integers(1, 10**9).map(lambda n: pendulum.Duration(microseconds=n))
 _HISTORY_START_MIN = pendulum.datetime(1990, 1, 1, tz="UTC")
 _HISTORY_START_MAX = pendulum.datetime(2090, 1, 1, tz="UTC")
 _MAX_MEMBERS = 8
+_STEP_ID_LISTS = st.lists(ids(max_size=8), min_size=1, max_size=4, unique=True)
+_HISTORY_SESSIONS_NEEDED = st.one_of(st.just(2), st.integers(1, 4))
 
 _Builder = Callable[[al.PartnershipState], al.Event]
 
@@ -1237,6 +1590,9 @@ _TOPICS: tuple[str, ...] = (
     "concerns",
     "members",
     "partnership",
+    "coaching",
+    "transitions",
+    "family",
 )
 
 
@@ -1400,6 +1756,11 @@ class _History:
         room = len(state.current_members()) < _MAX_MEMBERS
         can_leave = len(state.carers) >= 2 or len(state.professionals) >= 2
         agreeable = bool(self.positions(state, al.Position.AGREED))
+        # Acts RolePolicy leaves to therapists and supervisors wait until there is one.
+        clinical = bool(self.clinicians(state))
+        transitions = self.open_transitions(state)
+        coachable = self.coachable(state)
+        forming = state.status is al.PartnershipStatus.FORMING
         # One list per name in _TOPICS, in that order (the state machine has a rule each).
         topics: list[list[tuple[type[al.Event], _Builder, bool]]] = [
             [
@@ -1478,11 +1839,38 @@ class _History:
                 (al.SettingsChanged, self.settings_changed, True),
                 (al.CommunicationPlanAgreed, self.plan_agreed, True),
                 (al.PartnershipStatusChanged, self.status_changed, True),
+                # Twice while forming: most partnerships are active for most of their life.
+                (al.PartnershipStatusChanged, self.status_changed, forming),
                 (al.ConsentGranted, self.consent_granted, bool(state.carers)),
                 (
                     al.ConsentWithdrawn,
                     self.consent_withdrawn,
                     bool(state.carers) and any(c.in_force for c in state.consents.values()),
+                ),
+            ],
+            [
+                (al.FidelityChecklistSet, self.checklist_set, clinical and bool(strategies)),
+                # Twice: it needs a checklist first, and trends need several sessions.
+                (al.CoachingSessionHeld, self.coaching_held, clinical and bool(coachable)),
+                (al.CoachingSessionHeld, self.coaching_held, clinical and bool(coachable)),
+                (al.EducationAttended, self.education_attended, True),
+            ],
+            [
+                (al.TransitionAnnounced, self.transition_announced, True),
+                (al.TransitionPlanAgreed, self.transition_plan, clinical and bool(transitions)),
+                (al.TransitionInformationShared, self.transition_information, bool(transitions)),
+                (al.TransitionRescheduled, self.transition_rescheduled, bool(transitions)),
+                (al.TransitionReviewed, self.transition_reviewed, bool(transitions)),
+            ],
+            [
+                (al.SuccessCelebrated, self.celebrated, True),
+                (al.WellbeingNoted, self.wellbeing_noted, True),
+                (al.SupportOffered, self.support_offered, clinical),
+                (al.AgreementIssued, self.agreement_issued, clinical),
+                (
+                    al.AgreementAcknowledged,
+                    self.agreement_acknowledged,
+                    bool(self.unacknowledged(state)),
                 ),
             ],
         ]
@@ -1934,6 +2322,328 @@ class _History:
             goal_id=self.maybe(goal_ids),
         )
 
+    # --- the family's side: who may act ------------------------------------------------
+
+    def clinicians(self, state: al.PartnershipState) -> list[str]:
+        """Current therapists and supervisors (professionals who are not educators): the
+        side :class:`alliance.RolePolicy` lets set checklists, coach, agree transition
+        plans, offer support and issue the agreement."""
+        return sorted(
+            m
+            for m in state.professionals
+            if state.members[m].professional_role is not al.ProfessionalRole.EDUCATOR
+        )
+
+    def educators(self, state: al.PartnershipState) -> list[str]:
+        """Current educators (teachers, early-childhood educators)."""
+        return sorted(set(state.professionals) - set(self.clinicians(state)))
+
+    def carers_or_clinicians(self, state: al.PartnershipState) -> list[str]:
+        """The members RolePolicy lets do what carers and professionals both may."""
+        return sorted(state.carers | set(self.clinicians(state)))
+
+    def few(self, items: Iterable[str]) -> frozenset[str]:
+        """None, or some of *items*."""
+        pool = sorted(items)
+        chosen: bool = bool(pool) and self.draw(st.booleans())
+        return self.some(pool) if chosen else frozenset()
+
+    def audience(self, state: al.PartnershipState) -> al.Audience:
+        """Mostly everyone; else the clinical team, or some current members by name."""
+        kind = self.draw(st.integers(0, 3))
+        if kind <= 1:
+            return al.EVERYONE
+        if kind == 2:
+            return al.Audience.professionals()
+        return al.Audience(scope=al.AudienceScope.NAMED, members=self.some(state.current_members()))
+
+    # --- coaching and education ----------------------------------------------------------
+
+    def coachable(self, state: al.PartnershipState) -> list[al.HomePracticeStrategy]:
+        """Active strategies with a fidelity checklist."""
+        return [
+            s
+            for s in state.strategies.values()
+            if s.is_active and s.strategy_id in state.checklists
+        ]
+
+    def checklist(self) -> al.FidelityChecklist:
+        step_ids = self.draw(_STEP_ID_LISTS)
+        return al.FidelityChecklist(
+            steps=tuple(
+                al.FidelityStep(step_id=step_id, description=self.draw(self.text))
+                for step_id in step_ids
+            ),
+            scale=self.pick(list(al.FidelityScale)),
+            partly_credit=self.draw(_PARTLY_CREDITS),
+            independent_at=self.draw(_INDEPENDENT_AT),
+            sessions_needed=self.draw(_HISTORY_SESSIONS_NEEDED),
+        )
+
+    def checklist_set(self, state: al.PartnershipState) -> al.Event:
+        return al.FidelityChecklistSet(
+            **self.base(self.pick(self.clinicians(state))),
+            strategy_id=self.active_strategy(state).strategy_id,
+            checklist=self.checklist(),
+        )
+
+    def coaching_held(self, state: al.PartnershipState) -> al.Event:
+        strategy = self.pick(self.coachable(state))
+        # Mostly one of the strategy's own carers (so that trends build up), else any.
+        theirs = sorted(strategy.carers & state.carers)
+        carer = self.pick(theirs or sorted(state.carers))
+        checklist = state.checklists[strategy.strategy_id].checklist
+        # Half the time every step as coached (so that carers reach independence).
+        faithful: bool = self.draw(st.booleans())
+        steps = (
+            tuple(
+                al.StepFidelity(step_id=step_id, rating=5)
+                if checklist.scale is al.FidelityScale.RATING
+                else al.StepFidelity(step_id=step_id, observed=al.StepObserved.DONE)
+                for step_id in checklist.step_ids
+            )
+            if faithful
+            else _score_steps(self.draw, checklist)
+        )
+        return al.CoachingSessionHeld(
+            **self.base(self.pick(self.clinicians(state))),
+            session_id=self.fresh("coaching session"),
+            strategy_id=strategy.strategy_id,
+            carer=carer,
+            steps=steps,
+            carer_confidence=self.draw(_MAYBE_CONFIDENCE),
+            approaches=self.draw(_APPROACH_SETS),
+            note=self.maybe_text(),
+            audience=self.audience(state),
+        )
+
+    def education_attended(self, state: al.PartnershipState) -> al.Event:
+        return al.EducationAttended(
+            **self.base(self.pick(self.carers_or_clinicians(state))),
+            education_id=self.fresh("education"),
+            kind=self.pick(list(al.EducationKind)),
+            title=self.draw(self.text),
+            attendees=self.some(state.carers),
+            language=self.draw(language_tags()),
+            goal_id=self.maybe(list(state.goals)),
+        )
+
+    # --- transitions ---------------------------------------------------------------------
+
+    def open_transitions(self, state: al.PartnershipState) -> list[al.Transition]:
+        return [t for t in state.transitions.values() if not t.is_reviewed]
+
+    def transition_announced(self, state: al.PartnershipState) -> al.Event:
+        return al.TransitionAnnounced(
+            **self.base(self.member(state)),
+            transition_id=self.fresh("transition"),
+            kind=self.pick(list(al.TransitionKind)),
+            description=self.draw(self.text),
+            date=self.due(state, days=90),
+            people=self.some(state.current_members()),
+            affected_goals=self.few(state.goals),
+            affected_strategies=self.few(state.strategies),
+        )
+
+    def transition_plan(self, state: al.PartnershipState) -> al.Event:
+        members = sorted(state.current_members())
+        steps = tuple(
+            al.PlanStep(
+                description=self.draw(self.text),
+                owner=self.pick(members),
+                due=self.due(state, days=90),
+            )
+            for _ in range(self.draw(st.integers(1, 2)))
+        )
+        return al.TransitionPlanAgreed(
+            **self.base(self.pick(self.clinicians(state))),
+            transition_id=self.pick(self.open_transitions(state)).transition_id,
+            steps=steps,
+            agreed_with=self.some(state.carers),
+        )
+
+    def transition_information(self, state: al.PartnershipState) -> al.Event:
+        return al.TransitionInformationShared(
+            **self.base(self.member(state)),
+            transition_id=self.pick(self.open_transitions(state)).transition_id,
+            shared_with=self.some(state.current_members()),
+            summary=self.draw(self.text),
+        )
+
+    def transition_rescheduled(self, state: al.PartnershipState) -> al.Event:
+        transition = self.pick(self.open_transitions(state))
+        date = self.due(state, days=90)
+        if date == transition.date:
+            date = date.add(days=1)
+        return al.TransitionRescheduled(
+            **self.base(self.member(state)),
+            transition_id=transition.transition_id,
+            date=date,
+            reason=self.draw(self.text),
+        )
+
+    def until(self, state: al.PartnershipState, day: pendulum.Date) -> None:
+        """Move :attr:`now` on to the start of *day* in the partnership's time zone,
+        unless that day has come already."""
+        if state.local_date(self.now) >= day:
+            return
+        moment = pendulum.datetime(day.year, day.month, day.day, tz=state.time_zone)
+        moment = moment.in_timezone("UTC")
+        while state.local_date(moment) < day:  # (a day that starts inside a DST gap)
+            moment = moment.add(hours=1)
+        self.now = max(self.now, moment)
+
+    def transition_reviewed(self, state: al.PartnershipState) -> al.Event:
+        transition = self.pick(self.open_transitions(state))
+        self.until(state, transition.date)  # reviewed once its day has come
+        return al.TransitionReviewed(
+            **self.base(self.pick(self.carers_or_clinicians(state))),
+            transition_id=transition.transition_id,
+            how_it_went=self.draw(self.text),
+            next_steps=self.maybe_text(),
+        )
+
+    # --- celebrations, wellbeing and support --------------------------------------------
+
+    def celebrated(self, state: al.PartnershipState) -> al.Event:
+        # Linked to an observation (then to its goal, or to no goal), or to a goal, and
+        # to a strategy of the same goal, or to none of them.
+        observation = self.maybe(list(state.observations.values()))
+        about: str | None
+        if observation is not None:
+            about = observation.goal_id
+            goal_id = about if self.draw(st.booleans()) else None
+        else:
+            goal_id = about = self.maybe(list(state.goals))
+        strategy = self.maybe(
+            [s for s in state.strategies.values() if about is None or s.goal_id == about]
+        )
+        if about is None and strategy is not None:
+            about = strategy.goal_id
+        # As RolePolicy has it: educators celebrate only what is about no goal or a goal
+        # shared with the school, and nobody celebrates an observation they cannot see.
+        clinicians = self.clinicians(state)
+        educators = self.educators(state)
+
+        def may(member: str) -> bool:
+            if member in educators and not (
+                about is None or al.shared_with_school(state, about, member, self.now)
+            ):
+                return False
+            if observation is None:
+                return True
+            seen = observation.audience
+            return (
+                member == observation.observer
+                or seen.scope is al.AudienceScope.EVERYONE
+                or (seen.scope is al.AudienceScope.PROFESSIONALS and member in clinicians)
+                or member in seen.members
+            )
+
+        actors = [m for m in sorted(state.current_members()) if may(m)]
+        if not actors:  # an observation nobody who may celebrate can see: not linked
+            observation = None
+            actors = [m for m in sorted(state.current_members()) if may(m)]
+        return al.SuccessCelebrated(
+            **self.base(self.pick(actors)),
+            celebration_id=self.fresh("celebration"),
+            kind=self.pick(list(al.CelebrationKind)),
+            description=self.draw(self.text),
+            goal_id=goal_id,
+            observation_id=None if observation is None else observation.observation_id,
+            strategy_id=None if strategy is None else strategy.strategy_id,
+            audience=self.audience(state),
+        )
+
+    def wellbeing_noted(self, state: al.PartnershipState) -> al.Event:
+        return al.WellbeingNoted(
+            **self.base(self.pick(sorted(state.carers))),
+            note_id=self.fresh("wellbeing note"),
+            coping=self.draw(_MAYBE_COPING),
+            support=self.draw(_SUPPORT_SETS),
+            would_like=self.maybe_text(),
+            note=self.maybe_text(),
+            shared_with=self.few(state.professionals),
+        )
+
+    def replies(self, state: al.PartnershipState) -> list[tuple[al.WellbeingNote, str]]:
+        """(note, clinician) pairs: a current carer's wellbeing note, shared with a
+        current therapist or supervisor who may answer it."""
+        return [
+            (note, clinician)
+            for note in state.wellbeing.values()
+            if note.carer in state.carers
+            for clinician in self.clinicians(state)
+            if note.visible_to(clinician)
+        ]
+
+    def support_offered(self, state: al.PartnershipState) -> al.Event:
+        replies = self.replies(state)
+        reply: bool = bool(replies) and self.draw(st.booleans())
+        if reply:
+            note, actor = self.pick(replies)
+            carer, in_reply_to = note.carer, note.note_id
+        else:
+            actor = self.pick(self.clinicians(state))
+            carer, in_reply_to = self.pick(sorted(state.carers)), None
+        return al.SupportOffered(
+            **self.base(actor),
+            offer_id=self.fresh("support offer"),
+            carer=carer,
+            kind=self.pick(list(al.SupportKind)),
+            description=self.draw(self.text),
+            in_reply_to=in_reply_to,
+            shared_with=self.few(state.professionals),
+        )
+
+    # --- the partnership agreement --------------------------------------------------------
+
+    def agreement(self, state: al.PartnershipState) -> al.PartnershipAgreement:
+        members = sorted(state.current_members())
+        return al.PartnershipAgreement(
+            family_can_expect=(self.draw(self.text), *self.texts()),
+            service_asks=self.texts(),
+            response_times=tuple(
+                al.ResponseTime(channel=channel, within=self.draw(_RESPONSE_WITHIN))
+                for channel in self.draw(_UNIQUE_CHANNELS)
+            ),
+            contacts=tuple(
+                al.ContactRoute(
+                    purpose=self.draw(self.text),
+                    member_id=self.pick(members),
+                    channel=self.pick(list(al.Channel)),
+                )
+                for _ in range(self.draw(st.integers(0, 2)))
+            ),
+            disagreements=self.draw(self.text),
+            bottom_lines=self.texts(),
+        )
+
+    def agreement_issued(self, state: al.PartnershipState) -> al.Event:
+        current = state.agreement
+        return al.AgreementIssued(
+            **self.base(self.pick(self.clinicians(state))),
+            version=1 if current is None else current.version + 1,
+            agreement=self.agreement(state),
+            changes=self.maybe_text(),
+        )
+
+    def unacknowledged(self, state: al.PartnershipState) -> list[str]:
+        """Current carers who have not acknowledged the agreement in force."""
+        current = state.agreement
+        if current is None:
+            return []
+        return sorted(c for c in state.carers if not current.acknowledged_by(c))
+
+    def agreement_acknowledged(self, state: al.PartnershipState) -> al.Event:
+        current = state.agreement
+        assert current is not None
+        return al.AgreementAcknowledged(
+            **self.base(self.pick(self.unacknowledged(state))),
+            version=current.version,
+            comment=self.maybe_text(),
+        )
+
 
 _OPEN = (al.GoalStatus.PROPOSED, al.GoalStatus.ACTIVE, al.GoalStatus.ON_HOLD)
 
@@ -1952,7 +2662,7 @@ def partnership_histories(
 
     It begins with :class:`alliance.PartnershipFormed`, then a professional and a carer
     joining, then between *min_events* and *max_events* more events. Each is chosen among
-    every kind of event the state so far allows (all 37 types are reachable): goals
+    every kind of event the state so far allows (all 50 types are reachable): goals
     proposed, agreed, objected to, revised, put on hold, resumed, achieved and
     discontinued; progress (carers record only everyday observations; GAS levels only
     for goals with a scale) and corrections; shipped measures answered by the child or
@@ -1962,12 +2672,27 @@ def partnership_histories(
     logged by carers; setbacks reported, planned, reviewed (once planned) and resolved;
     concerns raised, resolved and escalated; resources shared; members joining, leaving
     and rejoining (each side keeps at least one member); settings, communication plans
-    and status changes; consent to sharing granted and withdrawn by carers. With
-    *allow_closing*, the last event may close the partnership.
+    and status changes; consent to sharing granted and withdrawn by carers.
+
+    The family's side, each act by a member of a side :class:`alliance.RolePolicy`
+    allows it (therapists and supervisors for the professionals' acts, carers for the
+    carers'): fidelity checklists set on active strategies and coaching sessions that
+    score every step of the checklist on its scale; education attended by carers;
+    transitions announced (involving some members, affecting goals and strategies or
+    not), plans agreed with carers, information shared, rescheduling, and reviews (the
+    clock moves on to the transition's local date first when it has not come yet);
+    celebrations linked to an observation, a goal and a strategy of the same goal, or
+    to none, some with an audience; carers' wellbeing notes shared with some
+    professionals or none, and support offered by professionals, some in reply to a
+    note the carer shared with them; agreement versions issued in order (contacts name
+    current members) and acknowledged by carers who have not acknowledged the version
+    in force. With *allow_closing*, the last event may close the partnership.
 
     Times never go backwards: each event comes none, minutes, hours, days or weeks after
-    the one before, from a start drawn from *start* (default: 1990 to 2090, shown in any
-    of :data:`TIME_ZONE_NAMES`). Due dates are never before the local date they are set.
+    the one before (a transition's review waits for its local date to come), from a
+    start drawn from *start* (default: 1990 to 2090, shown in any of
+    :data:`TIME_ZONE_NAMES`). Due dates, and transitions' dates, are never before the
+    local date they are set.
 
     Every event is recorded as it is drawn, so the history is valid by construction, and
     each is reported with :func:`hypothesis.event` under its type name: run with
@@ -2038,11 +2763,14 @@ def invalid_next_events(draw: st.DrawFn, *, state: al.PartnershipState) -> al.Ev
     setback / completing an action item / correcting an observation with an unknown id;
     an actor who is not a current member; a moment before the partnership was formed; a
     second ``PartnershipFormed``; a current member or the child joining again; a goal id
-    that is already used.
+    that is already used; coaching on an unknown strategy, a plan for an unknown
+    transition, support in reply to an unknown wellbeing note, or acknowledging a
+    version of the agreement that is not in force.
     """
     later = state.last_event_at + draw(_GAPS)
     members = sorted(state.current_members())
     actor = draw(st.sampled_from(members)) if members else draw(ids(max_size=10))
+    carer = min(state.carers, default=actor)
 
     def unknown(existing: Iterable[str]) -> str:
         taken = set(existing)
@@ -2086,6 +2814,29 @@ def invalid_next_events(draw: st.DrawFn, *, state: al.PartnershipState) -> al.Ev
             **at(later, state.formed_by),
             member_id=draw(st.sampled_from([state.child_id, *members])),
             relationship=al.CarerRelationship.PARENT,
+        ),
+        lambda: al.CoachingSessionHeld(
+            **at(later),
+            session_id=unknown(state.coaching),
+            strategy_id=unknown(state.strategies),
+            carer=carer,
+            steps=(al.StepFidelity(step_id="s1", observed=al.StepObserved.DONE),),
+        ),
+        lambda: attrs.evolve(
+            draw(transition_plan_agreed_events(actors=st.just(actor), times=st.just(later))),
+            transition_id=unknown(state.transitions),
+        ),
+        lambda: al.SupportOffered(
+            **at(later),
+            offer_id=unknown(state.support_offers),
+            carer=carer,
+            kind=al.SupportKind.PEER_GROUP,
+            description="a parents' group",
+            in_reply_to=unknown(state.wellbeing),
+        ),
+        lambda: al.AgreementAcknowledged(
+            **at(later),
+            version=1 if state.agreement is None else state.agreement.version + 1,
         ),
     ]
     if state.goals:

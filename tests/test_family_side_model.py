@@ -1,0 +1,989 @@
+"""The family's side in the model (issue 10): every new event refuses bad input with an
+error naming the field (and a refused event writes nothing), and round-trips through
+the converter and an SQLite store, types and all."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+
+import alliance as al
+from test_properties import assert_identical
+
+T0 = pendulum.datetime(2025, 1, 6, 9, tz="Europe/London")  # a Monday
+
+
+def at(days: float) -> pendulum.DateTime:
+    return T0.add(seconds=int(days * 86_400))
+
+
+def by(actor: str, days: float = 10) -> dict[str, Any]:
+    return {"actor": actor, "occurred_at": at(days)}
+
+
+FORMED = al.PartnershipFormed(
+    partnership_id="p-1",
+    clinic_id="c-1",
+    child_id="sam",
+    time_zone="Europe/London",
+    settings=frozenset({al.Setting.HOME, al.Setting.CLINIC, al.Setting.SCHOOL}),
+    **by("ana", 0),
+)
+
+
+def _goal(goal_id: str, statement: str) -> al.GoalProposed:
+    return al.GoalProposed(
+        goal_id=goal_id,
+        domain=al.GoalDomain.COMMUNICATION,
+        statement=statement,
+        why_it_matters="Fewer tears at snack time",
+        target=al.MeasurableTarget(
+            metric="requests",
+            unit="per day",
+            baseline=1,
+            target=8,
+            direction=al.Direction.INCREASE,
+            due=pendulum.date(2025, 6, 30),
+        ),
+        **by("ana", 1),
+    )
+
+
+# Ana (therapist), Ben (supervisor), Tess (teacher), Maria and Ola (carers); goals g1
+# (shared) and g2; Maria practises strategy s1 for g1; observations o1 (g1), o2 (g2).
+SETUP: list[al.Event] = [
+    al.ProfessionalJoined(
+        member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, **by("ana", 0)
+    ),
+    al.ProfessionalJoined(
+        member_id="ben",
+        discipline=al.Discipline.SPEECH_LANGUAGE,
+        role=al.ProfessionalRole.SUPERVISOR,
+        **by("ana", 0),
+    ),
+    al.ProfessionalJoined(
+        member_id="tess",
+        discipline=al.Discipline.TEACHING,
+        role=al.ProfessionalRole.EDUCATOR,
+        **by("ana", 0),
+    ),
+    al.CarerJoined(member_id="maria", relationship=al.CarerRelationship.PARENT, **by("ana", 0)),
+    al.CarerJoined(member_id="ola", relationship=al.CarerRelationship.GRANDPARENT, **by("ana", 0)),
+    al.PartnershipStatusChanged(status=al.PartnershipStatus.ACTIVE, **by("ana", 0)),
+    _goal("g1", "Sam asks for snacks with two words"),
+    _goal("g2", "Sam waits for his turn"),
+    al.GoalAgreed(goal_id="g1", **by("maria", 2)),
+    al.HomePracticePlanned(
+        strategy_id="s1",
+        goal_id="g1",
+        description="Wait five seconds before offering the snack",
+        times_per_week=7,
+        carers=frozenset({"maria"}),
+        **by("ana", 3),
+    ),
+    al.ProgressRecorded(
+        observation_id="o1",
+        goal_id="g1",
+        setting=al.Setting.HOME,
+        kind=al.ObservationKind.EVERYDAY,
+        value=3,
+        **by("maria", 4),
+    ),
+    al.ProgressRecorded(
+        observation_id="o2",
+        goal_id="g2",
+        setting=al.Setting.CLINIC,
+        kind=al.ObservationKind.SESSION,
+        value=2,
+        **by("ana", 4),
+    ),
+]
+
+CHECKLIST = al.FidelityChecklist(
+    steps=(
+        al.FidelityStep(step_id="wait", description="Wait five seconds"),
+        al.FidelityStep(step_id="model", description="Model the two words"),
+    )
+)
+
+AGREEMENT = al.PartnershipAgreement(
+    family_can_expect=("A reply to messages within two working days",),
+    service_asks=("Tell us when a session cannot happen",),
+    response_times=(
+        al.ResponseTime(channel=al.Channel.MESSAGE, within=pendulum.duration(days=2)),
+        al.ResponseTime(channel=al.Channel.PHONE, within=pendulum.duration(hours=4)),
+    ),
+    contacts=(
+        al.ContactRoute(
+            purpose="Anything about sessions", member_id="ana", channel=al.Channel.PHONE
+        ),
+    ),
+    disagreements="We talk it through; if we cannot agree, the clinic lead joins us.",
+    bottom_lines=("We always act on a concern about a child's safety.",),
+)
+
+REVIEW_DAY = 36  # 2025-02-11, the day after the transition's (rescheduled) date
+
+# One of each new event, in an order the model accepts (under RolePolicy).
+FAMILY: list[al.Event] = [
+    al.FidelityChecklistSet(strategy_id="s1", checklist=CHECKLIST, **by("ana")),
+    al.CoachingSessionHeld(
+        session_id="cs1",
+        strategy_id="s1",
+        carer="maria",
+        steps=(
+            al.StepFidelity(step_id="model", observed=al.StepObserved.PARTLY),
+            al.StepFidelity(step_id="wait", observed=al.StepObserved.DONE),
+        ),
+        carer_confidence=3,
+        approaches=frozenset({al.CoachingApproach.MODELLED, al.CoachingApproach.PRACTISED}),
+        note="Maria waited every time by the end",
+        **by("ana"),
+    ),
+    al.EducationAttended(
+        education_id="ed1",
+        kind=al.EducationKind.WORKSHOP,
+        title="Talking with toddlers",
+        attendees=frozenset({"maria", "ola"}),
+        language="es-MX",
+        goal_id="g1",
+        **by("maria"),
+    ),
+    al.TransitionAnnounced(
+        transition_id="t1",
+        kind=al.TransitionKind.NEW_SCHOOL,
+        description="Sam starts at Hill Primary",
+        date=pendulum.date(2025, 2, 3),
+        people=frozenset({"maria", "tess"}),
+        affected_goals=frozenset({"g1"}),
+        affected_strategies=frozenset({"s1"}),
+        **by("maria"),
+    ),
+    al.TransitionPlanAgreed(
+        transition_id="t1",
+        steps=(
+            al.PlanStep(
+                description="Visit the class", owner="maria", due=pendulum.date(2025, 1, 27)
+            ),
+        ),
+        agreed_with=frozenset({"maria"}),
+        **by("ana"),
+    ),
+    al.TransitionInformationShared(
+        transition_id="t1",
+        shared_with=frozenset({"maria", "ola"}),
+        summary="A photo book of the new class",
+        **by("tess"),
+    ),
+    al.TransitionRescheduled(
+        transition_id="t1",
+        date=pendulum.date(2025, 2, 10),
+        reason="The class opens a week later",
+        **by("maria"),
+    ),
+    al.TransitionReviewed(
+        transition_id="t1",
+        how_it_went="Settled in by day three",
+        next_steps="Share the visual timetable with home",
+        **by("ana", REVIEW_DAY),
+    ),
+    al.SuccessCelebrated(
+        celebration_id="cel1",
+        kind=al.CelebrationKind.MILESTONE,
+        description="Sam asked for crackers with two words",
+        goal_id="g1",
+        observation_id="o1",
+        strategy_id="s1",
+        **by("maria", REVIEW_DAY),
+    ),
+    al.WellbeingNoted(
+        note_id="wb1",
+        coping=al.Coping.STRETCHED,
+        support=frozenset({al.SupportKind.EXTENDED_FAMILY}),
+        would_like="To meet other parents",
+        note="Evenings are hard",
+        shared_with=frozenset({"ana"}),
+        **by("maria", REVIEW_DAY),
+    ),
+    al.SupportOffered(
+        offer_id="so1",
+        carer="maria",
+        kind=al.SupportKind.PEER_GROUP,
+        description="The Thursday parents' group",
+        in_reply_to="wb1",
+        shared_with=frozenset({"ben"}),
+        **by("ana", REVIEW_DAY),
+    ),
+    al.AgreementIssued(version=1, agreement=AGREEMENT, **by("ana", REVIEW_DAY)),
+    al.AgreementAcknowledged(version=1, comment="Thank you", **by("maria", REVIEW_DAY)),
+]
+
+
+NEW_MODULES = {"coaching", "transitions", "celebrations", "wellbeing", "agreement"}
+
+
+def test_one_of_each_new_event_is_covered() -> None:
+    new = {cls for cls in al.event_types().values() if cls.__module__.split(".")[-1] in NEW_MODULES}
+    assert len(new) == 13
+    assert {type(e) for e in FAMILY} == new
+
+
+def build(policy: al.Policy | None = None) -> al.Partnership:
+    p = al.Partnership.form(FORMED, policy=policy)
+    p.record_all(SETUP)
+    return p
+
+
+@pytest.fixture
+def p() -> al.Partnership:
+    return build()
+
+
+def test_the_family_side_is_recorded_under_the_role_policy() -> None:
+    p = build(al.RolePolicy())
+    p.record_all(FAMILY)
+    state = p.state
+    assert state.coaching["cs1"].fidelity == 75.0  # done 1 + partly 0.5, of 2 steps
+    assert state.transitions["t1"].is_reviewed
+    assert state.transitions["t1"].date == pendulum.date(2025, 2, 10)
+    assert state.celebrations["cel1"].goal_id == "g1"
+    assert state.support_offers["so1"].in_reply_to == "wb1"
+    assert state.agreement is not None
+    assert state.agreement.acknowledged_by("maria")
+    assert not state.agreement.acknowledged_by("ola")
+
+
+# --- bad values, refused by the constructors -------------------------------------------------
+
+NAIVE = dt.datetime(2025, 1, 6, 9)
+
+
+def _step(step_id: str = "wait", **kw: Any) -> al.StepFidelity:
+    return al.StepFidelity(step_id=step_id, **kw)
+
+
+CONSTRUCTOR_ERRORS: dict[str, tuple[Callable[[], object], str]] = {
+    "step id with a space": (lambda: al.FidelityStep(step_id="a b", description="x"), "step_id"),
+    "blank step": (lambda: al.FidelityStep(step_id="a", description="  "), "description"),
+    "checklist without steps": (lambda: al.FidelityChecklist(steps=()), "steps"),
+    "a step twice": (
+        lambda: al.FidelityChecklist(steps=(CHECKLIST.steps[0], CHECKLIST.steps[0])),
+        "steps[1].step_id",
+    ),
+    "unknown scale": (
+        lambda: al.FidelityChecklist(steps=CHECKLIST.steps, scale="stars"),  # type: ignore[arg-type]
+        "scale",
+    ),
+    "partly counting more than a step": (
+        lambda: al.FidelityChecklist(steps=CHECKLIST.steps, partly_credit=1.5),
+        "partly_credit",
+    ),
+    "partly credit not a number": (
+        lambda: al.FidelityChecklist(steps=CHECKLIST.steps, partly_credit=float("nan")),
+        "partly_credit",
+    ),
+    "a threshold of 0": (
+        lambda: al.FidelityChecklist(steps=CHECKLIST.steps, independent_at=0),
+        "independent_at",
+    ),
+    "a threshold over 100": (
+        lambda: al.FidelityChecklist(steps=CHECKLIST.steps, independent_at=100.5),
+        "independent_at",
+    ),
+    "no sessions needed": (
+        lambda: al.FidelityChecklist(steps=CHECKLIST.steps, sessions_needed=0),
+        "sessions_needed",
+    ),
+    "a step observed and rated": (
+        lambda: _step(observed=al.StepObserved.DONE, rating=3),
+        "observed",
+    ),
+    "a step neither observed nor rated": (_step, "observed"),
+    "a rating of 6": (lambda: _step(rating=6), "rating"),
+    "a rating of 0": (lambda: _step(rating=0), "rating"),
+    "unknown observation": (lambda: _step(observed="sort of"), "observed"),  # type: ignore[arg-type]
+    "confidence of 6": (
+        lambda: al.CoachingSessionHeld(
+            strategy_id="s1", carer="maria", steps=(), carer_confidence=6, **by("ana")
+        ),
+        "carer_confidence",
+    ),
+    "unknown approach": (
+        lambda: al.CoachingSessionHeld(
+            strategy_id="s1",
+            carer="maria",
+            steps=(),
+            approaches=frozenset({"lecture"}),  # type: ignore[arg-type]
+            **by("ana"),
+        ),
+        "approaches",
+    ),
+    "a coaching session at a naive time": (
+        lambda: al.CoachingSessionHeld(
+            strategy_id="s1", carer="maria", steps=(), actor="ana", occurred_at=NAIVE
+        ),
+        "occurred_at",
+    ),
+    "education nobody attended": (
+        lambda: al.EducationAttended(
+            kind=al.EducationKind.COURSE,
+            title="x",
+            attendees=frozenset(),
+            language="en",
+            **by("ana"),
+        ),
+        "attendees",
+    ),
+    "education in no language": (
+        lambda: al.EducationAttended(
+            kind=al.EducationKind.COURSE,
+            title="x",
+            attendees=frozenset({"maria"}),
+            language="English!",
+            **by("ana"),
+        ),
+        "language",
+    ),
+    "a blank education title": (
+        lambda: al.EducationAttended(
+            kind=al.EducationKind.COURSE,
+            title="",
+            attendees=frozenset({"maria"}),
+            language="en",
+            **by("ana"),
+        ),
+        "title",
+    ),
+    "a transition on a datetime": (
+        lambda: al.TransitionAnnounced(
+            kind=al.TransitionKind.NEW_CLASS,
+            description="x",
+            date=dt.datetime(2025, 2, 3, 9),  # type: ignore[arg-type]
+            people=frozenset({"maria"}),
+            **by("ana"),
+        ),
+        "date",
+    ),
+    "a transition involving nobody": (
+        lambda: al.TransitionAnnounced(
+            kind=al.TransitionKind.NEW_CLASS,
+            description="x",
+            date=pendulum.date(2025, 2, 3),
+            people=frozenset(),
+            **by("ana"),
+        ),
+        "people",
+    ),
+    "a plan without steps": (
+        lambda: al.TransitionPlanAgreed(
+            transition_id="t1", steps=(), agreed_with=frozenset({"maria"}), **by("ana")
+        ),
+        "steps",
+    ),
+    "a plan agreed with nobody": (
+        lambda: al.TransitionPlanAgreed(
+            transition_id="t1",
+            steps=FAMILY_PLAN_STEPS,
+            agreed_with=frozenset(),
+            **by("ana"),
+        ),
+        "agreed_with",
+    ),
+    "information shared with nobody": (
+        lambda: al.TransitionInformationShared(
+            transition_id="t1", shared_with=frozenset(), summary="x", **by("ana")
+        ),
+        "shared_with",
+    ),
+    "rescheduled without a reason": (
+        lambda: al.TransitionRescheduled(
+            transition_id="t1", date=pendulum.date(2025, 3, 1), reason=" ", **by("ana")
+        ),
+        "reason",
+    ),
+    "a review saying nothing": (
+        lambda: al.TransitionReviewed(transition_id="t1", how_it_went="", **by("ana")),
+        "how_it_went",
+    ),
+    "a celebration of nothing": (
+        lambda: al.SuccessCelebrated(description="\n", **by("maria")),
+        "description",
+    ),
+    "an unknown kind of celebration": (
+        lambda: al.SuccessCelebrated(description="x", kind="huge", **by("maria")),  # type: ignore[arg-type]
+        "kind",
+    ),
+    "an unknown way of coping": (
+        lambda: al.WellbeingNoted(coping="fine-ish", **by("maria")),  # type: ignore[arg-type]
+        "coping",
+    ),
+    "a wellbeing note shared with a bad id": (
+        lambda: al.WellbeingNoted(shared_with=frozenset({"a b"}), **by("maria")),
+        "shared_with",
+    ),
+    "an unknown kind of support": (
+        lambda: al.SupportOffered(carer="maria", kind="money", description="x", **by("ana")),  # type: ignore[arg-type]
+        "kind",
+    ),
+    "support described as nothing": (
+        lambda: al.SupportOffered(
+            carer="maria", kind=al.SupportKind.RESPITE, description="", **by("ana")
+        ),
+        "description",
+    ),
+    "a response time of nothing": (
+        lambda: al.ResponseTime(channel=al.Channel.PHONE, within=pendulum.duration()),
+        "within",
+    ),
+    "a contact with a bad id": (
+        lambda: al.ContactRoute(purpose="x", member_id="", channel=al.Channel.PHONE),
+        "member_id",
+    ),
+    "an agreement the family can expect nothing of": (
+        lambda: al.PartnershipAgreement(family_can_expect=(), disagreements="x"),
+        "family_can_expect",
+    ),
+    "two response times for one channel": (
+        lambda: al.PartnershipAgreement(
+            family_can_expect=("x",),
+            disagreements="x",
+            response_times=(
+                al.ResponseTime(channel=al.Channel.PHONE, within=pendulum.duration(hours=1)),
+                al.ResponseTime(channel=al.Channel.PHONE, within=pendulum.duration(hours=2)),
+            ),
+        ),
+        "response_times[1].channel",
+    ),
+    "no word on disagreements": (
+        lambda: al.PartnershipAgreement(family_can_expect=("x",), disagreements=" "),
+        "disagreements",
+    ),
+    "agreement version 0": (
+        lambda: al.AgreementIssued(version=0, agreement=AGREEMENT, **by("ana")),
+        "version",
+    ),
+    "an agreement that is not one": (
+        lambda: al.AgreementIssued(version=1, agreement="be nice", **by("ana")),  # type: ignore[arg-type]
+        "agreement",
+    ),
+    "acknowledging version 0": (
+        lambda: al.AgreementAcknowledged(version=0, **by("maria")),
+        "version",
+    ),
+}
+
+FAMILY_PLAN_STEPS = (
+    al.PlanStep(description="Visit the class", owner="maria", due=pendulum.date(2025, 1, 27)),
+)
+
+
+@pytest.mark.parametrize(
+    ("make", "field"), CONSTRUCTOR_ERRORS.values(), ids=CONSTRUCTOR_ERRORS.keys()
+)
+def test_bad_values_are_refused_naming_the_field(make: Callable[[], object], field: str) -> None:
+    with pytest.raises(al.ValidationError) as info:
+        make()
+    assert info.value.field == field
+    assert info.value.reason
+
+
+# --- events the partnership's state refuses ------------------------------------------------------
+
+
+def first(*names: type[al.Event]) -> list[al.Event]:
+    """The family events up to and including the last of *names*' types."""
+    last = max(i for i, e in enumerate(FAMILY) if isinstance(e, names))
+    return FAMILY[: last + 1]
+
+
+def family(cls: type[al.Event]) -> Any:
+    """The family event of type *cls*."""
+    (found,) = [e for e in FAMILY if type(e) is cls]
+    return found
+
+
+def coaching(**changes: Any) -> al.CoachingSessionHeld:
+    session: al.CoachingSessionHeld = attrs.evolve(
+        family(al.CoachingSessionHeld), session_id="cs2", **changes
+    )
+    return session
+
+
+Refusal = tuple[list[al.Event], Callable[[], al.Event], type[al.AllianceError], str]
+
+STATE_ERRORS: dict[str, Refusal] = {
+    # coaching and education
+    "a checklist for an unknown strategy": (
+        [],
+        lambda: al.FidelityChecklistSet(strategy_id="s9", checklist=CHECKLIST, **by("ana")),
+        al.UnknownRecordError,
+        "strategy_id",
+    ),
+    "a checklist for a stopped strategy": (
+        [al.HomePracticeStopped(strategy_id="s1", reason="Done", **by("ana", 5))],
+        lambda: al.FidelityChecklistSet(strategy_id="s1", checklist=CHECKLIST, **by("ana")),
+        al.DomainError,
+        "strategy_id",
+    ),
+    "a checklist dated before the one it replaces": (
+        first(al.FidelityChecklistSet),
+        lambda: al.FidelityChecklistSet(strategy_id="s1", checklist=CHECKLIST, **by("ana", 9)),
+        al.ValidationError,
+        "occurred_at",
+    ),
+    "coaching before a checklist is set": (
+        [],
+        coaching,
+        al.DomainError,
+        "strategy_id",
+    ),
+    "coaching recorded by a carer": (
+        first(al.FidelityChecklistSet),
+        lambda: coaching(actor="ola"),
+        al.DomainError,
+        "actor",
+    ),
+    "coaching a professional": (
+        first(al.FidelityChecklistSet),
+        lambda: coaching(carer="ben"),
+        al.ValidationError,
+        "carer",
+    ),
+    "coaching someone who is not a member": (
+        first(al.FidelityChecklistSet),
+        lambda: coaching(carer="zoe"),
+        al.NotAMemberError,
+        "carer",
+    ),
+    "coaching that misses a step": (
+        first(al.FidelityChecklistSet),
+        lambda: coaching(steps=(_step("wait", observed=al.StepObserved.DONE),)),
+        al.ValidationError,
+        "steps",
+    ),
+    "coaching that scores a step not on the checklist": (
+        first(al.FidelityChecklistSet),
+        lambda: coaching(
+            steps=(
+                _step("wait", observed=al.StepObserved.DONE),
+                _step("model", observed=al.StepObserved.DONE),
+                _step("praise", observed=al.StepObserved.DONE),
+            )
+        ),
+        al.ValidationError,
+        "steps[2].step_id",
+    ),
+    "coaching that scores a step twice": (
+        first(al.FidelityChecklistSet),
+        lambda: coaching(
+            steps=(
+                _step("wait", observed=al.StepObserved.DONE),
+                _step("wait", observed=al.StepObserved.PARTLY),
+            )
+        ),
+        al.ValidationError,
+        "steps[0].step_id",
+    ),
+    "coaching rated on a done / partly / not-done checklist": (
+        first(al.FidelityChecklistSet),
+        lambda: coaching(steps=(_step("wait", rating=5), _step("model", rating=5))),
+        al.ValidationError,
+        "steps[0].observed",
+    ),
+    "coaching observed on a rating checklist": (
+        [
+            al.FidelityChecklistSet(
+                strategy_id="s1",
+                checklist=attrs.evolve(CHECKLIST, scale=al.FidelityScale.RATING),
+                **by("ana"),
+            )
+        ],
+        coaching,
+        al.ValidationError,
+        "steps[0].rating",
+    ),
+    "a coaching session id used twice": (
+        first(al.CoachingSessionHeld),
+        lambda: family(al.CoachingSessionHeld),
+        al.DomainError,
+        "session_id",
+    ),
+    "coaching for an audience naming a non-member": (
+        first(al.FidelityChecklistSet),
+        lambda: coaching(audience=al.Audience.named("maria", "zoe")),
+        al.NotAMemberError,
+        "audience.members",
+    ),
+    "education attended by a professional": (
+        [],
+        lambda: attrs.evolve(family(al.EducationAttended), attendees=frozenset({"maria", "ana"})),
+        al.ValidationError,
+        "attendees",
+    ),
+    "education for an unknown goal": (
+        [],
+        lambda: attrs.evolve(family(al.EducationAttended), goal_id="g9"),
+        al.UnknownRecordError,
+        "goal_id",
+    ),
+    "an education id used twice": (
+        first(al.EducationAttended),
+        lambda: family(al.EducationAttended),
+        al.DomainError,
+        "education_id",
+    ),
+    # transitions
+    "a transition involving a non-member": (
+        [],
+        lambda: attrs.evolve(family(al.TransitionAnnounced), people=frozenset({"zoe"})),
+        al.NotAMemberError,
+        "people",
+    ),
+    "a transition affecting an unknown goal": (
+        [],
+        lambda: attrs.evolve(family(al.TransitionAnnounced), affected_goals=frozenset({"g9"})),
+        al.UnknownRecordError,
+        "affected_goals",
+    ),
+    "a transition affecting an unknown strategy": (
+        [],
+        lambda: attrs.evolve(family(al.TransitionAnnounced), affected_strategies=frozenset({"s9"})),
+        al.UnknownRecordError,
+        "affected_strategies",
+    ),
+    "a transition id used twice": (
+        first(al.TransitionAnnounced),
+        lambda: family(al.TransitionAnnounced),
+        al.DomainError,
+        "transition_id",
+    ),
+    "a plan for an unknown transition": (
+        [],
+        lambda: family(al.TransitionPlanAgreed),
+        al.UnknownRecordError,
+        "transition_id",
+    ),
+    "a plan agreed with a professional": (
+        first(al.TransitionAnnounced),
+        lambda: attrs.evolve(
+            family(al.TransitionPlanAgreed), agreed_with=frozenset({"maria", "tess"})
+        ),
+        al.ValidationError,
+        "agreed_with",
+    ),
+    "a plan step for a non-member": (
+        first(al.TransitionAnnounced),
+        lambda: attrs.evolve(
+            family(al.TransitionPlanAgreed),
+            steps=(attrs.evolve(FAMILY_PLAN_STEPS[0], owner="zoe"),),
+        ),
+        al.NotAMemberError,
+        "steps[0].owner",
+    ),
+    "information shared with a non-member": (
+        first(al.TransitionAnnounced),
+        lambda: attrs.evolve(
+            family(al.TransitionInformationShared), shared_with=frozenset({"zoe"})
+        ),
+        al.NotAMemberError,
+        "shared_with",
+    ),
+    "rescheduled to the same date": (
+        first(al.TransitionAnnounced),
+        lambda: attrs.evolve(family(al.TransitionRescheduled), date=pendulum.date(2025, 2, 3)),
+        al.ValidationError,
+        "date",
+    ),
+    "reviewed before its date": (
+        first(al.TransitionRescheduled),
+        # 2025-02-09 23:30 in London: still the day before the (rescheduled) date
+        lambda: attrs.evolve(
+            family(al.TransitionReviewed),
+            occurred_at=pendulum.datetime(2025, 2, 9, 23, 30, tz="Europe/London"),
+        ),
+        al.DomainError,
+        "occurred_at",
+    ),
+    "reviewed twice": (
+        first(al.TransitionReviewed),
+        lambda: family(al.TransitionReviewed),
+        al.DomainError,
+        "transition_id",
+    ),
+    "a plan for a transition already reviewed": (
+        first(al.TransitionReviewed),
+        lambda: attrs.evolve(family(al.TransitionPlanAgreed), occurred_at=at(REVIEW_DAY)),
+        al.DomainError,
+        "transition_id",
+    ),
+    # celebrations
+    "celebrating an unknown goal": (
+        [],
+        lambda: al.SuccessCelebrated(description="x", goal_id="g9", **by("maria")),
+        al.UnknownRecordError,
+        "goal_id",
+    ),
+    "celebrating an unknown observation": (
+        [],
+        lambda: al.SuccessCelebrated(description="x", observation_id="o9", **by("maria")),
+        al.UnknownRecordError,
+        "observation_id",
+    ),
+    "celebrating an observation of another goal": (
+        [],
+        lambda: al.SuccessCelebrated(
+            description="x", goal_id="g1", observation_id="o2", **by("maria")
+        ),
+        al.ValidationError,
+        "goal_id",
+    ),
+    "celebrating an unknown strategy": (
+        [],
+        lambda: al.SuccessCelebrated(description="x", strategy_id="s9", **by("maria")),
+        al.UnknownRecordError,
+        "strategy_id",
+    ),
+    "celebrating a strategy of another goal": (
+        [],
+        lambda: al.SuccessCelebrated(
+            description="x", goal_id="g2", strategy_id="s1", **by("maria")
+        ),
+        al.ValidationError,
+        "strategy_id",
+    ),
+    "a celebration id used twice": (
+        first(al.SuccessCelebrated),
+        lambda: family(al.SuccessCelebrated),
+        al.DomainError,
+        "celebration_id",
+    ),
+    # carers' wellbeing and support
+    "a wellbeing note by a professional": (
+        [],
+        lambda: attrs.evolve(family(al.WellbeingNoted), actor="ana"),
+        al.DomainError,
+        "actor",
+    ),
+    "a wellbeing note shared with another carer": (
+        [],
+        lambda: attrs.evolve(family(al.WellbeingNoted), shared_with=frozenset({"ola"})),
+        al.ValidationError,
+        "shared_with",
+    ),
+    "a wellbeing note shared with a non-member": (
+        [],
+        lambda: attrs.evolve(family(al.WellbeingNoted), shared_with=frozenset({"zoe"})),
+        al.NotAMemberError,
+        "shared_with",
+    ),
+    "support offered by a carer": (
+        first(al.WellbeingNoted),
+        lambda: attrs.evolve(family(al.SupportOffered), actor="ola", in_reply_to=None),
+        al.DomainError,
+        "actor",
+    ),
+    "support offered to a professional": (
+        first(al.WellbeingNoted),
+        lambda: attrs.evolve(family(al.SupportOffered), carer="ben", in_reply_to=None),
+        al.ValidationError,
+        "carer",
+    ),
+    "support shared with a carer": (
+        first(al.WellbeingNoted),
+        lambda: attrs.evolve(family(al.SupportOffered), shared_with=frozenset({"ola"})),
+        al.ValidationError,
+        "shared_with",
+    ),
+    "support in reply to an unknown note": (
+        first(al.WellbeingNoted),
+        lambda: attrs.evolve(family(al.SupportOffered), in_reply_to="wb9"),
+        al.UnknownRecordError,
+        "in_reply_to",
+    ),
+    "support to one carer in reply to another's note": (
+        first(al.WellbeingNoted),
+        lambda: attrs.evolve(family(al.SupportOffered), carer="ola"),
+        al.ValidationError,
+        "in_reply_to",
+    ),
+    "support in reply to a note not shared with its author": (
+        first(al.WellbeingNoted),
+        lambda: attrs.evolve(family(al.SupportOffered), actor="ben"),
+        al.DomainError,
+        "in_reply_to",
+    ),
+    "a wellbeing note id used twice": (
+        first(al.WellbeingNoted),
+        lambda: family(al.WellbeingNoted),
+        al.DomainError,
+        "note_id",
+    ),
+    # the agreement
+    "an agreement starting at version 2": (
+        [],
+        lambda: attrs.evolve(family(al.AgreementIssued), version=2),
+        al.ValidationError,
+        "version",
+    ),
+    "an agreement version issued twice": (
+        first(al.AgreementIssued),
+        lambda: family(al.AgreementIssued),
+        al.ValidationError,
+        "version",
+    ),
+    "an agreement naming a non-member to contact": (
+        [],
+        lambda: attrs.evolve(
+            family(al.AgreementIssued),
+            agreement=attrs.evolve(
+                AGREEMENT,
+                contacts=(
+                    *AGREEMENT.contacts,
+                    al.ContactRoute(purpose="x", member_id="zoe", channel=al.Channel.EMAIL),
+                ),
+            ),
+        ),
+        al.NotAMemberError,
+        "agreement.contacts[1].member_id",
+    ),
+    "acknowledging before any agreement": (
+        [],
+        lambda: family(al.AgreementAcknowledged),
+        al.UnknownRecordError,
+        "version",
+    ),
+    "acknowledging as a professional": (
+        first(al.AgreementIssued),
+        lambda: attrs.evolve(family(al.AgreementAcknowledged), actor="ana"),
+        al.DomainError,
+        "actor",
+    ),
+    "acknowledging a version not in force": (
+        first(al.AgreementIssued),
+        lambda: attrs.evolve(family(al.AgreementAcknowledged), version=2),
+        al.DomainError,
+        "version",
+    ),
+    "acknowledging twice": (
+        first(al.AgreementAcknowledged),
+        lambda: family(al.AgreementAcknowledged),
+        al.DomainError,
+        "version",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("before", "make", "error", "field"), STATE_ERRORS.values(), ids=STATE_ERRORS.keys()
+)
+def test_the_state_refuses_it_naming_the_field_and_nothing_is_written(
+    p: al.Partnership,
+    before: list[al.Event],
+    make: Callable[[], al.Event],
+    error: type[al.AllianceError],
+    field: str,
+) -> None:
+    p.record_all(before)
+    event = make()
+    events, state, version = p.events, p.state.copy(), p.version
+    with pytest.raises(al.AllianceError) as info:
+        p.record(event)
+    assert type(info.value) is error
+    assert info.value.field == field  # type: ignore[attr-defined]
+    assert (p.events, p.version) == (events, version)
+    assert p.state == state
+    # nor as the last of a batch whose other event is valid
+    valid = al.SuccessCelebrated(
+        celebration_id="cel-batch", description="A good week", **by("ola", 5)
+    )
+    with pytest.raises(error):
+        p.record_all([valid, event])
+    assert (p.events, p.version) == (events, version)
+    assert p.state == state
+
+
+# --- round trips ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("event", FAMILY, ids=[type(e).type_name for e in FAMILY])
+def test_each_event_round_trips_through_the_converter(event: al.Event) -> None:
+    for restored in (al.loads(al.dumps(event), al.Event), al.loads(al.dumps(event), type(event))):
+        assert type(restored) is type(event)
+        assert_identical(event, restored)
+
+
+def test_the_family_sides_state_round_trips_through_the_converter() -> None:
+    p = build()
+    p.record_all(FAMILY)
+    assert al.loads(al.dumps(p.state), al.PartnershipState) == p.state  # (keys sorted)
+    restored = al.from_data(al.to_data(p.state), al.PartnershipState)
+    assert_identical(p.state, restored)
+    assert type(restored.transitions["t1"].date) is pendulum.Date
+    assert type(restored.agreements[0].acknowledgements["maria"]) is pendulum.DateTime
+
+
+def test_the_family_side_round_trips_through_an_sqlite_store(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    store = al.open_store(url, clinic_id="c-1")
+    try:
+        al.start_partnership(store, FORMED, SETUP, policy=al.RolePolicy())
+        updated = al.update(
+            store, "p-1", lambda p: p.record_all(FAMILY), policy=al.RolePolicy(), snapshot_every=1
+        )
+        assert updated.version == 1 + len(SETUP) + len(FAMILY)
+    finally:
+        store.close()
+    expected = build()
+    expected.record_all(FAMILY)
+    store = al.open_store(url, clinic_id="c-1")  # read back from the file
+    try:
+        whole = al.load_partnership(store, "p-1", use_snapshot=False)
+        assert len(whole.events) == 1 + len(SETUP) + len(FAMILY)
+        for original, restored in zip(expected.events, whole.events, strict=True):
+            assert type(restored) is type(original)
+            assert_identical(original, restored)
+        assert whole.state == expected.state
+        assert isinstance(store, al.storage.SnapshotStore)
+        snapshot = store.load_snapshot("p-1")  # saved by update (snapshot_every=1)
+        assert snapshot is not None
+        assert snapshot.version == whole.version
+        from_snapshot = al.load_partnership(store, "p-1")
+        assert from_snapshot.state == expected.state
+        state = from_snapshot.state
+        assert type(state.transitions["t1"].date) is pendulum.Date
+        assert type(state.coaching["cs1"].held_at) is pendulum.DateTime
+        assert type(state.agreements[0].acknowledgements["maria"]) is pendulum.DateTime
+        within = state.agreements[0].agreement.response_times[0].within
+        assert type(within) is pendulum.Duration
+    finally:
+        store.close()
+
+
+def test_a_refused_family_side_event_writes_nothing_to_the_store(tmp_path: Path) -> None:
+    store = al.open_store(f"sqlite:///{tmp_path / 'clinic.db'}", clinic_id="c-1")
+    try:
+        al.start_partnership(store, FORMED, SETUP)
+        before = [stored.event for stored in store.load("p-1")]
+
+        def change(p: al.Partnership) -> None:
+            p.record(family(al.FidelityChecklistSet))  # valid
+            p.record(family(al.AgreementAcknowledged))  # no agreement issued yet
+
+        with pytest.raises(al.UnknownRecordError):
+            al.update(store, "p-1", change)
+        assert [stored.event for stored in store.load("p-1")] == before
+
+        def as_a_teacher(p: al.Partnership) -> None:  # the model allows it, RolePolicy not
+            p.record(attrs.evolve(family(al.EducationAttended), actor="tess"))
+
+        with pytest.raises(al.PermissionDenied):
+            al.update(store, "p-1", as_a_teacher, policy=al.RolePolicy())
+        assert [stored.event for stored in store.load("p-1")] == before
+    finally:
+        store.close()
