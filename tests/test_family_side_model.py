@@ -987,3 +987,22 @@ def test_a_refused_family_side_event_writes_nothing_to_the_store(tmp_path: Path)
         assert [stored.event for stored in store.load("p-1")] == before
     finally:
         store.close()
+
+
+def test_a_state_read_from_a_snapshot_keeps_the_order_records_were_made_in(
+    tmp_path: Path,
+) -> None:
+    """Found while reviewing: snapshots were written with sorted keys, so a state loaded
+    from one listed goals (and every record) by id, not in the order they were made."""
+    from alliance.demo import sample_partnership  # noqa: PLC0415
+
+    sample = sample_partnership()
+    store = al.open_store(f"sqlite:///{tmp_path / 'order.db'}", clinic_id="riverside-clinic")
+    events = sample.events
+    al.start_partnership(store, events[0], events[1:])  # type: ignore[arg-type]
+    store.save_snapshot(sample.state)  # type: ignore[attr-defined]
+    loaded = al.load_partnership(store, "p-sam")
+    assert loaded.version == sample.version
+    assert list(loaded.state.goals) == list(sample.state.goals) == ["g-requests", "g-dressing"]
+    assert list(loaded.state.observations) == list(sample.state.observations)
+    assert list(loaded.state.coaching) == list(sample.state.coaching)

@@ -86,13 +86,14 @@ def independence_by_hand(
 ) -> al.CoachingSession | None:
     """The session from which the carer implements independently, worked out here: the
     latest session's checklist needs ``sessions_needed`` sessions in a row, ending with
-    the latest, at or above ``independent_at``; the first of that run (at or above the
-    threshold, however long it is) is when it began."""
+    the latest, scored on that checklist and at or above ``independent_at``; the first
+    of that run (however long it is) is when it began."""
     if not sessions:
         return None
     checklist = sessions[-1].checklist
     reached = [
-        fidelity_by_hand(x.checklist, x.steps) >= checklist.independent_at - TOLERANCE
+        x.checklist == checklist
+        and fidelity_by_hand(x.checklist, x.steps) >= checklist.independent_at - TOLERANCE
         for x in sessions
     ]
     run = 0
@@ -211,7 +212,8 @@ def test_a_trend_is_independent_exactly_when_the_last_sessions_reach_the_thresho
         checklist = sessions[-1].checklist
         latest = sessions[-checklist.sessions_needed :]
         independent = len(latest) == checklist.sessions_needed and all(
-            x.fidelity >= checklist.independent_at - TOLERANCE for x in latest
+            x.checklist == checklist and x.fidelity >= checklist.independent_at - TOLERANCE
+            for x in latest
         )
         assert trend.implementing_independently is independent
     else:

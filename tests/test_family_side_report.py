@@ -309,3 +309,27 @@ def test_coaching_reports_read_a_store(partnership: al.Partnership) -> None:
     assert list(al.coaching_report(store)) == al.fidelity_rows(partnership.state)
     assert list(al.learning_report(store)) == al.carer_learning(partnership.state)
     assert list(al.coaching_report(store, member_id="nobody")) == []
+
+
+def test_a_new_checklist_starts_independence_afresh(partnership: al.Partnership) -> None:
+    new = al.FidelityChecklist(
+        steps=(al.FidelityStep(step_id="choice", description="Offer a choice of two"),),
+    )
+    partnership.record(al.FidelityChecklistSet(strategy_id="s1", checklist=new, **at(30)))
+
+    def session(day: int) -> al.Event:
+        return al.CoachingSessionHeld(
+            strategy_id="s1",
+            carer="maria",
+            steps=(al.StepFidelity(step_id="choice", observed=al.StepObserved.DONE),),
+            **at(day),
+        )
+
+    partnership.record(session(31))
+    (row,) = al.fidelity_rows(partnership.state)
+    assert row.latest_fidelity == 100.0
+    assert not row.implementing_independently, "one session on the new checklist so far"
+    partnership.record(session(38))
+    (row,) = al.fidelity_rows(partnership.state)
+    assert row.implementing_independently
+    assert row.independent_since == pendulum.date(2025, 2, 6)  # the first on the new list

@@ -15,7 +15,7 @@ modelled or practised. A session's **fidelity** is a percentage:
 
 A carer is **implementing independently** once their fidelity has reached the checklist's
 ``independent_at`` percentage (80 by default, a common convention) in its
-``sessions_needed`` most recent sessions (2 by default).
+``sessions_needed`` most recent sessions (2 by default), all scored on that checklist.
 """
 
 from __future__ import annotations
@@ -366,9 +366,12 @@ def fidelity_trend(
     """The fidelity over time of *carer* in *strategy_id*, from *sessions* (any order,
     any strategy or carer: the others are ignored).
 
-    The carer implements independently when the latest ``sessions_needed`` sessions (of
-    the latest session's checklist) all reach ``independent_at``; ``independent_since``
-    is the first session of the run of sessions at or above it that ends with the latest.
+    Sessions are ordered by when they were held (then by id). The carer implements
+    independently when the latest ``sessions_needed`` sessions all reach the latest
+    session's checklist's ``independent_at`` and were all scored on that checklist (a
+    session scored on a checklist since replaced measured other steps, so it does not
+    count); ``independent_since`` is the first session of the run of such sessions at
+    or above the threshold that ends with the latest.
     """
     mine = sorted(
         (s for s in sessions if s.strategy_id == strategy_id and s.carer == carer),
@@ -379,7 +382,7 @@ def fidelity_trend(
         checklist = mine[-1].checklist
         run: list[CoachingSession] = []
         for session in reversed(mine):
-            if session.fidelity + 1e-9 < checklist.independent_at:
+            if session.checklist != checklist or session.fidelity + 1e-9 < checklist.independent_at:
                 break
             run.append(session)
         if len(run) >= checklist.sessions_needed:

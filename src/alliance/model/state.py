@@ -235,14 +235,16 @@ class PartnershipState:
     def coaching_for(
         self, strategy_id: str | None = None, carer: str | None = None
     ) -> list[CoachingSession]:
-        """Coaching sessions, optionally of one strategy and one carer, oldest first."""
+        """Coaching sessions, optionally of one strategy and one carer, oldest first
+        (those held at the same moment by id, as :func:`alliance.fidelity_trend` orders
+        them)."""
         found = [
             x
             for x in self.coaching.values()
             if (strategy_id is None or x.strategy_id == strategy_id)
             and (carer is None or x.carer == carer)
         ]
-        found.sort(key=lambda x: x.held_at)
+        found.sort(key=lambda x: (x.held_at, x.session_id))
         return found
 
     def celebrations_shared_with_family(self) -> list[Celebration]:
