@@ -159,29 +159,39 @@ def report_alliance(p: dict[str, Any]) -> dict[str, Any]:
 
     store = SQLiteStore(p["path"], CLINIC)
     spent = [0.0]
-    assess = progress.assess_mastery
+    status = progress.mastery_status  # what the SQL stores' report judges mastery with
 
     def timed(*args: Any, **kwargs: Any) -> Any:  # how much of it is mastery evaluation
         started = time.perf_counter()
         try:
-            return assess(*args, **kwargs)
+            return status(*args, **kwargs)
         finally:
             spent[0] += time.perf_counter() - started
 
-    progress.assess_mastery = timed  # type: ignore[assignment]
+    progress.mastery_status = timed  # type: ignore[assignment]
     started = time.perf_counter()
     rows = 0
-    figures = 0.0
+    figures = [0.0, 0.0, 0.0]  # latest values, slopes, observations
+    trends = mastered = 0
     for row in progress.progress_report(store):
         rows += 1
-        figures += row.latest or 0.0
+        figures[0] += row.latest or 0.0
+        figures[2] += row.observations
+        if row.trend is not None:
+            trends += 1
+            figures[1] += row.trend.slope_per_week
+        mastered += row.mastery == "mastered"
     seconds = time.perf_counter() - started
     store.close()
     return {
         "seconds": seconds,
         "rows": rows,
         "mastery_seconds": spent[0],
-        "latest_sum": figures,
+        "latest_sum": figures[0],
+        "slope_sum": figures[1],
+        "observations": int(figures[2]),
+        "trends": trends,
+        "mastered": mastered,
         "rss_mib": _rss_mib(),
     }
 
@@ -220,22 +230,34 @@ def report_sql(p: dict[str, Any]) -> dict[str, Any]:
     conn = sqlite3.connect(p["path"])
     started = time.perf_counter()
     rows = 0
-    figures = 0.0
+    figures = [0.0, 0.0, 0.0]  # latest values, slopes, observations
+    trends = 0
     for row in conn.execute(
         HAND_SQL, {"clinic": CLINIC, "window": 8 * WEEK_US, "week": float(WEEK_US)}
     ):
         rows += 1
-        _pid, _gid, baseline, target, _dir, _due, _as_of, latest = row[:8]
+        _pid, _gid, baseline, target, _dir, _due, _as_of, latest, count = row[:9]
+        figures[2] += count
         n, sx, sy, sxy, sxx = row[13:]
         if n >= 2 and (den := n * sxx - sx * sx):
             slope = (n * sxy - sx * sy) / den
             _intercept = (sy - slope * sx) / n
+            trends += 1
+            figures[1] += slope
         if latest is not None:
-            figures += latest
+            figures[0] += latest
             _share = (latest - baseline) / (target - baseline)
     seconds = time.perf_counter() - started
     conn.close()
-    return {"seconds": seconds, "rows": rows, "latest_sum": figures, "rss_mib": _rss_mib()}
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "latest_sum": figures[0],
+        "slope_sum": figures[1],
+        "observations": int(figures[2]),
+        "trends": trends,
+        "rss_mib": _rss_mib(),
+    }
 
 
 WORKERS = {
@@ -341,10 +363,14 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         report = run_worker("report.alliance", {"path": ours_db}, verbose=verbose)
         hand = run_worker("report.sql", {"path": ours_db}, verbose=verbose)
-        tolerance = 1e-6 * max(1.0, abs(hand["latest_sum"]))
+        # the same goals, latest values, counts and trend lines (slopes agree up to the
+        # rounding of the two ways of summing)
         if (
-            report["rows"] != hand["rows"]
-            or abs(report["latest_sum"] - hand["latest_sum"]) > tolerance
+            any(report[key] != hand[key] for key in ("rows", "observations", "trends"))
+            or abs(report["latest_sum"] - hand["latest_sum"])
+            > 1e-6 * max(1.0, abs(hand["latest_sum"]))
+            or abs(report["slope_sum"] - hand["slope_sum"])
+            > 1e-6 * max(1.0, abs(hand["slope_sum"]))
         ):
             print(f"the report and the hand-written SQL disagree: {report} {hand}", file=sys.stderr)
             return 1

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -248,99 +249,156 @@ class MasteryEvaluation:
 # --- assessing -------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class _Entry:
-    """One place in the sequence the frame counts: a session, or a calendar day."""
+class _Day:
+    """A session (a local day's measured data) tallied and judged, without words: the
+    words (:func:`_reason`) are written only where they are read."""
 
-    day: pendulum.Date
-    met: bool
-    result: DayResult | None
-    why_not: str
+    __slots__ = (
+        "count",
+        "day",
+        "independent",
+        "observers",
+        "settings",
+        "trials",
+        "value",
+        "verdict",
+    )
+
+    def __init__(  # noqa: PLR0917 (private, called in two places)
+        self,
+        day: pendulum.Date,
+        values: Sequence[float],
+        trials: Sequence[int],
+        observers: frozenset[str],
+        settings: frozenset[str],
+        independent: Sequence[bool | None],
+        criterion: MasteryCriterion,
+        metric_kind: MetricKind,
+    ) -> None:
+        self.day = day
+        self.count = len(values)
+        total = math.fsum(values)
+        self.value = tidy(total if metric_kind.adds_up else total / self.count)
+        self.trials: int | None = sum(trials) if trials else None
+        self.observers = observers
+        self.settings = settings  # the settings' values ("clinic", "home"...)
+        # whether every observation records an independent first trial (True), one
+        # records a prompted one (False), or that is not recorded for some (None)
+        self.independent: bool | None = True
+        if criterion.first_trial_independent and not all(i is True for i in independent):
+            self.independent = False if any(i is False for i in independent) else None
+        if criterion.min_trials is not None and (self.trials or 0) < criterion.min_trials:
+            self.verdict = DayVerdict.NOT_COUNTED
+        elif not criterion.is_met_by(self.value) or self.independent is not True:
+            self.verdict = DayVerdict.NOT_MET
+        else:
+            self.verdict = DayVerdict.MET
 
 
-def _local_day(moment: pendulum.DateTime, time_zone: str) -> pendulum.Date:
-    local = moment.in_timezone(time_zone)
-    return pendulum.Date(local.year, local.month, local.day)
-
-
-def _judge_day(
-    day: pendulum.Date,
-    observations: Sequence[Observation],
-    criterion: MasteryCriterion,
-    metric_kind: MetricKind,
-    unit: str,
-) -> DayResult:
-    values = [float(o.value) for o in observations if o.value is not None]
-    if metric_kind.adds_up:
-        value = tidy(math.fsum(values))
-        how = "sum"
-    else:
-        value = tidy(math.fsum(values) / len(values))
-        how = "mean"
-    known_trials = [o.trials for o in observations if o.trials is not None]
-    trials = sum(known_trials) if known_trials else None
-    description = _amount(value, unit)
-    if len(values) > 1:
-        description += f" ({how} of {len(values)})"
-    if trials is not None:
-        description += f", {_plural(trials, 'trial')}"
+def _reason(d: _Day, criterion: MasteryCriterion, metric_kind: MetricKind, unit: str) -> str:
+    """Why *d* got its verdict, in words ("75% (mean of 2), 10 trials: below 80%")."""
+    description = _amount(d.value, unit)
+    if d.count > 1:
+        description += f" ({'sum' if metric_kind.adds_up else 'mean'} of {d.count})"
+    if d.trials is not None:
+        description += f", {_plural(d.trials, 'trial')}"
     word = _unit_word(criterion)
-    bound = "at least" if criterion.comparison is Comparison.AT_LEAST else "at most"
     threshold = _amount(criterion.threshold, unit)
-    if criterion.min_trials is not None and (trials or 0) < criterion.min_trials:
-        verdict = DayVerdict.NOT_COUNTED
-        if trials is None:
+    if d.verdict is DayVerdict.NOT_COUNTED:
+        if d.trials is None:
             why = f"trials not recorded; a {word} needs at least {criterion.min_trials} to count"
         else:
             why = f"fewer than the {criterion.min_trials} trials a {word} needs to count"
-    elif not criterion.is_met_by(value):
-        verdict = DayVerdict.NOT_MET
+    elif not criterion.is_met_by(d.value):
         side = "below" if criterion.comparison is Comparison.AT_LEAST else "above"
         why = f"{side} {threshold}"
-    elif criterion.first_trial_independent and not all(
-        o.first_trial_independent is True for o in observations
-    ):
-        verdict = DayVerdict.NOT_MET
-        if any(o.first_trial_independent is False for o in observations):
-            why = "the first trial was not independent"
-        else:
-            why = "whether the first trial was independent was not recorded"
+    elif d.independent is False:
+        why = "the first trial was not independent"
+    elif d.independent is None:
+        why = "whether the first trial was independent was not recorded"
     else:
-        verdict = DayVerdict.MET
+        bound = "at least" if criterion.comparison is Comparison.AT_LEAST else "at most"
         why = f"meets {bound} {threshold}"
-    return DayResult(
-        day=day,
-        verdict=verdict,
-        reason=f"{description}: {why}",
-        value=value,
-        observations=tuple(sorted(o.observation_id for o in observations)),
-        observers=frozenset(o.observer for o in observations),
-        settings=frozenset(o.setting for o in observations),
-        trials=trials,
-    )
+    return f"{description}: {why}"
 
 
-def _sequence(days: Sequence[DayResult], criterion: MasteryCriterion) -> list[_Entry]:
+class _Entry:
+    """One place in the sequence the frame counts: a session, or a calendar day (with
+    its session, if it had data)."""
+
+    __slots__ = ("day", "met", "result")
+
+    def __init__(self, day: pendulum.Date, met: bool, result: _Day | None) -> None:
+        self.day = day
+        self.met = met
+        self.result = result
+
+
+def _why_not(entry: _Entry, criterion: MasteryCriterion, metric_kind: MetricKind, unit: str) -> str:
+    if entry.result is None:
+        return "no data that day"
+    reason = _reason(entry.result, criterion, metric_kind, unit)
+    if entry.result.verdict is DayVerdict.NOT_COUNTED:
+        return f"not counted ({reason})"
+    return reason
+
+
+_UTC_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=512)
+def _zone(time_zone: str) -> dt.tzinfo:
+    """The zone named *time_zone*, as ``pendulum.DateTime.in_timezone`` finds it (which
+    reads the zone's file again on every call)."""
+    return pendulum.timezone(time_zone)
+
+
+def _local_ordinal(micros: int, time_zone: str) -> int:
+    """The proleptic ordinal of the local day, in *time_zone*, of the moment *micros*
+    microseconds after the Unix epoch."""
+    zone = _zone(time_zone)
+    try:
+        # The whole second is enough: UTC offsets, and so local midnights, fall on whole
+        # seconds. One call into C.
+        return dt.datetime.fromtimestamp(micros // 1_000_000, zone).toordinal()
+    except (OverflowError, ValueError, OSError):  # beyond the platform's time_t
+        return (_UTC_EPOCH + dt.timedelta(microseconds=micros)).astimezone(zone).toordinal()
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_of(ordinal: int) -> pendulum.Date:
+    return pendulum.Date.fromordinal(ordinal)
+
+
+def _local_day(moment: dt.datetime, time_zone: str) -> pendulum.Date:
+    """The local day of *moment* in *time_zone*: ``moment.in_timezone(time_zone)``'s date."""
+    if moment.tzinfo is pendulum.UTC or moment.tzinfo is dt.UTC:
+        # the standard library's conversion of the same UTC moment: what pendulum does,
+        # without building pendulum objects on the way
+        delta = dt.datetime.__sub__(moment, _UTC_EPOCH)
+        micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        return pendulum.Date.fromordinal(_local_ordinal(micros, time_zone))
+    local = pendulum.instance(moment).in_timezone(_zone(time_zone))  # type: ignore[arg-type]
+    return pendulum.Date(local.year, local.month, local.day)
+
+
+def _sequence(days: Sequence[_Day], criterion: MasteryCriterion) -> list[_Entry]:
     if criterion.frame is MasteryFrame.SESSIONS:
         return [
-            _Entry(d.day, d.verdict is DayVerdict.MET, d, d.reason)
+            _Entry(d.day, d.verdict is DayVerdict.MET, d)
             for d in days
             if d.verdict is not DayVerdict.NOT_COUNTED
         ]
     if not days:
         return []
-    by_day = {d.day: d for d in days}
+    by_day = {d.day.toordinal(): d for d in days}
     entries: list[_Entry] = []
-    day = days[0].day
-    while day <= days[-1].day:
-        result = by_day.get(day)
+    for ordinal in range(days[0].day.toordinal(), days[-1].day.toordinal() + 1):
+        result = by_day.get(ordinal)
         if result is None:
-            entries.append(_Entry(day, False, None, "no data that day"))
-        elif result.verdict is DayVerdict.NOT_COUNTED:
-            entries.append(_Entry(day, False, result, f"not counted ({result.reason})"))
+            entries.append(_Entry(pendulum.Date.fromordinal(ordinal), False, None))
         else:
-            entries.append(_Entry(day, result.verdict is DayVerdict.MET, result, result.reason))
-        day = day.add(days=1)
+            entries.append(_Entry(result.day, result.verdict is DayVerdict.MET, result))
     return entries
 
 
@@ -349,9 +407,9 @@ def _window(entries: Sequence[_Entry], end: int, criterion: MasteryCriterion) ->
     return list(entries[max(0, end - size + 1) : end + 1])
 
 
-def _spread(entries: Sequence[_Entry]) -> tuple[frozenset[str], frozenset[Setting]]:
+def _spread(entries: Sequence[_Entry]) -> tuple[frozenset[str], frozenset[str]]:
     observers: set[str] = set()
-    settings: set[Setting] = set()
+    settings: set[str] = set()
     for entry in entries:
         if entry.result is not None:
             observers |= entry.result.observers
@@ -369,6 +427,101 @@ def _window_meets(window: Sequence[_Entry], criterion: MasteryCriterion) -> bool
         return False
     observers, settings = _spread(met)
     return len(observers) >= criterion.min_observers and len(settings) >= criterion.min_settings
+
+
+@attrs.frozen
+class _Outcome:
+    """What the judged sessions add up to (the fields of :class:`MasteryEvaluation` that
+    are not the sessions themselves)."""
+
+    mastered_on: pendulum.Date | None
+    run: tuple[pendulum.Date, ...]
+    current_run: int
+    broken_on: pendulum.Date | None
+    broken_because: str | None
+    shortfall: str | None
+    summary: str
+
+
+def _outcome(
+    days: Sequence[_Day], criterion: MasteryCriterion, metric_kind: MetricKind, unit: str
+) -> _Outcome:
+    """Apply *criterion* to the judged sessions *days* (oldest first)."""
+    entries = _sequence(days, criterion)
+
+    mastered_at: int | None = None
+    for index in range(len(entries)):
+        if entries[index].met and _window_meets(_window(entries, index, criterion), criterion):
+            mastered_at = index
+            break
+
+    current_run = 0
+    for entry in reversed(entries):
+        if not entry.met:
+            break
+        current_run += 1
+    breaking = next((e for e in reversed(entries) if not e.met), None)
+    broken_because = None if breaking is None else _why_not(breaking, criterion, metric_kind, unit)
+    word = _unit_word(criterion)
+
+    shortfall: str | None
+    if mastered_at is not None:
+        window = _window(entries, mastered_at, criterion)
+        run_entries = [e for e in window if e.met]
+        mastered_on: pendulum.Date | None = entries[mastered_at].day
+        observers, settings = _spread(run_entries)
+        summary = (
+            f"Mastered on {entries[mastered_at].day.isoformat()}: "
+            f"{_plural(len(run_entries), word)} met the criterion "
+            f"({', '.join(e.day.isoformat() for e in run_entries)}), recorded by "
+            f"{_names(observers)} in {_names(settings)}."
+        )
+        shortfall = None
+    else:
+        mastered_on = None
+        if not entries:
+            run_entries = []
+            shortfall = f"no {word} has counted yet"
+        else:
+            window = _window(entries, len(entries) - 1, criterion)
+            observers, settings = _spread([e for e in window if e.met])
+            if criterion.out_of_last is None:  # the current run: the latest sessions in a row
+                run_entries = list(entries[len(entries) - current_run :]) if current_run else []
+            else:  # the sessions that met the threshold in the latest window
+                run_entries = [e for e in window if e.met]
+            if criterion.out_of_last is None and current_run < criterion.consecutive:
+                shortfall = f"{current_run} of {criterion.consecutive} consecutive {word}s so far"
+            elif criterion.out_of_last is not None and len(run_entries) < criterion.consecutive:
+                shortfall = (
+                    f"{len(run_entries)} of the last {_plural(len(window), word)} met the "
+                    f"threshold; {criterion.consecutive} are needed"
+                )
+            elif len(observers) < criterion.min_observers:
+                shortfall = (
+                    f"the {word}s that met the threshold were recorded by "
+                    f"{_plural(len(observers), 'person').replace('persons', 'people')} "
+                    f"({_names(observers)}); {criterion.min_observers} different people "
+                    "are needed"
+                )
+            else:
+                shortfall = (
+                    f"the {word}s that met the threshold were all in "
+                    f"{_plural(len(settings), 'setting')} "
+                    f"({_names(settings)}); {criterion.min_settings} "
+                    "different settings are needed"
+                )
+        if breaking is not None:
+            shortfall += f"; the run broke on {breaking.day.isoformat()} ({broken_because})"
+        summary = f"Not mastered yet: {shortfall}."
+    return _Outcome(
+        mastered_on=mastered_on,
+        run=tuple(e.day for e in run_entries),
+        current_run=current_run,
+        broken_on=None if breaking is None else breaking.day,
+        broken_because=broken_because,
+        shortfall=shortfall,
+        summary=summary,
+    )
 
 
 def assess_mastery(
@@ -413,92 +566,102 @@ def assess_mastery(
             SkippedObservation(observation_id=observation.observation_id, day=day, reason=reason)
         )
     skipped.sort(key=lambda s: (s.day, s.observation_id))
-    days = tuple(
-        _judge_day(day, grouped[day], criterion, metric_kind, unit) for day in sorted(grouped)
-    )
-    entries = _sequence(days, criterion)
-
-    mastered_at: int | None = None
-    for index in range(len(entries)):
-        if entries[index].met and _window_meets(_window(entries, index, criterion), criterion):
-            mastered_at = index
-            break
-
-    current_run = 0
-    for entry in reversed(entries):
-        if not entry.met:
-            break
-        current_run += 1
-    breaking = next((e for e in reversed(entries) if not e.met), None)
-    word = _unit_word(criterion)
-    text = describe_criterion(criterion, unit)
-
-    shortfall: str | None
-    if mastered_at is not None:
-        window = _window(entries, mastered_at, criterion)
-        run_entries = [e for e in window if e.met]
-        mastered_on: pendulum.Date | None = entries[mastered_at].day
-        observers, settings = _spread(run_entries)
-        summary = (
-            f"Mastered on {entries[mastered_at].day.isoformat()}: "
-            f"{_plural(len(run_entries), word)} met the criterion "
-            f"({', '.join(e.day.isoformat() for e in run_entries)}), recorded by "
-            f"{_names(observers)} in {_names(s.value for s in settings)}."
+    judged = []
+    for day in sorted(grouped):
+        data = grouped[day]
+        judged.append(
+            _Day(
+                day,
+                [float(o.value) for o in data if o.value is not None],
+                [o.trials for o in data if o.trials is not None],
+                frozenset(o.observer for o in data),
+                frozenset(o.setting.value for o in data),
+                [o.first_trial_independent for o in data],
+                criterion,
+                metric_kind,
+            )
         )
-        shortfall = None
-    else:
-        mastered_on = None
-        if not entries:
-            run_entries = []
-            shortfall = f"no {word} has counted yet"
-        else:
-            window = _window(entries, len(entries) - 1, criterion)
-            observers, settings = _spread([e for e in window if e.met])
-            if criterion.out_of_last is None:  # the current run: the latest sessions in a row
-                run_entries = list(entries[len(entries) - current_run :]) if current_run else []
-            else:  # the sessions that met the threshold in the latest window
-                run_entries = [e for e in window if e.met]
-            if criterion.out_of_last is None and current_run < criterion.consecutive:
-                shortfall = f"{current_run} of {criterion.consecutive} consecutive {word}s so far"
-            elif criterion.out_of_last is not None and len(run_entries) < criterion.consecutive:
-                shortfall = (
-                    f"{len(run_entries)} of the last {_plural(len(window), word)} met the "
-                    f"threshold; {criterion.consecutive} are needed"
-                )
-            elif len(observers) < criterion.min_observers:
-                shortfall = (
-                    f"the {word}s that met the threshold were recorded by "
-                    f"{_plural(len(observers), 'person').replace('persons', 'people')} "
-                    f"({_names(observers)}); {criterion.min_observers} different people "
-                    "are needed"
-                )
-            else:
-                shortfall = (
-                    f"the {word}s that met the threshold were all in "
-                    f"{_plural(len(settings), 'setting')} "
-                    f"({_names(s.value for s in settings)}); {criterion.min_settings} "
-                    "different settings are needed"
-                )
-        if breaking is not None:
-            shortfall += f"; the run broke on {breaking.day.isoformat()} ({breaking.why_not})"
-        summary = f"Not mastered yet: {shortfall}."
+    days = tuple(
+        DayResult(
+            day=d.day,
+            verdict=d.verdict,
+            reason=_reason(d, criterion, metric_kind, unit),
+            value=d.value,
+            observations=tuple(sorted(o.observation_id for o in grouped[d.day])),
+            observers=d.observers,
+            settings=frozenset(o.setting for o in grouped[d.day]),
+            trials=d.trials,
+        )
+        for d in judged
+    )
+    outcome = _outcome(judged, criterion, metric_kind, unit)
     return MasteryEvaluation(
         goal_id=goal_id,
         criterion=criterion,
-        criterion_text=text,
+        criterion_text=describe_criterion(criterion, unit),
         metric_kind=metric_kind,
         unit=unit,
         days=days,
         skipped=tuple(skipped),
-        mastered=mastered_at is not None,
-        mastered_on=mastered_on,
-        run=tuple(e.day for e in run_entries),
-        current_run=current_run,
-        broken_on=None if breaking is None else breaking.day,
-        broken_because=None if breaking is None else breaking.why_not,
-        shortfall=shortfall,
-        summary=summary,
+        mastered=outcome.mastered_on is not None,
+        mastered_on=outcome.mastered_on,
+        run=outcome.run,
+        current_run=outcome.current_run,
+        broken_on=outcome.broken_on,
+        broken_because=outcome.broken_because,
+        shortfall=outcome.shortfall,
+        summary=outcome.summary,
     )
+
+
+MeasuredRow = tuple[int, str, str, str, float, "int | None", "int | bool | None"]
+"""A measured observation as the SQL read model keeps it: ``(observed_at in microseconds
+since the Unix epoch, observer, setting, kind, value, trials, first trial independent)``."""
+
+
+def mastery_status(
+    rows: Iterable[MeasuredRow],
+    criterion: MasteryCriterion,
+    *,
+    time_zone: str,
+    metric_kind: MetricKind,
+    unit: str,
+) -> tuple[bool, str]:
+    """Whether *criterion* is met by measured observations, and the summary
+    :func:`assess_mastery` would give: ``(mastered, summary)``, without the explanation
+    of every session (for reports over many goals).
+
+    *rows* are the measured observations (a value, not ``None``) up to the report's
+    moment (see :data:`MeasuredRow`), in any order. The sessions are judged by the same
+    code as :func:`assess_mastery`'s, so the result is the same as
+    ``assess_mastery(...)``'s ``mastered`` and ``summary`` for the same observations.
+    """
+    probe = ObservationKind.PROBE.value
+    grouped: dict[int, list[MeasuredRow]] = {}
+    for row in rows:
+        if criterion.probes_only and row[3] != probe:
+            continue
+        ordinal = _local_ordinal(row[0], time_zone)
+        found = grouped.get(ordinal)
+        if found is None:
+            grouped[ordinal] = [row]
+        else:
+            found.append(row)
+    judged = [
+        _Day(
+            _date_of(ordinal),
+            [float(r[4]) for r in data],
+            [r[5] for r in data if r[5] is not None],
+            frozenset(r[1] for r in data),
+            frozenset(r[2] for r in data),
+            [None if r[6] is None else bool(r[6]) for r in data],
+            criterion,
+            metric_kind,
+        )
+        for ordinal, data in sorted(grouped.items())
+    ]
+    outcome = _outcome(judged, criterion, metric_kind, unit)
+    return outcome.mastered_on is not None, outcome.summary
 
 
 def _criterion_of(state: PartnershipState, goal_id: str) -> MasteryCriterion:

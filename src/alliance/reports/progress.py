@@ -6,20 +6,32 @@ import datetime as dt
 import enum
 import functools
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import attrs
 import pendulum
 
 from alliance.errors import UnknownRecordError
-from alliance.measures.mastery import MasteryEvaluation, assess_mastery, evaluate_mastery
-from alliance.model.goals import Direction, Goal, GoalDomain, GoalStatus
+from alliance.measures.mastery import (
+    _local_ordinal,
+    assess_mastery,
+    evaluate_mastery,
+    mastery_status,
+)
+from alliance.model.goals import (
+    Direction,
+    Goal,
+    GoalDomain,
+    GoalStatus,
+    MasteryCriterion,
+    MetricKind,
+)
 from alliance.model.partnership import PartnershipStatus, Setting
+from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState
 from alliance.reports._common import (
     Period,
     iter_states,
-    local_date,
     moment_in,
     moment_of,
     open_during,
@@ -27,7 +39,10 @@ from alliance.reports._common import (
     start_in,
     start_of,
 )
+from alliance.serialization import loads
 from alliance.storage._common import from_micros, to_micros
+from alliance.storage._read_model import GoalFigures
+from alliance.storage._sql import _MIN_US, SqlStore
 from alliance.storage.interface import (
     GoalFacts,
     ReadModelPartnership,
@@ -238,10 +253,10 @@ def goal_progress(
         o for o in state.observations_for(goal_id) if o.value is not None and o.observed_at <= as_of
     ]
     latest = measured[-1] if measured else None
-    counts = dict.fromkeys(Setting, 0)
+    counts = dict.fromkeys((s.value for s in Setting), 0)
     for o in measured:
         if since is None or o.observed_at >= since:
-            counts[o.setting] += 1
+            counts[o.setting.value] += 1
     window_start = as_of - window
     recent = [
         (to_micros(o.observed_at), float(o.value))
@@ -249,8 +264,9 @@ def goal_progress(
         if o.observed_at > window_start and o.value is not None
     ]
 
-    def mastery() -> MasteryEvaluation:
-        return evaluate_mastery(state, goal_id, as_of=as_of)
+    def mastery() -> tuple[bool, str]:
+        evaluation = evaluate_mastery(state, goal_id, as_of=as_of)
+        return evaluation.mastered, evaluation.summary
 
     t = goal.target
     return _progress(
@@ -269,6 +285,7 @@ def goal_progress(
 
 
 _WEEK_US = 7 * 86_400 * 1_000_000
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _weeks(origin: dt.datetime, moment: dt.datetime) -> float:
@@ -283,15 +300,15 @@ def _progress(
     as_of: pendulum.DateTime,
     window_start: pendulum.DateTime,
     latest: tuple[pendulum.DateTime, float] | None,
-    counts: dict[Setting, int],
+    counts: Mapping[str, int],
     recent: Sequence[tuple[int, float]],
     due: pendulum.Date,
-    mastery: Callable[[], MasteryEvaluation] | None,
+    mastery: Callable[[], tuple[bool, str]] | None,
 ) -> GoalProgress:
     """The figures of one goal, from what both paths gather (the fold and the read model):
-    its row, its latest measured value, its counts by setting in the period and the
+    its row, its latest measured value, its counts by setting value in the period, the
     measured observations in the trend window (``(microseconds since the epoch, value)``,
-    oldest first)."""
+    oldest first) and its mastery status and summary (``(mastered, summary)``)."""
     baseline, target = row.baseline, row.target
     increase = row.direction == Direction.INCREASE.value
     trend: Trend | None = None
@@ -321,20 +338,23 @@ def _progress(
     else:
         weeks = (target - trend.intercept) / trend.slope_per_week
         try:
-            when = trend.origin.add(seconds=round(weeks * 7 * 86400))
+            # trend.origin.add(seconds=...), in microseconds: the same moment, and the
+            # same range check (a datetime between the years 1 and 9999)
+            when_us = recent[0][0] + round(weeks * 7 * 86400) * 1_000_000
+            _EPOCH + dt.timedelta(microseconds=when_us)
         except (OverflowError, ValueError):  # so slow it would take past the year 9999
             outlook = Outlook.BEHIND
         else:
-            when = max(when, as_of)
-            projected = local_date(time_zone, when)
+            # the local date of the later of that moment and the report's
+            when_us = max(when_us, to_micros(as_of))
+            projected = pendulum.Date.fromordinal(_local_ordinal(when_us, time_zone))
             outlook = Outlook.ON_TRACK if projected <= due else Outlook.BEHIND
     mastered: str | None = None
     mastery_summary: str | None = None
     if mastery is not None:
-        evaluation = mastery()
-        mastered = "mastered" if evaluation.mastered else "not yet"
-        mastery_summary = evaluation.summary
-    counted = {setting: counts.get(setting, 0) for setting in Setting}
+        is_mastered, mastery_summary = mastery()
+        mastered = "mastered" if is_mastered else "not yet"
+    counted = {setting: counts.get(setting.value, 0) for setting in Setting}
     return GoalProgress(
         goal=row,
         as_of=as_of,
@@ -488,6 +508,17 @@ def progress_report(
             for goal in select_goals_in(state, domain=domain, status=status, period=period):
                 yield goal_progress(state, goal.goal_id, period=period, window=window)
         return
+    if isinstance(store, SqlStore):
+        yield from _sql_report(
+            store,
+            member_id=member_id,
+            domain=domain,
+            status=status,
+            period=period or Period(),
+            window=window,
+            partnership_status=partnership_status,
+        )
+        return
     for p, bounds, facts in _facts(
         store,
         member_id=member_id,
@@ -498,17 +529,16 @@ def progress_report(
         partnership_status=partnership_status,
         figures=True,
     ):
-        mastery: Callable[[], MasteryEvaluation] | None = None
+        mastery: Callable[[], tuple[bool, str]] | None = None
         criterion = facts.mastery
         if criterion is not None:
             mastery = functools.partial(
-                assess_mastery,
+                _assessed,
                 facts.observations,
                 criterion,
                 time_zone=p.time_zone,
                 metric_kind=facts.metric_kind,
                 unit=facts.unit,
-                goal_id=facts.goal_id,
                 until=bounds.as_of,
             )
         yield _progress(
@@ -517,8 +547,136 @@ def progress_report(
             as_of=bounds.as_of,
             window_start=bounds.window_start,
             latest=facts.latest,
-            counts=facts.in_period,
+            counts={setting.value: n for setting, n in facts.in_period.items()},
             recent=facts.recent,
             due=facts.due,
             mastery=mastery,
         )
+
+
+def _assessed(
+    observations: Sequence[Observation],
+    criterion: MasteryCriterion,
+    *,
+    time_zone: str,
+    metric_kind: MetricKind,
+    unit: str,
+    until: pendulum.DateTime,
+) -> tuple[bool, str]:
+    evaluation = assess_mastery(
+        observations,
+        criterion,
+        time_zone=time_zone,
+        metric_kind=metric_kind,
+        unit=unit,
+        until=until,
+    )
+    return evaluation.mastered, evaluation.summary
+
+
+def _sql_report(
+    store: SqlStore,
+    *,
+    member_id: str | None,
+    domain: GoalDomain | None,
+    status: GoalStatus | None,
+    period: Period,
+    window: pendulum.Duration,
+    partnership_status: PartnershipStatus | None,
+) -> Iterator[GoalProgress]:
+    """:func:`progress_report` on the SQL stores: the figures come from
+    :meth:`SqlStore.progress_figures` as raw column values (text, numbers, microseconds),
+    a chunk of partnerships at a time, and become typed values only for the rows that
+    are reported; mastery is judged by :func:`alliance.measures.mastery.mastery_status`
+    (the same judgement as :func:`assess_mastery`, without writing every session's
+    explanation)."""
+    partnerships = store.report_partnerships(member_id=member_id, status=partnership_status)
+    clinic_id = store.clinic_id
+    first_day = None if period.start is None else period.start.toordinal()
+    last_day = None if period.end is None else period.end.toordinal()
+    criteria: dict[str, MasteryCriterion] = {}
+    dues: dict[str, pendulum.Date] = {}
+    domains = {d.value: d for d in GoalDomain}
+    statuses = {s.value: s for s in GoalStatus}
+    kinds = {k.value: k for k in MetricKind}
+    for first in range(0, len(partnerships), _CHUNK):
+        chunk = partnerships[first : first + _CHUNK]
+        moments: dict[str, tuple[ReadModelPartnership, pendulum.DateTime, pendulum.DateTime]] = {}
+        bounds: list[tuple[str, int, int, int]] = []
+        for p in chunk:
+            as_of = moment_in(p.time_zone, p.last_event_at, period)
+            since = start_in(p.time_zone, period)
+            window_start = as_of - window
+            moments[p.partnership_id] = (p, as_of, window_start)
+            bounds.append(
+                (
+                    p.partnership_id,
+                    to_micros(as_of),
+                    _MIN_US if since is None else to_micros(since),
+                    to_micros(window_start),
+                )
+            )
+        for f in store.progress_figures(bounds, domain=domain, status=status):
+            p, as_of, window_start = moments[f.partnership_id]
+            zone = p.time_zone
+            goal_status = statuses[f.status]
+            # open during the period: proposed by its end, not closed before its start
+            # (as open_during, on local days reckoned from the microseconds)
+            if last_day is not None and _local_ordinal(int(f.proposed_us), zone) > last_day:
+                continue
+            if (
+                first_day is not None
+                and goal_status.is_closed
+                and _local_ordinal(int(f.status_changed_us), zone) < first_day
+            ):
+                continue
+            due = dues.get(f.due)
+            if due is None:
+                due = dues[f.due] = pendulum.Date.fromisoformat(f.due)
+            mastery: Callable[[], tuple[bool, str]] | None = None
+            if f.mastery is not None:
+                criterion = criteria.get(f.mastery)
+                if criterion is None:
+                    criterion = criteria[f.mastery] = loads(f.mastery, MasteryCriterion)
+                mastery = _status_of(f, criterion, zone, kinds[f.metric_kind])
+            row = GoalRow(
+                partnership_id=f.partnership_id,
+                clinic_id=clinic_id,
+                child_id=p.child_id,
+                goal_id=f.goal_id,
+                domain=domains[f.domain],
+                status=goal_status,
+                statement=f.statement,
+                metric=f.metric,
+                unit=f.unit,
+                baseline=f.baseline,
+                target=f.target,
+                direction=f.direction,
+                due=due,
+                proposed_at=from_micros(int(f.proposed_us)),
+                shared_at=None if f.shared_us is None else from_micros(int(f.shared_us)),
+                has_gas_scale=f.gas_weight is not None,
+                has_mastery_criterion=f.mastery is not None,
+            )
+            latest = f.latest
+            yield _progress(
+                row,
+                time_zone=zone,
+                as_of=as_of,
+                window_start=window_start,
+                latest=None if latest is None else (from_micros(int(latest[0])), latest[1]),
+                counts=f.counts,
+                recent=f.recent,
+                due=due,
+                mastery=mastery,
+            )
+
+
+def _status_of(
+    f: GoalFigures, criterion: MasteryCriterion, zone: str, kind: MetricKind
+) -> Callable[[], tuple[bool, str]]:
+    def status() -> tuple[bool, str]:
+        assert f.measured is not None
+        return mastery_status(f.measured, criterion, time_zone=zone, metric_kind=kind, unit=f.unit)
+
+    return status

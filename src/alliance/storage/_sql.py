@@ -746,6 +746,102 @@ class SqlStore(abc.ABC):
         facts.sort(key=lambda item: (item[0], item[2]))
         return [f for _, f, _ in facts]
 
+    def progress_figures(
+        self,
+        bounds: Sequence[tuple[str, int, int, int]],
+        *,
+        domain: GoalDomain | None = None,
+        status: GoalStatus | None = None,
+    ) -> list[rm.GoalFigures]:
+        """The selected goals of the partnerships in *bounds* with the figures of a
+        progress report, in report order (by partnership, then proposal): what
+        :meth:`goal_facts` gives, as raw column values, in two queries and one pass
+        over the measured observations (for the library's own ``progress_report``).
+
+        *bounds*: ``(partnership_id, as_of, since, window_start)`` in microseconds since
+        the epoch (*since* :data:`_MIN_US` for an open start), ordered by partnership id.
+        """
+        if not bounds:
+            return []
+        values = ", ".join(
+            ["(?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"] * len(bounds)
+        )
+        cte = f"WITH b (pid, as_of, since, wstart) AS (VALUES {values}) "
+        cte_params = [value for b in bounds for value in b]
+        goal_filter = ""
+        filter_params: list[Any] = []
+        if domain is not None:
+            goal_filter += " AND g.domain = ?"
+            filter_params.append(domain.value)
+        if status is not None:
+            goal_filter += " AND g.status = ?"
+            filter_params.append(status.value)
+        params = (*cte_params, self._clinic_id, *filter_params)
+        # the fields mastery reads, for goals with a criterion only
+        mastery_fields = ", ".join(
+            f"CASE WHEN g.mastery IS NULL THEN NULL ELSE o.{column} END"
+            for column in ("observer", "kind", "trials", "first_trial_independent")
+        )
+        window = {pid: (since, wstart) for pid, _as_of, since, wstart in bounds}
+        with self._transaction(write=False) as conn:
+            goal_rows = conn.execute(
+                self._sql(
+                    cte + "SELECT g.partnership_id, g.goal_id, g.seq, g.domain, g.status, "
+                    "g.status_changed_us, g.statement, g.metric, g.unit, g.metric_kind, "
+                    "g.baseline, g.target, g.direction, g.due, g.proposed_at_us, g.shared_at_us, "
+                    "g.gas_weight, g.mastery FROM b CROSS JOIN alliance_goals g "
+                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter
+                ),
+                params,
+            ).fetchall()  # fmt: skip
+            if not goal_rows:
+                return []
+            order = {b[0]: index for index, b in enumerate(bounds)}
+            goal_rows.sort(key=lambda row: (order[row[0]], int(row[2])))
+            goals = {(row[0], row[1]): rm.GoalFigures(row) for row in goal_rows}
+            # One pass over every measured observation by the report's moment, each goal's
+            # oldest first: counts in the period, the latest, the trend window, mastery.
+            # CROSS JOIN: SQLite loops over the bounds first, as written (PostgreSQL
+            # plans it as an inner join).
+            rows = conn.execute(
+                self._sql(
+                    cte + "SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value, "
+                    f"o.setting, {mastery_fields} "
+                    "FROM b CROSS JOIN alliance_goals g CROSS JOIN alliance_observations o "
+                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter
+                    + " AND o.clinic_id = g.clinic_id AND o.partnership_id = g.partnership_id "
+                    "AND o.goal_id = g.goal_id AND o.value IS NOT NULL "
+                    "AND o.observed_at_us <= b.as_of "
+                    "ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
+                ),
+                params,
+            )  # fmt: skip
+            figures: rm.GoalFigures | None = None
+            last: tuple[int, float] | None = None
+            pid = gid = None
+            since = wstart = 0
+            counts: dict[str, int] = {}
+            recent: list[tuple[int, float]] = []
+            measured: list[rm.MeasuredRow] | None = None
+            for row_pid, row_gid, at, value, setting, observer, kind, trials, independent in rows:
+                if row_gid != gid or row_pid != pid:
+                    if figures is not None:
+                        figures.latest = last
+                    pid, gid = row_pid, row_gid
+                    figures = goals[(pid, gid)]
+                    since, wstart = window[pid]
+                    counts, recent, measured = figures.counts, figures.recent, figures.measured
+                if at >= since:
+                    counts[setting] = counts.get(setting, 0) + 1
+                last = (at, value)
+                if at > wstart:
+                    recent.append(last)
+                if measured is not None:
+                    measured.append((at, observer, setting, kind, value, trials, independent))
+            if figures is not None:
+                figures.latest = last
+        return list(goals.values())
+
     def load(
         self,
         partnership_id: str,
