@@ -153,3 +153,28 @@ def test_check_prints_findings_and_fails_on_severity(
     assert main(["check", "--store", "memory://", "--fail-on", "info"]) == 0
     assert "0 finding(s)" in capsys.readouterr().err
     assert main(["check", "--store", db, "--rules", str(tmp_path / "missing.toml")]) == 1
+
+
+def test_report_for_a_viewer_and_the_coaching_reports(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ms Okafor, the sample's teacher, sees only the goal the family shared with the school.
+    assert main(["report", "progress", "--store", db, "--format", "csv", "--viewer", "okafor"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["partnership_id"], r["goal_id"]) for r in rows] == [
+        ("p-sam", "g-requests")
+    ]
+    assert main(["report", "progress", "--store", db, "--format", "csv", "--viewer", "ana"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["goal_id"] for r in rows} == {"g-requests", "g-dressing"}
+    assert main(["report", "coaching", "--store", db, "--format", "json", "--viewer", "maria"]) == 0
+    coaching = json.loads(capsys.readouterr().out)
+    assert {(r["strategy_id"], r["carer"]) for r in coaching} == {
+        ("s-choices", "maria"),
+        ("s-choices", "david"),
+    }
+    assert main(["report", "learning", "--store", db, "--format", "csv", "--member", "maria"]) == 0
+    learning = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["carer"]: r["coaching_sessions"] for r in learning} == {"maria": "2", "david": "2"}
+    assert main(["report", "health", "--store", db, "--format", "md", "--viewer", "nobody"]) == 0
+    assert "No rows." in capsys.readouterr().out

@@ -4,8 +4,9 @@
   With ``--store URL`` (or ``--save``, for the default store, see
   :func:`alliance.storage.default_url`) it also fills the store with the sample and a
   deterministic synthetic clinic (``--seed``, ``--partnerships``).
-- ``alliance report progress|gas|health`` reports over a store (``--format csv|json|md|
-  html``; filters ``--member``, ``--domain``, ``--status``, ``--from``, ``--to``).
+- ``alliance report progress|gas|health|coaching|learning`` reports over a store
+  (``--format csv|json|md|html``; filters ``--member``, ``--domain``, ``--status``,
+  ``--from``, ``--to``; ``--viewer ID`` for what one member may see).
 - ``alliance check`` lists what the clinic's rules find, most urgent first.
 
 Every command that reads or writes a store takes ``--store URL`` (default: the default
@@ -224,11 +225,15 @@ def _report(args: argparse.Namespace) -> int:
     store = _open(args)
     try:
         rows: list[object]
-        total = len(store.find_partnerships(member_id=args.member))
+        total = len(store.find_partnerships(member_id=args.viewer or args.member))
         with _progress(f"{args.kind.capitalize()} report", total, quiet=args.quiet) as advance:
             if args.kind == "progress" and args.format == "html":
                 states = _counted(
-                    reports.iter_states(store, member_id=args.member),
+                    (
+                        s
+                        for s in reports.iter_states(store, member_id=args.viewer or args.member)
+                        if args.member is None or s.role_of(args.member) is not None
+                    ),
                     advance,
                     lambda s: s.partnership_id,
                 )
@@ -238,6 +243,7 @@ def _report(args: argparse.Namespace) -> int:
                     window=pendulum.duration(weeks=args.window_weeks),
                     charts=not args.no_charts,
                     title=args.title or "How things are going",
+                    viewer=args.viewer,
                 )
                 rows = []
             else:
@@ -287,6 +293,7 @@ def _report_rows(
                 status=status,
                 period=period,
                 window=pendulum.duration(weeks=args.window_weeks),
+                viewer=args.viewer,
             ),
             advance,
             lambda row: row.goal.partnership_id,
@@ -305,13 +312,30 @@ def _report_rows(
                 domain=domain,
                 status=status,
                 rho=args.rho,
+                viewer=args.viewer,
+            ),
+            advance,
+            lambda row: row.partnership_id,
+        )
+    elif args.kind == "coaching":
+        yield from _counted(
+            reports.coaching_report(
+                store, period=period, member_id=args.member, viewer=args.viewer
+            ),
+            advance,
+            lambda row: row.partnership_id,
+        )
+    elif args.kind == "learning":
+        yield from _counted(
+            reports.learning_report(
+                store, period=period, member_id=args.member, viewer=args.viewer
             ),
             advance,
             lambda row: row.partnership_id,
         )
     else:
         yield from _counted(
-            reports.health_report(store, period=period, member_id=args.member),
+            reports.health_report(store, period=period, member_id=args.member, viewer=args.viewer),
             advance,
             lambda row: row.partnership_id,
         )
@@ -418,12 +442,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo)
 
     report = commands.add_parser("report", help="report over a store: progress, gas or health")
-    report.add_argument("kind", choices=("progress", "gas", "health"), help="which report")
+    report.add_argument(
+        "kind",
+        choices=("progress", "gas", "health", "coaching", "learning"),
+        help="which report (coaching: carers' fidelity beside progress; learning: training "
+        "apart from education)",
+    )
     _store_options(report)
     report.add_argument(
         "--format", choices=("csv", "json", "md", "html"), default="md", help="default md"
     )
     report.add_argument("--member", metavar="ID", help="only partnerships with this member")
+    report.add_argument(
+        "--viewer",
+        metavar="ID",
+        help="as this member may see it: only their partnerships, only what they may see",
+    )
     report.add_argument("--domain", choices=[d.value for d in GoalDomain], help="goal domain")
     report.add_argument("--status", choices=[s.value for s in GoalStatus], help="goal status")
     report.add_argument("--from", dest="start", type=_date, metavar="DATE", help="period start")

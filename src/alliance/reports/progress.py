@@ -39,6 +39,7 @@ from alliance.reports._common import (
     start_in,
     start_of,
 )
+from alliance.reports._viewing import viewed
 from alliance.serialization import loads
 from alliance.storage._common import from_micros, to_micros
 from alliance.storage._read_model import GoalFigures
@@ -453,6 +454,7 @@ def select_goals(
     status: GoalStatus | None = None,
     period: Period | None = None,
     partnership_status: PartnershipStatus | None = None,
+    viewer: str | None = None,
 ) -> Iterator[GoalRow]:
     """The store's goals, filtered, as rows, ordered by partnership id then proposal order.
 
@@ -464,7 +466,17 @@ def select_goals(
         domain, status: only goals in this domain / with this status now.
         period: only goals open at some time during the period.
         partnership_status: only partnerships with this status.
+        viewer: only the partnerships this member is in, and only the goals they may
+            see (:func:`alliance.as_seen_by`: an educator sees the goals shared with the
+            school); partnerships are then folded one at a time, on every store.
     """
+    if viewer is not None:
+        for _, state in viewed(
+            store, viewer=viewer, member_id=member_id, status=partnership_status
+        ):
+            for goal in select_goals_in(state, domain=domain, status=status, period=period):
+                yield GoalRow.of(state, goal)
+        return
     if isinstance(store, ReadModelStore):
         for p, _bounds, facts in _facts(
             store,
@@ -492,6 +504,7 @@ def progress_report(
     period: Period | None = None,
     window: pendulum.Duration = DEFAULT_TREND_WINDOW,
     partnership_status: PartnershipStatus | None = None,
+    viewer: str | None = None,
 ) -> Iterator[GoalProgress]:
     """:func:`goal_progress` of every selected goal (filters as in :func:`select_goals`),
     partnership by partnership, ordered by partnership id then goal proposal order.
@@ -502,7 +515,18 @@ def progress_report(
     criterion bring their measured observations into Python (a criterion judges
     sessions, local days, one by one). Elsewhere partnerships are folded one at a time.
     The rows are the same either way.
+
+    With *viewer* (a member's id): only the partnerships they are a current member of,
+    each computed from what they may see (:func:`alliance.as_seen_by`: the goals shared
+    with them, the observations whose audience includes them), folded one at a time.
     """
+    if viewer is not None:
+        for _, state in viewed(
+            store, viewer=viewer, member_id=member_id, status=partnership_status
+        ):
+            for goal in select_goals_in(state, domain=domain, status=status, period=period):
+                yield goal_progress(state, goal.goal_id, period=period, window=window)
+        return
     if not isinstance(store, ReadModelStore):
         for state in iter_states(store, member_id=member_id, status=partnership_status):
             for goal in select_goals_in(state, domain=domain, status=status, period=period):
