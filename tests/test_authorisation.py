@@ -610,6 +610,7 @@ def test_a_professional_may_not_act_on_a_record_kept_from_them() -> None:
 def test_nobody_acts_on_a_record_whose_audience_leaves_them_out() -> None:
     p = build(al.RolePolicy())
     p.record(al.ProfessionalJoined(member_id="bo", discipline=al.Discipline.ABA, **base("ana")))
+    p.record(al.ProfessionalJoined(member_id="cy", discipline=al.Discipline.ABA, **base("ana")))
     p.record_all(
         [
             al.FeedbackGiven(
@@ -666,7 +667,7 @@ def test_nobody_acts_on_a_record_whose_audience_leaves_them_out() -> None:
             al.SuccessCelebrated(description="Yay", observation_id="o9", **base("bo")),
             "observation",
         ),
-        (al.ActionItemCompleted(action_item_id="a10", **base("maria")), "check-in"),
+        (al.ActionItemCompleted(action_item_id="a10", **base("cy")), "check-in"),
     ]
     for event, what in refused:
         reason = denied(p, event).reason
@@ -680,6 +681,8 @@ def test_nobody_acts_on_a_record_whose_audience_leaves_them_out() -> None:
     p.record(al.ProgressCorrected(observation_id="o9", value=4, reason="typo", **base("ana")))
     p.record(al.SuccessCelebrated(description="Yay", observation_id="o9", **base("ana")))
     p.record(al.ActionItemCompleted(action_item_id="a9", **base("bo")))
+    # An item's owner completes it even when the check-in's note is not shared with them.
+    p.record(al.ActionItemCompleted(action_item_id="a10", **base("maria")))
 
 
 def test_the_sample_and_the_synthetic_clinic_follow_the_role_rules() -> None:

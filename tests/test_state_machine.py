@@ -1,6 +1,8 @@
 """The partnership state machine (:mod:`alliance.testing.state_machine`).
 
 - it runs, finds no invariant violation, and records every event type;
+- under ``policy = RolePolicy()`` every step is authorised by it, every event type is
+  still recorded, and invalid events are still refused;
 - a subclass with a rule set and invariants of its own runs too (the way users use it);
 - each built-in invariant catches the fault it is there for: the model is broken on
   purpose (monkeypatched) and the machine must fail.
@@ -76,6 +78,21 @@ TestClinicPartnership = ClinicPartnership.TestCase
 TestClinicPartnership.settings = settings(RUN, max_examples=25)
 
 
+class RolePolicyPartnership(PartnershipStateMachine):
+    """The machine with every step authorised by RolePolicy: its actors are drawn by role,
+    so nothing it records is refused (a refusal fails the run with PermissionDenied)."""
+
+    policy = al.RolePolicy()
+
+    @invariant()
+    def the_partnership_is_under_the_role_policy(self) -> None:
+        assert isinstance(self.partnership.policy, al.RolePolicy)
+
+
+TestRolePolicyPartnership = RolePolicyPartnership.TestCase
+TestRolePolicyPartnership.settings = settings(RUN, max_examples=25)
+
+
 def run_quickly(machine: type[PartnershipStateMachine], *, examples: int = 30) -> None:
     """Run *machine* on a fixed sample, without shrinking (for machines meant to fail)."""
     run_state_machine_as_test(
@@ -95,10 +112,12 @@ def run_quickly(machine: type[PartnershipStateMachine], *, examples: int = 30) -
 
 
 def test_every_event_type_is_recorded_and_invalid_events_are_offered() -> None:
+    """Under RolePolicy: the machine draws the same steps whatever its policy, and under
+    this one every step it records is authorised as well."""
     seen: collections.Counter[str] = collections.Counter()
     steps: collections.Counter[str] = collections.Counter()
 
-    class Watched(PartnershipStateMachine):
+    class Watched(RolePolicyPartnership):
         def teardown(self) -> None:
             if self._history is not None:
                 seen.update(type(e).type_name for e in self.partnership.events)
@@ -131,6 +150,11 @@ def test_every_event_type_is_recorded_and_invalid_events_are_offered() -> None:
 
 def test_it_is_reexported_by_the_testing_kit() -> None:
     assert alliance.testing.PartnershipStateMachine is PartnershipStateMachine
+
+
+def test_its_default_policy_allows_all() -> None:
+    # so that rules of a user's own may record any member's events, as before
+    assert isinstance(PartnershipStateMachine.policy, al.AllowAll)
 
 
 def test_its_helpers_refuse_to_be_used_before_the_first_step() -> None:

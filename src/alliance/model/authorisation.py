@@ -225,7 +225,10 @@ def _record_seen(state: PartnershipState, event: ev.Event) -> tuple[str, Audienc
         observation = state.observations[event.observation_id]
         return "observation", observation.audience, observation.observer
     if isinstance(event, ev.ActionItemCompleted):
-        check_in = state.check_ins[state.action_items[event.action_item_id].check_in_id]
+        status = state.action_items[event.action_item_id]
+        if status.item.owner == event.actor:
+            return None  # the owner was given the item, whoever may read the check-in
+        check_in = state.check_ins[status.check_in_id]
         return "check-in", check_in.audience, check_in.recorded_by
     return None
 
@@ -338,8 +341,8 @@ class RolePolicy:
 
     A professional plans, reviews or resolves a setback, and resolves or escalates a
     concern, only when its audience includes them; and nobody answers feedback,
-    corrects or celebrates an observation, or completes an action item of a check-in
-    whose audience leaves them out (they could not have seen it). The founder may add
+    corrects or celebrates an observation, or completes someone else's action item of a
+    check-in whose audience leaves them out (they could not have seen it). The founder may add
     members while the partnership is forming, as the model allows.
     The model's own rules still apply on top (only a carer logs practice, a progress
     update comes from a professional...).

@@ -18,6 +18,12 @@ and offers events the model must refuse. After every step it checks its invarian
   findings sorted most urgent first, about this partnership and from its rules, the same
   twice in a row, and changes nothing.
 
+Every step draws its actor as :func:`alliance.testing.partnership_histories` does, from
+the members whose role :class:`alliance.RolePolicy` allows the event; set ``policy =
+alliance.RolePolicy()`` on a subclass to have the partnership authorise every step with
+it (the default, :class:`alliance.AllowAll`, leaves rules of your own free to record
+any member's events).
+
 Subclass it to add the clinic's own ``@invariant()`` checks (and rules, if you like) and
 run its ``TestCase`` with pytest::
 
@@ -142,6 +148,12 @@ class PartnershipStateMachine(RuleBasedStateMachine):
     close_after: ClassVar[int] = 30
     """How many events the timeline holds before closing becomes possible."""
 
+    policy: ClassVar[al.Policy] = al.AllowAll()
+    """The authorisation policy the partnership is formed with. The machine's own steps
+    draw actors whose role allows each event, so they pass :class:`alliance.RolePolicy`
+    too: set ``policy = alliance.RolePolicy()`` to have every step authorised by it
+    (then rules of your own must record events their actors may record)."""
+
     def __init__(self) -> None:
         super().__init__()
         self._history: _History | None = None
@@ -212,6 +224,11 @@ class PartnershipStateMachine(RuleBasedStateMachine):
             self._options = (partnership.version, self._history.topics(partnership.state))
         return self._options[1]
 
+    def _clinicians(self) -> list[str]:
+        """The current therapists and supervisors."""
+        assert self._history is not None
+        return self._history.clinicians(self.partnership.state)
+
     def _is_open(self) -> bool:
         return (
             self._history is not None
@@ -233,7 +250,9 @@ class PartnershipStateMachine(RuleBasedStateMachine):
     @initialize(data=st.data())
     def form_partnership(self, data: st.DataObject) -> None:
         """Form the partnership; a professional and a carer join."""
-        self._history = _History(_draw_fn(data), allow_closing=self.allow_closing)
+        self._history = _History(
+            _draw_fn(data), allow_closing=self.allow_closing, policy=self.policy
+        )
         self._history.start(
             self.start_times
             if self.start_times is not None
@@ -250,11 +269,12 @@ class PartnershipStateMachine(RuleBasedStateMachine):
         """Propose a goal, agree to one, note a concern, object, or revise one."""
         self._record_from("goals", data)
 
-    @precondition(lambda self: self._is_open())
+    @precondition(lambda self: self._is_open() and bool(self._clinicians()))
     @rule(data=st.data())
     def agree_a_goal_together(self, data: st.DataObject) -> None:
-        """A member proposes a goal and someone from the other side agrees at once (as at
-        a planning meeting), so that shared goals are common enough to work on."""
+        """A carer, therapist or supervisor proposes a goal and someone from the other
+        side agrees at once (as at a planning meeting), so that shared goals are common
+        enough to work on."""
         history = self._drawing(data)
         history.now += data.draw(_GAPS, label="time since the last step")
         proposed = history.goal_proposed(self.partnership.state)
@@ -262,13 +282,13 @@ class PartnershipStateMachine(RuleBasedStateMachine):
         history.record(proposed)
         state = self.partnership.state
         other_side = (
-            state.professionals
+            self._clinicians()
             if state.role_of(proposed.actor) is al.MemberRole.CARER
-            else state.carers
+            else sorted(state.carers)
         )
         history.record(
             al.GoalAgreed(
-                **history.base(history.pick(sorted(other_side))),
+                **history.base(history.pick(other_side)),
                 goal_id=proposed.goal_id,
                 comment=history.maybe_text(),
             )
@@ -353,18 +373,21 @@ class PartnershipStateMachine(RuleBasedStateMachine):
 
     @precondition(
         lambda self: (
-            self.allow_closing and self._is_open() and self.partnership.version >= self.close_after
+            self.allow_closing
+            and self._is_open()
+            and self.partnership.version >= self.close_after
+            and bool(self._clinicians())
         )
     )
     @rule(data=st.data())
     def close_partnership(self, data: st.DataObject) -> None:
-        """A member closes the partnership; nothing can be recorded after this."""
+        """A therapist or supervisor closes the partnership; nothing can be recorded after
+        this."""
         history = self._drawing(data)
         history.now += data.draw(_GAPS, label="time since the last step")
-        state = self.partnership.state
         history.record(
             al.PartnershipStatusChanged(
-                **history.base(history.member(state)),
+                **history.base(history.pick(self._clinicians())),
                 status=al.PartnershipStatus.CLOSED,
                 reason=history.maybe_text(),
             )

@@ -18,8 +18,9 @@ Three layers, each built on the one before:
   :meth:`alliance.Partnership.record`; use it for serialization and validation tests.
 - **Timelines**: :func:`partnership_histories` draws a whole valid timeline, built by
   recording every event through :meth:`alliance.Partnership.record`, so each one was
-  accepted by the model when it was drawn. :func:`replay` records a timeline into a fresh
-  :class:`alliance.Partnership`, :func:`partnerships` draws one, and
+  accepted by the model when it was drawn, and by :class:`alliance.RolePolicy`: each
+  actor is a member whose role allows the event. :func:`replay` records a timeline into
+  a fresh :class:`alliance.Partnership`, :func:`partnerships` draws one, and
   :func:`invalid_next_events` draws an event the model must refuse on top of a state.
 
 Every strategy takes keyword arguments only, and shrinks towards short, simple values.
@@ -58,6 +59,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import alliance as al
+from alliance.model.authorisation import side_of
+from alliance.model.visibility import can_see
 
 __all__ = [
     # constants
@@ -1575,6 +1578,13 @@ _HISTORY_START_MAX = pendulum.datetime(2090, 1, 1, tz="UTC")
 _MAX_MEMBERS = 8
 _STEP_ID_LISTS = st.lists(ids(max_size=8), min_size=1, max_size=4, unique=True)
 _HISTORY_SESSIONS_NEEDED = st.one_of(st.just(2), st.integers(1, 4))
+# The first professional is mostly a therapist or supervisor (who may activate the
+# partnership and run its clinical side), sometimes an educator (then the founder adds a
+# therapist or supervisor while the partnership forms).
+_FIRST_PROFESSIONAL_ROLES = st.one_of(
+    st.sampled_from((al.ProfessionalRole.THERAPIST, al.ProfessionalRole.SUPERVISOR)),
+    st.sampled_from(al.ProfessionalRole),
+)
 
 _Builder = Callable[[al.PartnershipState], al.Event]
 
@@ -1604,9 +1614,14 @@ def _note(event_type: type[al.Event]) -> None:
 class _History:
     """Draws the next event of a timeline from what the state so far allows."""
 
-    def __init__(self, draw: st.DrawFn, *, allow_closing: bool) -> None:
+    def __init__(
+        self, draw: st.DrawFn, *, allow_closing: bool, policy: al.Policy | None = None
+    ) -> None:
         self.draw = draw
         self.allow_closing = allow_closing
+        # Histories are recorded under RolePolicy: every actor is one whose role allows
+        # the event, checked as it is drawn (the state machine may choose another).
+        self.policy: al.Policy = al.RolePolicy() if policy is None else policy
         self.used: dict[str, set[str]] = {}
         self.text = _SHORT_TEXT
         self.now = pendulum.DateTime.min  # set by start()
@@ -1686,25 +1701,30 @@ class _History:
             time_zone=draw(time_zone_names()),
             settings=draw(_SETTING_SETS),
         )
-        self.partnership = al.Partnership.form(formed)
+        self.partnership = al.Partnership.form(formed, policy=self.policy)
         _note(al.PartnershipFormed)
         self.now = formed.occurred_at
         # At least one professional and one carer, added by the founder (who may join
-        # as the professional) or by the professional.
+        # as the professional) or by the professional (unless an educator, who does not
+        # add members).
         self.now += draw(_GAPS)
         professional = self.founder if draw(st.booleans()) else self.fresh("member")
+        role = draw(_FIRST_PROFESSIONAL_ROLES)
         self.record(
             al.ProfessionalJoined(
                 **self.base(self.founder),
                 member_id=professional,
                 discipline=draw(st.sampled_from(al.Discipline)),
-                role=draw(st.sampled_from(al.ProfessionalRole)),
+                role=role,
             )
+        )
+        adders = {self.founder} | (
+            {professional} if role is not al.ProfessionalRole.EDUCATOR else set()
         )
         self.now += draw(_GAPS)
         self.record(
             al.CarerJoined(
-                **self.base(self.pick(sorted({self.founder, professional}))),
+                **self.base(self.pick(sorted(adders))),
                 member_id=self.fresh("member"),
                 relationship=draw(st.sampled_from(al.CarerRelationship)),
             )
@@ -1716,10 +1736,11 @@ class _History:
         assert self.partnership is not None
         state = self.partnership.state
         self.now += self.draw(_GAPS)
-        if last and self.allow_closing and self.draw(st.booleans()):
+        closers = self.clinicians(state)  # only therapists and supervisors close it
+        if last and self.allow_closing and closers and self.draw(st.booleans()):
             self.record(
                 al.PartnershipStatusChanged(
-                    **self.base(self.member(state)),
+                    **self.base(self.pick(closers)),
                     status=al.PartnershipStatus.CLOSED,
                     reason=self.maybe_text(),
                 )
@@ -1754,9 +1775,10 @@ class _History:
         setbacks = state.open_setbacks()
         concerns = state.open_concerns()
         room = len(state.current_members()) < _MAX_MEMBERS
-        can_leave = len(state.carers) >= 2 or len(state.professionals) >= 2
         agreeable = bool(self.positions(state, al.Position.AGREED))
-        # Acts RolePolicy leaves to therapists and supervisors wait until there is one.
+        # Each kind is offered only when some member's role allows it (RolePolicy): acts
+        # it leaves to therapists and supervisors wait until there is one, acts on a
+        # record with an audience until someone who may act can see it.
         clinical = bool(self.clinicians(state))
         transitions = self.open_transitions(state)
         coachable = self.coachable(state)
@@ -1778,69 +1800,80 @@ class _History:
                     self.goal_objected,
                     bool(self.positions(state, al.Position.OBJECTED)),
                 ),
-                (al.GoalRevised, self.goal_revised, bool(open_goals)),
+                (al.GoalRevised, self.goal_revised, clinical and bool(open_goals)),
             ],
             [  # only once some goal is under way, so that goals are not all closed early
-                (al.GoalPutOnHold, self.goal_on_hold, bool(active)),
-                (al.GoalResumed, self.goal_resumed, bool(on_hold)),
-                (al.GoalResumed, self.goal_resumed, bool(on_hold)),  # twice: it needs a hold
-                (al.GoalAchieved, self.goal_achieved, bool(active)),
-                (al.GoalDiscontinued, self.goal_discontinued, bool(active or on_hold)),
-            ],
-            [
-                (al.ProgressRecorded, self.progress_recorded, bool(open_goals)),
-                (al.ProgressCorrected, self.progress_corrected, bool(state.observations)),
-                (al.MeasureCompleted, self.measure_completed, True),
-            ],
-            [
-                (al.CheckInHeld, self.check_in, True),
+                (al.GoalPutOnHold, self.goal_on_hold, clinical and bool(active)),
+                (al.GoalResumed, self.goal_resumed, clinical and bool(on_hold)),
+                # twice: it needs a hold first
+                (al.GoalResumed, self.goal_resumed, clinical and bool(on_hold)),
+                (al.GoalAchieved, self.goal_achieved, clinical and bool(active)),
                 (
-                    al.ActionItemCompleted,
-                    self.action_done,
-                    any(a.completed_at is None for a in state.action_items.values()),
+                    al.GoalDiscontinued,
+                    self.goal_discontinued,
+                    clinical and bool(active or on_hold),
                 ),
             ],
             [
-                (al.FeedbackGiven, self.feedback_given, True),
-                (al.FeedbackAnswered, self.feedback_answered, bool(state.open_feedback())),
-                (al.ResourceShared, self.resource_shared, True),
+                (al.ProgressRecorded, self.progress_recorded, bool(self.observing(state))),
+                (al.ProgressCorrected, self.progress_corrected, bool(self.correcting(state))),
+                (al.MeasureCompleted, self.measure_completed, True),
             ],
             [
-                (al.HomePracticePlanned, self.practice_planned, bool(open_goals)),
-                (al.HomePracticeAdapted, self.practice_adapted, bool(strategies)),
-                (al.HomePracticeStopped, self.practice_stopped, bool(strategies)),
+                (al.CheckInHeld, self.check_in, clinical),
+                (al.ActionItemCompleted, self.action_done, bool(self.completing(state))),
+            ],
+            [
+                (al.FeedbackGiven, self.feedback_given, True),
+                (al.FeedbackAnswered, self.feedback_answered, bool(self.answering(state))),
+                (al.ResourceShared, self.resource_shared, clinical),
+            ],
+            [
+                (al.HomePracticePlanned, self.practice_planned, clinical and bool(open_goals)),
+                (al.HomePracticeAdapted, self.practice_adapted, clinical and bool(strategies)),
+                (al.HomePracticeStopped, self.practice_stopped, clinical and bool(strategies)),
                 (al.PracticeLogged, self.practice_logged, bool(strategies)),
             ],
             [
                 (al.SetbackReported, self.setback_reported, True),
-                (al.SetbackResponsePlanned, self.setback_planned, bool(setbacks)),
+                (
+                    al.SetbackResponsePlanned,
+                    self.setback_planned,
+                    bool(self.handling(state, setbacks)),
+                ),
                 (
                     al.SetbackReviewed,
                     self.setback_reviewed,
-                    any(s.response_plan is not None for s in setbacks),
+                    bool(
+                        self.handling(state, [s for s in setbacks if s.response_plan is not None])
+                    ),
                 ),
-                (al.SetbackResolved, self.setback_resolved, bool(setbacks)),
+                (al.SetbackResolved, self.setback_resolved, bool(self.handling(state, setbacks))),
             ],
             [
                 (al.ConcernRaised, self.concern_raised, True),
-                (al.ConcernResolved, self.concern_resolved, bool(concerns)),
+                (al.ConcernResolved, self.concern_resolved, bool(self.handling(state, concerns))),
                 (
                     al.ConcernEscalated,
                     self.concern_escalated,
-                    any(c.escalation is None for c in concerns),
+                    bool(self.handling(state, [c for c in concerns if c.escalation is None])),
                 ),
             ],
             [
-                (al.CarerJoined, self.carer_joined, room),
-                (al.ProfessionalJoined, self.professional_joined, room),
-                (al.MemberLeft, self.member_left, can_leave),
+                (al.CarerJoined, self.carer_joined, room and bool(self.adders(state))),
+                (
+                    al.ProfessionalJoined,
+                    self.professional_joined,
+                    room and bool(self.adders(state)),
+                ),
+                (al.MemberLeft, self.member_left, bool(self.leavers(state))),
             ],
             [
-                (al.SettingsChanged, self.settings_changed, True),
+                (al.SettingsChanged, self.settings_changed, clinical),
                 (al.CommunicationPlanAgreed, self.plan_agreed, True),
-                (al.PartnershipStatusChanged, self.status_changed, True),
+                (al.PartnershipStatusChanged, self.status_changed, clinical),
                 # Twice while forming: most partnerships are active for most of their life.
-                (al.PartnershipStatusChanged, self.status_changed, forming),
+                (al.PartnershipStatusChanged, self.status_changed, clinical and forming),
                 (al.ConsentGranted, self.consent_granted, bool(state.carers)),
                 (
                     al.ConsentWithdrawn,
@@ -1881,11 +1914,15 @@ class _History:
 
     # --- members and the partnership -----------------------------------------------------
 
+    def adders(self, state: al.PartnershipState) -> list[str]:
+        """Who may add a member: therapists and supervisors, and the founder (member or
+        not, whatever their role) while the partnership forms."""
+        founder = {self.founder} if state.status is al.PartnershipStatus.FORMING else set()
+        return sorted(founder | set(self.clinicians(state)))
+
     def joining(self, state: al.PartnershipState) -> tuple[str, str]:
         """(actor, member_id) for a join: a new person, or a former member rejoining."""
-        # The founder adds members (without being one) only while the partnership forms.
-        founder = {self.founder} if state.status is al.PartnershipStatus.FORMING else set()
-        actor = self.pick(sorted(founder | state.current_members()))
+        actor = self.pick(self.adders(state))
         former = sorted(m for m, ms in state.members.items() if not ms.is_current)
         if former:
             rejoin: bool = self.draw(st.booleans())
@@ -1910,14 +1947,25 @@ class _History:
             role=self.pick(list(al.ProfessionalRole)),
         )
 
+    def leavers(self, state: al.PartnershipState) -> list[str]:
+        """Members who may leave: only from a side with two or more members, so both
+        sides always stay staffed, and never the last therapist or supervisor (whom
+        RolePolicy leaves adding members, goals' decisions and check-ins to)."""
+        clinicians = self.clinicians(state)
+        return sorted(
+            m
+            for side in (state.carers, state.professionals)
+            if len(side) >= 2
+            for m in side
+            if m not in clinicians or len(clinicians) >= 2
+        )
+
     def member_left(self, state: al.PartnershipState) -> al.Event:
-        # Only from a side with two or more members, so both sides always stay staffed.
-        leaving = [
-            m for side in (state.carers, state.professionals) if len(side) >= 2 for m in side
-        ]
+        # The member leaves, or a therapist or supervisor records them leaving.
+        leaving = self.pick(self.leavers(state))
         return al.MemberLeft(
-            **self.base(self.member(state)),
-            member_id=self.pick(sorted(leaving)),
+            **self.base(self.pick(sorted({leaving, *self.clinicians(state)}))),
+            member_id=leaving,
             reason=self.maybe_text(),
         )
 
@@ -1926,7 +1974,7 @@ class _History:
         if settings == state.settings:
             flipped = self.pick(list(al.Setting))
             settings = state.settings ^ {flipped} or frozenset(al.Setting) - {flipped}
-        return al.SettingsChanged(**self.base(self.member(state)), settings=settings)
+        return al.SettingsChanged(**self.base(self.pick(self.clinicians(state))), settings=settings)
 
     def plan_agreed(self, state: al.PartnershipState) -> al.Event:
         participants = {
@@ -1934,7 +1982,7 @@ class _History:
             self.pick(sorted(state.professionals)),
         } | set(self.some(state.current_members()))
         return al.CommunicationPlanAgreed(
-            **self.base(self.member(state)),
+            **self.base(self.pick(self.carers_or_clinicians(state))),
             cadence=self.draw(_PLAN_CADENCES),
             channels=self.draw(_CHANNEL_SETS),
             participants=frozenset(participants),
@@ -1947,16 +1995,17 @@ class _History:
             al.PartnershipStatus.PAUSED: al.PartnershipStatus.ACTIVE,
         }[state.status]
         return al.PartnershipStatusChanged(
-            **self.base(self.member(state)), status=status, reason=self.maybe_text()
+            **self.base(self.pick(self.clinicians(state))), status=status, reason=self.maybe_text()
         )
 
     def consent_granted(self, state: al.PartnershipState) -> al.Event:
-        # The school, a current member, or another party ("clinic:northside").
+        # The school, a current educator (else any current member), or another party
+        # ("clinic:northside"): educators observe goals shared with the school or them.
         party_kind = self.draw(st.integers(0, 2))
         party = (
             al.SCHOOL
             if party_kind == 0
-            else self.member(state)
+            else self.pick(self.educators(state) or sorted(state.current_members()))
             if party_kind == 1
             else self.draw(_SHORT_IDS)
         )
@@ -1981,12 +2030,14 @@ class _History:
     # --- goals ----------------------------------------------------------------------------
 
     def positions(self, state: al.PartnershipState, position: al.Position) -> list[tuple[str, str]]:
-        """(goal_id, member) pairs where the member may take *position* on the goal."""
+        """(goal_id, member) pairs where the member may take *position* on the goal (a
+        carer, therapist or supervisor: educators take no position on goals)."""
+        members = self.carers_or_clinicians(state)
         return [
             (goal.goal_id, member)
             for goal in state.goals.values()
             if not goal.status.is_closed
-            for member in sorted(state.current_members())
+            for member in members
             if (current := goal.positions.get(member)) is None or current.position is not position
         ]
 
@@ -2000,7 +2051,7 @@ class _History:
 
     def goal_proposed(self, state: al.PartnershipState) -> al.Event:
         return al.GoalProposed(
-            **self.base(self.member(state)),
+            **self.base(self.pick(self.carers_or_clinicians(state))),
             goal_id=self.fresh("goal"),
             domain=self.pick(list(al.GoalDomain)),
             statement=self.draw(self.text),
@@ -2034,7 +2085,7 @@ class _History:
     def goal_revised(self, state: al.PartnershipState) -> al.Event:
         goal = self.goal_with(state, *_OPEN)
         return al.GoalRevised(
-            **self.base(self.member(state)),
+            **self.base(self.pick(self.clinicians(state))),
             goal_id=goal.goal_id,
             statement=self.draw(self.text),
             why_it_matters=self.draw(self.text),
@@ -2048,30 +2099,59 @@ class _History:
     def goal_on_hold(self, state: al.PartnershipState) -> al.Event:
         goal = self.goal_with(state, al.GoalStatus.ACTIVE)
         return al.GoalPutOnHold(
-            **self.base(self.member(state)), goal_id=goal.goal_id, reason=self.draw(self.text)
+            **self.base(self.pick(self.clinicians(state))),
+            goal_id=goal.goal_id,
+            reason=self.draw(self.text),
         )
 
     def goal_resumed(self, state: al.PartnershipState) -> al.Event:
         goal = self.goal_with(state, al.GoalStatus.ON_HOLD)
-        return al.GoalResumed(**self.base(self.member(state)), goal_id=goal.goal_id)
+        return al.GoalResumed(**self.base(self.pick(self.clinicians(state))), goal_id=goal.goal_id)
 
     def goal_achieved(self, state: al.PartnershipState) -> al.Event:
         goal = self.goal_with(state, al.GoalStatus.ACTIVE)
         return al.GoalAchieved(
-            **self.base(self.member(state)), goal_id=goal.goal_id, note=self.maybe_text()
+            **self.base(self.pick(self.clinicians(state))),
+            goal_id=goal.goal_id,
+            note=self.maybe_text(),
         )
 
     def goal_discontinued(self, state: al.PartnershipState) -> al.Event:
         goal = self.goal_with(state, *_OPEN)
         return al.GoalDiscontinued(
-            **self.base(self.member(state)), goal_id=goal.goal_id, reason=self.draw(self.text)
+            **self.base(self.pick(self.clinicians(state))),
+            goal_id=goal.goal_id,
+            reason=self.draw(self.text),
         )
 
     # --- progress ----------------------------------------------------------------------------
 
+    def observing(
+        self, state: al.PartnershipState
+    ) -> list[tuple[str, list[al.Goal], list[al.Setting]]]:
+        """(member, open goals, settings) for each member who may record an observation
+        now, in one of the partnership's settings: therapists and supervisors on any open
+        goal anywhere; carers (everyday observations) at home or in the community; educators
+        at school, on goals a carer's consent in force shares with the school or them."""
+        goals = state.goals_with(*_OPEN)
+        if not goals:
+            return []
+        settings = sorted(state.settings)
+        everyday: list[al.Setting] = [x for x in settings if x in _EVERYDAY_SETTINGS]
+        school: list[al.Setting] = [x for x in settings if x == al.Setting.SCHOOL]
+        found = [(m, goals, settings) for m in self.clinicians(state)]
+        if everyday:
+            found += [(m, goals, everyday) for m in sorted(state.carers)]
+        if school:
+            for m in self.educators(state):
+                shared = [g for g in goals if al.shared_with_school(state, g.goal_id, m, self.now)]
+                if shared:
+                    found.append((m, shared, school))
+        return found
+
     def progress_recorded(self, state: al.PartnershipState) -> al.Event:
-        goal = self.goal_with(state, *_OPEN)
-        actor = self.member(state)
+        actor, goals, settings = self.pick(self.observing(state))
+        goal = self.pick(goals)
         kinds = (
             list(al.ObservationKind)
             if state.role_of(actor) is al.MemberRole.PROFESSIONAL
@@ -2081,16 +2161,46 @@ class _History:
             **self.base(actor),
             observation_id=self.fresh("observation"),
             goal_id=goal.goal_id,
-            setting=self.pick(sorted(state.settings)),
+            setting=self.pick(settings),
             kind=self.pick(kinds),
             note=self.maybe_text(),
+            audience=self.audience(state),
             **self.value_and_gas(goal),
         )
 
+    def sees(
+        self, state: al.PartnershipState, member: str, audience: al.Audience, author: str
+    ) -> bool:
+        """Whether the current *member* may see a record for *audience* by *author*."""
+        side = side_of(state, member)
+        return side is not None and can_see(side, member, audience, author)
+
+    def correcting(self, state: al.PartnershipState) -> list[tuple[al.Observation, str]]:
+        """(observation, member) pairs: therapists and supervisors who can see the
+        observation, and its observer while a member (an educator while its goal is
+        still shared with them)."""
+        clinicians = self.clinicians(state)
+        educators = self.educators(state)
+        pairs: list[tuple[al.Observation, str]] = []
+        for observation in state.observations.values():
+            observer = observation.observer
+            mine = observer in state.current_members() and (
+                observer not in educators
+                or al.shared_with_school(state, observation.goal_id, observer, self.now)
+            )
+            pairs += [
+                (observation, m)
+                for m in clinicians
+                if m != observer and self.sees(state, m, observation.audience, observer)
+            ]
+            if mine:
+                pairs.append((observation, observer))
+        return pairs
+
     def progress_corrected(self, state: al.PartnershipState) -> al.Event:
-        observation = self.pick(list(state.observations.values()))
+        observation, actor = self.pick(self.correcting(state))
         return al.ProgressCorrected(
-            **self.base(self.member(state)),
+            **self.base(actor),
             observation_id=observation.observation_id,
             reason=self.draw(self.text),
             **self.value_and_gas(state.goals[observation.goal_id]),
@@ -2111,10 +2221,12 @@ class _History:
             for respondent in respondents[role]
         ]
         instrument, respondent, role = self.pick(choices)
+        # Educators record only their own answers (RolePolicy), so the child's answers
+        # are recorded by a carer, therapist or supervisor.
         if role is al.RespondentRole.CHILD:
-            actor = self.member(state)
+            actor = self.pick(self.carers_or_clinicians(state))
         else:
-            actor = self.pick(sorted({respondent} | state.professionals))
+            actor = self.pick(sorted({respondent, *self.clinicians(state)}))
         return al.MeasureCompleted(
             **self.base(actor),
             response_id=self.fresh("response"),
@@ -2138,7 +2250,7 @@ class _History:
             for _ in range(self.draw(st.integers(0, 2)))
         )
         return al.CheckInHeld(
-            **self.base(self.pick(members)),
+            **self.base(self.pick(self.clinicians(state))),
             check_in_id=self.fresh("check-in"),
             kind=self.pick(list(al.CheckInKind)),
             purpose=self.pick(list(al.CheckInPurpose)),
@@ -2149,38 +2261,67 @@ class _History:
             concerns=self.texts(),
             decisions=self.texts(),
             action_items=items,
+            audience=self.audience(state),
         )
 
+    def completing(self, state: al.PartnershipState) -> list[tuple[al.ActionItemStatus, str]]:
+        """(open action item, member) pairs: its owner while a member, or a therapist or
+        supervisor, who can see the check-in it came from."""
+        clinicians = self.clinicians(state)
+        pairs: list[tuple[al.ActionItemStatus, str]] = []
+        for item in state.action_items.values():
+            if item.completed_at is not None:
+                continue
+            check_in = state.check_ins[item.check_in_id]
+            pairs += [
+                (item, m)
+                for m in sorted({item.item.owner, *clinicians} & state.current_members())
+                if self.sees(state, m, check_in.audience, check_in.recorded_by)
+            ]
+        return pairs
+
     def action_done(self, state: al.PartnershipState) -> al.Event:
-        open_items = [a for a in state.action_items.values() if a.completed_at is None]
-        item = self.pick(open_items)
+        item, actor = self.pick(self.completing(state))
         return al.ActionItemCompleted(
-            **self.base(self.member(state)),
+            **self.base(actor),
             action_item_id=item.item.action_item_id,
             note=self.maybe_text(),
         )
 
     def feedback_given(self, state: al.PartnershipState) -> al.Event:
-        kind = self.pick(list(al.FeedbackKind))
-        side = state.professionals if kind is al.FeedbackKind.PROGRESS_UPDATE else state.carers
+        # Progress updates from therapists and supervisors, home reports from carers.
+        clinicians = self.clinicians(state)
+        kinds = list(al.FeedbackKind) if clinicians else [al.FeedbackKind.HOME_REPORT]
+        kind = self.pick(kinds)
+        side = clinicians if kind is al.FeedbackKind.PROGRESS_UPDATE else sorted(state.carers)
         goal_ids = list(state.goals)
         strategy_ids = list(state.strategies)
         return al.FeedbackGiven(
-            **self.base(self.pick(sorted(side))),
+            **self.base(self.pick(side)),
             feedback_id=self.fresh("feedback"),
             kind=kind,
             message=self.draw(self.text),
             goal_id=self.maybe(goal_ids),
             strategy_id=self.maybe(strategy_ids),
+            audience=self.audience(state),
         )
 
+    def answering(self, state: al.PartnershipState) -> list[tuple[al.FeedbackItem, str]]:
+        """(open feedback, member) pairs: a carer answers a progress update, a therapist
+        or supervisor a home report, when they can see it."""
+        clinicians = self.clinicians(state)
+        carers = sorted(state.carers)
+        return [
+            (item, m)
+            for item in state.open_feedback()
+            for m in (carers if item.kind is al.FeedbackKind.PROGRESS_UPDATE else clinicians)
+            if self.sees(state, m, item.audience, item.given_by)
+        ]
+
     def feedback_answered(self, state: al.PartnershipState) -> al.Event:
-        item = self.pick(state.open_feedback())
-        other_side = (
-            state.carers if item.kind is al.FeedbackKind.PROGRESS_UPDATE else state.professionals
-        )
+        item, actor = self.pick(self.answering(state))
         return al.FeedbackAnswered(
-            **self.base(self.pick(sorted(other_side))),
+            **self.base(actor),
             feedback_id=item.feedback_id,
             response=self.pick(list(al.FeedbackResponse)),
             message=self.maybe_text(),
@@ -2194,7 +2335,7 @@ class _History:
     def practice_planned(self, state: al.PartnershipState) -> al.Event:
         goal = self.goal_with(state, *_OPEN)
         return al.HomePracticePlanned(
-            **self.base(self.member(state)),
+            **self.base(self.pick(self.clinicians(state))),
             strategy_id=self.fresh("strategy"),
             goal_id=goal.goal_id,
             description=self.draw(self.text),
@@ -2205,7 +2346,7 @@ class _History:
 
     def practice_adapted(self, state: al.PartnershipState) -> al.Event:
         return al.HomePracticeAdapted(
-            **self.base(self.member(state)),
+            **self.base(self.pick(self.clinicians(state))),
             strategy_id=self.active_strategy(state).strategy_id,
             description=self.draw(self.text),
             times_per_week=self.draw(st.integers(1, 70)),
@@ -2214,7 +2355,7 @@ class _History:
 
     def practice_stopped(self, state: al.PartnershipState) -> al.Event:
         return al.HomePracticeStopped(
-            **self.base(self.member(state)),
+            **self.base(self.pick(self.clinicians(state))),
             strategy_id=self.active_strategy(state).strategy_id,
             reason=self.draw(self.text),
         )
@@ -2240,16 +2381,36 @@ class _History:
             else frozenset[str]()
         )
         return al.SetbackReported(
-            **self.base(self.member(state)),
+            **self.base(self.pick(self.carers_or_clinicians(state))),
             setback_id=self.fresh("setback"),
             kind=self.pick(list(al.SetbackKind)),
             severity=self.pick(list(al.Severity)),
             description=self.draw(self.text),
             affected_goals=affected,
+            audience=self.audience(state),
         )
+
+    def handling(
+        self, state: al.PartnershipState, records: Iterable[al.Setback | al.Concern]
+    ) -> list[tuple[str, str]]:
+        """(id, member) pairs for *records* (setbacks or concerns): the therapists and
+        supervisors who can see each (only they plan, review, resolve or escalate)."""
+        pairs: list[tuple[str, str]] = []
+        for record in records:
+            if isinstance(record, al.Setback):
+                record_id, author = record.setback_id, record.reported_by
+            else:
+                record_id, author = record.concern_id, record.raised_by
+            pairs += [
+                (record_id, m)
+                for m in self.clinicians(state)
+                if self.sees(state, m, record.audience, author)
+            ]
+        return pairs
 
     def setback_planned(self, state: al.PartnershipState) -> al.Event:
         members = sorted(state.current_members())
+        setback_id, actor = self.pick(self.handling(state, state.open_setbacks()))
         steps = tuple(
             al.PlanStep(
                 description=self.draw(self.text),
@@ -2259,24 +2420,26 @@ class _History:
             for _ in range(self.draw(st.integers(0, 2)))
         )
         return al.SetbackResponsePlanned(
-            **self.base(self.pick(members)),
-            setback_id=self.pick(state.open_setbacks()).setback_id,
+            **self.base(actor),
+            setback_id=setback_id,
             changes=self.draw(self.text),
             steps=steps,
         )
 
     def setback_reviewed(self, state: al.PartnershipState) -> al.Event:
         planned = [s for s in state.open_setbacks() if s.response_plan is not None]
+        setback_id, actor = self.pick(self.handling(state, planned))
         return al.SetbackReviewed(
-            **self.base(self.member(state)),
-            setback_id=self.pick(planned).setback_id,
+            **self.base(actor),
+            setback_id=setback_id,
             note=self.draw(self.text),
         )
 
     def setback_resolved(self, state: al.PartnershipState) -> al.Event:
+        setback_id, actor = self.pick(self.handling(state, state.open_setbacks()))
         return al.SetbackResolved(
-            **self.base(self.member(state)),
-            setback_id=self.pick(state.open_setbacks()).setback_id,
+            **self.base(actor),
+            setback_id=setback_id,
             resolution=self.draw(self.text),
         )
 
@@ -2285,26 +2448,29 @@ class _History:
     def concern_raised(self, state: al.PartnershipState) -> al.Event:
         goal_ids = list(state.goals)
         return al.ConcernRaised(
-            **self.base(self.member(state)),
+            **self.base(self.pick(self.carers_or_clinicians(state))),
             concern_id=self.fresh("concern"),
             kind=self.pick(list(al.ConcernKind)),
             description=self.draw(self.text),
             goal_id=self.maybe(goal_ids),
+            audience=self.audience(state),
         )
 
     def concern_resolved(self, state: al.PartnershipState) -> al.Event:
+        concern_id, actor = self.pick(self.handling(state, state.open_concerns()))
         return al.ConcernResolved(
-            **self.base(self.member(state)),
-            concern_id=self.pick(state.open_concerns()).concern_id,
+            **self.base(actor),
+            concern_id=concern_id,
             options_considered=self.texts(),
             agreed=self.draw(self.text),
         )
 
     def concern_escalated(self, state: al.PartnershipState) -> al.Event:
         unescalated = [c for c in state.open_concerns() if c.escalation is None]
+        concern_id, actor = self.pick(self.handling(state, unescalated))
         return al.ConcernEscalated(
-            **self.base(self.member(state)),
-            concern_id=self.pick(unescalated).concern_id,
+            **self.base(actor),
+            concern_id=concern_id,
             escalated_to=self.draw(self.text),
             reason=self.draw(self.text),
         )
@@ -2312,7 +2478,7 @@ class _History:
     def resource_shared(self, state: al.PartnershipState) -> al.Event:
         goal_ids = list(state.goals)
         return al.ResourceShared(
-            **self.base(self.member(state)),
+            **self.base(self.pick(self.clinicians(state))),
             resource_id=self.fresh("resource"),
             kind=self.pick(list(al.ResourceKind)),
             title=self.draw(self.text),
@@ -2646,6 +2812,7 @@ class _History:
 
 
 _OPEN = (al.GoalStatus.PROPOSED, al.GoalStatus.ACTIVE, al.GoalStatus.ON_HOLD)
+_EVERYDAY_SETTINGS = frozenset({al.Setting.HOME, al.Setting.COMMUNITY})
 
 
 @st.composite
@@ -2660,23 +2827,42 @@ def partnership_histories(
     """A valid timeline: a list of events that :meth:`alliance.Partnership.record` accepts
     one after the other (check with :func:`replay`).
 
-    It begins with :class:`alliance.PartnershipFormed`, then a professional and a carer
-    joining, then between *min_events* and *max_events* more events. Each is chosen among
-    every kind of event the state so far allows (all 50 types are reachable): goals
-    proposed, agreed, objected to, revised, put on hold, resumed, achieved and
-    discontinued; progress (carers record only everyday observations; GAS levels only
-    for goals with a scale) and corrections; shipped measures answered by the child or
-    a member they are meant for (a member's answers recorded by that member or by a
-    professional); check-ins with action items and their completion; feedback from the
-    right side answered by the other; home practice planned, adapted, stopped and
-    logged by carers; setbacks reported, planned, reviewed (once planned) and resolved;
-    concerns raised, resolved and escalated; resources shared; members joining, leaving
-    and rejoining (each side keeps at least one member); settings, communication plans
-    and status changes; consent to sharing granted and withdrawn by carers.
+    It begins with :class:`alliance.PartnershipFormed`, then a professional (mostly a
+    therapist or supervisor, sometimes an educator) and a carer joining, then between
+    *min_events* and *max_events* more events. Each is chosen among every kind of event
+    the state so far allows (all 50 types are reachable).
 
-    The family's side, each act by a member of a side :class:`alliance.RolePolicy`
-    allows it (therapists and supervisors for the professionals' acts, carers for the
-    carers'): fidelity checklists set on active strategies and coaching sessions that
+    **Every actor is one** :class:`alliance.RolePolicy` **allows**, so every history
+    also replays under it (``Partnership.form(first, policy=RolePolicy())``; it is
+    recorded under it as it is drawn). A kind of event is offered only when some current
+    member may record it: the founder adds members while the partnership forms, and
+    therapists and supervisors add them after; goals are proposed, agreed, objected to
+    (and concerns noted) by carers, therapists and supervisors, and revised, put on
+    hold, resumed, achieved and discontinued by therapists and supervisors; progress is
+    recorded by therapists and supervisors (any setting, any kind), by carers (everyday
+    observations at home or in the community) and by educators (at school, on goals a
+    carer's consent in force shares with the school or with them), GAS levels only for
+    goals with a scale, and corrected by its observer or by a therapist or supervisor
+    who can see it; shipped measures are answered by the child or a member they are
+    meant for (the child's answers recorded by a carer, therapist or supervisor, a
+    member's by that member or a therapist or supervisor); check-ins, with action items,
+    are held by therapists and supervisors, and an item completed by its owner or a
+    therapist or supervisor who can see the check-in; progress updates come from
+    therapists and supervisors and home reports from carers, each answered by the other
+    side when they can see it; home practice is planned, adapted and stopped by
+    therapists and supervisors and logged by carers; setbacks and concerns are reported
+    and raised by carers, therapists and supervisors, and planned, reviewed, resolved
+    and escalated by a therapist or supervisor who can see them; resources, settings
+    and status changes (closing included) are for therapists and supervisors,
+    communication plans for carers, therapists and supervisors; members leave
+    themselves or are recorded leaving by a therapist or supervisor (each side keeps at
+    least one member, and the last therapist or supervisor stays); consent to sharing
+    is granted and withdrawn by carers. Observations, check-ins, feedback, setbacks and
+    concerns are mostly for everyone, else for the clinical team or named members.
+
+    The family's side, each act by a member of a side RolePolicy allows it (therapists
+    and supervisors for the professionals' acts, carers for the carers'): fidelity
+    checklists set on active strategies and coaching sessions that
     score every step of the checklist on its scale; education attended by carers;
     transitions announced (involving some members, affecting goals and strategies or
     not), plans agreed with carers, information shared, rescheduling, and reviews (the
@@ -2686,7 +2872,8 @@ def partnership_histories(
     professionals or none, and support offered by professionals, some in reply to a
     note the carer shared with them; agreement versions issued in order (contacts name
     current members) and acknowledged by carers who have not acknowledged the version
-    in force. With *allow_closing*, the last event may close the partnership.
+    in force. With *allow_closing*, the last event may close the partnership (when a
+    therapist or supervisor is there to close it).
 
     Times never go backwards: each event comes none, minutes, hours, days or weeks after
     the one before (a transition's review waits for its local date to come), from a
