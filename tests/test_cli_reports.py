@@ -161,9 +161,7 @@ def test_report_for_a_viewer_and_the_coaching_reports(
     # Ms Okafor, the sample's teacher, sees only the goal the family shared with the school.
     assert main(["report", "progress", "--store", db, "--format", "csv", "--viewer", "okafor"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [(r["partnership_id"], r["goal_id"]) for r in rows] == [
-        ("p-sam", "g-requests")
-    ]
+    assert [(r["partnership_id"], r["goal_id"]) for r in rows] == [("p-sam", "g-requests")]
     assert main(["report", "progress", "--store", db, "--format", "csv", "--viewer", "ana"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {r["goal_id"] for r in rows} == {"g-requests", "g-dressing"}
