@@ -286,7 +286,7 @@ CARER_REFUSED: dict[str, Callable[[], al.Event]] = {
 def test_a_carer_is_refused_professionals_work(make: Callable[[], al.Event]) -> None:
     p = build(al.RolePolicy())
     event = make()
-    al.Partnership.from_events(p.events).record(event)  # the model alone accepts it
+    al.Partnership.from_events(p.events, policy=al.AllowAll()).record(event)  # the model accepts it
     denied(p, event)
 
 
@@ -341,7 +341,7 @@ EDUCATOR_REFUSED: dict[str, Callable[[], al.Event]] = {
 def test_an_educator_is_refused_all_but_school_observations(make: Callable[[], al.Event]) -> None:
     p = build(al.RolePolicy())
     event = make()
-    al.Partnership.from_events(p.events).record(event)  # the model alone accepts it
+    al.Partnership.from_events(p.events, policy=al.AllowAll()).record(event)  # the model accepts it
     denied(p, event)
 
 
@@ -510,10 +510,18 @@ def test_the_founder_adds_members_while_forming_whatever_their_side() -> None:
 # --- policies, defaults and storage ------------------------------------------------------
 
 
-def test_the_default_policy_allows_what_the_model_allows() -> None:
+def test_the_default_policy_is_the_roles_and_allow_all_opts_out() -> None:
     p = build()
-    assert isinstance(p.policy, al.AllowAll)
-    p.record(al.PartnershipStatusChanged(status=al.PartnershipStatus.CLOSED, **base("maria")))
+    assert isinstance(p.policy, al.RolePolicy)
+    closing = al.PartnershipStatusChanged(status=al.PartnershipStatus.CLOSED, **base("maria"))
+    denied(p, closing)
+    formed = p.events[0]
+    assert isinstance(formed, al.PartnershipFormed)
+    assert isinstance(al.Partnership.form(formed).policy, al.RolePolicy)
+    assert isinstance(al.Partnership.from_events(p.events).policy, al.RolePolicy)
+    opted_out = al.Partnership.from_events(p.events, policy=al.AllowAll())
+    opted_out.record(closing)
+    assert opted_out.state.status is al.PartnershipStatus.CLOSED
 
 
 def test_a_batch_with_one_refused_event_writes_none_of_it() -> None:

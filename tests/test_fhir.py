@@ -833,7 +833,8 @@ def fresh_copy(state: al.PartnershipState, partnership_id: str = "p-copy") -> al
             time_zone=state.time_zone,
             actor=founder,
             occurred_at=state.formed_at,
-        )
+        ),
+        policy=al.AllowAll(),  # importing is what is tested here, not who may record
     )
     joined: list[al.Event] = []
     for membership in state.members.values():
@@ -967,7 +968,8 @@ def goals_and_observations(draw: st.DrawFn) -> al.Partnership:
             time_zone=zone,
             actor="pro",
             occurred_at=start,
-        )
+        ),
+        policy=al.AllowAll(),  # the mapping is tested here, not who may record
     )
     p.record_all(
         [
@@ -1271,8 +1273,10 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
     sample: al.Partnership,
 ) -> None:
     """A minimal R5 Goal with no alliance ids, and an Observation for a goal the
-    partnership already has, referenced by its own export's id."""
-    partnership = al.Partnership.from_events(sample.events)
+    partnership already has, referenced by its own export's id. (Maria, a carer, records
+    an observation at the clinic here, which RolePolicy would refuse: the mapping is
+    tested, under AllowAll; the next test shows the default policy's refusal.)"""
+    partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
     own = export_bundle(partnership, {})
     dressing_ref = f"urn:uuid:{find(own, 'Goal', 'g-dressing')['id']}"
     ana_ref = f"urn:uuid:{find(own, 'Practitioner', 'ana')['id']}"
@@ -1375,6 +1379,15 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
     assert dressing.observer == "ana"
     assert dressing.kind is al.ObservationKind.SESSION  # a professional, no method given
     assert dressing.observed_at == pendulum.datetime(2025, 5, 6, 7, tz="UTC")
+    # Under the default policy the carer's clinic observation is refused: nothing recorded.
+    under_roles = al.Partnership.from_events(sample.events)
+    assert isinstance(under_roles.policy, al.RolePolicy)
+    version = under_roles.version
+    with pytest.raises(al.PermissionDenied) as refused:
+        import_bundle(under_roles, bundle, actor="maria", occurred_at=at)
+    assert refused.value.actor == "maria"
+    assert "carers record observations at home or in the community" in refused.value.reason
+    assert under_roles.version == version
 
 
 def test_an_observations_audience_travels_in_the_bundle(sample: al.Partnership) -> None:

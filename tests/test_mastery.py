@@ -306,7 +306,8 @@ def partnership(criterion: al.MasteryCriterion | None = EIGHTY_THREE_SESSIONS) -
             time_zone="Europe/London",
             actor="ana",
             occurred_at=T0,
-        )
+        ),
+        policy=al.AllowAll(),  # mastery is tested here, not who may record
     )
     p.record_all(
         [

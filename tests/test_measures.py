@@ -28,7 +28,8 @@ def partnership() -> al.Partnership:
             time_zone="Europe/London",
             actor="ana",
             occurred_at=T0,
-        )
+        ),
+        policy=al.AllowAll(),  # measures are tested here, not who may record
     )
     for member in ("ana", "ben"):
         p.record(

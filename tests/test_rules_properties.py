@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 import alliance as al
 from alliance import rules
+from alliance.model.authorisation import side_of
+from alliance.model.visibility import can_see
 from alliance.rules import RuleSet
 from alliance.testing import partnership_histories, replay
 
@@ -22,8 +24,16 @@ def feedback_findings(
 
 
 def _other_side(p: al.Partnership, item: al.FeedbackItem) -> str | None:
-    side = p.state.carers if item.kind is al.FeedbackKind.PROGRESS_UPDATE else p.state.professionals
-    joined = [m for m in sorted(side) if p.state.members[m].joined_at <= item.given_at]
+    """A member of the other side who may answer *item* (RolePolicy: a carer or a
+    therapist or supervisor, not an educator, whom its audience includes)."""
+    wanted = "carer" if item.kind is al.FeedbackKind.PROGRESS_UPDATE else "professional"
+    joined = [
+        m
+        for m in sorted(p.state.current_members())
+        if side_of(p.state, m) == wanted
+        and p.state.members[m].joined_at <= item.given_at
+        and can_see(wanted, m, item.audience, item.given_by)
+    ]
     return joined[0] if joined else None
 
 
@@ -122,7 +132,9 @@ def test_evaluation_is_pure_deterministic_and_sorted(
 def test_a_check_in_now_clears_the_cadence_finding(events: list[al.Event]) -> None:
     p = replay(events)
     now = p.state.last_event_at
-    carer, professional = sorted(p.state.carers)[0], sorted(p.state.professionals)[0]
+    clinicians = [m for m in sorted(p.state.professionals) if side_of(p.state, m) == "professional"]
+    assume(clinicians)  # RolePolicy: a therapist or supervisor activates and records check-ins
+    carer, professional = sorted(p.state.carers)[0], clinicians[0]
     if p.state.status is not al.PartnershipStatus.ACTIVE:
         p.record(
             al.PartnershipStatusChanged(

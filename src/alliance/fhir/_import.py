@@ -145,13 +145,16 @@ def import_bundle(
         ValidationError, DomainError (``NotAMemberError``, ``UnknownRecordError``): the
             partnership refuses an event; the error's ``field`` names the resource and
             its element (``"Observation/o-1.effectiveDateTime"``).
+        PermissionDenied: the partnership's policy refuses an event (by default
+            :class:`alliance.RolePolicy`: a teacher's observation on a goal no consent
+            shares with the school, say); nothing is recorded.
     """
     state = partnership.state
     when = c.utc_datetime("occurred_at", occurred_at)
     if state.role_of(actor) is None:
         raise NotAMemberError("actor", f"{actor!r} is not a current member of the partnership")
     planned = _Reader(state, bundle, actor=actor, when=when).plan()
-    scratch = Partnership.from_snapshot(state, [])
+    scratch = Partnership.from_snapshot(state, [], policy=partnership.policy)
     for label, elements, event in planned:
         try:
             scratch.record(event)

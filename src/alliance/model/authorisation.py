@@ -5,12 +5,15 @@ A policy is any object with ``authorise(state, event)`` that raises
 partnership's policy after the model's own checks passed and before anything is
 written, so a refusal leaves the timeline exactly as it was.
 
-- :class:`RolePolicy` gives each role what fits it (see its docstring; the table is in
-  ``docs/privacy.md``). Opt in with ``Partnership.form(formed, policy=RolePolicy())``,
-  ``load_partnership(store, id, policy=RolePolicy())`` or ``update(..., policy=...)``.
-- :class:`AllowAll` allows every event the model accepts: for hosts that authorise
-  elsewhere, and the default, so timelines recorded before policies existed, and code
-  written then, keep working.
+- :class:`RolePolicy` (the default) gives each role what fits it (see its docstring;
+  the table is in ``docs/privacy.md``).
+- :class:`AllowAll` allows every event the model accepts: for hosts that authorise in
+  their own layer. Opt out of the roles with ``Partnership.form(formed,
+  policy=AllowAll())``, ``load_partnership(store, id, policy=AllowAll())`` or
+  ``update(..., policy=...)``.
+
+Stored timelines are folded without any policy, so history recorded under another
+policy always reads.
 """
 
 from __future__ import annotations

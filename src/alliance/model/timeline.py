@@ -19,7 +19,7 @@ from alliance.model import _checks as c
 from alliance.model import events as ev
 from alliance.model.agreement import AgreementAcknowledged, AgreementIssued
 from alliance.model.audience import Audience
-from alliance.model.authorisation import AllowAll, Policy
+from alliance.model.authorisation import Policy, RolePolicy
 from alliance.model.celebrations import SuccessCelebrated
 from alliance.model.coaching import CoachingSessionHeld, EducationAttended, FidelityChecklistSet
 from alliance.model.concerns import Concern
@@ -68,7 +68,7 @@ class Partnership:
         self._events: list[ev.Event] = list(events)
         self._state = fold(self._events)
         self._base_version = 0
-        self._policy: Policy = policy if policy is not None else AllowAll()
+        self._policy: Policy = policy if policy is not None else RolePolicy()
 
     @classmethod
     def from_snapshot(
@@ -88,7 +88,7 @@ class Partnership:
         partnership._state = state.copy()
         partnership._base_version = state.version
         partnership._events = []
-        partnership._policy = policy if policy is not None else AllowAll()
+        partnership._policy = policy if policy is not None else RolePolicy()
         for event in later:
             apply(partnership._state, event)
             partnership._events.append(event)
@@ -102,7 +102,7 @@ class Partnership:
 
         The events are folded, not checked again (nor authorised): they were checked when
         recorded, and a rule that changed since must not make history unreadable.
-        *policy* authorises the events recorded from now on (default: :class:`AllowAll`).
+        *policy* authorises the events recorded from now on (default: :class:`RolePolicy`).
         """
         return cls(events, policy=policy)
 
@@ -110,8 +110,9 @@ class Partnership:
     def form(cls, formed: ev.PartnershipFormed, *, policy: Policy | None = None) -> Partnership:
         """Start a new partnership with its first event.
 
-        *policy* decides who may record what from now on: :class:`RolePolicy` for the
-        roles' permissions, :class:`AllowAll` (the default) when the host authorises.
+        *policy* decides who may record what from now on: :class:`RolePolicy` (the
+        default) for the roles' permissions, :class:`AllowAll` when the host authorises
+        in its own layer.
         """
         if not isinstance(formed, ev.PartnershipFormed):
             raise ValidationError("formed", "must be a PartnershipFormed event")

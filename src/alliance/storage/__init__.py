@@ -245,8 +245,9 @@ def update(
     the partnership it is given, not from state captured earlier. Domain errors raised
     by *change* propagate at once and nothing is written.
 
-    With a *policy* (for example :class:`alliance.RolePolicy`), what *change* records is
-    authorised by it; a :class:`PermissionDenied` propagates and nothing is written.
+    What *change* records is authorised by *policy* (default :class:`alliance.RolePolicy`;
+    :class:`alliance.AllowAll` when the host authorises); a :class:`PermissionDenied`
+    propagates and nothing is written.
 
     On a :class:`SnapshotStore`, a snapshot is saved each time the timeline passes a
     multiple of *snapshot_every* events (``None``: never).
