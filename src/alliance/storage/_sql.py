@@ -559,14 +559,13 @@ class SqlStore(abc.ABC):
 
     # --- reports from the read model (ReadModelStore) ----------------------------------
 
-    def report_partnerships(
-        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
-    ) -> list[ReadModelPartnership]:
-        """See :meth:`alliance.storage.ReadModelStore.report_partnerships`."""
-        sql = (
-            "SELECT p.partnership_id, p.child_id, p.time_zone, p.last_event_us "
-            "FROM alliance_partnerships p WHERE p.clinic_id = ?"
-        )
+    def _partnership_filter(
+        self, member_id: str | None, status: PartnershipStatus | None
+    ) -> tuple[str, list[Any]]:
+        """The rest of a ``... FROM alliance_partnerships p WHERE p.clinic_id = ?`` query
+        selecting by status and current member, ordered by partnership id, and its
+        parameters (the clinic's id first)."""
+        sql = ""
         params: list[Any] = [self._clinic_id]
         if status is not None:
             sql += " AND p.status = ?"
@@ -577,7 +576,18 @@ class SqlStore(abc.ABC):
                 "AND m.partnership_id = p.partnership_id AND m.member_id = ? AND m.is_current = 1)"
             )
             params.append(member_id)
-        sql += " ORDER BY p.partnership_id"
+        return sql + " ORDER BY p.partnership_id", params
+
+    def report_partnerships(
+        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
+    ) -> list[ReadModelPartnership]:
+        """See :meth:`alliance.storage.ReadModelStore.report_partnerships`."""
+        sql = (
+            "SELECT p.partnership_id, p.child_id, p.time_zone, p.last_event_us "
+            "FROM alliance_partnerships p WHERE p.clinic_id = ?"
+        )
+        where, params = self._partnership_filter(member_id, status)
+        sql += where
         with self._transaction(write=False) as conn:
             rows = conn.execute(self._sql(sql), params).fetchall()
         return [
@@ -885,17 +895,8 @@ class SqlStore(abc.ABC):
             "SELECT p.partnership_id, p.child_id, p.status, p.version FROM alliance_partnerships p "
             "WHERE p.clinic_id = ?"
         )
-        params: list[Any] = [self._clinic_id]
-        if status is not None:
-            sql += " AND p.status = ?"
-            params.append(status.value)
-        if member_id is not None:
-            sql += (
-                " AND EXISTS (SELECT 1 FROM alliance_members m WHERE m.clinic_id = p.clinic_id "
-                "AND m.partnership_id = p.partnership_id AND m.member_id = ? AND m.is_current = 1)"
-            )
-            params.append(member_id)
-        sql += " ORDER BY p.partnership_id"
+        where, params = self._partnership_filter(member_id, status)
+        sql += where
         with self._transaction(write=False) as conn:
             rows = conn.execute(self._sql(sql), params).fetchall()
             members: dict[str, set[str]] = {row[0]: set() for row in rows}
