@@ -30,13 +30,11 @@ from alliance.model.agreement import AgreementAcknowledged, AgreementIssued
 from alliance.model.audience import Audience
 from alliance.model.celebrations import SuccessCelebrated
 from alliance.model.coaching import CoachingSessionHeld, EducationAttended, FidelityChecklistSet
-from alliance.model.concerns import Concern
 from alliance.model.consent import SCHOOL, ConsentGranted, ConsentWithdrawn
 from alliance.model.measures import MeasureCompleted
 from alliance.model.partnership import PartnershipStatus, Setting
 from alliance.model.people import MemberRole, ProfessionalRole
-from alliance.model.setbacks import Setback
-from alliance.model.state import PartnershipState
+from alliance.model.state import PartnershipState, celebrated_goal
 from alliance.model.transitions import (
     TransitionAnnounced,
     TransitionInformationShared,
@@ -181,43 +179,23 @@ def _celebration(state: PartnershipState, event: ev.Event, side: str) -> str | N
     assert isinstance(event, SuccessCelebrated)
     if side != EDUCATOR:
         return None
-    goal_id = event.goal_id
-    if goal_id is None and event.observation_id is not None:
-        goal_id = state.observations[event.observation_id].goal_id
-    if goal_id is None and event.strategy_id is not None:
-        goal_id = state.strategies[event.strategy_id].goal_id
+    goal_id = celebrated_goal(state, event)
     if goal_id is None or shared_with_school(state, goal_id, event.actor, event.occurred_at):
         return None
     return f"goal {goal_id!r} is not shared with the school: no carer's consent covers it"
 
 
-def _professionals_on_visible(what: str, record: str) -> _Rule:
-    """Professionals only, and only on a setback or concern whose audience includes them."""
-    by_role = _sides(_PROFESSIONALS, what)
-
-    def rule(state: PartnershipState, event: ev.Event, side: str) -> str | None:
-        reason = by_role(state, event, side)
-        if reason is not None:
-            return reason
-        found: Setback | Concern
-        if isinstance(event, ev.SetbackResponsePlanned | ev.SetbackReviewed | ev.SetbackResolved):
-            found = state.setbacks[event.setback_id]
-            author = found.reported_by
-        else:
-            assert isinstance(event, ev.ConcernResolved | ev.ConcernEscalated)
-            found = state.concerns[event.concern_id]
-            author = found.raised_by
-        if not can_see(side, event.actor, found.audience, author):
-            return f"the {record} is not shared with them (its audience leaves them out)"
-        return None
-
-    return rule
-
-
 def _record_seen(state: PartnershipState, event: ev.Event) -> tuple[str, Audience, str] | None:
     """(what, audience, author) of the record with an audience that *event* acts on, if
     any: the feedback answered, the observation corrected or celebrated, the check-in
-    whose action item is completed."""
+    whose action item is completed (unless the item is the actor's own), the setback
+    planned, reviewed or resolved, the concern resolved or escalated."""
+    if isinstance(event, ev.SetbackResponsePlanned | ev.SetbackReviewed | ev.SetbackResolved):
+        setback = state.setbacks[event.setback_id]
+        return "setback", setback.audience, setback.reported_by
+    if isinstance(event, ev.ConcernResolved | ev.ConcernEscalated):
+        concern = state.concerns[event.concern_id]
+        return "concern", concern.audience, concern.raised_by
     if isinstance(event, ev.FeedbackAnswered):
         item = state.feedback[event.feedback_id]
         return "feedback", item.audience, item.given_by
@@ -289,11 +267,11 @@ _RULES: dict[type[ev.Event], _Rule] = {
     ev.HomePracticePlanned: _sides(_PROFESSIONALS, "planning home practice"),
     ev.HomePracticeAdapted: _sides(_PROFESSIONALS, "adapting home practice"),
     ev.HomePracticeStopped: _sides(_PROFESSIONALS, "stopping home practice"),
-    ev.SetbackResponsePlanned: _professionals_on_visible("planning a setback response", "setback"),
-    ev.SetbackReviewed: _professionals_on_visible("reviewing a setback", "setback"),
-    ev.SetbackResolved: _professionals_on_visible("resolving a setback", "setback"),
-    ev.ConcernResolved: _professionals_on_visible("resolving a concern", "concern"),
-    ev.ConcernEscalated: _professionals_on_visible("escalating a concern", "concern"),
+    ev.SetbackResponsePlanned: _seeing(_sides(_PROFESSIONALS, "planning a setback response")),
+    ev.SetbackReviewed: _seeing(_sides(_PROFESSIONALS, "reviewing a setback")),
+    ev.SetbackResolved: _seeing(_sides(_PROFESSIONALS, "resolving a setback")),
+    ev.ConcernResolved: _seeing(_sides(_PROFESSIONALS, "resolving a concern")),
+    ev.ConcernEscalated: _seeing(_sides(_PROFESSIONALS, "escalating a concern")),
     ev.ResourceShared: _sides(_PROFESSIONALS, "sharing a resource"),
     # the family's side: coaching, transitions, celebrations, wellbeing, the agreement
     FidelityChecklistSet: _sides(_PROFESSIONALS, "setting a fidelity checklist"),

@@ -350,6 +350,12 @@ class FidelityTrend:
         return self.sessions[-1].fidelity if self.sessions else None
 
     @property
+    def latest_confidence(self) -> int | None:
+        """The carer's confidence (1-5) at the latest session that recorded it."""
+        found = [s.carer_confidence for s in self.sessions if s.carer_confidence is not None]
+        return found[-1] if found else None
+
+    @property
     def implementing_independently(self) -> bool:
         """Whether the carer implements the strategy independently now."""
         return self.independent_since is not None

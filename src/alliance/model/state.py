@@ -985,13 +985,21 @@ def _transition_reviewed(state: PartnershipState, event: TransitionReviewed) -> 
 # --- celebrations ----------------------------------------------------------------------------
 
 
+def celebrated_goal(state: PartnershipState, event: SuccessCelebrated) -> str | None:
+    """The goal *event* celebrates: its own ``goal_id``, else its observation's, else its
+    strategy's (the records it names must exist in *state*)."""
+    if event.goal_id is not None:
+        return event.goal_id
+    if event.observation_id is not None:
+        return state.observations[event.observation_id].goal_id
+    if event.strategy_id is not None:
+        return state.strategies[event.strategy_id].goal_id
+    return None
+
+
 @_applies(SuccessCelebrated)
 def _celebrated(state: PartnershipState, event: SuccessCelebrated) -> None:
-    goal_id = event.goal_id
-    if goal_id is None and event.observation_id is not None:
-        goal_id = state.observations[event.observation_id].goal_id
-    if goal_id is None and event.strategy_id is not None:
-        goal_id = state.strategies[event.strategy_id].goal_id
+    goal_id = celebrated_goal(state, event)
     state.celebrations[event.celebration_id] = Celebration(
         celebration_id=event.celebration_id,
         kind=event.kind,

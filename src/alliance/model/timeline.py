@@ -32,7 +32,7 @@ from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import MemberRole
 from alliance.model.progress import ObservationKind
 from alliance.model.setbacks import Setback
-from alliance.model.state import PartnershipState, apply, fold, start
+from alliance.model.state import PartnershipState, apply, celebrated_goal, fold, start
 from alliance.model.transitions import (
     Transition,
     TransitionAnnounced,
@@ -932,10 +932,8 @@ def _check_celebration(state: PartnershipState, event: SuccessCelebrated) -> Non
         _not_before(
             "occurred_at", event.occurred_at, strategy.planned_at, "the strategy was planned"
         )
-        goal_id = event.goal_id
-        if goal_id is None and event.observation_id is not None:
-            goal_id = state.observations[event.observation_id].goal_id
-        if goal_id is not None and strategy.goal_id != goal_id:
+        goal_id = celebrated_goal(state, event)
+        if strategy.goal_id != goal_id:
             raise ValidationError(
                 "strategy_id",
                 f"strategy {event.strategy_id!r} serves goal {strategy.goal_id!r}, not {goal_id!r}",

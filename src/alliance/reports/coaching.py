@@ -108,7 +108,6 @@ def fidelity_rows(
         progress = goal_progress(state, strategy.goal_id, period=period, window=window)
         for carer in sorted({s.carer for s in sessions}):
             trend = fidelity_trend(sessions, strategy_id, carer)
-            confidence = [s.carer_confidence for s in trend.sessions if s.carer_confidence]
             since = trend.independent_since
             rows.append(
                 FidelityRow(
@@ -123,7 +122,7 @@ def fidelity_rows(
                     independent_at=trend.sessions[-1].checklist.independent_at,
                     implementing_independently=trend.implementing_independently,
                     independent_since=None if since is None else state.local_date(since.held_at),
-                    latest_confidence=confidence[-1] if confidence else None,
+                    latest_confidence=trend.latest_confidence,
                     goal_share_of_the_way=progress.share_of_the_way,
                 )
             )

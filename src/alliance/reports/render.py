@@ -364,9 +364,8 @@ def _coaching_html(
             if trend.independent_since is not None:
                 since = _long_date(state.local_date(trend.independent_since.held_at))
                 text += f" Using it independently since {since}."
-            confidence = [s.carer_confidence for s in trend.sessions if s.carer_confidence]
-            if confidence:
-                text += f" Confidence: {confidence[-1]} out of 5."
+            if trend.latest_confidence is not None:
+                text += f" Confidence: {trend.latest_confidence} out of 5."
             items.append(
                 f'<li data-carer-fidelity="{trend.latest or 0.0:.1f}">{html.escape(text)}</li>'
             )
