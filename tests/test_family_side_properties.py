@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import alliance as al
-from alliance.model.authorisation import side_of
+from alliance.model.membership import side_of
 from alliance.testing import strategies as s
 
 TOLERANCE = 1e-9

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import alliance as al
 from alliance import rules
-from alliance.model.authorisation import side_of
+from alliance.model.membership import side_of
 from alliance.model.visibility import can_see
 from alliance.rules import RuleSet
 from alliance.testing import partnership_histories, replay

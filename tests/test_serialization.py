@@ -10,7 +10,7 @@ import pytest
 
 import alliance as al
 from alliance import serialization
-from alliance.model import events as events_module
+from alliance.model import event as events_module
 
 T0 = pendulum.datetime(2025, 3, 30, 0, 30, tz="Europe/London")
 
@@ -157,7 +157,14 @@ def test_a_plugin_event_type_is_registered_by_defining_it() -> None:
     @attrs.frozen(kw_only=True)
     class TransitionPlanned(al.Event):
         type_name = "example.TransitionPlanned"
+        permission = al.events.Permission(act="planning a transition", professional=True)
         setting: al.Setting = attrs.field()
+
+        def check(self, state: al.PartnershipState) -> None:
+            pass
+
+        def apply(self, state: al.PartnershipState) -> None:
+            pass
 
     try:
         event = TransitionPlanned(setting=al.Setting.SCHOOL, actor="ana", occurred_at=T0)

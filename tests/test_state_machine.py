@@ -25,7 +25,7 @@ from hypothesis.stateful import invariant, precondition, rule, run_state_machine
 
 import alliance as al
 import alliance.testing
-from alliance.model import state as state_module
+from alliance.model import goals as goals_module
 from alliance.model import timeline as timeline_module
 from alliance.rules import Finding, FindingSeverity, RuleContext, RuleSet, Subject, SubjectKind
 from alliance.testing.state_machine import PartnershipStateMachine
@@ -217,7 +217,7 @@ def test_a_goal_shared_without_both_sides_is_caught(monkeypatch: pytest.MonkeyPa
             return goal
         return attrs.evolve(goal, status=al.GoalStatus.ACTIVE, status_changed_at=at, shared_at=at)
 
-    monkeypatch.setattr(state_module, "_share_if_agreed", share_at_once)
+    monkeypatch.setattr(goals_module, "_share_if_agreed", share_at_once)
     with pytest.raises(AssertionError, match="is active, but only"):
         run_quickly(PartnershipStateMachine)
 

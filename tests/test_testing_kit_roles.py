@@ -13,7 +13,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 import alliance as al
-from alliance.model.authorisation import side_of
+from alliance.model.membership import side_of
 from alliance.testing import strategies as s
 
 

@@ -20,6 +20,44 @@ from alliance.errors import (
     UnknownRecordError,
     ValidationError,
 )
+from alliance.events import (
+    ActionItemCompleted,
+    CarerJoined,
+    CheckInHeld,
+    CommunicationPlanAgreed,
+    ConcernEscalated,
+    ConcernRaised,
+    ConcernResolved,
+    Event,
+    FeedbackAnswered,
+    FeedbackGiven,
+    GoalAchieved,
+    GoalAgreed,
+    GoalConcernNoted,
+    GoalDiscontinued,
+    GoalObjected,
+    GoalProposed,
+    GoalPutOnHold,
+    GoalResumed,
+    GoalRevised,
+    HomePracticeAdapted,
+    HomePracticePlanned,
+    HomePracticeStopped,
+    MemberLeft,
+    PartnershipFormed,
+    PartnershipStatusChanged,
+    PracticeLogged,
+    ProfessionalJoined,
+    ProgressCorrected,
+    ProgressRecorded,
+    ResourceShared,
+    SetbackReported,
+    SetbackResolved,
+    SetbackResponsePlanned,
+    SetbackReviewed,
+    SettingsChanged,
+    event_types,
+)
 from alliance.fhir import export_bundle as export_fhir_bundle
 from alliance.fhir import import_bundle as import_fhir_bundle
 from alliance.measures import (
@@ -78,7 +116,7 @@ from alliance.model.agreement import (
     ResponseTime,
 )
 from alliance.model.audience import EVERYONE, Audience, AudienceScope
-from alliance.model.authorisation import AllowAll, Policy, RolePolicy, shared_with_school
+from alliance.model.authorisation import AllowAll, Policy, RolePolicy
 from alliance.model.celebrations import Celebration, CelebrationKind, SuccessCelebrated
 from alliance.model.check_ins import (
     ActionItem,
@@ -101,47 +139,17 @@ from alliance.model.coaching import (
     FidelityTrend,
     StepFidelity,
     StepObserved,
+    StrategyChecklist,
     fidelity_trend,
 )
+from alliance.model.communication_plan import CommunicationPlan
 from alliance.model.concerns import Concern, ConcernKind, ConcernResolution, Escalation
-from alliance.model.consent import SCHOOL, Consent, ConsentGranted, ConsentWithdrawn
-from alliance.model.events import (
-    ActionItemCompleted,
-    CarerJoined,
-    CheckInHeld,
-    CommunicationPlanAgreed,
-    ConcernEscalated,
-    ConcernRaised,
-    ConcernResolved,
-    Event,
-    FeedbackAnswered,
-    FeedbackGiven,
-    GoalAchieved,
-    GoalAgreed,
-    GoalConcernNoted,
-    GoalDiscontinued,
-    GoalObjected,
-    GoalProposed,
-    GoalPutOnHold,
-    GoalResumed,
-    GoalRevised,
-    HomePracticeAdapted,
-    HomePracticePlanned,
-    HomePracticeStopped,
-    MemberLeft,
-    PartnershipFormed,
-    PartnershipStatusChanged,
-    PracticeLogged,
-    ProfessionalJoined,
-    ProgressCorrected,
-    ProgressRecorded,
-    ResourceShared,
-    SetbackReported,
-    SetbackResolved,
-    SetbackResponsePlanned,
-    SetbackReviewed,
-    SettingsChanged,
-    event_types,
+from alliance.model.consent import (
+    SCHOOL,
+    Consent,
+    ConsentGranted,
+    ConsentWithdrawn,
+    shared_with_school,
 )
 from alliance.model.feedback import FeedbackAnswer, FeedbackItem, FeedbackKind, FeedbackResponse
 from alliance.model.goals import (
@@ -178,7 +186,8 @@ from alliance.model.measures import (
     Score,
     TotalMethod,
 )
-from alliance.model.partnership import CommunicationPlan, PartnershipStatus, Setting
+from alliance.model.membership import Membership
+from alliance.model.partnership import PartnershipStatus, Setting
 from alliance.model.people import (
     Carer,
     CarerRelationship,
@@ -188,7 +197,6 @@ from alliance.model.people import (
     ContactDetails,
     Discipline,
     MemberRole,
-    Membership,
     Professional,
     ProfessionalRole,
 )
@@ -203,7 +211,7 @@ from alliance.model.setbacks import (
     SetbackReview,
     Severity,
 )
-from alliance.model.state import PartnershipState, StrategyChecklist, fold
+from alliance.model.state import PartnershipState, fold
 from alliance.model.timeline import Partnership
 from alliance.model.transitions import (
     SharedInformation,

@@ -29,7 +29,8 @@ import attrs
 import pendulum
 
 from alliance.errors import ValidationError
-from alliance.model.events import Event, PartnershipFormed
+from alliance.model.event import Event
+from alliance.model.partnership import PartnershipFormed
 from alliance.model.wellbeing import SupportOffered, WellbeingNoted
 from alliance.serialization import to_data
 

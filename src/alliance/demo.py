@@ -14,7 +14,7 @@ import datetime as dt
 
 import pendulum
 
-from alliance.model import events as ev
+from alliance import events as ev
 from alliance.model.agreement import (
     AgreementAcknowledged,
     AgreementIssued,

@@ -38,7 +38,7 @@ import pendulum
 from cattrs.preconf.json import make_converter
 
 from alliance.errors import MalformedDataError, ValidationError
-from alliance.model.events import Event, event_types
+from alliance.model.event import Event, event_types
 
 __all__ = [
     "converter",

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 
 import pendulum
 
+from alliance import events as ev
 from alliance.errors import ValidationError
-from alliance.model import events as ev
 from alliance.model.authorisation import RolePolicy
 from alliance.model.check_ins import CheckInKind, CheckInPurpose
 from alliance.model.consent import SCHOOL, ConsentGranted

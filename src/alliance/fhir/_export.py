@@ -65,7 +65,6 @@ from alliance.fhir._common import (
 )
 from alliance.model.audience import Audience, AudienceScope
 from alliance.model.check_ins import CheckIn
-from alliance.model.events import ProgressRecorded
 from alliance.model.feedback import FeedbackItem, FeedbackKind
 from alliance.model.goals import (
     Direction,
@@ -76,6 +75,7 @@ from alliance.model.goals import (
     Position,
 )
 from alliance.model.home_practice import HomePracticeStrategy
+from alliance.model.membership import Membership
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import (
     Carer,
@@ -83,10 +83,9 @@ from alliance.model.people import (
     Channel,
     Child,
     MemberRole,
-    Membership,
     Professional,
 )
-from alliance.model.progress import Observation
+from alliance.model.progress import Observation, ProgressRecorded
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
 from alliance.model.visibility import as_seen_by

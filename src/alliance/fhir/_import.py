@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from alliance import events as ev
 from alliance.errors import (
     DomainError,
     MalformedDataError,
@@ -43,7 +44,6 @@ from alliance.fhir._common import (
     read_details,
 )
 from alliance.model import _checks as c
-from alliance.model import events as ev
 from alliance.model.audience import EVERYONE, Audience, AudienceScope
 from alliance.model.goals import (
     Direction,

@@ -1,7 +1,9 @@
-"""Validators and converters shared by the model's attrs classes (private).
+"""Validators and converters shared by the model's attrs classes, and the checks against
+a partnership's state that many events share (private).
 
-Every failure raises :class:`alliance.errors.ValidationError` naming the field, so a
-clinic's engineers see *which* value was wrong and *why*, never a bare ``ValueError``.
+Every failure raises an :class:`alliance.AllianceError` naming the field
+(:class:`alliance.ValidationError` for a malformed value), so a clinic's engineers see
+*which* value was wrong and *why*, never a bare ``ValueError``.
 """
 
 from __future__ import annotations
@@ -11,13 +13,18 @@ import enum
 import math
 import re
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pendulum
 
-from alliance.errors import ValidationError
+from alliance.errors import DomainError, NotAMemberError, ValidationError
+
+if TYPE_CHECKING:
+    from alliance.model.audience import Audience
+    from alliance.model.people import MemberRole
+    from alliance.model.state import PartnershipState
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
@@ -292,3 +299,51 @@ def due(value: dt.date) -> pendulum.Date:
 def date_of_birth(value: dt.date | None) -> pendulum.Date | None:
     """Converter for ``date_of_birth``: a calendar date or ``None``."""
     return None if value is None else to_pendulum_date("date_of_birth", value)
+
+
+# --- checks against the state, shared by the events' check methods ---------------------------
+
+
+def member(
+    state: PartnershipState, field: str, member_id: str, at: pendulum.DateTime | None = None
+) -> MemberRole:
+    """The role of *member_id*, who must be a current member (and have joined by *at*)."""
+    membership = state.members.get(member_id)
+    if membership is None or not membership.is_current:
+        raise NotAMemberError(field, f"{member_id!r} is not a current member of the partnership")
+    if at is not None and at < membership.joined_at:
+        raise NotAMemberError(field, f"{member_id!r} joined after {at.isoformat()}")
+    return membership.role
+
+
+def members(
+    state: PartnershipState, field: str, member_ids: Iterable[str], at: pendulum.DateTime
+) -> None:
+    """Every one of *member_ids* is a current member who had joined by *at*."""
+    for member_id in sorted(member_ids):
+        member(state, field, member_id, at)
+
+
+def member_with_role(
+    state: PartnershipState, field: str, member_id: str, at: pendulum.DateTime, role: MemberRole
+) -> None:
+    """*member_id* is a current member with *role*."""
+    if member(state, field, member_id, at) is not role:
+        raise ValidationError(field, f"{member_id!r} is not a {role.value}")
+
+
+def audience_members(state: PartnershipState, audience: Audience, at: pendulum.DateTime) -> None:
+    """A named audience names current members."""
+    members(state, "audience.members", audience.members, at)
+
+
+def not_before(field: str, at: pendulum.DateTime, earliest: pendulum.DateTime, what: str) -> None:
+    """*at* is not before *earliest* (when *what* happened)."""
+    if at < earliest:
+        raise ValidationError(field, f"{at.isoformat()} is before {what} ({earliest.isoformat()})")
+
+
+def unused_id(field: str, new: str, existing: dict[str, Any], what: str) -> None:
+    """*new* is not already the id of one of *existing* (records of the kind *what*)."""
+    if new in existing:
+        raise DomainError(field, f"a {what} with id {new!r} already exists")

@@ -10,13 +10,18 @@ version asks every carer to acknowledge it again.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 import pendulum
 
-from alliance.errors import ValidationError
+from alliance.errors import DomainError, UnknownRecordError, ValidationError
 from alliance.model import _checks as c
-from alliance.model.events import Event
-from alliance.model.people import Channel
+from alliance.model.event import Event, Permission
+from alliance.model.people import Channel, MemberRole
+
+if TYPE_CHECKING:
+    from alliance.model.state import PartnershipState
 
 __all__ = [
     "AgreementAcknowledged",
@@ -92,17 +97,80 @@ class AgreementIssued(Event):
         changes: what changed since the version before, in plain language.
     """
 
+    permission = Permission(act="issuing the partnership agreement", professional=True)
+
     version: int = attrs.field(validator=c.whole_number(1))
     agreement: PartnershipAgreement = attrs.field(validator=c.instance_of(PartnershipAgreement))
     changes: str | None = attrs.field(default=None, validator=c.optional_text)
+
+    def check(self, state: PartnershipState) -> None:
+        """The next version, not before the one before; its contacts are current members."""
+        current = state.agreement
+        expected = 1 if current is None else current.version + 1
+        if self.version != expected:
+            raise ValidationError(
+                "version", f"the next version of the agreement is {expected}, not {self.version}"
+            )
+        if current is not None:
+            c.not_before("occurred_at", self.occurred_at, current.issued_at, "the version before")
+        for index, route in enumerate(self.agreement.contacts):
+            c.member(
+                state, f"agreement.contacts[{index}].member_id", route.member_id, self.occurred_at
+            )
+
+    def apply(self, state: PartnershipState) -> None:
+        """The agreement in force is this version."""
+        state.agreements = (
+            *state.agreements,
+            AgreementVersion(
+                version=self.version,
+                agreement=self.agreement,
+                issued_by=self.actor,
+                issued_at=self.occurred_at,
+                changes=self.changes,
+            ),
+        )
 
 
 @attrs.frozen(kw_only=True)
 class AgreementAcknowledged(Event):
     """A carer acknowledged the agreement in force (by its version)."""
 
+    permission = Permission(
+        act="acknowledging the partnership agreement", carer="yes (the model allows carers only)"
+    )
+
     version: int = attrs.field(validator=c.whole_number(1))
     comment: str | None = attrs.field(default=None, validator=c.optional_text)
+
+    def check(self, state: PartnershipState) -> None:
+        """The version in force, acknowledged once by each carer, not before it was
+        issued."""
+        current = state.agreement
+        if current is None:
+            raise UnknownRecordError("version", "no partnership agreement has been issued yet")
+        if state.role_of(self.actor) is not MemberRole.CARER:
+            raise DomainError("actor", "the agreement is acknowledged by the carers")
+        if self.version != current.version:
+            raise DomainError(
+                "version",
+                f"version {self.version} is not the agreement in force (version {current.version})",
+            )
+        if current.acknowledged_by(self.actor):
+            raise DomainError(
+                "version", f"{self.actor!r} has already acknowledged version {current.version}"
+            )
+        c.not_before("occurred_at", self.occurred_at, current.issued_at, "the agreement was issued")
+
+    def apply(self, state: PartnershipState) -> None:
+        """The carer's acknowledgement of the version in force."""
+        versions = list(state.agreements)
+        index = next(i for i, v in enumerate(versions) if v.version == self.version)
+        versions[index] = attrs.evolve(
+            versions[index],
+            acknowledgements={**versions[index].acknowledgements, self.actor: self.occurred_at},
+        )
+        state.agreements = tuple(versions)
 
 
 @attrs.frozen(kw_only=True)

@@ -9,13 +9,14 @@ it is for everyone, as every event recorded before audiences existed is.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import attrs
 
 from alliance.errors import ValidationError
 from alliance.model import _checks as c
 
-__all__ = ["EVERYONE", "Audience", "AudienceScope"]
+__all__ = ["EVERYONE", "Audience", "AudienceScope", "audience_field"]
 
 
 class AudienceScope(enum.StrEnum):
@@ -70,3 +71,12 @@ class Audience:
 
 EVERYONE = Audience()
 """The default audience: every member of the partnership."""
+
+
+def audience_field() -> Any:
+    """An event's optional ``audience`` field: everyone by default, and left out of the
+    stored data when it is everyone, so events without one serialize exactly as they
+    did before audiences existed."""
+    return attrs.field(
+        default=EVERYONE, validator=c.instance_of(Audience), metadata={"omit_if_default": True}
+    )

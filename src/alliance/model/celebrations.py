@@ -10,17 +10,23 @@ counts as good news shared (the ``good-news`` rule, the family report).
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
+from alliance.errors import UnknownRecordError, ValidationError
 from alliance.model import _checks as c
-from alliance.model.audience import EVERYONE, Audience
-from alliance.model.events import Event
+from alliance.model.audience import EVERYONE, Audience, audience_field
+from alliance.model.consent import shared_with_school
+from alliance.model.event import ActedOn, Event, Permission, Side
+from alliance.model.goals import goal_proposed_by
+from alliance.model.home_practice import strategy_planned_by
 
-__all__ = ["Celebration", "CelebrationKind", "SuccessCelebrated"]
+if TYPE_CHECKING:
+    from alliance.model.state import PartnershipState
 
-_OMIT = {"omit_if_default": True}
+__all__ = ["Celebration", "CelebrationKind", "SuccessCelebrated", "celebrated_goal"]
 
 
 class CelebrationKind(enum.StrEnum):
@@ -47,6 +53,13 @@ class SuccessCelebrated(Event):
         audience: who may see it (everyone by default: celebrations are for sharing).
     """
 
+    permission = Permission(
+        act="celebrating a success",
+        carer=True,
+        professional=True,
+        educator="on goals shared with the school (or none)",
+    )
+
     celebration_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
     kind: CelebrationKind = attrs.field(
         default=CelebrationKind.SMALL_SUCCESS, validator=c.one_of(CelebrationKind)
@@ -55,9 +68,83 @@ class SuccessCelebrated(Event):
     goal_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     observation_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     strategy_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
-    audience: Audience = attrs.field(
-        default=EVERYONE, validator=c.instance_of(Audience), metadata=_OMIT
-    )
+    audience: Audience = audience_field()
+
+    def check(self, state: PartnershipState) -> None:
+        """A new id; the goal, observation and strategy it names exist, were there by
+        then, and are about one goal."""
+        c.audience_members(state, self.audience, self.occurred_at)
+        c.unused_id("celebration_id", self.celebration_id, state.celebrations, "celebration")
+        if self.goal_id is not None:
+            goal_proposed_by(state, self.goal_id, self.occurred_at)
+        if self.observation_id is not None:
+            observation = state.observations.get(self.observation_id)
+            if observation is None:
+                raise UnknownRecordError(
+                    "observation_id", f"no observation with id {self.observation_id!r}"
+                )
+            c.not_before(
+                "occurred_at", self.occurred_at, observation.observed_at, "the observation"
+            )
+            if self.goal_id is not None and observation.goal_id != self.goal_id:
+                raise ValidationError(
+                    "goal_id",
+                    f"observation {self.observation_id!r} is of goal {observation.goal_id!r}, "
+                    f"not {self.goal_id!r}",
+                )
+        if self.strategy_id is not None:
+            strategy = strategy_planned_by(state, self.strategy_id, self.occurred_at)
+            goal_id = celebrated_goal(state, self)
+            if strategy.goal_id != goal_id:
+                raise ValidationError(
+                    "strategy_id",
+                    f"strategy {self.strategy_id!r} serves goal {strategy.goal_id!r}, "
+                    f"not {goal_id!r}",
+                )
+
+    def refusal_for(self, state: PartnershipState, side: Side) -> str | None:
+        """Educators celebrate on goals shared with the school (or on none)."""
+        if side is not Side.EDUCATOR:
+            return None
+        goal_id = celebrated_goal(state, self)
+        if goal_id is None or shared_with_school(state, goal_id, self.actor, self.occurred_at):
+            return None
+        return f"goal {goal_id!r} is not shared with the school: no carer's consent covers it"
+
+    def acted_on(self, state: PartnershipState) -> ActedOn | None:
+        """The observation celebrated, if any."""
+        if self.observation_id is None:
+            return None
+        observation = state.observations[self.observation_id]
+        return ActedOn(
+            what="observation", audience=observation.audience, author=observation.observer
+        )
+
+    def apply(self, state: PartnershipState) -> None:
+        """A celebration, about the goal it names or its observation's or strategy's."""
+        state.celebrations[self.celebration_id] = Celebration(
+            celebration_id=self.celebration_id,
+            kind=self.kind,
+            description=self.description,
+            celebrated_by=self.actor,
+            celebrated_at=self.occurred_at,
+            goal_id=celebrated_goal(state, self),
+            observation_id=self.observation_id,
+            strategy_id=self.strategy_id,
+            audience=self.audience,
+        )
+
+
+def celebrated_goal(state: PartnershipState, event: SuccessCelebrated) -> str | None:
+    """The goal *event* celebrates: its own ``goal_id``, else its observation's, else its
+    strategy's (the records it names must exist in *state*)."""
+    if event.goal_id is not None:
+        return event.goal_id
+    if event.observation_id is not None:
+        return state.observations[event.observation_id].goal_id
+    if event.strategy_id is not None:
+        return state.strategies[event.strategy_id].goal_id
+    return None
 
 
 @attrs.frozen(kw_only=True)

@@ -22,15 +22,21 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
 
-from alliance.errors import ValidationError
+from alliance.errors import DomainError, ValidationError
 from alliance.model import _checks as c
-from alliance.model.audience import EVERYONE, Audience
-from alliance.model.events import Event
+from alliance.model.audience import EVERYONE, Audience, audience_field
+from alliance.model.event import Event, Permission
+from alliance.model.goals import goal_proposed_by
+from alliance.model.home_practice import active_strategy
+from alliance.model.people import MemberRole
+
+if TYPE_CHECKING:
+    from alliance.model.state import PartnershipState
 
 __all__ = [
     "CoachingApproach",
@@ -46,10 +52,9 @@ __all__ = [
     "FidelityTrend",
     "StepFidelity",
     "StepObserved",
+    "StrategyChecklist",
     "fidelity_trend",
 ]
-
-_OMIT = {"omit_if_default": True}
 
 
 class FidelityScale(enum.StrEnum):
@@ -228,8 +233,28 @@ class FidelityChecklistSet(Event):
     carers are coached in. Sessions already held keep the checklist they were scored on.
     """
 
+    permission = Permission(act="setting a fidelity checklist", professional=True)
+
     strategy_id: str = attrs.field(validator=c.identifier)
     checklist: FidelityChecklist = attrs.field(validator=c.instance_of(FidelityChecklist))
+
+    def check(self, state: PartnershipState) -> None:
+        """A strategy in use, not before its checklist was last set."""
+        active_strategy(state, self, self.strategy_id)
+        current = state.checklists.get(self.strategy_id)
+        if current is not None:
+            c.not_before(
+                "occurred_at", self.occurred_at, current.set_at, "the strategy's checklist was set"
+            )
+
+    def apply(self, state: PartnershipState) -> None:
+        """The strategy's checklist from now."""
+        state.checklists[self.strategy_id] = StrategyChecklist(
+            strategy_id=self.strategy_id,
+            checklist=self.checklist,
+            set_by=self.actor,
+            set_at=self.occurred_at,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -247,6 +272,8 @@ class CoachingSessionHeld(Event):
         audience: who may see it (everyone by default).
     """
 
+    permission = Permission(act="recording a coaching session", professional=True)
+
     session_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
     strategy_id: str = attrs.field(validator=c.identifier)
     carer: str = attrs.field(validator=c.identifier)
@@ -256,14 +283,52 @@ class CoachingSessionHeld(Event):
         default=frozenset(), validator=c.set_of(CoachingApproach)
     )
     note: str | None = attrs.field(default=None, validator=c.optional_text)
-    audience: Audience = attrs.field(
-        default=EVERYONE, validator=c.instance_of(Audience), metadata=_OMIT
-    )
+    audience: Audience = audience_field()
 
     @carer_confidence.validator
     def _confidence(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
         if value is not None:
             c.whole_number(1, 5)(self, attribute, value)
+
+    def check(self, state: PartnershipState) -> None:
+        """A new id; a strategy in use with a checklist set before; recorded by a
+        professional, coaching a carer; a score for every step of the checklist."""
+        c.audience_members(state, self.audience, self.occurred_at)
+        c.unused_id("session_id", self.session_id, state.coaching, "coaching session")
+        active_strategy(state, self, self.strategy_id)
+        checklist = state.checklists.get(self.strategy_id)
+        if checklist is None:
+            raise DomainError(
+                "strategy_id",
+                f"strategy {self.strategy_id!r} has no fidelity checklist yet; set one first",
+            )
+        c.not_before(
+            "occurred_at", self.occurred_at, checklist.set_at, "the strategy's checklist was set"
+        )
+        if state.role_of(self.actor) is not MemberRole.PROFESSIONAL:
+            raise DomainError(
+                "actor", "a coaching session is recorded by the professional coaching"
+            )
+        c.member_with_role(state, "carer", self.carer, self.occurred_at, MemberRole.CARER)
+        checklist.checklist.check(self.steps)
+
+    def apply(self, state: PartnershipState) -> None:
+        """A coaching session, scored on the strategy's checklist in force."""
+        checklist = state.checklists[self.strategy_id].checklist
+        state.coaching[self.session_id] = CoachingSession(
+            session_id=self.session_id,
+            strategy_id=self.strategy_id,
+            carer=self.carer,
+            steps=self.steps,
+            checklist=checklist,
+            fidelity=checklist.fidelity(self.steps),
+            coached_by=self.actor,
+            held_at=self.occurred_at,
+            carer_confidence=self.carer_confidence,
+            approaches=self.approaches,
+            note=self.note,
+            audience=self.audience,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -286,6 +351,39 @@ class EducationAttended(Event):
     attendees: frozenset[str] = attrs.field(validator=c.non_empty_identifiers)
     language: str = attrs.field(validator=c.language)
     goal_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+
+    permission = Permission(act="recording education attended", carer=True, professional=True)
+
+    def check(self, state: PartnershipState) -> None:
+        """A new id; the attendees are current carers; the goal it supports exists."""
+        c.unused_id("education_id", self.education_id, state.education, "education record")
+        for carer in sorted(self.attendees):
+            c.member_with_role(state, "attendees", carer, self.occurred_at, MemberRole.CARER)
+        if self.goal_id is not None:
+            goal_proposed_by(state, self.goal_id, self.occurred_at)
+
+    def apply(self, state: PartnershipState) -> None:
+        """Education attended, on record."""
+        state.education[self.education_id] = EducationRecord(
+            education_id=self.education_id,
+            kind=self.kind,
+            title=self.title,
+            attendees=self.attendees,
+            language=self.language,
+            recorded_by=self.actor,
+            attended_at=self.occurred_at,
+            goal_id=self.goal_id,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class StrategyChecklist:
+    """The fidelity checklist a coached strategy has now, and who set it when."""
+
+    strategy_id: str
+    checklist: FidelityChecklist
+    set_by: str
+    set_at: pendulum.DateTime
 
 
 @attrs.frozen(kw_only=True)

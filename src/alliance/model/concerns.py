@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
-from alliance.model.audience import EVERYONE, Audience
+from alliance.errors import DomainError, UnknownRecordError
+from alliance.model import _checks as c
+from alliance.model.audience import EVERYONE, Audience, audience_field
+from alliance.model.event import ActedOn, Event, Permission
+from alliance.model.goals import goal_proposed_by
+
+if TYPE_CHECKING:
+    from alliance.model.state import PartnershipState
+
+__all__ = [
+    "Concern",
+    "ConcernEscalated",
+    "ConcernKind",
+    "ConcernRaised",
+    "ConcernResolution",
+    "ConcernResolved",
+    "Escalation",
+]
 
 
 class ConcernKind(enum.StrEnum):
@@ -66,3 +84,111 @@ class Concern:
     def is_open(self) -> bool:
         """Whether it is still unresolved (escalated concerns stay open until resolved)."""
         return self.resolution is None
+
+
+@attrs.frozen(kw_only=True)
+class ConcernRaised(Event):
+    """A member raised a concern or a disagreement (a safeguarding concern, say, for the
+    professionals only: ``audience=Audience.professionals()``)."""
+
+    permission = Permission(act="raising a concern", carer=True, professional=True)
+
+    concern_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
+    kind: ConcernKind = attrs.field(default=ConcernKind.CONCERN, validator=c.one_of(ConcernKind))
+    description: str = attrs.field(validator=c.text)
+    goal_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    audience: Audience = audience_field()
+
+    def check(self, state: PartnershipState) -> None:
+        """A new id; the goal it is about exists."""
+        c.audience_members(state, self.audience, self.occurred_at)
+        c.unused_id("concern_id", self.concern_id, state.concerns, "concern")
+        if self.goal_id is not None:
+            goal_proposed_by(state, self.goal_id, self.occurred_at)
+
+    def apply(self, state: PartnershipState) -> None:
+        """An open concern."""
+        state.concerns[self.concern_id] = Concern(
+            concern_id=self.concern_id,
+            kind=self.kind,
+            description=self.description,
+            goal_id=self.goal_id,
+            raised_by=self.actor,
+            raised_at=self.occurred_at,
+            audience=self.audience,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class _ConcernTakenUp(Event, abstract=True):
+    """A step on an open concern (a base class)."""
+
+    concern_id: str = attrs.field(validator=c.identifier)
+
+    def _open_concern(self, state: PartnershipState) -> Concern:
+        concern = state.concerns.get(self.concern_id)
+        if concern is None:
+            raise UnknownRecordError("concern_id", f"no concern with id {self.concern_id!r}")
+        if not concern.is_open:
+            raise DomainError("concern_id", f"concern {self.concern_id!r} is already resolved")
+        c.not_before("occurred_at", self.occurred_at, concern.raised_at, "the concern was raised")
+        return concern
+
+    def acted_on(self, state: PartnershipState) -> ActedOn | None:
+        """The concern taken up."""
+        concern = state.concerns[self.concern_id]
+        return ActedOn(what="concern", audience=concern.audience, author=concern.raised_by)
+
+
+@attrs.frozen(kw_only=True)
+class ConcernResolved(_ConcernTakenUp):
+    """A concern was resolved together: the options considered and what was agreed."""
+
+    permission = Permission(act="resolving a concern", professional=True)
+
+    options_considered: tuple[str, ...] = attrs.field(default=(), validator=c.texts)
+    agreed: str = attrs.field(validator=c.text)
+
+    def check(self, state: PartnershipState) -> None:
+        """An open concern, not before it was raised."""
+        self._open_concern(state)
+
+    def apply(self, state: PartnershipState) -> None:
+        """The concern is resolved with what was agreed."""
+        state.concerns[self.concern_id] = attrs.evolve(
+            state.concerns[self.concern_id],
+            resolution=ConcernResolution(
+                options_considered=self.options_considered,
+                agreed=self.agreed,
+                resolved_by=self.actor,
+                resolved_at=self.occurred_at,
+            ),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ConcernEscalated(_ConcernTakenUp):
+    """A concern the members could not solve together was taken further."""
+
+    permission = Permission(act="escalating a concern", professional=True)
+
+    escalated_to: str = attrs.field(validator=c.text)
+    reason: str = attrs.field(validator=c.text)
+
+    def check(self, state: PartnershipState) -> None:
+        """An open concern, not escalated yet."""
+        concern = self._open_concern(state)
+        if concern.escalation is not None:
+            raise DomainError("concern_id", f"concern {self.concern_id!r} is already escalated")
+
+    def apply(self, state: PartnershipState) -> None:
+        """The concern is escalated (it stays open)."""
+        state.concerns[self.concern_id] = attrs.evolve(
+            state.concerns[self.concern_id],
+            escalation=Escalation(
+                escalated_to=self.escalated_to,
+                reason=self.reason,
+                escalated_by=self.actor,
+                escalated_at=self.occurred_at,
+            ),
+        )

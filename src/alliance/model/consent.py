@@ -10,15 +10,21 @@ it was granted and before it was withdrawn.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
-from alliance.errors import ValidationError
+from alliance.errors import DomainError, UnknownRecordError, ValidationError
 from alliance.model import _checks as c
-from alliance.model.events import Event
+from alliance.model.event import Event, Permission
+from alliance.model.goals import goal_proposed_by
+from alliance.model.people import MemberRole
 
-__all__ = ["SCHOOL", "Consent", "ConsentGranted", "ConsentWithdrawn"]
+if TYPE_CHECKING:
+    from alliance.model.state import PartnershipState
+
+__all__ = ["SCHOOL", "Consent", "ConsentGranted", "ConsentWithdrawn", "shared_with_school"]
 
 SCHOOL = "school"
 """The party name for the child's school or early-years setting: a consent for sharing
@@ -37,6 +43,8 @@ class ConsentGranted(Event):
         note: the terms in the family's words, if any.
     """
 
+    permission = Permission(act="granting consent", carer="yes (the model allows carers only)")
+
     consent_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
     party: str = attrs.field(validator=c.identifier)
     goal_ids: frozenset[str] | None = attrs.field(default=None)
@@ -50,13 +58,56 @@ class ConsentGranted(Event):
         if not value:
             raise ValidationError("goal_ids", "name at least one goal, or None for every goal")
 
+    def check(self, state: PartnershipState) -> None:
+        """A new id, granted by a carer, for goals that exist."""
+        c.unused_id("consent_id", self.consent_id, state.consents, "consent")
+        if state.role_of(self.actor) is not MemberRole.CARER:
+            raise DomainError(
+                "actor", "consent to sharing is the family's to give: a carer grants it"
+            )
+        for goal_id in sorted(self.goal_ids or ()):
+            goal_proposed_by(state, goal_id, self.occurred_at, "goal_ids")
+
+    def apply(self, state: PartnershipState) -> None:
+        """A consent in force from now."""
+        state.consents[self.consent_id] = Consent(
+            consent_id=self.consent_id,
+            party=self.party,
+            goal_ids=self.goal_ids,
+            granted_by=self.actor,
+            granted_at=self.occurred_at,
+            note=self.note,
+        )
+
 
 @attrs.frozen(kw_only=True)
 class ConsentWithdrawn(Event):
     """A carer withdrew a consent: nothing more is shared under it from this moment."""
 
+    permission = Permission(act="withdrawing consent", carer="yes (the model allows carers only)")
+
     consent_id: str = attrs.field(validator=c.identifier)
     reason: str | None = attrs.field(default=None, validator=c.optional_text)
+
+    def check(self, state: PartnershipState) -> None:
+        """A consent in force, withdrawn by a carer, not before it was granted."""
+        consent = state.consents.get(self.consent_id)
+        if consent is None:
+            raise UnknownRecordError("consent_id", f"no consent with id {self.consent_id!r}")
+        if state.role_of(self.actor) is not MemberRole.CARER:
+            raise DomainError("actor", "consent is the family's to withdraw: a carer withdraws it")
+        if not consent.in_force:
+            raise DomainError("consent_id", f"consent {self.consent_id!r} is already withdrawn")
+        c.not_before("occurred_at", self.occurred_at, consent.granted_at, "the consent was granted")
+
+    def apply(self, state: PartnershipState) -> None:
+        """The consent stops counting from now."""
+        state.consents[self.consent_id] = attrs.evolve(
+            state.consents[self.consent_id],
+            withdrawn_by=self.actor,
+            withdrawn_at=self.occurred_at,
+            withdrawal_reason=self.reason,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -93,3 +144,16 @@ class Consent:
     def covers(self, goal_id: str) -> bool:
         """Whether it covers *goal_id*."""
         return self.goal_ids is None or goal_id in self.goal_ids
+
+
+def shared_with_school(
+    state: PartnershipState, goal_id: str, member_id: str, at: dt.datetime
+) -> bool:
+    """Whether a carer's consent in force at *at* shares *goal_id* with the school (party
+    ``"school"``) or with *member_id* by name."""
+    return any(
+        consent.in_force_at(at) and consent.covers(goal_id)
+        for party in (SCHOOL, member_id)
+        for consent in state.consents.values()
+        if consent.party == party
+    )

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import pendulum
 
-from alliance.errors import ValidationError
+from alliance.errors import DomainError, UnknownRecordError, ValidationError
 from alliance.model import _checks as c
+from alliance.model.event import Event, Permission
 from alliance.model.people import MemberRole
+
+if TYPE_CHECKING:
+    from alliance.model.state import PartnershipState
 
 
 class GoalDomain(enum.StrEnum):
@@ -397,3 +401,393 @@ class Goal:
     def members_with(self, position: Position) -> frozenset[str]:
         """Ids of members whose position on the current version is *position*."""
         return frozenset(m for m, p in self.positions.items() if p.position is position)
+
+
+# --- checks shared by the events about goals ------------------------------------------------
+
+
+def goal_in(state: PartnershipState, goal_id: str, field: str = "goal_id") -> Goal:
+    """The goal *goal_id* of *state* (``UnknownRecordError`` on *field* if there is none)."""
+    goal = state.goals.get(goal_id)
+    if goal is None:
+        raise UnknownRecordError(field, f"no goal with id {goal_id!r} in this partnership")
+    return goal
+
+
+def goal_proposed_by(
+    state: PartnershipState, goal_id: str, at: pendulum.DateTime, field: str = "goal_id"
+) -> Goal:
+    """The goal, which must have been proposed by *at*."""
+    goal = goal_in(state, goal_id, field)
+    c.not_before("occurred_at", at, goal.proposed_at, f"goal {goal_id!r} was proposed")
+    return goal
+
+
+def open_goal(
+    state: PartnershipState,
+    event: Event,
+    goal_id: str,
+    field: str = "goal_id",
+    *,
+    changes_goal: bool = False,
+) -> Goal:
+    """The goal, if it is open; an event that *changes_goal* (a position, a revision, a
+    status) may not be dated before the goal's last change, or "as of" reads would see
+    its effects out of order."""
+    goal = goal_in(state, goal_id, field)
+    if goal.status.is_closed:
+        raise DomainError(field, f"goal {goal_id!r} is {goal.status.value}; it is closed")
+    c.not_before(
+        "occurred_at", event.occurred_at, goal.proposed_at, f"goal {goal_id!r} was proposed"
+    )
+    if changes_goal:
+        last_change = max(goal.status_changed_at, goal.current.written_at)
+        c.not_before(
+            "occurred_at", event.occurred_at, last_change, f"goal {goal_id!r} last changed"
+        )
+    return goal
+
+
+def _due_not_before(
+    state: PartnershipState, target: MeasurableTarget, at: pendulum.DateTime
+) -> None:
+    today = state.local_date(at)
+    if target.due < today:
+        raise ValidationError(
+            "target.due",
+            f"{target.due.isoformat()} is before the goal was set ({today.isoformat()})",
+        )
+
+
+def _share_if_agreed(state: PartnershipState, goal: Goal, at: pendulum.DateTime) -> Goal:
+    """Make a proposed goal active once a carer and a professional agree to it."""
+    if goal.status is not GoalStatus.PROPOSED:
+        return goal
+    roles = {
+        p.role if p.role is not None else state.role_of(p.member_id)
+        for p in goal.positions.values()
+        if p.position is Position.AGREED
+    }
+    if MemberRole.CARER in roles and MemberRole.PROFESSIONAL in roles:
+        return attrs.evolve(
+            goal,
+            status=GoalStatus.ACTIVE,
+            status_changed_at=at,
+            shared_at=goal.shared_at or at,
+            status_reason=None,
+        )
+    return goal
+
+
+def _own_agreement(state: PartnershipState, event: Event) -> dict[str, GoalPosition]:
+    """The positions of a goal just written by *event*'s actor: their agreement only."""
+    return {
+        event.actor: GoalPosition(
+            member_id=event.actor,
+            position=Position.AGREED,
+            at=event.occurred_at,
+            role=state.role_of(event.actor),
+        )
+    }
+
+
+# --- events: proposing, agreeing, revising --------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class GoalProposed(Event):
+    """A member proposed a goal. Proposing it counts as the proposer's agreement.
+
+    Attributes:
+        goal_id: the new goal's id (generated when not given).
+        domain: the area of life it is about.
+        statement: the goal in plain language.
+        why_it_matters: why it matters to the family, in their words.
+        target: the measurable target.
+        gas_scale: an optional Goal Attainment Scaling scale.
+        mastery: an optional mastery criterion.
+    """
+
+    permission = Permission(act="proposing a goal", carer=True, professional=True)
+
+    goal_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
+    domain: GoalDomain = attrs.field(validator=c.one_of(GoalDomain))
+    statement: str = attrs.field(validator=c.text)
+    why_it_matters: str = attrs.field(validator=c.text)
+    target: MeasurableTarget = attrs.field(validator=c.instance_of(MeasurableTarget))
+    gas_scale: GasScale | None = attrs.field(
+        default=None, validator=c.optional_instance_of(GasScale)
+    )
+    mastery: MasteryCriterion | None = attrs.field(
+        default=None, validator=c.optional_instance_of(MasteryCriterion)
+    )
+
+    def check(self, state: PartnershipState) -> None:
+        """A new goal id; the due date is not before the day it is proposed."""
+        c.unused_id("goal_id", self.goal_id, state.goals, "goal")
+        _due_not_before(state, self.target, self.occurred_at)
+
+    def apply(self, state: PartnershipState) -> None:
+        """A proposed goal, agreed by its proposer (active at once if that is enough)."""
+        version = GoalVersion(
+            number=1,
+            statement=self.statement,
+            why_it_matters=self.why_it_matters,
+            target=self.target,
+            gas_scale=self.gas_scale,
+            mastery=self.mastery,
+            written_by=self.actor,
+            written_at=self.occurred_at,
+        )
+        goal = Goal(
+            goal_id=self.goal_id,
+            domain=self.domain,
+            proposed_by=self.actor,
+            proposed_at=self.occurred_at,
+            versions=(version,),
+            positions=_own_agreement(state, self),
+            status=GoalStatus.PROPOSED,
+            status_changed_at=self.occurred_at,
+        )
+        state.goals[self.goal_id] = _share_if_agreed(state, goal, self.occurred_at)
+
+
+@attrs.frozen(kw_only=True)
+class _GoalPositionTaken(Event, abstract=True):
+    """A member took a position on the current version of a goal (a base class)."""
+
+    position: ClassVar[Position]
+
+    goal_id: str = attrs.field(validator=c.identifier)
+
+    @property
+    def _reason(self) -> str | None:
+        raise NotImplementedError
+
+    def check(self, state: PartnershipState) -> None:
+        """An open goal, not dated before its last change or the actor's last position,
+        and a position the actor does not already hold."""
+        goal = open_goal(state, self, self.goal_id, changes_goal=True)
+        current = goal.positions.get(self.actor)
+        if current is not None:
+            c.not_before("occurred_at", self.occurred_at, current.at, "your last position on it")
+        if current is not None and current.position is self.position:
+            raise DomainError(
+                "goal_id",
+                f"{self.actor!r} has already {self.position.value} to goal {self.goal_id!r}"
+                if self.position is Position.AGREED
+                else f"{self.actor!r} has already {self.position.value} about goal "
+                f"{self.goal_id!r}",
+            )
+
+    def apply(self, state: PartnershipState) -> None:
+        """The actor's position on the current version; shared once both sides agree."""
+        goal = state.goals[self.goal_id]
+        positions = dict(goal.positions)
+        positions[self.actor] = GoalPosition(
+            member_id=self.actor,
+            position=self.position,
+            at=self.occurred_at,
+            reason=self._reason,
+            role=state.role_of(self.actor),
+        )
+        goal = attrs.evolve(goal, positions=positions)
+        state.goals[self.goal_id] = _share_if_agreed(state, goal, self.occurred_at)
+
+
+@attrs.frozen(kw_only=True)
+class GoalAgreed(_GoalPositionTaken):
+    """The actor agreed to the current version of a goal."""
+
+    permission = Permission(act="agreeing to a goal", carer=True, professional=True)
+    position = Position.AGREED
+
+    comment: str | None = attrs.field(default=None, validator=c.optional_text)
+
+    @property
+    def _reason(self) -> str | None:
+        return self.comment
+
+
+@attrs.frozen(kw_only=True)
+class GoalConcernNoted(_GoalPositionTaken):
+    """The actor has a concern about the current version of a goal and does not agree yet."""
+
+    permission = Permission(act="noting a concern about a goal", carer=True, professional=True)
+    position = Position.CONCERNED
+
+    reason: str = attrs.field(validator=c.text)
+
+    @property
+    def _reason(self) -> str | None:
+        return self.reason
+
+
+@attrs.frozen(kw_only=True)
+class GoalObjected(_GoalPositionTaken):
+    """The actor objects to the current version of a goal."""
+
+    permission = Permission(act="objecting to a goal", carer=True, professional=True)
+    position = Position.OBJECTED
+
+    reason: str = attrs.field(validator=c.text)
+
+    @property
+    def _reason(self) -> str | None:
+        return self.reason
+
+
+@attrs.frozen(kw_only=True)
+class GoalRevised(Event):
+    """A goal was revised. The earlier version is kept; everyone's agreement is asked again
+    (the reviser's counts as given)."""
+
+    permission = Permission(act="revising a goal and its target", professional=True)
+
+    goal_id: str = attrs.field(validator=c.identifier)
+    statement: str = attrs.field(validator=c.text)
+    why_it_matters: str = attrs.field(validator=c.text)
+    target: MeasurableTarget = attrs.field(validator=c.instance_of(MeasurableTarget))
+    reason: RevisionReason = attrs.field(validator=c.one_of(RevisionReason))
+    explanation: str = attrs.field(validator=c.text)
+    gas_scale: GasScale | None = attrs.field(
+        default=None, validator=c.optional_instance_of(GasScale)
+    )
+    mastery: MasteryCriterion | None = attrs.field(
+        default=None, validator=c.optional_instance_of(MasteryCriterion)
+    )
+
+    def check(self, state: PartnershipState) -> None:
+        """An open goal, not before its last change; the due date not before today."""
+        open_goal(state, self, self.goal_id, changes_goal=True)
+        _due_not_before(state, self.target, self.occurred_at)
+
+    def apply(self, state: PartnershipState) -> None:
+        """A new current version, proposed again with only the reviser's agreement."""
+        goal = state.goals[self.goal_id]
+        version = GoalVersion(
+            number=len(goal.versions) + 1,
+            statement=self.statement,
+            why_it_matters=self.why_it_matters,
+            target=self.target,
+            gas_scale=self.gas_scale,
+            mastery=self.mastery,
+            written_by=self.actor,
+            written_at=self.occurred_at,
+            revision_reason=self.reason,
+            explanation=self.explanation,
+        )
+        goal = attrs.evolve(
+            goal,
+            versions=(*goal.versions, version),
+            positions=_own_agreement(state, self),
+            status=GoalStatus.PROPOSED,
+            status_changed_at=self.occurred_at,
+            status_reason=None,
+        )
+        state.goals[self.goal_id] = _share_if_agreed(state, goal, self.occurred_at)
+
+
+# --- events: a goal's status ----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _GoalStatusChanged(Event, abstract=True):
+    """A goal's status changed (a base class): ``requires`` is the status it must have
+    (any open status when ``None``), ``becomes`` the status it gets."""
+
+    requires: ClassVar[GoalStatus | None] = None
+    becomes: ClassVar[GoalStatus]
+
+    goal_id: str = attrs.field(validator=c.identifier)
+
+    @property
+    def _reason(self) -> str | None:
+        return None
+
+    def _refuse(self, goal: Goal) -> DomainError:
+        return DomainError("goal_id", f"goal {self.goal_id!r} is {goal.status.value}")
+
+    def check(self, state: PartnershipState) -> None:
+        """An open goal (with the status it requires), not before its last change."""
+        goal = open_goal(state, self, self.goal_id, changes_goal=True)
+        if self.requires is not None and goal.status is not self.requires:
+            raise self._refuse(goal)
+
+    def apply(self, state: PartnershipState) -> None:
+        """The goal's new status, with the reason given."""
+        state.goals[self.goal_id] = attrs.evolve(
+            state.goals[self.goal_id],
+            status=self.becomes,
+            status_changed_at=self.occurred_at,
+            status_reason=self._reason,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class GoalPutOnHold(_GoalStatusChanged):
+    """Work on a goal was paused (illness, a transition...)."""
+
+    permission = Permission(act="putting a goal on hold", professional=True)
+    requires = GoalStatus.ACTIVE
+    becomes = GoalStatus.ON_HOLD
+
+    reason: str = attrs.field(validator=c.text)
+
+    @property
+    def _reason(self) -> str | None:
+        return self.reason
+
+    def _refuse(self, goal: Goal) -> DomainError:
+        return DomainError(
+            "goal_id",
+            f"only an active goal can be put on hold; {self.goal_id!r} is {goal.status.value}",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class GoalResumed(_GoalStatusChanged):
+    """Work on a goal on hold resumed."""
+
+    permission = Permission(act="resuming a goal", professional=True)
+    requires = GoalStatus.ON_HOLD
+    becomes = GoalStatus.ACTIVE
+
+    def _refuse(self, goal: Goal) -> DomainError:
+        return DomainError("goal_id", f"goal {self.goal_id!r} is not on hold")
+
+
+@attrs.frozen(kw_only=True)
+class GoalAchieved(_GoalStatusChanged):
+    """A goal was achieved. Worth celebrating."""
+
+    permission = Permission(act="marking a goal achieved", professional=True)
+    requires = GoalStatus.ACTIVE
+    becomes = GoalStatus.ACHIEVED
+
+    note: str | None = attrs.field(default=None, validator=c.optional_text)
+
+    @property
+    def _reason(self) -> str | None:
+        return self.note
+
+    def _refuse(self, goal: Goal) -> DomainError:
+        return DomainError(
+            "goal_id",
+            f"only an active (shared) goal can be achieved; "
+            f"{self.goal_id!r} is {goal.status.value}",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class GoalDiscontinued(_GoalStatusChanged):
+    """A goal was stopped without being achieved."""
+
+    permission = Permission(act="discontinuing a goal", professional=True)
+    becomes = GoalStatus.DISCONTINUED
+
+    reason: str = attrs.field(validator=c.text)
+
+    @property
+    def _reason(self) -> str | None:
+        return self.reason

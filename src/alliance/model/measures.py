@@ -21,15 +21,19 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
 
-from alliance.errors import ValidationError
+from alliance.errors import DomainError, ValidationError
 from alliance.model import _checks as c
-from alliance.model.events import Event
+from alliance.model.event import Event, Permission, Side
 from alliance.model.goals import Direction
+from alliance.model.people import MemberRole
+
+if TYPE_CHECKING:
+    from alliance.model.state import PartnershipState
 
 __all__ = [
     "Answer",
@@ -429,6 +433,13 @@ class MeasureCompleted(Event):
         note: anything the respondent or the recorder wants the team to know.
     """
 
+    permission = Permission(
+        act="recording a measure",
+        carer="yes (the model's respondent rules apply)",
+        professional=True,
+        educator="their own answers",
+    )
+
     response_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
     instrument: Instrument = attrs.field(validator=c.instance_of(Instrument))
     respondent: str = attrs.field(validator=c.identifier)
@@ -452,6 +463,66 @@ class MeasureCompleted(Event):
     def score(self) -> Score:
         """The response scored by its instrument."""
         return self.instrument.score(self.answer_map)
+
+    def _respondent_role(self, state: PartnershipState) -> RespondentRole:
+        if self.respondent == state.child_id:
+            return RespondentRole.CHILD
+        role = c.member(state, "respondent", self.respondent, self.occurred_at)
+        return RespondentRole(role.value)
+
+    def check(self, state: PartnershipState) -> None:
+        """A new id; the respondent is the child or a current member on a side the
+        instrument is answered from; a member's answers are recorded by that member or
+        entered by a professional."""
+        c.unused_id("response_id", self.response_id, state.measures, "measure response")
+        instrument = self.instrument
+        role = self._respondent_role(state)
+        if role not in instrument.respondents:
+            answered_by = " or ".join(
+                "the child" if r is RespondentRole.CHILD else f"a {r.value}"
+                for r in sorted(instrument.respondents)
+            )
+            who = (
+                "the child does not answer it"
+                if role is RespondentRole.CHILD
+                else f"{self.respondent!r} is a {role.value}"
+            )
+            raise DomainError(
+                "respondent", f"{instrument.instrument_id!r} is answered by {answered_by}; {who}"
+            )
+        if (
+            role is not RespondentRole.CHILD
+            and self.respondent != self.actor
+            and state.role_of(self.actor) is not MemberRole.PROFESSIONAL
+        ):
+            raise DomainError(
+                "actor",
+                f"{self.actor!r} cannot record {self.respondent!r}'s answers: members record "
+                "their own answers or the child's, and professionals enter answers for others",
+            )
+
+    def refusal_for(self, state: PartnershipState, side: Side) -> str | None:
+        """Educators record only their own answers."""
+        if side is not Side.EDUCATOR or self.respondent == self.actor:
+            return None
+        return "educators record only their own answers to a measure"
+
+    def apply(self, state: PartnershipState) -> None:
+        """A completed measure, with the side its respondent answered from."""
+        if self.respondent == state.child_id:
+            role = RespondentRole.CHILD
+        else:
+            role = RespondentRole(state.members[self.respondent].role.value)
+        state.measures[self.response_id] = MeasureResponse(
+            response_id=self.response_id,
+            instrument=self.instrument,
+            respondent=self.respondent,
+            respondent_role=role,
+            answers=self.answers,
+            completed_at=self.occurred_at,
+            recorded_by=self.actor,
+            note=self.note,
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -9,7 +9,6 @@ that partnership, not on the person.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 
 import attrs
@@ -132,35 +131,3 @@ class Professional:
     contact: ContactDetails = attrs.field(
         factory=ContactDetails, validator=c.instance_of(ContactDetails)
     )
-
-
-@attrs.frozen(kw_only=True)
-class Membership:
-    """A person's part in one partnership, folded from the timeline.
-
-    Attributes:
-        member_id: the person's id.
-        role: carer or professional.
-        relationship: a carer's relationship to this child (carers only).
-        discipline: a professional's discipline here (professionals only).
-        professional_role: therapist, supervisor or educator (professionals only).
-        joined_at: when they joined.
-        left_at: when they left, or ``None`` while they are a member.
-    """
-
-    member_id: str
-    role: MemberRole
-    joined_at: pendulum.DateTime
-    relationship: CarerRelationship | None = None
-    discipline: Discipline | None = None
-    professional_role: ProfessionalRole | None = None
-    left_at: pendulum.DateTime | None = None
-
-    @property
-    def is_current(self) -> bool:
-        """Whether the person is still a member."""
-        return self.left_at is None
-
-    def was_member_at(self, moment: dt.datetime) -> bool:
-        """Whether the person was a member at *moment*."""
-        return self.joined_at <= moment and (self.left_at is None or moment < self.left_at)

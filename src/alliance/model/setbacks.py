@@ -6,12 +6,32 @@ A setback names what happened and which goals it affects; it never names a culpr
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
+from alliance.errors import DomainError, UnknownRecordError
 from alliance.model import _checks as c
-from alliance.model.audience import EVERYONE, Audience
+from alliance.model.audience import EVERYONE, Audience, audience_field
+from alliance.model.event import ActedOn, Event, Permission
+from alliance.model.goals import goal_proposed_by
+
+if TYPE_CHECKING:
+    from alliance.model.state import PartnershipState
+
+__all__ = [
+    "PlanStep",
+    "ResponsePlan",
+    "Setback",
+    "SetbackKind",
+    "SetbackReported",
+    "SetbackResolved",
+    "SetbackResponsePlanned",
+    "SetbackReview",
+    "SetbackReviewed",
+    "Severity",
+]
 
 
 class SetbackKind(enum.StrEnum):
@@ -96,3 +116,133 @@ class Setback:
     def is_resolved(self) -> bool:
         """Whether the setback has been resolved."""
         return self.resolved_at is not None
+
+
+@attrs.frozen(kw_only=True)
+class SetbackReported(Event):
+    """Someone reported a setback. Setbacks are expected; say what happened, not who is to
+    blame."""
+
+    permission = Permission(act="reporting a setback", carer=True, professional=True)
+
+    setback_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
+    kind: SetbackKind = attrs.field(validator=c.one_of(SetbackKind))
+    severity: Severity = attrs.field(validator=c.one_of(Severity))
+    description: str = attrs.field(validator=c.text)
+    affected_goals: frozenset[str] = attrs.field(default=frozenset(), validator=c.identifiers)
+    audience: Audience = audience_field()
+
+    def check(self, state: PartnershipState) -> None:
+        """A new id; the goals it affects exist."""
+        c.audience_members(state, self.audience, self.occurred_at)
+        c.unused_id("setback_id", self.setback_id, state.setbacks, "setback")
+        for goal_id in sorted(self.affected_goals):
+            goal_proposed_by(state, goal_id, self.occurred_at, "affected_goals")
+
+    def apply(self, state: PartnershipState) -> None:
+        """An open setback."""
+        state.setbacks[self.setback_id] = Setback(
+            setback_id=self.setback_id,
+            kind=self.kind,
+            severity=self.severity,
+            description=self.description,
+            affected_goals=self.affected_goals,
+            reported_by=self.actor,
+            reported_at=self.occurred_at,
+            audience=self.audience,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class _SetbackWorkedThrough(Event, abstract=True):
+    """A step in working through an open setback (a base class)."""
+
+    setback_id: str = attrs.field(validator=c.identifier)
+
+    def check(self, state: PartnershipState) -> None:
+        """An open setback, not before it was reported."""
+        self._open_setback(state)
+
+    def _open_setback(self, state: PartnershipState) -> Setback:
+        setback = state.setbacks.get(self.setback_id)
+        if setback is None:
+            raise UnknownRecordError("setback_id", f"no setback with id {self.setback_id!r}")
+        if setback.is_resolved:
+            raise DomainError("setback_id", f"setback {self.setback_id!r} is already resolved")
+        c.not_before(
+            "occurred_at", self.occurred_at, setback.reported_at, "the setback was reported"
+        )
+        return setback
+
+    def acted_on(self, state: PartnershipState) -> ActedOn | None:
+        """The setback worked through."""
+        setback = state.setbacks[self.setback_id]
+        return ActedOn(what="setback", audience=setback.audience, author=setback.reported_by)
+
+
+@attrs.frozen(kw_only=True)
+class SetbackResponsePlanned(_SetbackWorkedThrough):
+    """The team planned its response to a setback: what will change, who does what."""
+
+    permission = Permission(act="planning a setback response", professional=True)
+
+    changes: str = attrs.field(validator=c.text)
+    steps: tuple[PlanStep, ...] = attrs.field(default=(), validator=c.tuple_of(PlanStep))
+
+    def check(self, state: PartnershipState) -> None:
+        """An open setback; each step's owner is a current member."""
+        self._open_setback(state)
+        for index, step in enumerate(self.steps):
+            c.member(state, f"steps[{index}].owner", step.owner, self.occurred_at)
+
+    def apply(self, state: PartnershipState) -> None:
+        """The setback's response plan (replacing any earlier one)."""
+        state.setbacks[self.setback_id] = attrs.evolve(
+            state.setbacks[self.setback_id],
+            response_plan=ResponsePlan(
+                changes=self.changes,
+                steps=self.steps,
+                planned_by=self.actor,
+                planned_at=self.occurred_at,
+            ),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class SetbackReviewed(_SetbackWorkedThrough):
+    """The team looked back at a setback and its plan."""
+
+    permission = Permission(act="reviewing a setback", professional=True)
+
+    note: str = attrs.field(validator=c.text)
+
+    def check(self, state: PartnershipState) -> None:
+        """An open setback with a response plan to review."""
+        setback = self._open_setback(state)
+        if setback.response_plan is None:
+            raise DomainError(
+                "setback_id", f"setback {self.setback_id!r} has no response plan to review yet"
+            )
+
+    def apply(self, state: PartnershipState) -> None:
+        """One more review of the setback."""
+        setback = state.setbacks[self.setback_id]
+        review = SetbackReview(note=self.note, reviewed_by=self.actor, reviewed_at=self.occurred_at)
+        state.setbacks[self.setback_id] = attrs.evolve(setback, reviews=(*setback.reviews, review))
+
+
+@attrs.frozen(kw_only=True)
+class SetbackResolved(_SetbackWorkedThrough):
+    """A setback was worked through."""
+
+    permission = Permission(act="resolving a setback", professional=True)
+
+    resolution: str = attrs.field(validator=c.text)
+
+    def apply(self, state: PartnershipState) -> None:
+        """The setback is resolved."""
+        state.setbacks[self.setback_id] = attrs.evolve(
+            state.setbacks[self.setback_id],
+            resolved_at=self.occurred_at,
+            resolution=self.resolution,
+        )

@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
-from alliance.errors import ValidationError
+from alliance.errors import DomainError, UnknownRecordError, ValidationError
 from alliance.model import _checks as c
-from alliance.model.events import Event
+from alliance.model.event import Event, Permission
+from alliance.model.goals import goal_proposed_by
+from alliance.model.people import MemberRole
 from alliance.model.setbacks import PlanStep
+
+if TYPE_CHECKING:
+    from alliance.model.state import PartnershipState
 
 __all__ = [
     "Transition",
@@ -55,6 +61,19 @@ def _transition_date(value: dt.date) -> pendulum.Date:
     return c.to_pendulum_date("date", value)
 
 
+def open_transition(state: PartnershipState, event: Event, transition_id: str) -> Transition:
+    """The transition, not yet reviewed, announced by the time of *event*."""
+    transition = state.transitions.get(transition_id)
+    if transition is None:
+        raise UnknownRecordError("transition_id", f"no transition with id {transition_id!r}")
+    if transition.is_reviewed:
+        raise DomainError("transition_id", f"transition {transition_id!r} is already reviewed")
+    c.not_before(
+        "occurred_at", event.occurred_at, transition.announced_at, "the transition was announced"
+    )
+    return transition
+
+
 @attrs.frozen(kw_only=True)
 class TransitionAnnounced(Event):
     """A coming transition was put on the partnership's record.
@@ -69,6 +88,10 @@ class TransitionAnnounced(Event):
         affected_strategies: the home-practice strategies it affects.
     """
 
+    permission = Permission(
+        act="announcing a transition", carer=True, professional=True, educator=True
+    )
+
     transition_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
     kind: TransitionKind = attrs.field(validator=c.one_of(TransitionKind))
     description: str = attrs.field(validator=c.text)
@@ -76,6 +99,37 @@ class TransitionAnnounced(Event):
     people: frozenset[str] = attrs.field(validator=c.non_empty_identifiers)
     affected_goals: frozenset[str] = attrs.field(default=frozenset(), validator=c.identifiers)
     affected_strategies: frozenset[str] = attrs.field(default=frozenset(), validator=c.identifiers)
+
+    def check(self, state: PartnershipState) -> None:
+        """A new id; the people are current members; the goals and strategies it affects
+        exist."""
+        c.unused_id("transition_id", self.transition_id, state.transitions, "transition")
+        c.members(state, "people", self.people, self.occurred_at)
+        for goal_id in sorted(self.affected_goals):
+            goal_proposed_by(state, goal_id, self.occurred_at, "affected_goals")
+        for strategy_id in sorted(self.affected_strategies):
+            strategy = state.strategies.get(strategy_id)
+            if strategy is None:
+                raise UnknownRecordError(
+                    "affected_strategies", f"no home-practice strategy with id {strategy_id!r}"
+                )
+            c.not_before(
+                "occurred_at", self.occurred_at, strategy.planned_at, "the strategy was planned"
+            )
+
+    def apply(self, state: PartnershipState) -> None:
+        """A coming transition."""
+        state.transitions[self.transition_id] = Transition(
+            transition_id=self.transition_id,
+            kind=self.kind,
+            description=self.description,
+            date=self.date,
+            people=self.people,
+            affected_goals=self.affected_goals,
+            affected_strategies=self.affected_strategies,
+            announced_by=self.actor,
+            announced_at=self.occurred_at,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -88,6 +142,10 @@ class TransitionPlanAgreed(Event):
         agreed_with: the carers who agreed it (at least one).
     """
 
+    permission = Permission(
+        act="recording a transition plan agreed with the carers", professional=True
+    )
+
     transition_id: str = attrs.field(validator=c.identifier)
     steps: tuple[PlanStep, ...] = attrs.field(validator=c.tuple_of(PlanStep))
     agreed_with: frozenset[str] = attrs.field(validator=c.non_empty_identifiers)
@@ -97,24 +155,91 @@ class TransitionPlanAgreed(Event):
         if not value:
             raise ValidationError("steps", "a transition plan has at least one step")
 
+    def check(self, state: PartnershipState) -> None:
+        """An open transition, not before the plan before it; agreed with current carers;
+        each step's owner a current member."""
+        transition = open_transition(state, self, self.transition_id)
+        if transition.plan is not None:
+            c.not_before(
+                "occurred_at", self.occurred_at, transition.plan.agreed_at, "the plan before it"
+            )
+        for carer in sorted(self.agreed_with):
+            c.member_with_role(state, "agreed_with", carer, self.occurred_at, MemberRole.CARER)
+        for index, step in enumerate(self.steps):
+            c.member(state, f"steps[{index}].owner", step.owner, self.occurred_at)
+
+    def apply(self, state: PartnershipState) -> None:
+        """The plan in force (earlier plans kept)."""
+        transition = state.transitions[self.transition_id]
+        plan = TransitionPlan(
+            steps=self.steps,
+            agreed_with=self.agreed_with,
+            agreed_by=self.actor,
+            agreed_at=self.occurred_at,
+        )
+        state.transitions[self.transition_id] = attrs.evolve(
+            transition, plans=(*transition.plans, plan)
+        )
+
 
 @attrs.frozen(kw_only=True)
 class TransitionInformationShared(Event):
     """Information about a transition was shared with members (a visit to the new
     class, a photo book of the new setting, the new team's names)."""
 
+    permission = Permission(
+        act="sharing information about a transition",
+        carer=True,
+        professional=True,
+        educator=True,
+    )
+
     transition_id: str = attrs.field(validator=c.identifier)
     shared_with: frozenset[str] = attrs.field(validator=c.non_empty_identifiers)
     summary: str = attrs.field(validator=c.text)
+
+    def check(self, state: PartnershipState) -> None:
+        """An open transition, shared with current members."""
+        open_transition(state, self, self.transition_id)
+        c.members(state, "shared_with", self.shared_with, self.occurred_at)
+
+    def apply(self, state: PartnershipState) -> None:
+        """What was shared, kept with the transition."""
+        transition = state.transitions[self.transition_id]
+        shared = SharedInformation(
+            summary=self.summary,
+            shared_with=self.shared_with,
+            shared_by=self.actor,
+            shared_at=self.occurred_at,
+        )
+        state.transitions[self.transition_id] = attrs.evolve(
+            transition, information=(*transition.information, shared)
+        )
 
 
 @attrs.frozen(kw_only=True)
 class TransitionRescheduled(Event):
     """A transition's date moved."""
 
+    permission = Permission(
+        act="rescheduling a transition", carer=True, professional=True, educator=True
+    )
+
     transition_id: str = attrs.field(validator=c.identifier)
     date: pendulum.Date = attrs.field(converter=_transition_date)
     reason: str = attrs.field(validator=c.text)
+
+    def check(self, state: PartnershipState) -> None:
+        """An open transition, moved to another date."""
+        transition = open_transition(state, self, self.transition_id)
+        if self.date == transition.date:
+            raise ValidationError("date", f"the transition is already on {self.date.isoformat()}")
+
+    def apply(self, state: PartnershipState) -> None:
+        """The transition's new date."""
+        state.transitions[self.transition_id] = attrs.evolve(
+            state.transitions[self.transition_id], date=self.date
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -122,9 +247,34 @@ class TransitionReviewed(Event):
     """The team and family looked back at a transition after its date: how it went and
     what comes next. A reviewed transition is complete."""
 
+    permission = Permission(act="reviewing a transition", carer=True, professional=True)
+
     transition_id: str = attrs.field(validator=c.identifier)
     how_it_went: str = attrs.field(validator=c.text)
     next_steps: str | None = attrs.field(default=None, validator=c.optional_text)
+
+    def check(self, state: PartnershipState) -> None:
+        """An open transition whose (local) date has come."""
+        transition = open_transition(state, self, self.transition_id)
+        today = state.local_date(self.occurred_at)
+        if today < transition.date:
+            raise DomainError(
+                "occurred_at",
+                f"a transition is reviewed after it happens; transition {self.transition_id!r} "
+                f"is on {transition.date.isoformat()}",
+            )
+
+    def apply(self, state: PartnershipState) -> None:
+        """The look back, which completes the transition."""
+        state.transitions[self.transition_id] = attrs.evolve(
+            state.transitions[self.transition_id],
+            review=TransitionReview(
+                how_it_went=self.how_it_went,
+                next_steps=self.next_steps,
+                reviewed_by=self.actor,
+                reviewed_at=self.occurred_at,
+            ),
+        )
 
 
 @attrs.frozen(kw_only=True)

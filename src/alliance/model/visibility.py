@@ -31,20 +31,15 @@ import attrs
 
 from alliance.errors import NotAMemberError
 from alliance.model.audience import Audience, AudienceScope
-from alliance.model.consent import SCHOOL
-from alliance.model.people import MemberRole, ProfessionalRole
+from alliance.model.consent import SCHOOL, shared_with_school
+from alliance.model.event import Side
 from alliance.model.state import PartnershipState
 
 __all__ = ["as_seen_by", "can_see", "viewer_kind"]
 
-CARER = "carer"
-PROFESSIONAL = "professional"
-EDUCATOR = "educator"
 
-
-def viewer_kind(state: PartnershipState, member_id: str) -> str:
-    """``"carer"``, ``"professional"`` or ``"educator"``: the side *member_id* is (or
-    was, for a former member) on.
+def viewer_kind(state: PartnershipState, member_id: str) -> Side:
+    """The side *member_id* is (or was, for a former member) on.
 
     Raises:
         NotAMemberError: *member_id* was never a member.
@@ -52,20 +47,16 @@ def viewer_kind(state: PartnershipState, member_id: str) -> str:
     membership = state.members.get(member_id)
     if membership is None:
         raise NotAMemberError("member_id", f"{member_id!r} was never a member of the partnership")
-    if membership.role is MemberRole.CARER:
-        return CARER
-    if membership.professional_role is ProfessionalRole.EDUCATOR:
-        return EDUCATOR
-    return PROFESSIONAL
+    return membership.side
 
 
-def can_see(kind: str, member_id: str, audience: Audience, author: str) -> bool:
-    """Whether a viewer of *kind* may see a record for *audience* written by *author*
+def can_see(side: Side, member_id: str, audience: Audience, author: str) -> bool:
+    """Whether a member on *side* may see a record for *audience* written by *author*
     (before an educator's goal rule)."""
     if author == member_id or audience.scope is AudienceScope.EVERYONE:
         return True
     if audience.scope is AudienceScope.PROFESSIONALS:
-        return kind == PROFESSIONAL
+        return side is Side.PROFESSIONAL
     return member_id in audience.members
 
 
@@ -83,14 +74,11 @@ def as_seen_by(state: PartnershipState, member_id: str) -> PartnershipState:
     def sees(audience: Audience, author: str) -> bool:
         return can_see(kind, member_id, audience, author)
 
-    if kind == EDUCATOR:
+    if kind is Side.EDUCATOR:
         shared = {
             goal_id
             for goal_id in state.goals
-            if any(
-                x.in_force and x.covers(goal_id) and x.party in (SCHOOL, member_id)
-                for x in state.consents.values()
-            )
+            if shared_with_school(state, goal_id, member_id, state.last_event_at)
         }
     else:
         shared = set(state.goals)
@@ -104,7 +92,7 @@ def as_seen_by(state: PartnershipState, member_id: str) -> PartnershipState:
         k: attrs.evolve(v, affected_goals=v.affected_goals & shared)
         for k, v in state.setbacks.items()
         if sees(v.audience, v.reported_by)
-        and (not v.affected_goals or v.affected_goals & shared or kind != EDUCATOR)
+        and (not v.affected_goals or v.affected_goals & shared or kind is not Side.EDUCATOR)
     }
     coaching = {
         k: v
@@ -125,7 +113,7 @@ def as_seen_by(state: PartnershipState, member_id: str) -> PartnershipState:
             affected_strategies=v.affected_strategies & strategies.keys(),
         )
         for k, v in state.transitions.items()
-        if kind != EDUCATOR
+        if kind is not Side.EDUCATOR
         or member_id in v.people
         or v.announced_by == member_id
         or not v.affected_goals
@@ -161,17 +149,19 @@ def as_seen_by(state: PartnershipState, member_id: str) -> PartnershipState:
             k: v
             for k, v in state.resources.items()
             if goal_ok(v.goal_id)
-            and (member_id in v.shared_with or v.shared_by == member_id or kind == PROFESSIONAL)
+            and (
+                member_id in v.shared_with or v.shared_by == member_id or kind is Side.PROFESSIONAL
+            )
         },
         "measures": {
             k: v
             for k, v in state.measures.items()
-            if kind == PROFESSIONAL or member_id in (v.respondent, v.recorded_by)
+            if kind is Side.PROFESSIONAL or member_id in (v.respondent, v.recorded_by)
         },
         "consents": {
             k: v
             for k, v in state.consents.items()
-            if kind != EDUCATOR or v.party in (SCHOOL, member_id)
+            if kind is not Side.EDUCATOR or v.party in (SCHOOL, member_id)
         },
         "checklists": {k: v for k, v in state.checklists.items() if k in strategies},
         "coaching": coaching,

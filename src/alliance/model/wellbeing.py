@@ -12,12 +12,19 @@ carer: there are no scores, only the carer's own words and choices.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
+from alliance.errors import DomainError, UnknownRecordError, ValidationError
 from alliance.model import _checks as c
-from alliance.model.events import Event
+from alliance.model.event import Event, Permission
+from alliance.model.people import MemberRole
+
+if TYPE_CHECKING:
+    from alliance.model.state import PartnershipState
 
 __all__ = [
     "Coping",
@@ -68,6 +75,10 @@ class WellbeingNoted(Event):
         shared_with: the professionals they choose to share it with (none: only them).
     """
 
+    permission = Permission(
+        act="noting a carer's wellbeing", carer="yes (the model allows carers only)"
+    )
+
     note_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
     coping: Coping | None = attrs.field(default=None, validator=c.optional_one_of(Coping))
     support: frozenset[SupportKind] = attrs.field(
@@ -76,6 +87,28 @@ class WellbeingNoted(Event):
     would_like: str | None = attrs.field(default=None, validator=c.optional_text)
     note: str | None = attrs.field(default=None, validator=c.optional_text)
     shared_with: frozenset[str] = attrs.field(default=frozenset(), validator=c.identifiers)
+
+    def check(self, state: PartnershipState) -> None:
+        """A new id; noted by the carer it is about; shared with professionals only."""
+        c.unused_id("note_id", self.note_id, state.wellbeing, "wellbeing note")
+        if state.role_of(self.actor) is not MemberRole.CARER:
+            raise DomainError(
+                "actor", "a wellbeing note is the carer's own record: only a carer notes their own"
+            )
+        _chosen_professionals(state, "shared_with", self.shared_with, self.occurred_at)
+
+    def apply(self, state: PartnershipState) -> None:
+        """The carer's wellbeing note."""
+        state.wellbeing[self.note_id] = WellbeingNote(
+            note_id=self.note_id,
+            carer=self.actor,
+            noted_at=self.occurred_at,
+            coping=self.coping,
+            support=self.support,
+            would_like=self.would_like,
+            note=self.note,
+            shared_with=self.shared_with,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -92,12 +125,63 @@ class SupportOffered(Event):
         shared_with: other professionals who may see the offer (none by default).
     """
 
+    permission = Permission(act="offering support", professional=True)
+
     offer_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
     carer: str = attrs.field(validator=c.identifier)
     kind: SupportKind = attrs.field(validator=c.one_of(SupportKind))
     description: str = attrs.field(validator=c.text)
     in_reply_to: str | None = attrs.field(default=None, validator=c.optional_identifier)
     shared_with: frozenset[str] = attrs.field(default=frozenset(), validator=c.identifiers)
+
+    def check(self, state: PartnershipState) -> None:
+        """A new id; offered by a professional to a current carer; shared with
+        professionals only; in reply to a note the carer shared with the actor."""
+        c.unused_id("offer_id", self.offer_id, state.support_offers, "support offer")
+        if state.role_of(self.actor) is not MemberRole.PROFESSIONAL:
+            raise DomainError("actor", "support is offered by a professional")
+        c.member_with_role(state, "carer", self.carer, self.occurred_at, MemberRole.CARER)
+        _chosen_professionals(state, "shared_with", self.shared_with, self.occurred_at)
+        if self.in_reply_to is not None:
+            note = state.wellbeing.get(self.in_reply_to)
+            if note is None:
+                raise UnknownRecordError(
+                    "in_reply_to", f"no wellbeing note with id {self.in_reply_to!r}"
+                )
+            if note.carer != self.carer:
+                raise ValidationError(
+                    "in_reply_to", f"wellbeing note {self.in_reply_to!r} is not {self.carer!r}'s"
+                )
+            if not note.visible_to(self.actor):
+                raise DomainError(
+                    "in_reply_to",
+                    f"{self.carer!r} has not shared wellbeing note {self.in_reply_to!r} "
+                    f"with {self.actor!r}",
+                )
+            c.not_before("occurred_at", self.occurred_at, note.noted_at, "the wellbeing note")
+
+    def apply(self, state: PartnershipState) -> None:
+        """Support offered to the carer."""
+        state.support_offers[self.offer_id] = SupportOffer(
+            offer_id=self.offer_id,
+            carer=self.carer,
+            kind=self.kind,
+            description=self.description,
+            offered_by=self.actor,
+            offered_at=self.occurred_at,
+            in_reply_to=self.in_reply_to,
+            shared_with=self.shared_with,
+        )
+
+
+def _chosen_professionals(
+    state: PartnershipState, field: str, member_ids: Iterable[str], at: pendulum.DateTime
+) -> None:
+    for member_id in sorted(member_ids):
+        if c.member(state, field, member_id, at) is not MemberRole.PROFESSIONAL:
+            raise ValidationError(
+                field, f"{member_id!r} is not a professional; share it with professionals only"
+            )
 
 
 @attrs.frozen(kw_only=True)

@@ -8,8 +8,8 @@ from collections.abc import Iterator, Mapping, Sequence
 import attrs
 import pendulum
 
+from alliance import events as ev
 from alliance.errors import DomainError
-from alliance.model import events as ev
 from alliance.model.home_practice import HomePracticeStrategy
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState

@@ -14,7 +14,7 @@ import attrs
 import pendulum
 
 from alliance.model import _checks as c
-from alliance.model.events import Event
+from alliance.model.event import Event
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership

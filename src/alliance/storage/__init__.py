@@ -17,7 +17,8 @@ from typing import Any
 
 from alliance.errors import ConcurrencyError, StoreError, UnknownRecordError, ValidationError
 from alliance.model.authorisation import Policy
-from alliance.model.events import Event, PartnershipFormed
+from alliance.model.event import Event
+from alliance.model.partnership import PartnershipFormed
 from alliance.model.timeline import Partnership
 from alliance.storage._common import mask_url
 from alliance.storage.integrity import (

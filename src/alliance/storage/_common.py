@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import attrs
 import pendulum
 
+from alliance import events as ev
 from alliance.errors import CorruptEventError, MalformedDataError, ValidationError
-from alliance.model import events as ev
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.serialization import dumps, from_data, to_data

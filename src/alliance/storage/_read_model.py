@@ -24,11 +24,12 @@ from typing import Any
 import attrs
 import pendulum
 
-from alliance.model import events as ev
+from alliance import events as ev
 from alliance.model.audience import EVERYONE, Audience
 from alliance.model.goals import Goal
+from alliance.model.membership import Membership
 from alliance.model.partnership import PartnershipStatus
-from alliance.model.people import MemberRole, Membership
+from alliance.model.people import MemberRole
 from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState, apply, start
 from alliance.serialization import dumps, from_data, to_data

@@ -30,7 +30,7 @@ import pendulum
 
 from alliance.errors import ConcurrencyError, StoreError, ValidationError
 from alliance.model import _checks as c
-from alliance.model.events import Event, PartnershipFormed
+from alliance.model.event import Event
 from alliance.model.goals import (
     Direction,
     Goal,
@@ -39,8 +39,8 @@ from alliance.model.goals import (
     MasteryCriterion,
     MetricKind,
 )
-from alliance.model.partnership import PartnershipStatus, Setting
-from alliance.model.people import Membership
+from alliance.model.membership import Membership
+from alliance.model.partnership import PartnershipFormed, PartnershipStatus, Setting
 from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState
 from alliance.serialization import loads

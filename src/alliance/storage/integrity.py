@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from alliance.errors import StoreError
-from alliance.model.events import Event
+from alliance.model.event import Event
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.storage import _common

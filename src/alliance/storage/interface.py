@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 import attrs
 import pendulum
 
-from alliance.model.events import Event
+from alliance.model.event import Event
 from alliance.model.goals import Direction, GoalDomain, GoalStatus, MasteryCriterion, MetricKind
 from alliance.model.partnership import PartnershipStatus, Setting
 from alliance.model.progress import Observation

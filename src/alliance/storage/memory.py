@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from alliance.errors import ConcurrencyError, StoreError, ValidationError
 from alliance.model import _checks as c
-from alliance.model.events import Event
+from alliance.model.event import Event
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.storage import _common

@@ -29,8 +29,8 @@ from collections.abc import Iterator
 import pendulum
 import pytest
 
+from alliance import events as ev
 from alliance.errors import ConcurrencyError, StoreError, UnknownRecordError, ValidationError
-from alliance.model import events as ev
 from alliance.model.goals import Direction, GoalDomain, MeasurableTarget
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import CarerRelationship, Discipline

@@ -59,7 +59,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import alliance as al
-from alliance.model.authorisation import side_of
+from alliance.model.membership import side_of
 from alliance.model.visibility import can_see
 
 __all__ = [
