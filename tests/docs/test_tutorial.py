@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-TUTORIAL = Path(__file__).resolve().parents[1] / "docs" / "tutorial-property-test-a-rule.md"
+TUTORIAL = Path(__file__).resolve().parents[2] / "docs" / "tutorial-property-test-a-rule.md"
 
 pytest_plugins = ["pytester"]
 

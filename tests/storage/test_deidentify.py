@@ -126,7 +126,7 @@ def test_intervals_between_a_childs_events_are_unchanged(events: list[al.Event])
 
 
 def test_the_same_id_gets_the_same_pseudonym_and_the_key_matters() -> None:
-    from test_authorisation import build  # noqa: PLC0415
+    from team import build  # noqa: PLC0415
 
     events = build().events
     rows = deidentify_timeline(events, key=KEY)
@@ -141,14 +141,14 @@ def test_the_same_id_gets_the_same_pseudonym_and_the_key_matters() -> None:
 
 
 def test_a_short_key_is_refused() -> None:
-    from test_authorisation import build  # noqa: PLC0415
+    from team import build  # noqa: PLC0415
 
     with pytest.raises(al.ValidationError, match="key"):
         deidentify_timeline(build().events, key=b"short")
 
 
 def test_a_carers_wellbeing_never_leaves_in_an_export() -> None:
-    from test_authorisation import build  # noqa: PLC0415
+    from team import build  # noqa: PLC0415
 
     p = build()
     later = p.state.last_event_at.add(days=1)
@@ -185,7 +185,7 @@ def test_a_carers_wellbeing_never_leaves_in_an_export() -> None:
 def test_an_agreements_own_version_does_not_overwrite_the_rows() -> None:
     """Found by the generated histories: ``AgreementIssued.version`` replaced the row's
     place in the timeline."""
-    from test_authorisation import build  # noqa: PLC0415
+    from team import build  # noqa: PLC0415
 
     p = build()
     later = p.state.last_event_at.add(days=1)

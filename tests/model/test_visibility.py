@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import alliance as al
 from alliance.testing import strategies as s
-from test_authorisation import LATER, at, base, build
+from team import LATER, at, base, build
 
 PROFESSIONALS = al.Audience.professionals()
 

@@ -19,7 +19,7 @@ EXTRA = "needs the benchmarks extra: pip install -e '.[dev,benchmarks]'"
 pytest.importorskip("eventsourcing", reason=EXTRA)
 pytest.importorskip("msgspec", reason=EXTRA)
 
-RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+RUN = Path(__file__).resolve().parents[2] / "benchmarks" / "run.py"
 
 # Every row the harness prints, in order, by a phrase of its measurement and its baseline.
 ROWS = [

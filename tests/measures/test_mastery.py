@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import alliance as al
 
 T0 = pendulum.datetime(2025, 3, 3, 9, tz="Europe/London")  # a Monday, GMT
-DOCS = Path(__file__).parent.parent / "docs" / "measures.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "measures.md"
 CLINIC, HOME, SCHOOL = al.Setting.CLINIC, al.Setting.HOME, al.Setting.SCHOOL
 SESSION, PROBE = al.ObservationKind.SESSION, al.ObservationKind.PROBE
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "clinic_report.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "clinic_report.py"
 ROWS = ["Build the clinic", "end to end", "progress_report", "Peak memory"]
 
 

@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _python_blocks(markdown: str) -> list[str]:

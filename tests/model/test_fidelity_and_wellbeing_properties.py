@@ -9,7 +9,7 @@
 - the generated family-side events are drawn by role: each is one
   :class:`alliance.RolePolicy` allows, and would refuse from a member of a side it
   leaves the act to none of (every generated event being allowed is checked in
-  ``test_testing_kit_roles.py``).
+  ``testing_kit/test_histories_follow_the_roles.py``).
 """
 
 from __future__ import annotations

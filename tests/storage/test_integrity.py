@@ -28,7 +28,7 @@ def _doctored(payload: str) -> str:
 
 def _fill(store: al.Store) -> None:
     """Two partnerships of six events each (p-1 is tampered with, p-2 never)."""
-    from test_authorisation import build  # noqa: PLC0415
+    from team import build  # noqa: PLC0415
 
     events = build().events[:6]
     store.append("p-1", events, expected_version=0)
@@ -315,6 +315,6 @@ def test_a_schema_1_postgres_database_is_migrated_on_open(postgres_url: str) -> 
 
 
 def _later_event() -> al.Event:
-    from test_authorisation import LATER  # noqa: PLC0415
+    from team import LATER  # noqa: PLC0415
 
     return al.GoalAgreed(goal_id="g1", actor="maria", occurred_at=LATER)

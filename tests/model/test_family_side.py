@@ -15,7 +15,7 @@ import pytest
 
 import alliance as al
 from alliance.storage import SnapshotStore
-from test_properties import assert_identical
+from identical import assert_identical
 
 T0 = pendulum.datetime(2025, 1, 6, 9, tz="Europe/London")  # a Monday
 
