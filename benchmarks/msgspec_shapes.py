@@ -60,7 +60,7 @@ MeasurableTarget = _value(
         ("unit", Text),
         ("baseline", float),
         ("target", float),
-        ("direction", al.Direction),
+        ("direction", al.model.Direction),
         ("due", dt.date),
     ],
     [("metric_kind", _metric_kind, _metric_kind.LEVEL)] if _metric_kind else [],
@@ -72,8 +72,8 @@ MasteryCriterion = _value(
     [
         ("threshold", float),
         ("consecutive", Count),
-        ("comparison", al.Comparison, al.Comparison.AT_LEAST),
-        ("frame", al.MasteryFrame, al.MasteryFrame.SESSIONS),
+        ("comparison", al.model.Comparison, al.model.Comparison.AT_LEAST),
+        ("frame", al.model.MasteryFrame, al.model.MasteryFrame.SESSIONS),
     ],
     [
         ("out_of_last", Count | None, None),
@@ -91,7 +91,7 @@ ActionItem = _value(
 Audience = _value(
     "Audience",
     [
-        ("scope", al.AudienceScope, al.AudienceScope.EVERYONE),
+        ("scope", al.model.AudienceScope, al.model.AudienceScope.EVERYONE),
         ("members", frozenset[Id], frozenset()),
     ],
 )
@@ -126,7 +126,7 @@ PartnershipFormed = _event(
         ("clinic_id", Id),
         ("child_id", Id),
         ("time_zone", Id),
-        ("settings", frozenset[al.Setting]),
+        ("settings", frozenset[al.model.Setting]),
     ],
 )
 CarerJoined = _event("CarerJoined", [("member_id", Id), ("relationship", al.CarerRelationship)])
@@ -142,7 +142,7 @@ GoalProposed = _event(
     "GoalProposed",
     [
         ("goal_id", Id),
-        ("domain", al.GoalDomain),
+        ("domain", al.model.GoalDomain),
         ("statement", Text),
         ("why_it_matters", Text),
         ("target", MeasurableTarget),
@@ -158,7 +158,7 @@ HomePracticePlanned = _event(
         ("goal_id", Id),
         ("description", Text),
         ("times_per_week", Annotated[int, Meta(ge=1, le=70)]),
-        ("setting", al.Setting, al.Setting.HOME),
+        ("setting", al.model.Setting, al.model.Setting.HOME),
         ("carers", Annotated[frozenset[Id], Meta(min_length=1)]),
     ],
 )
@@ -167,8 +167,8 @@ ProgressRecorded = _event(
     [
         ("observation_id", Id),
         ("goal_id", Id),
-        ("setting", al.Setting),
-        ("kind", al.ObservationKind),
+        ("setting", al.model.Setting),
+        ("kind", al.model.ObservationKind),
         ("value", float | None, None),
         ("gas_level", Gas | None, None),
         ("note", Text | None, None),
@@ -185,7 +185,7 @@ PracticeLogged = _event(
         ("entry_id", Id),
         ("strategy_id", Id),
         ("done", bool),
-        ("difficulty", al.Difficulty | None, None),
+        ("difficulty", al.model.Difficulty | None, None),
         ("confidence", Annotated[int, Meta(ge=1, le=5)] | None, None),
         ("note", Text | None, None),
     ],
@@ -194,7 +194,7 @@ FeedbackGiven = _event(
     "FeedbackGiven",
     [
         ("feedback_id", Id),
-        ("kind", al.FeedbackKind),
+        ("kind", al.model.FeedbackKind),
         ("message", Text),
         ("goal_id", Id | None, None),
         ("strategy_id", Id | None, None),
@@ -203,15 +203,15 @@ FeedbackGiven = _event(
 )
 FeedbackAnswered = _event(
     "FeedbackAnswered",
-    [("feedback_id", Id), ("response", al.FeedbackResponse), ("message", Text | None, None)],
+    [("feedback_id", Id), ("response", al.model.FeedbackResponse), ("message", Text | None, None)],
 )
 CheckInHeld = _event(
     "CheckInHeld",
     [
         ("check_in_id", Id),
-        ("kind", al.CheckInKind),
-        ("purpose", al.CheckInPurpose, al.CheckInPurpose.ROUTINE),
-        ("channel", al.Channel, al.Channel.IN_PERSON),
+        ("kind", al.model.CheckInKind),
+        ("purpose", al.model.CheckInPurpose, al.model.CheckInPurpose.ROUTINE),
+        ("channel", al.model.Channel, al.model.Channel.IN_PERSON),
         ("participants", Annotated[frozenset[Id], Meta(min_length=1)]),
         ("topics", tuple[Text, ...], ()),
         ("good_news", tuple[Text, ...], ()),

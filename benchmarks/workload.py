@@ -58,7 +58,7 @@ def iter_timeline(number: int, length: int) -> Iterator[al.Event]:
     def at(index: int) -> pendulum.DateTime:
         return _EPOCH + _STEP * index
 
-    yield al.PartnershipFormed(
+    yield al.events.PartnershipFormed(
         partnership_id=pid,
         clinic_id=CLINIC_ID,
         child_id=f"{pid}-child",
@@ -66,39 +66,39 @@ def iter_timeline(number: int, length: int) -> Iterator[al.Event]:
         actor=therapist,
         occurred_at=at(0),
     )
-    yield al.ProfessionalJoined(
+    yield al.events.ProfessionalJoined(
         member_id=therapist,
         discipline=al.Discipline.SPEECH_LANGUAGE,
         actor=therapist,
         occurred_at=at(1),
     )
     for index, carer in ((2, mum), (3, dad)):
-        yield al.CarerJoined(
+        yield al.events.CarerJoined(
             member_id=carer,
             relationship=al.CarerRelationship.PARENT,
             actor=therapist,
             occurred_at=at(index),
         )
     for offset, goal_id in enumerate(goals):
-        yield al.GoalProposed(
+        yield al.events.GoalProposed(
             goal_id=goal_id,
-            domain=al.GoalDomain.COMMUNICATION,
+            domain=al.model.GoalDomain.COMMUNICATION,
             statement="Asks for snacks with two words" if offset == 0 else "Joins in at circle",
             why_it_matters="Fewer tears at snack time" if offset == 0 else "Friends at school",
-            target=al.MeasurableTarget(
+            target=al.model.MeasurableTarget(
                 metric="two-word requests" if offset == 0 else "minutes at circle time",
                 unit="per day" if offset == 0 else "minutes",
                 baseline=1,
                 target=8,
-                direction=al.Direction.INCREASE,
+                direction=al.model.Direction.INCREASE,
                 due=_DUE,
             ),
             actor=mum,
             occurred_at=at(4 + offset),
         )
     for offset, goal_id in enumerate(goals):
-        yield al.GoalAgreed(goal_id=goal_id, actor=therapist, occurred_at=at(6 + offset))
-    yield al.HomePracticePlanned(
+        yield al.events.GoalAgreed(goal_id=goal_id, actor=therapist, occurred_at=at(6 + offset))
+    yield al.events.HomePracticePlanned(
         strategy_id=strategy,
         goal_id=goals[0],
         description="Offer two snacks and wait for a two-word request",
@@ -115,28 +115,28 @@ def iter_timeline(number: int, length: int) -> Iterator[al.Event]:
         goal_id = goals[step % 2]
         when = at(index)
         if letter == "P":
-            yield al.ProgressRecorded(
+            yield al.events.ProgressRecorded(
                 observation_id=f"{pid}-o{index}",
                 goal_id=goal_id,
-                setting=al.Setting.CLINIC,
-                kind=al.ObservationKind.SESSION,
+                setting=al.model.Setting.CLINIC,
+                kind=al.model.ObservationKind.SESSION,
                 value=float(step % 9),
                 note="Used the picture cards first" if step % 3 == 0 else None,
                 actor=therapist,
                 occurred_at=when,
             )
         elif letter == "E":
-            yield al.ProgressRecorded(
+            yield al.events.ProgressRecorded(
                 observation_id=f"{pid}-o{index}",
                 goal_id=goal_id,
-                setting=al.Setting.HOME,
-                kind=al.ObservationKind.EVERYDAY,
+                setting=al.model.Setting.HOME,
+                kind=al.model.ObservationKind.EVERYDAY,
                 value=float(step % 7),
                 actor=mum,
                 occurred_at=when,
             )
         elif letter == "L":
-            yield al.PracticeLogged(
+            yield al.events.PracticeLogged(
                 entry_id=f"{pid}-l{index}",
                 strategy_id=strategy,
                 done=step % 5 != 0,
@@ -148,7 +148,7 @@ def iter_timeline(number: int, length: int) -> Iterator[al.Event]:
             )
         elif letter == "F":
             open_feedback = f"{pid}-f{index}"
-            yield al.FeedbackGiven(
+            yield al.events.FeedbackGiven(
                 feedback_id=open_feedback,
                 kind=FeedbackKind.PROGRESS_UPDATE,
                 message="Sam used two words for juice today, without a prompt",
@@ -158,7 +158,7 @@ def iter_timeline(number: int, length: int) -> Iterator[al.Event]:
             )
         elif letter == "A":
             assert open_feedback is not None
-            yield al.FeedbackAnswered(
+            yield al.events.FeedbackAnswered(
                 feedback_id=open_feedback,
                 response=FeedbackResponse.ACKNOWLEDGED,
                 message="Lovely! We saw the same at breakfast",
@@ -168,7 +168,7 @@ def iter_timeline(number: int, length: int) -> Iterator[al.Event]:
             open_feedback = None
         elif letter == "C":
             open_item = f"{pid}-a{index}"
-            yield al.CheckInHeld(
+            yield al.events.CheckInHeld(
                 check_in_id=f"{pid}-c{index}",
                 kind=CheckInKind.DROP_OFF_PICK_UP,
                 participants=frozenset({therapist, mum}),
@@ -186,7 +186,7 @@ def iter_timeline(number: int, length: int) -> Iterator[al.Event]:
             )
         else:  # "D"
             assert open_item is not None
-            yield al.ActionItemCompleted(
+            yield al.events.ActionItemCompleted(
                 action_item_id=open_item, actor=therapist, occurred_at=when
             )
             open_item = None

@@ -21,13 +21,13 @@ def at(days: float) -> pendulum.DateTime:
     return T0.add(hours=int(days * 24))
 
 
-def target() -> al.MeasurableTarget:
-    return al.MeasurableTarget(
+def target() -> al.model.MeasurableTarget:
+    return al.model.MeasurableTarget(
         metric="requests",
         unit="per day",
         baseline=1,
         target=8,
-        direction=al.Direction.INCREASE,
+        direction=al.model.Direction.INCREASE,
         due=pendulum.date(2025, 6, 30),
     )
 
@@ -38,32 +38,34 @@ def build(policy: al.Policy | None = None) -> al.Partnership:
     action item for Maria (a1) and one for Ana (a2); setback s1; concern c1; feedback f1
     (a progress update)."""
     p = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p-1",
             clinic_id="c-1",
             child_id="sam",
             time_zone="Europe/London",
             actor="ana",
             occurred_at=T0,
-            settings=frozenset({al.Setting.CLINIC, al.Setting.HOME, al.Setting.SCHOOL}),
+            settings=frozenset(
+                {al.model.Setting.CLINIC, al.model.Setting.HOME, al.model.Setting.SCHOOL}
+            ),
         ),
         policy=policy,
     )
     p.record_all(
         [
-            al.ProfessionalJoined(
+            al.events.ProfessionalJoined(
                 member_id="ana",
                 discipline=al.Discipline.SPEECH_LANGUAGE,
                 actor="ana",
                 occurred_at=T0,
             ),
-            al.CarerJoined(
+            al.events.CarerJoined(
                 member_id="maria",
                 relationship=al.CarerRelationship.PARENT,
                 actor="ana",
                 occurred_at=T0,
             ),
-            al.ProfessionalJoined(
+            al.events.ProfessionalJoined(
                 member_id="tess",
                 discipline=al.Discipline.TEACHING,
                 role=al.ProfessionalRole.EDUCATOR,
@@ -74,9 +76,9 @@ def build(policy: al.Policy | None = None) -> al.Partnership:
     )
     for goal_id in ("g1", "g2"):
         p.record(
-            al.GoalProposed(
+            al.events.GoalProposed(
                 goal_id=goal_id,
-                domain=al.GoalDomain.COMMUNICATION,
+                domain=al.model.GoalDomain.COMMUNICATION,
                 statement=f"Goal {goal_id}",
                 why_it_matters="It matters",
                 target=target(),
@@ -84,44 +86,47 @@ def build(policy: al.Policy | None = None) -> al.Partnership:
                 occurred_at=at(1),
             )
         )
-        p.record(al.GoalAgreed(goal_id=goal_id, actor="ana", occurred_at=at(1)))
-    p.record(al.PartnershipStatusChanged(status=al.PartnershipStatus.ACTIVE, actor="ana",
-                                         occurred_at=at(1)))  # fmt: skip
+        p.record(al.events.GoalAgreed(goal_id=goal_id, actor="ana", occurred_at=at(1)))
     p.record(
-        al.ProgressRecorded(
+        al.events.PartnershipStatusChanged(
+            status=al.model.PartnershipStatus.ACTIVE, actor="ana", occurred_at=at(1)
+        )
+    )
+    p.record(
+        al.events.ProgressRecorded(
             observation_id="o1",
             goal_id="g1",
-            setting=al.Setting.HOME,
-            kind=al.ObservationKind.EVERYDAY,
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.EVERYDAY,
             value=2,
             actor="maria",
             occurred_at=at(2),
         )
     )
     p.record(
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             observation_id="o2",
             goal_id="g1",
-            setting=al.Setting.CLINIC,
-            kind=al.ObservationKind.SESSION,
+            setting=al.model.Setting.CLINIC,
+            kind=al.model.ObservationKind.SESSION,
             value=3,
             actor="ana",
             occurred_at=at(2),
         )
     )
     p.record(
-        al.CheckInHeld(
+        al.events.CheckInHeld(
             check_in_id="ci1",
-            kind=al.CheckInKind.MEETING,
+            kind=al.model.CheckInKind.MEETING,
             participants=frozenset({"ana", "maria"}),
             action_items=(
-                al.ActionItem(
+                al.model.ActionItem(
                     action_item_id="a1",
                     description="Try the snack routine",
                     owner="maria",
                     due=pendulum.date(2025, 2, 1),
                 ),
-                al.ActionItem(
+                al.model.ActionItem(
                     action_item_id="a2",
                     description="Send the picture cards",
                     owner="ana",
@@ -133,30 +138,30 @@ def build(policy: al.Policy | None = None) -> al.Partnership:
         )
     )
     p.record(
-        al.SetbackReported(
+        al.events.SetbackReported(
             setback_id="s1",
-            kind=al.SetbackKind.REGRESSION,
-            severity=al.Severity.MINOR,
+            kind=al.model.SetbackKind.REGRESSION,
+            severity=al.model.Severity.MINOR,
             description="A hard week",
             actor="maria",
             occurred_at=at(4),
         )
     )
     p.record(
-        al.ConcernRaised(concern_id="c1", description="Too much homework", actor="maria",
+        al.events.ConcernRaised(concern_id="c1", description="Too much homework", actor="maria",
                          occurred_at=at(4))
     )  # fmt: skip
     p.record(
-        al.FeedbackGiven(
+        al.events.FeedbackGiven(
             feedback_id="f1",
-            kind=al.FeedbackKind.PROGRESS_UPDATE,
+            kind=al.model.FeedbackKind.PROGRESS_UPDATE,
             message="Two new words",
             actor="ana",
             occurred_at=at(4),
         )
     )
     p.record(
-        al.HomePracticePlanned(
+        al.events.HomePracticePlanned(
             strategy_id="hp1",
             goal_id="g1",
             description="Offer a choice at snack time",

@@ -119,7 +119,9 @@ def test_report_html_has_a_chart_per_goal(
     page = tmp_path / "progress.html"
     assert main(["report", "progress", "--store", db, "--format", "html", "-o", str(page)]) == 0
     text = page.read_text(encoding="utf-8")
-    goals = [r.goal_id for r in al.select_goals(al.open_store(db, clinic_id="riverside-clinic"))]
+    goals = [
+        r.goal_id for r in al.reports.select_goals(al.open_store(db, clinic_id="riverside-clinic"))
+    ]
     for goal_id in goals:
         assert f'<figure class="goal-chart" data-goal-id="{goal_id}">' in text
     assert main(["report", "gas", "--store", db, "--format", "html"]) == 0

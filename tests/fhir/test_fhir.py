@@ -641,10 +641,10 @@ def with_contacts_and_a_private_call(
 ) -> tuple[al.Partnership, dict[str, Any]]:
     partnership = al.Partnership.from_events(sample.events)
     partnership.record(
-        al.CheckInHeld(
+        al.events.CheckInHeld(
             check_in_id="call-david",
-            kind=al.CheckInKind.CALL,
-            channel=al.Channel.PHONE,
+            kind=al.model.CheckInKind.CALL,
+            channel=al.model.Channel.PHONE,
             participants=frozenset({"ana", "david"}),
             concerns=("Mornings at Harbour Road are hard this week",),
             actor="ana",
@@ -653,12 +653,14 @@ def with_contacts_and_a_private_call(
     )
     people: dict[str, Any] = dict(sample_people())
     people["david"] = attrs.evolve(
-        people["david"], contact=al.ContactDetails(phone="+44 7700 900123")
+        people["david"], contact=al.model.ContactDetails(phone="+44 7700 900123")
     )
     people["maria"] = attrs.evolve(
-        people["maria"], contact=al.ContactDetails(email="maria@example.org")
+        people["maria"], contact=al.model.ContactDetails(email="maria@example.org")
     )
-    people["ana"] = attrs.evolve(people["ana"], contact=al.ContactDetails(phone="+44 20 7946 0000"))
+    people["ana"] = attrs.evolve(
+        people["ana"], contact=al.model.ContactDetails(phone="+44 20 7946 0000")
+    )
     return partnership, people
 
 
@@ -703,13 +705,13 @@ def test_a_carer_sees_only_their_check_ins_and_no_other_carers_contact_details(
 def test_a_viewer_gets_no_observation_its_audience_leaves_out(sample: al.Partnership) -> None:
     partnership = al.Partnership.from_events(sample.events)
     partnership.record(
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             observation_id="o-team-only",
             goal_id="g-dressing",
-            setting=al.Setting.CLINIC,
-            kind=al.ObservationKind.PROBE,
+            setting=al.model.Setting.CLINIC,
+            kind=al.model.ObservationKind.PROBE,
             value=2,
-            audience=al.Audience.professionals(),
+            audience=al.model.Audience.professionals(),
             actor="ana",
             occurred_at=partnership.state.last_event_at.add(hours=1),
         )
@@ -747,7 +749,7 @@ def test_the_viewer_must_be_a_current_member(sample: al.Partnership) -> None:
     assert raised.value.field == "viewer"
     former = al.Partnership.from_events(sample.events)
     former.record(
-        al.MemberLeft(
+        al.events.MemberLeft(
             member_id="david", actor="ana", occurred_at=pendulum.datetime(2025, 5, 2, tz="UTC")
         )
     )
@@ -767,9 +769,9 @@ def test_an_unknown_version_is_refused(sample: al.Partnership) -> None:
 
 
 def test_the_fhir_functions_are_public() -> None:
-    assert al.export_fhir_bundle is export_bundle
-    assert al.import_fhir_bundle is import_bundle
-    assert {"export_fhir_bundle", "import_fhir_bundle"} <= set(al.__all__)
+    assert al.fhir.export_bundle is export_bundle
+    assert al.fhir.import_bundle is import_bundle
+    assert {"export_bundle", "import_bundle"} <= set(al.fhir.__all__)  # the fhir namespace
 
 
 # --- generated histories ----------------------------------------------------------------------
@@ -810,7 +812,7 @@ def test_exports_of_generated_histories_validate(
         restricted = [
             o
             for o in seen.observations.values()
-            if o.audience.scope is not al.AudienceScope.EVERYONE
+            if o.audience.scope is not al.model.AudienceScope.EVERYONE
         ]
         labelled = [o for o in observations if "meta" in o]
         assert len(labelled) == len(restricted)
@@ -826,7 +828,7 @@ def fresh_copy(state: al.PartnershipState, partnership_id: str = "p-copy") -> al
     formed, with their latest role)."""
     founder = next(iter(state.members))
     copy_of = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id=partnership_id,
             clinic_id=state.clinic_id,
             child_id=state.child_id,
@@ -845,12 +847,12 @@ def fresh_copy(state: al.PartnershipState, partnership_id: str = "p-copy") -> al
         }
         if membership.role is al.MemberRole.CARER:
             assert membership.relationship is not None
-            joined.append(al.CarerJoined(**common, relationship=membership.relationship))
+            joined.append(al.events.CarerJoined(**common, relationship=membership.relationship))
         else:
             assert membership.discipline is not None
             assert membership.professional_role is not None
             joined.append(
-                al.ProfessionalJoined(
+                al.events.ProfessionalJoined(
                     **common, discipline=membership.discipline, role=membership.professional_role
                 )
             )
@@ -863,14 +865,14 @@ OBSERVATION_FIELDS = (
 )  # fmt: skip
 EXTRA_OBSERVATION_FIELDS = tuple(
     a.name
-    for a in attrs.fields(al.ProgressRecorded)
+    for a in attrs.fields(al.events.ProgressRecorded)
     if a.name
     not in {"actor", "occurred_at", "observation_id", "goal_id", "setting", "kind", "value"}
     | {"gas_level", "note"}
 )
 
 
-def goal_content(goal: al.Goal) -> tuple[Any, ...]:
+def goal_content(goal: al.model.Goal) -> tuple[Any, ...]:
     version = goal.current
     return (
         goal.domain,
@@ -882,7 +884,7 @@ def goal_content(goal: al.Goal) -> tuple[Any, ...]:
     )
 
 
-def observation_content(observation: al.Observation) -> tuple[Any, ...]:
+def observation_content(observation: al.model.Observation) -> tuple[Any, ...]:
     return tuple(
         getattr(observation, name) for name in OBSERVATION_FIELDS + EXTRA_OBSERVATION_FIELDS
     )
@@ -909,8 +911,8 @@ def test_the_sample_round_trips(sample: al.Partnership, version: str) -> None:
     assert list(copy_of.events_since(before)) == recorded
     assert_round_trip(state, copy_of.state)
     assert {g: x.status for g, x in copy_of.state.goals.items()} == {
-        "g-requests": al.GoalStatus.ACHIEVED,
-        "g-dressing": al.GoalStatus.ACTIVE,
+        "g-requests": al.model.GoalStatus.ACHIEVED,
+        "g-dressing": al.model.GoalStatus.ACTIVE,
     }
     assert copy_of.state.goals["g-requests"].proposed_by == "maria"  # from expressedBy
     assert (
@@ -961,7 +963,7 @@ def goals_and_observations(draw: st.DrawFn) -> al.Partnership:
     )
     zone = draw(s.time_zone_names())
     p = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p-1",
             clinic_id="c-1",
             child_id="child",
@@ -973,10 +975,10 @@ def goals_and_observations(draw: st.DrawFn) -> al.Partnership:
     )
     p.record_all(
         [
-            al.ProfessionalJoined(
+            al.events.ProfessionalJoined(
                 member_id="pro", discipline=al.Discipline.ABA, actor="pro", occurred_at=start
             ),
-            al.CarerJoined(
+            al.events.CarerJoined(
                 member_id="carer",
                 relationship=draw(st.sampled_from(al.CarerRelationship)),
                 actor="pro",
@@ -991,9 +993,9 @@ def goals_and_observations(draw: st.DrawFn) -> al.Partnership:
         proposer, other = draw(st.sampled_from([("pro", "carer"), ("carer", "pro")]))
         gas = draw(st.none() | s.gas_scales())
         goal = p.record(
-            al.GoalProposed(
+            al.events.GoalProposed(
                 goal_id=f"g{number}",
-                domain=draw(st.sampled_from(al.GoalDomain)),
+                domain=draw(st.sampled_from(al.model.GoalDomain)),
                 statement=draw(s.texts()),
                 why_it_matters=draw(s.texts()),
                 target=draw(
@@ -1014,14 +1016,14 @@ def goals_and_observations(draw: st.DrawFn) -> al.Partnership:
         shared = draw(st.booleans())
         if shared:
             now = now.add(minutes=1)
-            p.record(al.GoalAgreed(goal_id=goal.goal_id, actor=other, occurred_at=now))
+            p.record(al.events.GoalAgreed(goal_id=goal.goal_id, actor=other, occurred_at=now))
         for _ in range(draw(st.integers(0, 4))):
             now = now.add(seconds=draw(st.integers(0, 10**6)))
             observer = draw(st.sampled_from(["pro", "carer"]))
             kind = (
-                draw(st.sampled_from(al.ObservationKind))
+                draw(st.sampled_from(al.model.ObservationKind))
                 if observer == "pro"
-                else al.ObservationKind.EVERYDAY
+                else al.model.ObservationKind.EVERYDAY
             )
             value = draw(st.none() | st.floats(-1e9, 1e9, allow_nan=False))
             level = draw(st.none() | st.integers(-2, 2)) if gas is not None else None
@@ -1033,10 +1035,10 @@ def goals_and_observations(draw: st.DrawFn) -> al.Partnership:
             if "first_trial_independent" in EXTRA_OBSERVATION_FIELDS:
                 details["first_trial_independent"] = draw(st.none() | st.booleans())
             p.record(
-                al.ProgressRecorded(
+                al.events.ProgressRecorded(
                     **details,
                     goal_id=goal.goal_id,
-                    setting=draw(st.sampled_from(al.Setting)),
+                    setting=draw(st.sampled_from(al.model.Setting)),
                     kind=kind,
                     value=value,
                     gas_level=level,
@@ -1049,11 +1051,11 @@ def goals_and_observations(draw: st.DrawFn) -> al.Partnership:
         outcome = draw(st.sampled_from(["open", "hold", "achieve", "discontinue"]))
         common = {"goal_id": goal.goal_id, "actor": "pro", "occurred_at": now}
         if outcome == "discontinue":
-            p.record(al.GoalDiscontinued(**common, reason=draw(s.texts())))
+            p.record(al.events.GoalDiscontinued(**common, reason=draw(s.texts())))
         elif outcome == "hold" and shared:
-            p.record(al.GoalPutOnHold(**common, reason=draw(s.texts())))
+            p.record(al.events.GoalPutOnHold(**common, reason=draw(s.texts())))
         elif outcome == "achieve" and shared:
-            p.record(al.GoalAchieved(**common, note=draw(st.none() | s.texts())))
+            p.record(al.events.GoalAchieved(**common, note=draw(st.none() | s.texts())))
     return p
 
 
@@ -1362,22 +1364,22 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
         "ProgressRecorded",
     ]
     goal = partnership.state.goals["fhir-42"]
-    assert goal.domain is al.GoalDomain.BEHAVIOUR
+    assert goal.domain is al.model.GoalDomain.BEHAVIOUR
     assert goal.statement == "Fewer meltdowns at bedtime"
     assert goal.current.why_it_matters == WHY_NOT_STATED
     assert goal.proposed_by == "ana"  # from source (R5)
-    assert goal.target.direction is al.Direction.DECREASE
+    assert goal.target.direction is al.model.Direction.DECREASE
     assert goal.target.unit == "/wk"
-    assert goal.status is al.GoalStatus.PROPOSED  # only Ana agreed
+    assert goal.status is al.model.GoalStatus.PROPOSED  # only Ana agreed
     meltdowns = partnership.state.observations["fhir-7"]
     assert meltdowns.observer == "maria"  # no performer: the importing actor
-    assert meltdowns.kind is al.ObservationKind.EVERYDAY
-    assert meltdowns.setting is al.Setting.CLINIC
+    assert meltdowns.kind is al.model.ObservationKind.EVERYDAY
+    assert meltdowns.setting is al.model.Setting.CLINIC
     assert meltdowns.value == 4
     (dressing,) = [o for o in partnership.state.observations.values() if o.note == "New record!"]
     assert dressing.goal_id == "g-dressing"
     assert dressing.observer == "ana"
-    assert dressing.kind is al.ObservationKind.SESSION  # a professional, no method given
+    assert dressing.kind is al.model.ObservationKind.SESSION  # a professional, no method given
     assert dressing.observed_at == pendulum.datetime(2025, 5, 6, 7, tz="UTC")
     # Under the default policy the carer's clinic observation is refused: nothing recorded.
     under_roles = al.Partnership.from_events(sample.events)
@@ -1392,13 +1394,13 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
 
 def test_an_observations_audience_travels_in_the_bundle(sample: al.Partnership) -> None:
     partnership = al.Partnership.from_events(sample.events)
-    named = al.Audience.named("ana", "maria")
+    named = al.model.Audience.named("ana", "maria")
     partnership.record(
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             observation_id="o-named",
             goal_id="g-dressing",
-            setting=al.Setting.HOME,
-            kind=al.ObservationKind.EVERYDAY,
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.EVERYDAY,
             value=3,
             audience=named,
             actor="maria",
@@ -1420,7 +1422,7 @@ def test_an_observations_audience_travels_in_the_bundle(sample: al.Partnership) 
     import_bundle(copy_of, bundle, actor="ana", occurred_at=partnership.state.formed_at)
     assert copy_of.state.observations["o-named"].audience == named
     assert all(
-        o.audience == al.EVERYONE
+        o.audience == al.model.EVERYONE
         for key, o in copy_of.state.observations.items()
         if key != "o-named"
     )

@@ -20,8 +20,8 @@ import alliance as al
 
 T0 = pendulum.datetime(2025, 3, 3, 9, tz="Europe/London")  # a Monday, GMT
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "measures.md"
-CLINIC, HOME, SCHOOL = al.Setting.CLINIC, al.Setting.HOME, al.Setting.SCHOOL
-SESSION, PROBE = al.ObservationKind.SESSION, al.ObservationKind.PROBE
+CLINIC, HOME, SCHOOL = al.model.Setting.CLINIC, al.model.Setting.HOME, al.model.Setting.SCHOOL
+SESSION, PROBE = al.model.ObservationKind.SESSION, al.model.ObservationKind.PROBE
 
 
 def day(n: int) -> pendulum.Date:
@@ -34,14 +34,14 @@ def obs(
     *,
     hour: int = 10,
     observer: str = "ana",
-    setting: al.Setting = CLINIC,
-    kind: al.ObservationKind = SESSION,
+    setting: al.model.Setting = CLINIC,
+    kind: al.model.ObservationKind = SESSION,
     trials: int | None = None,
     first: bool | None = None,
     id_: str | None = None,
-) -> al.Observation:
+) -> al.model.Observation:
     """An observation on day *n* after T0 (Europe/London)."""
-    return al.Observation(
+    return al.model.Observation(
         observation_id=id_ or f"o{n}-{hour}-{observer}",
         goal_id="g1",
         observed_at=pendulum.datetime(2025, 3, 3, hour, tz="Europe/London").add(days=n),
@@ -56,21 +56,21 @@ def obs(
 
 
 def assess(
-    observations: Sequence[al.Observation],
-    criterion: al.MasteryCriterion,
-    kind: al.MetricKind = al.MetricKind.PERCENTAGE,
+    observations: Sequence[al.model.Observation],
+    criterion: al.model.MasteryCriterion,
+    kind: al.model.MetricKind = al.model.MetricKind.PERCENTAGE,
     unit: str = "%",
-) -> al.MasteryEvaluation:
-    return al.assess_mastery(
+) -> al.measures.MasteryEvaluation:
+    return al.measures.assess_mastery(
         observations, criterion, time_zone="Europe/London", metric_kind=kind, unit=unit
     )
 
 
-def verdicts(evaluation: al.MasteryEvaluation) -> list[str]:
+def verdicts(evaluation: al.measures.MasteryEvaluation) -> list[str]:
     return [d.verdict.value for d in evaluation.days]
 
 
-EIGHTY_THREE_SESSIONS = al.MasteryCriterion(threshold=80, consecutive=3)
+EIGHTY_THREE_SESSIONS = al.model.MasteryCriterion(threshold=80, consecutive=3)
 
 
 # --- the edges ------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def test_a_streak_broken_by_one_session() -> None:
 
 
 def test_a_day_under_the_minimum_trials_does_not_count() -> None:
-    criterion = al.MasteryCriterion(threshold=80, consecutive=3, min_trials=10)
+    criterion = al.model.MasteryCriterion(threshold=80, consecutive=3, min_trials=10)
     data = [
         obs(0, 85, trials=12),
         obs(1, 95, trials=6),  # too few trials
@@ -122,7 +122,7 @@ def test_a_day_under_the_minimum_trials_does_not_count() -> None:
     assert evaluation.mastered_on == day(3)
     assert evaluation.run == (day(0), day(2), day(3))
     # calendar days: a day that does not count breaks the run
-    in_days = assess(data, attrs.evolve(criterion, frame=al.MasteryFrame.DAYS))
+    in_days = assess(data, attrs.evolve(criterion, frame=al.model.MasteryFrame.DAYS))
     assert not in_days.mastered
     assert in_days.broken_on == day(1)
     assert in_days.current_run == 2
@@ -130,15 +130,15 @@ def test_a_day_under_the_minimum_trials_does_not_count() -> None:
     assert in_days.shortfall.startswith("2 of 3 consecutive days so far; the run broke on")
     # a session without a trial count does not count either
     unknown = assess([obs(0, 85)], attrs.evolve(criterion, consecutive=1))
-    assert unknown.days[0].verdict is al.DayVerdict.NOT_COUNTED
+    assert unknown.days[0].verdict is al.measures.DayVerdict.NOT_COUNTED
     assert unknown.days[0].reason == (
         "85%: trials not recorded; a session needs at least 10 to count"
     )
 
 
 def test_two_days_by_the_same_observer_are_not_enough_with_two_observers_needed() -> None:
-    criterion = al.MasteryCriterion(
-        threshold=80, consecutive=2, frame=al.MasteryFrame.DAYS, min_observers=2
+    criterion = al.model.MasteryCriterion(
+        threshold=80, consecutive=2, frame=al.model.MasteryFrame.DAYS, min_observers=2
     )
     same = assess([obs(0, 85, observer="ana"), obs(1, 90, observer="ana")], criterion)
     assert not same.mastered
@@ -157,7 +157,7 @@ def test_two_days_by_the_same_observer_are_not_enough_with_two_observers_needed(
 
 
 def test_generalisation_across_settings() -> None:
-    criterion = al.MasteryCriterion(threshold=80, consecutive=3, min_settings=2)
+    criterion = al.model.MasteryCriterion(threshold=80, consecutive=3, min_settings=2)
     home_only = [obs(n, 85, setting=HOME, observer="maria") for n in range(3)]
     evaluation = assess(home_only, criterion)
     assert not evaluation.mastered
@@ -172,31 +172,38 @@ def test_generalisation_across_settings() -> None:
 
 def test_same_day_data_aggregate_by_the_metric_kind() -> None:
     one_day = [obs(0, 70, hour=9), obs(0, 90, hour=14)]
-    at_least_80 = al.MasteryCriterion(threshold=80, consecutive=1)
-    percentage = assess(one_day, at_least_80, al.MetricKind.PERCENTAGE)
+    at_least_80 = al.model.MasteryCriterion(threshold=80, consecutive=1)
+    percentage = assess(one_day, at_least_80, al.model.MetricKind.PERCENTAGE)
     assert percentage.days[0].value == 80
     assert percentage.days[0].reason == "80% (mean of 2): meets at least 80%"
     assert percentage.mastered
 
     counts = [obs(0, 3, hour=9), obs(0, 4, hour=14)]
-    at_least_7 = al.MasteryCriterion(threshold=7, consecutive=1)
-    counted = assess(counts, at_least_7, al.MetricKind.COUNT, "requests")
+    at_least_7 = al.model.MasteryCriterion(threshold=7, consecutive=1)
+    counted = assess(counts, at_least_7, al.model.MetricKind.COUNT, "requests")
     assert counted.days[0].value == 7
     assert counted.days[0].reason == "7 requests (sum of 2): meets at least 7 requests"
     assert counted.mastered
-    assert not assess(counts, at_least_7, al.MetricKind.LEVEL, "requests").mastered  # mean 3.5
+    assert not assess(
+        counts, at_least_7, al.model.MetricKind.LEVEL, "requests"
+    ).mastered  # mean 3.5
 
     minutes = [obs(0, 12, hour=9), obs(0, 10, hour=14)]
-    at_most_20 = al.MasteryCriterion(threshold=20, consecutive=1, comparison=al.Comparison.AT_MOST)
-    tantrums = assess(minutes, at_most_20, al.MetricKind.DURATION, "minutes")
+    at_most_20 = al.model.MasteryCriterion(
+        threshold=20, consecutive=1, comparison=al.model.Comparison.AT_MOST
+    )
+    tantrums = assess(minutes, at_most_20, al.model.MetricKind.DURATION, "minutes")
     assert tantrums.days[0].value == 22
     assert tantrums.days[0].reason == "22 minutes (sum of 2): above 20 minutes"
-    assert assess(minutes, at_most_20, al.MetricKind.RATE, "minutes").mastered  # mean 11
+    assert assess(minutes, at_most_20, al.model.MetricKind.RATE, "minutes").mastered  # mean 11
 
 
 def test_x_of_the_last_y() -> None:
-    three_of_five = al.MasteryCriterion(threshold=80, consecutive=3, out_of_last=5)
-    assert al.describe_criterion(three_of_five, "%") == "at least 80% in 3 of the last 5 sessions"
+    three_of_five = al.model.MasteryCriterion(threshold=80, consecutive=3, out_of_last=5)
+    assert (
+        al.measures.describe_criterion(three_of_five, "%")
+        == "at least 80% in 3 of the last 5 sessions"
+    )
     data = [obs(0, 85), obs(1, 60), obs(2, 85), obs(3, 60)]
     evaluation = assess(data, three_of_five)
     assert not evaluation.mastered
@@ -213,12 +220,12 @@ def test_x_of_the_last_y() -> None:
     )
     assert not late.mastered
     with pytest.raises(al.ValidationError) as info:
-        al.MasteryCriterion(threshold=80, consecutive=4, out_of_last=3)
+        al.model.MasteryCriterion(threshold=80, consecutive=4, out_of_last=3)
     assert info.value.field == "out_of_last"
 
 
 def test_probe_data_only() -> None:
-    criterion = al.MasteryCriterion(threshold=80, consecutive=2, probes_only=True)
+    criterion = al.model.MasteryCriterion(threshold=80, consecutive=2, probes_only=True)
     data = [
         obs(0, 90, kind=PROBE),
         obs(1, 40, kind=SESSION),  # teaching data: left out
@@ -235,7 +242,7 @@ def test_probe_data_only() -> None:
 
 
 def test_the_first_trial_must_be_independent() -> None:
-    criterion = al.MasteryCriterion(threshold=80, consecutive=2, first_trial_independent=True)
+    criterion = al.model.MasteryCriterion(threshold=80, consecutive=2, first_trial_independent=True)
     data = [obs(0, 90, first=True), obs(1, 95, first=True), obs(1, 90, first=False, hour=15)]
     evaluation = assess(data, criterion)
     assert verdicts(evaluation) == ["met", "not-met"]
@@ -249,29 +256,32 @@ def test_the_first_trial_must_be_independent() -> None:
 
 
 def test_calendar_days_need_data_every_day() -> None:
-    criterion = al.MasteryCriterion(
-        threshold=2, consecutive=3, frame=al.MasteryFrame.DAYS, comparison=al.Comparison.AT_MOST
+    criterion = al.model.MasteryCriterion(
+        threshold=2,
+        consecutive=3,
+        frame=al.model.MasteryFrame.DAYS,
+        comparison=al.model.Comparison.AT_MOST,
     )
     # Friday, then the weekend without data, then Monday and Tuesday
     data = [obs(4, 1), obs(7, 2), obs(8, 0)]
-    evaluation = assess(data, criterion, al.MetricKind.RATE, "per hour")
+    evaluation = assess(data, criterion, al.model.MetricKind.RATE, "per hour")
     assert not evaluation.mastered
     assert evaluation.broken_on == day(6)
     assert evaluation.broken_because == "no data that day"
     explained = evaluation.explain()
     assert "2025-03-09  no data      no data that day  [the run broke here]" in explained
     assert evaluation.criterion_text == "at most 2 per hour in 3 consecutive days"
-    assert assess([*data, obs(9, 1)], criterion, al.MetricKind.RATE, "per hour").mastered_on == (
-        day(9)
-    )
+    assert assess(
+        [*data, obs(9, 1)], criterion, al.model.MetricKind.RATE, "per hour"
+    ).mastered_on == (day(9))
     # the same data as sessions: the weekend does not matter
-    sessions = attrs.evolve(criterion, frame=al.MasteryFrame.SESSIONS)
-    assert assess(data, sessions, al.MetricKind.RATE, "per hour").mastered_on == day(8)
+    sessions = attrs.evolve(criterion, frame=al.model.MasteryFrame.SESSIONS)
+    assert assess(data, sessions, al.model.MetricKind.RATE, "per hour").mastered_on == day(8)
 
 
 def test_days_are_local_to_the_partnership() -> None:
     # 23:30 and 00:30 London time in summer are 22:30 and 23:30 UTC: two local days
-    late = al.Observation(
+    late = al.model.Observation(
         observation_id="late",
         goal_id="g1",
         observed_at=pendulum.datetime(2025, 7, 1, 23, 30, tz="Europe/London"),
@@ -285,11 +295,11 @@ def test_days_are_local_to_the_partnership() -> None:
         observation_id="early",
         observed_at=pendulum.datetime(2025, 7, 2, 0, 30, tz="Europe/London"),
     )
-    criterion = al.MasteryCriterion(threshold=80, consecutive=2)
-    in_london = al.assess_mastery([late, early], criterion, time_zone="Europe/London")
+    criterion = al.model.MasteryCriterion(threshold=80, consecutive=2)
+    in_london = al.measures.assess_mastery([late, early], criterion, time_zone="Europe/London")
     assert [d.day for d in in_london.days] == [pendulum.date(2025, 7, 1), pendulum.date(2025, 7, 2)]
     assert in_london.mastered
-    in_utc = al.assess_mastery([late, early], criterion, time_zone="UTC")
+    in_utc = al.measures.assess_mastery([late, early], criterion, time_zone="UTC")
     assert len(in_utc.days) == 1
     assert not in_utc.mastered
 
@@ -297,9 +307,11 @@ def test_days_are_local_to_the_partnership() -> None:
 # --- through the partnership -------------------------------------------------------------------
 
 
-def partnership(criterion: al.MasteryCriterion | None = EIGHTY_THREE_SESSIONS) -> al.Partnership:
+def partnership(
+    criterion: al.model.MasteryCriterion | None = EIGHTY_THREE_SESSIONS,
+) -> al.Partnership:
     p = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p-1",
             clinic_id="c-1",
             child_id="sam",
@@ -311,13 +323,13 @@ def partnership(criterion: al.MasteryCriterion | None = EIGHTY_THREE_SESSIONS) -
     )
     p.record_all(
         [
-            al.ProfessionalJoined(
+            al.events.ProfessionalJoined(
                 member_id="ana", discipline=al.Discipline.ABA, actor="ana", occurred_at=T0
             ),
-            al.ProfessionalJoined(
+            al.events.ProfessionalJoined(
                 member_id="ben", discipline=al.Discipline.ABA, actor="ana", occurred_at=T0
             ),
-            al.CarerJoined(
+            al.events.CarerJoined(
                 member_id="maria",
                 relationship=al.CarerRelationship.PARENT,
                 actor="ana",
@@ -333,33 +345,33 @@ def goal(
     p: al.Partnership,
     goal_id: str,
     *,
-    criterion: al.MasteryCriterion | None = EIGHTY_THREE_SESSIONS,
+    criterion: al.model.MasteryCriterion | None = EIGHTY_THREE_SESSIONS,
     by: str = "ana",
     agreed_by: str = "maria",
-    domain: al.GoalDomain = al.GoalDomain.COMMUNICATION,
+    domain: al.model.GoalDomain = al.model.GoalDomain.COMMUNICATION,
     at: pendulum.DateTime = T0,
 ) -> None:
     p.record(
-        al.GoalProposed(
+        al.events.GoalProposed(
             goal_id=goal_id,
             domain=domain,
             statement=f"Goal {goal_id}",
             why_it_matters="It matters",
-            target=al.MeasurableTarget(
+            target=al.model.MeasurableTarget(
                 metric="correct",
                 unit="%",
                 baseline=20,
                 target=90,
-                direction=al.Direction.INCREASE,
+                direction=al.model.Direction.INCREASE,
                 due=pendulum.date(2025, 12, 31),
-                metric_kind=al.MetricKind.PERCENTAGE,
+                metric_kind=al.model.MetricKind.PERCENTAGE,
             ),
             mastery=criterion,
             actor=by,
             occurred_at=at,
         )
     )
-    p.record(al.GoalAgreed(goal_id=goal_id, actor=agreed_by, occurred_at=at))
+    p.record(al.events.GoalAgreed(goal_id=goal_id, actor=agreed_by, occurred_at=at))
 
 
 def progress(
@@ -371,10 +383,10 @@ def progress(
     who: str = "ana",
     trials: int | None = None,
     hour: int = 10,
-    kind: al.ObservationKind = SESSION,
-) -> al.ProgressRecorded:
+    kind: al.model.ObservationKind = SESSION,
+) -> al.events.ProgressRecorded:
     return p.record(
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             goal_id=goal_id,
             setting=CLINIC,
             kind=kind,
@@ -391,9 +403,9 @@ def test_a_goals_criterion_is_evaluated_from_its_observations_as_corrected() -> 
     for n, value in enumerate([85, 90, 75]):
         recorded = progress(p, n, value, trials=10)
     assert p.state.observations[recorded.observation_id].trials == 10
-    assert not al.evaluate_mastery(p.state, "g1").mastered
+    assert not al.measures.evaluate_mastery(p.state, "g1").mastered
     p.record(
-        al.ProgressCorrected(
+        al.events.ProgressCorrected(
             observation_id=recorded.observation_id,
             reason="Miscounted",
             value=82,
@@ -401,26 +413,26 @@ def test_a_goals_criterion_is_evaluated_from_its_observations_as_corrected() -> 
             occurred_at=T0.add(days=3),
         )
     )
-    evaluation = al.evaluate_mastery(p.state, "g1")
+    evaluation = al.measures.evaluate_mastery(p.state, "g1")
     assert evaluation.mastered_on == day(2)
     assert evaluation.goal_id == "g1"
     assert evaluation.unit == "%"
-    assert evaluation.metric_kind is al.MetricKind.PERCENTAGE
-    assert not al.evaluate_mastery(p.state, "g1", as_of=T0.add(days=2)).mastered  # 9:00
-    assert not al.evaluate_mastery(p.state, "g1", since=day(1)).mastered
-    stricter = al.MasteryCriterion(threshold=90, consecutive=1)
-    assert al.evaluate_mastery(p.state, "g1", criterion=stricter).mastered_on == day(1)
+    assert evaluation.metric_kind is al.model.MetricKind.PERCENTAGE
+    assert not al.measures.evaluate_mastery(p.state, "g1", as_of=T0.add(days=2)).mastered  # 9:00
+    assert not al.measures.evaluate_mastery(p.state, "g1", since=day(1)).mastered
+    stricter = al.model.MasteryCriterion(threshold=90, consecutive=1)
+    assert al.measures.evaluate_mastery(p.state, "g1", criterion=stricter).mastered_on == day(1)
 
 
 def test_evaluating_needs_a_goal_and_a_criterion() -> None:
     p = partnership(criterion=None)
     with pytest.raises(al.DomainError) as info:
-        al.evaluate_mastery(p.state, "g1")
+        al.measures.evaluate_mastery(p.state, "g1")
     assert info.value.field == "criterion"
     with pytest.raises(al.UnknownRecordError):
-        al.evaluate_mastery(p.state, "nope", criterion=EIGHTY_THREE_SESSIONS)
+        al.measures.evaluate_mastery(p.state, "nope", criterion=EIGHTY_THREE_SESSIONS)
     with pytest.raises(al.ValidationError):
-        al.assess_mastery([], "80%")  # type: ignore[arg-type]
+        al.measures.assess_mastery([], "80%")  # type: ignore[arg-type]
 
 
 def test_trials_and_first_trial_independence_are_validated() -> None:
@@ -434,25 +446,25 @@ def test_trials_and_first_trial_independence_are_validated() -> None:
     }
     for bad in (0, -1, True, 2.5):
         with pytest.raises(al.ValidationError) as info:
-            al.ProgressRecorded(**fields, trials=bad)
+            al.events.ProgressRecorded(**fields, trials=bad)
         assert info.value.field == "trials"
     with pytest.raises(al.ValidationError) as info:
-        al.ProgressRecorded(**fields, first_trial_independent="yes")
+        al.events.ProgressRecorded(**fields, first_trial_independent="yes")
     assert info.value.field == "first_trial_independent"
     for field, bad in (("min_trials", 0), ("min_observers", 0), ("probes_only", "no")):
         with pytest.raises(al.ValidationError) as info:
-            al.MasteryCriterion(threshold=80, consecutive=1, **{field: bad})
+            al.model.MasteryCriterion(threshold=80, consecutive=1, **{field: bad})
         assert info.value.field == field
 
 
 # --- properties --------------------------------------------------------------------------------
 
 criteria = st.builds(
-    al.MasteryCriterion,
+    al.model.MasteryCriterion,
     threshold=st.sampled_from([50.0, 80.0]),
     consecutive=st.integers(1, 3),
-    comparison=st.sampled_from(al.Comparison),
-    frame=st.sampled_from(al.MasteryFrame),
+    comparison=st.sampled_from(al.model.Comparison),
+    frame=st.sampled_from(al.model.MasteryFrame),
     out_of_last=st.one_of(st.none(), st.just(4)),
     min_trials=st.one_of(st.none(), st.just(5)),
     min_observers=st.integers(1, 2),
@@ -468,12 +480,12 @@ observation_fields = st.tuples(
     st.one_of(st.none(), st.integers(1, 8)),  # trials
     st.sampled_from(["ana", "ben", "maria"]),
     st.sampled_from([CLINIC, HOME]),
-    st.sampled_from([SESSION, PROBE, al.ObservationKind.EVERYDAY]),
+    st.sampled_from([SESSION, PROBE, al.model.ObservationKind.EVERYDAY]),
     st.one_of(st.none(), st.booleans()),
 )
 
 
-def build(fields: Sequence[tuple[Any, ...]]) -> list[al.Observation]:
+def build(fields: Sequence[tuple[Any, ...]]) -> list[al.model.Observation]:
     return [
         obs(n, value, hour=hour, trials=trials, observer=who, setting=where, kind=kind,
             first=first, id_=f"o{index}")
@@ -484,14 +496,14 @@ def build(fields: Sequence[tuple[Any, ...]]) -> list[al.Observation]:
 @given(
     criterion=criteria,
     fields=st.lists(observation_fields, max_size=14),
-    kind=st.sampled_from(al.MetricKind),
+    kind=st.sampled_from(al.model.MetricKind),
     new=observation_fields,
     data=st.data(),
 )
 def test_adding_a_failing_session_never_masters_a_goal_that_was_not(
-    criterion: al.MasteryCriterion,
+    criterion: al.model.MasteryCriterion,
     fields: list[tuple[Any, ...]],
-    kind: al.MetricKind,
+    kind: al.model.MetricKind,
     new: tuple[Any, ...],
     data: st.DataObject,
 ) -> None:
@@ -504,7 +516,7 @@ def test_adding_a_failing_session_never_masters_a_goal_that_was_not(
     margin = data.draw(st.integers(1, 10_000), label="margin") / 100
     failing = (
         criterion.threshold - margin
-        if criterion.comparison is al.Comparison.AT_LEAST
+        if criterion.comparison is al.model.Comparison.AT_LEAST
         else criterion.threshold + margin
     )
     session = build([(n, *new[1:])])[0]
@@ -523,13 +535,13 @@ def test_adding_a_failing_session_never_masters_a_goal_that_was_not(
 @given(
     criterion=criteria,
     fields=st.lists(observation_fields, max_size=14),
-    kind=st.sampled_from(al.MetricKind),
+    kind=st.sampled_from(al.model.MetricKind),
     data=st.data(),
 )
 def test_reordering_same_day_observations_changes_nothing(
-    criterion: al.MasteryCriterion,
+    criterion: al.model.MasteryCriterion,
     fields: list[tuple[Any, ...]],
-    kind: al.MetricKind,
+    kind: al.model.MetricKind,
     data: st.DataObject,
 ) -> None:
     observations = build(fields)
@@ -551,10 +563,10 @@ def test_reordering_same_day_observations_changes_nothing(
 
 
 def test_a_target_moves_through_its_phases() -> None:
-    plan = al.PhasePlan(
-        acquisition=al.MasteryCriterion(threshold=80, consecutive=2),
+    plan = al.measures.PhasePlan(
+        acquisition=al.model.MasteryCriterion(threshold=80, consecutive=2),
         baseline_sessions=2,
-        generalisation=al.MasteryCriterion(threshold=80, consecutive=2, min_observers=2),
+        generalisation=al.model.MasteryCriterion(threshold=80, consecutive=2, min_observers=2),
         maintenance_every=pendulum.duration(weeks=1),
     )
     data = [
@@ -565,16 +577,16 @@ def test_a_target_moves_through_its_phases() -> None:
         obs(13, 90),  # first check, due day 13
         obs(22, 60),  # second check, due day 20: failed
     ]  # fmt: skip
-    progress = al.track_phases(data, plan, time_zone="Europe/London")
+    progress = al.measures.track_phases(data, plan, time_zone="Europe/London")
     assert [(c.on, c.from_phase, c.to_phase) for c in progress.changes] == [
-        (day(2), al.Phase.BASELINE, al.Phase.INTERVENTION),
-        (day(4), al.Phase.INTERVENTION, al.Phase.GENERALISATION),
-        (day(6), al.Phase.GENERALISATION, al.Phase.MAINTENANCE),
+        (day(2), al.measures.Phase.BASELINE, al.measures.Phase.INTERVENTION),
+        (day(4), al.measures.Phase.INTERVENTION, al.measures.Phase.GENERALISATION),
+        (day(6), al.measures.Phase.GENERALISATION, al.measures.Phase.MAINTENANCE),
     ]
     assert progress.changes[0].reason == "baseline of 2 sessions taken (2025-03-03 to 2025-03-04)"
     assert progress.changes[1].reason.startswith("acquisition criterion met on 2025-03-06")
     assert not any(c.is_step_back for c in progress.changes)
-    assert progress.phase is al.Phase.MAINTENANCE
+    assert progress.phase is al.measures.Phase.MAINTENANCE
     assert progress.since == day(6)
     assert [(ch.due_on, ch.day, ch.passed) for ch in progress.maintenance_checks] == [
         (day(13), day(13), True),
@@ -584,53 +596,58 @@ def test_a_target_moves_through_its_phases() -> None:
     assert progress.summary == (
         "In maintenance since 2025-03-09; the next check is due on 2025-04-01."
     )
-    late = al.track_phases(data, plan, time_zone="Europe/London", as_of=T0.add(days=40))
+    late = al.measures.track_phases(data, plan, time_zone="Europe/London", as_of=T0.add(days=40))
     assert late.check_overdue
     assert late.summary.endswith("and is overdue.")
     # as of day 3 before its session, still in intervention; after it, generalisation from day 4
-    early = al.track_phases(data, plan, time_zone="Europe/London", as_of=T0.add(days=3))
-    assert early.phase is al.Phase.INTERVENTION
+    early = al.measures.track_phases(data, plan, time_zone="Europe/London", as_of=T0.add(days=3))
+    assert early.phase is al.measures.Phase.INTERVENTION
     assert early.since == day(2)
     assert early.evaluation is not None
     assert early.evaluation.current_run == 1
     assert early.summary == (
         "In intervention since 2025-03-05. Not mastered yet: 1 of 2 consecutive sessions so far."
     )
-    after = al.track_phases(data, plan, time_zone="Europe/London", as_of=T0.add(days=3, hours=5))
-    assert after.phase is al.Phase.GENERALISATION
+    after = al.measures.track_phases(
+        data, plan, time_zone="Europe/London", as_of=T0.add(days=3, hours=5)
+    )
+    assert after.phase is al.measures.Phase.GENERALISATION
     assert after.since == day(4)
 
 
 def test_failing_maintenance_checks_step_a_target_back() -> None:
-    plan = al.PhasePlan(
-        acquisition=al.MasteryCriterion(threshold=80, consecutive=2),
+    plan = al.measures.PhasePlan(
+        acquisition=al.model.MasteryCriterion(threshold=80, consecutive=2),
         maintenance_every=pendulum.duration(weeks=1),
         step_back_after=2,
     )
     data = [obs(0, 85), obs(1, 90), obs(9, 60), obs(16, 70), obs(17, 85)]
-    progress = al.track_phases(data, plan, time_zone="Europe/London")
-    assert [c.to_phase for c in progress.changes] == [al.Phase.MAINTENANCE, al.Phase.INTERVENTION]
+    progress = al.measures.track_phases(data, plan, time_zone="Europe/London")
+    assert [c.to_phase for c in progress.changes] == [
+        al.measures.Phase.MAINTENANCE,
+        al.measures.Phase.INTERVENTION,
+    ]
     back = progress.changes[-1]
     assert back.is_step_back
     assert back.on == day(17)
     assert back.reason == "2 maintenance checks in a row failed (2025-03-12, 2025-03-19)"
-    assert progress.phase is al.Phase.INTERVENTION
+    assert progress.phase is al.measures.Phase.INTERVENTION
     assert progress.evaluation is not None
     assert progress.evaluation.current_run == 1
     assert progress.summary.startswith("In intervention since 2025-03-20. Not mastered yet")
 
 
 def test_failing_generalisation_steps_a_target_back_to_intervention() -> None:
-    plan = al.PhasePlan(
-        acquisition=al.MasteryCriterion(threshold=80, consecutive=2),
-        generalisation=al.MasteryCriterion(threshold=80, consecutive=2, min_settings=2),
+    plan = al.measures.PhasePlan(
+        acquisition=al.model.MasteryCriterion(threshold=80, consecutive=2),
+        generalisation=al.model.MasteryCriterion(threshold=80, consecutive=2, min_settings=2),
         step_back_after=2,
     )
     data = [obs(0, 85), obs(1, 90), obs(2, 50, setting=HOME), obs(3, 60, setting=HOME)]
-    progress = al.track_phases(data, plan, time_zone="Europe/London")
+    progress = al.measures.track_phases(data, plan, time_zone="Europe/London")
     assert [(c.from_phase, c.to_phase, c.on) for c in progress.changes] == [
-        (al.Phase.INTERVENTION, al.Phase.GENERALISATION, day(2)),
-        (al.Phase.GENERALISATION, al.Phase.INTERVENTION, day(4)),
+        (al.measures.Phase.INTERVENTION, al.measures.Phase.GENERALISATION, day(2)),
+        (al.measures.Phase.GENERALISATION, al.measures.Phase.INTERVENTION, day(4)),
     ]
     assert progress.changes[-1].reason == (
         "2 sessions in a row did not meet the generalisation criterion (2025-03-05, 2025-03-06)"
@@ -641,12 +658,12 @@ def test_a_goals_phases_default_to_its_mastery_criterion() -> None:
     p = partnership()
     for n in range(3):
         progress(p, n, 90)
-    tracked = al.track_phases_of(p.state, "g1")
-    assert tracked.plan == al.PhasePlan(acquisition=EIGHTY_THREE_SESSIONS)
-    assert tracked.phase is al.Phase.MAINTENANCE
+    tracked = al.measures.track_phases_of(p.state, "g1")
+    assert tracked.plan == al.measures.PhasePlan(acquisition=EIGHTY_THREE_SESSIONS)
+    assert tracked.phase is al.measures.Phase.MAINTENANCE
     assert tracked.next_check_due == day(17)
     with pytest.raises(al.ValidationError) as info:
-        al.PhasePlan(
+        al.measures.PhasePlan(
             acquisition=EIGHTY_THREE_SESSIONS, maintenance_every=pendulum.duration(hours=5)
         )
     assert info.value.field == "maintenance_every"
@@ -660,21 +677,21 @@ def test_share_mastered_and_time_to_mastery_for_all_goals_and_carers_goals() -> 
     for n in (7, 8, 9):
         progress(p, n, 90)
     goal(p, "g2", criterion=None, at=T0.add(days=1))  # achieved on day 21
-    p.record(al.GoalAchieved(goal_id="g2", actor="ana", occurred_at=T0.add(days=21)))
+    p.record(al.events.GoalAchieved(goal_id="g2", actor="ana", occurred_at=T0.add(days=21)))
     goal(p, "g3", by="maria", agreed_by="ana", at=T0.add(days=2))  # carer's goal, stopped
     p.record(
-        al.GoalDiscontinued(
+        al.events.GoalDiscontinued(
             goal_id="g3", reason="Not a priority", actor="maria", occurred_at=T0.add(days=5)
         )
     )
     goal(p, "g4", by="maria", agreed_by="ana", at=T0.add(days=2))  # carer's goal: mastered day 6
     for n in (4, 5, 6):
         progress(p, n, 85, goal_id="g4")
-    goal(p, "g5", domain=al.GoalDomain.FAMILY_WELLBEING, at=T0.add(days=3))  # not mastered
+    goal(p, "g5", domain=al.model.GoalDomain.FAMILY_WELLBEING, at=T0.add(days=3))  # not mastered
     p.record(  # proposed, never shared: not a target yet
-        al.GoalProposed(
+        al.events.GoalProposed(
             goal_id="g6",
-            domain=al.GoalDomain.MOTOR,
+            domain=al.model.GoalDomain.MOTOR,
             statement="Climbs stairs",
             why_it_matters="Bedroom upstairs",
             target=p.state.goals["g1"].target,
@@ -682,7 +699,7 @@ def test_share_mastered_and_time_to_mastery_for_all_goals_and_carers_goals() -> 
             occurred_at=T0.add(days=3),
         )
     )
-    summary = al.summarise_mastery(p.state)
+    summary = al.measures.summarise_mastery(p.state)
     everything = summary.all_goals
     assert [o.goal_id for o in everything.outcomes] == ["g1", "g2", "g4", "g5"]
     assert (everything.targets, everything.mastered, everything.discontinued) == (4, 3, 1)
@@ -700,19 +717,19 @@ def test_share_mastered_and_time_to_mastery_for_all_goals_and_carers_goals() -> 
     assert (carers.targets, carers.mastered, carers.discontinued) == (2, 1, 1)
     assert carers.share_mastered == 0.5
     assert carers.median_days_to_mastery == 4
-    assert al.is_carers_goal(p.state, p.state.goals["g5"])
-    assert not al.is_carers_goal(p.state, p.state.goals["g1"])
-    earlier = al.summarise_mastery(p.as_of(T0.add(days=8)), as_of=T0.add(days=8))
+    assert al.measures.is_carers_goal(p.state, p.state.goals["g5"])
+    assert not al.measures.is_carers_goal(p.state, p.state.goals["g1"])
+    earlier = al.measures.summarise_mastery(p.as_of(T0.add(days=8)), as_of=T0.add(days=8))
     assert earlier.all_goals.mastered == 1  # only g4 by then
-    empty = al.summarise_mastery(partnership().as_of(T0))
+    empty = al.measures.summarise_mastery(partnership().as_of(T0))
     assert empty.all_goals.share_mastered is not None  # g1 is shared from T0
     assert empty.all_goals.mastered == 0
 
 
 def test_no_targets_no_share() -> None:
     p = partnership()
-    p.record(al.GoalDiscontinued(goal_id="g1", reason="Moved", actor="ana", occurred_at=T0))
-    figures = al.summarise_mastery(p.state).all_goals
+    p.record(al.events.GoalDiscontinued(goal_id="g1", reason="Moved", actor="ana", occurred_at=T0))
+    figures = al.measures.summarise_mastery(p.state).all_goals
     assert (figures.targets, figures.discontinued) == (0, 1)
     assert figures.share_mastered is None
     assert figures.median_days_to_mastery is None
@@ -723,7 +740,7 @@ def test_no_targets_no_share() -> None:
 
 def test_mastery_values_and_explanations_round_trip_through_the_converter() -> None:
     p = partnership(
-        al.MasteryCriterion(
+        al.model.MasteryCriterion(
             threshold=80,
             consecutive=2,
             out_of_last=3,
@@ -737,22 +754,22 @@ def test_mastery_values_and_explanations_round_trip_through_the_converter() -> N
     progress(p, 0, 85, trials=10)
     progress(p, 1, 90, trials=10, who="ben")
     progress(p, 2, 50, trials=2)
-    plan = al.PhasePlan(
+    plan = al.measures.PhasePlan(
         acquisition=EIGHTY_THREE_SESSIONS,
-        generalisation=al.MasteryCriterion(threshold=80, consecutive=2, min_settings=2),
+        generalisation=al.model.MasteryCriterion(threshold=80, consecutive=2, min_settings=2),
         maintenance_every=pendulum.duration(months=1),
     )
     values: list[tuple[object, type[Any]]] = [
-        (p.state.goals["g1"].current.mastery, al.MasteryCriterion),
-        (p.state.goals["g1"].target, al.MeasurableTarget),
-        (al.evaluate_mastery(p.state, "g1"), al.MasteryEvaluation),
-        (plan, al.PhasePlan),
-        (al.track_phases_of(p.state, "g1", plan), al.PhaseProgress),
+        (p.state.goals["g1"].current.mastery, al.model.MasteryCriterion),
+        (p.state.goals["g1"].target, al.model.MeasurableTarget),
+        (al.measures.evaluate_mastery(p.state, "g1"), al.measures.MasteryEvaluation),
+        (plan, al.measures.PhasePlan),
+        (al.measures.track_phases_of(p.state, "g1", plan), al.measures.PhaseProgress),
         (
-            al.track_phases_of(p.state, "g1", attrs.evolve(plan, generalisation=None)),
-            al.PhaseProgress,
+            al.measures.track_phases_of(p.state, "g1", attrs.evolve(plan, generalisation=None)),
+            al.measures.PhaseProgress,
         ),
-        (al.summarise_mastery(p.state), al.MasterySummary),
+        (al.measures.summarise_mastery(p.state), al.measures.MasterySummary),
     ]
     for value, cls in values:
         assert al.from_data(al.to_data(value), cls) == value, cls

@@ -21,7 +21,7 @@ SECOND = pendulum.duration(seconds=1)
 def partnership() -> al.Partnership:
     """Ana and Ben (professionals), Maria and David (carers) around Sam; active at T0."""
     p = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p-1",
             clinic_id="c-1",
             child_id="sam",
@@ -33,7 +33,7 @@ def partnership() -> al.Partnership:
     )
     for member in ("ana", "ben"):
         p.record(
-            al.ProfessionalJoined(
+            al.events.ProfessionalJoined(
                 member_id=member,
                 discipline=al.Discipline.PSYCHOLOGY,
                 actor="ana",
@@ -42,7 +42,7 @@ def partnership() -> al.Partnership:
         )
     for member in ("maria", "david"):
         p.record(
-            al.CarerJoined(
+            al.events.CarerJoined(
                 member_id=member,
                 relationship=al.CarerRelationship.PARENT,
                 actor="ana",
@@ -50,22 +50,24 @@ def partnership() -> al.Partnership:
             )
         )
     p.record(
-        al.PartnershipStatusChanged(status=al.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0)
+        al.events.PartnershipStatusChanged(
+            status=al.model.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0
+        )
     )
     return p
 
 
 def answered(
     p: al.Partnership,
-    instrument: al.Instrument,
+    instrument: al.measures.Instrument,
     answers: dict[str, float],
     *,
     respondent: str = "maria",
     actor: str | None = None,
     at: pendulum.DateTime = T0,
-) -> al.MeasureCompleted:
+) -> al.events.MeasureCompleted:
     return p.record(
-        al.MeasureCompleted(
+        al.events.MeasureCompleted(
             instrument=instrument,
             respondent=respondent,
             answers=answers,
@@ -95,7 +97,7 @@ def srs(a: float, b: float, c: float, d: float) -> dict[str, float]:
 
 
 def test_outcome_rating_sums_four_lines_and_reads_the_adult_cutoff_of_25() -> None:
-    score = al.OUTCOME_RATING.score(ors(4.2, 5.1, 6.3, 4.9))
+    score = al.measures.OUTCOME_RATING.score(ors(4.2, 5.1, 6.3, 4.9))
     assert score.total == 20.5
     assert score.answered == 4
     assert score.item_scores == {
@@ -106,44 +108,59 @@ def test_outcome_rating_sums_four_lines_and_reads_the_adult_cutoff_of_25() -> No
     }
     assert score.clinical is True
     # marks measured to the millimetre add up exactly: 24.9 is clinical, 25 is not
-    assert al.OUTCOME_RATING.score(ors(6.1, 6.2, 6.3, 6.3)).total == 24.9
-    assert al.OUTCOME_RATING.score(ors(6.1, 6.2, 6.3, 6.3)).clinical is True
-    assert al.OUTCOME_RATING.score(ors(6.1, 6.2, 6.3, 6.4)).total == 25
-    assert al.OUTCOME_RATING.score(ors(6.1, 6.2, 6.3, 6.4)).clinical is False
-    assert al.OUTCOME_RATING.score_range == (0, 40)
+    assert al.measures.OUTCOME_RATING.score(ors(6.1, 6.2, 6.3, 6.3)).total == 24.9
+    assert al.measures.OUTCOME_RATING.score(ors(6.1, 6.2, 6.3, 6.3)).clinical is True
+    assert al.measures.OUTCOME_RATING.score(ors(6.1, 6.2, 6.3, 6.4)).total == 25
+    assert al.measures.OUTCOME_RATING.score(ors(6.1, 6.2, 6.3, 6.4)).clinical is False
+    assert al.measures.OUTCOME_RATING.score_range == (0, 40)
 
 
 @pytest.mark.parametrize(
     ("earlier", "later", "reliable", "recovery"),
     [
-        (20.5, 27.3, al.ReliableChange.IMPROVEMENT, al.Recovery.RECOVERED),
-        (20, 25, al.ReliableChange.IMPROVEMENT, al.Recovery.RECOVERED),  # exactly 5, at 25
-        (14, 19, al.ReliableChange.IMPROVEMENT, al.Recovery.IMPROVED_NOT_RECOVERED),
-        (26, 33, al.ReliableChange.IMPROVEMENT, al.Recovery.IMPROVED_NOT_RECOVERED),
-        (20.5, 25.4, al.ReliableChange.NO_RELIABLE_CHANGE, None),  # crossed, not reliably
-        (20.5, 15.5, al.ReliableChange.DETERIORATION, None),
-        (30, 25.1, al.ReliableChange.NO_RELIABLE_CHANGE, None),
+        (20.5, 27.3, al.measures.ReliableChange.IMPROVEMENT, al.measures.Recovery.RECOVERED),
+        (
+            20,
+            25,
+            al.measures.ReliableChange.IMPROVEMENT,
+            al.measures.Recovery.RECOVERED,
+        ),  # exactly 5, at 25
+        (
+            14,
+            19,
+            al.measures.ReliableChange.IMPROVEMENT,
+            al.measures.Recovery.IMPROVED_NOT_RECOVERED,
+        ),
+        (
+            26,
+            33,
+            al.measures.ReliableChange.IMPROVEMENT,
+            al.measures.Recovery.IMPROVED_NOT_RECOVERED,
+        ),
+        (20.5, 25.4, al.measures.ReliableChange.NO_RELIABLE_CHANGE, None),  # crossed, not reliably
+        (20.5, 15.5, al.measures.ReliableChange.DETERIORATION, None),
+        (30, 25.1, al.measures.ReliableChange.NO_RELIABLE_CHANGE, None),
     ],
 )
 def test_outcome_rating_reliable_change_is_5_points_and_recovery_crosses_25(
     earlier: float,
     later: float,
-    reliable: al.ReliableChange,
-    recovery: al.Recovery | None,
+    reliable: al.measures.ReliableChange,
+    recovery: al.measures.Recovery | None,
 ) -> None:
-    change = al.classify_change(al.OUTCOME_RATING, earlier, later)
+    change = al.measures.classify_change(al.measures.OUTCOME_RATING, earlier, later)
     assert change.reliable is reliable
     assert change.recovery is recovery
     assert change.change == pytest.approx(later - earlier)
 
 
 def test_a_change_reads_in_words() -> None:
-    change = al.classify_change(al.OUTCOME_RATING, 20.5, 27.3)
+    change = al.measures.classify_change(al.measures.OUTCOME_RATING, 20.5, 27.3)
     assert change.summary == (
         "20.5 to 27.3 (+6.8); reliable improvement; recovered: crossed the cutoff of 25"
     )
     assert change.crossed_cutoff
-    unreliable = al.classify_change(al.OUTCOME_RATING, 20.5, 25.4)
+    unreliable = al.measures.classify_change(al.measures.OUTCOME_RATING, 20.5, 25.4)
     assert unreliable.summary == (
         "20.5 to 25.4 (+4.9); no reliable change (less than 5); "
         "crossed out of the clinical range (cutoff 25)"
@@ -151,12 +168,12 @@ def test_a_change_reads_in_words() -> None:
 
 
 def test_youth_outcome_ratings_read_their_own_cutoffs_and_ages() -> None:
-    adolescent, child = al.OUTCOME_RATING_ADOLESCENT, al.OUTCOME_RATING_CHILD
+    adolescent, child = al.measures.OUTCOME_RATING_ADOLESCENT, al.measures.OUTCOME_RATING_CHILD
     assert adolescent.score(ors(7, 7, 7, 6.9)).clinical is True  # 27.9 < 28
     assert adolescent.score(ors(7, 7, 7, 7)).clinical is False  # 28
     assert child.score(ors(8, 8, 8, 7.9)).clinical is True  # 31.9 < 32
     assert child.score(ors(8, 8, 8, 8)).clinical is False  # 32
-    assert adolescent.respondents == {al.RespondentRole.CHILD}
+    assert adolescent.respondents == {al.measures.RespondentRole.CHILD}
     for age in (13, 17):
         adolescent.check_age(age)
     for age in (12, 18):
@@ -167,23 +184,23 @@ def test_youth_outcome_ratings_read_their_own_cutoffs_and_ages() -> None:
     with pytest.raises(al.ValidationError, match="meant for ages from 6 up to 12, not 5"):
         child.check_age(5)
     # no reliable-change figure is assumed for the youth versions: not classified
-    change = al.classify_change(child, 20, 30)
+    change = al.measures.classify_change(child, 20, 30)
     assert change.reliable is None
     assert change.recovery is None
     assert change.later_clinical is True
 
 
 def test_session_rating_below_36_is_on_the_clinical_side() -> None:
-    assert al.SESSION_RATING.purpose is al.InstrumentPurpose.ALLIANCE
-    low = al.SESSION_RATING.score(srs(9, 9, 9, 8.9))
+    assert al.measures.SESSION_RATING.purpose is al.measures.InstrumentPurpose.ALLIANCE
+    low = al.measures.SESSION_RATING.score(srs(9, 9, 9, 8.9))
     assert low.total == 35.9
     assert low.clinical is True
-    assert al.SESSION_RATING.score(srs(9, 9, 9, 9)).clinical is False
-    assert al.SESSION_RATING.reliable_change is None
+    assert al.measures.SESSION_RATING.score(srs(9, 9, 9, 9)).clinical is False
+    assert al.measures.SESSION_RATING.reliable_change is None
 
 
 def test_the_example_caregiver_alliance_scale_reverse_scores_two_items() -> None:
-    scale = al.EXAMPLE_CAREGIVER_ALLIANCE
+    scale = al.measures.EXAMPLE_CAREGIVER_ALLIANCE
     assert "NOT a published" in (scale.source or "")
     warm = scale.score(
         {
@@ -211,9 +228,9 @@ def test_the_example_caregiver_alliance_scale_reverse_scores_two_items() -> None
     )
     assert strained.total == pytest.approx(16 / 6)
     assert strained.clinical is True  # below 3.5
-    change = al.classify_change(scale, strained.total, warm.total)
-    assert change.reliable is al.ReliableChange.IMPROVEMENT  # +1.67 >= 0.75
-    assert change.recovery is al.Recovery.RECOVERED
+    change = al.measures.classify_change(scale, strained.total, warm.total)
+    assert change.reliable is al.measures.ReliableChange.IMPROVEMENT  # +1.67 >= 0.75
+    assert change.recovery is al.measures.Recovery.RECOVERED
     with pytest.raises(al.ValidationError) as info:
         scale.score({**dict.fromkeys(scale.item_ids, 3), "feels-heard": 2.5})
     assert info.value.field == "answers.feels-heard"
@@ -221,24 +238,24 @@ def test_the_example_caregiver_alliance_scale_reverse_scores_two_items() -> None
 
 
 def test_copm_is_the_mean_over_the_problems_rated_and_2_points_is_important() -> None:
-    performance = al.COPM_PERFORMANCE
+    performance = al.measures.COPM_PERFORMANCE
     first = performance.score({"problem-1": 3, "problem-2": 4, "problem-3": 2})
     assert first.total == 3
     assert first.answered == 3
     assert first.clinical is None  # no cutoff: compared with the client's own scores
     later = performance.score({"problem-1": 6, "problem-2": 5, "problem-3": 4})
     assert later.total == 5
-    important = al.classify_change(performance, first.total, later.total)
-    assert important.reliable is al.ReliableChange.IMPROVEMENT  # exactly 2
+    important = al.measures.classify_change(performance, first.total, later.total)
+    assert important.reliable is al.measures.ReliableChange.IMPROVEMENT  # exactly 2
     assert important.recovery is None
     small = performance.score({"problem-1": 5, "problem-2": 5, "problem-3": 4})
     assert small.total == pytest.approx(14 / 3)
     assert (
-        al.classify_change(performance, first.total, small.total).reliable
-        is al.ReliableChange.NO_RELIABLE_CHANGE
+        al.measures.classify_change(performance, first.total, small.total).reliable
+        is al.measures.ReliableChange.NO_RELIABLE_CHANGE
     )
     assert performance.score({"problem-1": 7}).total == 7  # one problem is enough
-    satisfaction = al.COPM_SATISFACTION
+    satisfaction = al.measures.COPM_SATISFACTION
     assert satisfaction.instrument_id == "copm-satisfaction"
     assert satisfaction.score({"problem-1": 2, "problem-2": 9}).total == 5.5
 
@@ -255,24 +272,26 @@ def test_copm_is_the_mean_over_the_problems_rated_and_2_points_is_important() ->
 )
 def test_bad_answers_name_their_item(answers: dict[str, float], field: str, reason: str) -> None:
     with pytest.raises(al.ValidationError) as info:
-        al.COPM_PERFORMANCE.score(answers)
+        al.measures.COPM_PERFORMANCE.score(answers)
     assert info.value.field == field
     assert reason in info.value.reason
 
 
 def test_a_prorated_sum_scales_the_mean_of_the_answered_items_up() -> None:
-    scale = al.Instrument(
+    scale = al.measures.Instrument(
         instrument_id="clinic-mood",
         name="Mood check",
-        purpose=al.InstrumentPurpose.OUTCOME,
+        purpose=al.measures.InstrumentPurpose.OUTCOME,
         items=tuple(
-            al.Item(item_id=f"q{n}", minimum=0, maximum=3, whole_numbers=True, required=False)
+            al.measures.Item(
+                item_id=f"q{n}", minimum=0, maximum=3, whole_numbers=True, required=False
+            )
             for n in range(1, 5)
         ),
-        respondents=frozenset({al.RespondentRole.CARER}),
-        total=al.TotalMethod.PRORATED_SUM,
+        respondents=frozenset({al.measures.RespondentRole.CARER}),
+        total=al.measures.TotalMethod.PRORATED_SUM,
         minimum_answered=3,
-        improvement=al.Direction.DECREASE,
+        improvement=al.model.Direction.DECREASE,
         cutoff=6,
     )
     score = scale.score({"q1": 2, "q2": 3, "q4": 2})
@@ -280,10 +299,10 @@ def test_a_prorated_sum_scales_the_mean_of_the_answered_items_up() -> None:
     assert score.clinical is True  # above 6, where lower is better
     with pytest.raises(al.ValidationError, match="needs at least 3 answered item"):
         scale.score({"q1": 2, "q2": 3})
-    change = al.classify_change(attrs.evolve(scale, reliable_change=2), 9, 4)
+    change = al.measures.classify_change(attrs.evolve(scale, reliable_change=2), 9, 4)
     assert change.improvement == 5
-    assert change.reliable is al.ReliableChange.IMPROVEMENT
-    assert change.recovery is al.Recovery.RECOVERED
+    assert change.reliable is al.measures.ReliableChange.IMPROVEMENT
+    assert change.recovery is al.measures.Recovery.RECOVERED
 
 
 @pytest.mark.parametrize(
@@ -291,7 +310,12 @@ def test_a_prorated_sum_scales_the_mean_of_the_answered_items_up() -> None:
     [
         ({"items": ()}, "items"),
         (
-            {"items": (al.Item(item_id="a", maximum=1), al.Item(item_id="a", maximum=1))},
+            {
+                "items": (
+                    al.measures.Item(item_id="a", maximum=1),
+                    al.measures.Item(item_id="a", maximum=1),
+                )
+            },
             "items[1].item_id",
         ),
         ({"cutoff": 41}, "cutoff"),
@@ -305,43 +329,43 @@ def test_an_instrument_definition_is_validated(overrides: dict[str, Any], field:
     fields = {
         "instrument_id": "x",
         "name": "X",
-        "purpose": al.InstrumentPurpose.OUTCOME,
-        "items": al.OUTCOME_RATING.items,
-        "respondents": frozenset({al.RespondentRole.CARER}),
+        "purpose": al.measures.InstrumentPurpose.OUTCOME,
+        "items": al.measures.OUTCOME_RATING.items,
+        "respondents": frozenset({al.measures.RespondentRole.CARER}),
     }
     with pytest.raises(al.ValidationError) as info:
-        al.Instrument(**{**fields, **overrides})
+        al.measures.Instrument(**{**fields, **overrides})
     assert info.value.field == field
 
 
 def test_an_item_needs_a_range() -> None:
     with pytest.raises(al.ValidationError) as info:
-        al.Item(item_id="q", minimum=5, maximum=5)
+        al.measures.Item(item_id="q", minimum=5, maximum=5)
     assert info.value.field == "maximum"
     with pytest.raises(al.ValidationError) as info:
-        al.Item(item_id="q", minimum=0, maximum=4.5, whole_numbers=True)
+        al.measures.Item(item_id="q", minimum=0, maximum=4.5, whole_numbers=True)
     assert info.value.field == "whole_numbers"
-    assert al.Item(item_id="q", minimum=1, maximum=5, reverse=True).scored(2) == 4
+    assert al.measures.Item(item_id="q", minimum=1, maximum=5, reverse=True).scored(2) == 4
 
 
 # --- the registry ------------------------------------------------------------------------------
 
 
 def test_the_default_registry_holds_the_shipped_instruments() -> None:
-    registry = al.InstrumentRegistry.default()
-    assert registry.ids == tuple(i.instrument_id for i in al.SHIPPED_INSTRUMENTS)
+    registry = al.measures.InstrumentRegistry.default()
+    assert registry.ids == tuple(i.instrument_id for i in al.measures.SHIPPED_INSTRUMENTS)
     assert len(registry) == 7
-    assert registry.get("session-rating") is al.SESSION_RATING
+    assert registry.get("session-rating") is al.measures.SESSION_RATING
     assert "copm-performance" in registry
-    assert registry["outcome-rating"] is al.OUTCOME_RATING
-    for_a_child_of_8 = registry.suitable(al.RespondentRole.CHILD, age=8)
+    assert registry["outcome-rating"] is al.measures.OUTCOME_RATING
+    for_a_child_of_8 = registry.suitable(al.measures.RespondentRole.CHILD, age=8)
     assert {i.instrument_id for i in for_a_child_of_8} == {
         "outcome-rating-child",
         "copm-performance",
         "copm-satisfaction",
     }
     alliance_for_carers = registry.suitable(
-        al.RespondentRole.CARER, purpose=al.InstrumentPurpose.ALLIANCE
+        al.measures.RespondentRole.CARER, purpose=al.measures.InstrumentPurpose.ALLIANCE
     )
     assert [i.instrument_id for i in alliance_for_carers] == [
         "session-rating",
@@ -350,11 +374,11 @@ def test_the_default_registry_holds_the_shipped_instruments() -> None:
 
 
 def test_clinics_register_their_own_instruments_with_unique_ids() -> None:
-    registry = al.InstrumentRegistry.default()
+    registry = al.measures.InstrumentRegistry.default()
     ours = attrs.evolve(
-        al.OUTCOME_RATING_CHILD,
+        al.measures.OUTCOME_RATING_CHILD,
         instrument_id="cors-caretaker",
-        respondents=frozenset({al.RespondentRole.CARER}),
+        respondents=frozenset({al.measures.RespondentRole.CARER}),
         cutoff=28,
         reliable_change=6,
     )
@@ -369,9 +393,9 @@ def test_clinics_register_their_own_instruments_with_unique_ids() -> None:
     assert "no instrument with id 'phq-9'" in unknown.value.reason
     with pytest.raises(al.ValidationError):
         registry.register("outcome-rating")  # type: ignore[arg-type]
-    assert list(al.InstrumentRegistry()) == []
+    assert list(al.measures.InstrumentRegistry()) == []
     with pytest.raises(al.DomainError):
-        al.InstrumentRegistry.of(al.SESSION_RATING, al.SESSION_RATING)
+        al.measures.InstrumentRegistry.of(al.measures.SESSION_RATING, al.measures.SESSION_RATING)
 
 
 # --- recording responses on the timeline ----------------------------------------------------
@@ -389,10 +413,10 @@ def refused(p: al.Partnership, event: al.Event, error: type[al.AllianceError], f
 
 def test_a_response_is_recorded_scored_and_folded() -> None:
     p = partnership()
-    event = answered(p, al.SESSION_RATING, srs(9.5, 9, 8.5, 9.5), at=T0.add(hours=1))
+    event = answered(p, al.measures.SESSION_RATING, srs(9.5, 9, 8.5, 9.5), at=T0.add(hours=1))
     response = p.state.measures[event.response_id]
     assert response.respondent == "maria"
-    assert response.respondent_role is al.RespondentRole.CARER
+    assert response.respondent_role is al.measures.RespondentRole.CARER
     assert response.recorded_by == "maria"
     assert response.completed_at == T0.add(hours=1)
     assert response.score.total == 36.5
@@ -404,8 +428,8 @@ def test_a_response_is_recorded_scored_and_folded() -> None:
 
 def test_answers_are_checked_when_the_event_is_built() -> None:
     def build(answers: dict[str, float]) -> None:
-        al.MeasureCompleted(
-            instrument=al.SESSION_RATING,
+        al.events.MeasureCompleted(
+            instrument=al.measures.SESSION_RATING,
             respondent="maria",
             answers=answers,
             actor="maria",
@@ -433,8 +457,8 @@ def test_the_wrong_respondent_is_refused_and_nothing_changes() -> None:
     # a carer cannot answer the child's own outcome rating
     message = refused(
         p,
-        al.MeasureCompleted(
-            instrument=al.OUTCOME_RATING_CHILD,
+        al.events.MeasureCompleted(
+            instrument=al.measures.OUTCOME_RATING_CHILD,
             respondent="maria",
             answers=ors(5, 5, 5, 5),
             actor="maria",
@@ -449,8 +473,8 @@ def test_the_wrong_respondent_is_refused_and_nothing_changes() -> None:
     # the child does not answer the carers' outcome rating
     message = refused(
         p,
-        al.MeasureCompleted(
-            instrument=al.OUTCOME_RATING,
+        al.events.MeasureCompleted(
+            instrument=al.measures.OUTCOME_RATING,
             respondent="sam",
             answers=ors(5, 5, 5, 5),
             actor="ana",
@@ -463,8 +487,8 @@ def test_the_wrong_respondent_is_refused_and_nothing_changes() -> None:
     # someone who is not a member
     refused(
         p,
-        al.MeasureCompleted(
-            instrument=al.SESSION_RATING,
+        al.events.MeasureCompleted(
+            instrument=al.measures.SESSION_RATING,
             respondent="zoe",
             answers=srs(9, 9, 9, 9),
             actor="ana",
@@ -476,8 +500,8 @@ def test_the_wrong_respondent_is_refused_and_nothing_changes() -> None:
     # a carer does not record another carer's answers
     refused(
         p,
-        al.MeasureCompleted(
-            instrument=al.SESSION_RATING,
+        al.events.MeasureCompleted(
+            instrument=al.measures.SESSION_RATING,
             respondent="david",
             answers=srs(9, 9, 9, 9),
             actor="maria",
@@ -490,12 +514,18 @@ def test_the_wrong_respondent_is_refused_and_nothing_changes() -> None:
 
 def test_the_child_answers_child_rated_measures_and_professionals_enter_forms() -> None:
     p = partnership()
-    by_child = answered(p, al.OUTCOME_RATING_CHILD, ors(6, 7, 5, 6), respondent="sam", actor="ana")
-    assert p.state.measures[by_child.response_id].respondent_role is al.RespondentRole.CHILD
+    by_child = answered(
+        p, al.measures.OUTCOME_RATING_CHILD, ors(6, 7, 5, 6), respondent="sam", actor="ana"
+    )
+    assert (
+        p.state.measures[by_child.response_id].respondent_role is al.measures.RespondentRole.CHILD
+    )
     # a carer may help the child fill it in at home
-    answered(p, al.OUTCOME_RATING_CHILD, ors(6, 7, 6, 6), respondent="sam", actor="maria")
+    answered(p, al.measures.OUTCOME_RATING_CHILD, ors(6, 7, 6, 6), respondent="sam", actor="maria")
     # a professional enters a carer's paper form
-    entered = answered(p, al.SESSION_RATING, srs(9, 9, 9, 9), respondent="david", actor="ben")
+    entered = answered(
+        p, al.measures.SESSION_RATING, srs(9, 9, 9, 9), respondent="david", actor="ben"
+    )
     assert p.state.measures[entered.response_id].recorded_by == "ben"
     again = attrs.evolve(entered, answers=srs(8, 8, 8, 8))
     refused(p, again, al.DomainError, "response_id")
@@ -509,32 +539,32 @@ def test_each_new_score_is_compared_with_the_baseline_and_the_previous_one() -> 
     for week, answers in enumerate(
         [ors(4, 5, 5, 4), ors(5, 5, 6, 5), ors(7, 7, 7, 6), ors(6, 6, 6, 5)]
     ):
-        answered(p, al.OUTCOME_RATING, answers, at=T0.add(weeks=week))
-    answered(p, al.OUTCOME_RATING, ors(1, 1, 1, 1), respondent="david", at=T0.add(weeks=1))
-    history = al.score_history(p.state, "outcome-rating", "maria")
+        answered(p, al.measures.OUTCOME_RATING, answers, at=T0.add(weeks=week))
+    answered(p, al.measures.OUTCOME_RATING, ors(1, 1, 1, 1), respondent="david", at=T0.add(weeks=1))
+    history = al.measures.score_history(p.state, "outcome-rating", "maria")
     assert [h.score.total for h in history] == [18, 21, 27, 23]
     assert history[0].vs_baseline is None
     assert history[0].vs_previous is None
     second, third, fourth = history[1:]
     assert second.vs_baseline is not None
-    assert second.vs_baseline.reliable is al.ReliableChange.NO_RELIABLE_CHANGE
+    assert second.vs_baseline.reliable is al.measures.ReliableChange.NO_RELIABLE_CHANGE
     assert third.vs_baseline is not None
-    assert third.vs_baseline.recovery is al.Recovery.RECOVERED  # 18 -> 27
+    assert third.vs_baseline.recovery is al.measures.Recovery.RECOVERED  # 18 -> 27
     assert third.vs_previous is not None
-    assert third.vs_previous.reliable is al.ReliableChange.IMPROVEMENT  # 21 -> 27
+    assert third.vs_previous.reliable is al.measures.ReliableChange.IMPROVEMENT  # 21 -> 27
     assert fourth.vs_previous is not None
-    assert fourth.vs_previous.reliable is al.ReliableChange.NO_RELIABLE_CHANGE  # 27 -> 23
+    assert fourth.vs_previous.reliable is al.measures.ReliableChange.NO_RELIABLE_CHANGE  # 27 -> 23
     assert fourth.vs_baseline is not None
-    assert fourth.vs_baseline.reliable is al.ReliableChange.IMPROVEMENT  # 18 -> 23
-    assert fourth.vs_baseline.recovery is al.Recovery.IMPROVED_NOT_RECOVERED
-    assert len(al.score_history(p.state, "outcome-rating", "maria", T0.add(days=8))) == 2
+    assert fourth.vs_baseline.reliable is al.measures.ReliableChange.IMPROVEMENT  # 18 -> 23
+    assert fourth.vs_baseline.recovery is al.measures.Recovery.IMPROVED_NOT_RECOVERED
+    assert len(al.measures.score_history(p.state, "outcome-rating", "maria", T0.add(days=8))) == 2
 
 
 def session(p: al.Partnership, day: int, hour: int = 10) -> None:
     """A session on day *day* after T0: a meeting check-in with Maria."""
     p.record(
-        al.CheckInHeld(
-            kind=al.CheckInKind.MEETING,
+        al.events.CheckInHeld(
+            kind=al.model.CheckInKind.MEETING,
             participants=frozenset({"ana", "maria"}),
             actor="ana",
             occurred_at=T0.add(days=day).replace(hour=hour),
@@ -545,17 +575,17 @@ def session(p: al.Partnership, day: int, hour: int = 10) -> None:
 def test_sessions_are_days_with_session_data_or_meetings() -> None:
     p = partnership()
     p.record(
-        al.GoalProposed(
+        al.events.GoalProposed(
             goal_id="g1",
-            domain=al.GoalDomain.COMMUNICATION,
+            domain=al.model.GoalDomain.COMMUNICATION,
             statement="Sam asks with two words",
             why_it_matters="Fewer tears",
-            target=al.MeasurableTarget(
+            target=al.model.MeasurableTarget(
                 metric="requests",
                 unit="per day",
                 baseline=1,
                 target=8,
-                direction=al.Direction.INCREASE,
+                direction=al.model.Direction.INCREASE,
                 due=pendulum.date(2025, 6, 30),
             ),
             actor="ana",
@@ -563,15 +593,15 @@ def test_sessions_are_days_with_session_data_or_meetings() -> None:
         )
     )
     for day, kind, actor in (
-        (1, al.ObservationKind.SESSION, "ana"),
-        (1, al.ObservationKind.PROBE, "ben"),
-        (2, al.ObservationKind.EVERYDAY, "maria"),  # not a session
-        (4, al.ObservationKind.PROBE, "ana"),
+        (1, al.model.ObservationKind.SESSION, "ana"),
+        (1, al.model.ObservationKind.PROBE, "ben"),
+        (2, al.model.ObservationKind.EVERYDAY, "maria"),  # not a session
+        (4, al.model.ObservationKind.PROBE, "ana"),
     ):
         p.record(
-            al.ProgressRecorded(
+            al.events.ProgressRecorded(
                 goal_id="g1",
-                setting=al.Setting.CLINIC,
+                setting=al.model.Setting.CLINIC,
                 kind=kind,
                 value=3,
                 actor=actor,
@@ -580,15 +610,15 @@ def test_sessions_are_days_with_session_data_or_meetings() -> None:
         )
     session(p, 6)
     p.record(
-        al.CheckInHeld(
-            kind=al.CheckInKind.CALL,
+        al.events.CheckInHeld(
+            kind=al.model.CheckInKind.CALL,
             participants=frozenset({"ana", "maria"}),
             actor="ana",
             occurred_at=T0.add(days=7),
         )
     )
-    assert al.session_days(p.state) == tuple(pendulum.date(2025, 3, d) for d in (4, 7, 9))
-    assert al.session_days(p.state, T0.add(days=5)) == (
+    assert al.measures.session_days(p.state) == tuple(pendulum.date(2025, 3, d) for d in (4, 7, 9))
+    assert al.measures.session_days(p.state, T0.add(days=5)) == (
         pendulum.date(2025, 3, 4),
         pendulum.date(2025, 3, 7),
     )
@@ -596,25 +626,31 @@ def test_sessions_are_days_with_session_data_or_meetings() -> None:
 
 def test_every_session_a_measure_is_due_on_the_session_day_and_overdue_the_day_after() -> None:
     p = partnership()
-    schedule = al.MeasureSchedule(instrument_id="session-rating")
+    schedule = al.measures.MeasureSchedule(instrument_id="session-rating")
     assert schedule.describe() == "every session"
-    (before,) = al.measures_due(p.state, [schedule], T0.add(days=1))
-    assert before.status is al.DueStatus.NOT_DUE
+    (before,) = al.measures.measures_due(p.state, [schedule], T0.add(days=1))
+    assert before.status is al.measures.DueStatus.NOT_DUE
     assert before.reason == (
         "session-rating is not due: no session has been held "
         "(every session; it has not been completed yet)."
     )
     session(p, 1)
-    due = al.measure_due(p.state, schedule, T0.add(days=1, hours=5))
-    assert due.status is al.DueStatus.DUE
+    due = al.measures.measure_due(p.state, schedule, T0.add(days=1, hours=5))
+    assert due.status is al.measures.DueStatus.DUE
     assert due.due_on == pendulum.date(2025, 3, 4)
-    answered(p, al.SESSION_RATING, srs(9, 9, 9, 9), at=T0.add(days=1, hours=2))
-    assert al.measure_due(p.state, schedule, T0.add(days=3)).status is al.DueStatus.NOT_DUE
+    answered(p, al.measures.SESSION_RATING, srs(9, 9, 9, 9), at=T0.add(days=1, hours=2))
+    assert (
+        al.measures.measure_due(p.state, schedule, T0.add(days=3)).status
+        is al.measures.DueStatus.NOT_DUE
+    )
     session(p, 3)
     midnight = pendulum.datetime(2025, 3, 7, tz="Europe/London")
-    assert al.measure_due(p.state, schedule, midnight - SECOND).status is al.DueStatus.DUE
-    overdue = al.measure_due(p.state, schedule, midnight)
-    assert overdue.status is al.DueStatus.OVERDUE
+    assert (
+        al.measures.measure_due(p.state, schedule, midnight - SECOND).status
+        is al.measures.DueStatus.DUE
+    )
+    overdue = al.measures.measure_due(p.state, schedule, midnight)
+    assert overdue.status is al.measures.DueStatus.OVERDUE
     assert overdue.overdue_from == midnight
     assert overdue.sessions_since == 1
     assert overdue.reason == (
@@ -625,52 +661,70 @@ def test_every_session_a_measure_is_due_on_the_session_day_and_overdue_the_day_a
 
 def test_every_third_session_and_only_the_scheduled_respondents_answers_count() -> None:
     p = partnership()
-    schedule = al.MeasureSchedule(
+    schedule = al.measures.MeasureSchedule(
         instrument_id="outcome-rating-child",
         every=3,
-        respondent_role=al.RespondentRole.CHILD,
+        respondent_role=al.measures.RespondentRole.CHILD,
     )
     session(p, 0, hour=11)
-    answered(p, al.OUTCOME_RATING_CHILD, ors(5, 5, 5, 5), respondent="sam", actor="ana")
+    answered(p, al.measures.OUTCOME_RATING_CHILD, ors(5, 5, 5, 5), respondent="sam", actor="ana")
     session(p, 1)
     session(p, 2)
-    not_yet = al.measure_due(p.state, schedule, T0.add(days=4))
-    assert not_yet.status is al.DueStatus.NOT_DUE
+    not_yet = al.measures.measure_due(p.state, schedule, T0.add(days=4))
+    assert not_yet.status is al.measures.DueStatus.NOT_DUE
     assert not_yet.sessions_since == 2
     assert not_yet.reason == (
         "outcome-rating-child is not due: 2 of 3 sessions held "
         "(every 3 sessions; it was last completed on 2025-03-03)."
     )
     session(p, 7)
-    assert al.measure_due(p.state, schedule, T0.add(days=7, hours=3)).status is al.DueStatus.DUE
-    assert al.measure_due(p.state, schedule, T0.add(days=8)).status is al.DueStatus.OVERDUE
+    assert (
+        al.measures.measure_due(p.state, schedule, T0.add(days=7, hours=3)).status
+        is al.measures.DueStatus.DUE
+    )
+    assert (
+        al.measures.measure_due(p.state, schedule, T0.add(days=8)).status
+        is al.measures.DueStatus.OVERDUE
+    )
 
 
 def test_a_monthly_measure_has_a_grace_period() -> None:
     p = partnership()
-    schedule = al.MeasureSchedule(
+    schedule = al.measures.MeasureSchedule(
         instrument_id="copm-performance",
-        cadence=al.Cadence.MONTHS,
+        cadence=al.measures.Cadence.MONTHS,
         grace=pendulum.duration(days=3),
     )
     assert schedule.describe() == "every month"
-    answered(p, al.COPM_PERFORMANCE, {"problem-1": 4}, at=T0.add(days=1))  # 2025-03-04
-    assert al.measure_due(p.state, schedule, T0.add(days=20)).status is al.DueStatus.NOT_DUE
-    assert "next due on 2025-04-04" in al.measure_due(p.state, schedule, T0.add(days=20)).reason
-    due = al.measure_due(p.state, schedule, pendulum.datetime(2025, 4, 7, 23, tz="Europe/London"))
-    assert due.status is al.DueStatus.DUE
+    answered(p, al.measures.COPM_PERFORMANCE, {"problem-1": 4}, at=T0.add(days=1))  # 2025-03-04
+    assert (
+        al.measures.measure_due(p.state, schedule, T0.add(days=20)).status
+        is al.measures.DueStatus.NOT_DUE
+    )
+    assert (
+        "next due on 2025-04-04"
+        in al.measures.measure_due(p.state, schedule, T0.add(days=20)).reason
+    )
+    due = al.measures.measure_due(
+        p.state, schedule, pendulum.datetime(2025, 4, 7, 23, tz="Europe/London")
+    )
+    assert due.status is al.measures.DueStatus.DUE
     assert due.due_on == pendulum.date(2025, 4, 4)
-    overdue = al.measure_due(p.state, schedule, pendulum.datetime(2025, 4, 8, tz="Europe/London"))
-    assert overdue.status is al.DueStatus.OVERDUE
+    overdue = al.measures.measure_due(
+        p.state, schedule, pendulum.datetime(2025, 4, 8, tz="Europe/London")
+    )
+    assert overdue.status is al.measures.DueStatus.OVERDUE
     assert overdue.overdue_from == pendulum.datetime(2025, 4, 8, tz="Europe/London")
 
 
 def test_a_schedule_is_validated() -> None:
     with pytest.raises(al.ValidationError) as info:
-        al.MeasureSchedule(instrument_id="session-rating", every=0)
+        al.measures.MeasureSchedule(instrument_id="session-rating", every=0)
     assert info.value.field == "every"
     with pytest.raises(al.ValidationError) as info:
-        al.MeasureSchedule(instrument_id="session-rating", grace=pendulum.duration(days=-1))
+        al.measures.MeasureSchedule(
+            instrument_id="session-rating", grace=pendulum.duration(days=-1)
+        )
     assert info.value.field == "grace"
 
 
@@ -694,8 +748,8 @@ def assert_threshold(rule: Any, p: al.Partnership, due: pendulum.DateTime) -> ru
 
 def test_a_session_rating_below_its_cutoff_is_an_alliance_flag() -> None:
     p = partnership()
-    answered(p, al.SESSION_RATING, srs(9, 9, 9, 9), at=T0.add(days=1))  # 36: fine
-    low = answered(p, al.SESSION_RATING, srs(9, 9, 9, 8.9), at=T0.add(days=8))  # 35.9
+    answered(p, al.measures.SESSION_RATING, srs(9, 9, 9, 9), at=T0.add(days=1))  # 36: fine
+    low = answered(p, al.measures.SESSION_RATING, srs(9, 9, 9, 8.9), at=T0.add(days=8))  # 35.9
     rule = rules.AllianceFlagged()
     finding = assert_threshold(rule, p, T0.add(days=8))
     assert finding.severity is FindingSeverity.WARNING
@@ -704,14 +758,14 @@ def test_a_session_rating_below_its_cutoff_is_an_alliance_flag() -> None:
         "'session-rating' from 'maria' on 2025-03-11 totals 35.9, below its cutoff of 36: "
         "ask what would make the sessions work better; the partnership may need repair."
     )
-    (flag,) = al.alliance_flags(p.state)
+    (flag,) = al.measures.alliance_flags(p.state)
     assert flag.total == 35.9
     # an outcome rating below its cutoff is not an alliance flag
-    answered(p, al.OUTCOME_RATING, ors(1, 1, 1, 1), at=T0.add(days=9))
+    answered(p, al.measures.OUTCOME_RATING, ors(1, 1, 1, 1), at=T0.add(days=9))
     assert len(found(rule, p, T0.add(days=9))) == 1
     # Maria's next session rating, at the cutoff, clears it; David's own rating is his
-    answered(p, al.SESSION_RATING, srs(9, 9, 9, 9), at=T0.add(days=15))
-    answered(p, al.SESSION_RATING, srs(5, 5, 5, 5), respondent="david", at=T0.add(days=15))
+    answered(p, al.measures.SESSION_RATING, srs(9, 9, 9, 9), at=T0.add(days=15))
+    answered(p, al.measures.SESSION_RATING, srs(5, 5, 5, 5), respondent="david", at=T0.add(days=15))
     (davids,) = found(rule, p, T0.add(days=16))
     assert "from 'david'" in davids.message
     assert len(found(rule, p, T0.add(days=14))) == 1, "Maria's flag still stood then"
@@ -719,8 +773,10 @@ def test_a_session_rating_below_its_cutoff_is_an_alliance_flag() -> None:
 
 def test_the_example_caregiver_scale_raises_alliance_flags_too() -> None:
     p = partnership()
-    answers = dict.fromkeys(al.EXAMPLE_CAREGIVER_ALLIANCE.item_ids, 2)  # mean of 2, 4, 4 -> 2.67
-    answered(p, al.EXAMPLE_CAREGIVER_ALLIANCE, answers, at=T0.add(days=2))
+    answers = dict.fromkeys(
+        al.measures.EXAMPLE_CAREGIVER_ALLIANCE.item_ids, 2
+    )  # mean of 2, 4, 4 -> 2.67
+    answered(p, al.measures.EXAMPLE_CAREGIVER_ALLIANCE, answers, at=T0.add(days=2))
     (finding,) = found(rules.AllianceFlagged(), p, T0.add(days=2))
     assert "from 'maria' on 2025-03-05 totals 2.67, below its cutoff of 3.5" in finding.message
 
@@ -728,7 +784,9 @@ def test_the_example_caregiver_scale_raises_alliance_flags_too() -> None:
 def test_measures_overdue_by_the_schedule_are_found() -> None:
     p = partnership()
     session(p, 1)
-    rule = rules.MeasuresDue(schedules=(al.MeasureSchedule(instrument_id="session-rating"),))
+    rule = rules.MeasuresDue(
+        schedules=(al.measures.MeasureSchedule(instrument_id="session-rating"),)
+    )
     midnight = pendulum.datetime(2025, 3, 5, tz="Europe/London")
     finding = assert_threshold(rule, p, midnight)
     assert finding.subject == rules.Subject(kind=rules.SubjectKind.MEASURE, id="session-rating")
@@ -736,7 +794,7 @@ def test_measures_overdue_by_the_schedule_are_found() -> None:
         "session-rating is overdue: it was due at the session on 2025-03-04 "
         "(every session; it has not been completed yet)."
     )
-    answered(p, al.SESSION_RATING, srs(9, 9, 9, 9), at=T0.add(days=2))
+    answered(p, al.measures.SESSION_RATING, srs(9, 9, 9, 9), at=T0.add(days=2))
     assert found(rule, p, T0.add(days=5)) == []
     assert found(rules.MeasuresDue(), p, T0.add(days=60)) == [], "no schedule, no finding"
 
@@ -744,10 +802,10 @@ def test_measures_overdue_by_the_schedule_are_found() -> None:
 def test_paused_partnerships_owe_no_measures() -> None:
     p = partnership()
     session(p, 1)
-    answered(p, al.SESSION_RATING, srs(1, 1, 1, 1), at=T0.add(days=1))
+    answered(p, al.measures.SESSION_RATING, srs(1, 1, 1, 1), at=T0.add(days=1))
     p.record(
-        al.PartnershipStatusChanged(
-            status=al.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=2)
+        al.events.PartnershipStatusChanged(
+            status=al.model.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=2)
         )
     )
     rule_set = RuleSet.from_config(
@@ -776,8 +834,10 @@ def test_the_rules_are_built_in_and_configured_like_the_others() -> None:
     )
     (due_rule,) = [r for r in rule_set.rules if r.rule_id == "measures-due"]
     assert isinstance(due_rule, rules.MeasuresDue)
-    assert due_rule.schedules[1] == al.MeasureSchedule(
-        instrument_id="outcome-rating-child", every=4, respondent_role=al.RespondentRole.CHILD
+    assert due_rule.schedules[1] == al.measures.MeasureSchedule(
+        instrument_id="outcome-rating-child",
+        every=4,
+        respondent_role=al.measures.RespondentRole.CHILD,
     )
     assert due_rule.schedules[2].grace == pendulum.duration(weeks=2)
     (flag_rule,) = [r for r in rule_set.rules if r.rule_id == "alliance-flag"]
@@ -794,9 +854,9 @@ def test_measures_round_trip_through_the_converter() -> None:
     p = partnership()
     session(p, 1)
     for week, answers in enumerate([srs(8, 8, 8, 8), srs(9, 9, 9, 9)]):
-        answered(p, al.SESSION_RATING, answers, at=T0.add(weeks=week, days=1))
-    answered(p, al.OUTCOME_RATING, ors(4, 4, 4, 4), at=T0.add(days=1))
-    answered(p, al.OUTCOME_RATING, ors(7, 7, 7, 7), at=T0.add(days=8))
+        answered(p, al.measures.SESSION_RATING, answers, at=T0.add(weeks=week, days=1))
+    answered(p, al.measures.OUTCOME_RATING, ors(4, 4, 4, 4), at=T0.add(days=1))
+    answered(p, al.measures.OUTCOME_RATING, ors(7, 7, 7, 7), at=T0.add(days=8))
     event = p.events[-1]
     data = al.to_data(event)
     assert data["type"] == "MeasureCompleted"
@@ -809,22 +869,24 @@ def test_measures_round_trip_through_the_converter() -> None:
     ]
     assert data["instrument"]["respondents"] == ["carer"]
     assert al.from_data(data, al.Event) == event
-    assert al.loads(al.dumps(event), al.MeasureCompleted) == event
+    assert al.loads(al.dumps(event), al.events.MeasureCompleted) == event
     assert al.Partnership.from_events(al.loads(al.dumps(e), al.Event) for e in p.events).state == (
         p.state
     )
     assert al.from_data(al.to_data(p.state), al.PartnershipState) == p.state
-    history = al.score_history(p.state, "outcome-rating", "maria")
-    schedule = al.MeasureSchedule(instrument_id="copm-performance", cadence=al.Cadence.MONTHS)
+    history = al.measures.score_history(p.state, "outcome-rating", "maria")
+    schedule = al.measures.MeasureSchedule(
+        instrument_id="copm-performance", cadence=al.measures.Cadence.MONTHS
+    )
     values: list[tuple[object, type[Any]]] = [
-        (al.SESSION_RATING, al.Instrument),
-        (al.EXAMPLE_CAREGIVER_ALLIANCE, al.Instrument),
-        (al.COPM_PERFORMANCE.score({"problem-1": 3}), al.Score),
-        (history[-1], al.ScoredResponse),
-        (history[-1].vs_baseline, al.ScoreChange),
-        (schedule, al.MeasureSchedule),
-        (al.measure_due(p.state, schedule, T0.add(days=70)), al.MeasureDue),
-        (al.alliance_flags(p.state, T0.add(days=2))[0], al.AllianceFlag),
+        (al.measures.SESSION_RATING, al.measures.Instrument),
+        (al.measures.EXAMPLE_CAREGIVER_ALLIANCE, al.measures.Instrument),
+        (al.measures.COPM_PERFORMANCE.score({"problem-1": 3}), al.measures.Score),
+        (history[-1], al.measures.ScoredResponse),
+        (history[-1].vs_baseline, al.measures.ScoreChange),
+        (schedule, al.measures.MeasureSchedule),
+        (al.measures.measure_due(p.state, schedule, T0.add(days=70)), al.measures.MeasureDue),
+        (al.measures.alliance_flags(p.state, T0.add(days=2))[0], al.measures.AllianceFlag),
     ]
     for value, cls in values:
         assert al.from_data(al.to_data(value), cls) == value, cls
@@ -849,7 +911,7 @@ def test_stored_data_from_before_measures_still_reads() -> None:
         },
         al.Event,
     )
-    assert isinstance(observation, al.ProgressRecorded)
+    assert isinstance(observation, al.events.ProgressRecorded)
     assert observation.trials is None
     assert observation.first_trial_independent is None
     proposed = al.from_data(
@@ -874,9 +936,9 @@ def test_stored_data_from_before_measures_still_reads() -> None:
         },
         al.Event,
     )
-    assert isinstance(proposed, al.GoalProposed)
-    assert proposed.target.metric_kind is al.MetricKind.LEVEL
-    assert proposed.mastery == al.MasteryCriterion(threshold=80, consecutive=3)
+    assert isinstance(proposed, al.events.GoalProposed)
+    assert proposed.target.metric_kind is al.model.MetricKind.LEVEL
+    assert proposed.mastery == al.model.MasteryCriterion(threshold=80, consecutive=3)
     assert proposed.mastery is not None
     assert proposed.mastery.min_observers == 1
     assert proposed.mastery.out_of_last is None

@@ -16,11 +16,11 @@ from alliance.testing import strategies as s
 from team import LATER, T0, at, base, build, target
 
 
-def school_observation(goal_id: str = "g1", actor: str = "tess") -> al.ProgressRecorded:
-    return al.ProgressRecorded(
+def school_observation(goal_id: str = "g1", actor: str = "tess") -> al.events.ProgressRecorded:
+    return al.events.ProgressRecorded(
         goal_id=goal_id,
-        setting=al.Setting.SCHOOL,
-        kind=al.ObservationKind.EVERYDAY,
+        setting=al.model.Setting.SCHOOL,
+        kind=al.model.ObservationKind.EVERYDAY,
         value=4,
         **base(actor),
     )
@@ -49,74 +49,80 @@ def denied(p: al.Partnership, event: al.Event) -> al.PermissionDenied:
 
 # Events a carer (maria) may not record: professionals' work.
 CARER_REFUSED: dict[str, Callable[[], al.Event]] = {
-    "revise a goal": lambda: al.GoalRevised(
+    "revise a goal": lambda: al.events.GoalRevised(
         goal_id="g1",
         statement="New",
         why_it_matters="Still",
         target=target(),
-        reason=al.RevisionReason.CHANGING_NEEDS,
+        reason=al.model.RevisionReason.CHANGING_NEEDS,
         explanation="Because",
         **base("maria"),
     ),
-    "put a goal on hold": lambda: al.GoalPutOnHold(goal_id="g1", reason="Ill", **base("maria")),
-    "achieve a goal": lambda: al.GoalAchieved(goal_id="g1", **base("maria")),
-    "discontinue a goal": lambda: al.GoalDiscontinued(goal_id="g1", reason="x", **base("maria")),
-    "record a clinic observation": lambda: al.ProgressRecorded(
+    "put a goal on hold": lambda: al.events.GoalPutOnHold(
+        goal_id="g1", reason="Ill", **base("maria")
+    ),
+    "achieve a goal": lambda: al.events.GoalAchieved(goal_id="g1", **base("maria")),
+    "discontinue a goal": lambda: al.events.GoalDiscontinued(
+        goal_id="g1", reason="x", **base("maria")
+    ),
+    "record a clinic observation": lambda: al.events.ProgressRecorded(
         goal_id="g1",
-        setting=al.Setting.CLINIC,
-        kind=al.ObservationKind.EVERYDAY,
+        setting=al.model.Setting.CLINIC,
+        kind=al.model.ObservationKind.EVERYDAY,
         value=1,
         **base("maria"),
     ),
     "record a school observation": lambda: school_observation(actor="maria"),
-    "correct someone else's observation": lambda: al.ProgressCorrected(
+    "correct someone else's observation": lambda: al.events.ProgressCorrected(
         observation_id="o2", reason="typo", value=1, **base("maria")
     ),
-    "plan a setback response": lambda: al.SetbackResponsePlanned(
+    "plan a setback response": lambda: al.events.SetbackResponsePlanned(
         setback_id="s1", changes="Fewer sessions", **base("maria")
     ),
-    "resolve a setback": lambda: al.SetbackResolved(
+    "resolve a setback": lambda: al.events.SetbackResolved(
         setback_id="s1", resolution="ok", **base("maria")
     ),
-    "resolve a concern": lambda: al.ConcernResolved(concern_id="c1", agreed="x", **base("maria")),
-    "escalate a concern": lambda: al.ConcernEscalated(
+    "resolve a concern": lambda: al.events.ConcernResolved(
+        concern_id="c1", agreed="x", **base("maria")
+    ),
+    "escalate a concern": lambda: al.events.ConcernEscalated(
         concern_id="c1", escalated_to="lead", reason="x", **base("maria")
     ),
-    "close the partnership": lambda: al.PartnershipStatusChanged(
-        status=al.PartnershipStatus.CLOSED, **base("maria")
+    "close the partnership": lambda: al.events.PartnershipStatusChanged(
+        status=al.model.PartnershipStatus.CLOSED, **base("maria")
     ),
-    "pause the partnership": lambda: al.PartnershipStatusChanged(
-        status=al.PartnershipStatus.PAUSED, **base("maria")
+    "pause the partnership": lambda: al.events.PartnershipStatusChanged(
+        status=al.model.PartnershipStatus.PAUSED, **base("maria")
     ),
-    "plan home practice": lambda: al.HomePracticePlanned(
+    "plan home practice": lambda: al.events.HomePracticePlanned(
         goal_id="g1",
         description="x",
         times_per_week=2,
         carers=frozenset({"maria"}),
         **base("maria"),
     ),
-    "adapt home practice": lambda: al.HomePracticeAdapted(
+    "adapt home practice": lambda: al.events.HomePracticeAdapted(
         strategy_id="hp1", description="x", times_per_week=2, reason="x", **base("maria")
     ),
-    "add a member": lambda: al.CarerJoined(
+    "add a member": lambda: al.events.CarerJoined(
         member_id="david", relationship=al.CarerRelationship.PARENT, **base("maria")
     ),
-    "make someone else leave": lambda: al.MemberLeft(member_id="tess", **base("maria")),
-    "complete someone else's action item": lambda: al.ActionItemCompleted(
+    "make someone else leave": lambda: al.events.MemberLeft(member_id="tess", **base("maria")),
+    "complete someone else's action item": lambda: al.events.ActionItemCompleted(
         action_item_id="a2", **base("maria")
     ),
-    "change the settings": lambda: al.SettingsChanged(
-        settings=frozenset({al.Setting.HOME}), **base("maria")
+    "change the settings": lambda: al.events.SettingsChanged(
+        settings=frozenset({al.model.Setting.HOME}), **base("maria")
     ),
-    "share a resource": lambda: al.ResourceShared(
-        kind=al.ResourceKind.HANDOUT,
+    "share a resource": lambda: al.events.ResourceShared(
+        kind=al.model.ResourceKind.HANDOUT,
         title="x",
         language="en",
         shared_with=frozenset({"maria"}),
         **base("maria"),
     ),
-    "record a check-in": lambda: al.CheckInHeld(
-        kind=al.CheckInKind.MEETING, participants=frozenset({"ana", "maria"}), **base("maria")
+    "record a check-in": lambda: al.events.CheckInHeld(
+        kind=al.model.CheckInKind.MEETING, participants=frozenset({"ana", "maria"}), **base("maria")
     ),
 }
 
@@ -131,46 +137,46 @@ def test_a_carer_is_refused_professionals_work(make: Callable[[], al.Event]) -> 
 
 # Events a teacher (tess, an educator) may not record.
 EDUCATOR_REFUSED: dict[str, Callable[[], al.Event]] = {
-    "propose a goal": lambda: al.GoalProposed(
-        domain=al.GoalDomain.COMMUNICATION,
+    "propose a goal": lambda: al.events.GoalProposed(
+        domain=al.model.GoalDomain.COMMUNICATION,
         statement="x",
         why_it_matters="x",
         target=target(),
         **base("tess"),
     ),
-    "agree to a goal": lambda: al.GoalAgreed(goal_id="g1", **base("tess")),
-    "object to a goal": lambda: al.GoalObjected(goal_id="g1", reason="x", **base("tess")),
-    "give feedback": lambda: al.FeedbackGiven(
-        kind=al.FeedbackKind.PROGRESS_UPDATE, message="x", **base("tess")
+    "agree to a goal": lambda: al.events.GoalAgreed(goal_id="g1", **base("tess")),
+    "object to a goal": lambda: al.events.GoalObjected(goal_id="g1", reason="x", **base("tess")),
+    "give feedback": lambda: al.events.FeedbackGiven(
+        kind=al.model.FeedbackKind.PROGRESS_UPDATE, message="x", **base("tess")
     ),
-    "report a setback": lambda: al.SetbackReported(
-        kind=al.SetbackKind.REGRESSION,
-        severity=al.Severity.MINOR,
+    "report a setback": lambda: al.events.SetbackReported(
+        kind=al.model.SetbackKind.REGRESSION,
+        severity=al.model.Severity.MINOR,
         description="x",
         **base("tess"),
     ),
-    "raise a concern": lambda: al.ConcernRaised(description="x", **base("tess")),
-    "revise a goal": lambda: al.GoalRevised(
+    "raise a concern": lambda: al.events.ConcernRaised(description="x", **base("tess")),
+    "revise a goal": lambda: al.events.GoalRevised(
         goal_id="g1",
         statement="New",
         why_it_matters="Still",
         target=target(),
-        reason=al.RevisionReason.CHANGING_NEEDS,
+        reason=al.model.RevisionReason.CHANGING_NEEDS,
         explanation="Because",
         **base("tess"),
     ),
-    "close the partnership": lambda: al.PartnershipStatusChanged(
-        status=al.PartnershipStatus.CLOSED, **base("tess")
+    "close the partnership": lambda: al.events.PartnershipStatusChanged(
+        status=al.model.PartnershipStatus.CLOSED, **base("tess")
     ),
-    "record a clinic observation": lambda: al.ProgressRecorded(
+    "record a clinic observation": lambda: al.events.ProgressRecorded(
         goal_id="g1",
-        setting=al.Setting.CLINIC,
-        kind=al.ObservationKind.SESSION,
+        setting=al.model.Setting.CLINIC,
+        kind=al.model.ObservationKind.SESSION,
         value=1,
         **base("tess"),
     ),
     "record a school observation without consent": school_observation,
-    "correct someone else's observation": lambda: al.ProgressCorrected(
+    "correct someone else's observation": lambda: al.events.ProgressCorrected(
         observation_id="o1", reason="typo", value=1, **base("tess")
     ),
 }
@@ -189,7 +195,7 @@ def test_a_professional_may_not_grant_consent_for_the_family() -> None:
     p = build(al.RolePolicy())
     events = p.events
     with pytest.raises(al.DomainError, match="carer grants it"):
-        p.record(al.ConsentGranted(party=al.SCHOOL, **base("ana")))
+        p.record(al.events.ConsentGranted(party=al.model.SCHOOL, **base("ana")))
     assert p.events == events
 
 
@@ -197,14 +203,14 @@ def test_a_non_member_is_refused_before_the_policy() -> None:
     p = build(al.RolePolicy())
     events = p.events
     with pytest.raises(al.NotAMemberError):
-        p.record(al.GoalAgreed(goal_id="g1", **base("stranger")))
+        p.record(al.events.GoalAgreed(goal_id="g1", **base("stranger")))
     assert p.events == events
 
 
 def test_the_policy_refuses_a_former_member() -> None:
     # Called directly, the policy refuses someone who is no longer a member.
     p = build(al.RolePolicy())
-    p.record(al.MemberLeft(member_id="tess", **base("tess")))
+    p.record(al.events.MemberLeft(member_id="tess", **base("tess")))
     with pytest.raises(al.PermissionDenied, match="not a current member"):
         al.RolePolicy().authorise(p.state, school_observation())
 
@@ -216,41 +222,45 @@ def test_a_carer_does_the_carers_part() -> None:
     p = build(al.RolePolicy())
     p.record_all(
         [
-            al.GoalProposed(
+            al.events.GoalProposed(
                 goal_id="g3",
-                domain=al.GoalDomain.SELF_CARE,
+                domain=al.model.GoalDomain.SELF_CARE,
                 statement="Sam puts on shoes",
                 why_it_matters="Mornings",
                 target=target(),
                 **base("maria"),
             ),
-            al.GoalConcernNoted(goal_id="g2", reason="Too fast", **base("maria")),
-            al.GoalObjected(goal_id="g2", reason="Not now", **base("maria")),
-            al.GoalAgreed(goal_id="g2", **base("maria")),
-            al.ProgressRecorded(
+            al.events.GoalConcernNoted(goal_id="g2", reason="Too fast", **base("maria")),
+            al.events.GoalObjected(goal_id="g2", reason="Not now", **base("maria")),
+            al.events.GoalAgreed(goal_id="g2", **base("maria")),
+            al.events.ProgressRecorded(
                 observation_id="o3",
                 goal_id="g1",
-                setting=al.Setting.COMMUNITY,
-                kind=al.ObservationKind.EVERYDAY,
+                setting=al.model.Setting.COMMUNITY,
+                kind=al.model.ObservationKind.EVERYDAY,
                 value=1,
                 **base("maria"),
             ),
-            al.ProgressCorrected(observation_id="o1", reason="typo", value=3, **base("maria")),
-            al.PracticeLogged(strategy_id="hp1", done=True, **base("maria")),
-            al.FeedbackAnswered(
-                feedback_id="f1", response=al.FeedbackResponse.ACKNOWLEDGED, **base("maria")
+            al.events.ProgressCorrected(
+                observation_id="o1", reason="typo", value=3, **base("maria")
             ),
-            al.FeedbackGiven(kind=al.FeedbackKind.HOME_REPORT, message="Good", **base("maria")),
-            al.SetbackReported(
-                kind=al.SetbackKind.REGRESSION,
-                severity=al.Severity.MINOR,
+            al.events.PracticeLogged(strategy_id="hp1", done=True, **base("maria")),
+            al.events.FeedbackAnswered(
+                feedback_id="f1", response=al.model.FeedbackResponse.ACKNOWLEDGED, **base("maria")
+            ),
+            al.events.FeedbackGiven(
+                kind=al.model.FeedbackKind.HOME_REPORT, message="Good", **base("maria")
+            ),
+            al.events.SetbackReported(
+                kind=al.model.SetbackKind.REGRESSION,
+                severity=al.model.Severity.MINOR,
                 description="Ill",
                 **base("maria"),
             ),
-            al.ConcernRaised(description="Timing", **base("maria")),
-            al.ActionItemCompleted(action_item_id="a1", **base("maria")),
-            al.ConsentGranted(consent_id="k1", party=al.SCHOOL, **base("maria")),
-            al.ConsentWithdrawn(consent_id="k1", **base("maria")),
+            al.events.ConcernRaised(description="Timing", **base("maria")),
+            al.events.ActionItemCompleted(action_item_id="a1", **base("maria")),
+            al.events.ConsentGranted(consent_id="k1", party=al.model.SCHOOL, **base("maria")),
+            al.events.ConsentWithdrawn(consent_id="k1", **base("maria")),
         ]
     )
     assert p.state.last_event_at == LATER
@@ -260,52 +270,63 @@ def test_a_professional_does_the_professionals_part() -> None:
     p = build(al.RolePolicy())
     p.record_all(
         [
-            al.SetbackResponsePlanned(setback_id="s1", changes="Shorter sessions", **base("ana")),
-            al.SetbackReviewed(setback_id="s1", note="Better", **base("ana")),
-            al.SetbackResolved(setback_id="s1", resolution="Done", **base("ana")),
-            al.GoalRevised(
+            al.events.SetbackResponsePlanned(
+                setback_id="s1", changes="Shorter sessions", **base("ana")
+            ),
+            al.events.SetbackReviewed(setback_id="s1", note="Better", **base("ana")),
+            al.events.SetbackResolved(setback_id="s1", resolution="Done", **base("ana")),
+            al.events.GoalRevised(
                 goal_id="g2",
                 statement="New",
                 why_it_matters="Still",
                 target=target(),
-                reason=al.RevisionReason.CHANGING_NEEDS,
+                reason=al.model.RevisionReason.CHANGING_NEEDS,
                 explanation="Because",
                 **base("ana"),
             ),
-            al.ProgressRecorded(
+            al.events.ProgressRecorded(
                 goal_id="g1",
-                setting=al.Setting.CLINIC,
-                kind=al.ObservationKind.SESSION,
+                setting=al.model.Setting.CLINIC,
+                kind=al.model.ObservationKind.SESSION,
                 value=5,
                 **base("ana"),
             ),
-            al.ActionItemCompleted(action_item_id="a1", **base("ana")),
-            al.ConcernResolved(concern_id="c1", agreed="Less homework", **base("ana")),
-            al.PartnershipStatusChanged(status=al.PartnershipStatus.CLOSED, **base("ana")),
+            al.events.ActionItemCompleted(action_item_id="a1", **base("ana")),
+            al.events.ConcernResolved(concern_id="c1", agreed="Less homework", **base("ana")),
+            al.events.PartnershipStatusChanged(
+                status=al.model.PartnershipStatus.CLOSED, **base("ana")
+            ),
         ]
     )
-    assert p.state.status is al.PartnershipStatus.CLOSED
+    assert p.state.status is al.model.PartnershipStatus.CLOSED
 
 
 def test_a_teacher_records_at_school_only_while_a_carer_consents() -> None:
     p = build(al.RolePolicy())
     denied(p, school_observation())
-    p.record(al.ConsentGranted(consent_id="k1", party=al.SCHOOL, goal_ids=frozenset({"g1"}),
-                               actor="maria", occurred_at=at(5)))  # fmt: skip
-    assert al.shared_with_school(p.state, "g1", "tess", LATER)
+    p.record(
+        al.events.ConsentGranted(
+            consent_id="k1",
+            party=al.model.SCHOOL,
+            goal_ids=frozenset({"g1"}),
+            actor="maria",
+            occurred_at=at(5),
+        )
+    )
+    assert al.model.shared_with_school(p.state, "g1", "tess", LATER)
     observation = p.record(school_observation())
     error = denied(p, school_observation(goal_id="g2"))  # not covered by the consent
     assert "not shared with the school" in error.reason
     # The teacher corrects their own observation while the consent holds.
-    p.record(al.ProgressCorrected(observation_id=observation.observation_id, reason="typo",
+    p.record(al.events.ProgressCorrected(observation_id=observation.observation_id, reason="typo",
                                   value=5, **base("tess")))  # fmt: skip
-    p.record(al.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(11)))
+    p.record(al.events.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(11)))
     # Withdrawal stops further sharing from that moment...
     late = attrs.evolve(school_observation(), occurred_at=at(12))
     denied(p, late)
     denied(
         p,
-        al.ProgressCorrected(observation_id=observation.observation_id, reason="again",
+        al.events.ProgressCorrected(observation_id=observation.observation_id, reason="again",
                              value=6, actor="tess", occurred_at=at(12)),
     )  # fmt: skip
     # ... and the history shows both.
@@ -320,28 +341,28 @@ def test_a_teacher_records_at_school_only_while_a_carer_consents() -> None:
 
 def test_a_consent_naming_the_teacher_shares_with_that_teacher_only() -> None:
     p = build(al.RolePolicy())
-    p.record(al.ProfessionalJoined(member_id="tom", discipline=al.Discipline.TEACHING,
+    p.record(al.events.ProfessionalJoined(member_id="tom", discipline=al.Discipline.TEACHING,
                                    role=al.ProfessionalRole.EDUCATOR, **base("ana")))  # fmt: skip
-    p.record(al.ConsentGranted(party="tess", **base("maria")))
+    p.record(al.events.ConsentGranted(party="tess", **base("maria")))
     p.record(school_observation(goal_id="g2"))
     denied(p, school_observation(goal_id="g2", actor="tom"))
 
 
 def test_a_teacher_may_leave_and_complete_their_own_items() -> None:
     p = build(al.RolePolicy())
-    p.record(al.MemberLeft(member_id="tess", **base("tess")))
+    p.record(al.events.MemberLeft(member_id="tess", **base("tess")))
     assert "tess" not in p.state.current_members()
 
 
 def test_the_founder_adds_members_while_forming_whatever_their_side() -> None:
     p = al.Partnership.form(
-        al.PartnershipFormed(partnership_id="p", clinic_id="c", child_id="sam",
+        al.events.PartnershipFormed(partnership_id="p", clinic_id="c", child_id="sam",
                              time_zone="UTC", actor="maria", occurred_at=T0),
         policy=al.RolePolicy(),
     )  # fmt: skip
-    p.record(al.CarerJoined(member_id="maria", relationship=al.CarerRelationship.PARENT,
+    p.record(al.events.CarerJoined(member_id="maria", relationship=al.CarerRelationship.PARENT,
                             actor="maria", occurred_at=T0))  # fmt: skip
-    p.record(al.ProfessionalJoined(member_id="ana", discipline=al.Discipline.ABA,
+    p.record(al.events.ProfessionalJoined(member_id="ana", discipline=al.Discipline.ABA,
                                    actor="maria", occurred_at=T0))  # fmt: skip
     assert p.state.current_members() == {"maria", "ana"}
 
@@ -352,15 +373,17 @@ def test_the_founder_adds_members_while_forming_whatever_their_side() -> None:
 def test_the_default_policy_is_the_roles_and_allow_all_opts_out() -> None:
     p = build()
     assert isinstance(p.policy, al.RolePolicy)
-    closing = al.PartnershipStatusChanged(status=al.PartnershipStatus.CLOSED, **base("maria"))
+    closing = al.events.PartnershipStatusChanged(
+        status=al.model.PartnershipStatus.CLOSED, **base("maria")
+    )
     denied(p, closing)
     formed = p.events[0]
-    assert isinstance(formed, al.PartnershipFormed)
+    assert isinstance(formed, al.events.PartnershipFormed)
     assert isinstance(al.Partnership.form(formed).policy, al.RolePolicy)
     assert isinstance(al.Partnership.from_events(p.events).policy, al.RolePolicy)
     opted_out = al.Partnership.from_events(p.events, policy=al.AllowAll())
     opted_out.record(closing)
-    assert opted_out.state.status is al.PartnershipStatus.CLOSED
+    assert opted_out.state.status is al.model.PartnershipStatus.CLOSED
 
 
 def test_a_batch_with_one_refused_event_writes_none_of_it() -> None:
@@ -369,8 +392,10 @@ def test_a_batch_with_one_refused_event_writes_none_of_it() -> None:
     with pytest.raises(al.PermissionDenied):
         p.record_all(
             [
-                al.FeedbackGiven(kind=al.FeedbackKind.HOME_REPORT, message="ok", **base("maria")),
-                al.GoalAchieved(goal_id="g1", **base("maria")),
+                al.events.FeedbackGiven(
+                    kind=al.model.FeedbackKind.HOME_REPORT, message="ok", **base("maria")
+                ),
+                al.events.GoalAchieved(goal_id="g1", **base("maria")),
             ]
         )
     assert (p.events, p.state) == (events, state)
@@ -392,7 +417,9 @@ def test_a_refused_update_writes_nothing_to_the_store() -> None:
 
     def close(partnership: al.Partnership) -> None:
         partnership.record(
-            al.PartnershipStatusChanged(status=al.PartnershipStatus.CLOSED, **base("maria"))
+            al.events.PartnershipStatusChanged(
+                status=al.model.PartnershipStatus.CLOSED, **base("maria")
+            )
         )
 
     with pytest.raises(al.PermissionDenied):
@@ -406,8 +433,10 @@ def test_start_partnership_authorises_its_events() -> None:
     store = al.open_store("memory://", clinic_id="c-1")
     p = build()
     formed, *rest = p.events
-    assert isinstance(formed, al.PartnershipFormed)
-    closing = al.PartnershipStatusChanged(status=al.PartnershipStatus.CLOSED, **base("maria"))
+    assert isinstance(formed, al.events.PartnershipFormed)
+    closing = al.events.PartnershipStatusChanged(
+        status=al.model.PartnershipStatus.CLOSED, **base("maria")
+    )
     with pytest.raises(al.PermissionDenied):
         al.start_partnership(store, formed, [*rest, closing], policy=al.RolePolicy())
     assert store.load("p-1") == ()
@@ -424,112 +453,120 @@ def test_a_policy_never_changes_how_stored_history_folds(events: list[al.Event])
 
 def test_a_professional_may_not_act_on_a_record_kept_from_them() -> None:
     p = build(al.RolePolicy())
-    p.record(al.ProfessionalJoined(member_id="bo", discipline=al.Discipline.ABA, **base("ana")))
     p.record(
-        al.ConcernRaised(
+        al.events.ProfessionalJoined(member_id="bo", discipline=al.Discipline.ABA, **base("ana"))
+    )
+    p.record(
+        al.events.ConcernRaised(
             concern_id="c9",
             description="For Ana only",
-            audience=al.Audience.named("ana"),
+            audience=al.model.Audience.named("ana"),
             **base("maria"),
         )
     )
     p.record(
-        al.SetbackReported(
+        al.events.SetbackReported(
             setback_id="s9",
-            kind=al.SetbackKind.REGRESSION,
-            severity=al.Severity.MINOR,
+            kind=al.model.SetbackKind.REGRESSION,
+            severity=al.model.Severity.MINOR,
             description="For the team",
-            audience=al.Audience.professionals(),
+            audience=al.model.Audience.professionals(),
             **base("maria"),
         )
     )
     for event in (
-        al.ConcernResolved(concern_id="c9", agreed="x", **base("bo")),
-        al.ConcernEscalated(concern_id="c9", escalated_to="lead", reason="x", **base("bo")),
+        al.events.ConcernResolved(concern_id="c9", agreed="x", **base("bo")),
+        al.events.ConcernEscalated(concern_id="c9", escalated_to="lead", reason="x", **base("bo")),
     ):
         assert "not shared with them" in denied(p, event).reason
-    p.record(al.ConcernResolved(concern_id="c9", agreed="Talked", **base("ana")))
-    p.record(al.SetbackResponsePlanned(setback_id="s9", changes="Shorter", **base("bo")))
-    p.record(al.SetbackReviewed(setback_id="s9", note="Better", **base("bo")))
-    p.record(al.SetbackResolved(setback_id="s9", resolution="Done", **base("bo")))
+    p.record(al.events.ConcernResolved(concern_id="c9", agreed="Talked", **base("ana")))
+    p.record(al.events.SetbackResponsePlanned(setback_id="s9", changes="Shorter", **base("bo")))
+    p.record(al.events.SetbackReviewed(setback_id="s9", note="Better", **base("bo")))
+    p.record(al.events.SetbackResolved(setback_id="s9", resolution="Done", **base("bo")))
 
 
 def test_nobody_acts_on_a_record_whose_audience_leaves_them_out() -> None:
     p = build(al.RolePolicy())
-    p.record(al.ProfessionalJoined(member_id="bo", discipline=al.Discipline.ABA, **base("ana")))
-    p.record(al.ProfessionalJoined(member_id="cy", discipline=al.Discipline.ABA, **base("ana")))
+    p.record(
+        al.events.ProfessionalJoined(member_id="bo", discipline=al.Discipline.ABA, **base("ana"))
+    )
+    p.record(
+        al.events.ProfessionalJoined(member_id="cy", discipline=al.Discipline.ABA, **base("ana"))
+    )
     p.record_all(
         [
-            al.FeedbackGiven(
+            al.events.FeedbackGiven(
                 feedback_id="f9",
-                kind=al.FeedbackKind.HOME_REPORT,
+                kind=al.model.FeedbackKind.HOME_REPORT,
                 message="For Ana only",
-                audience=al.Audience.named("ana"),
+                audience=al.model.Audience.named("ana"),
                 **base("maria"),
             ),
-            al.ProgressRecorded(
+            al.events.ProgressRecorded(
                 observation_id="o9",
                 goal_id="g1",
-                setting=al.Setting.CLINIC,
-                kind=al.ObservationKind.SESSION,
+                setting=al.model.Setting.CLINIC,
+                kind=al.model.ObservationKind.SESSION,
                 value=5,
-                audience=al.Audience.named("ana"),
+                audience=al.model.Audience.named("ana"),
                 **base("ana"),
             ),
-            al.CheckInHeld(
+            al.events.CheckInHeld(
                 check_in_id="ci9",
-                kind=al.CheckInKind.MEETING,
+                kind=al.model.CheckInKind.MEETING,
                 participants=frozenset({"ana", "bo", "maria"}),
                 action_items=(
-                    al.ActionItem(
+                    al.model.ActionItem(
                         action_item_id="a9",
                         description="Bo's item",
                         owner="bo",
                         due=pendulum.date(2025, 3, 1),
                     ),
-                    al.ActionItem(
+                    al.model.ActionItem(
                         action_item_id="a10",
                         description="Maria's item, in a note she cannot see",
                         owner="maria",
                         due=pendulum.date(2025, 3, 1),
                     ),
                 ),
-                audience=al.Audience.named("bo"),
+                audience=al.model.Audience.named("bo"),
                 **base("ana"),
             ),
         ]
     )
     refused = [
         (
-            al.FeedbackAnswered(
-                feedback_id="f9", response=al.FeedbackResponse.ACKNOWLEDGED, **base("bo")
+            al.events.FeedbackAnswered(
+                feedback_id="f9", response=al.model.FeedbackResponse.ACKNOWLEDGED, **base("bo")
             ),
             "feedback",
         ),
         (
-            al.ProgressCorrected(observation_id="o9", value=4, reason="typo", **base("bo")),
+            al.events.ProgressCorrected(observation_id="o9", value=4, reason="typo", **base("bo")),
             "observation",
         ),
         (
-            al.SuccessCelebrated(description="Yay", observation_id="o9", **base("bo")),
+            al.events.SuccessCelebrated(description="Yay", observation_id="o9", **base("bo")),
             "observation",
         ),
-        (al.ActionItemCompleted(action_item_id="a10", **base("cy")), "check-in"),
+        (al.events.ActionItemCompleted(action_item_id="a10", **base("cy")), "check-in"),
     ]
     for event, what in refused:
         reason = denied(p, event).reason
         assert reason == f"the {what} is not shared with them (its audience leaves them out)"
     # Those the audience includes may act on it.
     p.record(
-        al.FeedbackAnswered(
-            feedback_id="f9", response=al.FeedbackResponse.ACKNOWLEDGED, **base("ana")
+        al.events.FeedbackAnswered(
+            feedback_id="f9", response=al.model.FeedbackResponse.ACKNOWLEDGED, **base("ana")
         )
     )
-    p.record(al.ProgressCorrected(observation_id="o9", value=4, reason="typo", **base("ana")))
-    p.record(al.SuccessCelebrated(description="Yay", observation_id="o9", **base("ana")))
-    p.record(al.ActionItemCompleted(action_item_id="a9", **base("bo")))
+    p.record(
+        al.events.ProgressCorrected(observation_id="o9", value=4, reason="typo", **base("ana"))
+    )
+    p.record(al.events.SuccessCelebrated(description="Yay", observation_id="o9", **base("ana")))
+    p.record(al.events.ActionItemCompleted(action_item_id="a9", **base("bo")))
     # An item's owner completes it even when the check-in's note is not shared with them.
-    p.record(al.ActionItemCompleted(action_item_id="a10", **base("maria")))
+    p.record(al.events.ActionItemCompleted(action_item_id="a10", **base("maria")))
 
 
 def test_the_sample_and_the_synthetic_clinic_follow_the_role_rules() -> None:

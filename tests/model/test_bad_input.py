@@ -17,24 +17,24 @@ import alliance as al
 T0 = pendulum.datetime(2025, 1, 6, 9, tz="Europe/London")
 
 
-def target(**overrides: Any) -> al.MeasurableTarget:
+def target(**overrides: Any) -> al.model.MeasurableTarget:
     fields: dict[str, Any] = {
         "metric": "requests",
         "unit": "per day",
         "baseline": 1,
         "target": 8,
-        "direction": al.Direction.INCREASE,
+        "direction": al.model.Direction.INCREASE,
         "due": pendulum.date(2025, 6, 30),
     }
     fields.update(overrides)
-    return al.MeasurableTarget(**fields)
+    return al.model.MeasurableTarget(**fields)
 
 
 @pytest.fixture
 def p() -> al.Partnership:
     """Ana (SLT) and Maria (parent); goal g1 shared; a progress update from Ana open."""
     p = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p-1",
             clinic_id="c-1",
             child_id="sam",
@@ -44,19 +44,19 @@ def p() -> al.Partnership:
         )
     )
     p.record(
-        al.ProfessionalJoined(
+        al.events.ProfessionalJoined(
             member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, actor="ana", occurred_at=T0
         )
     )
     p.record(
-        al.CarerJoined(
+        al.events.CarerJoined(
             member_id="maria", relationship=al.CarerRelationship.PARENT, actor="ana", occurred_at=T0
         )
     )
     p.record(
-        al.GoalProposed(
+        al.events.GoalProposed(
             goal_id="g1",
-            domain=al.GoalDomain.COMMUNICATION,
+            domain=al.model.GoalDomain.COMMUNICATION,
             statement="Sam asks for snacks with two words",
             why_it_matters="Fewer tears at snack time",
             target=target(),
@@ -64,11 +64,11 @@ def p() -> al.Partnership:
             occurred_at=T0.add(days=1),
         )
     )
-    p.record(al.GoalAgreed(goal_id="g1", actor="maria", occurred_at=T0.add(days=2)))
+    p.record(al.events.GoalAgreed(goal_id="g1", actor="maria", occurred_at=T0.add(days=2)))
     p.record(
-        al.FeedbackGiven(
+        al.events.FeedbackGiven(
             feedback_id="f1",
-            kind=al.FeedbackKind.PROGRESS_UPDATE,
+            kind=al.model.FeedbackKind.PROGRESS_UPDATE,
             message="Two new words today",
             actor="ana",
             occurred_at=T0.add(days=3),
@@ -102,7 +102,7 @@ def test_empty_names_are_refused(name: str) -> None:
 
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(al.ValidationError) as info:
-        al.GoalAgreed(goal_id="g1", actor="ana", occurred_at=dt.datetime(2025, 1, 6, 9))
+        al.events.GoalAgreed(goal_id="g1", actor="ana", occurred_at=dt.datetime(2025, 1, 6, 9))
     assert info.value.field == "occurred_at"
     assert "timezone-aware" in info.value.reason
 
@@ -114,7 +114,7 @@ def test_naive_moment_for_as_of_is_refused(p: al.Partnership) -> None:
 
 
 def test_aware_stdlib_datetimes_are_accepted_and_kept_in_utc() -> None:
-    event = al.GoalAgreed(
+    event = al.events.GoalAgreed(
         goal_id="g1",
         actor="ana",
         occurred_at=dt.datetime(2025, 7, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=2))),
@@ -126,9 +126,9 @@ def test_aware_stdlib_datetimes_are_accepted_and_kept_in_utc() -> None:
 
 def test_unknown_enum_values_are_refused() -> None:
     with pytest.raises(al.ValidationError) as info:
-        al.SetbackReported(
+        al.events.SetbackReported(
             kind="blame",  # type: ignore[arg-type]
-            severity=al.Severity.MINOR,
+            severity=al.model.Severity.MINOR,
             description="Sam was ill",
             actor="ana",
             occurred_at=T0,
@@ -162,7 +162,7 @@ def test_unknown_enum_values_in_stored_data_are_refused() -> None:
     [
         ({"target": 1}, "must differ from the baseline"),
         ({"target": 0}, "must be above the baseline"),
-        ({"direction": al.Direction.DECREASE}, "must be below the baseline"),
+        ({"direction": al.model.Direction.DECREASE}, "must be below the baseline"),
     ],
 )
 def test_a_target_must_lie_beyond_its_baseline(overrides: dict[str, Any], reason: str) -> None:
@@ -173,23 +173,23 @@ def test_a_target_must_lie_beyond_its_baseline(overrides: dict[str, Any], reason
 
 
 def test_gas_scale_needs_every_level_once() -> None:
-    levels = tuple(al.GasLevel(level=n, description=f"level {n}") for n in (-2, -1, 0, 1, 1))
+    levels = tuple(al.model.GasLevel(level=n, description=f"level {n}") for n in (-2, -1, 0, 1, 1))
     with pytest.raises(al.ValidationError) as info:
-        al.GasScale(levels=levels)
+        al.model.GasScale(levels=levels)
     assert info.value.field == "levels"
 
 
 def test_an_id_with_spaces_is_refused() -> None:
     with pytest.raises(al.ValidationError) as info:
-        al.GoalAgreed(goal_id="goal one", actor="ana", occurred_at=T0)
+        al.events.GoalAgreed(goal_id="goal one", actor="ana", occurred_at=T0)
     assert info.value.field == "goal_id"
 
 
 def test_a_single_string_is_not_a_set_of_members() -> None:
     with pytest.raises(al.ValidationError) as info:
-        al.CommunicationPlanAgreed(
+        al.events.CommunicationPlanAgreed(
             cadence=pendulum.duration(weeks=1),
-            channels=frozenset({al.Channel.PHONE}),
+            channels=frozenset({al.model.Channel.PHONE}),
             participants="maria",  # type: ignore[arg-type]
             actor="ana",
             occurred_at=T0,
@@ -199,10 +199,10 @@ def test_a_single_string_is_not_a_set_of_members() -> None:
 
 def test_observation_needs_a_value_or_a_gas_level() -> None:
     with pytest.raises(al.ValidationError) as info:
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             goal_id="g1",
-            setting=al.Setting.HOME,
-            kind=al.ObservationKind.EVERYDAY,
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.EVERYDAY,
             actor="maria",
             occurred_at=T0,
         )
@@ -215,8 +215,8 @@ def test_observation_needs_a_value_or_a_gas_level() -> None:
 def test_a_due_date_before_the_goal_was_proposed_is_refused(p: al.Partnership) -> None:
     message = refused(
         p,
-        al.GoalProposed(
-            domain=al.GoalDomain.MOTOR,
+        al.events.GoalProposed(
+            domain=al.model.GoalDomain.MOTOR,
             statement="Sam climbs the stairs with one hand on the rail",
             why_it_matters="Getting to his bedroom on his own",
             target=target(due=pendulum.date(2025, 1, 5)),
@@ -232,10 +232,10 @@ def test_a_due_date_before_the_goal_was_proposed_is_refused(p: al.Partnership) -
 def test_progress_for_an_unknown_goal_is_refused(p: al.Partnership) -> None:
     refused(
         p,
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             goal_id="nope",
-            setting=al.Setting.HOME,
-            kind=al.ObservationKind.EVERYDAY,
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.EVERYDAY,
             value=3,
             actor="maria",
             occurred_at=T0.add(days=5),
@@ -246,13 +246,13 @@ def test_progress_for_an_unknown_goal_is_refused(p: al.Partnership) -> None:
 
 
 def test_progress_for_a_closed_goal_is_refused(p: al.Partnership) -> None:
-    p.record(al.GoalAchieved(goal_id="g1", actor="ana", occurred_at=T0.add(days=4)))
+    p.record(al.events.GoalAchieved(goal_id="g1", actor="ana", occurred_at=T0.add(days=4)))
     message = refused(
         p,
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             goal_id="g1",
-            setting=al.Setting.HOME,
-            kind=al.ObservationKind.EVERYDAY,
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.EVERYDAY,
             value=3,
             actor="maria",
             occurred_at=T0.add(days=5),
@@ -266,7 +266,7 @@ def test_progress_for_a_closed_goal_is_refused(p: al.Partnership) -> None:
 def test_agreeing_twice_is_refused(p: al.Partnership) -> None:
     message = refused(
         p,
-        al.GoalAgreed(goal_id="g1", actor="maria", occurred_at=T0.add(days=5)),
+        al.events.GoalAgreed(goal_id="g1", actor="maria", occurred_at=T0.add(days=5)),
         al.DomainError,
         "goal_id",
     )
@@ -276,7 +276,7 @@ def test_agreeing_twice_is_refused(p: al.Partnership) -> None:
 def test_the_proposer_has_agreed_by_proposing(p: al.Partnership) -> None:
     refused(
         p,
-        al.GoalAgreed(goal_id="g1", actor="ana", occurred_at=T0.add(days=5)),
+        al.events.GoalAgreed(goal_id="g1", actor="ana", occurred_at=T0.add(days=5)),
         al.DomainError,
         "goal_id",
     )
@@ -284,18 +284,18 @@ def test_the_proposer_has_agreed_by_proposing(p: al.Partnership) -> None:
 
 def test_responding_to_feedback_that_is_not_open_is_refused(p: al.Partnership) -> None:
     p.record(
-        al.FeedbackAnswered(
+        al.events.FeedbackAnswered(
             feedback_id="f1",
-            response=al.FeedbackResponse.ACKNOWLEDGED,
+            response=al.model.FeedbackResponse.ACKNOWLEDGED,
             actor="maria",
             occurred_at=T0.add(days=4),
         )
     )
     message = refused(
         p,
-        al.FeedbackAnswered(
+        al.events.FeedbackAnswered(
             feedback_id="f1",
-            response=al.FeedbackResponse.EXPLAINED,
+            response=al.model.FeedbackResponse.EXPLAINED,
             actor="maria",
             occurred_at=T0.add(days=5),
         ),
@@ -308,9 +308,9 @@ def test_responding_to_feedback_that_is_not_open_is_refused(p: al.Partnership) -
 def test_responding_to_unknown_feedback_is_refused(p: al.Partnership) -> None:
     refused(
         p,
-        al.FeedbackAnswered(
+        al.events.FeedbackAnswered(
             feedback_id="f9",
-            response=al.FeedbackResponse.ACKNOWLEDGED,
+            response=al.model.FeedbackResponse.ACKNOWLEDGED,
             actor="maria",
             occurred_at=T0.add(days=5),
         ),
@@ -322,9 +322,9 @@ def test_responding_to_unknown_feedback_is_refused(p: al.Partnership) -> None:
 def test_feedback_is_answered_by_the_other_side(p: al.Partnership) -> None:
     refused(
         p,
-        al.FeedbackAnswered(
+        al.events.FeedbackAnswered(
             feedback_id="f1",
-            response=al.FeedbackResponse.ACKNOWLEDGED,
+            response=al.model.FeedbackResponse.ACKNOWLEDGED,
             actor="ana",
             occurred_at=T0.add(days=5),
         ),
@@ -333,13 +333,15 @@ def test_feedback_is_answered_by_the_other_side(p: al.Partnership) -> None:
     )
 
 
-@pytest.mark.parametrize("kind", [al.ObservationKind.SESSION, al.ObservationKind.PROBE])
-def test_a_carer_cannot_record_session_data(p: al.Partnership, kind: al.ObservationKind) -> None:
+@pytest.mark.parametrize("kind", [al.model.ObservationKind.SESSION, al.model.ObservationKind.PROBE])
+def test_a_carer_cannot_record_session_data(
+    p: al.Partnership, kind: al.model.ObservationKind
+) -> None:
     message = refused(
         p,
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             goal_id="g1",
-            setting=al.Setting.CLINIC,
+            setting=al.model.Setting.CLINIC,
             kind=kind,
             value=3,
             actor="maria",
@@ -354,7 +356,9 @@ def test_a_carer_cannot_record_session_data(p: al.Partnership, kind: al.Observat
 def test_someone_outside_the_partnership_cannot_record(p: al.Partnership) -> None:
     refused(
         p,
-        al.ConcernRaised(description="Who is this?", actor="stranger", occurred_at=T0.add(days=5)),
+        al.events.ConcernRaised(
+            description="Who is this?", actor="stranger", occurred_at=T0.add(days=5)
+        ),
         al.NotAMemberError,
         "actor",
     )
@@ -363,7 +367,9 @@ def test_someone_outside_the_partnership_cannot_record(p: al.Partnership) -> Non
 def test_nothing_is_recorded_before_the_partnership_was_formed(p: al.Partnership) -> None:
     refused(
         p,
-        al.ConcernRaised(description="Too early", actor="maria", occurred_at=T0.subtract(days=1)),
+        al.events.ConcernRaised(
+            description="Too early", actor="maria", occurred_at=T0.subtract(days=1)
+        ),
         al.ValidationError,
         "occurred_at",
     )
@@ -371,13 +377,13 @@ def test_nothing_is_recorded_before_the_partnership_was_formed(p: al.Partnership
 
 def test_nothing_is_recorded_after_closing(p: al.Partnership) -> None:
     p.record(
-        al.PartnershipStatusChanged(
-            status=al.PartnershipStatus.CLOSED, actor="ana", occurred_at=T0.add(days=4)
+        al.events.PartnershipStatusChanged(
+            status=al.model.PartnershipStatus.CLOSED, actor="ana", occurred_at=T0.add(days=4)
         )
     )
     refused(
         p,
-        al.ConcernRaised(description="Too late", actor="maria", occurred_at=T0.add(days=5)),
+        al.events.ConcernRaised(description="Too late", actor="maria", occurred_at=T0.add(days=5)),
         al.DomainError,
         "event",
     )
@@ -385,8 +391,8 @@ def test_nothing_is_recorded_after_closing(p: al.Partnership) -> None:
 
 def test_record_all_is_all_or_nothing(p: al.Partnership) -> None:
     before_events, before_state = p.events, p.state.copy()
-    good = al.ConcernRaised(description="Bedtime", actor="maria", occurred_at=T0.add(days=5))
-    bad = al.GoalAgreed(goal_id="nope", actor="maria", occurred_at=T0.add(days=5))
+    good = al.events.ConcernRaised(description="Bedtime", actor="maria", occurred_at=T0.add(days=5))
+    bad = al.events.GoalAgreed(goal_id="nope", actor="maria", occurred_at=T0.add(days=5))
     with pytest.raises(al.UnknownRecordError):
         p.record_all([good, bad])
     assert p.events == before_events
@@ -493,8 +499,8 @@ def test_foreign_data_only_ever_raises_malformed_data_error(data: object) -> Non
 def test_feedback_about_a_goal_cannot_predate_the_goal(p: al.Partnership) -> None:
     refused(
         p,
-        al.FeedbackGiven(
-            kind=al.FeedbackKind.HOME_REPORT,
+        al.events.FeedbackGiven(
+            kind=al.model.FeedbackKind.HOME_REPORT,
             message="Going well",
             goal_id="g1",
             actor="maria",
@@ -507,7 +513,7 @@ def test_feedback_about_a_goal_cannot_predate_the_goal(p: al.Partnership) -> Non
 
 def test_a_strategy_cannot_name_a_carer_before_they_joined(p: al.Partnership) -> None:
     p.record(
-        al.CarerJoined(
+        al.events.CarerJoined(
             member_id="david",
             relationship=al.CarerRelationship.PARENT,
             actor="ana",
@@ -516,7 +522,7 @@ def test_a_strategy_cannot_name_a_carer_before_they_joined(p: al.Partnership) ->
     )
     refused(
         p,
-        al.HomePracticePlanned(
+        al.events.HomePracticePlanned(
             goal_id="g1",
             description="Snack choices",
             times_per_week=3,
@@ -531,14 +537,16 @@ def test_a_strategy_cannot_name_a_carer_before_they_joined(p: al.Partnership) ->
 
 def test_a_status_change_cannot_predate_the_last_one(p: al.Partnership) -> None:
     p.record(
-        al.PartnershipStatusChanged(
-            status=al.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0.add(days=4)
+        al.events.PartnershipStatusChanged(
+            status=al.model.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0.add(days=4)
         )
     )
     refused(
         p,
-        al.PartnershipStatusChanged(
-            status=al.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=3, hours=23)
+        al.events.PartnershipStatusChanged(
+            status=al.model.PartnershipStatus.PAUSED,
+            actor="ana",
+            occurred_at=T0.add(days=3, hours=23),
         ),
         al.ValidationError,
         "occurred_at",
@@ -547,11 +555,13 @@ def test_a_status_change_cannot_predate_the_last_one(p: al.Partnership) -> None:
 
 def test_a_position_on_a_goal_cannot_predate_your_last_one(p: al.Partnership) -> None:
     p.record(
-        al.GoalObjected(goal_id="g1", reason="Too soon", actor="maria", occurred_at=T0.add(days=5))
+        al.events.GoalObjected(
+            goal_id="g1", reason="Too soon", actor="maria", occurred_at=T0.add(days=5)
+        )
     )
     refused(
         p,
-        al.GoalConcernNoted(
+        al.events.GoalConcernNoted(
             goal_id="g1", reason="Unsure", actor="maria", occurred_at=T0.add(days=4)
         ),
         al.ValidationError,

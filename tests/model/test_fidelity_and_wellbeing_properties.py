@@ -34,7 +34,9 @@ TOLERANCE = 1e-9
 # --- fidelity, by hand -----------------------------------------------------------------------
 
 
-def fidelity_by_hand(checklist: al.FidelityChecklist, steps: Sequence[al.StepFidelity]) -> float:
+def fidelity_by_hand(
+    checklist: al.model.FidelityChecklist, steps: Sequence[al.model.StepFidelity]
+) -> float:
     """The fidelity percentage, worked out here: a step done counts 1, done partly the
     checklist's ``partly_credit``, not done 0; a rating r counts (r - 1) / 4; the mean over
     the checklist's steps, times 100."""
@@ -44,7 +46,7 @@ def fidelity_by_hand(checklist: al.FidelityChecklist, steps: Sequence[al.StepFid
     points: list[float] = []
     for step in checklist.steps:
         score = scores[step.step_id]
-        if checklist.scale is al.FidelityScale.RATING:
+        if checklist.scale is al.model.FidelityScale.RATING:
             assert score.rating is not None
             assert score.observed is None
             points.append((score.rating - 1) / 4)
@@ -53,9 +55,9 @@ def fidelity_by_hand(checklist: al.FidelityChecklist, steps: Sequence[al.StepFid
             assert score.rating is None
             points.append(
                 {
-                    al.StepObserved.DONE: 1.0,
-                    al.StepObserved.PARTLY: checklist.partly_credit,
-                    al.StepObserved.NOT_DONE: 0.0,
+                    al.model.StepObserved.DONE: 1.0,
+                    al.model.StepObserved.PARTLY: checklist.partly_credit,
+                    al.model.StepObserved.NOT_DONE: 0.0,
                 }[score.observed]
             )
     return 100 * math.fsum(points) / len(points)
@@ -69,8 +71,8 @@ def assert_close(actual: float, expected: float) -> None:
 
 
 def independence_by_hand(
-    sessions: Sequence[al.CoachingSession],
-) -> al.CoachingSession | None:
+    sessions: Sequence[al.model.CoachingSession],
+) -> al.model.CoachingSession | None:
     """The session from which the carer implements independently, worked out here: the
     latest session's checklist needs ``sessions_needed`` sessions in a row, ending with
     the latest, scored on that checklist and at or above ``independent_at``; the first
@@ -111,12 +113,12 @@ def test_coaching_fidelity_stays_within_0_to_100_and_matches_the_checklist(
 ) -> None:
     state = al.fold(events)
     # The checklist in force when each session was held, from the events alone.
-    in_force: dict[str, al.FidelityChecklist] = {}
-    held: dict[str, tuple[al.CoachingSessionHeld, al.FidelityChecklist]] = {}
+    in_force: dict[str, al.model.FidelityChecklist] = {}
+    held: dict[str, tuple[al.events.CoachingSessionHeld, al.model.FidelityChecklist]] = {}
     for event in events:
-        if isinstance(event, al.FidelityChecklistSet):
+        if isinstance(event, al.events.FidelityChecklistSet):
             in_force[event.strategy_id] = event.checklist
-        elif isinstance(event, al.CoachingSessionHeld):
+        elif isinstance(event, al.events.CoachingSessionHeld):
             held[event.session_id] = (event, in_force[event.strategy_id])
     assert set(state.coaching) == set(held)
     for session_id, (event, checklist) in held.items():
@@ -141,7 +143,7 @@ def test_fidelity_trends_agree_with_the_latest_sessions_by_hand(events: list[al.
             ),
             key=lambda x: (x.held_at, x.session_id),
         )
-        trend = al.fidelity_trend(list(state.coaching.values()), strategy_id, carer)
+        trend = al.model.fidelity_trend(list(state.coaching.values()), strategy_id, carer)
         assert trend.sessions == tuple(mine)
         assert trend.latest == mine[-1].fidelity
         since = independence_by_hand(mine)
@@ -150,26 +152,26 @@ def test_fidelity_trends_agree_with_the_latest_sessions_by_hand(events: list[al.
 
 
 @st.composite
-def coached_sessions(draw: st.DrawFn) -> list[al.CoachingSession]:
+def coached_sessions(draw: st.DrawFn) -> list[al.model.CoachingSession]:
     """One carer's coaching sessions in one strategy, a week apart, on one checklist
     (sometimes replaced part-way), each scored step by step or (half the time) with
     every step as coached, with fidelity computed by the checklist."""
     checklists = draw(st.lists(s.fidelity_checklists(max_steps=4), min_size=1, max_size=2))
     start = pendulum.datetime(2025, 1, 6, 9, tz="UTC")
-    sessions: list[al.CoachingSession] = []
+    sessions: list[al.model.CoachingSession] = []
     for index in range(draw(st.integers(0, 8))):
         checklist = checklists[min(index * len(checklists) // 8, len(checklists) - 1)]
         steps = draw(s.step_fidelities(checklist=checklist))
         if draw(st.booleans()):
-            rated = checklist.scale is al.FidelityScale.RATING
+            rated = checklist.scale is al.model.FidelityScale.RATING
             steps = tuple(
-                al.StepFidelity(step_id=x.step_id, rating=5)
+                al.model.StepFidelity(step_id=x.step_id, rating=5)
                 if rated
-                else al.StepFidelity(step_id=x.step_id, observed=al.StepObserved.DONE)
+                else al.model.StepFidelity(step_id=x.step_id, observed=al.model.StepObserved.DONE)
                 for x in steps
             )
         sessions.append(
-            al.CoachingSession(
+            al.model.CoachingSession(
                 session_id=f"c{index}",
                 strategy_id="s1",
                 carer="maria",
@@ -186,11 +188,11 @@ def coached_sessions(draw: st.DrawFn) -> list[al.CoachingSession]:
 @settings(max_examples=max(settings.default.max_examples, 200))
 @given(sessions=coached_sessions(), data=st.data())
 def test_a_trend_is_independent_exactly_when_the_last_sessions_reach_the_threshold(
-    sessions: list[al.CoachingSession], data: st.DataObject
+    sessions: list[al.model.CoachingSession], data: st.DataObject
 ) -> None:
     others = [attrs.evolve(x, session_id=f"o{i}", carer="ola") for i, x in enumerate(sessions)]
     shuffled = data.draw(st.permutations([*sessions, *others]), label="order")
-    trend = al.fidelity_trend(shuffled, "s1", "maria")
+    trend = al.model.fidelity_trend(shuffled, "s1", "maria")
     assert trend.sessions == tuple(sessions)
     since = independence_by_hand(sessions)
     hypothesis.event(f"implementing independently: {since is not None}")
@@ -218,12 +220,14 @@ def test_wellbeing_notes_and_support_offers_are_seen_only_by_whom_the_carer_chos
     # Who may see what, from the events alone: a note by its carer and the professionals
     # they chose; an offer by the carer, the professional offering and those it names.
     note_readers = {
-        e.note_id: {e.actor, *e.shared_with} for e in events if isinstance(e, al.WellbeingNoted)
+        e.note_id: {e.actor, *e.shared_with}
+        for e in events
+        if isinstance(e, al.events.WellbeingNoted)
     }
     offer_readers = {
         e.offer_id: {e.carer, e.actor, *e.shared_with}
         for e in events
-        if isinstance(e, al.SupportOffered)
+        if isinstance(e, al.events.SupportOffered)
     }
     state = al.fold(events)
     for member in sorted(state.members):  # current and former members
@@ -243,13 +247,13 @@ def test_wellbeing_notes_and_support_offers_are_seen_only_by_whom_the_carer_chos
 # --- RolePolicy ------------------------------------------------------------------------------
 
 
-CARERS_OWN = (al.WellbeingNoted, al.AgreementAcknowledged)
+CARERS_OWN = (al.events.WellbeingNoted, al.events.AgreementAcknowledged)
 CLINICIANS_OWN = (
-    al.FidelityChecklistSet,
-    al.CoachingSessionHeld,
-    al.TransitionPlanAgreed,
-    al.SupportOffered,
-    al.AgreementIssued,
+    al.events.FidelityChecklistSet,
+    al.events.CoachingSessionHeld,
+    al.events.TransitionPlanAgreed,
+    al.events.SupportOffered,
+    al.events.AgreementIssued,
 )
 
 
@@ -262,7 +266,7 @@ def test_the_role_policy_allows_the_family_side_drawn_and_would_refuse_the_other
     clinicians' own from any carer or educator: the actors matter, the policy is not
     vacuous."""
     first, *rest = events
-    assert isinstance(first, al.PartnershipFormed)
+    assert isinstance(first, al.events.PartnershipFormed)
     partnership = al.Partnership.form(first, policy=al.RolePolicy())
     for event in rest:
         state = partnership.state
@@ -284,16 +288,16 @@ def test_the_family_side_is_drawn_by_role(events: list[al.Event]) -> None:
     coaching and support for carers."""
     sides: dict[str, str] = {}
     for event in events:
-        if isinstance(event, al.CarerJoined):
+        if isinstance(event, al.events.CarerJoined):
             sides[event.member_id] = "carer"
-        elif isinstance(event, al.ProfessionalJoined):
+        elif isinstance(event, al.events.ProfessionalJoined):
             educator = event.role is al.ProfessionalRole.EDUCATOR
             sides[event.member_id] = "educator" if educator else "clinician"
         elif isinstance(event, CARERS_OWN):
             assert sides[event.actor] == "carer"
         elif isinstance(event, CLINICIANS_OWN):
             assert sides[event.actor] == "clinician"
-            if isinstance(event, al.CoachingSessionHeld | al.SupportOffered):
+            if isinstance(event, al.events.CoachingSessionHeld | al.events.SupportOffered):
                 assert sides[event.carer] == "carer"
-        elif isinstance(event, al.EducationAttended | al.TransitionReviewed):
+        elif isinstance(event, al.events.EducationAttended | al.events.TransitionReviewed):
             assert sides[event.actor] in {"carer", "clinician"}

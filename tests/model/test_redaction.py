@@ -15,34 +15,34 @@ def test_redacted_records_keep_the_id_and_nothing_identifying() -> None:
     carer = al.Carer(
         id="maria",
         name="Maria Lopez",
-        contact=al.ContactDetails(email="maria@example.org", phone="+44 7700 900123"),
+        contact=al.model.ContactDetails(email="maria@example.org", phone="+44 7700 900123"),
         household="Mum's",
-        preferences=al.CommunicationPreferences(language="es"),
+        preferences=al.model.CommunicationPreferences(language="es"),
     )
     child = al.Child(id="sam", name="Sam Lopez", date_of_birth=pendulum.date(2020, 5, 1))
     professional = al.Professional(
-        id="ana", name="Ana Ruiz", contact=al.ContactDetails(email="ana@clinic.example")
+        id="ana", name="Ana Ruiz", contact=al.model.ContactDetails(email="ana@clinic.example")
     )
     for person in (carer, child, professional):
-        redacted = al.redact(person)
+        redacted = al.model.redact(person)
         assert type(redacted) is type(person)
         assert redacted.id == person.id
-        assert al.is_redacted(redacted)
-        assert not al.is_redacted(person)
-        assert al.display_name(redacted) == al.REDACTED
+        assert al.model.is_redacted(redacted)
+        assert not al.model.is_redacted(person)
+        assert al.model.display_name(redacted) == al.model.REDACTED
         text = json.dumps(al.to_data(redacted))
         for secret in ("Lopez", "Ruiz", "example", "7700", "Mum", "2020-05-01"):
             assert secret not in text
-    assert al.redact(carer).preferences.language == "es"  # still reachable as asked
-    assert al.display_name(None) == al.REDACTED
+    assert al.model.redact(carer).preferences.language == "es"  # still reachable as asked
+    assert al.model.display_name(None) == al.model.REDACTED
 
 
 def test_redaction_rewrites_no_event_and_exports_show_the_placeholder() -> None:
     partnership = sample_partnership()
     events = partnership.events
     people = sample_people()
-    redacted = {pid: al.redact(person) for pid, person in people.items()}
-    bundle = al.export_fhir_bundle(partnership, redacted)
+    redacted = {pid: al.model.redact(person) for pid, person in people.items()}
+    bundle = al.fhir.export_bundle(partnership, redacted)
     assert partnership.events == events
     people_resources = [
         entry["resource"]
@@ -54,6 +54,6 @@ def test_redaction_rewrites_no_event_and_exports_show_the_placeholder() -> None:
     # people's own records show only the placeholder.
     for resource in people_resources:
         text = json.dumps(resource)
-        assert al.REDACTED in text
+        assert al.model.REDACTED in text
         for person in people.values():
             assert person.name not in text

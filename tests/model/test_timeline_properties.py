@@ -54,24 +54,24 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "alliance"
 EVENT_TYPES = sorted(alliance.event_types().values(), key=lambda cls: cls.type_name)
 
 VALUE_STRATEGIES: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
-    (alliance.CommunicationPreferences, s.communication_preferences()),
-    (alliance.ContactDetails, s.contact_details()),
+    (alliance.model.CommunicationPreferences, s.communication_preferences()),
+    (alliance.model.ContactDetails, s.contact_details()),
     (alliance.Child, s.children()),
     (alliance.Carer, s.carers()),
     (alliance.Professional, s.professionals()),
-    (alliance.CommunicationPlan, s.communication_plans()),
-    (alliance.MeasurableTarget, s.measurable_targets()),
-    (alliance.GasLevel, s.gas_levels()),
-    (alliance.GasScale, s.gas_scales()),
-    (alliance.MasteryCriterion, s.mastery_criteria()),
-    (alliance.ActionItem, s.action_items()),
-    (alliance.PlanStep, s.plan_steps()),
-    (alliance.Audience, s.audiences()),
-    (alliance.FidelityStep, s.fidelity_steps()),
-    (alliance.FidelityChecklist, s.fidelity_checklists()),
-    (alliance.ResponseTime, s.response_times()),
-    (alliance.ContactRoute, s.contact_routes()),
-    (alliance.PartnershipAgreement, s.partnership_agreements()),
+    (alliance.model.CommunicationPlan, s.communication_plans()),
+    (alliance.model.MeasurableTarget, s.measurable_targets()),
+    (alliance.model.GasLevel, s.gas_levels()),
+    (alliance.model.GasScale, s.gas_scales()),
+    (alliance.model.MasteryCriterion, s.mastery_criteria()),
+    (alliance.model.ActionItem, s.action_items()),
+    (alliance.model.PlanStep, s.plan_steps()),
+    (alliance.model.Audience, s.audiences()),
+    (alliance.model.FidelityStep, s.fidelity_steps()),
+    (alliance.model.FidelityChecklist, s.fidelity_checklists()),
+    (alliance.model.ResponseTime, s.response_times()),
+    (alliance.model.ContactRoute, s.contact_routes()),
+    (alliance.model.PartnershipAgreement, s.partnership_agreements()),
 ]
 
 
@@ -93,12 +93,16 @@ def test_value_types_round_trip(
 
 def test_every_event_type_has_a_strategy() -> None:
     assert len(EVENT_TYPES) == 50
-    assert {alliance.MeasureCompleted, alliance.ConsentGranted, alliance.ConsentWithdrawn} <= set(
-        EVENT_TYPES
-    )
-    assert {alliance.CoachingSessionHeld, alliance.WellbeingNoted, alliance.AgreementIssued} <= set(
-        EVENT_TYPES
-    )
+    assert {
+        alliance.events.MeasureCompleted,
+        alliance.events.ConsentGranted,
+        alliance.events.ConsentWithdrawn,
+    } <= set(EVENT_TYPES)
+    assert {
+        alliance.events.CoachingSessionHeld,
+        alliance.events.WellbeingNoted,
+        alliance.events.AgreementIssued,
+    } <= set(EVENT_TYPES)
     for cls in EVENT_TYPES:
         assert s.events_of(cls) is not None
     with pytest.raises(InvalidArgument):
@@ -199,7 +203,7 @@ def test_as_of_equals_folding_the_prefix(events: list[Event], data: st.DataObjec
 @given(events=s.partnership_histories())
 def test_generated_histories_are_valid(events: list[Event]) -> None:
     first, *rest = events
-    assert isinstance(first, alliance.PartnershipFormed)
+    assert isinstance(first, alliance.events.PartnershipFormed)
     partnership = Partnership.form(first)
     for event in rest:
         partnership.record(event)  # raises if the model refuses it
@@ -207,7 +211,7 @@ def test_generated_histories_are_valid(events: list[Event]) -> None:
     times = [e.occurred_at for e in events]
     assert times == sorted(times)
     kinds = {type(e) for e in events}
-    assert {alliance.CarerJoined, alliance.ProfessionalJoined} <= kinds
+    assert {alliance.events.CarerJoined, alliance.events.ProfessionalJoined} <= kinds
 
 
 @given(partnership=s.partnerships(max_events=10))
@@ -251,7 +255,7 @@ def test_every_event_type_is_generated() -> None:
 def test_min_and_max_events_are_honoured(events: list[Event]) -> None:
     # three set-up events (formed, a professional, a carer), then 5 to 8 more
     assert 3 + 5 <= len(events) <= 3 + 8
-    assert alliance.fold(events).status is not alliance.PartnershipStatus.CLOSED
+    assert alliance.fold(events).status is not alliance.model.PartnershipStatus.CLOSED
 
 
 # --- refusals ------------------------------------------------------------------------------

@@ -15,11 +15,13 @@ import alliance as al
 from alliance.testing import strategies as s
 from team import LATER, at, base, build
 
-PROFESSIONALS = al.Audience.professionals()
+PROFESSIONALS = al.model.Audience.professionals()
 
 
-def concern(actor: str, audience: al.Audience, concern_id: str = "c9") -> al.ConcernRaised:
-    return al.ConcernRaised(
+def concern(
+    actor: str, audience: al.model.Audience, concern_id: str = "c9"
+) -> al.events.ConcernRaised:
+    return al.events.ConcernRaised(
         concern_id=concern_id, description="Worried", audience=audience, **base(actor)
     )
 
@@ -41,15 +43,15 @@ def test_the_author_always_sees_their_own_record() -> None:
 
 def test_a_named_audience_reaches_only_the_named() -> None:
     p = build()
-    p.record(al.CarerJoined(member_id="david", relationship=al.CarerRelationship.PARENT,
+    p.record(al.events.CarerJoined(member_id="david", relationship=al.CarerRelationship.PARENT,
                             **base("ana")))  # fmt: skip
     p.record(
-        al.SetbackReported(
+        al.events.SetbackReported(
             setback_id="s9",
-            kind=al.SetbackKind.LIFE_EVENT,
-            severity=al.Severity.MODERATE,
+            kind=al.model.SetbackKind.LIFE_EVENT,
+            severity=al.model.Severity.MODERATE,
             description="Told to Maria only",
-            audience=al.Audience.named("maria"),
+            audience=al.model.Audience.named("maria"),
             **base("ana"),
         )
     )
@@ -62,29 +64,32 @@ def test_a_named_audience_must_name_members_and_nothing_is_written_otherwise() -
     p = build()
     events = p.events
     with pytest.raises(al.NotAMemberError) as caught:
-        p.record(concern("ana", al.Audience.named("stranger")))
+        p.record(concern("ana", al.model.Audience.named("stranger")))
     assert caught.value.field == "audience.members"
     assert p.events == events
 
 
 def test_an_audience_is_validated_when_built() -> None:
     with pytest.raises(al.ValidationError, match="at least one member"):
-        al.Audience(scope=al.AudienceScope.NAMED)
+        al.model.Audience(scope=al.model.AudienceScope.NAMED)
     with pytest.raises(al.ValidationError, match="names no members"):
-        al.Audience(scope=al.AudienceScope.PROFESSIONALS, members=frozenset({"ana"}))
+        al.model.Audience(scope=al.model.AudienceScope.PROFESSIONALS, members=frozenset({"ana"}))
 
 
 def test_a_teacher_sees_only_goals_shared_with_the_school_while_consent_holds() -> None:
     p = build()
     assert al.as_seen_by(p.state, "tess").goals == {}
     assert al.as_seen_by(p.state, "tess").observations == {}
-    p.record(al.ConsentGranted(consent_id="k1", party=al.SCHOOL, goal_ids=frozenset({"g1"}),
-                               **base("maria")))  # fmt: skip
+    p.record(
+        al.events.ConsentGranted(
+            consent_id="k1", party=al.model.SCHOOL, goal_ids=frozenset({"g1"}), **base("maria")
+        )
+    )
     view = al.as_seen_by(p.state, "tess")
     assert set(view.goals) == {"g1"}
     assert set(view.observations) == {"o1", "o2"}  # both about g1, for everyone
     assert set(view.strategies) == {"hp1"}
-    p.record(al.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(11)))
+    p.record(al.events.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(11)))
     assert al.as_seen_by(p.state, "tess").goals == {}
     # The history shows both, to the family and the team.
     consent = al.as_seen_by(p.state, "maria").consents["k1"]
@@ -94,25 +99,34 @@ def test_a_teacher_sees_only_goals_shared_with_the_school_while_consent_holds() 
 
 def test_consent_rules_refuse_and_write_nothing() -> None:
     p = build()
-    p.record(al.ConsentGranted(consent_id="k1", party=al.SCHOOL, **base("maria")))
+    p.record(al.events.ConsentGranted(consent_id="k1", party=al.model.SCHOOL, **base("maria")))
     cases: list[tuple[al.Event, type[al.AllianceError]]] = [
-        (al.ConsentGranted(consent_id="k1", party=al.SCHOOL, **base("maria")), al.DomainError),
-        (al.ConsentGranted(party=al.SCHOOL, goal_ids=frozenset({"nope"}), **base("maria")),
-         al.UnknownRecordError),
-        (al.ConsentWithdrawn(consent_id="k1", **base("ana")), al.DomainError),
-        (al.ConsentWithdrawn(consent_id="nope", **base("maria")), al.UnknownRecordError),
-        (al.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(9)),
-         al.ValidationError),
-    ]  # fmt: skip
+        (
+            al.events.ConsentGranted(consent_id="k1", party=al.model.SCHOOL, **base("maria")),
+            al.DomainError,
+        ),
+        (
+            al.events.ConsentGranted(
+                party=al.model.SCHOOL, goal_ids=frozenset({"nope"}), **base("maria")
+            ),
+            al.UnknownRecordError,
+        ),
+        (al.events.ConsentWithdrawn(consent_id="k1", **base("ana")), al.DomainError),
+        (al.events.ConsentWithdrawn(consent_id="nope", **base("maria")), al.UnknownRecordError),
+        (
+            al.events.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(9)),
+            al.ValidationError,
+        ),
+    ]
     for event, error in cases:
         events = p.events
         with pytest.raises(error):
             p.record(event)
         assert p.events == events
-    p.record(al.ConsentWithdrawn(consent_id="k1", **base("maria")))
+    p.record(al.events.ConsentWithdrawn(consent_id="k1", **base("maria")))
     events = p.events
     with pytest.raises(al.DomainError, match="already withdrawn"):
-        p.record(al.ConsentWithdrawn(consent_id="k1", **base("maria")))
+        p.record(al.events.ConsentWithdrawn(consent_id="k1", **base("maria")))
     assert p.events == events
 
 
@@ -122,44 +136,46 @@ def test_a_viewer_who_was_never_a_member_is_refused() -> None:
 
 
 def test_an_event_without_an_audience_serializes_as_before() -> None:
-    event = concern("ana", al.EVERYONE)
+    event = concern("ana", al.model.EVERYONE)
     data = al.to_data(event)
     assert "audience" not in data
     assert al.from_data(data, al.Event) == event
-    named = attrs.evolve(event, audience=al.Audience.named("ana"))
+    named = attrs.evolve(event, audience=al.model.Audience.named("ana"))
     assert al.to_data(named)["audience"] == {"members": ["ana"], "scope": "named"}
     assert al.from_data(al.to_data(named), al.Event) == named
 
 
-def _observation(actor: str, audience: al.Audience) -> al.ProgressRecorded:
-    return al.ProgressRecorded(
+def _observation(actor: str, audience: al.model.Audience) -> al.events.ProgressRecorded:
+    return al.events.ProgressRecorded(
         observation_id="o9",
         goal_id="g1",
-        setting=al.Setting.CLINIC,
-        kind=al.ObservationKind.SESSION,
+        setting=al.model.Setting.CLINIC,
+        kind=al.model.ObservationKind.SESSION,
         value=3,
         audience=audience,
         **base(actor),
     )
 
 
-def _check_in(actor: str, audience: al.Audience) -> al.CheckInHeld:
-    return al.CheckInHeld(
+def _check_in(actor: str, audience: al.model.Audience) -> al.events.CheckInHeld:
+    return al.events.CheckInHeld(
         check_in_id="ci9",
-        kind=al.CheckInKind.MEETING,
+        kind=al.model.CheckInKind.MEETING,
         participants=frozenset({"ana"}),
         action_items=(
-            al.ActionItem(action_item_id="a9", description="Call", owner="ana", due=LATER.date()),
+            al.model.ActionItem(
+                action_item_id="a9", description="Call", owner="ana", due=LATER.date()
+            ),
         ),
         audience=audience,
         **base(actor),
     )
 
 
-def _feedback(actor: str, audience: al.Audience) -> al.FeedbackGiven:
-    return al.FeedbackGiven(
+def _feedback(actor: str, audience: al.model.Audience) -> al.events.FeedbackGiven:
+    return al.events.FeedbackGiven(
         feedback_id="f9",
-        kind=al.FeedbackKind.PROGRESS_UPDATE,
+        kind=al.model.FeedbackKind.PROGRESS_UPDATE,
         message="Going well",
         audience=audience,
         **base(actor),
@@ -168,13 +184,13 @@ def _feedback(actor: str, audience: al.Audience) -> al.FeedbackGiven:
 
 def test_observations_check_ins_and_feedback_carry_an_audience() -> None:
     p = build()
-    p.record(al.ConsentGranted(consent_id="k1", party=al.SCHOOL, **base("maria")))
+    p.record(al.events.ConsentGranted(consent_id="k1", party=al.model.SCHOOL, **base("maria")))
     p.record(_observation("ana", PROFESSIONALS))
     p.record(_check_in("ana", PROFESSIONALS))
-    p.record(_feedback("ana", al.Audience.named("maria")))
+    p.record(_feedback("ana", al.model.Audience.named("maria")))
     assert p.state.observations["o9"].audience == PROFESSIONALS
     assert p.state.check_ins["ci9"].audience == PROFESSIONALS
-    assert p.state.feedback["f9"].audience == al.Audience.named("maria")
+    assert p.state.feedback["f9"].audience == al.model.Audience.named("maria")
     ana, maria, tess = (al.as_seen_by(p.state, m) for m in ("ana", "maria", "tess"))
     assert "o9" in ana.observations
     assert "ci9" in ana.check_ins
@@ -199,20 +215,20 @@ def test_their_named_audience_must_name_members_and_nothing_is_written_otherwise
     p = build()
     events = p.events
     with pytest.raises(al.NotAMemberError) as caught:
-        p.record(make("ana", al.Audience.named("stranger")))
+        p.record(make("ana", al.model.Audience.named("stranger")))
     assert caught.value.field == "audience.members"
     assert p.events == events
 
 
 @pytest.mark.parametrize("make", [_observation, _check_in, _feedback])
 def test_their_audience_of_everyone_is_stored_exactly_as_before(make: Any) -> None:
-    event = make("ana", al.EVERYONE)
+    event = make("ana", al.model.EVERYONE)
     data = al.to_data(event)
     assert "audience" not in data
     assert al.from_data(data, al.Event) == event
     fields = {k: v for k, v in attrs.asdict(event, recurse=False).items() if k != "audience"}
     assert al.dumps(event) == al.dumps(type(event)(**fields))  # byte-identical
-    named = attrs.evolve(event, audience=al.Audience.named("ana"))
+    named = attrs.evolve(event, audience=al.model.Audience.named("ana"))
     assert al.to_data(named)["audience"] == {"members": ["ana"], "scope": "named"}
     assert al.loads(al.dumps(named), al.Event) == named
 
@@ -220,11 +236,11 @@ def test_their_audience_of_everyone_is_stored_exactly_as_before(make: Any) -> No
 # --- the property -----------------------------------------------------------------------
 
 _WITH_AUDIENCE = (
-    al.ProgressRecorded,
-    al.CheckInHeld,
-    al.FeedbackGiven,
-    al.SetbackReported,
-    al.ConcernRaised,
+    al.events.ProgressRecorded,
+    al.events.CheckInHeld,
+    al.events.FeedbackGiven,
+    al.events.SetbackReported,
+    al.events.ConcernRaised,
 )
 
 
@@ -235,12 +251,12 @@ def histories_with_audiences(draw: st.DrawFn) -> list[al.Event]:
     replayed: the audiences may name anyone who was ever a member."""
     events = draw(s.partnership_histories(max_events=40))
     members = sorted(al.Partnership.from_events(events).state.members)
-    goal_ids = sorted({e.goal_id for e in events if isinstance(e, al.GoalProposed)})
+    goal_ids = sorted({e.goal_id for e in events if isinstance(e, al.events.GoalProposed)})
     audiences = st.one_of(
-        st.just(al.EVERYONE),
+        st.just(al.model.EVERYONE),
         st.just(PROFESSIONALS),
         st.frozensets(st.sampled_from(members), min_size=1, max_size=3).map(
-            lambda named: al.Audience(scope=al.AudienceScope.NAMED, members=named)
+            lambda named: al.model.Audience(scope=al.model.AudienceScope.NAMED, members=named)
         ),
     )
     out: list[al.Event] = []
@@ -256,7 +272,7 @@ def histories_with_audiences(draw: st.DrawFn) -> list[al.Event]:
             moment = event.occurred_at
             if consents and draw(st.booleans()):
                 out.append(
-                    al.ConsentWithdrawn(
+                    al.events.ConsentWithdrawn(
                         consent_id=consents.pop(draw(st.integers(0, len(consents) - 1))),
                         actor=members[0],
                         occurred_at=moment,
@@ -268,8 +284,8 @@ def histories_with_audiences(draw: st.DrawFn) -> list[al.Event]:
                     if not goal_ids or draw(st.booleans())
                     else frozenset(draw(st.lists(st.sampled_from(goal_ids), min_size=1)))
                 )
-                consent = al.ConsentGranted(
-                    party=draw(st.sampled_from([al.SCHOOL, *members])),
+                consent = al.events.ConsentGranted(
+                    party=draw(st.sampled_from([al.model.SCHOOL, *members])),
                     goal_ids=scope,
                     actor=members[0],
                     occurred_at=moment,
@@ -287,19 +303,19 @@ def _oracle(
     records: dict[tuple[str, str], tuple[Any, str]] = {}
     sides: dict[str, str] = {}
     for e in events:
-        if isinstance(e, al.ProgressRecorded):
+        if isinstance(e, al.events.ProgressRecorded):
             records["observations", e.observation_id] = (e.audience, e.actor)
-        elif isinstance(e, al.CheckInHeld):
+        elif isinstance(e, al.events.CheckInHeld):
             records["check_ins", e.check_in_id] = (e.audience, e.actor)
-        elif isinstance(e, al.FeedbackGiven):
+        elif isinstance(e, al.events.FeedbackGiven):
             records["feedback", e.feedback_id] = (e.audience, e.actor)
-        elif isinstance(e, al.SetbackReported):
+        elif isinstance(e, al.events.SetbackReported):
             records["setbacks", e.setback_id] = (e.audience, e.actor)
-        elif isinstance(e, al.ConcernRaised):
+        elif isinstance(e, al.events.ConcernRaised):
             records["concerns", e.concern_id] = (e.audience, e.actor)
-        elif isinstance(e, al.CarerJoined):
+        elif isinstance(e, al.events.CarerJoined):
             sides[e.member_id] = "carer"
-        elif isinstance(e, al.ProfessionalJoined):
+        elif isinstance(e, al.events.ProfessionalJoined):
             sides[e.member_id] = (
                 "educator" if e.role is al.ProfessionalRole.EDUCATOR else "professional"
             )
@@ -308,18 +324,18 @@ def _oracle(
 
 def _shared_goals(events: list[al.Event], member_id: str) -> set[str]:
     """Goals a consent in force at the end shares with the school or *member_id*."""
-    granted: dict[str, al.ConsentGranted] = {}
+    granted: dict[str, al.events.ConsentGranted] = {}
     for e in events:
-        if isinstance(e, al.ConsentGranted):
+        if isinstance(e, al.events.ConsentGranted):
             granted[e.consent_id] = e
-        elif isinstance(e, al.ConsentWithdrawn):
+        elif isinstance(e, al.events.ConsentWithdrawn):
             granted.pop(e.consent_id, None)
-    goals = {e.goal_id for e in events if isinstance(e, al.GoalProposed)}
+    goals = {e.goal_id for e in events if isinstance(e, al.events.GoalProposed)}
     return {
         g
         for g in goals
         for c in granted.values()
-        if c.party in (al.SCHOOL, member_id) and (c.goal_ids is None or g in c.goal_ids)
+        if c.party in (al.model.SCHOOL, member_id) and (c.goal_ids is None or g in c.goal_ids)
     }
 
 
@@ -338,8 +354,11 @@ def test_a_members_view_holds_no_record_outside_its_audience(events: list[al.Eve
                 audience, author = records[collection, record_id]
                 assert (
                     author == member_id
-                    or audience.scope is al.AudienceScope.EVERYONE
-                    or (audience.scope is al.AudienceScope.PROFESSIONALS and side == "professional")
+                    or audience.scope is al.model.AudienceScope.EVERYONE
+                    or (
+                        audience.scope is al.model.AudienceScope.PROFESSIONALS
+                        and side == "professional"
+                    )
                     or member_id in audience.members
                 ), (member_id, side, collection, record_id, audience, author)
         if side == "educator":
@@ -350,7 +369,7 @@ def test_a_members_view_holds_no_record_outside_its_audience(events: list[al.Eve
         else:
             # Nothing for everyone is hidden from a carer or a professional.
             for (collection, record_id), (audience, _) in records.items():
-                if audience.scope is al.AudienceScope.EVERYONE:
+                if audience.scope is al.model.AudienceScope.EVERYONE:
                     assert record_id in getattr(view, collection)
         for item in view.action_items.values():
             assert item.check_in_id in view.check_ins

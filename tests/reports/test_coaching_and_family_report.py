@@ -22,7 +22,7 @@ def at(days: float, actor: str = "ana") -> dict[str, Any]:
 @pytest.fixture
 def partnership() -> al.Partnership:
     p = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p-1",
             clinic_id="c-1",
             child_id="sam",
@@ -31,53 +31,63 @@ def partnership() -> al.Partnership:
         ),
         policy=al.RolePolicy(),
     )
-    checklist = al.FidelityChecklist(
+    checklist = al.model.FidelityChecklist(
         steps=(
-            al.FidelityStep(step_id="wait", description="Wait five seconds"),
-            al.FidelityStep(step_id="model", description="Model the two words"),
-            al.FidelityStep(step_id="praise", description="Praise the try"),
-            al.FidelityStep(step_id="give", description="Give the snack at once"),
+            al.model.FidelityStep(step_id="wait", description="Wait five seconds"),
+            al.model.FidelityStep(step_id="model", description="Model the two words"),
+            al.model.FidelityStep(step_id="praise", description="Praise the try"),
+            al.model.FidelityStep(step_id="give", description="Give the snack at once"),
         )
     )
 
-    def session(day: int, *observed: al.StepObserved, confidence: int | None = None) -> al.Event:
-        return al.CoachingSessionHeld(
+    def session(
+        day: int, *observed: al.model.StepObserved, confidence: int | None = None
+    ) -> al.Event:
+        return al.events.CoachingSessionHeld(
             strategy_id="s1",
             carer="maria",
             steps=tuple(
-                al.StepFidelity(step_id=step.step_id, observed=o)
+                al.model.StepFidelity(step_id=step.step_id, observed=o)
                 for step, o in zip(checklist.steps, observed, strict=True)
             ),
             carer_confidence=confidence,
-            approaches=frozenset({al.CoachingApproach.MODELLED, al.CoachingApproach.PRACTISED}),
+            approaches=frozenset(
+                {al.model.CoachingApproach.MODELLED, al.model.CoachingApproach.PRACTISED}
+            ),
             **at(day),
         )
 
-    done, partly, no = al.StepObserved.DONE, al.StepObserved.PARTLY, al.StepObserved.NOT_DONE
+    done, partly, no = (
+        al.model.StepObserved.DONE,
+        al.model.StepObserved.PARTLY,
+        al.model.StepObserved.NOT_DONE,
+    )
     p.record_all(
         [
-            al.ProfessionalJoined(
+            al.events.ProfessionalJoined(
                 member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, **at(0)
             ),
-            al.CarerJoined(member_id="maria", relationship=al.CarerRelationship.PARENT, **at(0)),
-            al.PartnershipStatusChanged(status=al.PartnershipStatus.ACTIVE, **at(0)),
-            al.GoalProposed(
+            al.events.CarerJoined(
+                member_id="maria", relationship=al.CarerRelationship.PARENT, **at(0)
+            ),
+            al.events.PartnershipStatusChanged(status=al.model.PartnershipStatus.ACTIVE, **at(0)),
+            al.events.GoalProposed(
                 goal_id="g1",
-                domain=al.GoalDomain.COMMUNICATION,
+                domain=al.model.GoalDomain.COMMUNICATION,
                 statement="Sam asks for snacks with two words",
                 why_it_matters="Fewer tears at snack time",
-                target=al.MeasurableTarget(
+                target=al.model.MeasurableTarget(
                     metric="two-word requests",
                     unit="per day",
                     baseline=1,
                     target=8,
-                    direction=al.Direction.INCREASE,
+                    direction=al.model.Direction.INCREASE,
                     due=pendulum.date(2025, 6, 30),
                 ),
                 **at(0, "maria"),
             ),
-            al.GoalAgreed(goal_id="g1", **at(0)),
-            al.HomePracticePlanned(
+            al.events.GoalAgreed(goal_id="g1", **at(0)),
+            al.events.HomePracticePlanned(
                 strategy_id="s1",
                 goal_id="g1",
                 description="Wait five seconds before offering the snack",
@@ -85,49 +95,49 @@ def partnership() -> al.Partnership:
                 carers=frozenset({"maria"}),
                 **at(1),
             ),
-            al.FidelityChecklistSet(strategy_id="s1", checklist=checklist, **at(1)),
+            al.events.FidelityChecklistSet(strategy_id="s1", checklist=checklist, **at(1)),
             session(2, done, partly, no, no, confidence=2),  # 37.5%
             session(9, done, done, done, partly),  # 87.5%
             session(16, done, done, done, done, confidence=4),  # 100%
-            al.ProgressRecorded(
+            al.events.ProgressRecorded(
                 observation_id="o1",
                 goal_id="g1",
                 value=3,
-                setting=al.Setting.CLINIC,
-                kind=al.ObservationKind.SESSION,
+                setting=al.model.Setting.CLINIC,
+                kind=al.model.ObservationKind.SESSION,
                 **at(16),
             ),
-            al.SuccessCelebrated(
+            al.events.SuccessCelebrated(
                 celebration_id="c1",
-                kind=al.CelebrationKind.MILESTONE,
+                kind=al.model.CelebrationKind.MILESTONE,
                 description="Sam asked for juice with two words at home",
                 observation_id="o1",
                 **at(17),
             ),
-            al.SuccessCelebrated(
+            al.events.SuccessCelebrated(
                 celebration_id="c2",
                 description="Sam waved goodbye to his class",
                 **at(18),
             ),
-            al.SuccessCelebrated(
+            al.events.SuccessCelebrated(
                 celebration_id="c3",
                 description="A note for the team only",
-                audience=al.Audience.professionals(),
+                audience=al.model.Audience.professionals(),
                 **at(18),
             ),
-            al.TransitionAnnounced(
+            al.events.TransitionAnnounced(
                 transition_id="t1",
-                kind=al.TransitionKind.NEW_CLASS,
+                kind=al.model.TransitionKind.NEW_CLASS,
                 description="Sam moves to the reception class",
                 date=pendulum.date(2025, 4, 22),
                 people=frozenset({"ana", "maria"}),
                 affected_goals=frozenset({"g1"}),
                 **at(19, "maria"),
             ),
-            al.TransitionPlanAgreed(
+            al.events.TransitionPlanAgreed(
                 transition_id="t1",
                 steps=(
-                    al.PlanStep(
+                    al.model.PlanStep(
                         description="Visit the new classroom",
                         owner="maria",
                         due=pendulum.date(2025, 4, 10),
@@ -136,18 +146,18 @@ def partnership() -> al.Partnership:
                 agreed_with=frozenset({"maria"}),
                 **at(20),
             ),
-            al.TransitionAnnounced(
+            al.events.TransitionAnnounced(
                 transition_id="t0",
-                kind=al.TransitionKind.HOME_CHANGE,
+                kind=al.model.TransitionKind.HOME_CHANGE,
                 description="Grandma came to stay",
                 date=pendulum.date(2025, 1, 10),
                 people=frozenset({"maria"}),
                 **at(1, "maria"),
             ),
-            al.WellbeingNoted(
+            al.events.WellbeingNoted(
                 note_id="w1",
-                coping=al.Coping.STRETCHED,
-                support=frozenset({al.SupportKind.EXTENDED_FAMILY}),
+                coping=al.model.Coping.STRETCHED,
+                support=frozenset({al.model.SupportKind.EXTENDED_FAMILY}),
                 would_like="SECRET-WISH to meet other parents",
                 **at(21, "maria"),
             ),
@@ -204,7 +214,7 @@ def test_the_report_for_a_member_is_built_from_what_they_may_see(
 def test_a_strategy_with_a_checklist_but_no_session_says_so(partnership: al.Partnership) -> None:
     partnership.record_all(
         [
-            al.HomePracticePlanned(
+            al.events.HomePracticePlanned(
                 strategy_id="s2",
                 goal_id="g1",
                 description="Offer two choices at bath time",
@@ -212,11 +222,11 @@ def test_a_strategy_with_a_checklist_but_no_session_says_so(partnership: al.Part
                 carers=frozenset({"maria"}),
                 **at(22),
             ),
-            al.FidelityChecklistSet(
+            al.events.FidelityChecklistSet(
                 strategy_id="s2",
-                checklist=al.FidelityChecklist(
-                    steps=(al.FidelityStep(step_id="offer", description="Offer two toys"),),
-                    scale=al.FidelityScale.RATING,
+                checklist=al.model.FidelityChecklist(
+                    steps=(al.model.FidelityStep(step_id="offer", description="Offer two toys"),),
+                    scale=al.model.FidelityScale.RATING,
                 ),
                 **at(22),
             ),
@@ -234,21 +244,23 @@ def test_the_progress_chart_marks_celebrations(partnership: al.Partnership) -> N
     svg = progress_chart(partnership.state, "g1", fmt="svg").decode()
     assert "celebrated" in svg, "the legend names the stars"
     partnership.record(
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             observation_id="o2",
             goal_id="g1",
             value=4,
-            setting=al.Setting.HOME,
-            kind=al.ObservationKind.SESSION,
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.SESSION,
             **at(30),
         )
     )
-    without = al.fold(e for e in partnership.events if not isinstance(e, al.SuccessCelebrated))
+    without = al.fold(
+        e for e in partnership.events if not isinstance(e, al.events.SuccessCelebrated)
+    )
     assert "celebrated" not in progress_chart(without, "g1", fmt="svg").decode()
 
 
 def test_fidelity_rows_put_fidelity_beside_progress(partnership: al.Partnership) -> None:
-    (row,) = al.fidelity_rows(partnership.state)
+    (row,) = al.reports.fidelity_rows(partnership.state)
     assert (row.strategy_id, row.goal_id, row.carer, row.sessions) == ("s1", "g1", "maria", 3)
     assert row.first_fidelity == 37.5  # done 1 + partly 0.5 of 4 steps
     assert row.latest_fidelity == 100.0
@@ -258,7 +270,9 @@ def test_fidelity_rows_put_fidelity_beside_progress(partnership: al.Partnership)
     assert row.latest_confidence == 4
     assert row.goal_share_of_the_way == pytest.approx((3 - 1) / (8 - 1))
     # Up to the second session: one session at or above 80% is not yet independence.
-    (early,) = al.fidelity_rows(partnership.state, period=al.Period(end=pendulum.date(2025, 1, 20)))
+    (early,) = al.reports.fidelity_rows(
+        partnership.state, period=al.reports.Period(end=pendulum.date(2025, 1, 20))
+    )
     assert (early.sessions, early.latest_fidelity) == (2, 87.5)
     assert not early.implementing_independently
     assert early.independent_since is None
@@ -269,17 +283,17 @@ def test_fidelity_rows_put_fidelity_beside_progress(partnership: al.Partnership)
 def test_training_is_told_apart_from_education(partnership: al.Partnership) -> None:
     partnership.record_all(
         [
-            al.EducationAttended(
+            al.events.EducationAttended(
                 education_id="e1",
-                kind=al.EducationKind.WORKSHOP,
+                kind=al.model.EducationKind.WORKSHOP,
                 title="Talking with toddlers",
                 attendees=frozenset({"maria"}),
                 language="en",
                 **at(23),
             ),
-            al.ResourceShared(
+            al.events.ResourceShared(
                 resource_id="r1",
-                kind=al.ResourceKind.HANDOUT,
+                kind=al.model.ResourceKind.HANDOUT,
                 title="Waiting games",
                 language="en",
                 shared_with=frozenset({"maria"}),
@@ -287,8 +301,8 @@ def test_training_is_told_apart_from_education(partnership: al.Partnership) -> N
             ),
         ]
     )
-    (row,) = al.carer_learning(partnership.state)
-    assert row == al.CarerLearningRow(
+    (row,) = al.reports.carer_learning(partnership.state)
+    assert row == al.reports.CarerLearningRow(
         partnership_id="p-1",
         carer="maria",
         coaching_sessions=3,
@@ -296,8 +310,8 @@ def test_training_is_told_apart_from_education(partnership: al.Partnership) -> N
         education_attended=1,
         resources_received=1,
     )
-    (january,) = al.carer_learning(
-        partnership.state, period=al.Period(start=pendulum.date(2025, 1, 20))
+    (january,) = al.reports.carer_learning(
+        partnership.state, period=al.reports.Period(start=pendulum.date(2025, 1, 20))
     )
     assert (january.coaching_sessions, january.education_attended) == (1, 1)
 
@@ -306,30 +320,30 @@ def test_coaching_reports_read_a_store(partnership: al.Partnership) -> None:
     store = al.open_store("memory://", clinic_id="c-1")
     events = partnership.events
     al.start_partnership(store, events[0], events[1:])  # type: ignore[arg-type]
-    assert list(al.coaching_report(store)) == al.fidelity_rows(partnership.state)
-    assert list(al.learning_report(store)) == al.carer_learning(partnership.state)
-    assert list(al.coaching_report(store, member_id="nobody")) == []
+    assert list(al.reports.coaching_report(store)) == al.reports.fidelity_rows(partnership.state)
+    assert list(al.reports.learning_report(store)) == al.reports.carer_learning(partnership.state)
+    assert list(al.reports.coaching_report(store, member_id="nobody")) == []
 
 
 def test_a_new_checklist_starts_independence_afresh(partnership: al.Partnership) -> None:
-    new = al.FidelityChecklist(
-        steps=(al.FidelityStep(step_id="choice", description="Offer a choice of two"),),
+    new = al.model.FidelityChecklist(
+        steps=(al.model.FidelityStep(step_id="choice", description="Offer a choice of two"),),
     )
-    partnership.record(al.FidelityChecklistSet(strategy_id="s1", checklist=new, **at(30)))
+    partnership.record(al.events.FidelityChecklistSet(strategy_id="s1", checklist=new, **at(30)))
 
     def session(day: int) -> al.Event:
-        return al.CoachingSessionHeld(
+        return al.events.CoachingSessionHeld(
             strategy_id="s1",
             carer="maria",
-            steps=(al.StepFidelity(step_id="choice", observed=al.StepObserved.DONE),),
+            steps=(al.model.StepFidelity(step_id="choice", observed=al.model.StepObserved.DONE),),
             **at(day),
         )
 
     partnership.record(session(31))
-    (row,) = al.fidelity_rows(partnership.state)
+    (row,) = al.reports.fidelity_rows(partnership.state)
     assert row.latest_fidelity == 100.0
     assert not row.implementing_independently, "one session on the new checklist so far"
     partnership.record(session(38))
-    (row,) = al.fidelity_rows(partnership.state)
+    (row,) = al.reports.fidelity_rows(partnership.state)
     assert row.implementing_independently
     assert row.independent_since == pendulum.date(2025, 2, 6)  # the first on the new list

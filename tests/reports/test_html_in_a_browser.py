@@ -81,7 +81,7 @@ def test_every_goal_has_a_chart_in_headless_chromium(tmp_path: Path) -> None:
     assert 'data-probed="yes"' in dom, dom[:2000]
 
     store = al.open_store(url, clinic_id="riverside-clinic")
-    goals = [row.goal_id for row in al.select_goals(store)]
+    goals = [row.goal_id for row in al.reports.select_goals(store)]
     store.close()
     assert len(goals) >= 4
     for goal_id in goals:

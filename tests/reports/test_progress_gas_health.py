@@ -15,16 +15,16 @@ TZ = "Europe/London"
 T0 = pendulum.datetime(2025, 3, 3, 10, tz=TZ)  # a Monday, before the clocks change
 
 
-def _gas_scale(weight: float = 1.0) -> al.GasScale:
-    return al.GasScale(
-        levels=tuple(al.GasLevel(level=i, description=f"level {i}") for i in range(-2, 3)),
+def _gas_scale(weight: float = 1.0) -> al.model.GasScale:
+    return al.model.GasScale(
+        levels=tuple(al.model.GasLevel(level=i, description=f"level {i}") for i in range(-2, 3)),
         weight=weight,
     )
 
 
 def _partnership(pid: str = "p-1", *, carer: str = "maria") -> al.Partnership:
     p = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id=pid,
             clinic_id="clinic-1",
             child_id=f"child-{pid}",
@@ -34,12 +34,12 @@ def _partnership(pid: str = "p-1", *, carer: str = "maria") -> al.Partnership:
         )
     )
     p.record(
-        al.ProfessionalJoined(
+        al.events.ProfessionalJoined(
             member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, actor="ana", occurred_at=T0
         )
     )
     p.record(
-        al.CarerJoined(
+        al.events.CarerJoined(
             member_id=carer, relationship=al.CarerRelationship.PARENT, actor="ana", occurred_at=T0
         )
     )
@@ -52,21 +52,21 @@ def _goal(
     *,
     baseline: float = 0,
     target: float = 10,
-    direction: al.Direction = al.Direction.INCREASE,
+    direction: al.model.Direction = al.model.Direction.INCREASE,
     due: pendulum.Date | None = None,
-    gas: al.GasScale | None = None,
-    domain: al.GoalDomain = al.GoalDomain.COMMUNICATION,
+    gas: al.model.GasScale | None = None,
+    domain: al.model.GoalDomain = al.model.GoalDomain.COMMUNICATION,
     metric: str = "requests",
-    mastery: al.MasteryCriterion | None = None,
+    mastery: al.model.MasteryCriterion | None = None,
 ) -> None:
     carer = next(iter(p.state.carers))
     p.record(
-        al.GoalProposed(
+        al.events.GoalProposed(
             goal_id=goal_id,
             domain=domain,
             statement=f"Goal {goal_id}",
             why_it_matters="It matters",
-            target=al.MeasurableTarget(
+            target=al.model.MeasurableTarget(
                 metric=metric,
                 unit="per day",
                 baseline=baseline,
@@ -80,7 +80,7 @@ def _goal(
             occurred_at=T0,
         )
     )
-    p.record(al.GoalAgreed(goal_id=goal_id, actor=carer, occurred_at=T0.add(minutes=5)))
+    p.record(al.events.GoalAgreed(goal_id=goal_id, actor=carer, occurred_at=T0.add(minutes=5)))
 
 
 def _observe(
@@ -89,13 +89,13 @@ def _observe(
     days: float,
     value: float | None = None,
     gas_level: int | None = None,
-    setting: al.Setting = al.Setting.CLINIC,
+    setting: al.model.Setting = al.model.Setting.CLINIC,
 ) -> None:
     p.record(
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             goal_id=goal_id,
             setting=setting,
-            kind=al.ObservationKind.SESSION,
+            kind=al.model.ObservationKind.SESSION,
             value=value,
             gas_level=gas_level,
             actor="ana",
@@ -210,7 +210,7 @@ def _weekly(values: list[float], **goal: object) -> al.Partnership:
             "g",
             7 * week + 1,
             value=value,
-            setting=al.Setting.HOME if week % 2 else al.Setting.CLINIC,
+            setting=al.model.Setting.HOME if week % 2 else al.model.Setting.CLINIC,
         )
     return p
 
@@ -229,9 +229,9 @@ def test_progress_trend_and_projection_on_track() -> None:
     assert row.projected_date == pendulum.date(2025, 4, 13)
     assert row.outlook is rp.Outlook.ON_TRACK
     assert row.observations == 4
-    assert row.by_setting(al.Setting.CLINIC) == 2
-    assert row.by_setting(al.Setting.HOME) == 2
-    assert row.by_setting(al.Setting.SCHOOL) == 0
+    assert row.by_setting(al.model.Setting.CLINIC) == 2
+    assert row.by_setting(al.model.Setting.HOME) == 2
+    assert row.by_setting(al.model.Setting.SCHOOL) == 0
 
 
 def test_progress_behind_when_the_projection_is_after_the_due_date() -> None:
@@ -252,7 +252,7 @@ def test_progress_not_on_track_when_the_trend_goes_the_wrong_way() -> None:
 
 def test_progress_for_a_decreasing_goal() -> None:
     # minutes to get dressed, 25 -> 10: values 20, 19, 17, 16 (slope -1.4, intercept 20.1)
-    p = _weekly([20, 19, 17, 16], baseline=25, target=10, direction=al.Direction.DECREASE)
+    p = _weekly([20, 19, 17, 16], baseline=25, target=10, direction=al.model.Direction.DECREASE)
     row = rp.goal_progress(p.state, "g")
     assert row.share_of_the_way == pytest.approx(9 / 15)
     assert row.trend is not None
@@ -291,7 +291,7 @@ def test_trend_window_leaves_out_old_observations() -> None:
 
 
 def test_progress_as_of_a_period_end_and_mastery() -> None:
-    criterion = al.MasteryCriterion(threshold=5, consecutive=2)
+    criterion = al.model.MasteryCriterion(threshold=5, consecutive=2)
     p = _weekly([2, 5, 6, 3], baseline=1, target=10, mastery=criterion)
     # Up to day 16 (weeks 0..2): 2, 5, 6 -> mastered on the third session.
     row = rp.goal_progress(p.state, "g", period=rp.Period(end=pendulum.date(2025, 3, 19)))
@@ -325,7 +325,12 @@ def test_reliable_changes_for_goals_whose_metric_declares_norms() -> None:
     p = _partnership()
     _goal(p, "g-up", metric="vocabulary score", baseline=30, target=60)
     _goal(
-        p, "g-down", metric="anxiety score", baseline=60, target=30, direction=al.Direction.DECREASE
+        p,
+        "g-down",
+        metric="anxiety score",
+        baseline=60,
+        target=30,
+        direction=al.model.Direction.DECREASE,
     )
     _goal(p, "g-other", metric="requests")
     for goal_id, first, last in (("g-up", 40, 52), ("g-down", 40, 52), ("g-other", 1, 9)):
@@ -350,9 +355,9 @@ def test_partnership_health_matches_hand_counts() -> None:
     p = _partnership()
     _goal(p, "g")
     p.record(
-        al.CommunicationPlanAgreed(
+        al.events.CommunicationPlanAgreed(
             cadence=pendulum.duration(weeks=1),
-            channels=frozenset({al.Channel.IN_PERSON}),
+            channels=frozenset({al.model.Channel.IN_PERSON}),
             participants=frozenset({"ana", "maria"}),
             actor="ana",
             occurred_at=T0,
@@ -360,9 +365,9 @@ def test_partnership_health_matches_hand_counts() -> None:
     )
     for day, news in ((7, ("Sam waved",)), (14, ()), (28, ("Sam asked for juice",))):
         p.record(
-            al.CheckInHeld(
-                kind=al.CheckInKind.MEETING,
-                purpose=al.CheckInPurpose.ROUTINE,
+            al.events.CheckInHeld(
+                kind=al.model.CheckInKind.MEETING,
+                purpose=al.model.CheckInPurpose.ROUTINE,
                 participants=frozenset({"ana", "maria"}),
                 good_news=news,
                 actor="ana",
@@ -371,9 +376,9 @@ def test_partnership_health_matches_hand_counts() -> None:
         )
     for fid, day, answered_after in (("f1", 1, 1), ("f2", 2, 3), ("f3", 3, None)):
         p.record(
-            al.FeedbackGiven(
+            al.events.FeedbackGiven(
                 feedback_id=fid,
-                kind=al.FeedbackKind.PROGRESS_UPDATE,
+                kind=al.model.FeedbackKind.PROGRESS_UPDATE,
                 message="News",
                 goal_id="g",
                 actor="ana",
@@ -382,18 +387,18 @@ def test_partnership_health_matches_hand_counts() -> None:
         )
         if answered_after is not None:
             p.record(
-                al.FeedbackAnswered(
+                al.events.FeedbackAnswered(
                     feedback_id=fid,
-                    response=al.FeedbackResponse.ACKNOWLEDGED,
+                    response=al.model.FeedbackResponse.ACKNOWLEDGED,
                     actor="maria",
                     occurred_at=T0.add(days=day + answered_after),
                 )
             )
     p.record(
-        al.SetbackReported(
+        al.events.SetbackReported(
             setback_id="sb",
-            kind=al.SetbackKind.ILLNESS,
-            severity=al.Severity.MINOR,
+            kind=al.model.SetbackKind.ILLNESS,
+            severity=al.model.Severity.MINOR,
             description="A cold",
             affected_goals=frozenset({"g"}),
             actor="maria",
@@ -401,17 +406,17 @@ def test_partnership_health_matches_hand_counts() -> None:
         )
     )
     p.record(
-        al.SetbackResponsePlanned(
+        al.events.SetbackResponsePlanned(
             setback_id="sb", changes="Rest", steps=(), actor="ana", occurred_at=T0.add(days=12)
         )
     )
     p.record(
-        al.SetbackResolved(
+        al.events.SetbackResolved(
             setback_id="sb", resolution="Better", actor="ana", occurred_at=T0.add(days=20)
         )
     )
     p.record(
-        al.HomePracticePlanned(
+        al.events.HomePracticePlanned(
             strategy_id="s",
             goal_id="g",
             description="Practise",
@@ -422,7 +427,7 @@ def test_partnership_health_matches_hand_counts() -> None:
         )
     )
     p.record(
-        al.HomePracticeAdapted(
+        al.events.HomePracticeAdapted(
             strategy_id="s",
             description="Practise more",
             times_per_week=4,
@@ -433,7 +438,7 @@ def test_partnership_health_matches_hand_counts() -> None:
     )
     for day, done in ((1, True), (3, True), (5, False), (15, True), (16, True)):
         p.record(
-            al.PracticeLogged(
+            al.events.PracticeLogged(
                 strategy_id="s", done=done, actor="maria", occurred_at=T0.add(days=day)
             )
         )
@@ -489,11 +494,11 @@ def store() -> al.Store:
     store = al.open_store("memory://", clinic_id="clinic-1")
     a = _partnership("p-a", carer="maria")
     _goal(a, "g-talk", gas=_gas_scale())
-    _goal(a, "g-dress", domain=al.GoalDomain.SELF_CARE)
+    _goal(a, "g-dress", domain=al.model.GoalDomain.SELF_CARE)
     _observe(a, "g-talk", 1, value=2, gas_level=-1)
     b = _partnership("p-b", carer="lee")
     _goal(b, "g-talk-b")
-    b.record(al.GoalAchieved(goal_id="g-talk-b", actor="ana", occurred_at=T0.add(days=3)))
+    b.record(al.events.GoalAchieved(goal_id="g-talk-b", actor="ana", occurred_at=T0.add(days=3)))
     for p in (a, b):
         store.append(p.state.partnership_id, p.events, expected_version=0)
     return store
@@ -513,10 +518,10 @@ def test_select_goals_filters_by_member_domain_status_and_period(store: al.Store
         "g-dress",
         "g-talk-b",
     ]
-    assert [r.goal_id for r in rp.select_goals(store, domain=al.GoalDomain.SELF_CARE)] == [
+    assert [r.goal_id for r in rp.select_goals(store, domain=al.model.GoalDomain.SELF_CARE)] == [
         "g-dress"
     ]
-    assert [r.goal_id for r in rp.select_goals(store, status=al.GoalStatus.ACHIEVED)] == [
+    assert [r.goal_id for r in rp.select_goals(store, status=al.model.GoalStatus.ACHIEVED)] == [
         "g-talk-b"
     ]
     # g-talk-b was achieved on day 3: not open in a period starting a week later.

@@ -23,7 +23,7 @@ def state() -> al.PartnershipState:
 
 
 def test_csv_has_one_flat_line_per_goal(state: al.PartnershipState) -> None:
-    rows = [al.goal_progress(state, goal_id) for goal_id in state.goals]
+    rows = [al.reports.goal_progress(state, goal_id) for goal_id in state.goals]
     text = render.to_csv(rows)
     records = list(csv.DictReader(io.StringIO(text)))
     assert [r["goal_id"] for r in records] == ["g-requests", "g-dressing"]
@@ -41,7 +41,7 @@ def test_csv_has_one_flat_line_per_goal(state: al.PartnershipState) -> None:
 
 
 def test_json_keeps_the_structure(state: al.PartnershipState) -> None:
-    data = json.loads(render.to_json([al.gas_for(state)]))
+    data = json.loads(render.to_json([al.reports.gas_for(state)]))
     assert data[0]["t_score"] == 50.0
     assert data[0]["baseline_t_score"] == 40.0
     assert data[0]["goals"] == [
@@ -50,7 +50,7 @@ def test_json_keeps_the_structure(state: al.PartnershipState) -> None:
 
 
 def test_markdown_table(state: al.PartnershipState) -> None:
-    text = render.to_markdown([al.partnership_health(state)], title="Health")
+    text = render.to_markdown([al.reports.partnership_health(state)], title="Health")
     lines = text.splitlines()
     assert lines[0] == "# Health"
     header = [c.strip() for c in lines[2].strip("|").split("|")]
@@ -64,11 +64,11 @@ def test_markdown_table(state: al.PartnershipState) -> None:
 
 
 def test_flat_record_of_a_gas_row_lists_missing_goals() -> None:
-    row = al.GasRow(
+    row = al.reports.GasRow(
         partnership_id="p",
         child_id="c",
-        period=al.Period(),
-        goals=(al.GasGoal(goal_id="g-1", weight=1, baseline_level=None, level=None),),
+        period=al.reports.Period(),
+        goals=(al.reports.GasGoal(goal_id="g-1", weight=1, baseline_level=None, level=None),),
         rated=0,
         missing=("g-1", "g-2"),
         t_score=None,
@@ -113,7 +113,7 @@ def test_family_report_without_charts_does_not_import_matplotlib() -> None:
 
 def test_describe_progress_in_plain_words(state: al.PartnershipState) -> None:
     end = state.formed_at.add(days=60).date()
-    row = al.goal_progress(state, "g-requests", period=al.Period(end=end))
+    row = al.reports.goal_progress(state, "g-requests", period=al.reports.Period(end=end))
     sentences = render.describe_progress(row, "Sam")
     assert sentences[0] == "Sam started at 2 two-word requests (per session)."
     assert sentences[1] == "The latest measurement is 4; the goal is 10. That is 25% of the way."
@@ -137,13 +137,13 @@ def test_charts_as_png_and_svg(state: al.PartnershipState, tmp_path: Path) -> No
 def test_family_view_leaves_out_setbacks_for_professionals_only() -> None:
     p = sample_partnership()
     p.record(
-        al.SetbackReported(
+        al.events.SetbackReported(
             setback_id="sb-private",
-            kind=al.SetbackKind.OTHER,
-            severity=al.Severity.MINOR,
+            kind=al.model.SetbackKind.OTHER,
+            severity=al.model.Severity.MINOR,
             description="A clinical note for the team",
             affected_goals=frozenset({"g-requests"}),
-            audience=al.Audience(scope=al.AudienceScope.PROFESSIONALS),
+            audience=al.model.Audience(scope=al.model.AudienceScope.PROFESSIONALS),
             actor="ana",
             occurred_at=p.state.last_event_at.add(hours=1),
         )
@@ -158,13 +158,13 @@ def test_family_view_leaves_out_setbacks_for_professionals_only() -> None:
 
 def _private_observation(p: al.Partnership) -> None:
     p.record(
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             observation_id="o-private",
             goal_id="g-dressing",
-            setting=al.Setting.CLINIC,
-            kind=al.ObservationKind.PROBE,
+            setting=al.model.Setting.CLINIC,
+            kind=al.model.ObservationKind.PROBE,
             value=987.5,
-            audience=al.Audience.professionals(),
+            audience=al.model.Audience.professionals(),
             actor="ana",
             occurred_at=p.state.last_event_at.add(hours=1),
         )
@@ -202,17 +202,17 @@ def test_family_report_names_people_through_display_name() -> None:
     for name in ("Maria", "David", "Ana (speech and language therapist)"):
         assert html.escape(name) in page
     # Redacted people, and people without a record, show the placeholder.
-    people["sam"] = al.redact(people["sam"])  # type: ignore[arg-type]
-    people["maria"] = al.redact(people["maria"])  # type: ignore[arg-type]
+    people["sam"] = al.model.redact(people["sam"])  # type: ignore[arg-type]
+    people["maria"] = al.model.redact(people["maria"])  # type: ignore[arg-type]
     del people["david"]
     page = render.family_report_html([state], charts=False, viewer="maria", people=people)
-    assert f"<h2>{al.REDACTED}</h2>" in page
-    assert f"{al.REDACTED} started at" in page
+    assert f"<h2>{al.model.REDACTED}</h2>" in page
+    assert f"{al.model.REDACTED} started at" in page
     assert "Sam started at" not in page
     team = next(line for line in page.splitlines() if "Working together" in line)
     assert "Maria" not in team
     assert "David" not in team
-    assert team.count(html.escape(al.REDACTED)) == 2
+    assert team.count(html.escape(al.model.REDACTED)) == 2
     assert html.escape("Ana (speech and language therapist)") in team
     # Without people records, members are not named (as before).
     assert "Working together" not in render.family_report_html([state], charts=False)

@@ -16,12 +16,12 @@ def store_with_sample() -> tuple[al.Store, al.Partnership]:
     sample = sample_partnership()
     later = sample.state.last_event_at.add(hours=1)
     sample.record(
-        al.CheckInHeld(
+        al.events.CheckInHeld(
             check_in_id="ci-private",
-            kind=al.CheckInKind.CALL,
+            kind=al.model.CheckInKind.CALL,
             participants=frozenset({"ana", "maria"}),
             good_news=("Sam slept through",),
-            audience=al.Audience.named("maria"),
+            audience=al.model.Audience.named("maria"),
             actor="ana",
             occurred_at=later,
         )
@@ -30,7 +30,7 @@ def store_with_sample() -> tuple[al.Store, al.Partnership]:
     events = sample.events
     al.start_partnership(store, events[0], events[1:])  # type: ignore[arg-type]
     other = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p-other",
             clinic_id="riverside-clinic",
             child_id="kim",
@@ -40,7 +40,7 @@ def store_with_sample() -> tuple[al.Store, al.Partnership]:
         )
     )
     other.record(
-        al.ProfessionalJoined(
+        al.events.ProfessionalJoined(
             member_id="ben",
             discipline=al.Discipline.ABA,
             actor="ben",
@@ -53,27 +53,32 @@ def store_with_sample() -> tuple[al.Store, al.Partnership]:
 
 def test_a_viewer_gets_rows_for_their_own_partnerships_only() -> None:
     store, _ = store_with_sample()
-    assert {r.partnership_id for r in al.health_report(store)} == {"p-sam", "p-other"}
-    for report in (al.health_report, al.gas_report, al.coaching_report, al.learning_report):
+    assert {r.partnership_id for r in al.reports.health_report(store)} == {"p-sam", "p-other"}
+    for report in (
+        al.reports.health_report,
+        al.reports.gas_report,
+        al.reports.coaching_report,
+        al.reports.learning_report,
+    ):
         assert {r.partnership_id for r in report(store, viewer="maria")} == {"p-sam"}
         assert list(report(store, viewer="nobody")) == []
-    assert list(al.health_report(store, viewer="maria", member_id="ben")) == []
+    assert list(al.reports.health_report(store, viewer="maria", member_id="ben")) == []
 
 
 def test_a_viewers_rows_are_computed_from_what_they_may_see() -> None:
     store, sample = store_with_sample()
-    (everything,) = al.health_report(store, member_id="ana")
-    (maria,) = al.health_report(store, viewer="maria")
-    (david,) = al.health_report(store, viewer="david")
+    (everything,) = al.reports.health_report(store, member_id="ana")
+    (maria,) = al.reports.health_report(store, viewer="maria")
+    (david,) = al.reports.health_report(store, viewer="david")
     assert maria == everything, "Maria sees the check-in named for her"
     assert david.check_ins == everything.check_ins - 1
     assert david.contacts_with_good_news == everything.contacts_with_good_news - 1
     assert (david.partnership_id, david.child_id) == ("p-sam", "sam")
     # The teacher sees only the goal the family shared with the school (g-requests, the
     # one with a GAS scale), not the dressing goal's home practice.
-    (gas_for_teacher,) = al.gas_report(store, viewer="okafor")
+    (gas_for_teacher,) = al.reports.gas_report(store, viewer="okafor")
     assert [g.goal_id for g in gas_for_teacher.goals] == ["g-requests"]
-    (teacher,) = al.health_report(store, viewer="okafor")
+    (teacher,) = al.reports.health_report(store, viewer="okafor")
     dressing = sample.state.strategies["s-dressing-steps"]
     assert dressing.goal_id == "g-dressing"
     assert 0 < teacher.practice_planned < everything.practice_planned
@@ -81,7 +86,7 @@ def test_a_viewers_rows_are_computed_from_what_they_may_see() -> None:
 
 def test_celebrations_shared_with_the_family_are_contacts_with_good_news() -> None:
     _, sample = store_with_sample()
-    row = al.partnership_health(sample)
+    row = al.reports.partnership_health(sample)
     assert row.celebrations_shared == 1  # the "big hug" milestone
     good = sum(1 for c in sample.state.check_ins.values() if c.good_news) + 1
     assert row.contacts_with_good_news == good

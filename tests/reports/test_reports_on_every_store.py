@@ -16,15 +16,15 @@ CLINIC = "riverside-clinic"
 
 
 def _reports(store: al.Store) -> dict[str, str]:
-    period = al.Period(start=pendulum.date(2025, 2, 1), end=pendulum.date(2025, 5, 31))
-    norms = {"turns taken": al.MetricNorms(reliability=0.85, norm_sd=15)}
+    period = al.reports.Period(start=pendulum.date(2025, 2, 1), end=pendulum.date(2025, 5, 31))
+    norms = {"turns taken": al.reports.MetricNorms(reliability=0.85, norm_sd=15)}
     return {
-        "goals": render.to_json(al.select_goals(store, period=period)),
-        "progress": render.to_json(al.progress_report(store)),
-        "progress-period": render.to_csv(al.progress_report(store, period=period)),
-        "gas": render.to_json(al.gas_report(store, periods=[al.Period(), period])),
-        "rci": render.to_json(al.reliable_change_report(store, norms)),
-        "health": render.to_json(al.health_report(store, period=period)),
+        "goals": render.to_json(al.reports.select_goals(store, period=period)),
+        "progress": render.to_json(al.reports.progress_report(store)),
+        "progress-period": render.to_csv(al.reports.progress_report(store, period=period)),
+        "gas": render.to_json(al.reports.gas_report(store, periods=[al.reports.Period(), period])),
+        "rci": render.to_json(al.reports.reliable_change_report(store, norms)),
+        "health": render.to_json(al.reports.health_report(store, period=period)),
     }
 
 

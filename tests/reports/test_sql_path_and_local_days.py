@@ -80,11 +80,11 @@ def test_local_days_at_the_edges_of_time() -> None:
 # --- mastery without the explanation -------------------------------------------------------
 
 criteria = st.builds(
-    al.MasteryCriterion,
+    al.model.MasteryCriterion,
     threshold=st.sampled_from([50.0, 80.0]),
     consecutive=st.integers(1, 3),
-    comparison=st.sampled_from(al.Comparison),
-    frame=st.sampled_from(al.MasteryFrame),
+    comparison=st.sampled_from(al.model.Comparison),
+    frame=st.sampled_from(al.model.MasteryFrame),
     out_of_last=st.one_of(st.none(), st.just(4)),
     min_trials=st.one_of(st.none(), st.just(5)),
     min_observers=st.integers(1, 2),
@@ -94,15 +94,15 @@ criteria = st.builds(
 )
 observations = st.lists(
     st.builds(
-        al.Observation,
+        al.model.Observation,
         observation_id=st.uuids().map(str),
         goal_id=st.just("g1"),
         observed_at=st.tuples(
             st.integers(0, 40), st.integers(0, 47), st.sampled_from(_CHANGES)
         ).map(lambda t: t[2].subtract(days=20).add(days=t[0], minutes=30 * t[1])),
         observer=st.sampled_from(["ana", "ben", "maria"]),
-        setting=st.sampled_from(al.Setting),
-        kind=st.sampled_from(al.ObservationKind),
+        setting=st.sampled_from(al.model.Setting),
+        kind=st.sampled_from(al.model.ObservationKind),
         value=st.one_of(st.none(), st.sampled_from([0.0, 40.0, 50.0, 65.0, 80.0, 95.0, 7])),
         gas_level=st.just(0),
         trials=st.one_of(st.none(), st.integers(1, 8)),
@@ -112,7 +112,7 @@ observations = st.lists(
 )
 
 
-def _rows(data: Sequence[al.Observation]) -> list[Any]:
+def _rows(data: Sequence[al.model.Observation]) -> list[Any]:
     return [
         (
             to_micros(o.observed_at),
@@ -131,18 +131,18 @@ def _rows(data: Sequence[al.Observation]) -> list[Any]:
 @given(
     criterion=criteria,
     data=observations,
-    kind=st.sampled_from(al.MetricKind),
+    kind=st.sampled_from(al.model.MetricKind),
     zone=st.sampled_from(ZONES),
     unit=st.sampled_from(["%", "", "words"]),
 )
 def test_mastery_status_is_assess_masterys(
-    criterion: al.MasteryCriterion,
-    data: list[al.Observation],
-    kind: al.MetricKind,
+    criterion: al.model.MasteryCriterion,
+    data: list[al.model.Observation],
+    kind: al.model.MetricKind,
     zone: str,
     unit: str,
 ) -> None:
-    full = al.assess_mastery(data, criterion, time_zone=zone, metric_kind=kind, unit=unit)
+    full = al.measures.assess_mastery(data, criterion, time_zone=zone, metric_kind=kind, unit=unit)
     quick = mastery_status(_rows(data), criterion, time_zone=zone, metric_kind=kind, unit=unit)
     assert quick == (full.mastered, full.summary)
 
@@ -165,19 +165,19 @@ def test_the_sql_path_and_the_protocol_path_give_the_fold_s_rows(tmp_path: Path)
     plain = ReadModelOnly()
     assert isinstance(plain, al.storage.ReadModelStore)
     periods = [
-        al.Period(),
-        al.Period(start=pendulum.date(2025, 3, 1)),
-        al.Period(end=pendulum.date(2025, 3, 30)),  # the Sunday London's clocks go forward
-        al.Period(start=pendulum.date(2025, 2, 1), end=pendulum.date(2025, 4, 30)),
+        al.reports.Period(),
+        al.reports.Period(start=pendulum.date(2025, 3, 1)),
+        al.reports.Period(end=pendulum.date(2025, 3, 30)),  # the Sunday London's clocks go forward
+        al.reports.Period(start=pendulum.date(2025, 2, 1), end=pendulum.date(2025, 4, 30)),
     ]
     for period in periods:
         for window in (pendulum.duration(weeks=8), pendulum.duration(days=10)):
-            expected = list(al.progress_report(memory, period=period, window=window))
+            expected = list(al.reports.progress_report(memory, period=period, window=window))
             assert any(row.mastery is not None for row in expected)
             assert any(row.trend is not None for row in expected)
             text = render.to_json(expected)
             for store in (sqlite, plain):
-                rows = list(al.progress_report(store, period=period, window=window))  # type: ignore[arg-type]
+                rows = list(al.reports.progress_report(store, period=period, window=window))  # type: ignore[arg-type]
                 assert rows == expected
                 assert render.to_json(rows) == text
     sqlite.close()

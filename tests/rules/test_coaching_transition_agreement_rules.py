@@ -16,11 +16,13 @@ SECOND = pendulum.duration(seconds=1)
 LONDON = "Europe/London"
 
 
-def partnership(*, status: al.PartnershipStatus = al.PartnershipStatus.ACTIVE) -> al.Partnership:
+def partnership(
+    *, status: al.model.PartnershipStatus = al.model.PartnershipStatus.ACTIVE
+) -> al.Partnership:
     """Ana (therapist), Maria (parent) and Ola (grandmother), active at T0, with a goal
     and a home-practice strategy Maria practises."""
     p = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p-1",
             clinic_id="c-1",
             child_id="sam",
@@ -33,26 +35,32 @@ def partnership(*, status: al.PartnershipStatus = al.PartnershipStatus.ACTIVE) -
     at: dict[str, Any] = {"actor": "ana", "occurred_at": T0}
     p.record_all(
         [
-            al.ProfessionalJoined(member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, **at),
-            al.CarerJoined(member_id="maria", relationship=al.CarerRelationship.PARENT, **at),
-            al.CarerJoined(member_id="ola", relationship=al.CarerRelationship.GRANDPARENT, **at),
-            al.PartnershipStatusChanged(status=al.PartnershipStatus.ACTIVE, **at),
-            al.GoalProposed(
+            al.events.ProfessionalJoined(
+                member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, **at
+            ),
+            al.events.CarerJoined(
+                member_id="maria", relationship=al.CarerRelationship.PARENT, **at
+            ),
+            al.events.CarerJoined(
+                member_id="ola", relationship=al.CarerRelationship.GRANDPARENT, **at
+            ),
+            al.events.PartnershipStatusChanged(status=al.model.PartnershipStatus.ACTIVE, **at),
+            al.events.GoalProposed(
                 goal_id="g1",
-                domain=al.GoalDomain.COMMUNICATION,
+                domain=al.model.GoalDomain.COMMUNICATION,
                 statement="Sam asks with two words",
                 why_it_matters="Fewer tears at snack time",
-                target=al.MeasurableTarget(
+                target=al.model.MeasurableTarget(
                     metric="two-word requests",
                     unit="per day",
                     baseline=1,
                     target=8,
-                    direction=al.Direction.INCREASE,
+                    direction=al.model.Direction.INCREASE,
                     due=pendulum.date(2025, 6, 30),
                 ),
                 **at,
             ),
-            al.HomePracticePlanned(
+            al.events.HomePracticePlanned(
                 strategy_id="s1",
                 goal_id="g1",
                 description="Wait five seconds before offering the snack",
@@ -62,15 +70,15 @@ def partnership(*, status: al.PartnershipStatus = al.PartnershipStatus.ACTIVE) -
             ),
         ]
     )
-    if status is not al.PartnershipStatus.ACTIVE:
-        p.record(al.PartnershipStatusChanged(status=status, **at))
+    if status is not al.model.PartnershipStatus.ACTIVE:
+        p.record(al.events.PartnershipStatusChanged(status=status, **at))
     return p
 
 
-CHECKLIST = al.FidelityChecklist(
+CHECKLIST = al.model.FidelityChecklist(
     steps=(
-        al.FidelityStep(step_id="wait", description="Wait five seconds"),
-        al.FidelityStep(step_id="model", description="Model the two words"),
+        al.model.FidelityStep(step_id="wait", description="Wait five seconds"),
+        al.model.FidelityStep(step_id="model", description="Model the two words"),
     )
 )
 
@@ -93,12 +101,12 @@ def assert_threshold(
 
 def coach(p: al.Partnership, at: pendulum.DateTime, carer: str = "maria", **kw: Any) -> None:
     p.record(
-        al.CoachingSessionHeld(
+        al.events.CoachingSessionHeld(
             strategy_id="s1",
             carer=carer,
             steps=(
-                al.StepFidelity(step_id="wait", observed=al.StepObserved.DONE),
-                al.StepFidelity(step_id="model", observed=al.StepObserved.PARTLY),
+                al.model.StepFidelity(step_id="wait", observed=al.model.StepObserved.DONE),
+                al.model.StepFidelity(step_id="model", observed=al.model.StepObserved.PARTLY),
             ),
             actor="ana",
             occurred_at=at,
@@ -116,7 +124,7 @@ def test_fidelity_is_reviewed_every_few_weeks_from_the_checklist() -> None:
     assert found(rule, p, T0.add(weeks=20)) == [], "no checklist: not a coached strategy"
     set_at = T0.add(days=1)
     p.record(
-        al.FidelityChecklistSet(
+        al.events.FidelityChecklistSet(
             strategy_id="s1", checklist=CHECKLIST, actor="ana", occurred_at=set_at
         )
     )
@@ -132,7 +140,9 @@ def test_fidelity_is_reviewed_every_few_weeks_from_the_checklist() -> None:
 def test_fidelity_review_covers_every_carer_coached_and_stops_with_the_strategy() -> None:
     p = partnership()
     p.record(
-        al.FidelityChecklistSet(strategy_id="s1", checklist=CHECKLIST, actor="ana", occurred_at=T0)
+        al.events.FidelityChecklistSet(
+            strategy_id="s1", checklist=CHECKLIST, actor="ana", occurred_at=T0
+        )
     )
     coach(p, T0.add(days=3), carer="ola")  # Ola is coached though not on the strategy
     rule = rules.FidelityReviewed()
@@ -145,10 +155,10 @@ def test_fidelity_review_covers_every_carer_coached_and_stops_with_the_strategy(
         "Nobody has coached ola in 'Wait five seconds before offering the snack' for 4 weeks: "
         "how is it going at home?",
     ]
-    p.record(al.MemberLeft(member_id="ola", actor="ana", occurred_at=T0.add(days=4)))
+    p.record(al.events.MemberLeft(member_id="ola", actor="ana", occurred_at=T0.add(days=4)))
     assert len(found(rule, p, T0.add(weeks=10))) == 1, "former carers are not coached"
     p.record(
-        al.HomePracticeStopped(
+        al.events.HomePracticeStopped(
             strategy_id="s1", reason="Sam asks now", actor="ana", occurred_at=T0.add(days=5)
         )
     )
@@ -158,11 +168,13 @@ def test_fidelity_review_covers_every_carer_coached_and_stops_with_the_strategy(
 def test_fidelity_review_only_for_active_partnerships() -> None:
     p = partnership()
     p.record(
-        al.FidelityChecklistSet(strategy_id="s1", checklist=CHECKLIST, actor="ana", occurred_at=T0)
+        al.events.FidelityChecklistSet(
+            strategy_id="s1", checklist=CHECKLIST, actor="ana", occurred_at=T0
+        )
     )
     p.record(
-        al.PartnershipStatusChanged(
-            status=al.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=1)
+        al.events.PartnershipStatusChanged(
+            status=al.model.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=1)
         )
     )
     assert found(rules.FidelityReviewed(), p, T0.add(weeks=10)) == []
@@ -173,9 +185,9 @@ def test_fidelity_review_only_for_active_partnerships() -> None:
 
 def announce(p: al.Partnership, date: pendulum.Date, at: pendulum.DateTime = T0) -> None:
     p.record(
-        al.TransitionAnnounced(
+        al.events.TransitionAnnounced(
             transition_id="t1",
-            kind=al.TransitionKind.NEW_SCHOOL,
+            kind=al.model.TransitionKind.NEW_SCHOOL,
             description="Sam starts at Oak Primary",
             date=date,
             people=frozenset({"ana", "maria"}),
@@ -189,10 +201,10 @@ def announce(p: al.Partnership, date: pendulum.Date, at: pendulum.DateTime = T0)
 
 def agree_plan(p: al.Partnership, at: pendulum.DateTime) -> None:
     p.record(
-        al.TransitionPlanAgreed(
+        al.events.TransitionPlanAgreed(
             transition_id="t1",
             steps=(
-                al.PlanStep(
+                al.model.PlanStep(
                     description="Visit the new class together",
                     owner="maria",
                     due=pendulum.date(2025, 8, 28),
@@ -209,14 +221,14 @@ def test_a_transition_plan_is_due_days_before_its_date_in_local_time() -> None:
     p = partnership()
     # 1 September 2025: London is on summer time (UTC+1), so local midnight is 23:00 UTC.
     announce(p, pendulum.date(2025, 9, 1))
-    rule = rules.TransitionPlanned()
+    rule = rules.TransitionsPlannedAhead()
     due = pendulum.datetime(2025, 8, 18, tz=LONDON).in_timezone("UTC")
     assert due == pendulum.datetime(2025, 8, 17, 23, tz="UTC")
     (finding,) = assert_threshold(rule, p, due)
     assert finding.subject == rules.Subject(kind=rules.SubjectKind.TRANSITION, id="t1")
     assert "2025-09-01" in finding.message
     assert_threshold(
-        rules.TransitionPlanned(agreed_before=pendulum.duration(days=7)),
+        rules.TransitionsPlannedAhead(agreed_before=pendulum.duration(days=7)),
         p,
         pendulum.datetime(2025, 8, 25, tz=LONDON).in_timezone("UTC"),
     )
@@ -229,9 +241,9 @@ def test_a_plan_agreed_in_time_gives_no_finding_and_rescheduling_moves_the_deadl
     # The clocks go forward on 30 March 2025: the deadline is still local midnight.
     p = partnership()
     announce(p, pendulum.date(2025, 3, 3))
-    rule = rules.TransitionPlanned()
+    rule = rules.TransitionsPlannedAhead()
     p.record(
-        al.TransitionRescheduled(
+        al.events.TransitionRescheduled(
             transition_id="t1",
             date=pendulum.date(2025, 4, 7),
             reason="The school asked to wait until after Easter",
@@ -245,23 +257,23 @@ def test_a_plan_agreed_in_time_gives_no_finding_and_rescheduling_moves_the_deadl
 
 
 def test_transition_rules_look_at_paused_partnerships_too() -> None:
-    p = partnership(status=al.PartnershipStatus.PAUSED)
+    p = partnership(status=al.model.PartnershipStatus.PAUSED)
     announce(p, pendulum.date(2025, 2, 3))
-    assert len(found(rules.TransitionPlanned(), p, T0.add(weeks=5))) == 1
-    assert len(found(rules.TransitionReviewed(), p, T0.add(weeks=10))) == 1
+    assert len(found(rules.TransitionsPlannedAhead(), p, T0.add(weeks=5))) == 1
+    assert len(found(rules.TransitionsReviewedInTime(), p, T0.add(weeks=10))) == 1
 
 
 def test_a_transition_is_reviewed_within_weeks_of_its_date() -> None:
     p = partnership()
     announce(p, pendulum.date(2025, 2, 3))
     agree_plan(p, T0.add(days=1))
-    rule = rules.TransitionReviewed()
+    rule = rules.TransitionsReviewedInTime()
     day_start = pendulum.datetime(2025, 2, 3, tz=LONDON).in_timezone("UTC")
     (finding,) = assert_threshold(rule, p, day_start.add(weeks=4))
     assert "look back" in finding.message
     with pytest.raises(al.DomainError) as refused:
         p.record(
-            al.TransitionReviewed(
+            al.events.TransitionReviewed(
                 transition_id="t1",
                 how_it_went="Too early to say",
                 actor="ana",
@@ -270,7 +282,7 @@ def test_a_transition_is_reviewed_within_weeks_of_its_date() -> None:
         )
     assert refused.value.field == "occurred_at"
     p.record(
-        al.TransitionReviewed(
+        al.events.TransitionReviewed(
             transition_id="t1",
             how_it_went="Sam settled in his second week",
             next_steps="Share the visual timetable with his teacher",
@@ -279,18 +291,20 @@ def test_a_transition_is_reviewed_within_weeks_of_its_date() -> None:
         )
     )
     assert found(rule, p, day_start.add(weeks=10)) == []
-    assert found(rules.TransitionPlanned(), p, day_start.add(weeks=10)) == []
+    assert found(rules.TransitionsPlannedAhead(), p, day_start.add(weeks=10)) == []
 
 
 # --- the agreement -----------------------------------------------------------------------------
 
-AGREEMENT = al.PartnershipAgreement(
+AGREEMENT = al.model.PartnershipAgreement(
     family_can_expect=("A reply to messages within two working days",),
     service_asks=("Tell us when a session cannot happen",),
-    response_times=(al.ResponseTime(channel=al.Channel.MESSAGE, within=pendulum.duration(days=2)),),
+    response_times=(
+        al.model.ResponseTime(channel=al.model.Channel.MESSAGE, within=pendulum.duration(days=2)),
+    ),
     contacts=(
-        al.ContactRoute(
-            purpose="Anything about sessions", member_id="ana", channel=al.Channel.PHONE
+        al.model.ContactRoute(
+            purpose="Anything about sessions", member_id="ana", channel=al.model.Channel.PHONE
         ),
     ),
     disagreements="We talk it through at the next meeting; if we cannot agree, the clinic lead "
@@ -301,22 +315,28 @@ AGREEMENT = al.PartnershipAgreement(
 
 def test_carers_acknowledge_the_agreement_and_again_after_it_changes() -> None:
     p = partnership()
-    rule = rules.AgreementAcknowledged()
+    rule = rules.AgreementAcknowledgedByCarers()
     assert found(rule, p, T0.add(weeks=20)) == [], "no agreement issued, nothing to acknowledge"
     issued = T0.add(days=1)
-    p.record(al.AgreementIssued(version=1, agreement=AGREEMENT, actor="ana", occurred_at=issued))
+    p.record(
+        al.events.AgreementIssued(version=1, agreement=AGREEMENT, actor="ana", occurred_at=issued)
+    )
     maria, ola = assert_threshold(rule, p, issued.add(weeks=2), count=2)
     assert maria.subject.id == "maria"
     assert ola.subject.id == "ola"
     assert "version 1" in maria.message
-    p.record(al.AgreementAcknowledged(version=1, actor="maria", occurred_at=issued.add(days=3)))
+    p.record(
+        al.events.AgreementAcknowledged(version=1, actor="maria", occurred_at=issued.add(days=3))
+    )
     (only,) = found(rule, p, issued.add(weeks=3))
     assert only.subject.id == "ola"
-    p.record(al.AgreementAcknowledged(version=1, actor="ola", occurred_at=issued.add(days=20)))
+    p.record(
+        al.events.AgreementAcknowledged(version=1, actor="ola", occurred_at=issued.add(days=20))
+    )
     assert found(rule, p, issued.add(weeks=5)) == []
     changed = issued.add(weeks=6)
     p.record(
-        al.AgreementIssued(
+        al.events.AgreementIssued(
             version=2,
             agreement=AGREEMENT,
             changes="Ana is on leave in August; Ben covers",
@@ -330,19 +350,21 @@ def test_carers_acknowledge_the_agreement_and_again_after_it_changes() -> None:
 
 def test_a_carer_who_joins_later_has_weeks_from_joining() -> None:
     p = partnership()
-    p.record(al.AgreementIssued(version=1, agreement=AGREEMENT, actor="ana", occurred_at=T0))
+    p.record(al.events.AgreementIssued(version=1, agreement=AGREEMENT, actor="ana", occurred_at=T0))
     for carer in ("maria", "ola"):
-        p.record(al.AgreementAcknowledged(version=1, actor=carer, occurred_at=T0.add(days=1)))
+        p.record(
+            al.events.AgreementAcknowledged(version=1, actor=carer, occurred_at=T0.add(days=1))
+        )
     joined = T0.add(days=30)
     p.record(
-        al.CarerJoined(
+        al.events.CarerJoined(
             member_id="joe",
             relationship=al.CarerRelationship.PARENT,
             actor="ana",
             occurred_at=joined,
         )
     )
-    (finding,) = assert_threshold(rules.AgreementAcknowledged(), p, joined.add(weeks=2))
+    (finding,) = assert_threshold(rules.AgreementAcknowledgedByCarers(), p, joined.add(weeks=2))
     assert finding.subject.id == "joe"
 
 
@@ -351,8 +373,8 @@ def test_a_carer_who_joins_later_has_weeks_from_joining() -> None:
 
 def check_in(p: al.Partnership, day: int, news: tuple[str, ...] = ()) -> None:
     p.record(
-        al.CheckInHeld(
-            kind=al.CheckInKind.DROP_OFF_PICK_UP,
+        al.events.CheckInHeld(
+            kind=al.model.CheckInKind.DROP_OFF_PICK_UP,
             participants=frozenset({"ana", "maria"}),
             good_news=news,
             concerns=("Tired",),
@@ -364,7 +386,7 @@ def check_in(p: al.Partnership, day: int, news: tuple[str, ...] = ()) -> None:
 
 def celebrate(p: al.Partnership, day: int, actor: str = "ana", **kw: Any) -> None:
     p.record(
-        al.SuccessCelebrated(
+        al.events.SuccessCelebrated(
             description="Sam said 'more juice' at breakfast",
             goal_id="g1",
             actor=actor,
@@ -381,14 +403,14 @@ def test_celebrations_shared_with_the_family_count_as_good_news() -> None:
     rule = rules.GoodNewsShared(minimum_share=0.3)
     assert len(found(rule, p, T0.add(days=16))) == 1
     celebrate(p, 16, actor="maria")  # a carer's celebration is not the professionals' news
-    celebrate(p, 16, audience=al.Audience.professionals())  # not shared with the family
+    celebrate(p, 16, audience=al.model.Audience.professionals())  # not shared with the family
     (finding,) = found(rule, p, T0.add(days=17))
     assert finding.message == (
         "Only 0 of the last 3 contacts with the family shared good news about the child."
     )
     celebrate(p, 17)  # 1 of 4 contacts: still below 0.3
     assert len(found(rule, p, T0.add(days=18))) == 1
-    celebrate(p, 18, audience=al.Audience.named("maria"))  # 2 of 5
+    celebrate(p, 18, audience=al.model.Audience.named("maria"))  # 2 of 5
     assert found(rule, p, T0.add(days=19)) == []
 
 
@@ -410,11 +432,13 @@ def test_the_new_rules_are_built_in_and_configurable() -> None:
     )
     by_id = {r.rule_id: r for r in rule_set.rules}
     assert by_id["fidelity-reviewed"] == rules.FidelityReviewed(every=pendulum.duration(weeks=2))
-    assert by_id["transition-plan"] == rules.TransitionPlanned(
+    assert by_id["transition-plan"] == rules.TransitionsPlannedAhead(
         agreed_before=pendulum.duration(days=21), severity=rules.FindingSeverity.BREACH
     )
-    assert by_id["transition-review"] == rules.TransitionReviewed(within=pendulum.duration(weeks=1))
-    assert by_id["agreement-acknowledged"] == rules.AgreementAcknowledged(
+    assert by_id["transition-review"] == rules.TransitionsReviewedInTime(
+        within=pendulum.duration(weeks=1)
+    )
+    assert by_id["agreement-acknowledged"] == rules.AgreementAcknowledgedByCarers(
         within=pendulum.duration(days=5)
     )
     with pytest.raises(al.MalformedDataError) as bad:

@@ -18,15 +18,15 @@ LATER = st.integers(min_value=0, max_value=120 * 24).map(lambda h: pendulum.dura
 
 
 def feedback_findings(
-    p: al.Partnership, rule: rules.FeedbackAnswered, moment: pendulum.DateTime
+    p: al.Partnership, rule: rules.FeedbackAnsweredInTime, moment: pendulum.DateTime
 ) -> list[rules.Finding]:
     return list(rule.evaluate(rules.context_for(p, moment)))
 
 
-def _other_side(p: al.Partnership, item: al.FeedbackItem) -> str | None:
+def _other_side(p: al.Partnership, item: al.model.FeedbackItem) -> str | None:
     """A member of the other side who may answer *item* (RolePolicy: a carer or a
     therapist or supervisor, not an educator, whom its audience includes)."""
-    wanted = "carer" if item.kind is al.FeedbackKind.PROGRESS_UPDATE else "professional"
+    wanted = "carer" if item.kind is al.model.FeedbackKind.PROGRESS_UPDATE else "professional"
     joined = [
         m
         for m in sorted(p.state.current_members())
@@ -49,15 +49,15 @@ def test_feedback_answered_within_the_limit_never_yields_a_finding(
         assume(answerer is not None)
         assert answerer is not None
         p.record(
-            al.FeedbackAnswered(
+            al.events.FeedbackAnswered(
                 feedback_id=item.feedback_id,
-                response=al.FeedbackResponse.ACKNOWLEDGED,
+                response=al.model.FeedbackResponse.ACKNOWLEDGED,
                 actor=answerer,
                 occurred_at=now,
             )
         )
     slowest = max((f.open_for(now) for f in p.state.feedback.values()), default=pendulum.duration())
-    rule = rules.FeedbackAnswered(within=slowest + pendulum.duration(seconds=1))
+    rule = rules.FeedbackAnsweredInTime(within=slowest + pendulum.duration(seconds=1))
     for moment in {
         p.state.formed_at,
         now,
@@ -72,19 +72,19 @@ def test_adding_an_unanswered_item_always_yields_a_finding(
     events: list[al.Event], within: pendulum.Duration
 ) -> None:
     p = replay(events)
-    assume(p.state.status is al.PartnershipStatus.ACTIVE)
+    assume(p.state.status is al.model.PartnershipStatus.ACTIVE)
     carer = sorted(p.state.carers)[0]
     now = p.state.last_event_at
     item = p.record(
-        al.FeedbackGiven(
+        al.events.FeedbackGiven(
             feedback_id="late-one-7f3a9c",
-            kind=al.FeedbackKind.HOME_REPORT,
+            kind=al.model.FeedbackKind.HOME_REPORT,
             message="Mornings are hard",
             actor=carer,
             occurred_at=now,
         )
     )
-    rule = rules.FeedbackAnswered(within=within)
+    rule = rules.FeedbackAnsweredInTime(within=within)
     due = item.occurred_at + within
     assert all(
         f.subject.id != "late-one-7f3a9c"
@@ -100,8 +100,8 @@ def test_the_feedback_rule_flags_exactly_the_items_open_too_long(
     events: list[al.Event], later: pendulum.Duration
 ) -> None:
     p = replay(events)
-    assume(p.state.status is al.PartnershipStatus.ACTIVE)
-    rule = rules.FeedbackAnswered()
+    assume(p.state.status is al.model.PartnershipStatus.ACTIVE)
+    rule = rules.FeedbackAnsweredInTime()
     moment = p.state.last_event_at + later
     expected = {
         f.feedback_id
@@ -135,26 +135,26 @@ def test_a_check_in_now_clears_the_cadence_finding(events: list[al.Event]) -> No
     clinicians = [m for m in sorted(p.state.professionals) if side_of(p.state, m) == "professional"]
     assume(clinicians)  # RolePolicy: a therapist or supervisor activates and records check-ins
     carer, professional = sorted(p.state.carers)[0], clinicians[0]
-    if p.state.status is not al.PartnershipStatus.ACTIVE:
+    if p.state.status is not al.model.PartnershipStatus.ACTIVE:
         p.record(
-            al.PartnershipStatusChanged(
-                status=al.PartnershipStatus.ACTIVE, actor=professional, occurred_at=now
+            al.events.PartnershipStatusChanged(
+                status=al.model.PartnershipStatus.ACTIVE, actor=professional, occurred_at=now
             )
         )
     if p.state.communication_plan is None:
         p.record(
-            al.CommunicationPlanAgreed(
+            al.events.CommunicationPlanAgreed(
                 cadence=pendulum.duration(weeks=2),
-                channels=frozenset({al.Channel.PHONE}),
+                channels=frozenset({al.model.Channel.PHONE}),
                 participants=frozenset({carer, professional}),
                 actor=carer,
                 occurred_at=now,
             )
         )
     p.record(
-        al.CheckInHeld(
+        al.events.CheckInHeld(
             check_in_id="check-in-at-the-end-7f3a9c",
-            kind=al.CheckInKind.CALL,
+            kind=al.model.CheckInKind.CALL,
             participants=frozenset({carer, professional}),
             actor=professional,
             occurred_at=now,

@@ -15,23 +15,23 @@ T0 = pendulum.datetime(2025, 1, 6, 9, tz="UTC")
 SECOND = pendulum.duration(seconds=1)
 
 
-def target(**overrides: Any) -> al.MeasurableTarget:
+def target(**overrides: Any) -> al.model.MeasurableTarget:
     fields: dict[str, Any] = {
         "metric": "requests",
         "unit": "per day",
         "baseline": 1,
         "target": 8,
-        "direction": al.Direction.INCREASE,
+        "direction": al.model.Direction.INCREASE,
         "due": pendulum.date(2025, 6, 30),
     }
     fields.update(overrides)
-    return al.MeasurableTarget(**fields)
+    return al.model.MeasurableTarget(**fields)
 
 
 def partnership(*, plan: bool = True, active: bool = True) -> al.Partnership:
     """Ana (therapist) and Maria (parent), formed and (by default) active at T0."""
     p = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p-1",
             clinic_id="c-1",
             child_id="sam",
@@ -41,20 +41,20 @@ def partnership(*, plan: bool = True, active: bool = True) -> al.Partnership:
         )
     )
     p.record(
-        al.ProfessionalJoined(
+        al.events.ProfessionalJoined(
             member_id="ana", discipline=al.Discipline.ABA, actor="ana", occurred_at=T0
         )
     )
     p.record(
-        al.CarerJoined(
+        al.events.CarerJoined(
             member_id="maria", relationship=al.CarerRelationship.PARENT, actor="ana", occurred_at=T0
         )
     )
     if plan:
         p.record(
-            al.CommunicationPlanAgreed(
+            al.events.CommunicationPlanAgreed(
                 cadence=pendulum.duration(weeks=2),
-                channels=frozenset({al.Channel.PHONE}),
+                channels=frozenset({al.model.Channel.PHONE}),
                 participants=frozenset({"ana", "maria"}),
                 actor="maria",
                 occurred_at=T0,
@@ -62,8 +62,8 @@ def partnership(*, plan: bool = True, active: bool = True) -> al.Partnership:
         )
     if active:
         p.record(
-            al.PartnershipStatusChanged(
-                status=al.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0
+            al.events.PartnershipStatusChanged(
+                status=al.model.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0
             )
         )
     return p
@@ -71,9 +71,9 @@ def partnership(*, plan: bool = True, active: bool = True) -> al.Partnership:
 
 def shared_goal(p: al.Partnership, at: pendulum.DateTime, **target_fields: Any) -> str:
     p.record(
-        al.GoalProposed(
+        al.events.GoalProposed(
             goal_id="g1",
-            domain=al.GoalDomain.COMMUNICATION,
+            domain=al.model.GoalDomain.COMMUNICATION,
             statement="Sam asks with two words",
             why_it_matters="Fewer tears",
             target=target(**target_fields),
@@ -81,7 +81,7 @@ def shared_goal(p: al.Partnership, at: pendulum.DateTime, **target_fields: Any) 
             occurred_at=at,
         )
     )
-    p.record(al.GoalAgreed(goal_id="g1", actor="ana", occurred_at=at))
+    p.record(al.events.GoalAgreed(goal_id="g1", actor="ana", occurred_at=at))
     return "g1"
 
 
@@ -107,8 +107,8 @@ def assert_threshold(rule: Any, p: al.Partnership, due: pendulum.DateTime) -> ru
 def test_check_ins_keep_to_the_agreed_cadence() -> None:
     p = partnership()
     p.record(
-        al.CheckInHeld(
-            kind=al.CheckInKind.CALL,
+        al.events.CheckInHeld(
+            kind=al.model.CheckInKind.CALL,
             participants=frozenset({"ana", "maria"}),
             actor="ana",
             occurred_at=T0.add(days=3),
@@ -132,22 +132,22 @@ def test_a_missing_communication_plan_is_flagged() -> None:
 def test_feedback_is_answered_in_time() -> None:
     p = partnership()
     p.record(
-        al.FeedbackGiven(
+        al.events.FeedbackGiven(
             feedback_id="f1",
-            kind=al.FeedbackKind.HOME_REPORT,
+            kind=al.model.FeedbackKind.HOME_REPORT,
             message="Bedtime is hard",
             actor="maria",
             occurred_at=T0.add(days=1),
         )
     )
-    rule = rules.FeedbackAnswered(within=pendulum.duration(days=5))
+    rule = rules.FeedbackAnsweredInTime(within=pendulum.duration(days=5))
     finding = assert_threshold(rule, p, T0.add(days=6))
     assert finding.subject.id == "f1"
     assert "waiting for an answer from the professionals" in finding.message
     p.record(
-        al.FeedbackAnswered(
+        al.events.FeedbackAnswered(
             feedback_id="f1",
-            response=al.FeedbackResponse.STRATEGY_ADAPTED,
+            response=al.model.FeedbackResponse.STRATEGY_ADAPTED,
             actor="ana",
             occurred_at=T0.add(days=7),
         )
@@ -159,10 +159,10 @@ def test_feedback_is_answered_in_time() -> None:
 def test_setbacks_get_a_plan_in_time_and_are_reviewed() -> None:
     p = partnership()
     p.record(
-        al.SetbackReported(
+        al.events.SetbackReported(
             setback_id="s1",
-            kind=al.SetbackKind.ILLNESS,
-            severity=al.Severity.MODERATE,
+            kind=al.model.SetbackKind.ILLNESS,
+            severity=al.model.Severity.MODERATE,
             description="A week of flu",
             actor="maria",
             occurred_at=T0.add(days=2),
@@ -172,14 +172,14 @@ def test_setbacks_get_a_plan_in_time_and_are_reviewed() -> None:
     planless = assert_threshold(rule, p, T0.add(days=9))
     assert planless.severity is FindingSeverity.BREACH
     p.record(
-        al.SetbackResponsePlanned(
+        al.events.SetbackResponsePlanned(
             setback_id="s1", changes="Lighter sessions", actor="ana", occurred_at=T0.add(days=8)
         )
     )
     review = assert_threshold(rule, p, T0.add(days=8, weeks=4))
     assert review.severity is FindingSeverity.WARNING
     p.record(
-        al.SetbackResolved(
+        al.events.SetbackResolved(
             setback_id="s1", resolution="Back", actor="ana", occurred_at=T0.add(days=20)
         )
     )
@@ -190,10 +190,10 @@ def test_active_goals_have_recent_data() -> None:
     p = partnership()
     shared_goal(p, T0.add(days=1))
     p.record(
-        al.ProgressRecorded(
+        al.events.ProgressRecorded(
             goal_id="g1",
-            setting=al.Setting.HOME,
-            kind=al.ObservationKind.EVERYDAY,
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.EVERYDAY,
             value=2,
             actor="maria",
             occurred_at=T0.add(days=4),
@@ -209,7 +209,7 @@ def test_goals_past_their_local_due_date_are_flagged() -> None:
     # Midnight after the due date in London is 23:00 UTC (summer time).
     finding = assert_threshold(rules.GoalsPastDue(), p, pendulum.datetime(2025, 6, 30, 23))
     assert "was due on 2025-06-30" in finding.message
-    p.record(al.GoalAchieved(goal_id="g1", actor="ana", occurred_at=T0.add(days=30)))
+    p.record(al.events.GoalAchieved(goal_id="g1", actor="ana", occurred_at=T0.add(days=30)))
     assert found(rules.GoalsPastDue(), p, pendulum.datetime(2025, 8, 1)) == []
 
 
@@ -220,7 +220,7 @@ def test_goals_have_a_home_practice_strategy() -> None:
     finding = assert_threshold(rule, p, T0.add(days=1, weeks=2))
     assert finding.severity is FindingSeverity.INFO
     p.record(
-        al.HomePracticePlanned(
+        al.events.HomePracticePlanned(
             goal_id="g1",
             description="Offer two snacks",
             times_per_week=5,
@@ -235,9 +235,9 @@ def test_goals_have_a_home_practice_strategy() -> None:
 def test_concerns_are_resolved_or_escalated_in_time() -> None:
     p = partnership()
     p.record(
-        al.ConcernRaised(
+        al.events.ConcernRaised(
             concern_id="c1",
-            kind=al.ConcernKind.DISAGREEMENT,
+            kind=al.model.ConcernKind.DISAGREEMENT,
             description="We disagree about time-outs",
             actor="maria",
             occurred_at=T0.add(days=1),
@@ -247,7 +247,7 @@ def test_concerns_are_resolved_or_escalated_in_time() -> None:
     finding = assert_threshold(rule, p, T0.add(days=15))
     assert finding.message.startswith("A disagreement raised on 2025-01-07")
     p.record(
-        al.ConcernEscalated(
+        al.events.ConcernEscalated(
             concern_id="c1",
             escalated_to="clinical lead",
             reason="No agreement",
@@ -261,8 +261,8 @@ def test_concerns_are_resolved_or_escalated_in_time() -> None:
 def test_carers_hear_about_progress_every_few_weeks() -> None:
     p = partnership()
     p.record(
-        al.FeedbackGiven(
-            kind=al.FeedbackKind.PROGRESS_UPDATE,
+        al.events.FeedbackGiven(
+            kind=al.model.FeedbackKind.PROGRESS_UPDATE,
             message="Two new words",
             actor="ana",
             occurred_at=T0.add(days=10),
@@ -275,8 +275,8 @@ def test_good_news_is_shared_not_only_concerns() -> None:
     p = partnership()
     for day, news in ((1, ()), (8, ()), (15, ()), (22, ("Sam waved hello",))):
         p.record(
-            al.CheckInHeld(
-                kind=al.CheckInKind.DROP_OFF_PICK_UP,
+            al.events.CheckInHeld(
+                kind=al.model.CheckInKind.DROP_OFF_PICK_UP,
                 participants=frozenset({"ana", "maria"}),
                 good_news=news,
                 concerns=("Tired",),
@@ -299,7 +299,7 @@ def test_goals_need_a_current_carer_and_professional_behind_them() -> None:
     shared_goal(p, T0.add(days=1))
     rule = rules.GoalsShared()
     assert found(rule, p, T0.add(days=2)) == []
-    p.record(al.MemberLeft(member_id="maria", actor="ana", occurred_at=T0.add(days=3)))
+    p.record(al.events.MemberLeft(member_id="maria", actor="ana", occurred_at=T0.add(days=3)))
     (finding,) = found(rule, p, T0.add(days=3))
     assert "no current carer has agreed" in finding.message
 
@@ -307,9 +307,9 @@ def test_goals_need_a_current_carer_and_professional_behind_them() -> None:
 def test_proposed_goals_do_not_wait_long_for_a_decision() -> None:
     p = partnership()
     p.record(
-        al.GoalProposed(
+        al.events.GoalProposed(
             goal_id="g2",
-            domain=al.GoalDomain.MOTOR,
+            domain=al.model.GoalDomain.MOTOR,
             statement="Climbs stairs",
             why_it_matters="Bedroom upstairs",
             target=target(),
@@ -324,8 +324,8 @@ def test_proposed_goals_do_not_wait_long_for_a_decision() -> None:
 def test_paused_partnerships_owe_no_check_ins() -> None:
     p = partnership()
     p.record(
-        al.PartnershipStatusChanged(
-            status=al.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=1)
+        al.events.PartnershipStatusChanged(
+            status=al.model.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=1)
         )
     )
     assert RuleSet.default().evaluate(p, T0.add(days=100)) == []
@@ -337,8 +337,8 @@ def test_paused_partnerships_owe_no_check_ins() -> None:
 def test_findings_are_sorted_by_severity_then_due_date() -> None:
     p = partnership()
     p.record(
-        al.FeedbackGiven(
-            kind=al.FeedbackKind.HOME_REPORT, message="Hmm", actor="maria", occurred_at=T0
+        al.events.FeedbackGiven(
+            kind=al.model.FeedbackKind.HOME_REPORT, message="Hmm", actor="maria", occurred_at=T0
         )
     )
     findings = RuleSet.default().evaluate(p, T0.add(days=60))
@@ -365,7 +365,7 @@ def test_configuration_sets_thresholds_and_disables_rules() -> None:
     )
     assert "good-news" not in rule_set.rule_ids
     (feedback_rule,) = [r for r in rule_set.rules if r.rule_id == "feedback-answered"]
-    assert feedback_rule == rules.FeedbackAnswered(
+    assert feedback_rule == rules.FeedbackAnsweredInTime(
         within=pendulum.duration(days=3), severity=FindingSeverity.BREACH
     )
     assert len(rule_set.rules) == len(rules.BUILT_IN_RULES) - 1
@@ -427,7 +427,7 @@ def test_evaluation_over_a_clinics_store() -> None:
     p = partnership()
     store.append("p-1", p.events, expected_version=0)
     quiet = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p-2",
             clinic_id="c-1",
             child_id="kim",

@@ -39,9 +39,11 @@ def test_event_type_names_are_stable() -> None:
 
 
 def test_an_event_is_a_tagged_versioned_object() -> None:
-    event = al.CommunicationPlanAgreed(
+    event = al.events.CommunicationPlanAgreed(
         cadence=pendulum.duration(weeks=2),
-        channels=frozenset({al.Channel.VIDEO, al.Channel.MESSAGE, al.Channel.EMAIL}),
+        channels=frozenset(
+            {al.model.Channel.VIDEO, al.model.Channel.MESSAGE, al.model.Channel.EMAIL}
+        ),
         participants=frozenset({"maria", "ana", "david"}),
         actor="ana",
         occurred_at=T0,
@@ -90,16 +92,16 @@ def test_pendulum_types_come_back_as_pendulum_types() -> None:
     back = al.from_data(al.to_data(child), al.Child)
     assert type(back.date_of_birth) is pendulum.Date
     event = al.from_data(
-        al.to_data(al.GoalResumed(goal_id="g1", actor="ana", occurred_at=T0)), al.Event
+        al.to_data(al.events.GoalResumed(goal_id="g1", actor="ana", occurred_at=T0)), al.Event
     )
     assert type(event.occurred_at) is pendulum.DateTime
     assert event.occurred_at == T0
 
 
 def test_equal_objects_give_identical_json() -> None:
-    a = al.ResourceShared(
+    a = al.events.ResourceShared(
         resource_id="r1",
-        kind=al.ResourceKind.HANDOUT,
+        kind=al.model.ResourceKind.HANDOUT,
         title="Waiting games",
         language="es",
         shared_with=frozenset({"maria", "david", "ana"}),
@@ -112,7 +114,7 @@ def test_equal_objects_give_identical_json() -> None:
 
 def test_upcasters_upgrade_old_payloads(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pretend GoalAgreed's ``comment`` was once called ``note`` (schema version 1)."""
-    monkeypatch.setattr(al.GoalAgreed, "schema_version", 2)
+    monkeypatch.setattr(al.events.GoalAgreed, "schema_version", 2)
     monkeypatch.setattr(serialization, "_UPCASTERS", dict(serialization._UPCASTERS))
 
     @al.upcaster("GoalAgreed", from_version=1)
@@ -130,7 +132,7 @@ def test_upcasters_upgrade_old_payloads(monkeypatch: pytest.MonkeyPatch) -> None
         "note": "Happy to try",
     }
     event = al.from_data(stored_v1, al.Event)
-    assert event == al.GoalAgreed(
+    assert event == al.events.GoalAgreed(
         goal_id="g1",
         comment="Happy to try",
         actor="maria",
@@ -140,7 +142,7 @@ def test_upcasters_upgrade_old_payloads(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_a_missing_upcaster_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(al.GoalAgreed, "schema_version", 3)
+    monkeypatch.setattr(al.events.GoalAgreed, "schema_version", 3)
     stored_v1 = {
         "type": "GoalAgreed",
         "schema_version": 1,
@@ -158,7 +160,7 @@ def test_a_plugin_event_type_is_registered_by_defining_it() -> None:
     class TransitionPlanned(al.Event):
         type_name = "example.TransitionPlanned"
         permission = al.events.Permission(act="planning a transition", professional=True)
-        setting: al.Setting = attrs.field()
+        setting: al.model.Setting = attrs.field()
 
         def check(self, state: al.PartnershipState) -> None:
             pass
@@ -167,7 +169,7 @@ def test_a_plugin_event_type_is_registered_by_defining_it() -> None:
             pass
 
     try:
-        event = TransitionPlanned(setting=al.Setting.SCHOOL, actor="ana", occurred_at=T0)
+        event = TransitionPlanned(setting=al.model.Setting.SCHOOL, actor="ana", occurred_at=T0)
         data = al.to_data(event)
         assert data["type"] == "example.TransitionPlanned"
         assert al.from_data(data, al.Event) == event
@@ -182,4 +184,4 @@ def test_two_event_types_cannot_share_a_name() -> None:
         class GoalAgreed(al.Event):  # a plugin's class that clashes with ours
             pass
 
-    assert al.event_types()["GoalAgreed"] is al.GoalAgreed
+    assert al.event_types()["GoalAgreed"] is al.events.GoalAgreed

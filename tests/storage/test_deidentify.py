@@ -21,7 +21,7 @@ from alliance.storage._common import to_micros
 from alliance.testing import strategies as s
 
 KEY = b"a research export key, 32 bytes"
-CARERS_OWN = (al.WellbeingNoted, al.SupportOffered)
+CARERS_OWN = (al.events.WellbeingNoted, al.events.SupportOffered)
 
 
 def _strings(value: Any, cls: Any, name: str = "") -> tuple[set[str], set[str]]:
@@ -59,8 +59,8 @@ def _codes() -> set[str]:
     type name (hypothesis may draw a text or an id equal to one)."""
     return {
         member.value
-        for name in al.__all__
-        if isinstance(cls := getattr(al, name), type) and issubclass(cls, enum.Enum)
+        for name in al.model.__all__
+        if isinstance(cls := getattr(al.model, name), type) and issubclass(cls, enum.Enum)
         for member in cls
     } | set(al.event_types())
 
@@ -120,7 +120,7 @@ def test_intervals_between_a_childs_events_are_unchanged(events: list[al.Event])
     assert rest == 0
     # Due dates move by the same whole days.
     for event, row in zip(events, rows, strict=True):
-        if isinstance(event, al.GoalProposed):
+        if isinstance(event, al.events.GoalProposed):
             due = pendulum.Date.fromisoformat(row["target"]["due"])
             assert (due - event.target.due).days == shift_days
 
@@ -154,24 +154,24 @@ def test_a_carers_wellbeing_never_leaves_in_an_export() -> None:
     later = p.state.last_event_at.add(days=1)
     p.record_all(
         [
-            al.WellbeingNoted(
+            al.events.WellbeingNoted(
                 note_id="w1",
-                coping=al.Coping.STRUGGLING,
-                support=frozenset({al.SupportKind.RESPITE}),
+                coping=al.model.Coping.STRUGGLING,
+                support=frozenset({al.model.SupportKind.RESPITE}),
                 shared_with=frozenset({"ana"}),
                 actor="maria",
                 occurred_at=later,
             ),
-            al.SupportOffered(
+            al.events.SupportOffered(
                 offer_id="so1",
                 carer="maria",
-                kind=al.SupportKind.RESPITE,
+                kind=al.model.SupportKind.RESPITE,
                 description="Respite list",
                 in_reply_to="w1",
                 actor="ana",
                 occurred_at=later,
             ),
-            al.SuccessCelebrated(description="Yay", actor="ana", occurred_at=later),
+            al.events.SuccessCelebrated(description="Yay", actor="ana", occurred_at=later),
         ]
     )
     rows = deidentify_timeline(p.events, key=KEY)
@@ -191,15 +191,15 @@ def test_an_agreements_own_version_does_not_overwrite_the_rows() -> None:
     later = p.state.last_event_at.add(days=1)
     p.record_all(
         [
-            al.AgreementIssued(
+            al.events.AgreementIssued(
                 version=1,
-                agreement=al.PartnershipAgreement(
+                agreement=al.model.PartnershipAgreement(
                     family_can_expect=("A reply within two days",), disagreements="We talk."
                 ),
                 actor="ana",
                 occurred_at=later,
             ),
-            al.AgreementAcknowledged(version=1, actor="maria", occurred_at=later),
+            al.events.AgreementAcknowledged(version=1, actor="maria", occurred_at=later),
         ]
     )
     issued, acknowledged = deidentify_timeline(p.events, key=KEY)[-2:]

@@ -32,12 +32,16 @@ def _fill(store: al.Store) -> None:
 
     events = build().events[:6]
     store.append("p-1", events, expected_version=0)
-    other = [e if not isinstance(e, al.PartnershipFormed) else _with_id(e, "p-2") for e in events]
+    other = [
+        e if not isinstance(e, al.events.PartnershipFormed) else _with_id(e, "p-2") for e in events
+    ]
     store.append("p-2", other[:3], expected_version=0)
     store.append("p-2", other[3:], expected_version=3)
 
 
-def _with_id(event: al.PartnershipFormed, partnership_id: str) -> al.PartnershipFormed:
+def _with_id(
+    event: al.events.PartnershipFormed, partnership_id: str
+) -> al.events.PartnershipFormed:
     import attrs  # noqa: PLC0415
 
     return attrs.evolve(event, partnership_id=partnership_id)
@@ -176,7 +180,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         store.close()
 
 
-def located(report: al.IntegrityReport) -> set[tuple[str, int, str]]:
+def located(report: al.storage.IntegrityReport) -> set[tuple[str, int, str]]:
     return {(p.partnership_id, p.version, p.kind) for p in report.problems}
 
 
@@ -262,8 +266,8 @@ def test_a_schema_1_database_is_migrated_on_open(tmp_path: Path) -> None:
 
 
 def test_every_read_of_a_partnership_is_logged() -> None:
-    reads: list[al.ReadAccess] = []
-    store = al.AuditedStore(MemoryStore("c-1"), reads.append)
+    reads: list[al.storage.ReadAccess] = []
+    store = al.storage.AuditedStore(MemoryStore("c-1"), reads.append)
     _fill(store)
     assert reads == []  # writes are not reads
     al.load_partnership(store, "p-1")
@@ -283,13 +287,13 @@ def test_every_read_of_a_partnership_is_logged() -> None:
 
 
 def test_a_hook_that_refuses_stops_the_read() -> None:
-    def refuse(access: al.ReadAccess) -> None:
+    def refuse(access: al.storage.ReadAccess) -> None:
         raise PermissionError(f"no access to {access.partnership_id}")
 
     inner = MemoryStore("c-1")
     _fill(inner)
     with pytest.raises(PermissionError):
-        al.load_partnership(al.AuditedStore(inner, refuse), "p-1")
+        al.load_partnership(al.storage.AuditedStore(inner, refuse), "p-1")
 
 
 def test_a_schema_1_postgres_database_is_migrated_on_open(postgres_url: str) -> None:
@@ -317,4 +321,4 @@ def test_a_schema_1_postgres_database_is_migrated_on_open(postgres_url: str) -> 
 def _later_event() -> al.Event:
     from team import LATER  # noqa: PLC0415
 
-    return al.GoalAgreed(goal_id="g1", actor="maria", occurred_at=LATER)
+    return al.events.GoalAgreed(goal_id="g1", actor="maria", occurred_at=LATER)

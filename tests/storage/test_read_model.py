@@ -45,12 +45,12 @@ def _outcome(rows: Callable[[], Iterator[Any]]) -> tuple[str, Any]:
 
 
 @st.composite
-def _periods(draw: st.DrawFn) -> al.Period:
+def _periods(draw: st.DrawFn) -> al.reports.Period:
     days = st.dates(min_value=pendulum.date(1989, 1, 1), max_value=pendulum.date(2091, 12, 31))
     start, end = draw(st.none() | days), draw(st.none() | days)
     if start is not None and end is not None and end < start:
         start, end = end, start
-    return al.Period(start=start, end=end)
+    return al.reports.Period(start=start, end=end)
 
 
 @st.composite
@@ -65,8 +65,8 @@ def _scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "batches": [events[a:b] for a, b in itertools.pairwise(bounds)],
         "period": draw(_periods()),
         "window": draw(st.sampled_from(WINDOWS)),
-        "domain": draw(st.none() | st.sampled_from(al.GoalDomain)),
-        "status": draw(st.none() | st.sampled_from(al.GoalStatus)),
+        "domain": draw(st.none() | st.sampled_from(al.model.GoalDomain)),
+        "status": draw(st.none() | st.sampled_from(al.model.GoalStatus)),
         "member": draw(st.none() | st.sampled_from(members)),
     }
 
@@ -74,11 +74,13 @@ def _scenarios(draw: st.DrawFn) -> dict[str, Any]:
 def _reports(store: al.Store, s: dict[str, Any]) -> dict[str, tuple[str, Any]]:
     filters = {"member_id": s["member"], "domain": s["domain"], "status": s["status"]}
     return {
-        "progress": _outcome(lambda: al.progress_report(store)),
+        "progress": _outcome(lambda: al.reports.progress_report(store)),
         "progress-filtered": _outcome(
-            lambda: al.progress_report(store, period=s["period"], window=s["window"], **filters)
+            lambda: al.reports.progress_report(
+                store, period=s["period"], window=s["window"], **filters
+            )
         ),
-        "goals": _outcome(lambda: al.select_goals(store, period=s["period"], **filters)),
+        "goals": _outcome(lambda: al.reports.select_goals(store, period=s["period"], **filters)),
     }
 
 
@@ -179,18 +181,19 @@ def test_goals_and_observations_are_kept_with_the_events(tmp_path: Path) -> None
         store.append(
             state.partnership_id,
             [
-                al.ProgressCorrected(
+                al.events.ProgressCorrected(
                     observation_id=observation.observation_id,
                     reason="Typed the wrong number",
                     value=42.5,
                     actor=pro,
                     occurred_at=later,
                 ),
-                al.GoalDiscontinued(goal_id=goal_id, reason="No longer a priority", actor=pro,
-                                    occurred_at=later),
+                al.events.GoalDiscontinued(
+                    goal_id=goal_id, reason="No longer a priority", actor=pro, occurred_at=later
+                ),
             ],
             expected_version=state.version,
-        )  # fmt: skip
+        )
         value, by = conn.execute(
             "SELECT value, corrected_by FROM alliance_observations WHERE observation_id = ?",
             (observation.observation_id,),
@@ -210,17 +213,17 @@ def test_a_failed_append_leaves_the_read_model_unchanged(tmp_path: Path) -> None
     store = SQLiteStore(path, CLINIC)
     try:
         _fill(store, 1)
-        before = al.select_goals(store)
+        before = al.reports.select_goals(store)
         rows = list(before)
         state = next(iter_states(store))
         goal_id = next(iter(state.goals))
         pro = sorted(state.professionals)[0]
-        event = al.GoalDiscontinued(
+        event = al.events.GoalDiscontinued(
             goal_id=goal_id, reason="x", actor=pro, occurred_at=state.last_event_at
         )
         with pytest.raises(al.ConcurrencyError):
             store.append(state.partnership_id, [event], expected_version=state.version - 1)
-        assert list(al.select_goals(store)) == rows
+        assert list(al.reports.select_goals(store)) == rows
     finally:
         store.close()
 
@@ -246,11 +249,11 @@ def _expected() -> dict[str, str]:
 
 
 def _rendered(store: al.Store) -> dict[str, str]:
-    period = al.Period(start=pendulum.date(2025, 2, 1), end=pendulum.date(2025, 4, 30))
+    period = al.reports.Period(start=pendulum.date(2025, 2, 1), end=pendulum.date(2025, 4, 30))
     return {
-        "progress": render.to_json(al.progress_report(store)),
-        "period": render.to_json(al.progress_report(store, period=period)),
-        "goals": render.to_json(al.select_goals(store)),
+        "progress": render.to_json(al.reports.progress_report(store)),
+        "period": render.to_json(al.reports.progress_report(store, period=period)),
+        "goals": render.to_json(al.reports.select_goals(store)),
     }
 
 
@@ -300,17 +303,23 @@ def test_the_latest_of_two_observations_at_the_same_moment_is_the_later_recorded
     moment = state.last_event_at.add(days=1)
     for value in (7.0, 3.0):
         p.record(
-            al.ProgressRecorded(goal_id=goal_id, setting=al.Setting.CLINIC, value=value,
-                                kind=al.ObservationKind.SESSION, actor=pro, occurred_at=moment)
-        )  # fmt: skip
+            al.events.ProgressRecorded(
+                goal_id=goal_id,
+                setting=al.model.Setting.CLINIC,
+                value=value,
+                kind=al.model.ObservationKind.SESSION,
+                actor=pro,
+                occurred_at=moment,
+            )
+        )
     store = SQLiteStore(tmp_path / "ties.db", CLINIC)
     try:
         store.append(state.partnership_id, p.events, expected_version=0)
-        rows = [r for r in al.progress_report(store) if r.goal.goal_id == goal_id]
+        rows = [r for r in al.reports.progress_report(store) if r.goal.goal_id == goal_id]
         assert rows[0].latest == 3.0
         memory = al.open_store("memory://", clinic_id=CLINIC)
         memory.append(state.partnership_id, p.events, expected_version=0)
-        assert rows == [r for r in al.progress_report(memory) if r.goal.goal_id == goal_id]
+        assert rows == [r for r in al.reports.progress_report(memory) if r.goal.goal_id == goal_id]
     finally:
         store.close()
 
@@ -318,38 +327,43 @@ def test_the_latest_of_two_observations_at_the_same_moment_is_the_later_recorded
 def test_a_projection_past_the_year_9999_is_behind_without_a_date(tmp_path: Path) -> None:
     start = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
     p = al.Partnership.form(
-        al.PartnershipFormed(partnership_id="p-1", clinic_id=CLINIC, child_id="sam",
+        al.events.PartnershipFormed(partnership_id="p-1", clinic_id=CLINIC, child_id="sam",
                              time_zone="UTC", actor="ana", occurred_at=start)
     )  # fmt: skip
     p.record_all([
-        al.ProfessionalJoined(member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE,
+        al.events.ProfessionalJoined(member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE,
                               actor="ana", occurred_at=start),
-        al.CarerJoined(member_id="maria", relationship=al.CarerRelationship.PARENT,
+        al.events.CarerJoined(member_id="maria", relationship=al.CarerRelationship.PARENT,
                        actor="ana", occurred_at=start),
     ])  # fmt: skip
     goal = p.record(
-        al.GoalProposed(
-            domain=al.GoalDomain.COMMUNICATION, statement="Asks", why_it_matters="Matters",
+        al.events.GoalProposed(
+            domain=al.model.GoalDomain.COMMUNICATION, statement="Asks", why_it_matters="Matters",
             actor="ana", occurred_at=start,
-            target=al.MeasurableTarget(metric="requests", unit="per day", baseline=0,
-                                       target=10, direction=al.Direction.INCREASE,
+            target=al.model.MeasurableTarget(metric="requests", unit="per day", baseline=0,
+                                       target=10, direction=al.model.Direction.INCREASE,
                                        due=pendulum.date(2025, 12, 31)),
         )
     )  # fmt: skip
     for week, value in enumerate((0.0, 1e-12)):
         p.record(
-            al.ProgressRecorded(goal_id=goal.goal_id, setting=al.Setting.CLINIC, value=value,
-                                kind=al.ObservationKind.SESSION, actor="ana",
-                                occurred_at=start.add(weeks=week + 1))
-        )  # fmt: skip
+            al.events.ProgressRecorded(
+                goal_id=goal.goal_id,
+                setting=al.model.Setting.CLINIC,
+                value=value,
+                kind=al.model.ObservationKind.SESSION,
+                actor="ana",
+                occurred_at=start.add(weeks=week + 1),
+            )
+        )
     memory = al.open_store("memory://", clinic_id=CLINIC)
     store = SQLiteStore(tmp_path / "slow.db", CLINIC)
     try:
         for s in (memory, store):
             s.append("p-1", p.events, expected_version=0)
-        rows = list(al.progress_report(store))
-        assert rows == list(al.progress_report(memory))
-        assert rows[0].outlook is al.Outlook.BEHIND
+        rows = list(al.reports.progress_report(store))
+        assert rows == list(al.reports.progress_report(memory))
+        assert rows[0].outlook is al.reports.Outlook.BEHIND
         assert rows[0].projected_date is None
     finally:
         store.close()

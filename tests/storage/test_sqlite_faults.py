@@ -96,7 +96,7 @@ def test_threads_and_processes_append_without_loss(db: Path, store: SQLiteStore)
     for n in range(4):
         versions = [s.version for s in store.load(f"p-{n}")]
         assert versions == list(range(1, len(versions) + 1))
-    ids = [s.event.concern_id for s in everything if isinstance(s.event, al.ConcernRaised)]
+    ids = [s.event.concern_id for s in everything if isinstance(s.event, al.events.ConcernRaised)]
     assert len(ids) == len(set(ids)) == written
 
 
@@ -278,7 +278,7 @@ def test_stored_payloads_of_an_older_shape_are_upcast_on_read(
             "VALUES (4, 'clinic-a', 'p-1', 4, 'GoalAgreed', 1, 0, 0, ?)",
             (json.dumps(OLD_GOAL_AGREED),),
         )
-    monkeypatch.setattr(al.GoalAgreed, "schema_version", 2)
+    monkeypatch.setattr(al.events.GoalAgreed, "schema_version", 2)
     monkeypatch.setattr(serialization, "_UPCASTERS", dict(serialization._UPCASTERS))
 
     @al.upcaster("GoalAgreed", from_version=1)
@@ -288,5 +288,5 @@ def test_stored_payloads_of_an_older_shape_are_upcast_on_read(
         return data
 
     event = store.load("p-1")[-1].event
-    assert isinstance(event, al.GoalAgreed)
+    assert isinstance(event, al.events.GoalAgreed)
     assert event.comment == "Happy to try"

@@ -20,7 +20,7 @@ from alliance.testing import strategies as s
 @given(events=s.partnership_histories())
 def test_generated_histories_are_allowed_by_the_role_policy(events: list[al.Event]) -> None:
     first, *rest = events
-    assert isinstance(first, al.PartnershipFormed)
+    assert isinstance(first, al.events.PartnershipFormed)
     partnership = al.Partnership.form(first, policy=al.RolePolicy())
     for event in rest:
         partnership.record(event)  # raises PermissionDenied if the actor's role may not
@@ -34,28 +34,31 @@ def test_generated_partnerships_are_allowed_by_the_role_policy(
     partnership: al.Partnership,
 ) -> None:
     first, *rest = partnership.events
-    assert isinstance(first, al.PartnershipFormed)
+    assert isinstance(first, al.events.PartnershipFormed)
     again = al.Partnership.form(first, policy=al.RolePolicy())
     again.record_all(rest)
     assert again.state == partnership.state
 
 
-def _audience_of(state: al.PartnershipState, event: al.Event) -> al.Audience | None:
+def _audience_of(state: al.PartnershipState, event: al.Event) -> al.model.Audience | None:
     """The audience of the record with one that *event* acts on, if any."""
     match event:
-        case al.FeedbackAnswered(feedback_id=feedback_id):
+        case al.events.FeedbackAnswered(feedback_id=feedback_id):
             return state.feedback[feedback_id].audience
-        case al.ProgressCorrected(observation_id=observation_id):
+        case al.events.ProgressCorrected(observation_id=observation_id):
             return state.observations[observation_id].audience
-        case al.ActionItemCompleted(action_item_id=item_id):
+        case al.events.ActionItemCompleted(action_item_id=item_id):
             return state.check_ins[state.action_items[item_id].check_in_id].audience
         case (
-            al.SetbackResponsePlanned(setback_id=setback_id)
-            | al.SetbackReviewed(setback_id=setback_id)
-            | al.SetbackResolved(setback_id=setback_id)
+            al.events.SetbackResponsePlanned(setback_id=setback_id)
+            | al.events.SetbackReviewed(setback_id=setback_id)
+            | al.events.SetbackResolved(setback_id=setback_id)
         ):
             return state.setbacks[setback_id].audience
-        case al.ConcernResolved(concern_id=concern_id) | al.ConcernEscalated(concern_id=concern_id):
+        case (
+            al.events.ConcernResolved(concern_id=concern_id)
+            | al.events.ConcernEscalated(concern_id=concern_id)
+        ):
             return state.concerns[concern_id].audience
         case _:
             return None
@@ -65,33 +68,33 @@ def facts(events: list[al.Event]) -> set[str]:
     """What the history shows about who recorded what, each event read against the state
     just before it."""
     first, *rest = events
-    assert isinstance(first, al.PartnershipFormed)
+    assert isinstance(first, al.events.PartnershipFormed)
     partnership = al.Partnership.form(first)
     found: set[str] = set()
     for event in rest:
         state = partnership.state
         side = side_of(state, event.actor)
-        forming = state.status is al.PartnershipStatus.FORMING
+        forming = state.status is al.model.PartnershipStatus.FORMING
         match event:
-            case al.ProgressRecorded(setting=setting):
+            case al.events.ProgressRecorded(setting=setting):
                 found.add(f"{side} observes at {setting.value}")
-            case al.ProgressCorrected(observation_id=observation_id):
+            case al.events.ProgressCorrected(observation_id=observation_id):
                 mine = state.observations[observation_id].observer == event.actor
                 found.add(f"{side} corrects {'their own' if mine else 'another'} observation")
-            case al.ActionItemCompleted(action_item_id=item_id):
+            case al.events.ActionItemCompleted(action_item_id=item_id):
                 mine = state.action_items[item_id].item.owner == event.actor
                 found.add(f"{side} completes {'their own' if mine else 'another'} action item")
-            case al.MemberLeft(member_id=member_id):
+            case al.events.MemberLeft(member_id=member_id):
                 found.add(f"{side} records {'leaving' if member_id == event.actor else 'a leaver'}")
-            case al.CarerJoined() | al.ProfessionalJoined():
+            case al.events.CarerJoined() | al.events.ProfessionalJoined():
                 if event.actor == first.actor and forming and side != "professional":
                     found.add("the founder adds a member while forming")
                 elif not forming:
                     found.add(f"{side} adds a member after forming")
-            case al.MeasureCompleted(respondent=respondent) if side == "educator":
+            case al.events.MeasureCompleted(respondent=respondent) if side == "educator":
                 # (no shipped instrument is answered by professionals, so none yet)
                 assert respondent == event.actor, "educators record only their own answers"
-            case al.FeedbackAnswered(feedback_id=feedback_id):
+            case al.events.FeedbackAnswered(feedback_id=feedback_id):
                 found.add(f"{side} answers a {state.feedback[feedback_id].kind.value}")
             case _:
                 pass

@@ -22,25 +22,25 @@ from alliance.testing import _hypothesis_plugin, replay
 PER_TYPE_EXAMPLES = min(settings.default.max_examples, 25)
 
 VALUE_TYPES = [
-    al.CommunicationPreferences,
-    al.ContactDetails,
+    al.model.CommunicationPreferences,
+    al.model.ContactDetails,
     al.Child,
     al.Carer,
     al.Professional,
-    al.CommunicationPlan,
-    al.MeasurableTarget,
-    al.GasLevel,
-    al.GasScale,
-    al.MasteryCriterion,
-    al.ActionItem,
-    al.PlanStep,
-    al.Audience,
-    al.FidelityStep,
-    al.FidelityChecklist,
-    al.StepFidelity,
-    al.ResponseTime,
-    al.ContactRoute,
-    al.PartnershipAgreement,
+    al.model.CommunicationPlan,
+    al.model.MeasurableTarget,
+    al.model.GasLevel,
+    al.model.GasScale,
+    al.model.MasteryCriterion,
+    al.model.ActionItem,
+    al.model.PlanStep,
+    al.model.Audience,
+    al.model.FidelityStep,
+    al.model.FidelityChecklist,
+    al.model.StepFidelity,
+    al.model.ResponseTime,
+    al.model.ContactRoute,
+    al.model.PartnershipAgreement,
 ]
 
 # The event classes with a strategy: all of alliance's own (the timeline's, measures'
@@ -88,13 +88,13 @@ def test_importing_hypothesis_registers_the_strategies_and_no_plugins_turns_it_o
         import alliance
 
         @settings(max_examples=30, database=None, derandomize=True)
-        @given(st.from_type(alliance.MeasurableTarget))
+        @given(st.from_type(alliance.model.MeasurableTarget))
         def targets_are_valid(target):
-            assert type(target) is alliance.MeasurableTarget
+            assert type(target) is alliance.model.MeasurableTarget
             attrs.evolve(target)  # validators run again
 
         targets_are_valid()
-        print(repr(st.from_type(alliance.GoalAgreed)))
+        print(repr(st.from_type(alliance.events.GoalAgreed)))
     """
     with_plugin = run_python(code)
     assert with_plugin.returncode == 0, with_plugin.stderr
@@ -115,7 +115,7 @@ def test_the_hook_is_cheap_and_imports_the_strategies_only_when_asked() -> None:
         assert "alliance.testing.strategies" not in sys.modules, "imported too early"
         from hypothesis import strategies as st
         import alliance
-        st.from_type(alliance.GasScale).validate()
+        st.from_type(alliance.model.GasScale).validate()
         assert "alliance.testing.strategies" in sys.modules
         """
     )
@@ -140,9 +140,9 @@ def test_it_works_whatever_is_imported_first(first_import: str) -> None:
         from hypothesis import given, settings, strategies as st
 
         @settings(max_examples=5, database=None)
-        @given(st.from_type(alliance.GoalProposed), st.from_type(alliance.Partnership))
+        @given(st.from_type(alliance.events.GoalProposed), st.from_type(alliance.Partnership))
         def check(event, partnership):
-            assert type(event) is alliance.GoalProposed
+            assert type(event) is alliance.events.GoalProposed
             assert isinstance(partnership, alliance.Partnership)
 
         check()
@@ -167,7 +167,7 @@ def test_the_plugin_modules_import_without_hypothesis() -> None:
 
 def test_the_hook_can_run_again() -> None:
     _hypothesis_plugin._hypothesis_setup_hook()
-    assert repr(st.from_type(al.MeasurableTarget)) == "measurable_targets()"
+    assert repr(st.from_type(al.model.MeasurableTarget)) == "measurable_targets()"
 
 
 def test_every_alliance_event_type_is_registered() -> None:
@@ -221,8 +221,8 @@ def test_from_type_draws_valid_partnerships(
 class Referral:
     """A clinic's own type, with alliance values in it."""
 
-    target: al.MeasurableTarget
-    event: al.GoalProposed
+    target: al.model.MeasurableTarget
+    event: al.events.GoalProposed
 
 
 attrs.resolve_types(Referral)  # (annotations are strings in this module)

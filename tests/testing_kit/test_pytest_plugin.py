@@ -43,7 +43,7 @@ def test_the_sample_is_the_demos_and_can_be_stored(
     assert sample_partnership.events == demo.sample_partnership().events
     assert sample_partnership.state.clinic_id == pytest_plugin.SAMPLE_CLINIC_ID
     first, *rest = sample_partnership.events
-    assert isinstance(first, al.PartnershipFormed)
+    assert isinstance(first, al.events.PartnershipFormed)
     al.start_partnership(alliance_store, first, rest)
     loaded = al.load_partnership(alliance_store, sample_partnership.id)
     assert loaded.state == sample_partnership.state

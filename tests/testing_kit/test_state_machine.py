@@ -67,7 +67,9 @@ class ClinicPartnership(PartnershipStateMachine):
         # pause too (a child changes setting whether or not therapy is paused).
         assert self.rule_set is not None
         applies = {
-            rule.rule_id: getattr(rule, "applies_to", frozenset({al.PartnershipStatus.ACTIVE}))
+            rule.rule_id: getattr(
+                rule, "applies_to", frozenset({al.model.PartnershipStatus.ACTIVE})
+            )
             for rule in self.rule_set.rules
         }
         for finding in self.findings():
@@ -170,7 +172,7 @@ def test_its_helpers_refuse_to_be_used_before_the_first_step() -> None:
 
 
 def test_closing_can_be_turned_off() -> None:
-    statuses: set[al.PartnershipStatus] = set()
+    statuses: set[al.model.PartnershipStatus] = set()
 
     class NeverClosed(PartnershipStateMachine):
         allow_closing = False
@@ -181,7 +183,7 @@ def test_closing_can_be_turned_off() -> None:
                 statuses.add(self.state.status)
 
     run_quickly(NeverClosed, examples=10)
-    assert al.PartnershipStatus.CLOSED not in statuses
+    assert al.model.PartnershipStatus.CLOSED not in statuses
     assert statuses  # it ran
 
     class SoonClosed(NeverClosed):
@@ -189,7 +191,7 @@ def test_closing_can_be_turned_off() -> None:
 
     statuses.clear()
     run_quickly(SoonClosed, examples=10)
-    assert al.PartnershipStatus.CLOSED in statuses
+    assert al.model.PartnershipStatus.CLOSED in statuses
 
 
 def test_start_times_choose_when_partnerships_are_formed() -> None:
@@ -212,10 +214,14 @@ def test_start_times_choose_when_partnerships_are_formed() -> None:
 
 
 def test_a_goal_shared_without_both_sides_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    def share_at_once(state: al.PartnershipState, goal: al.Goal, at: pendulum.DateTime) -> al.Goal:
-        if goal.status is not al.GoalStatus.PROPOSED:
+    def share_at_once(
+        state: al.PartnershipState, goal: al.model.Goal, at: pendulum.DateTime
+    ) -> al.model.Goal:
+        if goal.status is not al.model.GoalStatus.PROPOSED:
             return goal
-        return attrs.evolve(goal, status=al.GoalStatus.ACTIVE, status_changed_at=at, shared_at=at)
+        return attrs.evolve(
+            goal, status=al.model.GoalStatus.ACTIVE, status_changed_at=at, shared_at=at
+        )
 
     monkeypatch.setattr(goals_module, "_share_if_agreed", share_at_once)
     with pytest.raises(AssertionError, match="is active, but only"):
@@ -238,7 +244,9 @@ def test_a_state_that_drifts_from_its_events_is_caught() -> None:
     class Drifting(PartnershipStateMachine):
         @rule()
         def change_the_state_behind_the_timelines_back(self) -> None:
-            self.partnership.state.settings = frozenset({al.Setting.COMMUNITY, al.Setting.HOME})
+            self.partnership.state.settings = frozenset(
+                {al.model.Setting.COMMUNITY, al.model.Setting.HOME}
+            )
 
     with pytest.raises(AssertionError):
         run_quickly(Drifting)
@@ -262,7 +270,7 @@ def test_an_event_changed_by_json_is_caught(monkeypatch: pytest.MonkeyPatch) -> 
 
     def lossy(text: str, cls: Any) -> Any:
         event = real_loads(text, cls)
-        if isinstance(event, al.GoalProposed):
+        if isinstance(event, al.events.GoalProposed):
             return attrs.evolve(event, statement=event.statement + "!")
         return event
 
@@ -338,20 +346,20 @@ def test_an_agreement_keeps_the_role_it_was_given_in() -> None:
     """Found by the machine's goal invariant: a professional who agreed, left and rejoined
     as a carer made the goal shared once another professional agreed."""
     p = al.Partnership.form(
-        al.PartnershipFormed(
+        al.events.PartnershipFormed(
             partnership_id="p", clinic_id="c", child_id="sam", time_zone="UTC", actor="ana",
             occurred_at=T0,
         )
     )  # fmt: skip
     p.record_all(
         [
-            al.ProfessionalJoined(
+            al.events.ProfessionalJoined(
                 member_id="ana", discipline=al.Discipline.ABA, actor="ana", occurred_at=T0
             ),
-            al.ProfessionalJoined(
+            al.events.ProfessionalJoined(
                 member_id="bob", discipline=al.Discipline.ABA, actor="ana", occurred_at=T0
             ),
-            al.CarerJoined(
+            al.events.CarerJoined(
                 member_id="maria",
                 relationship=al.CarerRelationship.PARENT,
                 actor="ana",
@@ -360,31 +368,31 @@ def test_an_agreement_keeps_the_role_it_was_given_in() -> None:
         ]
     )
     goal = p.record(
-        al.GoalProposed(  # agreed by ana, a professional, by proposing it
-            domain=al.GoalDomain.COMMUNICATION,
+        al.events.GoalProposed(  # agreed by ana, a professional, by proposing it
+            domain=al.model.GoalDomain.COMMUNICATION,
             statement="Sam asks with two words",
             why_it_matters="Fewer tears",
             actor="ana",
             occurred_at=T0,
-            target=al.MeasurableTarget(
+            target=al.model.MeasurableTarget(
                 metric="requests",
                 unit="per day",
                 baseline=1,
                 target=8,
-                direction=al.Direction.INCREASE,
+                direction=al.model.Direction.INCREASE,
                 due=pendulum.date(2025, 6, 30),
             ),
         )
     )
-    p.record(al.MemberLeft(member_id="ana", actor="bob", occurred_at=T0.add(days=1)))
+    p.record(al.events.MemberLeft(member_id="ana", actor="bob", occurred_at=T0.add(days=1)))
     p.record(
-        al.CarerJoined(
+        al.events.CarerJoined(
             member_id="ana",
             relationship=al.CarerRelationship.OTHER,
             actor="bob",
             occurred_at=T0.add(days=2),
         )
     )
-    p.record(al.GoalAgreed(goal_id=goal.goal_id, actor="bob", occurred_at=T0.add(days=3)))
+    p.record(al.events.GoalAgreed(goal_id=goal.goal_id, actor="bob", occurred_at=T0.add(days=3)))
     # only professionals (ana then, bob now) have agreed: the goal is not shared yet
-    assert p.state.goals[goal.goal_id].status is al.GoalStatus.PROPOSED
+    assert p.state.goals[goal.goal_id].status is al.model.GoalStatus.PROPOSED

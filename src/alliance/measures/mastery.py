@@ -2,7 +2,7 @@
 
 **Sessions and days.** Observations are grouped by their local day in the partnership's
 time zone, and the data of one day make one *session*: they are combined by the target's
-:class:`~alliance.MetricKind` (levels, percentages and rates are averaged; counts and
+:class:`~alliance.model.MetricKind` (levels, percentages and rates are averaged; counts and
 durations are added up), their trials are added up, and the day's observers and
 settings are gathered. So the order in which a day's observations were recorded, or
 the times they carry within the day, never matter.

@@ -22,6 +22,33 @@ from alliance.model.people import MemberRole
 if TYPE_CHECKING:
     from alliance.model.state import PartnershipState
 
+__all__ = [
+    "Comparison",
+    "Direction",
+    "GasLevel",
+    "GasScale",
+    "Goal",
+    "GoalAchieved",
+    "GoalAgreed",
+    "GoalConcernNoted",
+    "GoalDiscontinued",
+    "GoalDomain",
+    "GoalObjected",
+    "GoalPosition",
+    "GoalProposed",
+    "GoalPutOnHold",
+    "GoalResumed",
+    "GoalRevised",
+    "GoalStatus",
+    "GoalVersion",
+    "MasteryCriterion",
+    "MasteryFrame",
+    "MeasurableTarget",
+    "MetricKind",
+    "Position",
+    "RevisionReason",
+]
+
 
 class GoalDomain(enum.StrEnum):
     """The area of the child's (or family's) life a goal is about."""

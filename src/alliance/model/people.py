@@ -16,6 +16,19 @@ import pendulum
 
 from alliance.model import _checks as c
 
+__all__ = [
+    "Carer",
+    "CarerRelationship",
+    "Channel",
+    "Child",
+    "CommunicationPreferences",
+    "ContactDetails",
+    "Discipline",
+    "MemberRole",
+    "Professional",
+    "ProfessionalRole",
+]
+
 
 class Channel(enum.StrEnum):
     """A way of keeping in touch."""

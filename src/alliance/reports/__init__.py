@@ -21,74 +21,15 @@ formulas and a worked example.
 
 from __future__ import annotations
 
+from alliance.reports import coaching, gas, health, progress
 from alliance.reports._common import Period, iter_states, periods_between
-from alliance.reports.coaching import (
-    CarerLearningRow,
-    FidelityRow,
-    carer_learning,
-    coaching_report,
-    fidelity_rows,
-    learning_report,
-)
-from alliance.reports.gas import (
-    DEFAULT_RHO,
-    RCI_THRESHOLD,
-    GasGoal,
-    GasRow,
-    MetricNorms,
-    ReliableChangeRow,
-    gas_for,
-    gas_report,
-    gas_t_score,
-    reliable_change_index,
-    reliable_change_report,
-    reliable_changes_for,
-)
-from alliance.reports.health import PartnershipHealth, health_report, partnership_health
-from alliance.reports.progress import (
-    DEFAULT_TREND_WINDOW,
-    GoalProgress,
-    GoalRow,
-    Outlook,
-    Trend,
-    goal_progress,
-    least_squares_slope,
-    progress_report,
-    select_goals,
-)
+from alliance.reports.coaching import *
+from alliance.reports.gas import *
+from alliance.reports.health import *
+from alliance.reports.progress import *
 
-__all__ = [
-    "CarerLearningRow",
-    "FidelityRow",
-    "carer_learning",
-    "coaching_report",
-    "fidelity_rows",
-    "learning_report",
-    "DEFAULT_RHO",
-    "DEFAULT_TREND_WINDOW",
-    "RCI_THRESHOLD",
-    "GasGoal",
-    "GasRow",
-    "GoalProgress",
-    "GoalRow",
-    "MetricNorms",
-    "Outlook",
-    "PartnershipHealth",
-    "Period",
-    "ReliableChangeRow",
-    "Trend",
-    "gas_for",
-    "gas_report",
-    "gas_t_score",
-    "goal_progress",
-    "health_report",
-    "iter_states",
-    "least_squares_slope",
-    "partnership_health",
-    "periods_between",
-    "progress_report",
-    "reliable_change_index",
-    "reliable_change_report",
-    "reliable_changes_for",
-    "select_goals",
-]
+__all__ = ["Period", "iter_states", "periods_between"]
+__all__ += coaching.__all__
+__all__ += gas.__all__
+__all__ += health.__all__
+__all__ += progress.__all__

@@ -49,7 +49,7 @@ class FidelityRow:
         latest_confidence: the carer's confidence (1-5) at the latest session that
             recorded it.
         goal_share_of_the_way: the goal's share of the way from baseline to target at
-            the period's end (see :class:`alliance.GoalProgress`).
+            the period's end (see :class:`alliance.reports.GoalProgress`).
     """
 
     partnership_id: str

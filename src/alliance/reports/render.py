@@ -274,7 +274,7 @@ def family_report_html(
 
     Names: with *people* (the host's ``Child``, ``Carer`` and ``Professional`` records by
     id), the child and the current members are named through
-    :func:`alliance.display_name`, so a redacted or missing record shows the placeholder
+    :func:`alliance.model.display_name`, so a redacted or missing record shows the placeholder
     ``"[redacted]"``; without it, *names* maps a child's id to the name to show (the id
     otherwise) and no member is named.
     """

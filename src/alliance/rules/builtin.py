@@ -26,12 +26,12 @@ from alliance.rules.findings import Finding, FindingSeverity, SubjectKind
 
 __all__ = [
     "BUILT_IN_RULES",
-    "AgreementAcknowledged",
+    "AgreementAcknowledgedByCarers",
     "AllianceFlagged",
     "CarersHearAboutProgress",
     "CheckInCadence",
     "ConcernsResolvedOrEscalated",
-    "FeedbackAnswered",
+    "FeedbackAnsweredInTime",
     "FidelityReviewed",
     "GoalDataRecent",
     "GoalsPastDue",
@@ -40,8 +40,8 @@ __all__ = [
     "HomePracticeForGoals",
     "MeasuresDue",
     "SetbackResponse",
-    "TransitionPlanned",
-    "TransitionReviewed",
+    "TransitionsPlannedAhead",
+    "TransitionsReviewedInTime",
 ]
 
 
@@ -163,7 +163,7 @@ class CheckInCadence(BuiltInRule):
 
 
 @attrs.frozen(kw_only=True)
-class FeedbackAnswered(BuiltInRule):
+class FeedbackAnsweredInTime(BuiltInRule):
     """Feedback is answered in time, whichever way it flowed."""
 
     rule_id = "feedback-answered"
@@ -584,7 +584,7 @@ class FidelityReviewed(BuiltInRule):
 
 
 @attrs.frozen(kw_only=True)
-class TransitionPlanned(BuiltInRule):
+class TransitionsPlannedAhead(BuiltInRule):
     """A transition has a plan agreed with the carers at least ``agreed_before`` its
     date: from the start of the day ``agreed_before`` before it (local time), a
     transition with no plan is a finding (until a plan is agreed, or it is reviewed)."""
@@ -622,7 +622,7 @@ class TransitionPlanned(BuiltInRule):
 
 
 @attrs.frozen(kw_only=True)
-class TransitionReviewed(BuiltInRule):
+class TransitionsReviewedInTime(BuiltInRule):
     """Each transition is reviewed with the family within ``within`` of its date (from
     the start of that day, local time)."""
 
@@ -657,7 +657,7 @@ class TransitionReviewed(BuiltInRule):
 
 
 @attrs.frozen(kw_only=True)
-class AgreementAcknowledged(BuiltInRule):
+class AgreementAcknowledgedByCarers(BuiltInRule):
     """Every current carer acknowledges the partnership agreement in force within
     ``within`` of its issue (or of joining, for a carer who joined later)."""
 
@@ -720,7 +720,7 @@ def _local_start(
 BUILT_IN_RULES: tuple[type[BuiltInRule], ...] = (
     GoalsShared,
     CheckInCadence,
-    FeedbackAnswered,
+    FeedbackAnsweredInTime,
     SetbackResponse,
     GoalDataRecent,
     GoalsPastDue,
@@ -731,8 +731,8 @@ BUILT_IN_RULES: tuple[type[BuiltInRule], ...] = (
     AllianceFlagged,
     MeasuresDue,
     FidelityReviewed,
-    TransitionPlanned,
-    TransitionReviewed,
-    AgreementAcknowledged,
+    TransitionsPlannedAhead,
+    TransitionsReviewedInTime,
+    AgreementAcknowledgedByCarers,
 )
 """Every built-in rule class, in the order a rule set lists them."""

@@ -3,8 +3,8 @@
 Private: hypothesis calls :func:`_hypothesis_setup_hook` through the ``hypothesis``
 entry-point group (see ``pyproject.toml``) when it is imported, in any process where
 ``alliance`` is installed, unless ``HYPOTHESIS_NO_PLUGINS`` is set. After that,
-``st.from_type(alliance.MeasurableTarget)`` draws from
-:func:`alliance.testing.strategies.measurable_targets`, ``st.from_type(alliance.GoalAgreed)``
+``st.from_type(alliance.model.MeasurableTarget)`` draws from
+:func:`alliance.testing.strategies.measurable_targets`, ``st.from_type(alliance.events.GoalAgreed)``
 from ``goal_agreed_events()``, ``st.from_type(alliance.Partnership)`` from
 ``partnerships()``, and so on for every value type and event class: valid objects, built
 through their constructors (hypothesis' own inference would skip attrs validators).
@@ -93,10 +93,10 @@ def _states(_requested: type[Any]) -> SearchStrategy[Any]:
 def _registrations() -> list[tuple[type[Any], _Resolver]]:
     """Every (type, resolver) pair the hook registers."""
     found: list[tuple[type[Any], _Resolver]] = [
-        (getattr(alliance, type_name), _named(strategy))
+        (getattr(alliance.model, type_name), _named(strategy))
         for type_name, strategy in _VALUE_STRATEGIES.items()
     ]
-    found.append((alliance.StepFidelity, _step_fidelity))
+    found.append((alliance.model.StepFidelity, _step_fidelity))
     found.append((alliance.PartnershipState, _states))
     found.extend(  # alliance's own event classes (a plugin's are its own to register)
         (event_type, _event(event_type))

@@ -232,7 +232,7 @@ class PartnershipStateMachine(RuleBasedStateMachine):
     def _is_open(self) -> bool:
         return (
             self._history is not None
-            and self.partnership.state.status is not al.PartnershipStatus.CLOSED
+            and self.partnership.state.status is not al.model.PartnershipStatus.CLOSED
         )
 
     def _allows(self, topic: str) -> bool:
@@ -278,7 +278,7 @@ class PartnershipStateMachine(RuleBasedStateMachine):
         history = self._drawing(data)
         history.now += data.draw(_GAPS, label="time since the last step")
         proposed = history.goal_proposed(self.partnership.state)
-        assert isinstance(proposed, al.GoalProposed)
+        assert isinstance(proposed, al.events.GoalProposed)
         history.record(proposed)
         state = self.partnership.state
         other_side = (
@@ -287,7 +287,7 @@ class PartnershipStateMachine(RuleBasedStateMachine):
             else sorted(state.carers)
         )
         history.record(
-            al.GoalAgreed(
+            al.events.GoalAgreed(
                 **history.base(history.pick(other_side)),
                 goal_id=proposed.goal_id,
                 comment=history.maybe_text(),
@@ -386,9 +386,9 @@ class PartnershipStateMachine(RuleBasedStateMachine):
         history = self._drawing(data)
         history.now += data.draw(_GAPS, label="time since the last step")
         history.record(
-            al.PartnershipStatusChanged(
+            al.events.PartnershipStatusChanged(
                 **history.base(history.pick(self._clinicians())),
-                status=al.PartnershipStatus.CLOSED,
+                status=al.model.PartnershipStatus.CLOSED,
                 reason=history.maybe_text(),
             )
         )
@@ -457,7 +457,7 @@ class PartnershipStateMachine(RuleBasedStateMachine):
         """Every active goal had a carer and a professional agree to its current version
         (by proposing or revising it, or agreeing to it), in the roles they held then."""
         agreed = _agreement_roles(self.partnership.events)
-        for goal in self.partnership.state.goals_with(al.GoalStatus.ACTIVE):
+        for goal in self.partnership.state.goals_with(al.model.GoalStatus.ACTIVE):
             roles = agreed.get(goal.goal_id, set())
             assert {al.MemberRole.CARER, al.MemberRole.PROFESSIONAL} <= roles, (
                 f"goal {goal.goal_id!r} is active, but only "
@@ -522,13 +522,13 @@ def _agreement_roles(events: Sequence[al.Event]) -> dict[str, set[al.MemberRole]
     agreed: dict[str, set[al.MemberRole]] = {}
     for event in events:
         match event:
-            case al.CarerJoined(member_id=member):
+            case al.events.CarerJoined(member_id=member):
                 roles[member] = al.MemberRole.CARER
-            case al.ProfessionalJoined(member_id=member):
+            case al.events.ProfessionalJoined(member_id=member):
                 roles[member] = al.MemberRole.PROFESSIONAL
-            case al.GoalProposed(goal_id=goal_id) | al.GoalRevised(goal_id=goal_id):
+            case al.events.GoalProposed(goal_id=goal_id) | al.events.GoalRevised(goal_id=goal_id):
                 agreed[goal_id] = {roles[event.actor]}
-            case al.GoalAgreed(goal_id=goal_id):
+            case al.events.GoalAgreed(goal_id=goal_id):
                 agreed[goal_id].add(roles[event.actor])
             case _:
                 pass

@@ -7,12 +7,12 @@ Three layers, each built on the one before:
   *invalid* scalars (:func:`naive_datetimes`, :func:`blank_texts`, :func:`invalid_ids`)
   to check that the model refuses them.
 - **Records and events, each valid on its own**: one strategy per value type, named
-  after it (``measurable_targets()`` for :class:`alliance.MeasurableTarget`,
+  after it (``measurable_targets()`` for :class:`alliance.model.MeasurableTarget`,
   ``gas_scales()``, ``fidelity_checklists()``, ``partnership_agreements()``...; and
   :func:`step_fidelities`, a score for every step of a given checklist), and one per
   event class, named ``<snake_case name>_events()`` (``goal_agreed_events()`` for
-  :class:`alliance.GoalAgreed`, ``coaching_session_held_events()`` for
-  :class:`alliance.CoachingSessionHeld`). :func:`events_of` finds
+  :class:`alliance.events.GoalAgreed`, ``coaching_session_held_events()`` for
+  :class:`alliance.events.CoachingSessionHeld`). :func:`events_of` finds
   the strategy for an event class and :func:`events` draws any event. The ids such an
   event refers to are arbitrary, so it is usually refused by
   :meth:`alliance.Partnership.record`; use it for serialization and validation tests.
@@ -296,7 +296,7 @@ def ids(*, max_size: int = 32) -> st.SearchStrategy[str]:
     """Valid ids: a letter or digit, then letters, digits and ``. _ : @ / + -``.
 
     With *max_size* of 32 or more, also draws 32-character hex ids like those
-    :func:`alliance.new_id` makes.
+    :func:`alliance.model.new_id` makes.
 
     Args:
         max_size: the longest id to draw, from 1 to 128.
@@ -377,16 +377,16 @@ def _text_tuple(max_size: int = 3) -> st.SearchStrategy[tuple[str, ...]]:
 
 
 _finite_floats = st.floats(allow_nan=False, allow_infinity=False)
-_SETTING_SETS = _non_empty_set(st.sampled_from(al.Setting))
-_CHANNEL_SETS = _non_empty_set(st.sampled_from(al.Channel))
+_SETTING_SETS = _non_empty_set(st.sampled_from(al.model.Setting))
+_CHANNEL_SETS = _non_empty_set(st.sampled_from(al.model.Channel))
 
 # --- people and values ---------------------------------------------------------------------
 
 
 @st.composite
-def communication_preferences(draw: st.DrawFn) -> al.CommunicationPreferences:
-    """:class:`alliance.CommunicationPreferences`: a language, channels, interpreter."""
-    return al.CommunicationPreferences(
+def communication_preferences(draw: st.DrawFn) -> al.model.CommunicationPreferences:
+    """:class:`alliance.model.CommunicationPreferences`: a language, channels, interpreter."""
+    return al.model.CommunicationPreferences(
         language=draw(language_tags()),
         channels=draw(_CHANNEL_SETS),
         needs_interpreter=draw(st.booleans()),
@@ -394,9 +394,9 @@ def communication_preferences(draw: st.DrawFn) -> al.CommunicationPreferences:
 
 
 @st.composite
-def contact_details(draw: st.DrawFn) -> al.ContactDetails:
-    """:class:`alliance.ContactDetails`, each part present or not."""
-    return al.ContactDetails(
+def contact_details(draw: st.DrawFn) -> al.model.ContactDetails:
+    """:class:`alliance.model.ContactDetails`, each part present or not."""
+    return al.model.ContactDetails(
         email=draw(_optional(texts(max_size=30))), phone=draw(_optional(texts(max_size=20)))
     )
 
@@ -438,10 +438,10 @@ def professionals(draw: st.DrawFn) -> al.Professional:
 @st.composite
 def communication_plans(
     draw: st.DrawFn, *, participants: st.SearchStrategy[str] | None = None
-) -> al.CommunicationPlan:
-    """:class:`alliance.CommunicationPlan`: a cadence (see :func:`durations`), channels
+) -> al.model.CommunicationPlan:
+    """:class:`alliance.model.CommunicationPlan`: a cadence (see :func:`durations`), channels
     and one or more participants drawn from *participants* (default :func:`ids`)."""
-    return al.CommunicationPlan(
+    return al.model.CommunicationPlan(
         cadence=draw(durations()),
         channels=draw(_CHANNEL_SETS),
         participants=draw(_non_empty_set(participants if participants is not None else ids())),
@@ -453,10 +453,10 @@ def measurable_targets(
     draw: st.DrawFn,
     *,
     due: st.SearchStrategy[pendulum.Date] | None = None,
-    direction: al.Direction | None = None,
+    direction: al.model.Direction | None = None,
     values: st.SearchStrategy[float] = _finite_floats,
-) -> al.MeasurableTarget:
-    """:class:`alliance.MeasurableTarget`: a target that differs from its baseline and
+) -> al.model.MeasurableTarget:
+    """:class:`alliance.model.MeasurableTarget`: a target that differs from its baseline and
     lies in the target's direction from it.
 
     Args:
@@ -477,17 +477,17 @@ def _draw_target(
     draw: st.DrawFn,
     *,
     due: pendulum.Date,
-    direction: al.Direction | None = None,
+    direction: al.model.Direction | None = None,
     values: st.SearchStrategy[float] = _finite_floats,
-) -> al.MeasurableTarget:
+) -> al.model.MeasurableTarget:
     first = draw(values)
     second = draw(values)
     if second == first:  # (a filter would give up too often: both shrink to 0)
         second = math.nextafter(first, 0.0) if first != 0 else 1.0
     way = direction if direction is not None else draw(_DIRECTIONS)
     low, high = sorted((first, second))
-    baseline, target = (low, high) if way is al.Direction.INCREASE else (high, low)
-    return al.MeasurableTarget(
+    baseline, target = (low, high) if way is al.model.Direction.INCREASE else (high, low)
+    return al.model.MeasurableTarget(
         metric=draw(texts(max_size=20)),
         unit=draw(texts(max_size=10)),
         baseline=baseline,
@@ -497,24 +497,24 @@ def _draw_target(
     )
 
 
-_DIRECTIONS = st.sampled_from(al.Direction)
+_DIRECTIONS = st.sampled_from(al.model.Direction)
 
 
 @st.composite
-def gas_levels(draw: st.DrawFn, *, level: int | None = None) -> al.GasLevel:
-    """:class:`alliance.GasLevel`: a level from -2 to 2 (or *level*) and its description."""
-    return al.GasLevel(
+def gas_levels(draw: st.DrawFn, *, level: int | None = None) -> al.model.GasLevel:
+    """:class:`alliance.model.GasLevel`: a level from -2 to 2 (or *level*) and its description."""
+    return al.model.GasLevel(
         level=level if level is not None else draw(st.integers(-2, 2)),
         description=draw(texts(max_size=20)),
     )
 
 
 @st.composite
-def gas_scales(draw: st.DrawFn) -> al.GasScale:
-    """:class:`alliance.GasScale`: exactly one level each for -2..2, in any order, and a
+def gas_scales(draw: st.DrawFn) -> al.model.GasScale:
+    """:class:`alliance.model.GasScale`: exactly one level each for -2..2, in any order, and a
     positive finite weight."""
     order = draw(st.permutations((-2, -1, 0, 1, 2)))
-    return al.GasScale(
+    return al.model.GasScale(
         levels=tuple(draw(gas_levels(level=level)) for level in order),
         weight=draw(
             st.one_of(
@@ -526,14 +526,14 @@ def gas_scales(draw: st.DrawFn) -> al.GasScale:
 
 
 @st.composite
-def mastery_criteria(draw: st.DrawFn) -> al.MasteryCriterion:
-    """:class:`alliance.MasteryCriterion`: a threshold, a run length, a comparison and a
+def mastery_criteria(draw: st.DrawFn) -> al.model.MasteryCriterion:
+    """:class:`alliance.model.MasteryCriterion`: a threshold, a run length, a comparison and a
     frame."""
-    return al.MasteryCriterion(
+    return al.model.MasteryCriterion(
         threshold=draw(_finite_floats),
         consecutive=draw(st.integers(1, 30)),
-        comparison=draw(st.sampled_from(al.Comparison)),
-        frame=draw(st.sampled_from(al.MasteryFrame)),
+        comparison=draw(st.sampled_from(al.model.Comparison)),
+        frame=draw(st.sampled_from(al.model.MasteryFrame)),
     )
 
 
@@ -544,12 +544,12 @@ def action_items(
     owners: st.SearchStrategy[str] | None = None,
     due: st.SearchStrategy[pendulum.Date] | None = None,
     item_ids: st.SearchStrategy[str] | None = None,
-) -> al.ActionItem:
-    """:class:`alliance.ActionItem`: who (from *owners*) does what by when (from *due*).
+) -> al.model.ActionItem:
+    """:class:`alliance.model.ActionItem`: who (from *owners*) does what by when (from *due*).
 
     All three strategies default to :func:`ids` / :func:`dates`.
     """
-    return al.ActionItem(
+    return al.model.ActionItem(
         description=draw(texts(max_size=30)),
         owner=draw(owners if owners is not None else ids()),
         due=draw(due if due is not None else dates()),
@@ -563,9 +563,9 @@ def plan_steps(
     *,
     owners: st.SearchStrategy[str] | None = None,
     due: st.SearchStrategy[pendulum.Date] | None = None,
-) -> al.PlanStep:
-    """:class:`alliance.PlanStep`: one step of a setback's response plan."""
-    return al.PlanStep(
+) -> al.model.PlanStep:
+    """:class:`alliance.model.PlanStep`: one step of a setback's response plan."""
+    return al.model.PlanStep(
         description=draw(texts(max_size=30)),
         owner=draw(owners if owners is not None else ids()),
         due=draw(due if due is not None else dates()),
@@ -579,14 +579,14 @@ def plan_steps(
 # conversion of ``occurred_at`` is exercised).
 
 
-def audiences() -> st.SearchStrategy[al.Audience]:
-    """:class:`alliance.Audience` values: everyone, professionals, or one to three named
+def audiences() -> st.SearchStrategy[al.model.Audience]:
+    """:class:`alliance.model.Audience` values: everyone, professionals, or one to three named
     ids."""
     return st.one_of(
-        st.just(al.EVERYONE),
-        st.just(al.Audience.professionals()),
+        st.just(al.model.EVERYONE),
+        st.just(al.model.Audience.professionals()),
         st.frozensets(ids(), min_size=1, max_size=3).map(
-            lambda named: al.Audience(scope=al.AudienceScope.NAMED, members=named)
+            lambda named: al.model.Audience(scope=al.model.AudienceScope.NAMED, members=named)
         ),
     )
 
@@ -607,9 +607,9 @@ def _common(draw: st.DrawFn, actors: _Actors, times: _Times) -> dict[str, Any]:
 @st.composite
 def partnership_formed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.PartnershipFormed:
-    """:class:`alliance.PartnershipFormed` events."""
-    return al.PartnershipFormed(
+) -> al.events.PartnershipFormed:
+    """:class:`alliance.events.PartnershipFormed` events."""
+    return al.events.PartnershipFormed(
         **_common(draw, actors, times),
         partnership_id=draw(ids()),
         clinic_id=draw(ids()),
@@ -622,9 +622,9 @@ def partnership_formed_events(
 @st.composite
 def carer_joined_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.CarerJoined:
-    """:class:`alliance.CarerJoined` events."""
-    return al.CarerJoined(
+) -> al.events.CarerJoined:
+    """:class:`alliance.events.CarerJoined` events."""
+    return al.events.CarerJoined(
         **_common(draw, actors, times),
         member_id=draw(ids()),
         relationship=draw(st.sampled_from(al.CarerRelationship)),
@@ -634,9 +634,9 @@ def carer_joined_events(
 @st.composite
 def professional_joined_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.ProfessionalJoined:
-    """:class:`alliance.ProfessionalJoined` events."""
-    return al.ProfessionalJoined(
+) -> al.events.ProfessionalJoined:
+    """:class:`alliance.events.ProfessionalJoined` events."""
+    return al.events.ProfessionalJoined(
         **_common(draw, actors, times),
         member_id=draw(ids()),
         discipline=draw(st.sampled_from(al.Discipline)),
@@ -647,9 +647,9 @@ def professional_joined_events(
 @st.composite
 def member_left_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.MemberLeft:
-    """:class:`alliance.MemberLeft` events."""
-    return al.MemberLeft(
+) -> al.events.MemberLeft:
+    """:class:`alliance.events.MemberLeft` events."""
+    return al.events.MemberLeft(
         **_common(draw, actors, times), member_id=draw(ids()), reason=draw(_optional(texts()))
     )
 
@@ -657,9 +657,9 @@ def member_left_events(
 @st.composite
 def settings_changed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.SettingsChanged:
-    """:class:`alliance.SettingsChanged` events."""
-    return al.SettingsChanged(
+) -> al.events.SettingsChanged:
+    """:class:`alliance.events.SettingsChanged` events."""
+    return al.events.SettingsChanged(
         **_common(draw, actors, times),
         settings=draw(_SETTING_SETS),
     )
@@ -668,10 +668,10 @@ def settings_changed_events(
 @st.composite
 def communication_plan_agreed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.CommunicationPlanAgreed:
-    """:class:`alliance.CommunicationPlanAgreed` events."""
+) -> al.events.CommunicationPlanAgreed:
+    """:class:`alliance.events.CommunicationPlanAgreed` events."""
     plan = draw(communication_plans())
-    return al.CommunicationPlanAgreed(
+    return al.events.CommunicationPlanAgreed(
         **_common(draw, actors, times),
         cadence=plan.cadence,
         channels=plan.channels,
@@ -682,11 +682,11 @@ def communication_plan_agreed_events(
 @st.composite
 def partnership_status_changed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.PartnershipStatusChanged:
-    """:class:`alliance.PartnershipStatusChanged` events."""
-    return al.PartnershipStatusChanged(
+) -> al.events.PartnershipStatusChanged:
+    """:class:`alliance.events.PartnershipStatusChanged` events."""
+    return al.events.PartnershipStatusChanged(
         **_common(draw, actors, times),
-        status=draw(st.sampled_from(al.PartnershipStatus)),
+        status=draw(st.sampled_from(al.model.PartnershipStatus)),
         reason=draw(_optional(texts())),
     )
 
@@ -694,13 +694,13 @@ def partnership_status_changed_events(
 @st.composite
 def goal_proposed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.GoalProposed:
-    """:class:`alliance.GoalProposed` events, with or without a GAS scale and a mastery
+) -> al.events.GoalProposed:
+    """:class:`alliance.events.GoalProposed` events, with or without a GAS scale and a mastery
     criterion."""
-    return al.GoalProposed(
+    return al.events.GoalProposed(
         **_common(draw, actors, times),
         goal_id=draw(ids()),
-        domain=draw(st.sampled_from(al.GoalDomain)),
+        domain=draw(st.sampled_from(al.model.GoalDomain)),
         statement=draw(texts()),
         why_it_matters=draw(texts()),
         target=draw(measurable_targets()),
@@ -712,9 +712,9 @@ def goal_proposed_events(
 @st.composite
 def goal_agreed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.GoalAgreed:
-    """:class:`alliance.GoalAgreed` events."""
-    return al.GoalAgreed(
+) -> al.events.GoalAgreed:
+    """:class:`alliance.events.GoalAgreed` events."""
+    return al.events.GoalAgreed(
         **_common(draw, actors, times), goal_id=draw(ids()), comment=draw(_optional(texts()))
     )
 
@@ -722,9 +722,9 @@ def goal_agreed_events(
 @st.composite
 def goal_concern_noted_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.GoalConcernNoted:
-    """:class:`alliance.GoalConcernNoted` events."""
-    return al.GoalConcernNoted(
+) -> al.events.GoalConcernNoted:
+    """:class:`alliance.events.GoalConcernNoted` events."""
+    return al.events.GoalConcernNoted(
         **_common(draw, actors, times), goal_id=draw(ids()), reason=draw(texts())
     )
 
@@ -732,9 +732,9 @@ def goal_concern_noted_events(
 @st.composite
 def goal_objected_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.GoalObjected:
-    """:class:`alliance.GoalObjected` events."""
-    return al.GoalObjected(
+) -> al.events.GoalObjected:
+    """:class:`alliance.events.GoalObjected` events."""
+    return al.events.GoalObjected(
         **_common(draw, actors, times), goal_id=draw(ids()), reason=draw(texts())
     )
 
@@ -742,15 +742,15 @@ def goal_objected_events(
 @st.composite
 def goal_revised_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.GoalRevised:
-    """:class:`alliance.GoalRevised` events."""
-    return al.GoalRevised(
+) -> al.events.GoalRevised:
+    """:class:`alliance.events.GoalRevised` events."""
+    return al.events.GoalRevised(
         **_common(draw, actors, times),
         goal_id=draw(ids()),
         statement=draw(texts()),
         why_it_matters=draw(texts()),
         target=draw(measurable_targets()),
-        reason=draw(st.sampled_from(al.RevisionReason)),
+        reason=draw(st.sampled_from(al.model.RevisionReason)),
         explanation=draw(texts()),
         gas_scale=draw(_optional(gas_scales())),
         mastery=draw(_optional(mastery_criteria())),
@@ -760,9 +760,9 @@ def goal_revised_events(
 @st.composite
 def goal_put_on_hold_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.GoalPutOnHold:
-    """:class:`alliance.GoalPutOnHold` events."""
-    return al.GoalPutOnHold(
+) -> al.events.GoalPutOnHold:
+    """:class:`alliance.events.GoalPutOnHold` events."""
+    return al.events.GoalPutOnHold(
         **_common(draw, actors, times), goal_id=draw(ids()), reason=draw(texts())
     )
 
@@ -770,17 +770,17 @@ def goal_put_on_hold_events(
 @st.composite
 def goal_resumed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.GoalResumed:
-    """:class:`alliance.GoalResumed` events."""
-    return al.GoalResumed(**_common(draw, actors, times), goal_id=draw(ids()))
+) -> al.events.GoalResumed:
+    """:class:`alliance.events.GoalResumed` events."""
+    return al.events.GoalResumed(**_common(draw, actors, times), goal_id=draw(ids()))
 
 
 @st.composite
 def goal_achieved_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.GoalAchieved:
-    """:class:`alliance.GoalAchieved` events."""
-    return al.GoalAchieved(
+) -> al.events.GoalAchieved:
+    """:class:`alliance.events.GoalAchieved` events."""
+    return al.events.GoalAchieved(
         **_common(draw, actors, times), goal_id=draw(ids()), note=draw(_optional(texts()))
     )
 
@@ -788,9 +788,9 @@ def goal_achieved_events(
 @st.composite
 def goal_discontinued_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.GoalDiscontinued:
-    """:class:`alliance.GoalDiscontinued` events."""
-    return al.GoalDiscontinued(
+) -> al.events.GoalDiscontinued:
+    """:class:`alliance.events.GoalDiscontinued` events."""
+    return al.events.GoalDiscontinued(
         **_common(draw, actors, times), goal_id=draw(ids()), reason=draw(texts())
     )
 
@@ -811,14 +811,14 @@ def _value_and_gas(draw: st.DrawFn, *, gas: bool = True) -> dict[str, Any]:
 @st.composite
 def progress_recorded_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.ProgressRecorded:
-    """:class:`alliance.ProgressRecorded` events: a value, a GAS level, or both."""
-    return al.ProgressRecorded(
+) -> al.events.ProgressRecorded:
+    """:class:`alliance.events.ProgressRecorded` events: a value, a GAS level, or both."""
+    return al.events.ProgressRecorded(
         **_common(draw, actors, times),
         observation_id=draw(ids()),
         goal_id=draw(ids()),
-        setting=draw(st.sampled_from(al.Setting)),
-        kind=draw(st.sampled_from(al.ObservationKind)),
+        setting=draw(st.sampled_from(al.model.Setting)),
+        kind=draw(st.sampled_from(al.model.ObservationKind)),
         note=draw(_optional(texts())),
         audience=draw(audiences()),
         **_value_and_gas(draw),
@@ -828,9 +828,9 @@ def progress_recorded_events(
 @st.composite
 def progress_corrected_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.ProgressCorrected:
-    """:class:`alliance.ProgressCorrected` events: a value, a GAS level, or both."""
-    return al.ProgressCorrected(
+) -> al.events.ProgressCorrected:
+    """:class:`alliance.events.ProgressCorrected` events: a value, a GAS level, or both."""
+    return al.events.ProgressCorrected(
         **_common(draw, actors, times),
         observation_id=draw(ids()),
         reason=draw(texts()),
@@ -841,15 +841,15 @@ def progress_corrected_events(
 @st.composite
 def check_in_held_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.CheckInHeld:
-    """:class:`alliance.CheckInHeld` events, with up to three action items (unique ids)."""
+) -> al.events.CheckInHeld:
+    """:class:`alliance.events.CheckInHeld` events, with up to three action items (unique ids)."""
     items = draw(st.lists(action_items(), max_size=3, unique_by=lambda i: i.action_item_id))
-    return al.CheckInHeld(
+    return al.events.CheckInHeld(
         **_common(draw, actors, times),
         check_in_id=draw(ids()),
-        kind=draw(st.sampled_from(al.CheckInKind)),
-        purpose=draw(st.sampled_from(al.CheckInPurpose)),
-        channel=draw(st.sampled_from(al.Channel)),
+        kind=draw(st.sampled_from(al.model.CheckInKind)),
+        purpose=draw(st.sampled_from(al.model.CheckInPurpose)),
+        channel=draw(st.sampled_from(al.model.Channel)),
         participants=draw(_non_empty_set(ids())),
         topics=draw(_text_tuple()),
         good_news=draw(_text_tuple()),
@@ -863,9 +863,9 @@ def check_in_held_events(
 @st.composite
 def action_item_completed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.ActionItemCompleted:
-    """:class:`alliance.ActionItemCompleted` events."""
-    return al.ActionItemCompleted(
+) -> al.events.ActionItemCompleted:
+    """:class:`alliance.events.ActionItemCompleted` events."""
+    return al.events.ActionItemCompleted(
         **_common(draw, actors, times),
         action_item_id=draw(ids()),
         note=draw(_optional(texts())),
@@ -875,12 +875,12 @@ def action_item_completed_events(
 @st.composite
 def feedback_given_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.FeedbackGiven:
-    """:class:`alliance.FeedbackGiven` events of either kind."""
-    return al.FeedbackGiven(
+) -> al.events.FeedbackGiven:
+    """:class:`alliance.events.FeedbackGiven` events of either kind."""
+    return al.events.FeedbackGiven(
         **_common(draw, actors, times),
         feedback_id=draw(ids()),
-        kind=draw(st.sampled_from(al.FeedbackKind)),
+        kind=draw(st.sampled_from(al.model.FeedbackKind)),
         message=draw(texts()),
         goal_id=draw(_optional(ids())),
         strategy_id=draw(_optional(ids())),
@@ -891,12 +891,12 @@ def feedback_given_events(
 @st.composite
 def feedback_answered_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.FeedbackAnswered:
-    """:class:`alliance.FeedbackAnswered` events."""
-    return al.FeedbackAnswered(
+) -> al.events.FeedbackAnswered:
+    """:class:`alliance.events.FeedbackAnswered` events."""
+    return al.events.FeedbackAnswered(
         **_common(draw, actors, times),
         feedback_id=draw(ids()),
-        response=draw(st.sampled_from(al.FeedbackResponse)),
+        response=draw(st.sampled_from(al.model.FeedbackResponse)),
         message=draw(_optional(texts())),
     )
 
@@ -904,15 +904,15 @@ def feedback_answered_events(
 @st.composite
 def home_practice_planned_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.HomePracticePlanned:
-    """:class:`alliance.HomePracticePlanned` events."""
-    return al.HomePracticePlanned(
+) -> al.events.HomePracticePlanned:
+    """:class:`alliance.events.HomePracticePlanned` events."""
+    return al.events.HomePracticePlanned(
         **_common(draw, actors, times),
         strategy_id=draw(ids()),
         goal_id=draw(ids()),
         description=draw(texts()),
         times_per_week=draw(st.integers(1, 70)),
-        setting=draw(st.sampled_from(al.Setting)),
+        setting=draw(st.sampled_from(al.model.Setting)),
         carers=draw(_non_empty_set(ids())),
     )
 
@@ -920,9 +920,9 @@ def home_practice_planned_events(
 @st.composite
 def home_practice_adapted_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.HomePracticeAdapted:
-    """:class:`alliance.HomePracticeAdapted` events."""
-    return al.HomePracticeAdapted(
+) -> al.events.HomePracticeAdapted:
+    """:class:`alliance.events.HomePracticeAdapted` events."""
+    return al.events.HomePracticeAdapted(
         **_common(draw, actors, times),
         strategy_id=draw(ids()),
         description=draw(texts()),
@@ -934,9 +934,9 @@ def home_practice_adapted_events(
 @st.composite
 def home_practice_stopped_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.HomePracticeStopped:
-    """:class:`alliance.HomePracticeStopped` events."""
-    return al.HomePracticeStopped(
+) -> al.events.HomePracticeStopped:
+    """:class:`alliance.events.HomePracticeStopped` events."""
+    return al.events.HomePracticeStopped(
         **_common(draw, actors, times), strategy_id=draw(ids()), reason=draw(texts())
     )
 
@@ -944,14 +944,14 @@ def home_practice_stopped_events(
 @st.composite
 def practice_logged_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.PracticeLogged:
-    """:class:`alliance.PracticeLogged` events."""
-    return al.PracticeLogged(
+) -> al.events.PracticeLogged:
+    """:class:`alliance.events.PracticeLogged` events."""
+    return al.events.PracticeLogged(
         **_common(draw, actors, times),
         entry_id=draw(ids()),
         strategy_id=draw(ids()),
         done=draw(st.booleans()),
-        difficulty=draw(_optional(st.sampled_from(al.Difficulty))),
+        difficulty=draw(_optional(st.sampled_from(al.model.Difficulty))),
         confidence=draw(_optional(st.integers(1, 5))),
         note=draw(_optional(texts())),
     )
@@ -960,13 +960,13 @@ def practice_logged_events(
 @st.composite
 def setback_reported_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.SetbackReported:
-    """:class:`alliance.SetbackReported` events."""
-    return al.SetbackReported(
+) -> al.events.SetbackReported:
+    """:class:`alliance.events.SetbackReported` events."""
+    return al.events.SetbackReported(
         **_common(draw, actors, times),
         setback_id=draw(ids()),
-        kind=draw(st.sampled_from(al.SetbackKind)),
-        severity=draw(st.sampled_from(al.Severity)),
+        kind=draw(st.sampled_from(al.model.SetbackKind)),
+        severity=draw(st.sampled_from(al.model.Severity)),
         description=draw(texts()),
         affected_goals=draw(st.frozensets(ids(), max_size=3)),
         audience=draw(audiences()),
@@ -976,9 +976,9 @@ def setback_reported_events(
 @st.composite
 def setback_response_planned_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.SetbackResponsePlanned:
-    """:class:`alliance.SetbackResponsePlanned` events, with up to three steps."""
-    return al.SetbackResponsePlanned(
+) -> al.events.SetbackResponsePlanned:
+    """:class:`alliance.events.SetbackResponsePlanned` events, with up to three steps."""
+    return al.events.SetbackResponsePlanned(
         **_common(draw, actors, times),
         setback_id=draw(ids()),
         changes=draw(texts()),
@@ -989,9 +989,9 @@ def setback_response_planned_events(
 @st.composite
 def setback_reviewed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.SetbackReviewed:
-    """:class:`alliance.SetbackReviewed` events."""
-    return al.SetbackReviewed(
+) -> al.events.SetbackReviewed:
+    """:class:`alliance.events.SetbackReviewed` events."""
+    return al.events.SetbackReviewed(
         **_common(draw, actors, times), setback_id=draw(ids()), note=draw(texts())
     )
 
@@ -999,9 +999,9 @@ def setback_reviewed_events(
 @st.composite
 def setback_resolved_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.SetbackResolved:
-    """:class:`alliance.SetbackResolved` events."""
-    return al.SetbackResolved(
+) -> al.events.SetbackResolved:
+    """:class:`alliance.events.SetbackResolved` events."""
+    return al.events.SetbackResolved(
         **_common(draw, actors, times), setback_id=draw(ids()), resolution=draw(texts())
     )
 
@@ -1009,12 +1009,12 @@ def setback_resolved_events(
 @st.composite
 def concern_raised_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.ConcernRaised:
-    """:class:`alliance.ConcernRaised` events, about a goal or not."""
-    return al.ConcernRaised(
+) -> al.events.ConcernRaised:
+    """:class:`alliance.events.ConcernRaised` events, about a goal or not."""
+    return al.events.ConcernRaised(
         **_common(draw, actors, times),
         concern_id=draw(ids()),
-        kind=draw(st.sampled_from(al.ConcernKind)),
+        kind=draw(st.sampled_from(al.model.ConcernKind)),
         description=draw(texts()),
         goal_id=draw(_optional(ids())),
         audience=draw(audiences()),
@@ -1024,9 +1024,9 @@ def concern_raised_events(
 @st.composite
 def concern_resolved_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.ConcernResolved:
-    """:class:`alliance.ConcernResolved` events."""
-    return al.ConcernResolved(
+) -> al.events.ConcernResolved:
+    """:class:`alliance.events.ConcernResolved` events."""
+    return al.events.ConcernResolved(
         **_common(draw, actors, times),
         concern_id=draw(ids()),
         options_considered=draw(_text_tuple()),
@@ -1037,9 +1037,9 @@ def concern_resolved_events(
 @st.composite
 def concern_escalated_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.ConcernEscalated:
-    """:class:`alliance.ConcernEscalated` events."""
-    return al.ConcernEscalated(
+) -> al.events.ConcernEscalated:
+    """:class:`alliance.events.ConcernEscalated` events."""
+    return al.events.ConcernEscalated(
         **_common(draw, actors, times),
         concern_id=draw(ids()),
         escalated_to=draw(texts()),
@@ -1050,12 +1050,12 @@ def concern_escalated_events(
 @st.composite
 def resource_shared_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.ResourceShared:
-    """:class:`alliance.ResourceShared` events."""
-    return al.ResourceShared(
+) -> al.events.ResourceShared:
+    """:class:`alliance.events.ResourceShared` events."""
+    return al.events.ResourceShared(
         **_common(draw, actors, times),
         resource_id=draw(ids()),
-        kind=draw(st.sampled_from(al.ResourceKind)),
+        kind=draw(st.sampled_from(al.model.ResourceKind)),
         title=draw(texts()),
         language=draw(language_tags()),
         shared_with=draw(_non_empty_set(ids())),
@@ -1067,13 +1067,13 @@ def resource_shared_events(
 @st.composite
 def consent_granted_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.ConsentGranted:
-    """:class:`alliance.ConsentGranted` events, for the school, a member or another party,
+) -> al.events.ConsentGranted:
+    """:class:`alliance.events.ConsentGranted` events, for the school, a member or another party,
     for every goal or some."""
-    return al.ConsentGranted(
+    return al.events.ConsentGranted(
         **_common(draw, actors, times),
         consent_id=draw(ids()),
-        party=draw(st.one_of(st.just(al.SCHOOL), ids())),
+        party=draw(st.one_of(st.just(al.model.SCHOOL), ids())),
         goal_ids=draw(_optional(st.frozensets(ids(), min_size=1, max_size=3))),
         note=draw(_optional(texts())),
     )
@@ -1082,14 +1082,14 @@ def consent_granted_events(
 @st.composite
 def consent_withdrawn_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.ConsentWithdrawn:
-    """:class:`alliance.ConsentWithdrawn` events."""
-    return al.ConsentWithdrawn(
+) -> al.events.ConsentWithdrawn:
+    """:class:`alliance.events.ConsentWithdrawn` events."""
+    return al.events.ConsentWithdrawn(
         **_common(draw, actors, times), consent_id=draw(ids()), reason=draw(_optional(texts()))
     )
 
 
-def _measure_answers(draw: st.DrawFn, instrument: al.Instrument) -> dict[str, float]:
+def _measure_answers(draw: st.DrawFn, instrument: al.measures.Instrument) -> dict[str, float]:
     """Answers that fit *instrument*: every required item, some optional ones (at least
     ``minimum_answered`` in all); whole numbers where it needs them, else tenths."""
     chosen = [item for item in instrument.items if item.required or draw(st.booleans())]
@@ -1109,17 +1109,17 @@ def _measure_answers(draw: st.DrawFn, instrument: al.Instrument) -> dict[str, fl
     return answers
 
 
-_INSTRUMENTS = st.sampled_from(al.SHIPPED_INSTRUMENTS)
+_INSTRUMENTS = st.sampled_from(al.measures.SHIPPED_INSTRUMENTS)
 
 
 @st.composite
 def measure_completed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.MeasureCompleted:
-    """:class:`alliance.MeasureCompleted` events: answers that fit one of the shipped
-    instruments (:data:`alliance.SHIPPED_INSTRUMENTS`)."""
+) -> al.events.MeasureCompleted:
+    """:class:`alliance.events.MeasureCompleted` events: answers that fit one of the shipped
+    instruments (:data:`alliance.measures.SHIPPED_INSTRUMENTS`)."""
     instrument = draw(_INSTRUMENTS)
-    return al.MeasureCompleted(
+    return al.events.MeasureCompleted(
         **_common(draw, actors, times),
         response_id=draw(ids()),
         instrument=instrument,
@@ -1131,8 +1131,8 @@ def measure_completed_events(
 
 # --- the family's side: coaching, transitions, celebrations, wellbeing, the agreement ------
 
-_SCALES = st.sampled_from(al.FidelityScale)
-_OBSERVED = st.sampled_from(al.StepObserved)
+_SCALES = st.sampled_from(al.model.FidelityScale)
+_OBSERVED = st.sampled_from(al.model.StepObserved)
 _RATINGS = st.integers(1, 5)
 _PARTLY_CREDITS = st.one_of(st.just(0.5), st.sampled_from((0.0, 1.0)), st.floats(0, 1))
 _INDEPENDENT_AT = st.one_of(
@@ -1140,10 +1140,10 @@ _INDEPENDENT_AT = st.one_of(
     st.sampled_from((50.0, 75.0, 100.0)),
     st.floats(0, 100, exclude_min=True),
 )
-_APPROACH_SETS = st.frozensets(st.sampled_from(al.CoachingApproach), max_size=3)
-_SUPPORT_SETS = st.frozensets(st.sampled_from(al.SupportKind), max_size=3)
-_MAYBE_COPING = _optional(st.sampled_from(al.Coping))
-_UNIQUE_CHANNELS = st.lists(st.sampled_from(al.Channel), unique=True, max_size=3)
+_APPROACH_SETS = st.frozensets(st.sampled_from(al.model.CoachingApproach), max_size=3)
+_SUPPORT_SETS = st.frozensets(st.sampled_from(al.model.SupportKind), max_size=3)
+_MAYBE_COPING = _optional(st.sampled_from(al.model.Coping))
+_UNIQUE_CHANNELS = st.lists(st.sampled_from(al.model.Channel), unique=True, max_size=3)
 _RESPONSE_WITHIN = st.one_of(
     st.integers(1, 72).map(lambda n: pendulum.Duration(hours=n)),
     st.integers(1, 14).map(lambda n: pendulum.Duration(days=n)),
@@ -1153,10 +1153,10 @@ _RESPONSE_WITHIN = st.one_of(
 @st.composite
 def fidelity_steps(
     draw: st.DrawFn, *, step_ids: st.SearchStrategy[str] | None = None
-) -> al.FidelityStep:
-    """:class:`alliance.FidelityStep`: a step's id (from *step_ids*, default :func:`ids`)
+) -> al.model.FidelityStep:
+    """:class:`alliance.model.FidelityStep`: a step's id (from *step_ids*, default :func:`ids`)
     and its description."""
-    return al.FidelityStep(
+    return al.model.FidelityStep(
         step_id=draw(step_ids if step_ids is not None else ids()),
         description=draw(texts(max_size=30)),
     )
@@ -1164,16 +1164,16 @@ def fidelity_steps(
 
 @st.composite
 def fidelity_checklists(
-    draw: st.DrawFn, *, max_steps: int = 6, scale: al.FidelityScale | None = None
-) -> al.FidelityChecklist:
-    """:class:`alliance.FidelityChecklist`: one to *max_steps* steps with distinct ids, on
+    draw: st.DrawFn, *, max_steps: int = 6, scale: al.model.FidelityScale | None = None
+) -> al.model.FidelityChecklist:
+    """:class:`alliance.model.FidelityChecklist`: one to *max_steps* steps with distinct ids, on
     the done / partly / not-done scale or rated 1-5 (or on *scale*), with a credit for a
     step done partly (0 to 1, half by default), an independence threshold above 0 and at
     most 100 (80 by default) and the sessions needed in a row (1 to 20)."""
     if max_steps < 1:
         raise InvalidArgument(f"max_steps={max_steps} must be at least 1")
     step_ids = draw(st.lists(ids(max_size=16), min_size=1, max_size=max_steps, unique=True))
-    return al.FidelityChecklist(
+    return al.model.FidelityChecklist(
         steps=tuple(draw(fidelity_steps(step_ids=st.just(step_id))) for step_id in step_ids),
         scale=scale if scale is not None else draw(_SCALES),
         partly_credit=draw(_PARTLY_CREDITS),
@@ -1182,25 +1182,27 @@ def fidelity_checklists(
     )
 
 
-def _score_steps(draw: st.DrawFn, checklist: al.FidelityChecklist) -> tuple[al.StepFidelity, ...]:
+def _score_steps(
+    draw: st.DrawFn, checklist: al.model.FidelityChecklist
+) -> tuple[al.model.StepFidelity, ...]:
     """A score for every step of *checklist*, on its scale, in a drawn order."""
-    rated = checklist.scale is al.FidelityScale.RATING
+    rated = checklist.scale is al.model.FidelityScale.RATING
     return tuple(
-        al.StepFidelity(step_id=step.step_id, rating=draw(_RATINGS))
+        al.model.StepFidelity(step_id=step.step_id, rating=draw(_RATINGS))
         if rated
-        else al.StepFidelity(step_id=step.step_id, observed=draw(_OBSERVED))
+        else al.model.StepFidelity(step_id=step.step_id, observed=draw(_OBSERVED))
         for step in draw(st.permutations(checklist.steps))
     )
 
 
 @st.composite
 def step_fidelities(
-    draw: st.DrawFn, *, checklist: al.FidelityChecklist | None = None
-) -> tuple[al.StepFidelity, ...]:
+    draw: st.DrawFn, *, checklist: al.model.FidelityChecklist | None = None
+) -> tuple[al.model.StepFidelity, ...]:
     """How every step of *checklist* was carried out in a coaching session: one
-    :class:`alliance.StepFidelity` per step, on the checklist's scale (done / partly /
+    :class:`alliance.model.StepFidelity` per step, on the checklist's scale (done / partly /
     not done, or a 1-5 rating), in any order, as
-    :meth:`alliance.FidelityChecklist.check` accepts.
+    :meth:`alliance.model.FidelityChecklist.check` accepts.
 
     Args:
         checklist: the checklist scored (default: one drawn from
@@ -1210,38 +1212,40 @@ def step_fidelities(
 
 
 @st.composite
-def response_times(draw: st.DrawFn) -> al.ResponseTime:
-    """:class:`alliance.ResponseTime`: a channel and how soon it is answered (hours or
+def response_times(draw: st.DrawFn) -> al.model.ResponseTime:
+    """:class:`alliance.model.ResponseTime`: a channel and how soon it is answered (hours or
     days)."""
-    return al.ResponseTime(channel=draw(st.sampled_from(al.Channel)), within=draw(_RESPONSE_WITHIN))
+    return al.model.ResponseTime(
+        channel=draw(st.sampled_from(al.model.Channel)), within=draw(_RESPONSE_WITHIN)
+    )
 
 
 @st.composite
 def contact_routes(
     draw: st.DrawFn, *, members: st.SearchStrategy[str] | None = None
-) -> al.ContactRoute:
-    """:class:`alliance.ContactRoute`: what for, whom (from *members*, default
+) -> al.model.ContactRoute:
+    """:class:`alliance.model.ContactRoute`: what for, whom (from *members*, default
     :func:`ids`) and how."""
-    return al.ContactRoute(
+    return al.model.ContactRoute(
         purpose=draw(texts(max_size=30)),
         member_id=draw(members if members is not None else ids()),
-        channel=draw(st.sampled_from(al.Channel)),
+        channel=draw(st.sampled_from(al.model.Channel)),
     )
 
 
 @st.composite
 def partnership_agreements(
     draw: st.DrawFn, *, members: st.SearchStrategy[str] | None = None
-) -> al.PartnershipAgreement:
-    """:class:`alliance.PartnershipAgreement`: at least one thing the family can expect,
+) -> al.model.PartnershipAgreement:
+    """:class:`alliance.model.PartnershipAgreement`: at least one thing the family can expect,
     what the service asks, up to three response times (one per channel), up to three
     contacts (their members drawn from *members*, default :func:`ids`), how disagreements
     are handled and any bottom lines."""
-    return al.PartnershipAgreement(
+    return al.model.PartnershipAgreement(
         family_can_expect=tuple(draw(st.lists(texts(max_size=30), min_size=1, max_size=3))),
         service_asks=draw(_text_tuple()),
         response_times=tuple(
-            al.ResponseTime(channel=channel, within=draw(_RESPONSE_WITHIN))
+            al.model.ResponseTime(channel=channel, within=draw(_RESPONSE_WITHIN))
             for channel in draw(_UNIQUE_CHANNELS)
         ),
         contacts=tuple(draw(st.lists(contact_routes(members=members), max_size=3))),
@@ -1253,9 +1257,9 @@ def partnership_agreements(
 @st.composite
 def fidelity_checklist_set_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.FidelityChecklistSet:
-    """:class:`alliance.FidelityChecklistSet` events (see :func:`fidelity_checklists`)."""
-    return al.FidelityChecklistSet(
+) -> al.events.FidelityChecklistSet:
+    """:class:`alliance.events.FidelityChecklistSet` events (see :func:`fidelity_checklists`)."""
+    return al.events.FidelityChecklistSet(
         **_common(draw, actors, times),
         strategy_id=draw(ids()),
         checklist=draw(fidelity_checklists()),
@@ -1265,11 +1269,11 @@ def fidelity_checklist_set_events(
 @st.composite
 def coaching_session_held_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.CoachingSessionHeld:
-    """:class:`alliance.CoachingSessionHeld` events: every step of a drawn checklist
+) -> al.events.CoachingSessionHeld:
+    """:class:`alliance.events.CoachingSessionHeld` events: every step of a drawn checklist
     scored on its scale (see :func:`step_fidelities`), with or without the carer's
     confidence."""
-    return al.CoachingSessionHeld(
+    return al.events.CoachingSessionHeld(
         **_common(draw, actors, times),
         session_id=draw(ids()),
         strategy_id=draw(ids()),
@@ -1285,12 +1289,12 @@ def coaching_session_held_events(
 @st.composite
 def education_attended_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.EducationAttended:
-    """:class:`alliance.EducationAttended` events, about a goal or not."""
-    return al.EducationAttended(
+) -> al.events.EducationAttended:
+    """:class:`alliance.events.EducationAttended` events, about a goal or not."""
+    return al.events.EducationAttended(
         **_common(draw, actors, times),
         education_id=draw(ids()),
-        kind=draw(st.sampled_from(al.EducationKind)),
+        kind=draw(st.sampled_from(al.model.EducationKind)),
         title=draw(texts()),
         attendees=draw(_non_empty_set(ids())),
         language=draw(language_tags()),
@@ -1301,13 +1305,13 @@ def education_attended_events(
 @st.composite
 def transition_announced_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.TransitionAnnounced:
-    """:class:`alliance.TransitionAnnounced` events, affecting goals and strategies or
+) -> al.events.TransitionAnnounced:
+    """:class:`alliance.events.TransitionAnnounced` events, affecting goals and strategies or
     not."""
-    return al.TransitionAnnounced(
+    return al.events.TransitionAnnounced(
         **_common(draw, actors, times),
         transition_id=draw(ids()),
-        kind=draw(st.sampled_from(al.TransitionKind)),
+        kind=draw(st.sampled_from(al.model.TransitionKind)),
         description=draw(texts()),
         date=draw(dates()),
         people=draw(_non_empty_set(ids())),
@@ -1319,9 +1323,9 @@ def transition_announced_events(
 @st.composite
 def transition_plan_agreed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.TransitionPlanAgreed:
-    """:class:`alliance.TransitionPlanAgreed` events, with one to three steps."""
-    return al.TransitionPlanAgreed(
+) -> al.events.TransitionPlanAgreed:
+    """:class:`alliance.events.TransitionPlanAgreed` events, with one to three steps."""
+    return al.events.TransitionPlanAgreed(
         **_common(draw, actors, times),
         transition_id=draw(ids()),
         steps=tuple(draw(st.lists(plan_steps(), min_size=1, max_size=3))),
@@ -1332,9 +1336,9 @@ def transition_plan_agreed_events(
 @st.composite
 def transition_information_shared_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.TransitionInformationShared:
-    """:class:`alliance.TransitionInformationShared` events."""
-    return al.TransitionInformationShared(
+) -> al.events.TransitionInformationShared:
+    """:class:`alliance.events.TransitionInformationShared` events."""
+    return al.events.TransitionInformationShared(
         **_common(draw, actors, times),
         transition_id=draw(ids()),
         shared_with=draw(_non_empty_set(ids())),
@@ -1345,9 +1349,9 @@ def transition_information_shared_events(
 @st.composite
 def transition_rescheduled_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.TransitionRescheduled:
-    """:class:`alliance.TransitionRescheduled` events."""
-    return al.TransitionRescheduled(
+) -> al.events.TransitionRescheduled:
+    """:class:`alliance.events.TransitionRescheduled` events."""
+    return al.events.TransitionRescheduled(
         **_common(draw, actors, times),
         transition_id=draw(ids()),
         date=draw(dates()),
@@ -1358,9 +1362,9 @@ def transition_rescheduled_events(
 @st.composite
 def transition_reviewed_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.TransitionReviewed:
-    """:class:`alliance.TransitionReviewed` events, with or without next steps."""
-    return al.TransitionReviewed(
+) -> al.events.TransitionReviewed:
+    """:class:`alliance.events.TransitionReviewed` events, with or without next steps."""
+    return al.events.TransitionReviewed(
         **_common(draw, actors, times),
         transition_id=draw(ids()),
         how_it_went=draw(texts()),
@@ -1371,13 +1375,13 @@ def transition_reviewed_events(
 @st.composite
 def success_celebrated_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.SuccessCelebrated:
-    """:class:`alliance.SuccessCelebrated` events, linked to a goal, an observation and a
+) -> al.events.SuccessCelebrated:
+    """:class:`alliance.events.SuccessCelebrated` events, linked to a goal, an observation and a
     strategy or not."""
-    return al.SuccessCelebrated(
+    return al.events.SuccessCelebrated(
         **_common(draw, actors, times),
         celebration_id=draw(ids()),
-        kind=draw(st.sampled_from(al.CelebrationKind)),
+        kind=draw(st.sampled_from(al.model.CelebrationKind)),
         description=draw(texts()),
         goal_id=draw(_optional(ids())),
         observation_id=draw(_optional(ids())),
@@ -1389,9 +1393,9 @@ def success_celebrated_events(
 @st.composite
 def wellbeing_noted_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.WellbeingNoted:
-    """:class:`alliance.WellbeingNoted` events, shared with no one or some members."""
-    return al.WellbeingNoted(
+) -> al.events.WellbeingNoted:
+    """:class:`alliance.events.WellbeingNoted` events, shared with no one or some members."""
+    return al.events.WellbeingNoted(
         **_common(draw, actors, times),
         note_id=draw(ids()),
         coping=draw(_MAYBE_COPING),
@@ -1405,13 +1409,13 @@ def wellbeing_noted_events(
 @st.composite
 def support_offered_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.SupportOffered:
-    """:class:`alliance.SupportOffered` events, in reply to a wellbeing note or not."""
-    return al.SupportOffered(
+) -> al.events.SupportOffered:
+    """:class:`alliance.events.SupportOffered` events, in reply to a wellbeing note or not."""
+    return al.events.SupportOffered(
         **_common(draw, actors, times),
         offer_id=draw(ids()),
         carer=draw(ids()),
-        kind=draw(st.sampled_from(al.SupportKind)),
+        kind=draw(st.sampled_from(al.model.SupportKind)),
         description=draw(texts()),
         in_reply_to=draw(_optional(ids())),
         shared_with=draw(st.frozensets(ids(), max_size=3)),
@@ -1421,9 +1425,9 @@ def support_offered_events(
 @st.composite
 def agreement_issued_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.AgreementIssued:
-    """:class:`alliance.AgreementIssued` events (see :func:`partnership_agreements`)."""
-    return al.AgreementIssued(
+) -> al.events.AgreementIssued:
+    """:class:`alliance.events.AgreementIssued` events (see :func:`partnership_agreements`)."""
+    return al.events.AgreementIssued(
         **_common(draw, actors, times),
         version=draw(st.integers(1, 1000)),
         agreement=draw(partnership_agreements()),
@@ -1434,9 +1438,9 @@ def agreement_issued_events(
 @st.composite
 def agreement_acknowledged_events(
     draw: st.DrawFn, *, actors: _Actors = None, times: _Times = None
-) -> al.AgreementAcknowledged:
-    """:class:`alliance.AgreementAcknowledged` events."""
-    return al.AgreementAcknowledged(
+) -> al.events.AgreementAcknowledged:
+    """:class:`alliance.events.AgreementAcknowledged` events."""
+    return al.events.AgreementAcknowledged(
         **_common(draw, actors, times),
         version=draw(st.integers(1, 1000)),
         comment=draw(_optional(texts())),
@@ -1446,63 +1450,63 @@ def agreement_acknowledged_events(
 _EventStrategy = Callable[..., st.SearchStrategy[al.Event]]
 
 _EVENT_STRATEGIES: dict[type[al.Event], _EventStrategy] = {
-    al.PartnershipFormed: partnership_formed_events,
-    al.CarerJoined: carer_joined_events,
-    al.ProfessionalJoined: professional_joined_events,
-    al.MemberLeft: member_left_events,
-    al.SettingsChanged: settings_changed_events,
-    al.CommunicationPlanAgreed: communication_plan_agreed_events,
-    al.PartnershipStatusChanged: partnership_status_changed_events,
-    al.GoalProposed: goal_proposed_events,
-    al.GoalAgreed: goal_agreed_events,
-    al.GoalConcernNoted: goal_concern_noted_events,
-    al.GoalObjected: goal_objected_events,
-    al.GoalRevised: goal_revised_events,
-    al.GoalPutOnHold: goal_put_on_hold_events,
-    al.GoalResumed: goal_resumed_events,
-    al.GoalAchieved: goal_achieved_events,
-    al.GoalDiscontinued: goal_discontinued_events,
-    al.ProgressRecorded: progress_recorded_events,
-    al.ProgressCorrected: progress_corrected_events,
-    al.CheckInHeld: check_in_held_events,
-    al.ActionItemCompleted: action_item_completed_events,
-    al.FeedbackGiven: feedback_given_events,
-    al.FeedbackAnswered: feedback_answered_events,
-    al.HomePracticePlanned: home_practice_planned_events,
-    al.HomePracticeAdapted: home_practice_adapted_events,
-    al.HomePracticeStopped: home_practice_stopped_events,
-    al.PracticeLogged: practice_logged_events,
-    al.SetbackReported: setback_reported_events,
-    al.SetbackResponsePlanned: setback_response_planned_events,
-    al.SetbackReviewed: setback_reviewed_events,
-    al.SetbackResolved: setback_resolved_events,
-    al.ConcernRaised: concern_raised_events,
-    al.ConcernResolved: concern_resolved_events,
-    al.ConcernEscalated: concern_escalated_events,
-    al.ResourceShared: resource_shared_events,
-    al.ConsentGranted: consent_granted_events,
-    al.ConsentWithdrawn: consent_withdrawn_events,
-    al.MeasureCompleted: measure_completed_events,
-    al.FidelityChecklistSet: fidelity_checklist_set_events,
-    al.CoachingSessionHeld: coaching_session_held_events,
-    al.EducationAttended: education_attended_events,
-    al.TransitionAnnounced: transition_announced_events,
-    al.TransitionPlanAgreed: transition_plan_agreed_events,
-    al.TransitionInformationShared: transition_information_shared_events,
-    al.TransitionRescheduled: transition_rescheduled_events,
-    al.TransitionReviewed: transition_reviewed_events,
-    al.SuccessCelebrated: success_celebrated_events,
-    al.WellbeingNoted: wellbeing_noted_events,
-    al.SupportOffered: support_offered_events,
-    al.AgreementIssued: agreement_issued_events,
-    al.AgreementAcknowledged: agreement_acknowledged_events,
+    al.events.PartnershipFormed: partnership_formed_events,
+    al.events.CarerJoined: carer_joined_events,
+    al.events.ProfessionalJoined: professional_joined_events,
+    al.events.MemberLeft: member_left_events,
+    al.events.SettingsChanged: settings_changed_events,
+    al.events.CommunicationPlanAgreed: communication_plan_agreed_events,
+    al.events.PartnershipStatusChanged: partnership_status_changed_events,
+    al.events.GoalProposed: goal_proposed_events,
+    al.events.GoalAgreed: goal_agreed_events,
+    al.events.GoalConcernNoted: goal_concern_noted_events,
+    al.events.GoalObjected: goal_objected_events,
+    al.events.GoalRevised: goal_revised_events,
+    al.events.GoalPutOnHold: goal_put_on_hold_events,
+    al.events.GoalResumed: goal_resumed_events,
+    al.events.GoalAchieved: goal_achieved_events,
+    al.events.GoalDiscontinued: goal_discontinued_events,
+    al.events.ProgressRecorded: progress_recorded_events,
+    al.events.ProgressCorrected: progress_corrected_events,
+    al.events.CheckInHeld: check_in_held_events,
+    al.events.ActionItemCompleted: action_item_completed_events,
+    al.events.FeedbackGiven: feedback_given_events,
+    al.events.FeedbackAnswered: feedback_answered_events,
+    al.events.HomePracticePlanned: home_practice_planned_events,
+    al.events.HomePracticeAdapted: home_practice_adapted_events,
+    al.events.HomePracticeStopped: home_practice_stopped_events,
+    al.events.PracticeLogged: practice_logged_events,
+    al.events.SetbackReported: setback_reported_events,
+    al.events.SetbackResponsePlanned: setback_response_planned_events,
+    al.events.SetbackReviewed: setback_reviewed_events,
+    al.events.SetbackResolved: setback_resolved_events,
+    al.events.ConcernRaised: concern_raised_events,
+    al.events.ConcernResolved: concern_resolved_events,
+    al.events.ConcernEscalated: concern_escalated_events,
+    al.events.ResourceShared: resource_shared_events,
+    al.events.ConsentGranted: consent_granted_events,
+    al.events.ConsentWithdrawn: consent_withdrawn_events,
+    al.events.MeasureCompleted: measure_completed_events,
+    al.events.FidelityChecklistSet: fidelity_checklist_set_events,
+    al.events.CoachingSessionHeld: coaching_session_held_events,
+    al.events.EducationAttended: education_attended_events,
+    al.events.TransitionAnnounced: transition_announced_events,
+    al.events.TransitionPlanAgreed: transition_plan_agreed_events,
+    al.events.TransitionInformationShared: transition_information_shared_events,
+    al.events.TransitionRescheduled: transition_rescheduled_events,
+    al.events.TransitionReviewed: transition_reviewed_events,
+    al.events.SuccessCelebrated: success_celebrated_events,
+    al.events.WellbeingNoted: wellbeing_noted_events,
+    al.events.SupportOffered: support_offered_events,
+    al.events.AgreementIssued: agreement_issued_events,
+    al.events.AgreementAcknowledged: agreement_acknowledged_events,
 }
 
 
 def events_of(
     event_type: type[E], *, actors: _Actors = None, times: _Times = None
 ) -> st.SearchStrategy[E]:
-    """The strategy for one event class, e.g. ``events_of(alliance.GoalAgreed)`` is
+    """The strategy for one event class, e.g. ``events_of(alliance.events.GoalAgreed)`` is
     ``goal_agreed_events()``.
 
     Raises:
@@ -1569,7 +1573,7 @@ _SHORT_TEXT_LISTS = st.lists(_SHORT_TEXT, max_size=2)
 _PLAN_CADENCES = durations(max_years=1)
 _MAYBE_GAS_SCALES = _optional(gas_scales())
 _MAYBE_MASTERY = _optional(mastery_criteria())
-_MAYBE_DIFFICULTY = _optional(st.sampled_from(al.Difficulty))
+_MAYBE_DIFFICULTY = _optional(st.sampled_from(al.model.Difficulty))
 _MAYBE_CONFIDENCE = _optional(st.integers(1, 5))
 _HISTORY_VALUES = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 _BEFORE = st.integers(1, 10**9).map(lambda n: pendulum.Duration(microseconds=n))
@@ -1676,10 +1680,10 @@ class _History:
         today = state.local_date(self.now)
         return today.add(days=self.draw(st.integers(0, days)))
 
-    def target(self, state: al.PartnershipState) -> al.MeasurableTarget:
+    def target(self, state: al.PartnershipState) -> al.model.MeasurableTarget:
         return _draw_target(self.draw, due=self.due(state), values=_HISTORY_VALUES)
 
-    def value_and_gas(self, goal: al.Goal) -> dict[str, Any]:
+    def value_and_gas(self, goal: al.model.Goal) -> dict[str, Any]:
         return _value_and_gas(self.draw, gas=goal.current.gas_scale is not None)
 
     # --- the timeline --------------------------------------------------------------------
@@ -1692,7 +1696,7 @@ class _History:
     def start(self, start: st.SearchStrategy[pendulum.DateTime]) -> al.Partnership:
         draw = self.draw
         self.founder = self.fresh("member")
-        formed = al.PartnershipFormed(
+        formed = al.events.PartnershipFormed(
             actor=self.founder,
             occurred_at=draw(start),
             partnership_id=draw(ids(max_size=10)),
@@ -1702,7 +1706,7 @@ class _History:
             settings=draw(_SETTING_SETS),
         )
         self.partnership = al.Partnership.form(formed, policy=self.policy)
-        _note(al.PartnershipFormed)
+        _note(al.events.PartnershipFormed)
         self.now = formed.occurred_at
         # At least one professional and one carer, added by the founder (who may join
         # as the professional) or by the professional (unless an educator, who does not
@@ -1711,7 +1715,7 @@ class _History:
         professional = self.founder if draw(st.booleans()) else self.fresh("member")
         role = draw(_FIRST_PROFESSIONAL_ROLES)
         self.record(
-            al.ProfessionalJoined(
+            al.events.ProfessionalJoined(
                 **self.base(self.founder),
                 member_id=professional,
                 discipline=draw(st.sampled_from(al.Discipline)),
@@ -1723,7 +1727,7 @@ class _History:
         )
         self.now += draw(_GAPS)
         self.record(
-            al.CarerJoined(
+            al.events.CarerJoined(
                 **self.base(self.pick(sorted(adders))),
                 member_id=self.fresh("member"),
                 relationship=draw(st.sampled_from(al.CarerRelationship)),
@@ -1739,9 +1743,9 @@ class _History:
         closers = self.clinicians(state)  # only therapists and supervisors close it
         if last and self.allow_closing and closers and self.draw(st.booleans()):
             self.record(
-                al.PartnershipStatusChanged(
+                al.events.PartnershipStatusChanged(
                     **self.base(self.pick(closers)),
-                    status=al.PartnershipStatus.CLOSED,
+                    status=al.model.PartnershipStatus.CLOSED,
                     reason=self.maybe_text(),
                 )
             )
@@ -1769,139 +1773,171 @@ class _History:
         order; a topic is empty when none of its events is possible)."""
         goals = list(state.goals.values())
         open_goals = [g for g in goals if not g.status.is_closed]
-        active = [g for g in goals if g.status is al.GoalStatus.ACTIVE]
-        on_hold = [g for g in goals if g.status is al.GoalStatus.ON_HOLD]
+        active = [g for g in goals if g.status is al.model.GoalStatus.ACTIVE]
+        on_hold = [g for g in goals if g.status is al.model.GoalStatus.ON_HOLD]
         strategies = [s for s in state.strategies.values() if s.is_active]
         setbacks = state.open_setbacks()
         concerns = state.open_concerns()
         room = len(state.current_members()) < _MAX_MEMBERS
-        agreeable = bool(self.positions(state, al.Position.AGREED))
+        agreeable = bool(self.positions(state, al.model.Position.AGREED))
         # Each kind is offered only when some member's role allows it (RolePolicy): acts
         # it leaves to therapists and supervisors wait until there is one, acts on a
         # record with an audience until someone who may act can see it.
         clinical = bool(self.clinicians(state))
         transitions = self.open_transitions(state)
         coachable = self.coachable(state)
-        forming = state.status is al.PartnershipStatus.FORMING
+        forming = state.status is al.model.PartnershipStatus.FORMING
         # One list per name in _TOPICS, in that order (the state machine has a rule each).
         topics: list[list[tuple[type[al.Event], _Builder, bool]]] = [
             [
-                (al.GoalProposed, self.goal_proposed, True),
-                (al.GoalAgreed, self.goal_agreed, agreeable),
+                (al.events.GoalProposed, self.goal_proposed, True),
+                (al.events.GoalAgreed, self.goal_agreed, agreeable),
                 # Twice: goals need a carer's and a professional's agreement to be active.
-                (al.GoalAgreed, self.goal_agreed, agreeable),
+                (al.events.GoalAgreed, self.goal_agreed, agreeable),
                 (
-                    al.GoalConcernNoted,
+                    al.events.GoalConcernNoted,
                     self.goal_concern,
-                    bool(self.positions(state, al.Position.CONCERNED)),
+                    bool(self.positions(state, al.model.Position.CONCERNED)),
                 ),
                 (
-                    al.GoalObjected,
+                    al.events.GoalObjected,
                     self.goal_objected,
-                    bool(self.positions(state, al.Position.OBJECTED)),
+                    bool(self.positions(state, al.model.Position.OBJECTED)),
                 ),
-                (al.GoalRevised, self.goal_revised, clinical and bool(open_goals)),
+                (al.events.GoalRevised, self.goal_revised, clinical and bool(open_goals)),
             ],
             [  # only once some goal is under way, so that goals are not all closed early
-                (al.GoalPutOnHold, self.goal_on_hold, clinical and bool(active)),
-                (al.GoalResumed, self.goal_resumed, clinical and bool(on_hold)),
+                (al.events.GoalPutOnHold, self.goal_on_hold, clinical and bool(active)),
+                (al.events.GoalResumed, self.goal_resumed, clinical and bool(on_hold)),
                 # twice: it needs a hold first
-                (al.GoalResumed, self.goal_resumed, clinical and bool(on_hold)),
-                (al.GoalAchieved, self.goal_achieved, clinical and bool(active)),
+                (al.events.GoalResumed, self.goal_resumed, clinical and bool(on_hold)),
+                (al.events.GoalAchieved, self.goal_achieved, clinical and bool(active)),
                 (
-                    al.GoalDiscontinued,
+                    al.events.GoalDiscontinued,
                     self.goal_discontinued,
                     clinical and bool(active or on_hold),
                 ),
             ],
             [
-                (al.ProgressRecorded, self.progress_recorded, bool(self.observing(state))),
-                (al.ProgressCorrected, self.progress_corrected, bool(self.correcting(state))),
-                (al.MeasureCompleted, self.measure_completed, True),
-            ],
-            [
-                (al.CheckInHeld, self.check_in, clinical),
-                (al.ActionItemCompleted, self.action_done, bool(self.completing(state))),
-            ],
-            [
-                (al.FeedbackGiven, self.feedback_given, True),
-                (al.FeedbackAnswered, self.feedback_answered, bool(self.answering(state))),
-                (al.ResourceShared, self.resource_shared, clinical),
-            ],
-            [
-                (al.HomePracticePlanned, self.practice_planned, clinical and bool(open_goals)),
-                (al.HomePracticeAdapted, self.practice_adapted, clinical and bool(strategies)),
-                (al.HomePracticeStopped, self.practice_stopped, clinical and bool(strategies)),
-                (al.PracticeLogged, self.practice_logged, bool(strategies)),
-            ],
-            [
-                (al.SetbackReported, self.setback_reported, True),
+                (al.events.ProgressRecorded, self.progress_recorded, bool(self.observing(state))),
                 (
-                    al.SetbackResponsePlanned,
+                    al.events.ProgressCorrected,
+                    self.progress_corrected,
+                    bool(self.correcting(state)),
+                ),
+                (al.events.MeasureCompleted, self.measure_completed, True),
+            ],
+            [
+                (al.events.CheckInHeld, self.check_in, clinical),
+                (al.events.ActionItemCompleted, self.action_done, bool(self.completing(state))),
+            ],
+            [
+                (al.events.FeedbackGiven, self.feedback_given, True),
+                (al.events.FeedbackAnswered, self.feedback_answered, bool(self.answering(state))),
+                (al.events.ResourceShared, self.resource_shared, clinical),
+            ],
+            [
+                (
+                    al.events.HomePracticePlanned,
+                    self.practice_planned,
+                    clinical and bool(open_goals),
+                ),
+                (
+                    al.events.HomePracticeAdapted,
+                    self.practice_adapted,
+                    clinical and bool(strategies),
+                ),
+                (
+                    al.events.HomePracticeStopped,
+                    self.practice_stopped,
+                    clinical and bool(strategies),
+                ),
+                (al.events.PracticeLogged, self.practice_logged, bool(strategies)),
+            ],
+            [
+                (al.events.SetbackReported, self.setback_reported, True),
+                (
+                    al.events.SetbackResponsePlanned,
                     self.setback_planned,
                     bool(self.handling(state, setbacks)),
                 ),
                 (
-                    al.SetbackReviewed,
+                    al.events.SetbackReviewed,
                     self.setback_reviewed,
                     bool(
                         self.handling(state, [s for s in setbacks if s.response_plan is not None])
                     ),
                 ),
-                (al.SetbackResolved, self.setback_resolved, bool(self.handling(state, setbacks))),
+                (
+                    al.events.SetbackResolved,
+                    self.setback_resolved,
+                    bool(self.handling(state, setbacks)),
+                ),
             ],
             [
-                (al.ConcernRaised, self.concern_raised, True),
-                (al.ConcernResolved, self.concern_resolved, bool(self.handling(state, concerns))),
+                (al.events.ConcernRaised, self.concern_raised, True),
                 (
-                    al.ConcernEscalated,
+                    al.events.ConcernResolved,
+                    self.concern_resolved,
+                    bool(self.handling(state, concerns)),
+                ),
+                (
+                    al.events.ConcernEscalated,
                     self.concern_escalated,
                     bool(self.handling(state, [c for c in concerns if c.escalation is None])),
                 ),
             ],
             [
-                (al.CarerJoined, self.carer_joined, room and bool(self.adders(state))),
+                (al.events.CarerJoined, self.carer_joined, room and bool(self.adders(state))),
                 (
-                    al.ProfessionalJoined,
+                    al.events.ProfessionalJoined,
                     self.professional_joined,
                     room and bool(self.adders(state)),
                 ),
-                (al.MemberLeft, self.member_left, bool(self.leavers(state))),
+                (al.events.MemberLeft, self.member_left, bool(self.leavers(state))),
             ],
             [
-                (al.SettingsChanged, self.settings_changed, clinical),
-                (al.CommunicationPlanAgreed, self.plan_agreed, True),
-                (al.PartnershipStatusChanged, self.status_changed, clinical),
+                (al.events.SettingsChanged, self.settings_changed, clinical),
+                (al.events.CommunicationPlanAgreed, self.plan_agreed, True),
+                (al.events.PartnershipStatusChanged, self.status_changed, clinical),
                 # Twice while forming: most partnerships are active for most of their life.
-                (al.PartnershipStatusChanged, self.status_changed, clinical and forming),
-                (al.ConsentGranted, self.consent_granted, bool(state.carers)),
+                (al.events.PartnershipStatusChanged, self.status_changed, clinical and forming),
+                (al.events.ConsentGranted, self.consent_granted, bool(state.carers)),
                 (
-                    al.ConsentWithdrawn,
+                    al.events.ConsentWithdrawn,
                     self.consent_withdrawn,
                     bool(state.carers) and any(c.in_force for c in state.consents.values()),
                 ),
             ],
             [
-                (al.FidelityChecklistSet, self.checklist_set, clinical and bool(strategies)),
+                (al.events.FidelityChecklistSet, self.checklist_set, clinical and bool(strategies)),
                 # Twice: it needs a checklist first, and trends need several sessions.
-                (al.CoachingSessionHeld, self.coaching_held, clinical and bool(coachable)),
-                (al.CoachingSessionHeld, self.coaching_held, clinical and bool(coachable)),
-                (al.EducationAttended, self.education_attended, True),
+                (al.events.CoachingSessionHeld, self.coaching_held, clinical and bool(coachable)),
+                (al.events.CoachingSessionHeld, self.coaching_held, clinical and bool(coachable)),
+                (al.events.EducationAttended, self.education_attended, True),
             ],
             [
-                (al.TransitionAnnounced, self.transition_announced, True),
-                (al.TransitionPlanAgreed, self.transition_plan, clinical and bool(transitions)),
-                (al.TransitionInformationShared, self.transition_information, bool(transitions)),
-                (al.TransitionRescheduled, self.transition_rescheduled, bool(transitions)),
-                (al.TransitionReviewed, self.transition_reviewed, bool(transitions)),
-            ],
-            [
-                (al.SuccessCelebrated, self.celebrated, True),
-                (al.WellbeingNoted, self.wellbeing_noted, True),
-                (al.SupportOffered, self.support_offered, clinical),
-                (al.AgreementIssued, self.agreement_issued, clinical),
+                (al.events.TransitionAnnounced, self.transition_announced, True),
                 (
-                    al.AgreementAcknowledged,
+                    al.events.TransitionPlanAgreed,
+                    self.transition_plan,
+                    clinical and bool(transitions),
+                ),
+                (
+                    al.events.TransitionInformationShared,
+                    self.transition_information,
+                    bool(transitions),
+                ),
+                (al.events.TransitionRescheduled, self.transition_rescheduled, bool(transitions)),
+                (al.events.TransitionReviewed, self.transition_reviewed, bool(transitions)),
+            ],
+            [
+                (al.events.SuccessCelebrated, self.celebrated, True),
+                (al.events.WellbeingNoted, self.wellbeing_noted, True),
+                (al.events.SupportOffered, self.support_offered, clinical),
+                (al.events.AgreementIssued, self.agreement_issued, clinical),
+                (
+                    al.events.AgreementAcknowledged,
                     self.agreement_acknowledged,
                     bool(self.unacknowledged(state)),
                 ),
@@ -1917,7 +1953,7 @@ class _History:
     def adders(self, state: al.PartnershipState) -> list[str]:
         """Who may add a member: therapists and supervisors, and the founder (member or
         not, whatever their role) while the partnership forms."""
-        founder = {self.founder} if state.status is al.PartnershipStatus.FORMING else set()
+        founder = {self.founder} if state.status is al.model.PartnershipStatus.FORMING else set()
         return sorted(founder | set(self.clinicians(state)))
 
     def joining(self, state: al.PartnershipState) -> tuple[str, str]:
@@ -1932,7 +1968,7 @@ class _History:
 
     def carer_joined(self, state: al.PartnershipState) -> al.Event:
         actor, member_id = self.joining(state)
-        return al.CarerJoined(
+        return al.events.CarerJoined(
             **self.base(actor),
             member_id=member_id,
             relationship=self.pick(list(al.CarerRelationship)),
@@ -1940,7 +1976,7 @@ class _History:
 
     def professional_joined(self, state: al.PartnershipState) -> al.Event:
         actor, member_id = self.joining(state)
-        return al.ProfessionalJoined(
+        return al.events.ProfessionalJoined(
             **self.base(actor),
             member_id=member_id,
             discipline=self.pick(list(al.Discipline)),
@@ -1963,7 +1999,7 @@ class _History:
     def member_left(self, state: al.PartnershipState) -> al.Event:
         # The member leaves, or a therapist or supervisor records them leaving.
         leaving = self.pick(self.leavers(state))
-        return al.MemberLeft(
+        return al.events.MemberLeft(
             **self.base(self.pick(sorted({leaving, *self.clinicians(state)}))),
             member_id=leaving,
             reason=self.maybe_text(),
@@ -1972,16 +2008,18 @@ class _History:
     def settings_changed(self, state: al.PartnershipState) -> al.Event:
         settings = self.draw(_SETTING_SETS)
         if settings == state.settings:
-            flipped = self.pick(list(al.Setting))
-            settings = state.settings ^ {flipped} or frozenset(al.Setting) - {flipped}
-        return al.SettingsChanged(**self.base(self.pick(self.clinicians(state))), settings=settings)
+            flipped = self.pick(list(al.model.Setting))
+            settings = state.settings ^ {flipped} or frozenset(al.model.Setting) - {flipped}
+        return al.events.SettingsChanged(
+            **self.base(self.pick(self.clinicians(state))), settings=settings
+        )
 
     def plan_agreed(self, state: al.PartnershipState) -> al.Event:
         participants = {
             self.pick(sorted(state.carers)),
             self.pick(sorted(state.professionals)),
         } | set(self.some(state.current_members()))
-        return al.CommunicationPlanAgreed(
+        return al.events.CommunicationPlanAgreed(
             **self.base(self.pick(self.carers_or_clinicians(state))),
             cadence=self.draw(_PLAN_CADENCES),
             channels=self.draw(_CHANNEL_SETS),
@@ -1990,11 +2028,11 @@ class _History:
 
     def status_changed(self, state: al.PartnershipState) -> al.Event:
         status = {
-            al.PartnershipStatus.FORMING: al.PartnershipStatus.ACTIVE,
-            al.PartnershipStatus.ACTIVE: al.PartnershipStatus.PAUSED,
-            al.PartnershipStatus.PAUSED: al.PartnershipStatus.ACTIVE,
+            al.model.PartnershipStatus.FORMING: al.model.PartnershipStatus.ACTIVE,
+            al.model.PartnershipStatus.ACTIVE: al.model.PartnershipStatus.PAUSED,
+            al.model.PartnershipStatus.PAUSED: al.model.PartnershipStatus.ACTIVE,
         }[state.status]
-        return al.PartnershipStatusChanged(
+        return al.events.PartnershipStatusChanged(
             **self.base(self.pick(self.clinicians(state))), status=status, reason=self.maybe_text()
         )
 
@@ -2003,7 +2041,7 @@ class _History:
         # ("clinic:northside"): educators observe goals shared with the school or them.
         party_kind = self.draw(st.integers(0, 2))
         party = (
-            al.SCHOOL
+            al.model.SCHOOL
             if party_kind == 0
             else self.pick(self.educators(state) or sorted(state.current_members()))
             if party_kind == 1
@@ -2011,7 +2049,7 @@ class _History:
         )
         some_goals: bool = bool(state.goals) and self.draw(st.booleans())
         goal_ids = self.some(state.goals) if some_goals else None
-        return al.ConsentGranted(
+        return al.events.ConsentGranted(
             **self.base(self.pick(sorted(state.carers))),
             consent_id=self.fresh("consent"),
             party=party,
@@ -2021,7 +2059,7 @@ class _History:
 
     def consent_withdrawn(self, state: al.PartnershipState) -> al.Event:
         in_force = sorted(c.consent_id for c in state.consents.values() if c.in_force)
-        return al.ConsentWithdrawn(
+        return al.events.ConsentWithdrawn(
             **self.base(self.pick(sorted(state.carers))),
             consent_id=self.pick(in_force),
             reason=self.maybe_text(),
@@ -2029,7 +2067,9 @@ class _History:
 
     # --- goals ----------------------------------------------------------------------------
 
-    def positions(self, state: al.PartnershipState, position: al.Position) -> list[tuple[str, str]]:
+    def positions(
+        self, state: al.PartnershipState, position: al.model.Position
+    ) -> list[tuple[str, str]]:
         """(goal_id, member) pairs where the member may take *position* on the goal (a
         carer, therapist or supervisor: educators take no position on goals)."""
         members = self.carers_or_clinicians(state)
@@ -2044,16 +2084,16 @@ class _History:
     def would_share(self, state: al.PartnershipState, goal_id: str, member: str) -> bool:
         """Whether *member* agreeing would make the proposed goal *goal_id* shared."""
         goal = state.goals[goal_id]
-        if goal.status is not al.GoalStatus.PROPOSED:
+        if goal.status is not al.model.GoalStatus.PROPOSED:
             return False
-        agreed = {state.role_of(m) for m in goal.members_with(al.Position.AGREED)}
+        agreed = {state.role_of(m) for m in goal.members_with(al.model.Position.AGREED)}
         return state.role_of(member) not in agreed
 
     def goal_proposed(self, state: al.PartnershipState) -> al.Event:
-        return al.GoalProposed(
+        return al.events.GoalProposed(
             **self.base(self.pick(self.carers_or_clinicians(state))),
             goal_id=self.fresh("goal"),
-            domain=self.pick(list(al.GoalDomain)),
+            domain=self.pick(list(al.model.GoalDomain)),
             statement=self.draw(self.text),
             why_it_matters=self.draw(self.text),
             target=self.target(state),
@@ -2062,55 +2102,61 @@ class _History:
         )
 
     def goal_agreed(self, state: al.PartnershipState) -> al.Event:
-        pairs = self.positions(state, al.Position.AGREED)
+        pairs = self.positions(state, al.model.Position.AGREED)
         # Mostly, someone from the side whose agreement the goal still lacks.
         sharing = [pair for pair in pairs if self.would_share(state, *pair)]
         prefer: bool = self.draw(st.booleans()) if sharing else False
         goal_id, member = self.pick(sharing if prefer else pairs)
-        return al.GoalAgreed(**self.base(member), goal_id=goal_id, comment=self.maybe_text())
+        return al.events.GoalAgreed(**self.base(member), goal_id=goal_id, comment=self.maybe_text())
 
     def goal_concern(self, state: al.PartnershipState) -> al.Event:
-        goal_id, member = self.pick(self.positions(state, al.Position.CONCERNED))
-        return al.GoalConcernNoted(
+        goal_id, member = self.pick(self.positions(state, al.model.Position.CONCERNED))
+        return al.events.GoalConcernNoted(
             **self.base(member), goal_id=goal_id, reason=self.draw(self.text)
         )
 
     def goal_objected(self, state: al.PartnershipState) -> al.Event:
-        goal_id, member = self.pick(self.positions(state, al.Position.OBJECTED))
-        return al.GoalObjected(**self.base(member), goal_id=goal_id, reason=self.draw(self.text))
+        goal_id, member = self.pick(self.positions(state, al.model.Position.OBJECTED))
+        return al.events.GoalObjected(
+            **self.base(member), goal_id=goal_id, reason=self.draw(self.text)
+        )
 
-    def goal_with(self, state: al.PartnershipState, *statuses: al.GoalStatus) -> al.Goal:
+    def goal_with(
+        self, state: al.PartnershipState, *statuses: al.model.GoalStatus
+    ) -> al.model.Goal:
         return self.pick(state.goals_with(*statuses))
 
     def goal_revised(self, state: al.PartnershipState) -> al.Event:
         goal = self.goal_with(state, *_OPEN)
-        return al.GoalRevised(
+        return al.events.GoalRevised(
             **self.base(self.pick(self.clinicians(state))),
             goal_id=goal.goal_id,
             statement=self.draw(self.text),
             why_it_matters=self.draw(self.text),
             target=self.target(state),
-            reason=self.pick(list(al.RevisionReason)),
+            reason=self.pick(list(al.model.RevisionReason)),
             explanation=self.draw(self.text),
             gas_scale=self.draw(_MAYBE_GAS_SCALES),
             mastery=self.draw(_MAYBE_MASTERY),
         )
 
     def goal_on_hold(self, state: al.PartnershipState) -> al.Event:
-        goal = self.goal_with(state, al.GoalStatus.ACTIVE)
-        return al.GoalPutOnHold(
+        goal = self.goal_with(state, al.model.GoalStatus.ACTIVE)
+        return al.events.GoalPutOnHold(
             **self.base(self.pick(self.clinicians(state))),
             goal_id=goal.goal_id,
             reason=self.draw(self.text),
         )
 
     def goal_resumed(self, state: al.PartnershipState) -> al.Event:
-        goal = self.goal_with(state, al.GoalStatus.ON_HOLD)
-        return al.GoalResumed(**self.base(self.pick(self.clinicians(state))), goal_id=goal.goal_id)
+        goal = self.goal_with(state, al.model.GoalStatus.ON_HOLD)
+        return al.events.GoalResumed(
+            **self.base(self.pick(self.clinicians(state))), goal_id=goal.goal_id
+        )
 
     def goal_achieved(self, state: al.PartnershipState) -> al.Event:
-        goal = self.goal_with(state, al.GoalStatus.ACTIVE)
-        return al.GoalAchieved(
+        goal = self.goal_with(state, al.model.GoalStatus.ACTIVE)
+        return al.events.GoalAchieved(
             **self.base(self.pick(self.clinicians(state))),
             goal_id=goal.goal_id,
             note=self.maybe_text(),
@@ -2118,7 +2164,7 @@ class _History:
 
     def goal_discontinued(self, state: al.PartnershipState) -> al.Event:
         goal = self.goal_with(state, *_OPEN)
-        return al.GoalDiscontinued(
+        return al.events.GoalDiscontinued(
             **self.base(self.pick(self.clinicians(state))),
             goal_id=goal.goal_id,
             reason=self.draw(self.text),
@@ -2128,7 +2174,7 @@ class _History:
 
     def observing(
         self, state: al.PartnershipState
-    ) -> list[tuple[str, list[al.Goal], list[al.Setting]]]:
+    ) -> list[tuple[str, list[al.model.Goal], list[al.model.Setting]]]:
         """(member, open goals, settings) for each member who may record an observation
         now, in one of the partnership's settings: therapists and supervisors on any open
         goal anywhere; carers (everyday observations) at home or in the community; educators
@@ -2137,14 +2183,16 @@ class _History:
         if not goals:
             return []
         settings = sorted(state.settings)
-        everyday: list[al.Setting] = [x for x in settings if x in _EVERYDAY_SETTINGS]
-        school: list[al.Setting] = [x for x in settings if x == al.Setting.SCHOOL]
+        everyday: list[al.model.Setting] = [x for x in settings if x in _EVERYDAY_SETTINGS]
+        school: list[al.model.Setting] = [x for x in settings if x == al.model.Setting.SCHOOL]
         found = [(m, goals, settings) for m in self.clinicians(state)]
         if everyday:
             found += [(m, goals, everyday) for m in sorted(state.carers)]
         if school:
             for m in self.educators(state):
-                shared = [g for g in goals if al.shared_with_school(state, g.goal_id, m, self.now)]
+                shared = [
+                    g for g in goals if al.model.shared_with_school(state, g.goal_id, m, self.now)
+                ]
                 if shared:
                     found.append((m, shared, school))
         return found
@@ -2153,11 +2201,11 @@ class _History:
         actor, goals, settings = self.pick(self.observing(state))
         goal = self.pick(goals)
         kinds = (
-            list(al.ObservationKind)
+            list(al.model.ObservationKind)
             if state.role_of(actor) is al.MemberRole.PROFESSIONAL
-            else [al.ObservationKind.EVERYDAY]
+            else [al.model.ObservationKind.EVERYDAY]
         )
-        return al.ProgressRecorded(
+        return al.events.ProgressRecorded(
             **self.base(actor),
             observation_id=self.fresh("observation"),
             goal_id=goal.goal_id,
@@ -2169,24 +2217,24 @@ class _History:
         )
 
     def sees(
-        self, state: al.PartnershipState, member: str, audience: al.Audience, author: str
+        self, state: al.PartnershipState, member: str, audience: al.model.Audience, author: str
     ) -> bool:
         """Whether the current *member* may see a record for *audience* by *author*."""
         side = side_of(state, member)
         return side is not None and can_see(side, member, audience, author)
 
-    def correcting(self, state: al.PartnershipState) -> list[tuple[al.Observation, str]]:
+    def correcting(self, state: al.PartnershipState) -> list[tuple[al.model.Observation, str]]:
         """(observation, member) pairs: therapists and supervisors who can see the
         observation, and its observer while a member (an educator while its goal is
         still shared with them)."""
         clinicians = self.clinicians(state)
         educators = self.educators(state)
-        pairs: list[tuple[al.Observation, str]] = []
+        pairs: list[tuple[al.model.Observation, str]] = []
         for observation in state.observations.values():
             observer = observation.observer
             mine = observer in state.current_members() and (
                 observer not in educators
-                or al.shared_with_school(state, observation.goal_id, observer, self.now)
+                or al.model.shared_with_school(state, observation.goal_id, observer, self.now)
             )
             pairs += [
                 (observation, m)
@@ -2199,7 +2247,7 @@ class _History:
 
     def progress_corrected(self, state: al.PartnershipState) -> al.Event:
         observation, actor = self.pick(self.correcting(state))
-        return al.ProgressCorrected(
+        return al.events.ProgressCorrected(
             **self.base(actor),
             observation_id=observation.observation_id,
             reason=self.draw(self.text),
@@ -2209,25 +2257,25 @@ class _History:
     def measure_completed(self, state: al.PartnershipState) -> al.Event:
         # A shipped instrument answered by the child or a current member it is meant for;
         # a member's answers are recorded by that member or entered by a professional.
-        respondents: dict[al.RespondentRole, list[str]] = {
-            al.RespondentRole.CHILD: [state.child_id],
-            al.RespondentRole.CARER: sorted(state.carers),
-            al.RespondentRole.PROFESSIONAL: sorted(state.professionals),
+        respondents: dict[al.measures.RespondentRole, list[str]] = {
+            al.measures.RespondentRole.CHILD: [state.child_id],
+            al.measures.RespondentRole.CARER: sorted(state.carers),
+            al.measures.RespondentRole.PROFESSIONAL: sorted(state.professionals),
         }
         choices = [
             (instrument, respondent, role)
-            for instrument in al.SHIPPED_INSTRUMENTS
+            for instrument in al.measures.SHIPPED_INSTRUMENTS
             for role in sorted(instrument.respondents)
             for respondent in respondents[role]
         ]
         instrument, respondent, role = self.pick(choices)
         # Educators record only their own answers (RolePolicy), so the child's answers
         # are recorded by a carer, therapist or supervisor.
-        if role is al.RespondentRole.CHILD:
+        if role is al.measures.RespondentRole.CHILD:
             actor = self.pick(self.carers_or_clinicians(state))
         else:
             actor = self.pick(sorted({respondent, *self.clinicians(state)}))
-        return al.MeasureCompleted(
+        return al.events.MeasureCompleted(
             **self.base(actor),
             response_id=self.fresh("response"),
             instrument=instrument,
@@ -2241,7 +2289,7 @@ class _History:
     def check_in(self, state: al.PartnershipState) -> al.Event:
         members = sorted(state.current_members())
         items = tuple(
-            al.ActionItem(
+            al.model.ActionItem(
                 description=self.draw(self.text),
                 owner=self.pick(members),
                 due=self.due(state, days=90),
@@ -2249,12 +2297,12 @@ class _History:
             )
             for _ in range(self.draw(st.integers(0, 2)))
         )
-        return al.CheckInHeld(
+        return al.events.CheckInHeld(
             **self.base(self.pick(self.clinicians(state))),
             check_in_id=self.fresh("check-in"),
-            kind=self.pick(list(al.CheckInKind)),
-            purpose=self.pick(list(al.CheckInPurpose)),
-            channel=self.pick(list(al.Channel)),
+            kind=self.pick(list(al.model.CheckInKind)),
+            purpose=self.pick(list(al.model.CheckInPurpose)),
+            channel=self.pick(list(al.model.Channel)),
             participants=self.some(members),
             topics=self.texts(),
             good_news=self.texts(),
@@ -2264,11 +2312,11 @@ class _History:
             audience=self.audience(state),
         )
 
-    def completing(self, state: al.PartnershipState) -> list[tuple[al.ActionItemStatus, str]]:
+    def completing(self, state: al.PartnershipState) -> list[tuple[al.model.ActionItemStatus, str]]:
         """(open action item, member) pairs: its owner while a member, or a therapist or
         supervisor, who can see the check-in it came from."""
         clinicians = self.clinicians(state)
-        pairs: list[tuple[al.ActionItemStatus, str]] = []
+        pairs: list[tuple[al.model.ActionItemStatus, str]] = []
         for item in state.action_items.values():
             if item.completed_at is not None:
                 continue
@@ -2282,7 +2330,7 @@ class _History:
 
     def action_done(self, state: al.PartnershipState) -> al.Event:
         item, actor = self.pick(self.completing(state))
-        return al.ActionItemCompleted(
+        return al.events.ActionItemCompleted(
             **self.base(actor),
             action_item_id=item.item.action_item_id,
             note=self.maybe_text(),
@@ -2291,12 +2339,12 @@ class _History:
     def feedback_given(self, state: al.PartnershipState) -> al.Event:
         # Progress updates from therapists and supervisors, home reports from carers.
         clinicians = self.clinicians(state)
-        kinds = list(al.FeedbackKind) if clinicians else [al.FeedbackKind.HOME_REPORT]
+        kinds = list(al.model.FeedbackKind) if clinicians else [al.model.FeedbackKind.HOME_REPORT]
         kind = self.pick(kinds)
-        side = clinicians if kind is al.FeedbackKind.PROGRESS_UPDATE else sorted(state.carers)
+        side = clinicians if kind is al.model.FeedbackKind.PROGRESS_UPDATE else sorted(state.carers)
         goal_ids = list(state.goals)
         strategy_ids = list(state.strategies)
-        return al.FeedbackGiven(
+        return al.events.FeedbackGiven(
             **self.base(self.pick(side)),
             feedback_id=self.fresh("feedback"),
             kind=kind,
@@ -2306,7 +2354,7 @@ class _History:
             audience=self.audience(state),
         )
 
-    def answering(self, state: al.PartnershipState) -> list[tuple[al.FeedbackItem, str]]:
+    def answering(self, state: al.PartnershipState) -> list[tuple[al.model.FeedbackItem, str]]:
         """(open feedback, member) pairs: a carer answers a progress update, a therapist
         or supervisor a home report, when they can see it."""
         clinicians = self.clinicians(state)
@@ -2314,38 +2362,38 @@ class _History:
         return [
             (item, m)
             for item in state.open_feedback()
-            for m in (carers if item.kind is al.FeedbackKind.PROGRESS_UPDATE else clinicians)
+            for m in (carers if item.kind is al.model.FeedbackKind.PROGRESS_UPDATE else clinicians)
             if self.sees(state, m, item.audience, item.given_by)
         ]
 
     def feedback_answered(self, state: al.PartnershipState) -> al.Event:
         item, actor = self.pick(self.answering(state))
-        return al.FeedbackAnswered(
+        return al.events.FeedbackAnswered(
             **self.base(actor),
             feedback_id=item.feedback_id,
-            response=self.pick(list(al.FeedbackResponse)),
+            response=self.pick(list(al.model.FeedbackResponse)),
             message=self.maybe_text(),
         )
 
     # --- home practice ---------------------------------------------------------------------
 
-    def active_strategy(self, state: al.PartnershipState) -> al.HomePracticeStrategy:
+    def active_strategy(self, state: al.PartnershipState) -> al.model.HomePracticeStrategy:
         return self.pick([s for s in state.strategies.values() if s.is_active])
 
     def practice_planned(self, state: al.PartnershipState) -> al.Event:
         goal = self.goal_with(state, *_OPEN)
-        return al.HomePracticePlanned(
+        return al.events.HomePracticePlanned(
             **self.base(self.pick(self.clinicians(state))),
             strategy_id=self.fresh("strategy"),
             goal_id=goal.goal_id,
             description=self.draw(self.text),
             times_per_week=self.draw(st.integers(1, 70)),
-            setting=self.pick(list(al.Setting)),
+            setting=self.pick(list(al.model.Setting)),
             carers=self.some(state.carers),
         )
 
     def practice_adapted(self, state: al.PartnershipState) -> al.Event:
-        return al.HomePracticeAdapted(
+        return al.events.HomePracticeAdapted(
             **self.base(self.pick(self.clinicians(state))),
             strategy_id=self.active_strategy(state).strategy_id,
             description=self.draw(self.text),
@@ -2354,14 +2402,14 @@ class _History:
         )
 
     def practice_stopped(self, state: al.PartnershipState) -> al.Event:
-        return al.HomePracticeStopped(
+        return al.events.HomePracticeStopped(
             **self.base(self.pick(self.clinicians(state))),
             strategy_id=self.active_strategy(state).strategy_id,
             reason=self.draw(self.text),
         )
 
     def practice_logged(self, state: al.PartnershipState) -> al.Event:
-        return al.PracticeLogged(
+        return al.events.PracticeLogged(
             **self.base(self.pick(sorted(state.carers))),
             entry_id=self.fresh("practice"),
             strategy_id=self.active_strategy(state).strategy_id,
@@ -2380,24 +2428,24 @@ class _History:
             if goal_ids
             else frozenset[str]()
         )
-        return al.SetbackReported(
+        return al.events.SetbackReported(
             **self.base(self.pick(self.carers_or_clinicians(state))),
             setback_id=self.fresh("setback"),
-            kind=self.pick(list(al.SetbackKind)),
-            severity=self.pick(list(al.Severity)),
+            kind=self.pick(list(al.model.SetbackKind)),
+            severity=self.pick(list(al.model.Severity)),
             description=self.draw(self.text),
             affected_goals=affected,
             audience=self.audience(state),
         )
 
     def handling(
-        self, state: al.PartnershipState, records: Iterable[al.Setback | al.Concern]
+        self, state: al.PartnershipState, records: Iterable[al.model.Setback | al.model.Concern]
     ) -> list[tuple[str, str]]:
         """(id, member) pairs for *records* (setbacks or concerns): the therapists and
         supervisors who can see each (only they plan, review, resolve or escalate)."""
         pairs: list[tuple[str, str]] = []
         for record in records:
-            if isinstance(record, al.Setback):
+            if isinstance(record, al.model.Setback):
                 record_id, author = record.setback_id, record.reported_by
             else:
                 record_id, author = record.concern_id, record.raised_by
@@ -2412,14 +2460,14 @@ class _History:
         members = sorted(state.current_members())
         setback_id, actor = self.pick(self.handling(state, state.open_setbacks()))
         steps = tuple(
-            al.PlanStep(
+            al.model.PlanStep(
                 description=self.draw(self.text),
                 owner=self.pick(members),
                 due=self.due(state, days=90),
             )
             for _ in range(self.draw(st.integers(0, 2)))
         )
-        return al.SetbackResponsePlanned(
+        return al.events.SetbackResponsePlanned(
             **self.base(actor),
             setback_id=setback_id,
             changes=self.draw(self.text),
@@ -2429,7 +2477,7 @@ class _History:
     def setback_reviewed(self, state: al.PartnershipState) -> al.Event:
         planned = [s for s in state.open_setbacks() if s.response_plan is not None]
         setback_id, actor = self.pick(self.handling(state, planned))
-        return al.SetbackReviewed(
+        return al.events.SetbackReviewed(
             **self.base(actor),
             setback_id=setback_id,
             note=self.draw(self.text),
@@ -2437,7 +2485,7 @@ class _History:
 
     def setback_resolved(self, state: al.PartnershipState) -> al.Event:
         setback_id, actor = self.pick(self.handling(state, state.open_setbacks()))
-        return al.SetbackResolved(
+        return al.events.SetbackResolved(
             **self.base(actor),
             setback_id=setback_id,
             resolution=self.draw(self.text),
@@ -2447,10 +2495,10 @@ class _History:
 
     def concern_raised(self, state: al.PartnershipState) -> al.Event:
         goal_ids = list(state.goals)
-        return al.ConcernRaised(
+        return al.events.ConcernRaised(
             **self.base(self.pick(self.carers_or_clinicians(state))),
             concern_id=self.fresh("concern"),
-            kind=self.pick(list(al.ConcernKind)),
+            kind=self.pick(list(al.model.ConcernKind)),
             description=self.draw(self.text),
             goal_id=self.maybe(goal_ids),
             audience=self.audience(state),
@@ -2458,7 +2506,7 @@ class _History:
 
     def concern_resolved(self, state: al.PartnershipState) -> al.Event:
         concern_id, actor = self.pick(self.handling(state, state.open_concerns()))
-        return al.ConcernResolved(
+        return al.events.ConcernResolved(
             **self.base(actor),
             concern_id=concern_id,
             options_considered=self.texts(),
@@ -2468,7 +2516,7 @@ class _History:
     def concern_escalated(self, state: al.PartnershipState) -> al.Event:
         unescalated = [c for c in state.open_concerns() if c.escalation is None]
         concern_id, actor = self.pick(self.handling(state, unescalated))
-        return al.ConcernEscalated(
+        return al.events.ConcernEscalated(
             **self.base(actor),
             concern_id=concern_id,
             escalated_to=self.draw(self.text),
@@ -2477,10 +2525,10 @@ class _History:
 
     def resource_shared(self, state: al.PartnershipState) -> al.Event:
         goal_ids = list(state.goals)
-        return al.ResourceShared(
+        return al.events.ResourceShared(
             **self.base(self.pick(self.clinicians(state))),
             resource_id=self.fresh("resource"),
-            kind=self.pick(list(al.ResourceKind)),
+            kind=self.pick(list(al.model.ResourceKind)),
             title=self.draw(self.text),
             language=self.draw(language_tags()),
             shared_with=self.some(state.current_members()),
@@ -2514,18 +2562,20 @@ class _History:
         chosen: bool = bool(pool) and self.draw(st.booleans())
         return self.some(pool) if chosen else frozenset()
 
-    def audience(self, state: al.PartnershipState) -> al.Audience:
+    def audience(self, state: al.PartnershipState) -> al.model.Audience:
         """Mostly everyone; else the clinical team, or some current members by name."""
         kind = self.draw(st.integers(0, 3))
         if kind <= 1:
-            return al.EVERYONE
+            return al.model.EVERYONE
         if kind == 2:
-            return al.Audience.professionals()
-        return al.Audience(scope=al.AudienceScope.NAMED, members=self.some(state.current_members()))
+            return al.model.Audience.professionals()
+        return al.model.Audience(
+            scope=al.model.AudienceScope.NAMED, members=self.some(state.current_members())
+        )
 
     # --- coaching and education ----------------------------------------------------------
 
-    def coachable(self, state: al.PartnershipState) -> list[al.HomePracticeStrategy]:
+    def coachable(self, state: al.PartnershipState) -> list[al.model.HomePracticeStrategy]:
         """Active strategies with a fidelity checklist."""
         return [
             s
@@ -2533,21 +2583,21 @@ class _History:
             if s.is_active and s.strategy_id in state.checklists
         ]
 
-    def checklist(self) -> al.FidelityChecklist:
+    def checklist(self) -> al.model.FidelityChecklist:
         step_ids = self.draw(_STEP_ID_LISTS)
-        return al.FidelityChecklist(
+        return al.model.FidelityChecklist(
             steps=tuple(
-                al.FidelityStep(step_id=step_id, description=self.draw(self.text))
+                al.model.FidelityStep(step_id=step_id, description=self.draw(self.text))
                 for step_id in step_ids
             ),
-            scale=self.pick(list(al.FidelityScale)),
+            scale=self.pick(list(al.model.FidelityScale)),
             partly_credit=self.draw(_PARTLY_CREDITS),
             independent_at=self.draw(_INDEPENDENT_AT),
             sessions_needed=self.draw(_HISTORY_SESSIONS_NEEDED),
         )
 
     def checklist_set(self, state: al.PartnershipState) -> al.Event:
-        return al.FidelityChecklistSet(
+        return al.events.FidelityChecklistSet(
             **self.base(self.pick(self.clinicians(state))),
             strategy_id=self.active_strategy(state).strategy_id,
             checklist=self.checklist(),
@@ -2563,15 +2613,15 @@ class _History:
         faithful: bool = self.draw(st.booleans())
         steps = (
             tuple(
-                al.StepFidelity(step_id=step_id, rating=5)
-                if checklist.scale is al.FidelityScale.RATING
-                else al.StepFidelity(step_id=step_id, observed=al.StepObserved.DONE)
+                al.model.StepFidelity(step_id=step_id, rating=5)
+                if checklist.scale is al.model.FidelityScale.RATING
+                else al.model.StepFidelity(step_id=step_id, observed=al.model.StepObserved.DONE)
                 for step_id in checklist.step_ids
             )
             if faithful
             else _score_steps(self.draw, checklist)
         )
-        return al.CoachingSessionHeld(
+        return al.events.CoachingSessionHeld(
             **self.base(self.pick(self.clinicians(state))),
             session_id=self.fresh("coaching session"),
             strategy_id=strategy.strategy_id,
@@ -2584,10 +2634,10 @@ class _History:
         )
 
     def education_attended(self, state: al.PartnershipState) -> al.Event:
-        return al.EducationAttended(
+        return al.events.EducationAttended(
             **self.base(self.pick(self.carers_or_clinicians(state))),
             education_id=self.fresh("education"),
-            kind=self.pick(list(al.EducationKind)),
+            kind=self.pick(list(al.model.EducationKind)),
             title=self.draw(self.text),
             attendees=self.some(state.carers),
             language=self.draw(language_tags()),
@@ -2596,14 +2646,14 @@ class _History:
 
     # --- transitions ---------------------------------------------------------------------
 
-    def open_transitions(self, state: al.PartnershipState) -> list[al.Transition]:
+    def open_transitions(self, state: al.PartnershipState) -> list[al.model.Transition]:
         return [t for t in state.transitions.values() if not t.is_reviewed]
 
     def transition_announced(self, state: al.PartnershipState) -> al.Event:
-        return al.TransitionAnnounced(
+        return al.events.TransitionAnnounced(
             **self.base(self.member(state)),
             transition_id=self.fresh("transition"),
-            kind=self.pick(list(al.TransitionKind)),
+            kind=self.pick(list(al.model.TransitionKind)),
             description=self.draw(self.text),
             date=self.due(state, days=90),
             people=self.some(state.current_members()),
@@ -2614,14 +2664,14 @@ class _History:
     def transition_plan(self, state: al.PartnershipState) -> al.Event:
         members = sorted(state.current_members())
         steps = tuple(
-            al.PlanStep(
+            al.model.PlanStep(
                 description=self.draw(self.text),
                 owner=self.pick(members),
                 due=self.due(state, days=90),
             )
             for _ in range(self.draw(st.integers(1, 2)))
         )
-        return al.TransitionPlanAgreed(
+        return al.events.TransitionPlanAgreed(
             **self.base(self.pick(self.clinicians(state))),
             transition_id=self.pick(self.open_transitions(state)).transition_id,
             steps=steps,
@@ -2629,7 +2679,7 @@ class _History:
         )
 
     def transition_information(self, state: al.PartnershipState) -> al.Event:
-        return al.TransitionInformationShared(
+        return al.events.TransitionInformationShared(
             **self.base(self.member(state)),
             transition_id=self.pick(self.open_transitions(state)).transition_id,
             shared_with=self.some(state.current_members()),
@@ -2641,7 +2691,7 @@ class _History:
         date = self.due(state, days=90)
         if date == transition.date:
             date = date.add(days=1)
-        return al.TransitionRescheduled(
+        return al.events.TransitionRescheduled(
             **self.base(self.member(state)),
             transition_id=transition.transition_id,
             date=date,
@@ -2662,7 +2712,7 @@ class _History:
     def transition_reviewed(self, state: al.PartnershipState) -> al.Event:
         transition = self.pick(self.open_transitions(state))
         self.until(state, transition.date)  # reviewed once its day has come
-        return al.TransitionReviewed(
+        return al.events.TransitionReviewed(
             **self.base(self.pick(self.carers_or_clinicians(state))),
             transition_id=transition.transition_id,
             how_it_went=self.draw(self.text),
@@ -2693,7 +2743,7 @@ class _History:
 
         def may(member: str) -> bool:
             if member in educators and not (
-                about is None or al.shared_with_school(state, about, member, self.now)
+                about is None or al.model.shared_with_school(state, about, member, self.now)
             ):
                 return False
             if observation is None:
@@ -2701,8 +2751,8 @@ class _History:
             seen = observation.audience
             return (
                 member == observation.observer
-                or seen.scope is al.AudienceScope.EVERYONE
-                or (seen.scope is al.AudienceScope.PROFESSIONALS and member in clinicians)
+                or seen.scope is al.model.AudienceScope.EVERYONE
+                or (seen.scope is al.model.AudienceScope.PROFESSIONALS and member in clinicians)
                 or member in seen.members
             )
 
@@ -2710,10 +2760,10 @@ class _History:
         if not actors:  # an observation nobody who may celebrate can see: not linked
             observation = None
             actors = [m for m in sorted(state.current_members()) if may(m)]
-        return al.SuccessCelebrated(
+        return al.events.SuccessCelebrated(
             **self.base(self.pick(actors)),
             celebration_id=self.fresh("celebration"),
-            kind=self.pick(list(al.CelebrationKind)),
+            kind=self.pick(list(al.model.CelebrationKind)),
             description=self.draw(self.text),
             goal_id=goal_id,
             observation_id=None if observation is None else observation.observation_id,
@@ -2722,7 +2772,7 @@ class _History:
         )
 
     def wellbeing_noted(self, state: al.PartnershipState) -> al.Event:
-        return al.WellbeingNoted(
+        return al.events.WellbeingNoted(
             **self.base(self.pick(sorted(state.carers))),
             note_id=self.fresh("wellbeing note"),
             coping=self.draw(_MAYBE_COPING),
@@ -2732,7 +2782,7 @@ class _History:
             shared_with=self.few(state.professionals),
         )
 
-    def replies(self, state: al.PartnershipState) -> list[tuple[al.WellbeingNote, str]]:
+    def replies(self, state: al.PartnershipState) -> list[tuple[al.model.WellbeingNote, str]]:
         """(note, clinician) pairs: a current carer's wellbeing note, shared with a
         current therapist or supervisor who may answer it."""
         return [
@@ -2752,11 +2802,11 @@ class _History:
         else:
             actor = self.pick(self.clinicians(state))
             carer, in_reply_to = self.pick(sorted(state.carers)), None
-        return al.SupportOffered(
+        return al.events.SupportOffered(
             **self.base(actor),
             offer_id=self.fresh("support offer"),
             carer=carer,
-            kind=self.pick(list(al.SupportKind)),
+            kind=self.pick(list(al.model.SupportKind)),
             description=self.draw(self.text),
             in_reply_to=in_reply_to,
             shared_with=self.few(state.professionals),
@@ -2764,20 +2814,20 @@ class _History:
 
     # --- the partnership agreement --------------------------------------------------------
 
-    def agreement(self, state: al.PartnershipState) -> al.PartnershipAgreement:
+    def agreement(self, state: al.PartnershipState) -> al.model.PartnershipAgreement:
         members = sorted(state.current_members())
-        return al.PartnershipAgreement(
+        return al.model.PartnershipAgreement(
             family_can_expect=(self.draw(self.text), *self.texts()),
             service_asks=self.texts(),
             response_times=tuple(
-                al.ResponseTime(channel=channel, within=self.draw(_RESPONSE_WITHIN))
+                al.model.ResponseTime(channel=channel, within=self.draw(_RESPONSE_WITHIN))
                 for channel in self.draw(_UNIQUE_CHANNELS)
             ),
             contacts=tuple(
-                al.ContactRoute(
+                al.model.ContactRoute(
                     purpose=self.draw(self.text),
                     member_id=self.pick(members),
-                    channel=self.pick(list(al.Channel)),
+                    channel=self.pick(list(al.model.Channel)),
                 )
                 for _ in range(self.draw(st.integers(0, 2)))
             ),
@@ -2787,7 +2837,7 @@ class _History:
 
     def agreement_issued(self, state: al.PartnershipState) -> al.Event:
         current = state.agreement
-        return al.AgreementIssued(
+        return al.events.AgreementIssued(
             **self.base(self.pick(self.clinicians(state))),
             version=1 if current is None else current.version + 1,
             agreement=self.agreement(state),
@@ -2804,15 +2854,15 @@ class _History:
     def agreement_acknowledged(self, state: al.PartnershipState) -> al.Event:
         current = state.agreement
         assert current is not None
-        return al.AgreementAcknowledged(
+        return al.events.AgreementAcknowledged(
             **self.base(self.pick(self.unacknowledged(state))),
             version=current.version,
             comment=self.maybe_text(),
         )
 
 
-_OPEN = (al.GoalStatus.PROPOSED, al.GoalStatus.ACTIVE, al.GoalStatus.ON_HOLD)
-_EVERYDAY_SETTINGS = frozenset({al.Setting.HOME, al.Setting.COMMUNITY})
+_OPEN = (al.model.GoalStatus.PROPOSED, al.model.GoalStatus.ACTIVE, al.model.GoalStatus.ON_HOLD)
+_EVERYDAY_SETTINGS = frozenset({al.model.Setting.HOME, al.model.Setting.COMMUNITY})
 
 
 @st.composite
@@ -2827,7 +2877,7 @@ def partnership_histories(
     """A valid timeline: a list of events that :meth:`alliance.Partnership.record` accepts
     one after the other (check with :func:`replay`).
 
-    It begins with :class:`alliance.PartnershipFormed`, then a professional (mostly a
+    It begins with :class:`alliance.events.PartnershipFormed`, then a professional (mostly a
     therapist or supervisor, sometimes an educator) and a carer joining, then between
     *min_events* and *max_events* more events. Each is chosen among every kind of event
     the state so far allows (all 50 types are reachable).
@@ -2919,7 +2969,7 @@ def replay(events: Iterable[al.Event]) -> al.Partnership:
     """
     iterator = iter(events)
     first = next(iterator, None)
-    if not isinstance(first, al.PartnershipFormed):
+    if not isinstance(first, al.events.PartnershipFormed):
         raise al.ValidationError("events", "a timeline starts with a PartnershipFormed event")
     partnership = al.Partnership.form(first)
     for event in iterator:
@@ -2967,24 +3017,28 @@ def invalid_next_events(draw: st.DrawFn, *, state: al.PartnershipState) -> al.Ev
         return {"actor": who, "occurred_at": moment}
 
     choices: list[Callable[[], al.Event]] = [
-        lambda: al.GoalAgreed(**at(later), goal_id=unknown(state.goals)),
-        lambda: al.ProgressRecorded(
+        lambda: al.events.GoalAgreed(**at(later), goal_id=unknown(state.goals)),
+        lambda: al.events.ProgressRecorded(
             **at(later),
             goal_id=unknown(state.goals),
-            setting=al.Setting.HOME,
-            kind=al.ObservationKind.EVERYDAY,
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.EVERYDAY,
             value=draw(_finite_floats),
         ),
-        lambda: al.ProgressCorrected(
+        lambda: al.events.ProgressCorrected(
             **at(later), observation_id=unknown(state.observations), reason="typo", value=1.0
         ),
-        lambda: al.FeedbackAnswered(
+        lambda: al.events.FeedbackAnswered(
             **at(later),
             feedback_id=unknown(state.feedback),
-            response=al.FeedbackResponse.ACKNOWLEDGED,
+            response=al.model.FeedbackResponse.ACKNOWLEDGED,
         ),
-        lambda: al.SetbackReviewed(**at(later), setback_id=unknown(state.setbacks), note="ok"),
-        lambda: al.ActionItemCompleted(**at(later), action_item_id=unknown(state.action_items)),
+        lambda: al.events.SetbackReviewed(
+            **at(later), setback_id=unknown(state.setbacks), note="ok"
+        ),
+        lambda: al.events.ActionItemCompleted(
+            **at(later), action_item_id=unknown(state.action_items)
+        ),
         lambda: draw(
             concern_raised_events(
                 actors=st.just(unknown(state.current_members())), times=st.just(later)
@@ -2997,31 +3051,31 @@ def invalid_next_events(draw: st.DrawFn, *, state: al.PartnershipState) -> al.Ev
             )
         ),
         lambda: draw(partnership_formed_events(times=st.just(later))),
-        lambda: al.CarerJoined(
+        lambda: al.events.CarerJoined(
             **at(later, state.formed_by),
             member_id=draw(st.sampled_from([state.child_id, *members])),
             relationship=al.CarerRelationship.PARENT,
         ),
-        lambda: al.CoachingSessionHeld(
+        lambda: al.events.CoachingSessionHeld(
             **at(later),
             session_id=unknown(state.coaching),
             strategy_id=unknown(state.strategies),
             carer=carer,
-            steps=(al.StepFidelity(step_id="s1", observed=al.StepObserved.DONE),),
+            steps=(al.model.StepFidelity(step_id="s1", observed=al.model.StepObserved.DONE),),
         ),
         lambda: attrs.evolve(
             draw(transition_plan_agreed_events(actors=st.just(actor), times=st.just(later))),
             transition_id=unknown(state.transitions),
         ),
-        lambda: al.SupportOffered(
+        lambda: al.events.SupportOffered(
             **at(later),
             offer_id=unknown(state.support_offers),
             carer=carer,
-            kind=al.SupportKind.PEER_GROUP,
+            kind=al.model.SupportKind.PEER_GROUP,
             description="a parents' group",
             in_reply_to=unknown(state.wellbeing),
         ),
-        lambda: al.AgreementAcknowledged(
+        lambda: al.events.AgreementAcknowledged(
             **at(later),
             version=1 if state.agreement is None else state.agreement.version + 1,
         ),
