@@ -35,6 +35,23 @@ _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$")
 _LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
+@attrs.frozen
+class Accepting:
+    """A validator that says what it accepts, so the testing kit can draw values for the
+    field it guards (``kind`` is ``"whole"``, ``"member"``, ``"optional member"``,
+    ``"set"``, ``"tuple"``, ``"instance"`` or ``"optional instance"``)."""
+
+    kind: str
+    check: Callable[[Any, Any, Any], None] = attrs.field(repr=False)
+    of: Any = None
+    low: int | None = None
+    high: int | None = None
+    non_empty: bool = False
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        self.check(instance, attribute, value)
+
+
 def new_id() -> str:
     """Return a fresh random identifier (32 lowercase hex characters)."""
     return uuid.uuid4().hex
@@ -149,7 +166,7 @@ def optional_finite(instance: object, attribute: attrs.Attribute[Any], value: ob
         finite(instance, attribute, value)
 
 
-def whole_number(low: int, high: int | None = None) -> Callable[[Any, Any, Any], None]:
+def whole_number(low: int, high: int | None = None) -> Accepting:
     """A validator for an int in ``[low, high]`` (no upper bound when *high* is None)."""
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -159,7 +176,7 @@ def whole_number(low: int, high: int | None = None) -> Callable[[Any, Any, Any],
             bound = f"between {low} and {high}" if high is not None else f"at least {low}"
             raise ValidationError(attribute.name, f"must be {bound}, not {value}")
 
-    return check
+    return Accepting("whole", check, low=low, high=high)
 
 
 def positive_duration(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -173,23 +190,23 @@ def positive_duration(_instance: object, attribute: attrs.Attribute[Any], value:
 # --- enums and collections ----------------------------------------------------------------
 
 
-def one_of(cls: type[E]) -> Callable[[Any, Any, Any], None]:
+def one_of(cls: type[E]) -> Accepting:
     """A validator for a member of the enum *cls*."""
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         check_member(attribute.name, cls, value)
 
-    return check
+    return Accepting("member", check, of=cls)
 
 
-def optional_one_of(cls: type[E]) -> Callable[[Any, Any, Any], None]:
+def optional_one_of(cls: type[E]) -> Accepting:
     """A validator for ``None`` or a member of the enum *cls*."""
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is not None:
             check_member(attribute.name, cls, value)
 
-    return check
+    return Accepting("optional member", check, of=cls)
 
 
 def check_member(field: str, cls: type[enum.Enum], value: object) -> None:
@@ -201,7 +218,7 @@ def check_member(field: str, cls: type[enum.Enum], value: object) -> None:
         )
 
 
-def set_of(cls: type[E], *, non_empty: bool = False) -> Callable[[Any, Any, Any], None]:
+def set_of(cls: type[E], *, non_empty: bool = False) -> Accepting:
     """A validator for a frozenset of members of the enum *cls*."""
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -212,10 +229,10 @@ def set_of(cls: type[E], *, non_empty: bool = False) -> Callable[[Any, Any, Any]
         if non_empty and not value:
             raise ValidationError(attribute.name, f"must hold at least one {cls.__name__}")
 
-    return check
+    return Accepting("set", check, of=cls, non_empty=non_empty)
 
 
-def tuple_of(cls: type[T]) -> Callable[[Any, Any, Any], None]:
+def tuple_of(cls: type[T]) -> Accepting:
     """A validator for a tuple whose items are all instances of *cls*."""
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -228,10 +245,10 @@ def tuple_of(cls: type[T]) -> Callable[[Any, Any, Any], None]:
                     f"must be a {cls.__name__}, not {type(item).__name__}",
                 )
 
-    return check
+    return Accepting("tuple", check, of=cls)
 
 
-def instance_of(cls: type[T]) -> Callable[[Any, Any, Any], None]:
+def instance_of(cls: type[T]) -> Accepting:
     """A validator for an instance of *cls*, with an error naming the field."""
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -240,10 +257,10 @@ def instance_of(cls: type[T]) -> Callable[[Any, Any, Any], None]:
                 attribute.name, f"must be a {cls.__name__}, not {type(value).__name__}"
             )
 
-    return check
+    return Accepting("instance", check, of=cls)
 
 
-def optional_instance_of(cls: type[T]) -> Callable[[Any, Any, Any], None]:
+def optional_instance_of(cls: type[T]) -> Accepting:
     """A validator for ``None`` or an instance of *cls*."""
     inner = instance_of(cls)
 
@@ -251,7 +268,7 @@ def optional_instance_of(cls: type[T]) -> Callable[[Any, Any, Any], None]:
         if value is not None:
             inner(instance, attribute, value)
 
-    return check
+    return Accepting("optional instance", check, of=cls)
 
 
 # --- time ----------------------------------------------------------------------------------

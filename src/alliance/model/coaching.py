@@ -213,12 +213,9 @@ class StepFidelity:
     observed: StepObserved | None = attrs.field(
         default=None, validator=c.optional_one_of(StepObserved)
     )
-    rating: int | None = attrs.field(default=None)
-
-    @rating.validator
-    def _rating(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
-        if value is not None:
-            c.whole_number(1, 5)(self, attribute, value)
+    rating: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(c.whole_number(1, 5))
+    )
 
     def __attrs_post_init__(self) -> None:
         if (self.observed is None) == (self.rating is None):
@@ -278,17 +275,14 @@ class CoachingSessionHeld(Event):
     strategy_id: str = attrs.field(validator=c.identifier)
     carer: str = attrs.field(validator=c.identifier)
     steps: tuple[StepFidelity, ...] = attrs.field(validator=c.tuple_of(StepFidelity))
-    carer_confidence: int | None = attrs.field(default=None)
+    carer_confidence: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(c.whole_number(1, 5))
+    )
     approaches: frozenset[CoachingApproach] = attrs.field(
         default=frozenset(), validator=c.set_of(CoachingApproach)
     )
     note: str | None = attrs.field(default=None, validator=c.optional_text)
     audience: Audience = audience_field()
-
-    @carer_confidence.validator
-    def _confidence(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
-        if value is not None:
-            c.whole_number(1, 5)(self, attribute, value)
 
     def check(self, state: PartnershipState) -> None:
         """A new id; a strategy in use with a checklist set before; recorded by a

@@ -31,9 +31,9 @@ import attrs
 import pendulum
 
 from alliance.model import _checks as c
+from alliance.model.audience import Audience
 
 if TYPE_CHECKING:
-    from alliance.model.audience import Audience
     from alliance.model.state import PartnershipState
 
 __all__ = ["ActedOn", "Event", "Permission", "Side", "event_types"]

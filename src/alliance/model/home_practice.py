@@ -4,7 +4,7 @@ the carers' practice log. Practice across settings is what lets skills generalis
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -231,9 +231,7 @@ class HomePracticeStopped(Event):
         )
 
 
-def _confidence(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None:
-        c.whole_number(1, 5)(instance, attribute, value)
+_confidence = attrs.validators.optional(c.whole_number(1, 5))
 
 
 @attrs.frozen(kw_only=True)

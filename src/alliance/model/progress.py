@@ -9,7 +9,7 @@ educators at school. A correction keeps the original in the timeline.
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -90,14 +90,8 @@ class Observation:
     audience: Audience = EVERYONE
 
 
-def _gas_level(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None:
-        c.whole_number(-2, 2)(instance, attribute, value)
-
-
-def _trials(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None:
-        c.whole_number(1)(instance, attribute, value)
+_gas_level = attrs.validators.optional(c.whole_number(-2, 2))
+_trials = attrs.validators.optional(c.whole_number(1))
 
 
 @attrs.frozen(kw_only=True)

@@ -6,8 +6,12 @@ entry-point group (see ``pyproject.toml``) when it is imported, in any process w
 ``st.from_type(alliance.model.MeasurableTarget)`` draws from
 :func:`alliance.testing.strategies.measurable_targets`, ``st.from_type(alliance.events.GoalAgreed)``
 from ``goal_agreed_events()``, ``st.from_type(alliance.Partnership)`` from
-``partnerships()``, and so on for every value type and event class: valid objects, built
-through their constructors (hypothesis' own inference would skip attrs validators).
+``partnerships()``, and so on for every public attrs type of the model (values drawn by
+hand or derived from their fields, folded records from a real fold: see
+:func:`alliance.testing.strategies.values_of` and
+:func:`~alliance.testing.strategies.records_of`) and every event class: valid objects,
+built through their constructors (hypothesis' own inference would skip attrs
+validators).
 
 The hook is cheap: it registers a small function per type and builds no strategy.
 :mod:`alliance.testing.strategies` is imported only when hypothesis first asks for one
@@ -21,36 +25,15 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 import alliance
+from alliance.testing._names import event_strategy_names
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
 _Resolver = Callable[[type[Any]], "SearchStrategy[Any]"]
-
-# Value types and the strategy (in alliance.testing.strategies) that draws them.
-_VALUE_STRATEGIES: dict[str, str] = {
-    "CommunicationPreferences": "communication_preferences",
-    "ContactDetails": "contact_details",
-    "Child": "children",
-    "Carer": "carers",
-    "Professional": "professionals",
-    "CommunicationPlan": "communication_plans",
-    "MeasurableTarget": "measurable_targets",
-    "GasLevel": "gas_levels",
-    "GasScale": "gas_scales",
-    "MasteryCriterion": "mastery_criteria",
-    "ActionItem": "action_items",
-    "PlanStep": "plan_steps",
-    "Audience": "audiences",
-    "FidelityStep": "fidelity_steps",
-    "FidelityChecklist": "fidelity_checklists",
-    "ResponseTime": "response_times",
-    "ContactRoute": "contact_routes",
-    "PartnershipAgreement": "partnership_agreements",
-    "Event": "events",
-    "Partnership": "partnerships",
-}
 
 
 def _strategies() -> Any:
@@ -72,17 +55,26 @@ def _event(event_type: type[Any]) -> _Resolver:
     hypothesis asks on behalf of a superclass such as :class:`alliance.Event`)."""
 
     def resolve(_requested: type[Any]) -> SearchStrategy[Any]:
-        module: Any = _strategies()
-        found: SearchStrategy[Any] = module.events_of(event_type)
+        found: SearchStrategy[Any] = _strategies().events_of(event_type)
         return found
 
     return resolve
 
 
-def _step_fidelity(_requested: type[Any]) -> SearchStrategy[Any]:
-    """One step's score: the first of a checklist's scores (on either scale)."""
-    scores: SearchStrategy[Any] = _strategies().step_fidelities()
-    return scores.map(lambda steps: steps[0])
+def _value(cls: type[Any]) -> _Resolver:
+    def resolve(_requested: type[Any]) -> SearchStrategy[Any]:
+        found: SearchStrategy[Any] = _strategies().values_of(cls)
+        return found
+
+    return resolve
+
+
+def _record(cls: type[Any]) -> _Resolver:
+    def resolve(_requested: type[Any]) -> SearchStrategy[Any]:
+        found: SearchStrategy[Any] = _strategies().records_of(cls)
+        return found
+
+    return resolve
 
 
 def _states(_requested: type[Any]) -> SearchStrategy[Any]:
@@ -90,26 +82,54 @@ def _states(_requested: type[Any]) -> SearchStrategy[Any]:
     return histories.map(alliance.fold)
 
 
+def _is_record(cls: type[Any]) -> bool:
+    """A record is folded, never built by hand: none of its fields has a validator."""
+    return all(field.validator is None for field in attrs.fields(cls))
+
+
+def _model_types() -> list[type[Any]]:
+    """Every public attrs class of the model but the events and the state."""
+    found = []
+    for name in alliance.model.__all__:
+        cls = getattr(alliance.model, name)
+        if (
+            isinstance(cls, type)
+            and attrs.has(cls)
+            and not issubclass(cls, alliance.Event)
+            and cls is not alliance.PartnershipState
+        ):
+            found.append(cls)
+    return found
+
+
 def _registrations() -> list[tuple[type[Any], _Resolver]]:
     """Every (type, resolver) pair the hook registers."""
-    found: list[tuple[type[Any], _Resolver]] = [
-        (getattr(alliance.model, type_name), _named(strategy))
-        for type_name, strategy in _VALUE_STRATEGIES.items()
-    ]
-    found.append((alliance.model.StepFidelity, _step_fidelity))
+    hand_made = {
+        "MeasurableTarget": "measurable_targets",
+        "GasScale": "gas_scales",
+        "Audience": "audiences",
+    }
+    found: list[tuple[type[Any], _Resolver]] = []
+    for cls in _model_types():
+        if cls.__name__ in hand_made:
+            found.append((cls, _named(hand_made[cls.__name__])))
+        elif _is_record(cls):
+            found.append((cls, _record(cls)))
+        else:
+            found.append((cls, _value(cls)))
+    found.append((alliance.Event, _named("events")))
+    found.append((alliance.Partnership, _named("partnerships")))
     found.append((alliance.PartnershipState, _states))
-    found.extend(  # alliance's own event classes (a plugin's are its own to register)
-        (event_type, _event(event_type))
-        for event_type in alliance.event_types().values()
-        if event_type.__module__.startswith("alliance.")
+    found.extend(  # alliance's own event classes (a host's are its own to register)
+        (event_type, _named(name)) for name, event_type in event_strategy_names().items()
     )
     return found
 
 
 def _hypothesis_setup_hook() -> None:
-    """Register a strategy for every public ``alliance`` value type, event class,
-    :class:`alliance.Partnership` and :class:`alliance.PartnershipState` (called by
-    hypothesis through its ``hypothesis`` entry-point group; safe to call again)."""
+    """Register a strategy for every public attrs type of the model, every alliance event
+    class, :class:`alliance.Partnership` and :class:`alliance.PartnershipState` (called
+    by hypothesis through its ``hypothesis`` entry-point group; safe to call again)."""
     from hypothesis import strategies as st  # noqa: PLC0415 (hypothesis is importing us)
 
     for registered, resolver in _registrations():

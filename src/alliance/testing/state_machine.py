@@ -18,11 +18,12 @@ and offers events the model must refuse. After every step it checks its invarian
   findings sorted most urgent first, about this partnership and from its rules, the same
   twice in a row, and changes nothing.
 
-Every step draws its actor as :func:`alliance.testing.partnership_histories` does, from
-the members whose role :class:`alliance.RolePolicy` allows the event; set ``policy =
-alliance.RolePolicy()`` on a subclass to have the partnership authorise every step with
-it (the default, :class:`alliance.AllowAll`, leaves rules of your own free to record
-any member's events).
+Every step draws its event and its actor as :func:`alliance.testing.partnership_histories`
+does, asking the model which events the state allows and which members
+:class:`alliance.RolePolicy` lets record them (every registered event type, a host's own
+included); set ``policy = alliance.RolePolicy()`` on a subclass to have the partnership
+authorise every step with it too (the default, :class:`alliance.AllowAll`, leaves rules
+of your own free to record any member's events).
 
 Subclass it to add the clinic's own ``@invariant()`` checks (and rules, if you like) and
 run its ``TestCase`` with pytest::
@@ -49,7 +50,7 @@ Needs the ``testing`` extra (hypothesis).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar, cast
 
 import pendulum
@@ -60,14 +61,16 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 import alliance as al
 from alliance.rules import Finding, RuleSet
 from alliance.testing.strategies import (
-    _GAPS,
-    _HISTORY_START_MAX,
-    _HISTORY_START_MIN,
-    _Builder,
-    _History,
     aware_datetimes,
     invalid_next_events,
     time_zone_names,
+    topic_of,
+)
+from alliance.testing.strategies._histories import (
+    GAPS,
+    HISTORY_START_MAX,
+    HISTORY_START_MIN,
+    History,
 )
 
 __all__ = ["PartnershipStateMachine"]
@@ -78,8 +81,6 @@ _QUIET_SPELLS: st.SearchStrategy[pendulum.Duration] = st.one_of(
 )
 """How long a quiet spell with nothing recorded lasts: days or weeks."""
 
-_Options = dict[str, list[tuple[type[al.Event], _Builder]]]
-
 
 class PartnershipStateMachine(RuleBasedStateMachine):
     """One partnership, driven by random commands the model accepts, checked after every
@@ -88,12 +89,12 @@ class PartnershipStateMachine(RuleBasedStateMachine):
     Its first step forms a partnership (from a moment drawn from :attr:`start_times`)
     and adds a professional and a carer. Every later step is one of:
 
-    - recording an event from one topic (``record_goal_event``, ``record_progress``,
-      ``record_setback``, ``record_coaching``, ``record_transition``,
-      ``record_family_event``...): an event of any kind the state allows, valid by
-      construction (drawn like :func:`alliance.testing.partnership_histories` draws
-      them), a realistic gap after the one before (none, minutes, hours, days or
-      weeks);
+    - ``record_event``: an event of a topic drawn by its weight (goals, progress,
+      check-ins, feedback, home practice, setbacks, concerns, members, coaching,
+      transitions, celebrations, wellbeing, the agreement..., a host's own modules too),
+      of any kind the state allows, valid by construction (drawn like
+      :func:`alliance.testing.partnership_histories` draws them), a realistic gap after
+      the one before (none, minutes, hours, days or weeks);
     - ``agree_a_goal_together``: a goal proposed and agreed by the other side at once,
       so that shared goals (and what follows them) are common;
     - ``let_time_pass``: days or weeks go by with nothing recorded;
@@ -156,8 +157,7 @@ class PartnershipStateMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self._history: _History | None = None
-        self._options: tuple[int, _Options] | None = None
+        self._history: History | None = None
         self._read_back: list[al.Event] = []
         self._findings: tuple[int, pendulum.DateTime, list[Finding]] | None = None
 
@@ -210,24 +210,11 @@ class PartnershipStateMachine(RuleBasedStateMachine):
 
     # --- steps -----------------------------------------------------------------------------
 
-    def _drawing(self, data: st.DataObject) -> _History:
+    def _drawing(self, data: st.DataObject) -> History:
         """The history drawer, drawing from this step's *data*."""
         assert self._history is not None
         self._history.draw = _draw_fn(data)
         return self._history
-
-    def _allowed(self) -> _Options:
-        """The event kinds the current state allows, by topic (cached per version)."""
-        assert self._history is not None
-        partnership = self.partnership
-        if self._options is None or self._options[0] != partnership.version:
-            self._options = (partnership.version, self._history.topics(partnership.state))
-        return self._options[1]
-
-    def _clinicians(self) -> list[str]:
-        """The current therapists and supervisors."""
-        assert self._history is not None
-        return self._history.clinicians(self.partnership.state)
 
     def _is_open(self) -> bool:
         return (
@@ -235,163 +222,54 @@ class PartnershipStateMachine(RuleBasedStateMachine):
             and self.partnership.state.status is not al.model.PartnershipStatus.CLOSED
         )
 
-    def _allows(self, topic: str) -> bool:
-        return self._is_open() and bool(self._allowed()[topic])
-
-    def _record_from(self, topic: str, data: st.DataObject) -> None:
-        history = self._drawing(data)
-        options = self._allowed()[topic]
-        history.now += data.draw(_GAPS, label="time since the last step")
-        kind, build = history.pick(options)
-        event = build(self.partnership.state)
-        assert type(event) is kind
-        history.record(event)
-
     @initialize(data=st.data())
     def form_partnership(self, data: st.DataObject) -> None:
         """Form the partnership; a professional and a carer join."""
-        self._history = _History(
-            _draw_fn(data), allow_closing=self.allow_closing, policy=self.policy
+        self._history = History(
+            _draw_fn(data), allow_closing=self.allow_closing, recording_policy=self.policy
         )
         self._history.start(
             self.start_times
             if self.start_times is not None
             else aware_datetimes(
-                min_value=_HISTORY_START_MIN,
-                max_value=_HISTORY_START_MAX,
+                min_value=HISTORY_START_MIN,
+                max_value=HISTORY_START_MAX,
                 time_zones=time_zone_names(),
             )
         )
 
-    @precondition(lambda self: self._allows("goals"))
+    @precondition(lambda self: self._is_open())
     @rule(data=st.data())
-    def record_goal_event(self, data: st.DataObject) -> None:
-        """Propose a goal, agree to one, note a concern, object, or revise one."""
-        self._record_from("goals", data)
+    def record_event(self, data: st.DataObject) -> None:
+        """Record an event of a topic drawn by its weight, of a kind the state allows,
+        by a member the model accepts."""
+        self._record(data, None)
 
-    @precondition(lambda self: self._is_open() and bool(self._clinicians()))
+    def _record(self, data: st.DataObject, topic: str | None) -> None:
+        history = self._drawing(data)
+        history.now += data.draw(GAPS, label="time since the last step")
+        history.record_anything(topic=topic)
+
+    @precondition(lambda self: self._is_open())
     @rule(data=st.data())
     def agree_a_goal_together(self, data: st.DataObject) -> None:
-        """A carer, therapist or supervisor proposes a goal and someone from the other
-        side agrees at once (as at a planning meeting), so that shared goals are common
-        enough to work on."""
+        """A member proposes a goal and someone from the other side agrees at once (as
+        at a planning meeting), so that shared goals are common enough to work on."""
         history = self._drawing(data)
-        history.now += data.draw(_GAPS, label="time since the last step")
-        proposed = history.goal_proposed(self.partnership.state)
-        assert isinstance(proposed, al.events.GoalProposed)
-        history.record(proposed)
-        state = self.partnership.state
-        other_side = (
-            self._clinicians()
-            if state.role_of(proposed.actor) is al.MemberRole.CARER
-            else sorted(state.carers)
-        )
-        history.record(
-            al.events.GoalAgreed(
-                **history.base(history.pick(other_side)),
-                goal_id=proposed.goal_id,
-                comment=history.maybe_text(),
-            )
-        )
-
-    @precondition(lambda self: self._allows("goal_outcomes"))
-    @rule(data=st.data())
-    def record_goal_outcome(self, data: st.DataObject) -> None:
-        """Put a goal on hold, resume, achieve or discontinue one."""
-        self._record_from("goal_outcomes", data)
-
-    @precondition(lambda self: self._allows("progress"))
-    @rule(data=st.data())
-    def record_progress(self, data: st.DataObject) -> None:
-        """Record progress on a goal, correct an observation, or complete a measure."""
-        self._record_from("progress", data)
-
-    @precondition(lambda self: self._allows("check_ins"))
-    @rule(data=st.data())
-    def record_check_in(self, data: st.DataObject) -> None:
-        """Hold a check-in, or complete one of its action items."""
-        self._record_from("check_ins", data)
-
-    @precondition(lambda self: self._allows("feedback_and_resources"))
-    @rule(data=st.data())
-    def record_feedback_or_resource(self, data: st.DataObject) -> None:
-        """Give feedback, answer it from the other side, or share a resource."""
-        self._record_from("feedback_and_resources", data)
-
-    @precondition(lambda self: self._allows("home_practice"))
-    @rule(data=st.data())
-    def record_home_practice(self, data: st.DataObject) -> None:
-        """Plan, adapt or stop a home-practice strategy, or log practice as a carer."""
-        self._record_from("home_practice", data)
-
-    @precondition(lambda self: self._allows("setbacks"))
-    @rule(data=st.data())
-    def record_setback(self, data: st.DataObject) -> None:
-        """Report a setback, plan the response, review or resolve it."""
-        self._record_from("setbacks", data)
-
-    @precondition(lambda self: self._allows("concerns"))
-    @rule(data=st.data())
-    def record_concern(self, data: st.DataObject) -> None:
-        """Raise a concern, resolve or escalate one."""
-        self._record_from("concerns", data)
-
-    @precondition(lambda self: self._allows("members"))
-    @rule(data=st.data())
-    def record_membership_change(self, data: st.DataObject) -> None:
-        """A carer or professional joins (or rejoins), or a member leaves."""
-        self._record_from("members", data)
-
-    @precondition(lambda self: self._allows("partnership"))
-    @rule(data=st.data())
-    def record_partnership_change(self, data: st.DataObject) -> None:
-        """Change the settings, agree a communication plan, activate or pause, or (as a
-        carer) grant or withdraw consent to sharing."""
-        self._record_from("partnership", data)
-
-    @precondition(lambda self: self._allows("coaching"))
-    @rule(data=st.data())
-    def record_coaching(self, data: st.DataObject) -> None:
-        """Set a strategy's fidelity checklist, coach a carer in it (scoring every step),
-        or record education carers attended."""
-        self._record_from("coaching", data)
-
-    @precondition(lambda self: self._allows("transitions"))
-    @rule(data=st.data())
-    def record_transition(self, data: st.DataObject) -> None:
-        """Announce a transition, agree its plan with the carers, share information about
-        it, reschedule it, or review it once its date has come (moving the clock on to
-        that date when it has not)."""
-        self._record_from("transitions", data)
-
-    @precondition(lambda self: self._allows("family"))
-    @rule(data=st.data())
-    def record_family_event(self, data: st.DataObject) -> None:
-        """Celebrate a success, note a carer's wellbeing (as that carer), offer a carer
-        support, issue the partnership agreement, or acknowledge it as a carer."""
-        self._record_from("family", data)
+        history.now += data.draw(GAPS, label="time since the last step")
+        history.agree_together()
 
     @precondition(
         lambda self: (
-            self.allow_closing
-            and self._is_open()
-            and self.partnership.version >= self.close_after
-            and bool(self._clinicians())
+            self.allow_closing and self._is_open() and self.partnership.version >= self.close_after
         )
     )
     @rule(data=st.data())
     def close_partnership(self, data: st.DataObject) -> None:
-        """A therapist or supervisor closes the partnership; nothing can be recorded after
-        this."""
+        """A professional closes the partnership; nothing can be recorded after this."""
         history = self._drawing(data)
-        history.now += data.draw(_GAPS, label="time since the last step")
-        history.record(
-            al.events.PartnershipStatusChanged(
-                **history.base(history.pick(self._clinicians())),
-                status=al.model.PartnershipStatus.CLOSED,
-                reason=history.maybe_text(),
-            )
-        )
+        history.now += data.draw(GAPS, label="time since the last step")
+        history.close()
 
     @precondition(lambda self: self._history is not None)
     @rule(spell=_QUIET_SPELLS)
@@ -414,17 +292,17 @@ class PartnershipStateMachine(RuleBasedStateMachine):
             raise AssertionError(f"the model accepted an event it must refuse: {bad!r}")
         _assert_unchanged(partnership, events, state)
 
-    @precondition(lambda self: self._is_open() and any(self._allowed().values()))
+    @precondition(lambda self: self._is_open())
     @rule(data=st.data())
     def refuse_batch_with_invalid_event(self, data: st.DataObject) -> None:
         """``record_all`` of a valid event then an invalid one records neither."""
         history = self._drawing(data)
         partnership = self.partnership
         events, state = partnership.events, partnership.state.copy()
-        history.now += data.draw(_GAPS, label="time since the last step")
-        kind, build = history.pick([pair for topic in self._allowed().values() for pair in topic])
-        valid = build(partnership.state)
-        assert type(valid) is kind
+        history.now += data.draw(GAPS, label="time since the last step")
+        valid = history.anything()
+        if valid is None:
+            return
         after = al.fold([*events, valid])
         bad = data.draw(invalid_next_events(state=after), label="invalid event")
         try:
@@ -500,6 +378,26 @@ class PartnershipStateMachine(RuleBasedStateMachine):
             assert finding.partnership_id == partnership.id, finding
             assert finding.rule_id in rule_ids, f"{finding.rule_id!r} is not in the rule set"
         self._findings = (partnership.version, now, findings)
+
+
+def _topic_rule(topic: str) -> Callable[[PartnershipStateMachine, st.DataObject], None]:
+    def record(self: PartnershipStateMachine, data: st.DataObject) -> None:
+        self._record(data, topic)
+
+    record.__name__ = record.__qualname__ = f"record_{topic}"
+    record.__doc__ = f"Record an event of the topic {topic!r}, of a kind the state allows."
+    return record
+
+
+# One rule per topic of the event types registered now (goals, progress, coaching...),
+# so that every topic comes up often; ``record_event`` draws a topic by its weight, a
+# host's own included.
+for _topic in sorted({topic_of(cls) for cls in al.event_types().values()}):
+    setattr(
+        PartnershipStateMachine,
+        f"record_{_topic}",
+        precondition(lambda self: self._is_open())(rule(data=st.data())(_topic_rule(_topic))),
+    )
 
 
 def _draw_fn(data: st.DataObject) -> st.DrawFn:
