@@ -14,9 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import alliance as al
-from alliance.measures.mastery import _local_day, _local_ordinal, mastery_status
+from alliance.measures.mastery import mastery_status
+from alliance.model._time import local_day as _local_day
+from alliance.model._time import local_ordinal as _local_ordinal
+from alliance.model._time import to_micros
 from alliance.reports import render
-from alliance.storage._common import to_micros
 from alliance.synthetic import synthetic_clinic
 
 ZONES = (

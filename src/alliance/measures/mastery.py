@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -47,6 +46,7 @@ import pendulum
 
 from alliance.errors import DomainError, UnknownRecordError, ValidationError
 from alliance.model import _checks as c
+from alliance.model._time import add_days, date_of, local_day, local_ordinal
 from alliance.model.goals import Comparison, MasteryCriterion, MasteryFrame, MetricKind
 from alliance.model.measures import tidy
 from alliance.model.partnership import Setting
@@ -343,45 +343,6 @@ def _why_not(entry: _Entry, criterion: MasteryCriterion, metric_kind: MetricKind
     return reason
 
 
-_UTC_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-@functools.lru_cache(maxsize=512)
-def _zone(time_zone: str) -> dt.tzinfo:
-    """The zone named *time_zone*, as ``pendulum.DateTime.in_timezone`` finds it (which
-    reads the zone's file again on every call)."""
-    return pendulum.timezone(time_zone)
-
-
-def _local_ordinal(micros: int, time_zone: str) -> int:
-    """The proleptic ordinal of the local day, in *time_zone*, of the moment *micros*
-    microseconds after the Unix epoch."""
-    zone = _zone(time_zone)
-    try:
-        # The whole second is enough: UTC offsets, and so local midnights, fall on whole
-        # seconds. One call into C.
-        return dt.datetime.fromtimestamp(micros // 1_000_000, zone).toordinal()
-    except (OverflowError, ValueError, OSError):  # beyond the platform's time_t
-        return (_UTC_EPOCH + dt.timedelta(microseconds=micros)).astimezone(zone).toordinal()
-
-
-@functools.lru_cache(maxsize=4096)
-def _date_of(ordinal: int) -> pendulum.Date:
-    return pendulum.Date.fromordinal(ordinal)
-
-
-def _local_day(moment: dt.datetime, time_zone: str) -> pendulum.Date:
-    """The local day of *moment* in *time_zone*: ``moment.in_timezone(time_zone)``'s date."""
-    if moment.tzinfo is pendulum.UTC or moment.tzinfo is dt.UTC:
-        # the standard library's conversion of the same UTC moment: what pendulum does,
-        # without building pendulum objects on the way
-        delta = dt.datetime.__sub__(moment, _UTC_EPOCH)
-        micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-        return pendulum.Date.fromordinal(_local_ordinal(micros, time_zone))
-    local = pendulum.instance(moment).in_timezone(_zone(time_zone))  # type: ignore[arg-type]
-    return pendulum.Date(local.year, local.month, local.day)
-
-
 def _sequence(days: Sequence[_Day], criterion: MasteryCriterion) -> list[_Entry]:
     if criterion.frame is MasteryFrame.SESSIONS:
         return [
@@ -550,7 +511,7 @@ def assess_mastery(
     grouped: dict[pendulum.Date, list[Observation]] = defaultdict(list)
     skipped: list[SkippedObservation] = []
     for observation in observations:
-        day = _local_day(observation.observed_at, time_zone)
+        day = local_day(observation.observed_at, time_zone)
         if (start is not None and day < start) or (
             end is not None and observation.observed_at > end
         ):
@@ -641,7 +602,7 @@ def mastery_status(
     for row in rows:
         if criterion.probes_only and row[3] != probe:
             continue
-        ordinal = _local_ordinal(row[0], time_zone)
+        ordinal = local_ordinal(row[0], time_zone)
         found = grouped.get(ordinal)
         if found is None:
             grouped[ordinal] = [row]
@@ -649,7 +610,7 @@ def mastery_status(
             found.append(row)
     judged = [
         _Day(
-            _date_of(ordinal),
+            date_of(ordinal),
             [float(r[4]) for r in data],
             [r[5] for r in data if r[5] is not None],
             frozenset(r[1] for r in data),
@@ -829,14 +790,6 @@ class PhaseProgress:
     summary: str
 
 
-def _add(day: pendulum.Date, duration: pendulum.Duration) -> pendulum.Date:
-    return day.add(
-        years=duration.years,
-        months=duration.months,
-        days=duration.weeks * 7 + duration.remaining_days,
-    )
-
-
 def track_phases(
     observations: Iterable[Observation],
     plan: PhasePlan,
@@ -862,7 +815,7 @@ def track_phases(
         raise ValidationError("plan", f"must be a PhasePlan, not {type(plan).__name__}")
     data = list(observations)
     end = None if as_of is None else c.utc_datetime("as_of", as_of)
-    today = None if end is None else _local_day(end, time_zone)
+    today = None if end is None else local_day(end, time_zone)
 
     def assess(criterion: MasteryCriterion, since: pendulum.Date | None) -> MasteryEvaluation:
         return assess_mastery(
@@ -956,7 +909,7 @@ def track_phases(
         else:  # maintenance
             assert since is not None
             criterion = plan.maintenance or plan.acquisition
-            due = _add(since, plan.maintenance_every)
+            due = add_days(since, plan.maintenance_every)
             fails = 0
             stepped_back = False
             for result in assess(criterion, since).days:
@@ -969,7 +922,7 @@ def track_phases(
                     )
                 )
                 fails = 0 if passed else fails + 1
-                due = _add(result.day, plan.maintenance_every)
+                due = add_days(result.day, plan.maintenance_every)
                 if fails >= plan.step_back_after:
                     since = move(
                         Phase.INTERVENTION,

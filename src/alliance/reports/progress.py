@@ -12,12 +12,8 @@ import attrs
 import pendulum
 
 from alliance.errors import UnknownRecordError
-from alliance.measures.mastery import (
-    _local_ordinal,
-    assess_mastery,
-    evaluate_mastery,
-    mastery_status,
-)
+from alliance.measures.mastery import assess_mastery, evaluate_mastery, mastery_status
+from alliance.model._time import UTC_EPOCH, from_micros, local_ordinal, to_micros
 from alliance.model.goals import (
     Direction,
     Goal,
@@ -41,7 +37,6 @@ from alliance.reports._common import (
 )
 from alliance.reports._viewing import viewed
 from alliance.serialization import loads
-from alliance.storage._common import from_micros, to_micros
 from alliance.storage._read_model import GoalFigures
 from alliance.storage._sql import _MIN_US, SqlStore
 from alliance.storage.interface import (
@@ -286,7 +281,6 @@ def goal_progress(
 
 
 _WEEK_US = 7 * 86_400 * 1_000_000
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _weeks(origin: dt.datetime, moment: dt.datetime) -> float:
@@ -342,13 +336,13 @@ def _progress(
             # trend.origin.add(seconds=...), in microseconds: the same moment, and the
             # same range check (a datetime between the years 1 and 9999)
             when_us = recent[0][0] + round(weeks * 7 * 86400) * 1_000_000
-            _EPOCH + dt.timedelta(microseconds=when_us)
+            UTC_EPOCH + dt.timedelta(microseconds=when_us)
         except (OverflowError, ValueError):  # so slow it would take past the year 9999
             outlook = Outlook.BEHIND
         else:
             # the local date of the later of that moment and the report's
             when_us = max(when_us, to_micros(as_of))
-            projected = pendulum.Date.fromordinal(_local_ordinal(when_us, time_zone))
+            projected = pendulum.Date.fromordinal(local_ordinal(when_us, time_zone))
             outlook = Outlook.ON_TRACK if projected <= due else Outlook.BEHIND
     mastered: str | None = None
     mastery_summary: str | None = None
@@ -646,12 +640,12 @@ def _sql_report(
             goal_status = statuses[f.status]
             # open during the period: proposed by its end, not closed before its start
             # (as open_during, on local days reckoned from the microseconds)
-            if last_day is not None and _local_ordinal(int(f.proposed_us), zone) > last_day:
+            if last_day is not None and local_ordinal(int(f.proposed_us), zone) > last_day:
                 continue
             if (
                 first_day is not None
                 and goal_status.is_closed
-                and _local_ordinal(int(f.status_changed_us), zone) < first_day
+                and local_ordinal(int(f.status_changed_us), zone) < first_day
             ):
                 continue
             due = dues.get(f.due)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import urllib.parse
@@ -92,31 +91,6 @@ def index_change(events: Sequence[ev.Event]) -> IndexChange:
             change.left.add(event.member_id)
             change.joined.pop(event.member_id, None)
     return change
-
-
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def to_micros(moment: dt.datetime) -> int:
-    """An aware datetime as whole microseconds since the Unix epoch (sortable in SQL)."""
-    # The standard library's exact subtraction: pendulum's own builds an Interval (slow).
-    delta = dt.datetime.__sub__(moment, _EPOCH)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def from_micros(micros: int) -> pendulum.DateTime:
-    """The inverse of :func:`to_micros`, in UTC."""
-    moment = _EPOCH + dt.timedelta(microseconds=micros)
-    return pendulum.DateTime(
-        moment.year,
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-        moment.microsecond,
-        tzinfo=pendulum.UTC,
-    )
 
 
 def encode(event: ev.Event) -> str:

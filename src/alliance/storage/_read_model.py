@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
-import pendulum
 
 from alliance import events as ev
+from alliance.model._time import from_micros, to_micros
 from alliance.model.audience import EVERYONE, Audience
 from alliance.model.goals import Goal
 from alliance.model.membership import Membership
@@ -33,7 +33,6 @@ from alliance.model.people import MemberRole
 from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState, apply, start
 from alliance.serialization import dumps, from_data, to_data
-from alliance.storage._common import from_micros, to_micros
 
 # Events that create or change a goal (GoalProposed creates it).
 GOAL_EVENTS: tuple[type[ev.Event], ...] = (
@@ -59,7 +58,7 @@ READ_MODEL_EVENTS: frozenset[type[ev.Event]] = frozenset(
 _ROLE_EVENTS = frozenset(
     (ev.GoalProposed, ev.GoalAgreed, ev.GoalConcernNoted, ev.GoalObjected, ev.GoalRevised)
 )
-_EPOCH = pendulum.DateTime(1970, 1, 1, tzinfo=pendulum.UTC)
+_EPOCH = from_micros(0)
 
 GOAL_COLUMNS = (
     "clinic_id, partnership_id, goal_id, seq, domain, status, status_changed_us, statement, "

@@ -30,6 +30,7 @@ import pendulum
 
 from alliance.errors import ConcurrencyError, StoreError, ValidationError
 from alliance.model import _checks as c
+from alliance.model._time import from_micros, to_micros
 from alliance.model.event import Event
 from alliance.model.goals import (
     Direction,
@@ -264,7 +265,7 @@ class SqlStore(abc.ABC):
                 raise ConcurrencyError(partnership_id, expected_version, current)
             first_position = (0 if last is None else int(last)) + 1
             recorded_at = _common.now_utc()
-            recorded_us = _common.to_micros(recorded_at)
+            recorded_us = to_micros(recorded_at)
             hashes = _common.chain_hashes(
                 previous or _common.GENESIS, expected_version + 1, payloads
             )
@@ -276,7 +277,7 @@ class SqlStore(abc.ABC):
                     expected_version + offset + 1,
                     type(event).type_name,
                     type(event).schema_version,
-                    _common.to_micros(event.occurred_at),
+                    to_micros(event.occurred_at),
                     recorded_us,
                     payload,
                     chain,
@@ -306,7 +307,7 @@ class SqlStore(abc.ABC):
             if last_event is not None:
                 latest = max(latest, int(last_event))
             self._update_index(conn, partnership_id, events, expected_version + len(events), latest)
-        recorded = _common.from_micros(recorded_us)  # one moment for the whole batch
+        recorded = from_micros(recorded_us)  # one moment for the whole batch
         return tuple(
             StoredEvent(
                 position=first_position + offset,
@@ -595,7 +596,7 @@ class SqlStore(abc.ABC):
                 partnership_id=pid,
                 child_id=child_id,
                 time_zone=zone,
-                last_event_at=_common.from_micros(int(last)),
+                last_event_at=from_micros(int(last)),
             )
             for pid, child_id, zone, last in rows
         ]
@@ -620,9 +621,9 @@ class SqlStore(abc.ABC):
         for b in bounds:
             cte_params += [
                 b.partnership_id,
-                _common.to_micros(b.as_of),
-                _MIN_US if b.since is None else _common.to_micros(b.since),
-                _common.to_micros(b.window_start),
+                to_micros(b.as_of),
+                _MIN_US if b.since is None else to_micros(b.since),
+                to_micros(b.window_start),
             ]
         goal_filter = ""
         filter_params: list[Any] = []
@@ -691,7 +692,7 @@ class SqlStore(abc.ABC):
                     ),
                     params,
                 ):
-                    latest[(pid, gid)] = (_common.from_micros(int(at)), value)
+                    latest[(pid, gid)] = (from_micros(int(at)), value)
                 for pid, gid, at, value in conn.execute(
                     self._sql(
                         join.format(
@@ -730,7 +731,7 @@ class SqlStore(abc.ABC):
                         goal_id=gid,
                         domain=GoalDomain(domain_value),
                         status=GoalStatus(status_value),
-                        status_changed_at=_common.from_micros(int(changed_us)),
+                        status_changed_at=from_micros(int(changed_us)),
                         statement=statement,
                         metric=metric,
                         unit=unit,
@@ -739,10 +740,8 @@ class SqlStore(abc.ABC):
                         target=target,
                         direction=Direction(direction),
                         due=_date(due),
-                        proposed_at=_common.from_micros(int(proposed_us)),
-                        shared_at=None
-                        if shared_us is None
-                        else _common.from_micros(int(shared_us)),
+                        proposed_at=from_micros(int(proposed_us)),
+                        shared_at=None if shared_us is None else from_micros(int(shared_us)),
                         has_gas_scale=weight is not None,
                         mastery=None if mastery is None else loads(mastery, MasteryCriterion),
                         latest=latest.get(key),
@@ -871,7 +870,7 @@ class SqlStore(abc.ABC):
             params.append(up_to_version)
         if as_of is not None:
             sql += " AND occurred_at_us <= ?"
-            params.append(_common.to_micros(c.utc_datetime("as_of", as_of)))
+            params.append(to_micros(c.utc_datetime("as_of", as_of)))
         sql += " ORDER BY version"
         with self._transaction(write=False) as conn:
             rows = conn.execute(self._sql(sql), params).fetchall()
@@ -883,7 +882,7 @@ class SqlStore(abc.ABC):
             position=int(position),
             partnership_id=partnership_id,
             version=int(version),
-            recorded_at=_common.from_micros(int(recorded_us)),
+            recorded_at=from_micros(int(recorded_us)),
             event=_common.decode(partnership_id, int(version), payload),
         )
 
