@@ -37,10 +37,10 @@ from alliance.reports._common import (
 )
 from alliance.reports._viewing import viewed
 from alliance.serialization import loads
-from alliance.storage._read_model import GoalFigures
-from alliance.storage._sql import _MIN_US, SqlStore
 from alliance.storage.interface import (
     GoalFacts,
+    GoalFigures,
+    ProgressFiguresStore,
     ReadModelPartnership,
     ReadModelStore,
     ReportBounds,
@@ -375,6 +375,33 @@ def _progress(
 _CHUNK = 500
 
 
+def _chunks(
+    store: ReadModelStore,
+    *,
+    member_id: str | None,
+    period: Period,
+    window: pendulum.Duration,
+    partnership_status: PartnershipStatus | None,
+) -> Iterator[dict[str, tuple[ReadModelPartnership, ReportBounds]]]:
+    """The selected partnerships of a read-model store with the bounds of their report,
+    a chunk at a time, by partnership id."""
+    partnerships = store.report_partnerships(member_id=member_id, status=partnership_status)
+    for first in range(0, len(partnerships), _CHUNK):
+        bounds: dict[str, tuple[ReadModelPartnership, ReportBounds]] = {}
+        for p in partnerships[first : first + _CHUNK]:
+            as_of = moment_in(p.time_zone, p.last_event_at, period)
+            bounds[p.partnership_id] = (
+                p,
+                ReportBounds(
+                    partnership_id=p.partnership_id,
+                    as_of=as_of,
+                    since=start_in(p.time_zone, period),
+                    window_start=as_of - window,
+                ),
+            )
+        yield bounds
+
+
 def _facts(
     store: ReadModelStore,
     *,
@@ -388,21 +415,13 @@ def _facts(
 ) -> Iterator[tuple[ReadModelPartnership, ReportBounds, GoalFacts]]:
     """The selected goals' facts from a read-model store, a chunk of partnerships at a
     time, in report order, with the period filter applied."""
-    partnerships = store.report_partnerships(member_id=member_id, status=partnership_status)
-    for first in range(0, len(partnerships), _CHUNK):
-        chunk = partnerships[first : first + _CHUNK]
-        bounds: dict[str, tuple[ReadModelPartnership, ReportBounds]] = {}
-        for p in chunk:
-            as_of = moment_in(p.time_zone, p.last_event_at, period)
-            bounds[p.partnership_id] = (
-                p,
-                ReportBounds(
-                    partnership_id=p.partnership_id,
-                    as_of=as_of,
-                    since=start_in(p.time_zone, period),
-                    window_start=as_of - window,
-                ),
-            )
+    for bounds in _chunks(
+        store,
+        member_id=member_id,
+        period=period,
+        window=window,
+        partnership_status=partnership_status,
+    ):
         found = store.goal_facts(
             [b for _, b in bounds.values()], domain=domain, status=status, figures=figures
         )
@@ -526,8 +545,8 @@ def progress_report(
             for goal in select_goals_in(state, domain=domain, status=status, period=period):
                 yield goal_progress(state, goal.goal_id, period=period, window=window)
         return
-    if isinstance(store, SqlStore):
-        yield from _sql_report(
+    if isinstance(store, ProgressFiguresStore):
+        yield from _figures_report(
             store,
             member_id=member_id,
             domain=domain,
@@ -592,8 +611,8 @@ def _assessed(
     return evaluation.mastered, evaluation.summary
 
 
-def _sql_report(
-    store: SqlStore,
+def _figures_report(
+    store: ProgressFiguresStore,
     *,
     member_id: str | None,
     domain: GoalDomain | None,
@@ -602,13 +621,12 @@ def _sql_report(
     window: pendulum.Duration,
     partnership_status: PartnershipStatus | None,
 ) -> Iterator[GoalProgress]:
-    """:func:`progress_report` on the SQL stores: the figures come from
-    :meth:`SqlStore.progress_figures` as raw column values (text, numbers, microseconds),
-    a chunk of partnerships at a time, and become typed values only for the rows that
-    are reported; mastery is judged by :func:`alliance.measures.mastery.mastery_status`
-    (the same judgement as :func:`assess_mastery`, without writing every session's
-    explanation)."""
-    partnerships = store.report_partnerships(member_id=member_id, status=partnership_status)
+    """:func:`progress_report` on a store that computes the figures itself (the SQL
+    stores): they come from :meth:`ProgressFiguresStore.progress_figures` as raw values
+    (text, numbers, microseconds), a chunk of partnerships at a time, and become typed
+    values only for the rows that are reported; mastery is judged by
+    :func:`alliance.measures.mastery.mastery_status` (the same judgement as
+    :func:`assess_mastery`, without writing every session's explanation)."""
     clinic_id = store.clinic_id
     first_day = None if period.start is None else period.start.toordinal()
     last_day = None if period.end is None else period.end.toordinal()
@@ -617,25 +635,17 @@ def _sql_report(
     domains = {d.value: d for d in GoalDomain}
     statuses = {s.value: s for s in GoalStatus}
     kinds = {k.value: k for k in MetricKind}
-    for first in range(0, len(partnerships), _CHUNK):
-        chunk = partnerships[first : first + _CHUNK]
-        moments: dict[str, tuple[ReadModelPartnership, pendulum.DateTime, pendulum.DateTime]] = {}
-        bounds: list[tuple[str, int, int, int]] = []
-        for p in chunk:
-            as_of = moment_in(p.time_zone, p.last_event_at, period)
-            since = start_in(p.time_zone, period)
-            window_start = as_of - window
-            moments[p.partnership_id] = (p, as_of, window_start)
-            bounds.append(
-                (
-                    p.partnership_id,
-                    to_micros(as_of),
-                    _MIN_US if since is None else to_micros(since),
-                    to_micros(window_start),
-                )
-            )
+    for chunk in _chunks(
+        store,
+        member_id=member_id,
+        period=period,
+        window=window,
+        partnership_status=partnership_status,
+    ):
+        bounds = [b for _, b in chunk.values()]
         for f in store.progress_figures(bounds, domain=domain, status=status):
-            p, as_of, window_start = moments[f.partnership_id]
+            p, b = chunk[f.partnership_id]
+            as_of, window_start = b.as_of, b.window_start
             zone = p.time_zone
             goal_status = statuses[f.status]
             # open during the period: proposed by its end, not closed before its start

@@ -50,6 +50,8 @@ from alliance.storage import _read_model as rm
 from alliance.storage.interface import (
     ChainRecord,
     GoalFacts,
+    GoalFigures,
+    MeasuredRow,
     PartnershipSummary,
     ReadModelPartnership,
     ReportBounds,
@@ -64,10 +66,24 @@ _OBSERVATION_FIELDS = rm.OBSERVATION_COLUMNS.split(", ", 2)[2]
 _OBSERVATION_FIELDS_O = ", ".join(f"o.{name}" for name in _OBSERVATION_FIELDS.split(", "))
 # "Since the beginning of time" for report bounds (before any stored moment).
 _MIN_US = -(2**62)
-
-
-def _date(text: str) -> pendulum.Date:
-    return pendulum.Date.fromisoformat(text)
+# The columns of a selected goal (GoalFigures' order).
+_GOAL_FIELDS = (
+    "g.partnership_id, g.goal_id, g.seq, g.domain, g.status, g.status_changed_us, "
+    "g.statement, g.metric, g.unit, g.metric_kind, g.baseline, g.target, g.direction, g.due, "
+    "g.proposed_at_us, g.shared_at_us, g.gas_weight, g.mastery"
+)
+# The selected goals' measured observations by the report's moment (after the goals'
+# WHERE clause, with "alliance_observations o" joined).
+_MEASURED = (
+    " AND o.clinic_id = g.clinic_id AND o.partnership_id = g.partnership_id "
+    "AND o.goal_id = g.goal_id AND o.value IS NOT NULL AND o.observed_at_us <= b.as_of"
+)
+# CROSS JOIN: SQLite then loops over the bounds first, as written (PostgreSQL plans it as
+# an inner join).
+_GOALS = " FROM b CROSS JOIN alliance_goals g"
+_GOALS_AND_OBSERVATIONS = _GOALS + " CROSS JOIN alliance_observations o"
+# Each goal's observations oldest first, ties in the order they were recorded.
+_IN_ORDER = "ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
 
 
 class Connection(Protocol):
@@ -601,6 +617,37 @@ class SqlStore(abc.ABC):
             for pid, child_id, zone, last in rows
         ]
 
+    def _selection(
+        self,
+        bounds: Sequence[ReportBounds],
+        domain: GoalDomain | None,
+        status: GoalStatus | None,
+    ) -> tuple[str, str, tuple[Any, ...], dict[str, tuple[int, int]]]:
+        """The goals of the partnerships in *bounds* (in *domain*, with *status*): the
+        ``WITH b (pid, as_of, since, wstart)`` clause of the bounds (in microseconds), the
+        ``WHERE`` clause selecting the goals ``g`` of those partnerships, the parameters of
+        both, and each partnership's ``(since, wstart)``."""
+        values = ", ".join(
+            ["(?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"] * len(bounds)
+        )
+        params: list[Any] = []
+        window: dict[str, tuple[int, int]] = {}
+        for b in bounds:
+            since = _MIN_US if b.since is None else to_micros(b.since)
+            wstart = to_micros(b.window_start)
+            params += [b.partnership_id, to_micros(b.as_of), since, wstart]
+            window[b.partnership_id] = (since, wstart)
+        params.append(self._clinic_id)
+        where = " WHERE g.clinic_id = ? AND g.partnership_id = b.pid"
+        if domain is not None:
+            where += " AND g.domain = ?"
+            params.append(domain.value)
+        if status is not None:
+            where += " AND g.status = ?"
+            params.append(status.value)
+        cte = f"WITH b (pid, as_of, since, wstart) AS (VALUES {values}) "
+        return cte, where, tuple(params), window
+
     def goal_facts(
         self,
         bounds: Sequence[ReportBounds],
@@ -613,36 +660,10 @@ class SqlStore(abc.ABC):
         if not bounds:
             return []
         order = {b.partnership_id: index for index, b in enumerate(bounds)}
-        values = ", ".join(
-            ["(?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"] * len(bounds)
-        )
-        cte = f"WITH b (pid, as_of, since, wstart) AS (VALUES {values}) "
-        cte_params: list[Any] = []
-        for b in bounds:
-            cte_params += [
-                b.partnership_id,
-                to_micros(b.as_of),
-                _MIN_US if b.since is None else to_micros(b.since),
-                to_micros(b.window_start),
-            ]
-        goal_filter = ""
-        filter_params: list[Any] = []
-        if domain is not None:
-            goal_filter += " AND g.domain = ?"
-            filter_params.append(domain.value)
-        if status is not None:
-            goal_filter += " AND g.status = ?"
-            filter_params.append(status.value)
+        cte, where, params, _window = self._selection(bounds, domain, status)
         with self._transaction(write=False) as conn:
             goal_rows = conn.execute(
-                self._sql(
-                    cte + "SELECT g.partnership_id, g.goal_id, g.seq, g.domain, g.status, "
-                    "g.status_changed_us, g.statement, g.metric, g.unit, g.metric_kind, "
-                    "g.baseline, g.target, g.direction, g.due, g.proposed_at_us, g.shared_at_us, "
-                    "g.gas_weight, g.mastery FROM b CROSS JOIN alliance_goals g "
-                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter
-                ),
-                (*cte_params, self._clinic_id, *filter_params),
+                self._sql(f"{cte}SELECT {_GOAL_FIELDS}{_GOALS}{where}"), params
             ).fetchall()
             if not goal_rows:
                 return []
@@ -651,36 +672,26 @@ class SqlStore(abc.ABC):
             recent: dict[tuple[str, str], list[tuple[int, float]]] = {}
             observed: dict[tuple[str, str], list[Observation]] = {}
             if figures:
-                # CROSS JOIN: SQLite then loops over the bounds first, as written
-                # (PostgreSQL plans it as an inner join).
-                join = (
-                    cte + "{select} FROM b CROSS JOIN alliance_goals g "
-                    "CROSS JOIN alliance_observations o "
-                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter + "{more} "
-                    "AND o.clinic_id = g.clinic_id "
-                    "AND o.partnership_id = g.partnership_id AND o.goal_id = g.goal_id "
-                    "AND o.value IS NOT NULL AND o.observed_at_us <= b.as_of"
-                )
-                params = (*cte_params, self._clinic_id, *filter_params)
+
+                def measured(select: str, tail: str, more: str = "") -> str:
+                    return self._sql(
+                        f"{cte}SELECT {select}{_GOALS_AND_OBSERVATIONS}{where}{more}{_MEASURED}"
+                        + tail
+                    )
+
                 for pid, gid, setting, count in conn.execute(
-                    self._sql(
-                        join.format(
-                            select="SELECT g.partnership_id, g.goal_id, o.setting, COUNT(*)",
-                            more="",
-                        )
-                        + " AND o.observed_at_us >= b.since "
-                        "GROUP BY g.partnership_id, g.goal_id, o.setting"
+                    measured(
+                        "g.partnership_id, g.goal_id, o.setting, COUNT(*)",
+                        " AND o.observed_at_us >= b.since "
+                        "GROUP BY g.partnership_id, g.goal_id, o.setting",
                     ),
                     params,
                 ):
                     counts.setdefault((pid, gid), {})[Setting(setting)] = int(count)
                 for pid, gid, at, value in conn.execute(
-                    self._sql(
-                        join.format(
-                            select="SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value",
-                            more="",
-                        )
-                        + "".join(
+                    measured(
+                        "g.partnership_id, g.goal_id, o.observed_at_us, o.value",
+                        "".join(
                             f" AND o.{column} = (SELECT l.{column} FROM alliance_observations l "
                             "WHERE l.clinic_id = g.clinic_id "
                             "AND l.partnership_id = g.partnership_id "
@@ -688,30 +699,24 @@ class SqlStore(abc.ABC):
                             "AND l.observed_at_us <= b.as_of "
                             "ORDER BY l.observed_at_us DESC, l.seq DESC LIMIT 1)"
                             for column in ("observed_at_us", "seq")
-                        )
+                        ),
                     ),
                     params,
                 ):
                     latest[(pid, gid)] = (from_micros(int(at)), value)
                 for pid, gid, at, value in conn.execute(
-                    self._sql(
-                        join.format(
-                            select="SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value",
-                            more="",
-                        )
-                        + " AND o.observed_at_us > b.wstart "
-                        "ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
+                    measured(
+                        "g.partnership_id, g.goal_id, o.observed_at_us, o.value",
+                        " AND o.observed_at_us > b.wstart " + _IN_ORDER,
                     ),
                     params,
                 ):
                     recent.setdefault((pid, gid), []).append((int(at), value))
                 for row in conn.execute(
-                    self._sql(
-                        join.format(
-                            select=f"SELECT g.partnership_id, {_OBSERVATION_FIELDS_O}",
-                            more=" AND g.mastery IS NOT NULL",
-                        )
-                        + " ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
+                    measured(
+                        f"g.partnership_id, {_OBSERVATION_FIELDS_O}",
+                        " " + _IN_ORDER,
+                        " AND g.mastery IS NOT NULL",
                     ),
                     params,
                 ):
@@ -739,7 +744,7 @@ class SqlStore(abc.ABC):
                         baseline=baseline,
                         target=target,
                         direction=Direction(direction),
-                        due=_date(due),
+                        due=pendulum.Date.fromisoformat(due),
                         proposed_at=from_micros(int(proposed_us)),
                         shared_at=None if shared_us is None else from_micros(int(shared_us)),
                         has_gas_scale=weight is not None,
@@ -757,81 +762,48 @@ class SqlStore(abc.ABC):
 
     def progress_figures(
         self,
-        bounds: Sequence[tuple[str, int, int, int]],
+        bounds: Sequence[ReportBounds],
         *,
         domain: GoalDomain | None = None,
         status: GoalStatus | None = None,
-    ) -> list[rm.GoalFigures]:
-        """The selected goals of the partnerships in *bounds* with the figures of a
-        progress report, in report order (by partnership, then proposal): what
-        :meth:`goal_facts` gives, as raw column values, in two queries and one pass
-        over the measured observations (for the library's own ``progress_report``).
-
-        *bounds*: ``(partnership_id, as_of, since, window_start)`` in microseconds since
-        the epoch (*since* :data:`_MIN_US` for an open start), ordered by partnership id.
-        """
+    ) -> list[GoalFigures]:
+        """See :meth:`alliance.storage.ProgressFiguresStore.progress_figures`: what
+        :meth:`goal_facts` gives, as raw column values, in two queries and one pass over
+        the measured observations."""
         if not bounds:
             return []
-        values = ", ".join(
-            ["(?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"] * len(bounds)
-        )
-        cte = f"WITH b (pid, as_of, since, wstart) AS (VALUES {values}) "
-        cte_params = [value for b in bounds for value in b]
-        goal_filter = ""
-        filter_params: list[Any] = []
-        if domain is not None:
-            goal_filter += " AND g.domain = ?"
-            filter_params.append(domain.value)
-        if status is not None:
-            goal_filter += " AND g.status = ?"
-            filter_params.append(status.value)
-        params = (*cte_params, self._clinic_id, *filter_params)
+        cte, where, params, window = self._selection(bounds, domain, status)
         # the fields mastery reads, for goals with a criterion only
         mastery_fields = ", ".join(
             f"CASE WHEN g.mastery IS NULL THEN NULL ELSE o.{column} END"
             for column in ("observer", "kind", "trials", "first_trial_independent")
         )
-        window = {pid: (since, wstart) for pid, _as_of, since, wstart in bounds}
         with self._transaction(write=False) as conn:
             goal_rows = conn.execute(
-                self._sql(
-                    cte + "SELECT g.partnership_id, g.goal_id, g.seq, g.domain, g.status, "
-                    "g.status_changed_us, g.statement, g.metric, g.unit, g.metric_kind, "
-                    "g.baseline, g.target, g.direction, g.due, g.proposed_at_us, g.shared_at_us, "
-                    "g.gas_weight, g.mastery FROM b CROSS JOIN alliance_goals g "
-                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter
-                ),
-                params,
-            ).fetchall()  # fmt: skip
+                self._sql(f"{cte}SELECT {_GOAL_FIELDS}{_GOALS}{where}"), params
+            ).fetchall()
             if not goal_rows:
                 return []
-            order = {b[0]: index for index, b in enumerate(bounds)}
+            order = {b.partnership_id: index for index, b in enumerate(bounds)}
             goal_rows.sort(key=lambda row: (order[row[0]], int(row[2])))
-            goals = {(row[0], row[1]): rm.GoalFigures(row) for row in goal_rows}
+            goals = {(row[0], row[1]): GoalFigures(row) for row in goal_rows}
             # One pass over every measured observation by the report's moment, each goal's
             # oldest first: counts in the period, the latest, the trend window, mastery.
-            # CROSS JOIN: SQLite loops over the bounds first, as written (PostgreSQL
-            # plans it as an inner join).
             rows = conn.execute(
                 self._sql(
-                    cte + "SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value, "
-                    f"o.setting, {mastery_fields} "
-                    "FROM b CROSS JOIN alliance_goals g CROSS JOIN alliance_observations o "
-                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter
-                    + " AND o.clinic_id = g.clinic_id AND o.partnership_id = g.partnership_id "
-                    "AND o.goal_id = g.goal_id AND o.value IS NOT NULL "
-                    "AND o.observed_at_us <= b.as_of "
-                    "ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
+                    f"{cte}SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value, "
+                    f"o.setting, {mastery_fields}{_GOALS_AND_OBSERVATIONS}{where}{_MEASURED} "
+                    + _IN_ORDER
                 ),
                 params,
-            )  # fmt: skip
-            figures: rm.GoalFigures | None = None
+            )
+            figures: GoalFigures | None = None
             last: tuple[int, float] | None = None
             pid = gid = None
             since = wstart = 0
             counts: dict[str, int] = {}
             recent: list[tuple[int, float]] = []
-            measured: list[rm.MeasuredRow] | None = None
+            measured: list[MeasuredRow] | None = None
             for row_pid, row_gid, at, value, setting, observer, kind, trials, independent in rows:
                 if row_gid != gid or row_pid != pid:
                     if figures is not None:
