@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import alliance as al
-from alliance.measures.mastery import mastery_status
+from alliance.measures._evaluation import mastery_status
 from alliance.model._time import local_day as _local_day
 from alliance.model._time import local_ordinal as _local_ordinal
 from alliance.model._time import to_micros

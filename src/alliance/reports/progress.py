@@ -12,7 +12,8 @@ import attrs
 import pendulum
 
 from alliance.errors import UnknownRecordError
-from alliance.measures.mastery import assess_mastery, evaluate_mastery, mastery_status
+from alliance.measures._evaluation import mastery_status
+from alliance.measures.mastery import assess_mastery, evaluate_mastery
 from alliance.model._time import UTC_EPOCH, from_micros, local_ordinal, to_micros
 from alliance.model.goals import (
     Direction,
@@ -625,7 +626,7 @@ def _figures_report(
     stores): they come from :meth:`ProgressFiguresStore.progress_figures` as raw values
     (text, numbers, microseconds), a chunk of partnerships at a time, and become typed
     values only for the rows that are reported; mastery is judged by
-    :func:`alliance.measures.mastery.mastery_status` (the same judgement as
+    :func:`alliance.measures._evaluation.mastery_status` (the same judgement as
     :func:`assess_mastery`, without writing every session's explanation)."""
     clinic_id = store.clinic_id
     first_day = None if period.start is None else period.start.toordinal()
