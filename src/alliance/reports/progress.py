@@ -28,7 +28,6 @@ from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState
 from alliance.reports._common import (
     Period,
-    iter_states,
     moment_in,
     moment_of,
     open_during,
@@ -460,6 +459,23 @@ def _row_of(store: Store, p: ReadModelPartnership, f: GoalFacts) -> GoalRow:
     )
 
 
+def _folded(
+    store: Store,
+    *,
+    viewer: str | None,
+    member_id: str | None,
+    domain: GoalDomain | None,
+    status: GoalStatus | None,
+    period: Period | None,
+    partnership_status: PartnershipStatus | None,
+) -> Iterator[tuple[PartnershipState, Goal]]:
+    """The selected goals of the store's partnerships, folded one at a time (with
+    *viewer*: only the partnerships they are in, as they may see them)."""
+    for _, state in viewed(store, viewer=viewer, member_id=member_id, status=partnership_status):
+        for goal in select_goals_in(state, domain=domain, status=status, period=period):
+            yield state, goal
+
+
 def select_goals(
     store: Store,
     *,
@@ -484,14 +500,7 @@ def select_goals(
             see (:func:`alliance.as_seen_by`: an educator sees the goals shared with the
             school); partnerships are then folded one at a time, on every store.
     """
-    if viewer is not None:
-        for _, state in viewed(
-            store, viewer=viewer, member_id=member_id, status=partnership_status
-        ):
-            for goal in select_goals_in(state, domain=domain, status=status, period=period):
-                yield GoalRow.of(state, goal)
-        return
-    if isinstance(store, ReadModelStore):
+    if viewer is None and isinstance(store, ReadModelStore):
         for p, _bounds, facts in _facts(
             store,
             member_id=member_id,
@@ -504,9 +513,16 @@ def select_goals(
         ):
             yield _row_of(store, p, facts)
         return
-    for state in iter_states(store, member_id=member_id, status=partnership_status):
-        for goal in select_goals_in(state, domain=domain, status=status, period=period):
-            yield GoalRow.of(state, goal)
+    for state, goal in _folded(
+        store,
+        viewer=viewer,
+        member_id=member_id,
+        domain=domain,
+        status=status,
+        period=period,
+        partnership_status=partnership_status,
+    ):
+        yield GoalRow.of(state, goal)
 
 
 def progress_report(
@@ -534,17 +550,17 @@ def progress_report(
     each computed from what they may see (:func:`alliance.as_seen_by`: the goals shared
     with them, the observations whose audience includes them), folded one at a time.
     """
-    if viewer is not None:
-        for _, state in viewed(
-            store, viewer=viewer, member_id=member_id, status=partnership_status
+    if viewer is not None or not isinstance(store, ReadModelStore):
+        for state, goal in _folded(
+            store,
+            viewer=viewer,
+            member_id=member_id,
+            domain=domain,
+            status=status,
+            period=period,
+            partnership_status=partnership_status,
         ):
-            for goal in select_goals_in(state, domain=domain, status=status, period=period):
-                yield goal_progress(state, goal.goal_id, period=period, window=window)
-        return
-    if not isinstance(store, ReadModelStore):
-        for state in iter_states(store, member_id=member_id, status=partnership_status):
-            for goal in select_goals_in(state, domain=domain, status=status, period=period):
-                yield goal_progress(state, goal.goal_id, period=period, window=window)
+            yield goal_progress(state, goal.goal_id, period=period, window=window)
         return
     if isinstance(store, ProgressFiguresStore):
         yield from _figures_report(

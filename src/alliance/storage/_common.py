@@ -12,6 +12,7 @@ import pendulum
 
 from alliance import events as ev
 from alliance.errors import CorruptEventError, MalformedDataError, ValidationError
+from alliance.model import _checks as c
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.serialization import dumps, from_data, to_data
@@ -27,6 +28,25 @@ SCHEMA_VERSION = 3
 # The shape of a stored snapshot. Bump it whenever PartnershipState (or anything it
 # holds) changes shape: older snapshots are then ignored and rebuilt, never misread.
 SNAPSHOT_FORMAT = 5
+
+
+class OpenedStore:
+    """What every built-in store keeps: the clinic it was opened for, and its URL."""
+
+    def __init__(self, clinic_id: str, url: str) -> None:
+        c._check_identifier("clinic_id", clinic_id)
+        self._clinic_id = clinic_id
+        self._url = url
+
+    @property
+    def clinic_id(self) -> str:
+        """The clinic this store was opened for."""
+        return self._clinic_id
+
+    @property
+    def url(self) -> str:
+        """The store's URL (any password masked)."""
+        return self._url
 
 
 def check_batch(

@@ -329,9 +329,7 @@ class SqlStore(ReadModelSql):
             sql += " AND occurred_at_us <= ?"
             params.append(to_micros(c.utc_datetime("as_of", as_of)))
         sql += " ORDER BY version"
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(self._sql(sql), params).fetchall()
-        return tuple(self._stored(partnership_id, row) for row in rows)
+        return tuple(self._stored(partnership_id, row) for row in self._fetch(sql, params))
 
     def _stored(self, partnership_id: str, row: Sequence[Any]) -> StoredEvent:
         position, version, recorded_us, payload = row
@@ -377,31 +375,24 @@ class SqlStore(ReadModelSql):
 
     def read_all(self, *, after: int = 0, limit: int = 1000) -> tuple[StoredEvent, ...]:
         """See :meth:`alliance.storage.Store.read_all`."""
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(
-                self._sql(
-                    "SELECT position, partnership_id, version, recorded_at_us, payload "
-                    "FROM alliance_events WHERE clinic_id = ? AND position > ? "
-                    "ORDER BY position LIMIT ?"
-                ),
-                (self._clinic_id, after, limit),
-            ).fetchall()
+        rows = self._fetch(
+            "SELECT position, partnership_id, version, recorded_at_us, payload "
+            "FROM alliance_events WHERE clinic_id = ? AND position > ? ORDER BY position LIMIT ?",
+            (self._clinic_id, after, limit),
+        )
         return tuple(self._stored(row[1], (row[0], *row[2:])) for row in rows)
 
     # --- tamper evidence (ChainStore) -------------------------------------------------
 
     def chain_records(self) -> tuple[ChainRecord, ...]:
         """See :meth:`alliance.storage.ChainStore.chain_records`."""
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(
-                self._sql(
-                    "SELECT p.partnership_id, p.version, e.version, e.payload, e.chain_hash "
-                    "FROM alliance_partnerships p LEFT JOIN alliance_events e "
-                    "ON e.clinic_id = p.clinic_id AND e.partnership_id = p.partnership_id "
-                    "WHERE p.clinic_id = ? ORDER BY p.partnership_id, e.position"
-                ),
-                (self._clinic_id,),
-            ).fetchall()
+        rows = self._fetch(
+            "SELECT p.partnership_id, p.version, e.version, e.payload, e.chain_hash "
+            "FROM alliance_partnerships p LEFT JOIN alliance_events e "
+            "ON e.clinic_id = p.clinic_id AND e.partnership_id = p.partnership_id "
+            "WHERE p.clinic_id = ? ORDER BY p.partnership_id, e.position",
+            (self._clinic_id,),
+        )
         return tuple(
             ChainRecord(
                 partnership_id=pid,
@@ -449,15 +440,11 @@ class SqlStore(ReadModelSql):
 
     def load_snapshot(self, partnership_id: str) -> PartnershipState | None:
         """See :meth:`alliance.storage.SnapshotStore.load_snapshot`."""
-        with self._transaction(write=False) as conn:
-            row = conn.execute(
-                self._sql(
-                    "SELECT payload FROM alliance_snapshots "
-                    "WHERE clinic_id = ? AND partnership_id = ?"
-                ),
-                (self._clinic_id, partnership_id),
-            ).fetchone()
-        return None if row is None else _common.decode_snapshot(row[0])
+        rows = self._fetch(
+            "SELECT payload FROM alliance_snapshots WHERE clinic_id = ? AND partnership_id = ?",
+            (self._clinic_id, partnership_id),
+        )
+        return _common.decode_snapshot(rows[0][0]) if rows else None
 
     def delete_snapshots(self) -> None:
         """See :meth:`alliance.storage.SnapshotStore.delete_snapshots`."""

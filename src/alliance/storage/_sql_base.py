@@ -15,7 +15,6 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any, Protocol, Self
 
-from alliance.model import _checks as c
 from alliance.model.partnership import PartnershipStatus
 from alliance.storage import _common
 
@@ -26,7 +25,7 @@ class Connection(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
 
 
-class SqlBase(abc.ABC):
+class SqlBase(_common.OpenedStore, abc.ABC):
     """A store in SQL, opened for one clinic. Subclasses supply the connection."""
 
     placeholder = "?"
@@ -36,19 +35,7 @@ class SqlBase(abc.ABC):
     without_rowid = ""
 
     def __init__(self, clinic_id: str, url: str) -> None:
-        c._check_identifier("clinic_id", clinic_id)
-        self._clinic_id = clinic_id
-        self._url = _common.mask_url(url)
-
-    @property
-    def clinic_id(self) -> str:
-        """The clinic this store was opened for."""
-        return self._clinic_id
-
-    @property
-    def url(self) -> str:
-        """The store's URL, password masked."""
-        return self._url
+        super().__init__(clinic_id, _common.mask_url(url))
 
     # --- what a backend provides ----------------------------------------------------
 
@@ -91,6 +78,12 @@ class SqlBase(abc.ABC):
             )
             params.append(member_id)
         return sql + " ORDER BY p.partnership_id", params
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        """The rows of one query (``?`` placeholders), in a read transaction of its own."""
+        with self._transaction(write=False) as conn:
+            rows: list[Any] = conn.execute(self._sql(sql), params).fetchall()
+        return rows
 
     def __enter__(self) -> Self:
         return self

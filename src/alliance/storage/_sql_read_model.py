@@ -134,26 +134,20 @@ class ReadModelSql(SqlBase):
             load_goal=load_goal,
             load_observation=load_observation,
         )
-        old_goals = [(*key, gid) for gid, (_, existed) in batch.goals.items() if existed]
-        if old_goals:
-            self._executemany(
-                conn,
-                self._sql(
-                    "DELETE FROM alliance_goals "
-                    "WHERE clinic_id = ? AND partnership_id = ? AND goal_id = ?"
-                ),
-                old_goals,
-            )
-        old = [(*key, oid) for oid, (_, existed) in batch.observations.items() if existed]
-        if old:
-            self._executemany(
-                conn,
-                self._sql(
-                    "DELETE FROM alliance_observations "
-                    "WHERE clinic_id = ? AND partnership_id = ? AND observation_id = ?"
-                ),
-                old,
-            )
+        for table, id_column, touched in (
+            ("alliance_goals", "goal_id", batch.goals),
+            ("alliance_observations", "observation_id", batch.observations),
+        ):
+            old = [(*key, rid) for rid, (_, existed) in touched.items() if existed]
+            if old:
+                self._executemany(
+                    conn,
+                    self._sql(
+                        f"DELETE FROM {table} "
+                        f"WHERE clinic_id = ? AND partnership_id = ? AND {id_column} = ?"
+                    ),
+                    old,
+                )
         if batch.goals:
             self._executemany(
                 conn,
@@ -252,8 +246,7 @@ class ReadModelSql(SqlBase):
         sql, params = self._partnerships_query(
             "p.partnership_id, p.child_id, p.time_zone, p.last_event_us", member_id, status
         )
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(self._sql(sql), params).fetchall()
+        rows = self._fetch(sql, params)
         return [
             ReadModelPartnership(
                 partnership_id=pid,
