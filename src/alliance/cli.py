@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import operator
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pendulum
 
@@ -284,61 +285,41 @@ def _report_rows(
     """The rows of ``alliance report progress|gas|health`` (not the HTML family report)."""
     from alliance import reports  # noqa: PLC0415
 
+    rows: Iterable[Any]
+    key: Callable[[Any], str] = operator.attrgetter("partnership_id")
     if args.kind == "progress":
-        yield from _counted(
-            reports.progress_report(
-                store,
-                member_id=args.member,
-                domain=domain,
-                status=status,
-                period=period,
-                window=pendulum.duration(weeks=args.window_weeks),
-                viewer=args.viewer,
-            ),
-            advance,
-            lambda row: row.goal.partnership_id,
+        rows = reports.progress_report(
+            store,
+            member_id=args.member,
+            domain=domain,
+            status=status,
+            period=period,
+            window=pendulum.duration(weeks=args.window_weeks),
+            viewer=args.viewer,
         )
+        key = operator.attrgetter("goal.partnership_id")
     elif args.kind == "gas":
         periods = [period]
         if args.every:
             if period.start is None or period.end is None:
                 raise _UsageError("--every needs both --from and --to")
             periods = reports.periods_between(period.start, period.end, args.every)
-        yield from _counted(
-            reports.gas_report(
-                store,
-                periods=periods,
-                member_id=args.member,
-                domain=domain,
-                status=status,
-                rho=args.rho,
-                viewer=args.viewer,
-            ),
-            advance,
-            lambda row: row.partnership_id,
-        )
-    elif args.kind == "coaching":
-        yield from _counted(
-            reports.coaching_report(
-                store, period=period, member_id=args.member, viewer=args.viewer
-            ),
-            advance,
-            lambda row: row.partnership_id,
-        )
-    elif args.kind == "learning":
-        yield from _counted(
-            reports.learning_report(
-                store, period=period, member_id=args.member, viewer=args.viewer
-            ),
-            advance,
-            lambda row: row.partnership_id,
+        rows = reports.gas_report(
+            store,
+            periods=periods,
+            member_id=args.member,
+            domain=domain,
+            status=status,
+            rho=args.rho,
+            viewer=args.viewer,
         )
     else:
-        yield from _counted(
-            reports.health_report(store, period=period, member_id=args.member, viewer=args.viewer),
-            advance,
-            lambda row: row.partnership_id,
-        )
+        report = {
+            "coaching": reports.coaching_report,
+            "learning": reports.learning_report,
+        }.get(args.kind, reports.health_report)
+        rows = report(store, period=period, member_id=args.member, viewer=args.viewer)
+    yield from _counted(rows, advance, key)
 
 
 def _filtered(

@@ -14,9 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import alliance as al
-from alliance.measures.mastery import _local_day, _local_ordinal, mastery_status
+from alliance.measures._evaluation import mastery_status
+from alliance.model._time import local_day as _local_day
+from alliance.model._time import local_ordinal as _local_ordinal
+from alliance.model._time import to_micros
 from alliance.reports import render
-from alliance.storage._common import to_micros
 from alliance.synthetic import synthetic_clinic
 
 ZONES = (
@@ -158,8 +160,10 @@ def test_the_sql_path_and_the_protocol_path_give_the_fold_s_rows(tmp_path: Path)
         for store in (memory, sqlite):
             store.append(p.state.partnership_id, p.events, expected_version=0)
 
-    class ReadModelOnly:  # not a SqlStore: reports take the protocol's path
+    class ReadModelOnly:  # no progress_figures: reports take the ReadModelStore protocol's path
         def __getattr__(self, name: str) -> Any:
+            if name == "progress_figures":
+                raise AttributeError(name)
             return getattr(sqlite, name)
 
     plain = ReadModelOnly()
@@ -180,4 +184,88 @@ def test_the_sql_path_and_the_protocol_path_give_the_fold_s_rows(tmp_path: Path)
                 rows = list(al.reports.progress_report(store, period=period, window=window))  # type: ignore[arg-type]
                 assert rows == expected
                 assert render.to_json(rows) == text
+    sqlite.close()
+
+
+# --- the path is chosen by what a store offers, not by its class ------------------------------
+
+
+class _StoreOnly:
+    """A SQL store seen through the :class:`Store` protocol alone (a vendor's store without
+    a read model), counting the calls that choose a report's path."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.calls: list[str] = []
+
+    @property
+    def clinic_id(self) -> str:
+        return str(self._inner.clinic_id)
+
+    @property
+    def url(self) -> str:
+        return str(self._inner.url)
+
+    def append(self, partnership_id: str, events: Any, *, expected_version: int) -> Any:
+        return self._inner.append(partnership_id, events, expected_version=expected_version)
+
+    def load(self, partnership_id: str, **options: Any) -> Any:
+        self.calls.append("load")
+        return self._inner.load(partnership_id, **options)
+
+    def find_partnerships(self, **options: Any) -> Any:
+        return self._inner.find_partnerships(**options)
+
+    def read_all(self, **options: Any) -> Any:
+        return self._inner.read_all(**options)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _WithReadModel(_StoreOnly):
+    """... that also implements :class:`ReadModelStore` (a vendor's read model)."""
+
+    def report_partnerships(self, **options: Any) -> Any:
+        return self._inner.report_partnerships(**options)
+
+    def goal_facts(self, bounds: Any, **options: Any) -> Any:
+        self.calls.append("goal_facts")
+        return self._inner.goal_facts(bounds, **options)
+
+    def rebuild_read_model(self) -> None:
+        self._inner.rebuild_read_model()
+
+
+class _WithProgressFigures(_WithReadModel):
+    """... and :class:`ProgressFiguresStore` too, without being one of the SQL stores."""
+
+    def progress_figures(self, bounds: Any, **options: Any) -> Any:
+        self.calls.append("progress_figures")
+        return self._inner.progress_figures(bounds, **options)
+
+
+def test_the_progress_report_asks_a_store_for_capabilities_not_its_class(tmp_path: Path) -> None:
+    clinic = "riverside-clinic"
+    memory = al.open_store("memory://", clinic_id=clinic)
+    sqlite = al.open_store(f"sqlite:///{tmp_path / 'clinic.db'}", clinic_id=clinic)
+    for p in synthetic_clinic(seed=5, partnerships=4, clinic_id=clinic, goals=3, weeks=6):
+        for store in (memory, sqlite):
+            store.append(p.state.partnership_id, p.events, expected_version=0)
+    assert isinstance(sqlite, al.storage.ProgressFiguresStore)
+    period = al.reports.Period(start=pendulum.date(2025, 1, 20))
+    expected = list(al.reports.progress_report(memory, period=period))
+    assert any(row.mastery is not None for row in expected)
+    paths = {
+        _StoreOnly: "load",
+        _WithReadModel: "goal_facts",
+        _WithProgressFigures: "progress_figures",
+    }
+    for kind, path in paths.items():
+        store = kind(sqlite)
+        assert isinstance(store, al.storage.ReadModelStore) is (kind is not _StoreOnly)
+        assert isinstance(store, al.storage.ProgressFiguresStore) is (kind is _WithProgressFigures)
+        rows = list(al.reports.progress_report(store, period=period))  # type: ignore[arg-type]
+        assert rows == expected
+        assert set(store.calls) == {path}
     sqlite.close()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import alliance as al
 from alliance.deidentify import _ID_COLLECTIONS, _is_id, deidentified_jsonl, deidentify_timeline
-from alliance.storage._common import to_micros
+from alliance.model._time import to_micros
 from alliance.testing import strategies as s
 
 KEY = b"a research export key, 32 bytes"

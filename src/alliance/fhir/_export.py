@@ -76,7 +76,7 @@ from alliance.model.goals import (
 )
 from alliance.model.home_practice import HomePracticeStrategy
 from alliance.model.membership import Membership
-from alliance.model.partnership import PartnershipStatus
+from alliance.model.partnership import PartnershipStatus, Setting
 from alliance.model.people import (
     Carer,
     CarerRelationship,
@@ -265,6 +265,13 @@ class _Exporter:
 
     def patient_ref(self) -> Json:
         return reference("Patient", self.ids.patient(self.state.child_id))
+
+    def goal_and_setting(self, goal_id: str, setting: Setting) -> list[Json]:
+        """The extensions naming the goal a record pertains to and where it happens."""
+        return [
+            {"url": PERTAINS_TO_GOAL, "valueReference": reference("Goal", self.ids.goal(goal_id))},
+            {"url": SETTING_EXTENSION, "valueCode": setting.value},
+        ]
 
     def member_ref(self, member_id: str, *, role: bool = True) -> Json:
         """A reference to a member: a carer's ``RelatedPerson``; a professional's
@@ -631,11 +638,7 @@ class _Exporter:
                 "resourceType": "Observation",
                 "id": self.ids.observation(observation.observation_id),
                 "extension": [
-                    {
-                        "url": PERTAINS_TO_GOAL,
-                        "valueReference": reference("Goal", self.ids.goal(observation.goal_id)),
-                    },
-                    {"url": SETTING_EXTENSION, "valueCode": observation.setting.value},
+                    *self.goal_and_setting(observation.goal_id, observation.setting),
                     details_extension(
                         OBSERVATION_DETAILS_EXTENSION,
                         observation,
@@ -746,13 +749,7 @@ class _Exporter:
         return {
             "resourceType": "ServiceRequest",
             "id": self.ids.service_request(strategy.strategy_id),
-            "extension": [
-                {
-                    "url": PERTAINS_TO_GOAL,
-                    "valueReference": reference("Goal", self.ids.goal(strategy.goal_id)),
-                },
-                {"url": SETTING_EXTENSION, "valueCode": strategy.setting.value},
-            ],
+            "extension": self.goal_and_setting(strategy.goal_id, strategy.setting),
             "identifier": [identifier(STRATEGY_ID, strategy.strategy_id)],
             "status": "active" if strategy.is_active else "revoked",
             "intent": "plan",

@@ -36,6 +36,7 @@ import pendulum
 
 from alliance.errors import ValidationError
 from alliance.model import _checks as c
+from alliance.model._time import add_days, local_start
 from alliance.model.check_ins import CheckInKind
 from alliance.model.goals import Direction
 from alliance.model.measures import (
@@ -393,21 +394,6 @@ class MeasureDue:
     reason: str
 
 
-def _start_of_day_after(state: PartnershipState, day: pendulum.Date) -> pendulum.DateTime:
-    after = day.add(days=1)
-    return pendulum.datetime(after.year, after.month, after.day, tz=state.time_zone).in_timezone(
-        "UTC"
-    )
-
-
-def _add(day: pendulum.Date, duration: pendulum.Duration) -> pendulum.Date:
-    return day.add(
-        years=duration.years,
-        months=duration.months,
-        days=duration.weeks * 7 + duration.remaining_days,
-    )
-
-
 def measure_due(
     state: PartnershipState, schedule: MeasureSchedule, moment: dt.datetime
 ) -> MeasureDue:
@@ -431,6 +417,22 @@ def measure_due(
         else f"it was last completed on {last_day.isoformat()}"
     )
 
+    def standing(
+        status: DueStatus,
+        reason: str,
+        due_on: pendulum.Date | None = None,
+        overdue_from: pendulum.DateTime | None = None,
+    ) -> MeasureDue:
+        return MeasureDue(
+            schedule=schedule,
+            status=status,
+            due_on=due_on,
+            overdue_from=overdue_from,
+            last_completed_at=last,
+            sessions_since=len(since),
+            reason=reason,
+        )
+
     due_on: pendulum.Date | None
     overdue_on: pendulum.Date | None  # the last day before it is overdue
     if last_day is None or schedule.cadence is Cadence.SESSIONS:
@@ -441,53 +443,35 @@ def measure_due(
                 if not since
                 else f"{len(since)} of {needed} sessions held"
             )
-            return MeasureDue(
-                schedule=schedule,
-                status=DueStatus.NOT_DUE,
-                due_on=None,
-                overdue_from=None,
-                last_completed_at=last,
-                sessions_since=len(since),
-                reason=f"{name} is not due: {held} ({schedule.describe()}; {when_last}).",
+            return standing(
+                DueStatus.NOT_DUE,
+                f"{name} is not due: {held} ({schedule.describe()}; {when_last}).",
             )
         due_on = since[needed - 1]
         overdue_on = due_on
         if schedule.cadence is Cadence.MONTHS:
-            overdue_on = _add(due_on, schedule.grace)
+            overdue_on = add_days(due_on, schedule.grace)
         due_words = f"at the session on {due_on.isoformat()}"
     else:
         due_on = last_day.add(months=schedule.every)
-        overdue_on = _add(due_on, schedule.grace)
+        overdue_on = add_days(due_on, schedule.grace)
         due_words = f"on {due_on.isoformat()}"
         if today < due_on:
-            return MeasureDue(
-                schedule=schedule,
-                status=DueStatus.NOT_DUE,
-                due_on=None,
-                overdue_from=None,
-                last_completed_at=last,
-                sessions_since=len(since),
-                reason=f"{name} is next due on {due_on.isoformat()} "
-                f"({schedule.describe()}; {when_last}).",
+            return standing(
+                DueStatus.NOT_DUE,
+                f"{name} is next due on {due_on.isoformat()} ({schedule.describe()}; {when_last}).",
             )
     if today <= overdue_on:
-        return MeasureDue(
-            schedule=schedule,
-            status=DueStatus.DUE,
-            due_on=due_on,
-            overdue_from=None,
-            last_completed_at=last,
-            sessions_since=len(since),
-            reason=f"{name} is due {due_words} ({schedule.describe()}; {when_last}).",
+        return standing(
+            DueStatus.DUE,
+            f"{name} is due {due_words} ({schedule.describe()}; {when_last}).",
+            due_on,
         )
-    return MeasureDue(
-        schedule=schedule,
-        status=DueStatus.OVERDUE,
-        due_on=due_on,
-        overdue_from=_start_of_day_after(state, overdue_on),
-        last_completed_at=last,
-        sessions_since=len(since),
-        reason=f"{name} is overdue: it was due {due_words} ({schedule.describe()}; {when_last}).",
+    return standing(
+        DueStatus.OVERDUE,
+        f"{name} is overdue: it was due {due_words} ({schedule.describe()}; {when_last}).",
+        due_on,
+        local_start(overdue_on.add(days=1), state.time_zone).in_timezone("UTC"),
     )
 
 

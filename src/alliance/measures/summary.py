@@ -112,24 +112,15 @@ def _outcome(state: PartnershipState, goal: Goal, as_of: pendulum.DateTime | Non
             candidates.append((evaluation.mastered_on, "mastery criterion met"))
     if goal.status is GoalStatus.ACHIEVED:
         candidates.append((state.local_date(goal.status_changed_at), "recorded as achieved"))
-    carers = is_carers_goal(state, goal)
-    if not candidates:
-        return TargetOutcome(
-            goal_id=goal.goal_id,
-            statement=goal.statement,
-            carers_goal=carers,
-            status=goal.status,
-            started_on=started,
-        )
-    mastered_on, how = min(candidates)
+    mastered_on, how = min(candidates) if candidates else (None, None)
     return TargetOutcome(
         goal_id=goal.goal_id,
         statement=goal.statement,
-        carers_goal=carers,
+        carers_goal=is_carers_goal(state, goal),
         status=goal.status,
         started_on=started,
         mastered_on=mastered_on,
-        days_to_mastery=max(0, (mastered_on - started).days),
+        days_to_mastery=None if mastered_on is None else max(0, (mastered_on - started).days),
         how=how,
     )
 

@@ -9,8 +9,8 @@ import attrs
 import pendulum
 
 from alliance.errors import ValidationError
-from alliance.measures.mastery import _local_day, _zone
 from alliance.model import _checks as c
+from alliance.model._time import local_day, local_start
 from alliance.model.goals import Goal, GoalDomain, GoalStatus
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
@@ -104,8 +104,7 @@ def moment_in(
     *last_event_at*."""
     if period.end is None:
         return last_event_at
-    zone = _zone(time_zone)
-    end = pendulum.datetime(period.end.year, period.end.month, period.end.day, tz=zone).add(days=1)
+    end = local_start(period.end, time_zone).add(days=1)
     return end.subtract(microseconds=1).in_timezone("UTC")
 
 
@@ -118,13 +117,12 @@ def start_in(time_zone: str, period: Period) -> pendulum.DateTime | None:
     """:func:`start_of` for a partnership in *time_zone*."""
     if period.start is None:
         return None
-    s = period.start
-    return pendulum.datetime(s.year, s.month, s.day, tz=_zone(time_zone)).in_timezone("UTC")
+    return local_start(period.start, time_zone).in_timezone("UTC")
 
 
 def local_date(time_zone: str, moment: dt.datetime) -> pendulum.Date:
     """The date of *moment* in *time_zone* (as :meth:`PartnershipState.local_date`)."""
-    return _local_day(c.utc_datetime("moment", moment), time_zone)
+    return local_day(c.utc_datetime("moment", moment), time_zone)
 
 
 def open_during(

@@ -12,12 +12,9 @@ import attrs
 import pendulum
 
 from alliance.errors import UnknownRecordError
-from alliance.measures.mastery import (
-    _local_ordinal,
-    assess_mastery,
-    evaluate_mastery,
-    mastery_status,
-)
+from alliance.measures._evaluation import mastery_status
+from alliance.measures.mastery import assess_mastery, evaluate_mastery
+from alliance.model._time import UTC_EPOCH, from_micros, local_ordinal, to_micros
 from alliance.model.goals import (
     Direction,
     Goal,
@@ -31,7 +28,6 @@ from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState
 from alliance.reports._common import (
     Period,
-    iter_states,
     moment_in,
     moment_of,
     open_during,
@@ -41,11 +37,10 @@ from alliance.reports._common import (
 )
 from alliance.reports._viewing import viewed
 from alliance.serialization import loads
-from alliance.storage._common import from_micros, to_micros
-from alliance.storage._read_model import GoalFigures
-from alliance.storage._sql import _MIN_US, SqlStore
 from alliance.storage.interface import (
     GoalFacts,
+    GoalFigures,
+    ProgressFiguresStore,
     ReadModelPartnership,
     ReadModelStore,
     ReportBounds,
@@ -286,7 +281,6 @@ def goal_progress(
 
 
 _WEEK_US = 7 * 86_400 * 1_000_000
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _weeks(origin: dt.datetime, moment: dt.datetime) -> float:
@@ -342,13 +336,13 @@ def _progress(
             # trend.origin.add(seconds=...), in microseconds: the same moment, and the
             # same range check (a datetime between the years 1 and 9999)
             when_us = recent[0][0] + round(weeks * 7 * 86400) * 1_000_000
-            _EPOCH + dt.timedelta(microseconds=when_us)
+            UTC_EPOCH + dt.timedelta(microseconds=when_us)
         except (OverflowError, ValueError):  # so slow it would take past the year 9999
             outlook = Outlook.BEHIND
         else:
             # the local date of the later of that moment and the report's
             when_us = max(when_us, to_micros(as_of))
-            projected = pendulum.Date.fromordinal(_local_ordinal(when_us, time_zone))
+            projected = pendulum.Date.fromordinal(local_ordinal(when_us, time_zone))
             outlook = Outlook.ON_TRACK if projected <= due else Outlook.BEHIND
     mastered: str | None = None
     mastery_summary: str | None = None
@@ -381,6 +375,33 @@ def _progress(
 _CHUNK = 500
 
 
+def _chunks(
+    store: ReadModelStore,
+    *,
+    member_id: str | None,
+    period: Period,
+    window: pendulum.Duration,
+    partnership_status: PartnershipStatus | None,
+) -> Iterator[dict[str, tuple[ReadModelPartnership, ReportBounds]]]:
+    """The selected partnerships of a read-model store with the bounds of their report,
+    a chunk at a time, by partnership id."""
+    partnerships = store.report_partnerships(member_id=member_id, status=partnership_status)
+    for first in range(0, len(partnerships), _CHUNK):
+        bounds: dict[str, tuple[ReadModelPartnership, ReportBounds]] = {}
+        for p in partnerships[first : first + _CHUNK]:
+            as_of = moment_in(p.time_zone, p.last_event_at, period)
+            bounds[p.partnership_id] = (
+                p,
+                ReportBounds(
+                    partnership_id=p.partnership_id,
+                    as_of=as_of,
+                    since=start_in(p.time_zone, period),
+                    window_start=as_of - window,
+                ),
+            )
+        yield bounds
+
+
 def _facts(
     store: ReadModelStore,
     *,
@@ -394,21 +415,13 @@ def _facts(
 ) -> Iterator[tuple[ReadModelPartnership, ReportBounds, GoalFacts]]:
     """The selected goals' facts from a read-model store, a chunk of partnerships at a
     time, in report order, with the period filter applied."""
-    partnerships = store.report_partnerships(member_id=member_id, status=partnership_status)
-    for first in range(0, len(partnerships), _CHUNK):
-        chunk = partnerships[first : first + _CHUNK]
-        bounds: dict[str, tuple[ReadModelPartnership, ReportBounds]] = {}
-        for p in chunk:
-            as_of = moment_in(p.time_zone, p.last_event_at, period)
-            bounds[p.partnership_id] = (
-                p,
-                ReportBounds(
-                    partnership_id=p.partnership_id,
-                    as_of=as_of,
-                    since=start_in(p.time_zone, period),
-                    window_start=as_of - window,
-                ),
-            )
+    for bounds in _chunks(
+        store,
+        member_id=member_id,
+        period=period,
+        window=window,
+        partnership_status=partnership_status,
+    ):
         found = store.goal_facts(
             [b for _, b in bounds.values()], domain=domain, status=status, figures=figures
         )
@@ -446,6 +459,23 @@ def _row_of(store: Store, p: ReadModelPartnership, f: GoalFacts) -> GoalRow:
     )
 
 
+def _folded(
+    store: Store,
+    *,
+    viewer: str | None,
+    member_id: str | None,
+    domain: GoalDomain | None,
+    status: GoalStatus | None,
+    period: Period | None,
+    partnership_status: PartnershipStatus | None,
+) -> Iterator[tuple[PartnershipState, Goal]]:
+    """The selected goals of the store's partnerships, folded one at a time (with
+    *viewer*: only the partnerships they are in, as they may see them)."""
+    for _, state in viewed(store, viewer=viewer, member_id=member_id, status=partnership_status):
+        for goal in select_goals_in(state, domain=domain, status=status, period=period):
+            yield state, goal
+
+
 def select_goals(
     store: Store,
     *,
@@ -470,14 +500,7 @@ def select_goals(
             see (:func:`alliance.as_seen_by`: an educator sees the goals shared with the
             school); partnerships are then folded one at a time, on every store.
     """
-    if viewer is not None:
-        for _, state in viewed(
-            store, viewer=viewer, member_id=member_id, status=partnership_status
-        ):
-            for goal in select_goals_in(state, domain=domain, status=status, period=period):
-                yield GoalRow.of(state, goal)
-        return
-    if isinstance(store, ReadModelStore):
+    if viewer is None and isinstance(store, ReadModelStore):
         for p, _bounds, facts in _facts(
             store,
             member_id=member_id,
@@ -490,9 +513,16 @@ def select_goals(
         ):
             yield _row_of(store, p, facts)
         return
-    for state in iter_states(store, member_id=member_id, status=partnership_status):
-        for goal in select_goals_in(state, domain=domain, status=status, period=period):
-            yield GoalRow.of(state, goal)
+    for state, goal in _folded(
+        store,
+        viewer=viewer,
+        member_id=member_id,
+        domain=domain,
+        status=status,
+        period=period,
+        partnership_status=partnership_status,
+    ):
+        yield GoalRow.of(state, goal)
 
 
 def progress_report(
@@ -520,20 +550,20 @@ def progress_report(
     each computed from what they may see (:func:`alliance.as_seen_by`: the goals shared
     with them, the observations whose audience includes them), folded one at a time.
     """
-    if viewer is not None:
-        for _, state in viewed(
-            store, viewer=viewer, member_id=member_id, status=partnership_status
+    if viewer is not None or not isinstance(store, ReadModelStore):
+        for state, goal in _folded(
+            store,
+            viewer=viewer,
+            member_id=member_id,
+            domain=domain,
+            status=status,
+            period=period,
+            partnership_status=partnership_status,
         ):
-            for goal in select_goals_in(state, domain=domain, status=status, period=period):
-                yield goal_progress(state, goal.goal_id, period=period, window=window)
+            yield goal_progress(state, goal.goal_id, period=period, window=window)
         return
-    if not isinstance(store, ReadModelStore):
-        for state in iter_states(store, member_id=member_id, status=partnership_status):
-            for goal in select_goals_in(state, domain=domain, status=status, period=period):
-                yield goal_progress(state, goal.goal_id, period=period, window=window)
-        return
-    if isinstance(store, SqlStore):
-        yield from _sql_report(
+    if isinstance(store, ProgressFiguresStore):
+        yield from _figures_report(
             store,
             member_id=member_id,
             domain=domain,
@@ -598,8 +628,8 @@ def _assessed(
     return evaluation.mastered, evaluation.summary
 
 
-def _sql_report(
-    store: SqlStore,
+def _figures_report(
+    store: ProgressFiguresStore,
     *,
     member_id: str | None,
     domain: GoalDomain | None,
@@ -608,13 +638,12 @@ def _sql_report(
     window: pendulum.Duration,
     partnership_status: PartnershipStatus | None,
 ) -> Iterator[GoalProgress]:
-    """:func:`progress_report` on the SQL stores: the figures come from
-    :meth:`SqlStore.progress_figures` as raw column values (text, numbers, microseconds),
-    a chunk of partnerships at a time, and become typed values only for the rows that
-    are reported; mastery is judged by :func:`alliance.measures.mastery.mastery_status`
-    (the same judgement as :func:`assess_mastery`, without writing every session's
-    explanation)."""
-    partnerships = store.report_partnerships(member_id=member_id, status=partnership_status)
+    """:func:`progress_report` on a store that computes the figures itself (the SQL
+    stores): they come from :meth:`ProgressFiguresStore.progress_figures` as raw values
+    (text, numbers, microseconds), a chunk of partnerships at a time, and become typed
+    values only for the rows that are reported; mastery is judged by
+    :func:`alliance.measures._evaluation.mastery_status` (the same judgement as
+    :func:`assess_mastery`, without writing every session's explanation)."""
     clinic_id = store.clinic_id
     first_day = None if period.start is None else period.start.toordinal()
     last_day = None if period.end is None else period.end.toordinal()
@@ -623,35 +652,27 @@ def _sql_report(
     domains = {d.value: d for d in GoalDomain}
     statuses = {s.value: s for s in GoalStatus}
     kinds = {k.value: k for k in MetricKind}
-    for first in range(0, len(partnerships), _CHUNK):
-        chunk = partnerships[first : first + _CHUNK]
-        moments: dict[str, tuple[ReadModelPartnership, pendulum.DateTime, pendulum.DateTime]] = {}
-        bounds: list[tuple[str, int, int, int]] = []
-        for p in chunk:
-            as_of = moment_in(p.time_zone, p.last_event_at, period)
-            since = start_in(p.time_zone, period)
-            window_start = as_of - window
-            moments[p.partnership_id] = (p, as_of, window_start)
-            bounds.append(
-                (
-                    p.partnership_id,
-                    to_micros(as_of),
-                    _MIN_US if since is None else to_micros(since),
-                    to_micros(window_start),
-                )
-            )
+    for chunk in _chunks(
+        store,
+        member_id=member_id,
+        period=period,
+        window=window,
+        partnership_status=partnership_status,
+    ):
+        bounds = [b for _, b in chunk.values()]
         for f in store.progress_figures(bounds, domain=domain, status=status):
-            p, as_of, window_start = moments[f.partnership_id]
+            p, b = chunk[f.partnership_id]
+            as_of, window_start = b.as_of, b.window_start
             zone = p.time_zone
             goal_status = statuses[f.status]
             # open during the period: proposed by its end, not closed before its start
             # (as open_during, on local days reckoned from the microseconds)
-            if last_day is not None and _local_ordinal(int(f.proposed_us), zone) > last_day:
+            if last_day is not None and local_ordinal(int(f.proposed_us), zone) > last_day:
                 continue
             if (
                 first_day is not None
                 and goal_status.is_closed
-                and _local_ordinal(int(f.status_changed_us), zone) < first_day
+                and local_ordinal(int(f.status_changed_us), zone) < first_day
             ):
                 continue
             due = dues.get(f.due)

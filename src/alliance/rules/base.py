@@ -14,6 +14,7 @@ import attrs
 import pendulum
 
 from alliance.model import _checks as c
+from alliance.model._time import local_start
 from alliance.model.event import Event
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
@@ -39,11 +40,7 @@ class RuleContext:
 
     def local_start_of_day_after(self, day: pendulum.Date) -> pendulum.DateTime:
         """The first moment after *day* in the partnership's time zone, in UTC."""
-        next_day = day.add(days=1)
-        local = pendulum.datetime(
-            next_day.year, next_day.month, next_day.day, tz=self.state.time_zone
-        )
-        return local.in_timezone("UTC")
+        return local_start(day.add(days=1), self.state.time_zone).in_timezone("UTC")
 
 
 def context_for(partnership: Partnership, moment: dt.datetime) -> RuleContext:

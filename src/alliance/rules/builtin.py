@@ -17,6 +17,7 @@ import pendulum
 from alliance.errors import ValidationError
 from alliance.measures.monitoring import DueStatus, MeasureSchedule, alliance_flags, measures_due
 from alliance.model import _checks as c
+from alliance.model._time import local_start
 from alliance.model.feedback import FeedbackKind
 from alliance.model.goals import GoalStatus, Position
 from alliance.model.partnership import PartnershipStatus
@@ -703,8 +704,7 @@ def _local_start(
     """The first moment of *day* in the partnership's time zone, moved by *shift* forward
     (*sign* 1) or back (-1) on the local calendar (days are calendar days, so a change
     of clocks in between does not move the deadline off midnight), in UTC."""
-    local = pendulum.datetime(day.year, day.month, day.day, tz=context.state.time_zone)
-    moved = local.add(
+    moved = local_start(day, context.state.time_zone).add(
         years=sign * shift.years,
         months=sign * shift.months,
         weeks=sign * shift.weeks,

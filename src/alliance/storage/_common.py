@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import urllib.parse
@@ -13,6 +12,7 @@ import pendulum
 
 from alliance import events as ev
 from alliance.errors import CorruptEventError, MalformedDataError, ValidationError
+from alliance.model import _checks as c
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.serialization import dumps, from_data, to_data
@@ -28,6 +28,25 @@ SCHEMA_VERSION = 3
 # The shape of a stored snapshot. Bump it whenever PartnershipState (or anything it
 # holds) changes shape: older snapshots are then ignored and rebuilt, never misread.
 SNAPSHOT_FORMAT = 5
+
+
+class OpenedStore:
+    """What every built-in store keeps: the clinic it was opened for, and its URL."""
+
+    def __init__(self, clinic_id: str, url: str) -> None:
+        c._check_identifier("clinic_id", clinic_id)
+        self._clinic_id = clinic_id
+        self._url = url
+
+    @property
+    def clinic_id(self) -> str:
+        """The clinic this store was opened for."""
+        return self._clinic_id
+
+    @property
+    def url(self) -> str:
+        """The store's URL (any password masked)."""
+        return self._url
 
 
 def check_batch(
@@ -92,31 +111,6 @@ def index_change(events: Sequence[ev.Event]) -> IndexChange:
             change.left.add(event.member_id)
             change.joined.pop(event.member_id, None)
     return change
-
-
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def to_micros(moment: dt.datetime) -> int:
-    """An aware datetime as whole microseconds since the Unix epoch (sortable in SQL)."""
-    # The standard library's exact subtraction: pendulum's own builds an Interval (slow).
-    delta = dt.datetime.__sub__(moment, _EPOCH)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def from_micros(micros: int) -> pendulum.DateTime:
-    """The inverse of :func:`to_micros`, in UTC."""
-    moment = _EPOCH + dt.timedelta(microseconds=micros)
-    return pendulum.DateTime(
-        moment.year,
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-        moment.microsecond,
-        tzinfo=pendulum.UTC,
-    )
 
 
 def encode(event: ev.Event) -> str:

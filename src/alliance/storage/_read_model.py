@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
-import pendulum
 
 from alliance import events as ev
+from alliance.model._time import from_micros, to_micros
 from alliance.model.audience import EVERYONE, Audience
 from alliance.model.goals import Goal
 from alliance.model.membership import Membership
@@ -33,7 +33,6 @@ from alliance.model.people import MemberRole
 from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState, apply, start
 from alliance.serialization import dumps, from_data, to_data
-from alliance.storage._common import from_micros, to_micros
 
 # Events that create or change a goal (GoalProposed creates it).
 GOAL_EVENTS: tuple[type[ev.Event], ...] = (
@@ -59,7 +58,7 @@ READ_MODEL_EVENTS: frozenset[type[ev.Event]] = frozenset(
 _ROLE_EVENTS = frozenset(
     (ev.GoalProposed, ev.GoalAgreed, ev.GoalConcernNoted, ev.GoalObjected, ev.GoalRevised)
 )
-_EPOCH = pendulum.DateTime(1970, 1, 1, tzinfo=pendulum.UTC)
+_EPOCH = from_micros(0)
 
 GOAL_COLUMNS = (
     "clinic_id, partnership_id, goal_id, seq, domain, status, status_changed_us, statement, "
@@ -344,59 +343,3 @@ def fold_batch(
                 continue
             apply(state, event)
     return batch
-
-
-MeasuredRow = tuple[int, str, str, str, float, "int | None", "int | None"]
-"""A measured observation as mastery needs it: ``(observed_at in microseconds since the
-epoch, observer, setting, kind, value, trials, first trial independent as 0/1/None)``."""
-
-
-class GoalFigures:
-    """One goal's row of ``alliance_goals`` (raw column values: text, numbers,
-    microseconds) with the figures a progress report needs, gathered by
-    :meth:`alliance.storage._sql.SqlStore.progress_figures` in one pass over the goal's
-    measured observations by the report's moment.
-
-    Attributes:
-        counts: measured observations in the period, by setting value.
-        latest: the latest measured observation: ``(observed_at_us, value)``.
-        recent: the measured observations in the trend window, oldest first (ties in
-            the order they were recorded): ``(observed_at_us, value)``.
-        measured: for a goal with a mastery criterion, its measured observations, oldest
-            first (:data:`MeasuredRow`); ``None`` otherwise.
-    """
-
-    __slots__ = (
-        "baseline",
-        "counts",
-        "direction",
-        "domain",
-        "due",
-        "gas_weight",
-        "goal_id",
-        "latest",
-        "mastery",
-        "measured",
-        "metric",
-        "metric_kind",
-        "partnership_id",
-        "proposed_us",
-        "recent",
-        "seq",
-        "shared_us",
-        "statement",
-        "status",
-        "status_changed_us",
-        "target",
-        "unit",
-    )
-
-    def __init__(self, row: Sequence[Any]) -> None:
-        (self.partnership_id, self.goal_id, self.seq, self.domain, self.status,
-         self.status_changed_us, self.statement, self.metric, self.unit, self.metric_kind,
-         self.baseline, self.target, self.direction, self.due, self.proposed_us,
-         self.shared_us, self.gas_weight, self.mastery) = row  # fmt: skip
-        self.counts: dict[str, int] = {}
-        self.latest: tuple[int, float] | None = None
-        self.recent: list[tuple[int, float]] = []
-        self.measured: list[MeasuredRow] | None = None if self.mastery is None else []

@@ -2,7 +2,7 @@
 
 A backend subclasses :class:`SqlStore` and supplies a transaction (with the write lock
 taken for appends), its placeholder style, and how to turn its driver's errors into
-:class:`alliance.StoreError`. The tables:
+:class:`alliance.StoreError` (:class:`~alliance.storage._sql_base.SqlBase`). The tables:
 
 - ``alliance_meta``: key/value, holding ``schema_version``;
 - ``alliance_events``: one row per event; ``position`` is the global order, unique
@@ -15,110 +15,34 @@ taken for appends), its placeholder style, and how to turn its driver's errors i
   ``occurred_at`` of its events (schema 3), which reports need;
 - ``alliance_goals`` and ``alliance_observations``: the read model of goals and
   observations (schema 3; see :mod:`alliance.storage._read_model`), updated in the same
-  transaction as the events and rebuilt from them by :meth:`SqlStore.rebuild_read_model`.
+  transaction as the events and rebuilt from them by :meth:`SqlStore.rebuild_read_model`
+  (:mod:`alliance.storage._sql_read_model`, which also answers the reports' queries).
+
+This module holds the schema and its migrations, the appends (events, index, read model
+in one transaction), the reads of timelines, the hash chain and the snapshots.
 """
 
 from __future__ import annotations
 
-import abc
-import contextlib
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Protocol
-
-import pendulum
+from typing import Any
 
 from alliance.errors import ConcurrencyError, StoreError, ValidationError
 from alliance.model import _checks as c
+from alliance.model._time import from_micros, to_micros
 from alliance.model.event import Event
-from alliance.model.goals import (
-    Direction,
-    Goal,
-    GoalDomain,
-    GoalStatus,
-    MasteryCriterion,
-    MetricKind,
-)
-from alliance.model.membership import Membership
-from alliance.model.partnership import PartnershipFormed, PartnershipStatus, Setting
-from alliance.model.progress import Observation
+from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
-from alliance.serialization import loads
 from alliance.storage import _common
 from alliance.storage import _read_model as rm
-from alliance.storage.interface import (
-    ChainRecord,
-    GoalFacts,
-    PartnershipSummary,
-    ReadModelPartnership,
-    ReportBounds,
-    StoredEvent,
-)
-
-# How many events the read model's rebuild reads at a time.
-_REBUILD_PAGE = 2000
-_RM_EVENTS = rm.READ_MODEL_EVENTS
-# The columns rm.observation_of reads, bare and qualified by the alias "o".
-_OBSERVATION_FIELDS = rm.OBSERVATION_COLUMNS.split(", ", 2)[2]
-_OBSERVATION_FIELDS_O = ", ".join(f"o.{name}" for name in _OBSERVATION_FIELDS.split(", "))
-# "Since the beginning of time" for report bounds (before any stored moment).
-_MIN_US = -(2**62)
+from alliance.storage._sql_base import Connection
+from alliance.storage._sql_read_model import ReadModelSql
+from alliance.storage.interface import ChainRecord, PartnershipSummary, StoredEvent
 
 
-def _date(text: str) -> pendulum.Date:
-    return pendulum.Date.fromisoformat(text)
-
-
-class Connection(Protocol):
-    """The little of a DB-API connection the SQL store uses."""
-
-    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
-
-
-class SqlStore(abc.ABC):
+class SqlStore(ReadModelSql):
     """Append, load, find and follow, in SQL. Subclasses supply the connection."""
-
-    placeholder = "?"
-    # The column type of measured values and the observations table's option (SQLite:
-    # no type, so that -0.0 is kept; clustered by goal and time, WITHOUT ROWID).
-    float_type = ""
-    without_rowid = ""
-
-    def __init__(self, clinic_id: str, url: str) -> None:
-        c._check_identifier("clinic_id", clinic_id)
-        self._clinic_id = clinic_id
-        self._url = _common.mask_url(url)
-
-    @property
-    def clinic_id(self) -> str:
-        """The clinic this store was opened for."""
-        return self._clinic_id
-
-    @property
-    def url(self) -> str:
-        """The store's URL, password masked."""
-        return self._url
-
-    # --- what a backend provides ----------------------------------------------------
-
-    @abc.abstractmethod
-    def _transaction(self, *, write: bool) -> contextlib.AbstractContextManager[Connection]:
-        """A transaction; for ``write=True`` holding the lock that serialises appends."""
-
-    @abc.abstractmethod
-    def _executemany(self, conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        """Run *sql* once per row."""
-
-    @abc.abstractmethod
-    def _columns(self, conn: Connection, table: str) -> set[str]:
-        """The names of *table*'s columns."""
-
-    @abc.abstractmethod
-    def close(self) -> None:
-        """Release connections."""
-
-    def _sql(self, text: str) -> str:
-        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
 
     # --- schema ---------------------------------------------------------------------
 
@@ -264,7 +188,7 @@ class SqlStore(abc.ABC):
                 raise ConcurrencyError(partnership_id, expected_version, current)
             first_position = (0 if last is None else int(last)) + 1
             recorded_at = _common.now_utc()
-            recorded_us = _common.to_micros(recorded_at)
+            recorded_us = to_micros(recorded_at)
             hashes = _common.chain_hashes(
                 previous or _common.GENESIS, expected_version + 1, payloads
             )
@@ -276,7 +200,7 @@ class SqlStore(abc.ABC):
                     expected_version + offset + 1,
                     type(event).type_name,
                     type(event).schema_version,
-                    _common.to_micros(event.occurred_at),
+                    to_micros(event.occurred_at),
                     recorded_us,
                     payload,
                     chain,
@@ -306,7 +230,7 @@ class SqlStore(abc.ABC):
             if last_event is not None:
                 latest = max(latest, int(last_event))
             self._update_index(conn, partnership_id, events, expected_version + len(events), latest)
-        recorded = _common.from_micros(recorded_us)  # one moment for the whole batch
+        recorded = from_micros(recorded_us)  # one moment for the whole batch
         return tuple(
             StoredEvent(
                 position=first_position + offset,
@@ -384,474 +308,6 @@ class SqlStore(abc.ABC):
                 (*key, member_id),
             )
 
-    # --- the read model ----------------------------------------------------------------
-
-    def _update_read_model(  # noqa: PLR0917 (private; called in two places)
-        self,
-        conn: Connection,
-        clinic_id: str,
-        partnership_id: str,
-        events: Sequence[Event],
-        versions: Sequence[int],
-        members: dict[str, Membership] | None,
-    ) -> dict[str, Membership] | None:
-        """Fold a batch into ``alliance_goals`` and ``alliance_observations``.
-
-        *members*: the partnership's members before the batch, or ``None`` to read them
-        from ``alliance_members`` (an append, before the index is updated). Returns the
-        members after the batch (``None`` when the batch held nothing for the read model).
-        """
-        relevant = [(e, v) for e, v in zip(events, versions, strict=True) if type(e) in _RM_EVENTS]
-        if not relevant:
-            return members
-        batch_events = [e for e, _ in relevant]
-        key = (clinic_id, partnership_id)
-        state = None
-        if not isinstance(batch_events[0], PartnershipFormed):
-            if members is None:
-                members = {}
-                if rm.needs_members(batch_events):
-                    rows = conn.execute(
-                        self._sql(
-                            "SELECT member_id, role, is_current FROM alliance_members "
-                            "WHERE clinic_id = ? AND partnership_id = ?"
-                        ),
-                        key,
-                    ).fetchall()
-                    members = {m: rm.membership(m, role, bool(cur)) for m, role, cur in rows}
-            state = rm.skeleton(partnership_id, clinic_id, members)
-
-        def load_goal(goal_id: str) -> tuple[int, Goal] | None:
-            row = conn.execute(
-                self._sql(
-                    "SELECT seq, state FROM alliance_goals "
-                    "WHERE clinic_id = ? AND partnership_id = ? AND goal_id = ?"
-                ),
-                (*key, goal_id),
-            ).fetchone()
-            return None if row is None else (int(row[0]), rm.goal_of(row[1]))
-
-        def load_observation(observation_id: str) -> tuple[int, Observation] | None:
-            row = conn.execute(
-                self._sql(
-                    f"SELECT {_OBSERVATION_FIELDS} FROM alliance_observations "
-                    "WHERE clinic_id = ? AND partnership_id = ? AND observation_id = ?"
-                ),
-                (*key, observation_id),
-            ).fetchone()
-            return None if row is None else rm.observation_of(row)
-
-        batch = rm.fold_batch(
-            state,
-            batch_events,
-            [v for _, v in relevant],
-            load_goal=load_goal,
-            load_observation=load_observation,
-        )
-        old_goals = [(*key, gid) for gid, (_, existed) in batch.goals.items() if existed]
-        if old_goals:
-            self._executemany(
-                conn,
-                self._sql(
-                    "DELETE FROM alliance_goals "
-                    "WHERE clinic_id = ? AND partnership_id = ? AND goal_id = ?"
-                ),
-                old_goals,
-            )
-        old = [(*key, oid) for oid, (_, existed) in batch.observations.items() if existed]
-        if old:
-            self._executemany(
-                conn,
-                self._sql(
-                    "DELETE FROM alliance_observations "
-                    "WHERE clinic_id = ? AND partnership_id = ? AND observation_id = ?"
-                ),
-                old,
-            )
-        if batch.goals:
-            self._executemany(
-                conn,
-                self._sql(
-                    f"INSERT INTO alliance_goals ({rm.GOAL_COLUMNS}) VALUES ({', '.join('?' * 20)})"
-                ),
-                batch.goal_rows(clinic_id),
-            )
-        if batch.observations:
-            self._executemany(
-                conn,
-                self._sql(
-                    f"INSERT INTO alliance_observations ({rm.OBSERVATION_COLUMNS}) "
-                    f"VALUES ({', '.join('?' * 18)})"
-                ),
-                batch.observation_rows(clinic_id),
-            )
-        return batch.state.members
-
-    def rebuild_read_model(self) -> None:
-        """Rebuild this clinic's read model (goals, observations, and each partnership's
-        time zone and latest event) from its stored events, in their global order, in
-        one transaction. Reports give the same rows before and after; use it after
-        restoring or repairing the events table by hand."""
-        with self._transaction(write=True) as conn:
-            self._rebuild(conn, self._clinic_id)
-
-    def _rebuild(self, conn: Connection, clinic_id: str | None) -> None:
-        """Rebuild the read model of *clinic_id* (``None``: every clinic) in *conn*."""
-        only = "" if clinic_id is None else " WHERE clinic_id = ?"
-        params: tuple[Any, ...] = () if clinic_id is None else (clinic_id,)
-        conn.execute(self._sql("DELETE FROM alliance_goals" + only), params)
-        conn.execute(self._sql("DELETE FROM alliance_observations" + only), params)
-        conn.execute(
-            self._sql(
-                "UPDATE alliance_partnerships SET last_event_us = (SELECT MAX(e.occurred_at_us) "
-                "FROM alliance_events e WHERE e.clinic_id = alliance_partnerships.clinic_id "
-                "AND e.partnership_id = alliance_partnerships.partnership_id)" + only
-            ),
-            params,
-        )
-        names = sorted(t.type_name for t in _RM_EVENTS)
-        sql = (
-            "SELECT position, clinic_id, partnership_id, version, payload FROM alliance_events "
-            f"WHERE position > ? AND event_type IN ({', '.join('?' * len(names))})"
-            + ("" if clinic_id is None else " AND clinic_id = ?")
-            + " ORDER BY position LIMIT ?"
-        )
-        members: dict[tuple[str, str], dict[str, Membership]] = {}
-        zones: list[tuple[str, str, str]] = []
-        pending: list[Event] = []
-        versions: list[int] = []
-        timeline: tuple[str, str] | None = None
-
-        def flush() -> None:
-            if timeline is not None and pending:
-                after = self._update_read_model(
-                    conn, *timeline, pending, versions, members.get(timeline, {})
-                )
-                members[timeline] = after or {}
-            pending.clear()
-            versions.clear()
-
-        after = 0
-        while True:
-            rows = conn.execute(self._sql(sql), (after, *names, *params, _REBUILD_PAGE)).fetchall()
-            for position, cid, pid, version, payload in rows:
-                event = _common.decode(pid, int(version), payload)
-                if (cid, pid) != timeline:
-                    flush()
-                    timeline = (cid, pid)
-                if isinstance(event, PartnershipFormed):
-                    zones.append((event.time_zone, cid, pid))
-                pending.append(event)
-                versions.append(int(version))
-                after = int(position)
-            if len(rows) < _REBUILD_PAGE:
-                break
-        flush()
-        if zones:
-            self._executemany(
-                conn,
-                self._sql(
-                    "UPDATE alliance_partnerships SET time_zone = ? "
-                    "WHERE clinic_id = ? AND partnership_id = ?"
-                ),
-                zones,
-            )
-
-    # --- reports from the read model (ReadModelStore) ----------------------------------
-
-    def _partnership_filter(
-        self, member_id: str | None, status: PartnershipStatus | None
-    ) -> tuple[str, list[Any]]:
-        """The rest of a ``... FROM alliance_partnerships p WHERE p.clinic_id = ?`` query
-        selecting by status and current member, ordered by partnership id, and its
-        parameters (the clinic's id first)."""
-        sql = ""
-        params: list[Any] = [self._clinic_id]
-        if status is not None:
-            sql += " AND p.status = ?"
-            params.append(status.value)
-        if member_id is not None:
-            sql += (
-                " AND EXISTS (SELECT 1 FROM alliance_members m WHERE m.clinic_id = p.clinic_id "
-                "AND m.partnership_id = p.partnership_id AND m.member_id = ? AND m.is_current = 1)"
-            )
-            params.append(member_id)
-        return sql + " ORDER BY p.partnership_id", params
-
-    def report_partnerships(
-        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
-    ) -> list[ReadModelPartnership]:
-        """See :meth:`alliance.storage.ReadModelStore.report_partnerships`."""
-        sql = (
-            "SELECT p.partnership_id, p.child_id, p.time_zone, p.last_event_us "
-            "FROM alliance_partnerships p WHERE p.clinic_id = ?"
-        )
-        where, params = self._partnership_filter(member_id, status)
-        sql += where
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(self._sql(sql), params).fetchall()
-        return [
-            ReadModelPartnership(
-                partnership_id=pid,
-                child_id=child_id,
-                time_zone=zone,
-                last_event_at=_common.from_micros(int(last)),
-            )
-            for pid, child_id, zone, last in rows
-        ]
-
-    def goal_facts(
-        self,
-        bounds: Sequence[ReportBounds],
-        *,
-        domain: GoalDomain | None = None,
-        status: GoalStatus | None = None,
-        figures: bool = True,
-    ) -> list[GoalFacts]:
-        """See :meth:`alliance.storage.ReadModelStore.goal_facts`."""
-        if not bounds:
-            return []
-        order = {b.partnership_id: index for index, b in enumerate(bounds)}
-        values = ", ".join(
-            ["(?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"] * len(bounds)
-        )
-        cte = f"WITH b (pid, as_of, since, wstart) AS (VALUES {values}) "
-        cte_params: list[Any] = []
-        for b in bounds:
-            cte_params += [
-                b.partnership_id,
-                _common.to_micros(b.as_of),
-                _MIN_US if b.since is None else _common.to_micros(b.since),
-                _common.to_micros(b.window_start),
-            ]
-        goal_filter = ""
-        filter_params: list[Any] = []
-        if domain is not None:
-            goal_filter += " AND g.domain = ?"
-            filter_params.append(domain.value)
-        if status is not None:
-            goal_filter += " AND g.status = ?"
-            filter_params.append(status.value)
-        with self._transaction(write=False) as conn:
-            goal_rows = conn.execute(
-                self._sql(
-                    cte + "SELECT g.partnership_id, g.goal_id, g.seq, g.domain, g.status, "
-                    "g.status_changed_us, g.statement, g.metric, g.unit, g.metric_kind, "
-                    "g.baseline, g.target, g.direction, g.due, g.proposed_at_us, g.shared_at_us, "
-                    "g.gas_weight, g.mastery FROM b CROSS JOIN alliance_goals g "
-                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter
-                ),
-                (*cte_params, self._clinic_id, *filter_params),
-            ).fetchall()
-            if not goal_rows:
-                return []
-            counts: dict[tuple[str, str], dict[Setting, int]] = {}
-            latest: dict[tuple[str, str], tuple[pendulum.DateTime, float]] = {}
-            recent: dict[tuple[str, str], list[tuple[int, float]]] = {}
-            observed: dict[tuple[str, str], list[Observation]] = {}
-            if figures:
-                # CROSS JOIN: SQLite then loops over the bounds first, as written
-                # (PostgreSQL plans it as an inner join).
-                join = (
-                    cte + "{select} FROM b CROSS JOIN alliance_goals g "
-                    "CROSS JOIN alliance_observations o "
-                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter + "{more} "
-                    "AND o.clinic_id = g.clinic_id "
-                    "AND o.partnership_id = g.partnership_id AND o.goal_id = g.goal_id "
-                    "AND o.value IS NOT NULL AND o.observed_at_us <= b.as_of"
-                )
-                params = (*cte_params, self._clinic_id, *filter_params)
-                for pid, gid, setting, count in conn.execute(
-                    self._sql(
-                        join.format(
-                            select="SELECT g.partnership_id, g.goal_id, o.setting, COUNT(*)",
-                            more="",
-                        )
-                        + " AND o.observed_at_us >= b.since "
-                        "GROUP BY g.partnership_id, g.goal_id, o.setting"
-                    ),
-                    params,
-                ):
-                    counts.setdefault((pid, gid), {})[Setting(setting)] = int(count)
-                for pid, gid, at, value in conn.execute(
-                    self._sql(
-                        join.format(
-                            select="SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value",
-                            more="",
-                        )
-                        + "".join(
-                            f" AND o.{column} = (SELECT l.{column} FROM alliance_observations l "
-                            "WHERE l.clinic_id = g.clinic_id "
-                            "AND l.partnership_id = g.partnership_id "
-                            "AND l.goal_id = g.goal_id AND l.value IS NOT NULL "
-                            "AND l.observed_at_us <= b.as_of "
-                            "ORDER BY l.observed_at_us DESC, l.seq DESC LIMIT 1)"
-                            for column in ("observed_at_us", "seq")
-                        )
-                    ),
-                    params,
-                ):
-                    latest[(pid, gid)] = (_common.from_micros(int(at)), value)
-                for pid, gid, at, value in conn.execute(
-                    self._sql(
-                        join.format(
-                            select="SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value",
-                            more="",
-                        )
-                        + " AND o.observed_at_us > b.wstart "
-                        "ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
-                    ),
-                    params,
-                ):
-                    recent.setdefault((pid, gid), []).append((int(at), value))
-                for row in conn.execute(
-                    self._sql(
-                        join.format(
-                            select=f"SELECT g.partnership_id, {_OBSERVATION_FIELDS_O}",
-                            more=" AND g.mastery IS NOT NULL",
-                        )
-                        + " ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
-                    ),
-                    params,
-                ):
-                    _seq, observation = rm.observation_of(row[1:])
-                    observed.setdefault((row[0], observation.goal_id), []).append(observation)
-        facts = []
-        for row in goal_rows:
-            (pid, gid, seq, domain_value, status_value, changed_us, statement, metric, unit,
-             kind, baseline, target, direction, due, proposed_us, shared_us, weight,
-             mastery) = row  # fmt: skip
-            key = (pid, gid)
-            facts.append(
-                (
-                    order[pid],
-                    GoalFacts(
-                        partnership_id=pid,
-                        goal_id=gid,
-                        domain=GoalDomain(domain_value),
-                        status=GoalStatus(status_value),
-                        status_changed_at=_common.from_micros(int(changed_us)),
-                        statement=statement,
-                        metric=metric,
-                        unit=unit,
-                        metric_kind=MetricKind(kind),
-                        baseline=baseline,
-                        target=target,
-                        direction=Direction(direction),
-                        due=_date(due),
-                        proposed_at=_common.from_micros(int(proposed_us)),
-                        shared_at=None
-                        if shared_us is None
-                        else _common.from_micros(int(shared_us)),
-                        has_gas_scale=weight is not None,
-                        mastery=None if mastery is None else loads(mastery, MasteryCriterion),
-                        latest=latest.get(key),
-                        in_period=counts.get(key, {}),
-                        recent=tuple(recent.get(key, ())),
-                        observations=tuple(observed.get(key, ())),
-                    ),
-                    int(seq),
-                )
-            )
-        facts.sort(key=lambda item: (item[0], item[2]))
-        return [f for _, f, _ in facts]
-
-    def progress_figures(
-        self,
-        bounds: Sequence[tuple[str, int, int, int]],
-        *,
-        domain: GoalDomain | None = None,
-        status: GoalStatus | None = None,
-    ) -> list[rm.GoalFigures]:
-        """The selected goals of the partnerships in *bounds* with the figures of a
-        progress report, in report order (by partnership, then proposal): what
-        :meth:`goal_facts` gives, as raw column values, in two queries and one pass
-        over the measured observations (for the library's own ``progress_report``).
-
-        *bounds*: ``(partnership_id, as_of, since, window_start)`` in microseconds since
-        the epoch (*since* :data:`_MIN_US` for an open start), ordered by partnership id.
-        """
-        if not bounds:
-            return []
-        values = ", ".join(
-            ["(?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"] * len(bounds)
-        )
-        cte = f"WITH b (pid, as_of, since, wstart) AS (VALUES {values}) "
-        cte_params = [value for b in bounds for value in b]
-        goal_filter = ""
-        filter_params: list[Any] = []
-        if domain is not None:
-            goal_filter += " AND g.domain = ?"
-            filter_params.append(domain.value)
-        if status is not None:
-            goal_filter += " AND g.status = ?"
-            filter_params.append(status.value)
-        params = (*cte_params, self._clinic_id, *filter_params)
-        # the fields mastery reads, for goals with a criterion only
-        mastery_fields = ", ".join(
-            f"CASE WHEN g.mastery IS NULL THEN NULL ELSE o.{column} END"
-            for column in ("observer", "kind", "trials", "first_trial_independent")
-        )
-        window = {pid: (since, wstart) for pid, _as_of, since, wstart in bounds}
-        with self._transaction(write=False) as conn:
-            goal_rows = conn.execute(
-                self._sql(
-                    cte + "SELECT g.partnership_id, g.goal_id, g.seq, g.domain, g.status, "
-                    "g.status_changed_us, g.statement, g.metric, g.unit, g.metric_kind, "
-                    "g.baseline, g.target, g.direction, g.due, g.proposed_at_us, g.shared_at_us, "
-                    "g.gas_weight, g.mastery FROM b CROSS JOIN alliance_goals g "
-                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter
-                ),
-                params,
-            ).fetchall()  # fmt: skip
-            if not goal_rows:
-                return []
-            order = {b[0]: index for index, b in enumerate(bounds)}
-            goal_rows.sort(key=lambda row: (order[row[0]], int(row[2])))
-            goals = {(row[0], row[1]): rm.GoalFigures(row) for row in goal_rows}
-            # One pass over every measured observation by the report's moment, each goal's
-            # oldest first: counts in the period, the latest, the trend window, mastery.
-            # CROSS JOIN: SQLite loops over the bounds first, as written (PostgreSQL
-            # plans it as an inner join).
-            rows = conn.execute(
-                self._sql(
-                    cte + "SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value, "
-                    f"o.setting, {mastery_fields} "
-                    "FROM b CROSS JOIN alliance_goals g CROSS JOIN alliance_observations o "
-                    "WHERE g.clinic_id = ? AND g.partnership_id = b.pid" + goal_filter
-                    + " AND o.clinic_id = g.clinic_id AND o.partnership_id = g.partnership_id "
-                    "AND o.goal_id = g.goal_id AND o.value IS NOT NULL "
-                    "AND o.observed_at_us <= b.as_of "
-                    "ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
-                ),
-                params,
-            )  # fmt: skip
-            figures: rm.GoalFigures | None = None
-            last: tuple[int, float] | None = None
-            pid = gid = None
-            since = wstart = 0
-            counts: dict[str, int] = {}
-            recent: list[tuple[int, float]] = []
-            measured: list[rm.MeasuredRow] | None = None
-            for row_pid, row_gid, at, value, setting, observer, kind, trials, independent in rows:
-                if row_gid != gid or row_pid != pid:
-                    if figures is not None:
-                        figures.latest = last
-                    pid, gid = row_pid, row_gid
-                    figures = goals[(pid, gid)]
-                    since, wstart = window[pid]
-                    counts, recent, measured = figures.counts, figures.recent, figures.measured
-                if at >= since:
-                    counts[setting] = counts.get(setting, 0) + 1
-                last = (at, value)
-                if at > wstart:
-                    recent.append(last)
-                if measured is not None:
-                    measured.append((at, observer, setting, kind, value, trials, independent))
-            if figures is not None:
-                figures.latest = last
-        return list(goals.values())
-
     def load(
         self,
         partnership_id: str,
@@ -871,11 +327,9 @@ class SqlStore(abc.ABC):
             params.append(up_to_version)
         if as_of is not None:
             sql += " AND occurred_at_us <= ?"
-            params.append(_common.to_micros(c.utc_datetime("as_of", as_of)))
+            params.append(to_micros(c.utc_datetime("as_of", as_of)))
         sql += " ORDER BY version"
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(self._sql(sql), params).fetchall()
-        return tuple(self._stored(partnership_id, row) for row in rows)
+        return tuple(self._stored(partnership_id, row) for row in self._fetch(sql, params))
 
     def _stored(self, partnership_id: str, row: Sequence[Any]) -> StoredEvent:
         position, version, recorded_us, payload = row
@@ -883,7 +337,7 @@ class SqlStore(abc.ABC):
             position=int(position),
             partnership_id=partnership_id,
             version=int(version),
-            recorded_at=_common.from_micros(int(recorded_us)),
+            recorded_at=from_micros(int(recorded_us)),
             event=_common.decode(partnership_id, int(version), payload),
         )
 
@@ -891,12 +345,9 @@ class SqlStore(abc.ABC):
         self, *, member_id: str | None = None, status: PartnershipStatus | None = None
     ) -> list[PartnershipSummary]:
         """See :meth:`alliance.storage.Store.find_partnerships`."""
-        sql = (
-            "SELECT p.partnership_id, p.child_id, p.status, p.version FROM alliance_partnerships p "
-            "WHERE p.clinic_id = ?"
+        sql, params = self._partnerships_query(
+            "p.partnership_id, p.child_id, p.status, p.version", member_id, status
         )
-        where, params = self._partnership_filter(member_id, status)
-        sql += where
         with self._transaction(write=False) as conn:
             rows = conn.execute(self._sql(sql), params).fetchall()
             members: dict[str, set[str]] = {row[0]: set() for row in rows}
@@ -924,31 +375,24 @@ class SqlStore(abc.ABC):
 
     def read_all(self, *, after: int = 0, limit: int = 1000) -> tuple[StoredEvent, ...]:
         """See :meth:`alliance.storage.Store.read_all`."""
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(
-                self._sql(
-                    "SELECT position, partnership_id, version, recorded_at_us, payload "
-                    "FROM alliance_events WHERE clinic_id = ? AND position > ? "
-                    "ORDER BY position LIMIT ?"
-                ),
-                (self._clinic_id, after, limit),
-            ).fetchall()
+        rows = self._fetch(
+            "SELECT position, partnership_id, version, recorded_at_us, payload "
+            "FROM alliance_events WHERE clinic_id = ? AND position > ? ORDER BY position LIMIT ?",
+            (self._clinic_id, after, limit),
+        )
         return tuple(self._stored(row[1], (row[0], *row[2:])) for row in rows)
 
     # --- tamper evidence (ChainStore) -------------------------------------------------
 
     def chain_records(self) -> tuple[ChainRecord, ...]:
         """See :meth:`alliance.storage.ChainStore.chain_records`."""
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(
-                self._sql(
-                    "SELECT p.partnership_id, p.version, e.version, e.payload, e.chain_hash "
-                    "FROM alliance_partnerships p LEFT JOIN alliance_events e "
-                    "ON e.clinic_id = p.clinic_id AND e.partnership_id = p.partnership_id "
-                    "WHERE p.clinic_id = ? ORDER BY p.partnership_id, e.position"
-                ),
-                (self._clinic_id,),
-            ).fetchall()
+        rows = self._fetch(
+            "SELECT p.partnership_id, p.version, e.version, e.payload, e.chain_hash "
+            "FROM alliance_partnerships p LEFT JOIN alliance_events e "
+            "ON e.clinic_id = p.clinic_id AND e.partnership_id = p.partnership_id "
+            "WHERE p.clinic_id = ? ORDER BY p.partnership_id, e.position",
+            (self._clinic_id,),
+        )
         return tuple(
             ChainRecord(
                 partnership_id=pid,
@@ -996,15 +440,11 @@ class SqlStore(abc.ABC):
 
     def load_snapshot(self, partnership_id: str) -> PartnershipState | None:
         """See :meth:`alliance.storage.SnapshotStore.load_snapshot`."""
-        with self._transaction(write=False) as conn:
-            row = conn.execute(
-                self._sql(
-                    "SELECT payload FROM alliance_snapshots "
-                    "WHERE clinic_id = ? AND partnership_id = ?"
-                ),
-                (self._clinic_id, partnership_id),
-            ).fetchone()
-        return None if row is None else _common.decode_snapshot(row[0])
+        rows = self._fetch(
+            "SELECT payload FROM alliance_snapshots WHERE clinic_id = ? AND partnership_id = ?",
+            (self._clinic_id, partnership_id),
+        )
+        return _common.decode_snapshot(rows[0][0]) if rows else None
 
     def delete_snapshots(self) -> None:
         """See :meth:`alliance.storage.SnapshotStore.delete_snapshots`."""
@@ -1012,12 +452,3 @@ class SqlStore(abc.ABC):
             conn.execute(
                 self._sql("DELETE FROM alliance_snapshots WHERE clinic_id = ?"), (self._clinic_id,)
             )
-
-    def __enter__(self) -> SqlStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self._url} clinic={self._clinic_id!r}>"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 import pendulum
@@ -25,7 +25,10 @@ __all__ = [
     "ChainRecord",
     "ChainStore",
     "GoalFacts",
+    "GoalFigures",
+    "MeasuredRow",
     "PartnershipSummary",
+    "ProgressFiguresStore",
     "ReadModelPartnership",
     "ReadModelStore",
     "ReportBounds",
@@ -321,4 +324,124 @@ class ReadModelStore(Store, Protocol):
 
     def rebuild_read_model(self) -> None:
         """Rebuild this clinic's read model from its stored events."""
+        ...
+
+
+# --- a capability: the progress report's figures, computed by the store -------------------
+
+MeasuredRow = tuple[int, str, str, str, float, "int | None", "int | None"]
+"""A measured observation as mastery needs it: ``(observed_at in microseconds since the
+epoch, observer, setting, kind, value, trials, first trial independent as 0/1/None)``
+(setting and kind as their values, ``"home"``, ``"probe"``)."""
+
+
+class GoalFigures:
+    """One goal with the figures of a progress report, in raw values (text, numbers,
+    microseconds since the epoch), as :meth:`ProgressFiguresStore.progress_figures`
+    gives them: the report turns them into typed values only for the rows it yields.
+
+    ``GoalFigures(row)`` takes the goal's values in the order of the attributes from
+    ``partnership_id`` to ``mastery`` below; the figures start empty and the store fills
+    them in from the goal's measured observations by the report's moment.
+
+    Attributes:
+        partnership_id, goal_id: the goal.
+        seq: the version of its ``GoalProposed`` (its place in proposal order).
+        domain, status: their values (``"communication"``, ``"active"``).
+        status_changed_us, proposed_us: when its status last changed, when it was proposed.
+        shared_us: when it was first shared (``None``: never).
+        statement: its current wording.
+        metric, unit, metric_kind, baseline, target, direction, due: its current target
+            (``metric_kind`` and ``direction`` as values, ``due`` as an ISO date).
+        gas_weight: its GAS scale's weight (``None``: no GAS scale).
+        mastery: its mastery criterion as the library's JSON (``alliance.dumps``), or
+            ``None``.
+        counts: measured observations in the period, by setting value.
+        latest: the latest measured observation: ``(observed_at_us, value)``.
+        recent: the measured observations in the trend window, oldest first (ties in
+            the order they were recorded): ``(observed_at_us, value)``.
+        measured: for a goal with a mastery criterion, its measured observations, oldest
+            first (ties in the order they were recorded; :data:`MeasuredRow`); ``None``
+            otherwise.
+    """
+
+    __slots__ = (
+        "baseline",
+        "counts",
+        "direction",
+        "domain",
+        "due",
+        "gas_weight",
+        "goal_id",
+        "latest",
+        "mastery",
+        "measured",
+        "metric",
+        "metric_kind",
+        "partnership_id",
+        "proposed_us",
+        "recent",
+        "seq",
+        "shared_us",
+        "statement",
+        "status",
+        "status_changed_us",
+        "target",
+        "unit",
+    )
+
+    partnership_id: str
+    goal_id: str
+    seq: int
+    domain: str
+    status: str
+    status_changed_us: int
+    statement: str
+    metric: str
+    unit: str
+    metric_kind: str
+    baseline: float
+    target: float
+    direction: str
+    due: str
+    proposed_us: int
+    shared_us: int | None
+    gas_weight: float | None
+    mastery: str | None
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        (self.partnership_id, self.goal_id, self.seq, self.domain, self.status,
+         self.status_changed_us, self.statement, self.metric, self.unit, self.metric_kind,
+         self.baseline, self.target, self.direction, self.due, self.proposed_us,
+         self.shared_us, self.gas_weight, self.mastery) = row  # fmt: skip
+        self.counts: dict[str, int] = {}
+        self.latest: tuple[int, float] | None = None
+        self.recent: list[tuple[int, float]] = []
+        self.measured: list[MeasuredRow] | None = None if self.mastery is None else []
+
+
+@runtime_checkable
+class ProgressFiguresStore(ReadModelStore, Protocol):
+    """A store with a read model that also computes a progress report's figures itself
+    (the SQL stores: in two queries and one pass over the measured observations), in raw
+    values, so that a clinic-wide ``progress_report`` builds typed values only for the
+    rows it yields.
+
+    Optional, like every protocol here but :class:`Store`: ``progress_report`` asks for
+    it, and uses :meth:`ReadModelStore.goal_facts` on a read-model store without it (and
+    folds partnerships on a store without a read model). The rows are the same on every
+    path.
+    """
+
+    def progress_figures(
+        self,
+        bounds: Sequence[ReportBounds],
+        *,
+        domain: GoalDomain | None = None,
+        status: GoalStatus | None = None,
+    ) -> list[GoalFigures]:
+        """The goals of the partnerships in *bounds* (in *domain*, with *status*), by
+        partnership in the order of *bounds* and then in the order they were proposed,
+        with the figures of each between its partnership's bounds: what
+        :meth:`ReadModelStore.goal_facts` gives, as raw values."""
         ...

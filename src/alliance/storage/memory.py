@@ -37,7 +37,7 @@ _NAMED: dict[str, _Shared] = {}
 _NAMED_LOCK = threading.Lock()
 
 
-class MemoryStore:
+class MemoryStore(_common.OpenedStore):
     """A :class:`~alliance.storage.Store` in memory.
 
     ``MemoryStore(clinic_id)`` is private to the object; ``MemoryStore(clinic_id,
@@ -47,25 +47,13 @@ class MemoryStore:
     """
 
     def __init__(self, clinic_id: str, *, name: str | None = None) -> None:
-        c._check_identifier("clinic_id", clinic_id)
-        self._clinic_id = clinic_id
-        self._url = f"memory://{name or ''}"
+        super().__init__(clinic_id, f"memory://{name or ''}")
         if name is None:
             self._shared = _Shared()
         else:
             with _NAMED_LOCK:
                 self._shared = _NAMED.setdefault(name, _Shared())
         self._closed = False
-
-    @property
-    def clinic_id(self) -> str:
-        """The clinic this store was opened for."""
-        return self._clinic_id
-
-    @property
-    def url(self) -> str:
-        """``memory://`` and the store's name."""
-        return self._url
 
     def _check_open(self) -> None:
         if self._closed:

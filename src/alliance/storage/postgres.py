@@ -37,7 +37,8 @@ from psycopg import IsolationLevel
 from psycopg.conninfo import conninfo_to_dict
 
 from alliance.errors import StoreError, ValidationError
-from alliance.storage._sql import Connection, SqlStore
+from alliance.storage._sql import SqlStore
+from alliance.storage._sql_base import Connection
 
 __all__ = ["PostgresStore"]
 

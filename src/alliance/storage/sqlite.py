@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from alliance.errors import StoreError, ValidationError
-from alliance.storage._sql import Connection, SqlStore
+from alliance.storage._sql import SqlStore
+from alliance.storage._sql_base import Connection
 
 __all__ = ["SQLiteStore", "path_from_url"]
 
