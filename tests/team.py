@@ -44,13 +44,14 @@ def story(
     founder: str = "ana",
     partnership_id: str = "p-1",
     clinic_id: str = "c-1",
+    child_id: str = "sam",
 ) -> Scenario:
-    """A new story: *founder* forms *partnership_id* around Sam in *clinic_id* at *start*
-    (RolePolicy unless *policy* is given)."""
+    """A new story: *founder* forms *partnership_id* around *child_id* in *clinic_id* at
+    *start* (RolePolicy unless *policy* is given)."""
     return Scenario.start(
         partnership_id=partnership_id,
         clinic_id=clinic_id,
-        child_id="sam",
+        child_id=child_id,
         time_zone=time_zone,
         founder=founder,
         at=start,
