@@ -24,6 +24,8 @@ import alliance as al
 from alliance.scenario import Scenario
 
 T0 = pendulum.datetime(2025, 1, 6, 9, tz="Europe/London")  # a Monday, 09:00 (GMT)
+T0_UTC = pendulum.datetime(2025, 1, 6, 9, tz="UTC")  # the same moment, for days counted in UTC
+MARCH = pendulum.datetime(2025, 3, 3, 9, tz="Europe/London")  # a Monday, four weeks before BST
 EVERY_SETTING = frozenset({al.model.Setting.CLINIC, al.model.Setting.HOME, al.model.Setting.SCHOOL})
 
 

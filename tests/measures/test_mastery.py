@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 import alliance as al
 from alliance.scenario import Scenario
+from team import MARCH as T0
 from team import by, story
 
-T0 = pendulum.datetime(2025, 3, 3, 9, tz="Europe/London")  # a Monday, GMT
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "measures.md"
 CLINIC, HOME, SCHOOL = al.model.Setting.CLINIC, al.model.Setting.HOME, al.model.Setting.SCHOOL
 SESSION, PROBE = al.model.ObservationKind.SESSION, al.model.ObservationKind.PROBE

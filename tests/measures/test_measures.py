@@ -13,9 +13,9 @@ import pytest
 import alliance as al
 from alliance import rules
 from alliance.rules import FindingSeverity, RuleSet
+from team import MARCH as T0
 from team import by, story
 
-T0 = pendulum.datetime(2025, 3, 3, 9, tz="Europe/London")  # a Monday, GMT
 SECOND = pendulum.duration(seconds=1)
 
 

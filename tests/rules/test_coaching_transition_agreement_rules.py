@@ -10,9 +10,9 @@ import pytest
 
 import alliance as al
 from alliance import rules
+from team import T0_UTC as T0
 from team import by, story
 
-T0 = pendulum.datetime(2025, 1, 6, 9, tz="UTC")  # a Monday, 09:00 in London (winter: UTC)
 SECOND = pendulum.duration(seconds=1)
 LONDON = "Europe/London"
 
