@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
+import re
+from pathlib import Path
 from typing import Any
 
 import pendulum
@@ -425,3 +428,14 @@ def test_a_batch_with_one_refused_event_records_none(
     with pytest.raises(al.AllianceError):
         step()
     assert snapshot(s) == before
+
+
+def test_the_example_in_the_architecture_page_runs_and_prints_what_it_says() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text()
+    section = page[page.index("## Writing a story: `alliance.scenario`") :]
+    (example,) = re.findall(r"```python\n(.*?)```", section[: section.index("\n## ")], re.DOTALL)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(example, "architecture.md", "exec"), {})
+    (said,) = re.findall(r"print\(.*\)  # (.*)", example)
+    assert out.getvalue().strip() == said
