@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import alliance as al
 from alliance import events as ev
 from alliance.scenario import Scenario
+from team import target
 
 LONDON = "Europe/London"
 START = pendulum.datetime(2025, 1, 6, 9, tz=LONDON)  # a Monday, 09:00 (GMT)
@@ -116,23 +117,13 @@ def test_naive_times_are_refused_naming_the_field(make: Any, field: str) -> None
 
 def test_events_are_built_by_the_actor_at_the_clock_and_recorded() -> None:
     s = story()
-    goal = (
-        s.on_day(3)
-        .by("maria")
-        .record(
-            ev.GoalProposed,
-            domain=al.model.GoalDomain.COMMUNICATION,
-            statement="Sam asks for snacks with two words",
-            why_it_matters="Fewer tears",
-            target=al.model.MeasurableTarget(
-                metric="requests",
-                unit="per day",
-                baseline=1,
-                target=8,
-                direction=al.model.Direction.INCREASE,
-                due=pendulum.date(2025, 6, 30),
-            ),
-        )
+    s.on_day(3).by("maria")
+    goal = s.record(
+        ev.GoalProposed,
+        domain=al.model.GoalDomain.COMMUNICATION,
+        statement="Sam asks for snacks with two words",
+        why_it_matters="Fewer tears",
+        target=target(),
     )
     assert (goal.actor, goal.occurred_at) == ("maria", START.add(days=3))
     agreed = s.after(hours=2).by("ana").record(ev.GoalAgreed, goal_id=goal.goal_id)

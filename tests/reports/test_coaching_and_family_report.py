@@ -10,7 +10,7 @@ import pytest
 
 import alliance as al
 from alliance.reports.render import family_report_html
-from team import by, story
+from team import by, story, target
 
 
 @pytest.fixture
@@ -59,14 +59,7 @@ def partnership() -> al.Partnership:
             domain=al.model.GoalDomain.COMMUNICATION,
             statement="Sam asks for snacks with two words",
             why_it_matters="Fewer tears at snack time",
-            target=al.model.MeasurableTarget(
-                metric="two-word requests",
-                unit="per day",
-                baseline=1,
-                target=8,
-                direction=al.model.Direction.INCREASE,
-                due=pendulum.date(2025, 6, 30),
-            ),
+            target=target(metric="two-word requests"),
         )
         s.by("ana").record(al.events.GoalAgreed, goal_id="g1")
         s.on_day(1).record(

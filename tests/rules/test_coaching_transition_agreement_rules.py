@@ -11,7 +11,7 @@ import pytest
 import alliance as al
 from alliance import rules
 from team import T0_UTC as T0
-from team import by, story
+from team import by, story, target
 
 SECOND = pendulum.duration(seconds=1)
 LONDON = "Europe/London"
@@ -38,14 +38,7 @@ def partnership(
             domain=al.model.GoalDomain.COMMUNICATION,
             statement="Sam asks with two words",
             why_it_matters="Fewer tears at snack time",
-            target=al.model.MeasurableTarget(
-                metric="two-word requests",
-                unit="per day",
-                baseline=1,
-                target=8,
-                direction=al.model.Direction.INCREASE,
-                due=pendulum.date(2025, 6, 30),
-            ),
+            target=target(metric="two-word requests"),
         )
         s.record(
             al.events.HomePracticePlanned,
