@@ -26,6 +26,7 @@ from typing import Any
 import workload
 
 import alliance as al
+from alliance.model import _time
 from alliance.storage import SQLiteStore, _common
 
 Result = dict[str, Any]
@@ -100,7 +101,7 @@ def row_source(params: dict[str, Any]) -> Iterator[tuple[str, list[tuple[Any, ..
     """The rows the library would store, partnership by partnership: the raw baselines
     insert exactly these (the payload is the library's own JSON of the event)."""
     position = params.get("first", 0) * params["per"]  # every timeline has `per` events
-    recorded_us = _common.to_micros(_common.now_utc())
+    recorded_us = _time.to_micros(_common.now_utc())
     for pid, events in partnerships(params):
         rows = []
         for version, event in enumerate(events, start=1):
@@ -113,7 +114,7 @@ def row_source(params: dict[str, Any]) -> Iterator[tuple[str, list[tuple[Any, ..
                     version,
                     type(event).type_name,
                     type(event).schema_version,
-                    _common.to_micros(event.occurred_at),
+                    _time.to_micros(event.occurred_at),
                     recorded_us,
                     _common.encode(event),
                 )

@@ -45,8 +45,15 @@ def _fields(library_class: type, fields: list[Field], newer: list[Field]) -> lis
     return fields + [f for f in newer if f[0] in present]
 
 
+def _library_class(name: str) -> type:
+    """The library's class of that name: an event (``alliance.events``) or a value
+    (``alliance.model``)."""
+    found: type = getattr(al.events, name, None) or getattr(al.model, name)
+    return found
+
+
 def _value(name: str, fields: list[Field], newer: list[Field] | None = None) -> Any:
-    library_class = getattr(al, name)
+    library_class = _library_class(name)
     return msgspec.defstruct(
         name, _fields(library_class, fields, newer or []), module=__name__, **_OPTIONS
     )
@@ -108,7 +115,7 @@ class Event(msgspec.Struct, tag_field="type", **_OPTIONS):
 
 
 def _event(name: str, fields: list[Field], newer: list[Field] | None = None) -> Any:
-    library_class = getattr(al, name)
+    library_class = _library_class(name)
     return msgspec.defstruct(
         name,
         _fields(library_class, fields, newer or []),
@@ -252,7 +259,7 @@ AnyEvent = Union[tuple(s for s in SHAPES if issubclass(s, Event))]  # type: igno
 def check_shapes() -> None:
     """Raise unless every Struct has exactly the fields of the library's class."""
     for shape in SHAPES:
-        library_class = getattr(al, shape.__name__)
+        library_class = _library_class(shape.__name__)
         ours = set(attrs.fields_dict(library_class))
         theirs = set(shape.__struct_fields__) - {"schema_version"}
         if ours != theirs:

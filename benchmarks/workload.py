@@ -22,6 +22,7 @@ import alliance as al
 from alliance.model.check_ins import ActionItem, CheckInKind
 from alliance.model.feedback import FeedbackKind, FeedbackResponse
 from alliance.model.home_practice import Difficulty
+from alliance.scenario import Scenario
 
 CLINIC_ID = "riverside"
 _EPOCH = pendulum.datetime(2024, 1, 8, 9, 0, tz="UTC")
@@ -55,57 +56,57 @@ def iter_timeline(number: int, length: int) -> Iterator[al.Event]:
     goals = (f"{pid}-g1", f"{pid}-g2")
     strategy = f"{pid}-s1"
 
-    def at(index: int) -> pendulum.DateTime:
-        return _EPOCH + _STEP * index
-
-    yield al.events.PartnershipFormed(
+    # The events are built, not recorded: the store under test checks nothing, and the
+    # load cases fold the timeline without checks, as a stored timeline is folded.
+    story = Scenario.start(
         partnership_id=pid,
         clinic_id=CLINIC_ID,
         child_id=f"{pid}-child",
         time_zone="Europe/London",
-        actor=therapist,
-        occurred_at=at(0),
+        founder=therapist,
+        at=_EPOCH,
     )
-    yield al.events.ProfessionalJoined(
-        member_id=therapist,
-        discipline=al.Discipline.SPEECH_LANGUAGE,
-        actor=therapist,
-        occurred_at=at(1),
+
+    def at(index: int) -> Scenario:
+        return story.on(_EPOCH + _STEP * index)
+
+    yield story.events[0]
+    yield at(1).build(
+        al.events.ProfessionalJoined, member_id=therapist, discipline=al.Discipline.SPEECH_LANGUAGE
     )
     for index, carer in ((2, mum), (3, dad)):
-        yield al.events.CarerJoined(
-            member_id=carer,
-            relationship=al.CarerRelationship.PARENT,
-            actor=therapist,
-            occurred_at=at(index),
+        yield at(index).build(
+            al.events.CarerJoined, member_id=carer, relationship=al.CarerRelationship.PARENT
         )
     for offset, goal_id in enumerate(goals):
-        yield al.events.GoalProposed(
-            goal_id=goal_id,
-            domain=al.model.GoalDomain.COMMUNICATION,
-            statement="Asks for snacks with two words" if offset == 0 else "Joins in at circle",
-            why_it_matters="Fewer tears at snack time" if offset == 0 else "Friends at school",
-            target=al.model.MeasurableTarget(
-                metric="two-word requests" if offset == 0 else "minutes at circle time",
-                unit="per day" if offset == 0 else "minutes",
-                baseline=1,
-                target=8,
-                direction=al.model.Direction.INCREASE,
-                due=_DUE,
-            ),
-            actor=mum,
-            occurred_at=at(4 + offset),
+        yield (
+            at(4 + offset)
+            .by(mum)
+            .build(
+                al.events.GoalProposed,
+                goal_id=goal_id,
+                domain=al.model.GoalDomain.COMMUNICATION,
+                statement="Asks for snacks with two words" if offset == 0 else "Joins in at circle",
+                why_it_matters="Fewer tears at snack time" if offset == 0 else "Friends at school",
+                target=al.model.MeasurableTarget(
+                    metric="two-word requests" if offset == 0 else "minutes at circle time",
+                    unit="per day" if offset == 0 else "minutes",
+                    baseline=1,
+                    target=8,
+                    direction=al.model.Direction.INCREASE,
+                    due=_DUE,
+                ),
+            )
         )
     for offset, goal_id in enumerate(goals):
-        yield al.events.GoalAgreed(goal_id=goal_id, actor=therapist, occurred_at=at(6 + offset))
-    yield al.events.HomePracticePlanned(
+        yield at(6 + offset).by(therapist).build(al.events.GoalAgreed, goal_id=goal_id)
+    yield at(8).build(
+        al.events.HomePracticePlanned,
         strategy_id=strategy,
         goal_id=goals[0],
         description="Offer two snacks and wait for a two-word request",
         times_per_week=5,
         carers=frozenset({mum, dad}),
-        actor=therapist,
-        occurred_at=at(8),
     )
     open_feedback: str | None = None
     open_item: str | None = None
@@ -115,60 +116,56 @@ def iter_timeline(number: int, length: int) -> Iterator[al.Event]:
         goal_id = goals[step % 2]
         when = at(index)
         if letter == "P":
-            yield al.events.ProgressRecorded(
+            yield when.by(therapist).build(
+                al.events.ProgressRecorded,
                 observation_id=f"{pid}-o{index}",
                 goal_id=goal_id,
                 setting=al.model.Setting.CLINIC,
                 kind=al.model.ObservationKind.SESSION,
                 value=float(step % 9),
                 note="Used the picture cards first" if step % 3 == 0 else None,
-                actor=therapist,
-                occurred_at=when,
             )
         elif letter == "E":
-            yield al.events.ProgressRecorded(
+            yield when.by(mum).build(
+                al.events.ProgressRecorded,
                 observation_id=f"{pid}-o{index}",
                 goal_id=goal_id,
                 setting=al.model.Setting.HOME,
                 kind=al.model.ObservationKind.EVERYDAY,
                 value=float(step % 7),
-                actor=mum,
-                occurred_at=when,
             )
         elif letter == "L":
-            yield al.events.PracticeLogged(
+            yield when.by(dad if step % 2 else mum).build(
+                al.events.PracticeLogged,
                 entry_id=f"{pid}-l{index}",
                 strategy_id=strategy,
                 done=step % 5 != 0,
                 difficulty=Difficulty.MANAGEABLE,
                 confidence=1 + step % 5,
                 note="Easier after his nap",
-                actor=dad if step % 2 else mum,
-                occurred_at=when,
             )
         elif letter == "F":
             open_feedback = f"{pid}-f{index}"
-            yield al.events.FeedbackGiven(
+            yield when.by(therapist).build(
+                al.events.FeedbackGiven,
                 feedback_id=open_feedback,
                 kind=FeedbackKind.PROGRESS_UPDATE,
                 message="Sam used two words for juice today, without a prompt",
                 goal_id=goal_id,
-                actor=therapist,
-                occurred_at=when,
             )
         elif letter == "A":
             assert open_feedback is not None
-            yield al.events.FeedbackAnswered(
+            yield when.by(mum).build(
+                al.events.FeedbackAnswered,
                 feedback_id=open_feedback,
                 response=FeedbackResponse.ACKNOWLEDGED,
                 message="Lovely! We saw the same at breakfast",
-                actor=mum,
-                occurred_at=when,
             )
             open_feedback = None
         elif letter == "C":
             open_item = f"{pid}-a{index}"
-            yield al.events.CheckInHeld(
+            yield when.by(therapist).build(
+                al.events.CheckInHeld,
                 check_in_id=f"{pid}-c{index}",
                 kind=CheckInKind.DROP_OFF_PICK_UP,
                 participants=frozenset({therapist, mum}),
@@ -181,12 +178,8 @@ def iter_timeline(number: int, length: int) -> Iterator[al.Event]:
                         due=_DUE,
                     ),
                 ),
-                actor=therapist,
-                occurred_at=when,
             )
         else:  # "D"
             assert open_item is not None
-            yield al.events.ActionItemCompleted(
-                action_item_id=open_item, actor=therapist, occurred_at=when
-            )
+            yield when.by(therapist).build(al.events.ActionItemCompleted, action_item_id=open_item)
             open_item = None

@@ -11,6 +11,8 @@ and the policies. Everything else lives in public namespaces, each with its
   (``al.model.MeasurableTarget``, ``al.model.Setting``, ``al.model.GoalStatus``);
 - :mod:`alliance.measures`: standardised measures, routine outcome monitoring and
   mastery;
+- :mod:`alliance.scenario`: :class:`~alliance.scenario.Scenario`, to write a
+  partnership's story event by event (who acts, and when, filled in as it goes on);
 - :mod:`alliance.reports`, :mod:`alliance.rules`, :mod:`alliance.fhir`,
   :mod:`alliance.storage`, :mod:`alliance.deidentify` and :mod:`alliance.testing` (the
   testing kit, imported on its own).
@@ -21,7 +23,7 @@ Modules whose names start with an underscore, and anything not listed in an
 
 from __future__ import annotations
 
-from alliance import deidentify, events, fhir, measures, model, reports, rules, storage
+from alliance import deidentify, events, fhir, measures, model, reports, rules, scenario, storage
 from alliance.errors import (
     AllianceError,
     ConcurrencyError,
@@ -116,6 +118,7 @@ __all__ = [
     "measures",
     "reports",
     "rules",
+    "scenario",
     "fhir",
     "storage",
     "deidentify",

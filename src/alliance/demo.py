@@ -5,7 +5,8 @@ is fixed (same ids, same times) so its output can be compared from run to run, a
 small enough to read: four months of a speech-and-language partnership around a
 five-year-old, with two carers in two households, a teacher, weekly observations,
 feedback both ways, home practice, a setback and its response plan, one goal revised and
-one achieved.
+one achieved. It is written with :class:`alliance.scenario.Scenario`, one short function
+per chapter of the story.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
 from alliance.model.transitions import TransitionAnnounced, TransitionKind, TransitionPlanAgreed
 from alliance.model.wellbeing import Coping, SupportKind, SupportOffered, WellbeingNoted
+from alliance.scenario import Scenario
 
 __all__ = ["SAMPLE_TIME_ZONE", "goal_summary", "sample_people", "sample_partnership"]
 
@@ -81,10 +83,6 @@ _COACHING = {
     8: (_DONE, _DONE, _PARTLY, _DONE),
     11: (_DONE, _DONE, _DONE, _DONE),
 }
-
-
-def _day(days: int, hour: int = 10) -> pendulum.DateTime:
-    return _START.add(days=days).replace(hour=hour)
 
 
 def sample_people() -> dict[str, Person]:
@@ -115,526 +113,451 @@ def sample_people() -> dict[str, Person]:
 
 def sample_partnership() -> Partnership:
     """Build the sample partnership, from forming in January to the end of April 2025."""
-    p = Partnership.form(
-        ev.PartnershipFormed(
-            partnership_id="p-sam",
-            clinic_id="riverside-clinic",
-            child_id="sam",
-            time_zone=SAMPLE_TIME_ZONE,
-            settings=frozenset({Setting.CLINIC, Setting.HOME, Setting.SCHOOL}),
-            actor="ana",
-            occurred_at=_day(0, 9),
-        ),
+    story = Scenario.start(
+        partnership_id="p-sam",
+        clinic_id="riverside-clinic",
+        child_id="sam",
+        time_zone=SAMPLE_TIME_ZONE,
+        settings=frozenset({Setting.CLINIC, Setting.HOME, Setting.SCHOOL}),
+        founder="ana",
+        at=_START,
         policy=RolePolicy(),
     )
-    p.record_all(
-        [
-            ev.ProfessionalJoined(
-                member_id="ana",
-                discipline=Discipline.SPEECH_LANGUAGE,
-                actor="ana",
-                occurred_at=_day(0, 9),
-            ),
-            ev.CarerJoined(
-                member_id="maria",
-                relationship=CarerRelationship.PARENT,
-                actor="ana",
-                occurred_at=_day(0, 9),
-            ),
-            ev.CarerJoined(
-                member_id="david",
-                relationship=CarerRelationship.PARENT,
-                actor="ana",
-                occurred_at=_day(0, 9),
-            ),
-        ]
-    )
-    p.record(
-        ev.CheckInHeld(
-            check_in_id="intake",
-            kind=CheckInKind.MEETING,
-            purpose=CheckInPurpose.INTAKE,
-            participants=frozenset({"ana", "maria", "david"}),
-            topics=("What Sam enjoys", "What mornings and bedtimes are like at each home"),
-            good_news=("Sam has started pointing to show what he wants",),
-            actor="ana",
-            occurred_at=_day(0, 10),
-        )
-    )
-    p.record(
-        ev.CommunicationPlanAgreed(
-            cadence=pendulum.duration(weeks=2),
-            channels=frozenset({Channel.IN_PERSON, Channel.MESSAGE, Channel.PHONE}),
-            participants=frozenset({"ana", "maria", "david"}),
-            actor="maria",
-            occurred_at=_day(0, 11),
-        )
-    )
-    p.record(
-        ev.PartnershipStatusChanged(
-            status=PartnershipStatus.ACTIVE, actor="ana", occurred_at=_day(1)
-        )
-    )
-
-    # Goal-setting, together.
-    p.record(
-        ev.GoalProposed(
-            goal_id="g-requests",
-            domain=GoalDomain.COMMUNICATION,
-            statement="Sam asks for what he wants with two-word phrases",
-            why_it_matters="Fewer tears at snack time; "
-            "Maria wants Sam to be understood by his grandparents",
-            target=MeasurableTarget(
-                metric="two-word requests",
-                unit="per session",
-                baseline=2,
-                target=10,
-                direction=Direction.INCREASE,
-                due=pendulum.date(2025, 6, 30),
-            ),
-            gas_scale=GasScale(
-                levels=(
-                    GasLevel(level=-2, description="Points or cries to ask"),
-                    GasLevel(level=-1, description="Single words to ask, with prompts"),
-                    GasLevel(level=0, description="Two-word requests in most sessions"),
-                    GasLevel(level=1, description="Two-word requests at home and in clinic"),
-                    GasLevel(level=2, description="Two-word requests with unfamiliar adults"),
-                )
-            ),
-            mastery=MasteryCriterion(threshold=9, consecutive=3),
-            actor="maria",
-            occurred_at=_day(7),
-        )
-    )
-    p.record(ev.GoalAgreed(goal_id="g-requests", actor="ana", occurred_at=_day(7, 11)))
-    p.record(
-        ev.GoalProposed(
-            goal_id="g-dressing",
-            domain=GoalDomain.SELF_CARE,
-            statement="Sam gets dressed in the morning with spoken prompts only",
-            why_it_matters="School mornings at both homes are rushed and stressful",
-            target=MeasurableTarget(
-                metric="minutes to get dressed",
-                unit="minutes",
-                baseline=25,
-                target=10,
-                direction=Direction.DECREASE,
-                due=pendulum.date(2025, 4, 30),
-            ),
-            actor="ana",
-            occurred_at=_day(7, 12),
-        )
-    )
-    p.record(
-        ev.GoalConcernNoted(
-            goal_id="g-dressing",
-            reason="Ten minutes feels too fast for my mornings",
-            actor="david",
-            occurred_at=_day(8),
-        )
-    )
-    p.record(ev.GoalAgreed(goal_id="g-dressing", actor="maria", occurred_at=_day(8, 18)))
-    p.record(
-        ev.GoalAgreed(
-            goal_id="g-dressing",
-            comment="Happy to try once we agreed visual steps",
-            actor="david",
-            occurred_at=_day(9),
-        )
-    )
-    p.record(
-        ev.HomePracticePlanned(
-            strategy_id="s-choices",
-            goal_id="g-requests",
-            description="Offer two snacks and wait five seconds for Sam to ask",
-            times_per_week=5,
-            carers=frozenset({"maria", "david"}),
-            actor="ana",
-            occurred_at=_day(9, 12),
-        )
-    )
-    p.record(
-        ev.HomePracticePlanned(
-            strategy_id="s-dressing-steps",
-            goal_id="g-dressing",
-            description="Picture sequence of dressing steps on the bedroom door",
-            times_per_week=7,
-            carers=frozenset({"maria", "david"}),
-            actor="ana",
-            occurred_at=_day(9, 13),
-        )
-    )
-    p.record(
-        ConsentGranted(
-            consent_id="consent-school",
-            party=SCHOOL,
-            goal_ids=frozenset({"g-requests"}),
-            note="Share Sam's requesting goal with his class teacher",
-            actor="maria",
-            occurred_at=_day(10),
-        )
-    )
-    p.record(
-        ev.ProfessionalJoined(
-            member_id="okafor",
-            discipline=Discipline.TEACHING,
-            role=ProfessionalRole.EDUCATOR,
-            actor="ana",
-            occurred_at=_day(10),
-        )
-    )
-    p.record_all(
-        [
-            AgreementIssued(
-                version=1,
-                agreement=PartnershipAgreement(
-                    family_can_expect=(
-                        "A reply to messages within two working days",
-                        "A written summary after every review meeting",
-                    ),
-                    service_asks=("Let us know a day ahead when a session cannot happen",),
-                    response_times=(
-                        ResponseTime(channel=Channel.MESSAGE, within=pendulum.duration(days=2)),
-                    ),
-                    contacts=(
-                        ContactRoute(
-                            purpose="Anything about Sam's sessions",
-                            member_id="ana",
-                            channel=Channel.PHONE,
-                        ),
-                    ),
-                    disagreements="We talk it through at the next meeting; if we still "
-                    "disagree, the clinic lead joins us.",
-                    bottom_lines=("We always act on a worry about a child's safety.",),
-                ),
-                actor="ana",
-                occurred_at=_day(10, 12),
-            ),
-            AgreementAcknowledged(version=1, actor="maria", occurred_at=_day(11, 9)),
-            AgreementAcknowledged(version=1, actor="david", occurred_at=_day(12, 20)),
-            FidelityChecklistSet(
-                strategy_id="s-choices",
-                checklist=FidelityChecklist(
-                    steps=(
-                        FidelityStep(step_id="offer", description="Hold up two snacks"),
-                        FidelityStep(step_id="wait", description="Wait five seconds"),
-                        FidelityStep(
-                            step_id="model", description="Say the two words if he does not"
-                        ),
-                        FidelityStep(step_id="give", description="Give it straight away"),
-                    )
-                ),
-                actor="ana",
-                occurred_at=_day(10, 13),
-            ),
-        ]
-    )
-
+    _forming(story)
+    _setting_goals_together(story)
+    _bringing_in_the_school(story)
     # Weekly sessions, home practice and school observations: January to April.
     requests = [3, 3, 4, 5, 5, 6, 4, 3, 5, 6, 7, 8, 9, 9, 10]
     dressing = [24, 22, 21, 19, 18, 17, 23, 24, 21, 18, 16, 15, 14, 13, 12]
     for week, (asked, minutes) in enumerate(zip(requests, dressing, strict=True), start=2):
-        day = week * 7
-        p.record(
-            ev.ProgressRecorded(
-                observation_id=f"o-req-{week}",
-                goal_id="g-requests",
-                setting=Setting.CLINIC,
-                kind=ObservationKind.SESSION,
-                value=asked,
-                gas_level=-1 if asked < 6 else 0,
-                actor="ana",
-                occurred_at=_day(day, 15),
-            )
-        )
-        carer = "maria" if week % 2 == 0 else "david"
-        p.record(
-            ev.ProgressRecorded(
-                observation_id=f"o-dress-{week}",
-                goal_id="g-dressing",
-                setting=Setting.HOME,
-                kind=ObservationKind.EVERYDAY,
-                value=minutes,
-                actor=carer,
-                occurred_at=_day(day + 1, 8),
-            )
-        )
-        p.record(
-            ev.PracticeLogged(
-                entry_id=f"log-{week}",
-                strategy_id="s-choices",
-                done=week not in (8, 9),
-                difficulty=Difficulty.HARD if week < 5 else Difficulty.MANAGEABLE,
-                confidence=min(5, 2 + week // 4),
-                actor=carer,
-                occurred_at=_day(day + 2, 17),
-            )
-        )
-        if week in (2, 5, 8, 11):
-            observed = _COACHING[week]
-            p.record(
-                CoachingSessionHeld(
-                    session_id=f"coach-{week}",
-                    strategy_id="s-choices",
-                    carer=carer,
-                    steps=tuple(
-                        StepFidelity(step_id=step, observed=how)
-                        for step, how in zip(
-                            ("offer", "wait", "model", "give"), observed, strict=True
-                        )
-                    ),
-                    carer_confidence=min(5, 2 + week // 3),
-                    approaches=frozenset({CoachingApproach.MODELLED, CoachingApproach.PRACTISED}),
-                    actor="ana",
-                    occurred_at=_day(day + 3, 16),
-                )
-            )
-        if week % 4 == 0:
-            p.record(
-                ev.ProgressRecorded(
-                    observation_id=f"o-school-{week}",
-                    goal_id="g-requests",
-                    setting=Setting.SCHOOL,
-                    kind=ObservationKind.EVERYDAY,
-                    value=max(1, asked - 2),
-                    note="Counted during snack time in class",
-                    actor="okafor",
-                    occurred_at=_day(day - 2, 11),
-                )
-            )
+        _a_week_of_work(story, week, asked, minutes)
+        chapter = _WEEKS.get(week)
+        if chapter is not None:
+            chapter(story, week * 7)
+    _looking_after_maria(story)
+    _the_goal_achieved(story)
+    return story.partnership
 
-        if week == 3:
-            p.record(
-                ev.FeedbackGiven(
-                    feedback_id="fb-update-1",
-                    kind=FeedbackKind.PROGRESS_UPDATE,
-                    message="Sam used 'more juice' twice today without a model!",
-                    goal_id="g-requests",
-                    actor="ana",
-                    occurred_at=_day(day, 16),
-                )
-            )
-            p.record(
-                ev.FeedbackAnswered(
-                    feedback_id="fb-update-1",
-                    response=FeedbackResponse.ACKNOWLEDGED,
-                    message="He said it at home too!",
-                    actor="maria",
-                    occurred_at=_day(day, 19),
-                )
-            )
-        if week == 5:
-            p.record(
-                ev.FeedbackGiven(
-                    feedback_id="fb-home-1",
-                    kind=FeedbackKind.HOME_REPORT,
-                    message="Waiting five seconds at snack time leads to meltdowns at my place",
-                    strategy_id="s-choices",
-                    actor="david",
-                    occurred_at=_day(day + 2, 20),
-                )
-            )
-            p.record(
-                ev.HomePracticeAdapted(
-                    strategy_id="s-choices",
-                    description="Offer two snacks, model the phrase once, then wait three seconds",
-                    times_per_week=5,
-                    reason="David's report: the five-second wait was too long for Sam at home",
-                    actor="ana",
-                    occurred_at=_day(day + 4, 9),
-                )
-            )
-            p.record(
-                ev.FeedbackAnswered(
-                    feedback_id="fb-home-1",
-                    response=FeedbackResponse.STRATEGY_ADAPTED,
-                    message="Let's model first and shorten the wait",
-                    actor="ana",
-                    occurred_at=_day(day + 4, 9),
-                )
-            )
-            p.record(
-                ev.CheckInHeld(
-                    check_in_id="review-feb",
-                    kind=CheckInKind.MEETING,
-                    purpose=CheckInPurpose.PROGRESS_REVIEW,
-                    participants=frozenset({"ana", "maria", "david", "okafor"}),
-                    good_news=("Sam asked a classmate to share the blocks",),
-                    decisions=("Keep the picture sequence at both homes",),
-                    action_items=(
-                        ActionItem(
-                            action_item_id="ai-photos",
-                            description="Send photos of the picture sequence to school",
-                            owner="maria",
-                            due=pendulum.date(2025, 2, 14),
-                        ),
-                    ),
-                    actor="ana",
-                    occurred_at=_day(day + 5, 16),
-                )
-            )
-            p.record(
-                ev.ActionItemCompleted(
-                    action_item_id="ai-photos", actor="maria", occurred_at=_day(day + 7)
-                )
-            )
-        if week == 8:
-            # Sam was ill and the family moved house: a setback, recorded without blame.
-            p.record(
-                ev.SetbackReported(
-                    setback_id="sb-illness",
-                    kind=SetbackKind.ILLNESS,
-                    severity=Severity.MODERATE,
-                    description="Two weeks of chest infection, then the move to a new flat; "
-                    "Sam is dressing more slowly and asking less",
-                    affected_goals=frozenset({"g-requests", "g-dressing"}),
-                    actor="maria",
-                    occurred_at=_day(day, 9),
-                )
-            )
-            p.record(
-                ev.SetbackResponsePlanned(
-                    setback_id="sb-illness",
-                    changes="Go back to one-word requests for two weeks; "
-                    "fewer dressing steps on the picture sequence",
-                    steps=(
-                        PlanStep(
-                            description="Make a shorter picture sequence",
-                            owner="ana",
-                            due=pendulum.date(2025, 3, 7),
-                        ),
-                        PlanStep(
-                            description="Tell us how mornings go in the new flat",
-                            owner="maria",
-                            due=pendulum.date(2025, 3, 10),
-                        ),
-                    ),
-                    actor="ana",
-                    occurred_at=_day(day + 1, 12),
-                )
-            )
-        if week == 10:
-            p.record(
-                ev.SetbackReviewed(
-                    setback_id="sb-illness",
-                    note="Requests are climbing again; dressing still slower than before",
-                    actor="ana",
-                    occurred_at=_day(day, 16),
-                )
-            )
-            p.record(
-                ev.GoalRevised(
-                    goal_id="g-dressing",
-                    statement="Sam gets dressed in the morning with spoken prompts only",
-                    why_it_matters="School mornings at both homes are rushed and stressful",
-                    target=MeasurableTarget(
-                        metric="minutes to get dressed",
-                        unit="minutes",
-                        baseline=25,
-                        target=12,
-                        direction=Direction.DECREASE,
-                        due=pendulum.date(2025, 6, 30),
-                    ),
-                    reason=RevisionReason.SETBACK,
-                    explanation="The illness and the move cost a month; "
-                    "a gentler target and a later date",
-                    actor="ana",
-                    occurred_at=_day(day, 17),
-                )
-            )
-            p.record(ev.GoalAgreed(goal_id="g-dressing", actor="david", occurred_at=_day(day + 1)))
-        if week == 12:
-            p.record(
-                ev.SetbackResolved(
-                    setback_id="sb-illness",
-                    resolution="Sam is back to his best on requests; dressing on the revised plan",
-                    actor="ana",
-                    occurred_at=_day(day, 18),
-                )
-            )
-    p.record(
-        WellbeingNoted(
-            note_id="wb-maria-1",
-            coping=Coping.STRETCHED,
-            support=frozenset({SupportKind.EXTENDED_FAMILY}),
-            would_like="To meet other parents whose children are learning to talk",
-            shared_with=frozenset({"ana"}),
-            actor="maria",
-            occurred_at=_day(13 * 7, 21),
-        )
+
+def _forming(story: Scenario) -> None:
+    """Day 0: Ana forms the partnership with both parents, and they get to know each other."""
+    with story.all_or_nothing():
+        story.record(ev.ProfessionalJoined, member_id="ana", discipline=Discipline.SPEECH_LANGUAGE)
+        for parent in ("maria", "david"):
+            story.record(ev.CarerJoined, member_id=parent, relationship=CarerRelationship.PARENT)
+    story.on_day(0, hour=10).record(
+        ev.CheckInHeld,
+        check_in_id="intake",
+        kind=CheckInKind.MEETING,
+        purpose=CheckInPurpose.INTAKE,
+        participants=frozenset({"ana", "maria", "david"}),
+        topics=("What Sam enjoys", "What mornings and bedtimes are like at each home"),
+        good_news=("Sam has started pointing to show what he wants",),
     )
-    p.record(
-        SupportOffered(
-            offer_id="support-1",
-            carer="maria",
-            kind=SupportKind.PEER_GROUP,
-            description="The Thursday parents' group at the library",
-            in_reply_to="wb-maria-1",
-            actor="ana",
-            occurred_at=_day(13 * 7 + 1, 10),
-        )
+    story.on_day(0, hour=11).by("maria").record(
+        ev.CommunicationPlanAgreed,
+        cadence=pendulum.duration(weeks=2),
+        channels=frozenset({Channel.IN_PERSON, Channel.MESSAGE, Channel.PHONE}),
+        participants=frozenset({"ana", "maria", "david"}),
     )
-    p.record(
-        ev.GoalAchieved(
-            goal_id="g-requests",
-            note="Three sessions in a row at nine or more. "
-            "Sam asked his grandmother for a 'big hug'!",
-            actor="ana",
-            occurred_at=_day(16 * 7 + 2, 12),
-        )
+    story.on_day(1, hour=10).by("ana").record(
+        ev.PartnershipStatusChanged, status=PartnershipStatus.ACTIVE
     )
-    p.record(
-        ev.FeedbackGiven(
-            feedback_id="fb-update-2",
-            kind=FeedbackKind.PROGRESS_UPDATE,
-            message="Sam met his requesting goal. Shall we set a new one together?",
-            goal_id="g-requests",
-            actor="ana",
-            occurred_at=_day(16 * 7 + 2, 13),
-        )
+
+
+def _setting_goals_together(story: Scenario) -> None:
+    """Week 1: Maria proposes the requesting goal, Ana the dressing goal; David has a
+    concern first, then agrees; Ana plans home practice for both."""
+    story.on_day(7, hour=10).by("maria").record(
+        ev.GoalProposed,
+        goal_id="g-requests",
+        domain=GoalDomain.COMMUNICATION,
+        statement="Sam asks for what he wants with two-word phrases",
+        why_it_matters="Fewer tears at snack time; "
+        "Maria wants Sam to be understood by his grandparents",
+        target=MeasurableTarget(
+            metric="two-word requests",
+            unit="per session",
+            baseline=2,
+            target=10,
+            direction=Direction.INCREASE,
+            due=pendulum.date(2025, 6, 30),
+        ),
+        gas_scale=GasScale(
+            levels=(
+                GasLevel(level=-2, description="Points or cries to ask"),
+                GasLevel(level=-1, description="Single words to ask, with prompts"),
+                GasLevel(level=0, description="Two-word requests in most sessions"),
+                GasLevel(level=1, description="Two-word requests at home and in clinic"),
+                GasLevel(level=2, description="Two-word requests with unfamiliar adults"),
+            )
+        ),
+        mastery=MasteryCriterion(threshold=9, consecutive=3),
     )
-    p.record_all(
-        [
-            SuccessCelebrated(
-                celebration_id="cel-big-hug",
-                kind=CelebrationKind.MILESTONE,
-                description="Sam asked his grandmother for a 'big hug'",
-                goal_id="g-requests",
-                actor="ana",
-                occurred_at=_day(16 * 7 + 2, 14),
-            ),
-            TransitionAnnounced(
-                transition_id="t-year-1",
-                kind=TransitionKind.NEW_CLASS,
-                description="Sam moves up to Year 1",
-                date=pendulum.date(2025, 9, 3),
-                people=frozenset({"ana", "maria", "david", "okafor"}),
-                affected_goals=frozenset({"g-dressing"}),
-                affected_strategies=frozenset({"s-dressing-steps"}),
-                actor="maria",
-                occurred_at=_day(16 * 7 + 3, 9),
-            ),
-            TransitionPlanAgreed(
-                transition_id="t-year-1",
+    story.on_day(7, hour=11).by("ana").record(ev.GoalAgreed, goal_id="g-requests")
+    story.on_day(7, hour=12).record(
+        ev.GoalProposed,
+        goal_id="g-dressing",
+        domain=GoalDomain.SELF_CARE,
+        statement="Sam gets dressed in the morning with spoken prompts only",
+        why_it_matters="School mornings at both homes are rushed and stressful",
+        target=MeasurableTarget(
+            metric="minutes to get dressed",
+            unit="minutes",
+            baseline=25,
+            target=10,
+            direction=Direction.DECREASE,
+            due=pendulum.date(2025, 4, 30),
+        ),
+    )
+    story.on_day(8, hour=10).by("david").record(
+        ev.GoalConcernNoted,
+        goal_id="g-dressing",
+        reason="Ten minutes feels too fast for my mornings",
+    )
+    story.on_day(8, hour=18).by("maria").record(ev.GoalAgreed, goal_id="g-dressing")
+    story.on_day(9, hour=10).by("david").record(
+        ev.GoalAgreed,
+        goal_id="g-dressing",
+        comment="Happy to try once we agreed visual steps",
+    )
+    story.on_day(9, hour=12).by("ana").record(
+        ev.HomePracticePlanned,
+        strategy_id="s-choices",
+        goal_id="g-requests",
+        description="Offer two snacks and wait five seconds for Sam to ask",
+        times_per_week=5,
+        carers=frozenset({"maria", "david"}),
+    )
+    story.on_day(9, hour=13).record(
+        ev.HomePracticePlanned,
+        strategy_id="s-dressing-steps",
+        goal_id="g-dressing",
+        description="Picture sequence of dressing steps on the bedroom door",
+        times_per_week=7,
+        carers=frozenset({"maria", "david"}),
+    )
+
+
+_AGREEMENT = PartnershipAgreement(
+    family_can_expect=(
+        "A reply to messages within two working days",
+        "A written summary after every review meeting",
+    ),
+    service_asks=("Let us know a day ahead when a session cannot happen",),
+    response_times=(ResponseTime(channel=Channel.MESSAGE, within=pendulum.duration(days=2)),),
+    contacts=(
+        ContactRoute(
+            purpose="Anything about Sam's sessions", member_id="ana", channel=Channel.PHONE
+        ),
+    ),
+    disagreements="We talk it through at the next meeting; if we still "
+    "disagree, the clinic lead joins us.",
+    bottom_lines=("We always act on a worry about a child's safety.",),
+)
+
+
+def _bringing_in_the_school(story: Scenario) -> None:
+    """Day 10: Maria shares the requesting goal with the school and Ms Okafor joins; Ana
+    issues the partnership agreement (both parents acknowledge it over the next days) and
+    the steps of the snack-time strategy, for coaching."""
+    story.on_day(10, hour=10).by("maria").record(
+        ConsentGranted,
+        consent_id="consent-school",
+        party=SCHOOL,
+        goal_ids=frozenset({"g-requests"}),
+        note="Share Sam's requesting goal with his class teacher",
+    )
+    story.by("ana").record(
+        ev.ProfessionalJoined,
+        member_id="okafor",
+        discipline=Discipline.TEACHING,
+        role=ProfessionalRole.EDUCATOR,
+    )
+    with story.all_or_nothing():
+        story.on_day(10, hour=12).record(AgreementIssued, version=1, agreement=_AGREEMENT)
+        story.on_day(11, hour=9).by("maria").record(AgreementAcknowledged, version=1)
+        story.on_day(12, hour=20).by("david").record(AgreementAcknowledged, version=1)
+        story.on_day(10, hour=13, backdate=True).by("ana").record(
+            FidelityChecklistSet,
+            strategy_id="s-choices",
+            checklist=FidelityChecklist(
                 steps=(
-                    PlanStep(
-                        description="Visit the Year 1 classroom together",
-                        owner="maria",
-                        due=pendulum.date(2025, 7, 10),
-                    ),
-                    PlanStep(
-                        description="Share Sam's picture sequence with his new teacher",
-                        owner="okafor",
-                        due=pendulum.date(2025, 7, 18),
-                    ),
-                ),
-                agreed_with=frozenset({"maria", "david"}),
-                actor="ana",
-                occurred_at=_day(16 * 7 + 3, 10),
+                    FidelityStep(step_id="offer", description="Hold up two snacks"),
+                    FidelityStep(step_id="wait", description="Wait five seconds"),
+                    FidelityStep(step_id="model", description="Say the two words if he does not"),
+                    FidelityStep(step_id="give", description="Give it straight away"),
+                )
             ),
-        ]
+        )
+
+
+def _a_week_of_work(story: Scenario, week: int, asked: int, minutes: int) -> None:
+    """A week from January to April: Ana's session, a morning at home, the practice log;
+    coaching every third week; Ms Okafor's count at snack time every fourth."""
+    day = week * 7
+    carer = "maria" if week % 2 == 0 else "david"
+    story.on_day(day, hour=15).by("ana").record(
+        ev.ProgressRecorded,
+        observation_id=f"o-req-{week}",
+        goal_id="g-requests",
+        setting=Setting.CLINIC,
+        kind=ObservationKind.SESSION,
+        value=asked,
+        gas_level=-1 if asked < 6 else 0,
     )
-    return p
+    story.on_day(day + 1, hour=8).by(carer).record(
+        ev.ProgressRecorded,
+        observation_id=f"o-dress-{week}",
+        goal_id="g-dressing",
+        setting=Setting.HOME,
+        kind=ObservationKind.EVERYDAY,
+        value=minutes,
+    )
+    story.on_day(day + 2, hour=17).record(
+        ev.PracticeLogged,
+        entry_id=f"log-{week}",
+        strategy_id="s-choices",
+        done=week not in (8, 9),
+        difficulty=Difficulty.HARD if week < 5 else Difficulty.MANAGEABLE,
+        confidence=min(5, 2 + week // 4),
+    )
+    if week in _COACHING:
+        story.on_day(day + 3, hour=16).by("ana").record(
+            CoachingSessionHeld,
+            session_id=f"coach-{week}",
+            strategy_id="s-choices",
+            carer=carer,
+            steps=tuple(
+                StepFidelity(step_id=step, observed=how)
+                for step, how in zip(
+                    ("offer", "wait", "model", "give"), _COACHING[week], strict=True
+                )
+            ),
+            carer_confidence=min(5, 2 + week // 3),
+            approaches=frozenset({CoachingApproach.MODELLED, CoachingApproach.PRACTISED}),
+        )
+    if week % 4 == 0:  # counted in class two days before the session, and logged late
+        story.on_day(day - 2, hour=11, backdate=True).by("okafor").record(
+            ev.ProgressRecorded,
+            observation_id=f"o-school-{week}",
+            goal_id="g-requests",
+            setting=Setting.SCHOOL,
+            kind=ObservationKind.EVERYDAY,
+            value=max(1, asked - 2),
+            note="Counted during snack time in class",
+        )
+
+
+def _good_news_from_the_clinic(story: Scenario, day: int) -> None:
+    """Week 3: Ana shares good news after the session; Maria answers that evening."""
+    story.on_day(day, hour=16, backdate=True).by("ana").record(
+        ev.FeedbackGiven,
+        feedback_id="fb-update-1",
+        kind=FeedbackKind.PROGRESS_UPDATE,
+        message="Sam used 'more juice' twice today without a model!",
+        goal_id="g-requests",
+    )
+    story.on_day(day, hour=19).by("maria").record(
+        ev.FeedbackAnswered,
+        feedback_id="fb-update-1",
+        response=FeedbackResponse.ACKNOWLEDGED,
+        message="He said it at home too!",
+    )
+
+
+def _feedback_from_home(story: Scenario, day: int) -> None:
+    """Week 5: David reports that the wait is too long at his place; Ana adapts the
+    strategy and answers; the February review, with an action item for Maria."""
+    story.on_day(day + 2, hour=20, backdate=True).by("david").record(
+        ev.FeedbackGiven,
+        feedback_id="fb-home-1",
+        kind=FeedbackKind.HOME_REPORT,
+        message="Waiting five seconds at snack time leads to meltdowns at my place",
+        strategy_id="s-choices",
+    )
+    story.on_day(day + 4, hour=9).by("ana").record(
+        ev.HomePracticeAdapted,
+        strategy_id="s-choices",
+        description="Offer two snacks, model the phrase once, then wait three seconds",
+        times_per_week=5,
+        reason="David's report: the five-second wait was too long for Sam at home",
+    )
+    story.record(
+        ev.FeedbackAnswered,
+        feedback_id="fb-home-1",
+        response=FeedbackResponse.STRATEGY_ADAPTED,
+        message="Let's model first and shorten the wait",
+    )
+    story.on_day(day + 5, hour=16).record(
+        ev.CheckInHeld,
+        check_in_id="review-feb",
+        kind=CheckInKind.MEETING,
+        purpose=CheckInPurpose.PROGRESS_REVIEW,
+        participants=frozenset({"ana", "maria", "david", "okafor"}),
+        good_news=("Sam asked a classmate to share the blocks",),
+        decisions=("Keep the picture sequence at both homes",),
+        action_items=(
+            ActionItem(
+                action_item_id="ai-photos",
+                description="Send photos of the picture sequence to school",
+                owner="maria",
+                due=pendulum.date(2025, 2, 14),
+            ),
+        ),
+    )
+    story.on_day(day + 7, hour=10).by("maria").record(
+        ev.ActionItemCompleted, action_item_id="ai-photos"
+    )
+
+
+def _the_setback(story: Scenario, day: int) -> None:
+    """Week 8: Sam was ill and the family moved house: a setback, recorded without blame,
+    and the plan to answer it."""
+    story.on_day(day, hour=9).by("maria").record(
+        ev.SetbackReported,
+        setback_id="sb-illness",
+        kind=SetbackKind.ILLNESS,
+        severity=Severity.MODERATE,
+        description="Two weeks of chest infection, then the move to a new flat; "
+        "Sam is dressing more slowly and asking less",
+        affected_goals=frozenset({"g-requests", "g-dressing"}),
+    )
+    story.on_day(day + 1, hour=12).by("ana").record(
+        ev.SetbackResponsePlanned,
+        setback_id="sb-illness",
+        changes="Go back to one-word requests for two weeks; "
+        "fewer dressing steps on the picture sequence",
+        steps=(
+            PlanStep(
+                description="Make a shorter picture sequence",
+                owner="ana",
+                due=pendulum.date(2025, 3, 7),
+            ),
+            PlanStep(
+                description="Tell us how mornings go in the new flat",
+                owner="maria",
+                due=pendulum.date(2025, 3, 10),
+            ),
+        ),
+    )
+
+
+def _back_on_track(story: Scenario, day: int) -> None:
+    """Week 10: Ana reviews the setback and revises the dressing goal; David agrees."""
+    story.on_day(day, hour=16, backdate=True).by("ana").record(
+        ev.SetbackReviewed,
+        setback_id="sb-illness",
+        note="Requests are climbing again; dressing still slower than before",
+    )
+    story.on_day(day, hour=17).record(
+        ev.GoalRevised,
+        goal_id="g-dressing",
+        statement="Sam gets dressed in the morning with spoken prompts only",
+        why_it_matters="School mornings at both homes are rushed and stressful",
+        target=MeasurableTarget(
+            metric="minutes to get dressed",
+            unit="minutes",
+            baseline=25,
+            target=12,
+            direction=Direction.DECREASE,
+            due=pendulum.date(2025, 6, 30),
+        ),
+        reason=RevisionReason.SETBACK,
+        explanation="The illness and the move cost a month; a gentler target and a later date",
+    )
+    story.on_day(day + 1, hour=10).by("david").record(ev.GoalAgreed, goal_id="g-dressing")
+
+
+def _the_setback_resolved(story: Scenario, day: int) -> None:
+    """Week 12: the setback is behind them."""
+    story.on_day(day, hour=18).by("ana").record(
+        ev.SetbackResolved,
+        setback_id="sb-illness",
+        resolution="Sam is back to his best on requests; dressing on the revised plan",
+    )
+
+
+_WEEKS = {
+    3: _good_news_from_the_clinic,
+    5: _feedback_from_home,
+    8: _the_setback,
+    10: _back_on_track,
+    12: _the_setback_resolved,
+}
+
+
+def _looking_after_maria(story: Scenario) -> None:
+    """Week 13: Maria notes how she is coping (logged late), and Ana offers support."""
+    story.on_day(13 * 7, hour=21, backdate=True).by("maria").record(
+        WellbeingNoted,
+        note_id="wb-maria-1",
+        coping=Coping.STRETCHED,
+        support=frozenset({SupportKind.EXTENDED_FAMILY}),
+        would_like="To meet other parents whose children are learning to talk",
+        shared_with=frozenset({"ana"}),
+    )
+    story.on_day(13 * 7 + 1, hour=10).by("ana").record(
+        SupportOffered,
+        offer_id="support-1",
+        carer="maria",
+        kind=SupportKind.PEER_GROUP,
+        description="The Thursday parents' group at the library",
+        in_reply_to="wb-maria-1",
+    )
+
+
+def _the_goal_achieved(story: Scenario) -> None:
+    """Week 16: Sam meets his requesting goal; they celebrate, and plan his move up to
+    Year 1 together."""
+    day = 16 * 7 + 2
+    story.on_day(day, hour=12).by("ana").record(
+        ev.GoalAchieved,
+        goal_id="g-requests",
+        note="Three sessions in a row at nine or more. Sam asked his grandmother for a 'big hug'!",
+    )
+    story.on_day(day, hour=13).record(
+        ev.FeedbackGiven,
+        feedback_id="fb-update-2",
+        kind=FeedbackKind.PROGRESS_UPDATE,
+        message="Sam met his requesting goal. Shall we set a new one together?",
+        goal_id="g-requests",
+    )
+    with story.all_or_nothing():
+        story.on_day(day, hour=14).record(
+            SuccessCelebrated,
+            celebration_id="cel-big-hug",
+            kind=CelebrationKind.MILESTONE,
+            description="Sam asked his grandmother for a 'big hug'",
+            goal_id="g-requests",
+        )
+        story.on_day(day + 1, hour=9).by("maria").record(
+            TransitionAnnounced,
+            transition_id="t-year-1",
+            kind=TransitionKind.NEW_CLASS,
+            description="Sam moves up to Year 1",
+            date=pendulum.date(2025, 9, 3),
+            people=frozenset({"ana", "maria", "david", "okafor"}),
+            affected_goals=frozenset({"g-dressing"}),
+            affected_strategies=frozenset({"s-dressing-steps"}),
+        )
+        story.on_day(day + 1, hour=10).by("ana").record(
+            TransitionPlanAgreed,
+            transition_id="t-year-1",
+            steps=(
+                PlanStep(
+                    description="Visit the Year 1 classroom together",
+                    owner="maria",
+                    due=pendulum.date(2025, 7, 10),
+                ),
+                PlanStep(
+                    description="Share Sam's picture sequence with his new teacher",
+                    owner="okafor",
+                    due=pendulum.date(2025, 7, 18),
+                ),
+            ),
+            agreed_with=frozenset({"maria", "david"}),
+        )
 
 
 def goal_summary(

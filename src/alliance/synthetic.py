@@ -1,9 +1,9 @@
 """A realistic, deterministic synthetic clinic, for demos, reports and benchmarks.
 
-``synthetic_clinic(seed=1, partnerships=20)`` yields partnerships built with the public
-API (every event validated and authorised by :class:`alliance.RolePolicy`, as a clinic's
-software would record it; a carer shares the goals with the school before a teacher
-records): one to three goals
+``synthetic_clinic(seed=1, partnerships=20)`` yields partnerships written with
+:class:`alliance.scenario.Scenario` (every event validated and authorised by
+:class:`alliance.RolePolicy`, as a clinic's software would record it; a carer shares the
+goals with the school before a teacher records): one to three goals
 each across the domains, weekly sessions with noisy progress toward the target (some
 children faster, some stalling), carers' observations at home and teachers' at school,
 check-ins at the agreed cadence with a few missed, feedback both ways, home practice and
@@ -38,6 +38,7 @@ from alliance.model.people import CarerRelationship, Channel, Discipline, Profes
 from alliance.model.progress import ObservationKind
 from alliance.model.setbacks import PlanStep, SetbackKind, Severity
 from alliance.model.timeline import Partnership
+from alliance.scenario import Scenario
 
 __all__ = ["synthetic_clinic", "synthetic_partnership"]
 
@@ -160,78 +161,54 @@ def synthetic_partnership(
     carers = [f"carer-{index:05d}-a"] + ([f"carer-{index:05d}-b"] if rng.random() < 0.5 else [])
     teacher = f"teacher-{rng.randrange(4) + 1:02d}" if rng.random() < 0.6 else None
     settings = {Setting.CLINIC, Setting.HOME} | ({Setting.SCHOOL} if teacher else set())
-    p = Partnership.form(
-        ev.PartnershipFormed(
-            partnership_id=pid,
-            clinic_id=clinic_id,
-            child_id=child,
-            time_zone=_TIME_ZONE,
-            settings=frozenset(settings),
-            actor=therapist,
-            occurred_at=begin,
-        ),
+    story = Scenario.start(
+        partnership_id=pid,
+        clinic_id=clinic_id,
+        child_id=child,
+        time_zone=_TIME_ZONE,
+        settings=frozenset(settings),
+        founder=therapist,
+        at=begin,
         policy=RolePolicy(),
     )
-    p.record(
-        ev.ProfessionalJoined(
-            member_id=therapist,
-            discipline=rng.choice(_DISCIPLINES),
-            actor=therapist,
-            occurred_at=begin,
-        )
-    )
+    story.record(ev.ProfessionalJoined, member_id=therapist, discipline=rng.choice(_DISCIPLINES))
     for carer in carers:
-        p.record(
-            ev.CarerJoined(
-                member_id=carer,
-                relationship=rng.choice(
-                    (
-                        CarerRelationship.PARENT,
-                        CarerRelationship.PARENT,
-                        CarerRelationship.GRANDPARENT,
-                    )
-                ),
-                actor=therapist,
-                occurred_at=begin,
-            )
+        story.record(
+            ev.CarerJoined,
+            member_id=carer,
+            relationship=rng.choice(
+                (
+                    CarerRelationship.PARENT,
+                    CarerRelationship.PARENT,
+                    CarerRelationship.GRANDPARENT,
+                )
+            ),
         )
     if teacher:
         # The family shares the child's goals with the school before the teacher records.
-        p.record(
-            ConsentGranted(
-                consent_id=f"{pid}-consent-school",
-                party=SCHOOL,
-                actor=carers[0],
-                occurred_at=begin,
-            )
-        )
-        p.record(
-            ev.ProfessionalJoined(
-                member_id=teacher,
-                discipline=Discipline.TEACHING,
-                role=ProfessionalRole.EDUCATOR,
-                actor=therapist,
-                occurred_at=begin,
-            )
+        story.by(carers[0]).record(ConsentGranted, consent_id=f"{pid}-consent-school", party=SCHOOL)
+        story.by(therapist).record(
+            ev.ProfessionalJoined,
+            member_id=teacher,
+            discipline=Discipline.TEACHING,
+            role=ProfessionalRole.EDUCATOR,
         )
     cadence_weeks = rng.choice((1, 2, 2, 4))
-    p.record(
-        ev.CommunicationPlanAgreed(
-            cadence=pendulum.duration(weeks=cadence_weeks),
-            channels=frozenset({Channel.IN_PERSON, Channel.MESSAGE}),
-            participants=frozenset({therapist, *carers}),
-            actor=carers[0],
-            occurred_at=begin.add(hours=1),
-        )
+    story.after(hours=1).by(carers[0]).record(
+        ev.CommunicationPlanAgreed,
+        cadence=pendulum.duration(weeks=cadence_weeks),
+        channels=frozenset({Channel.IN_PERSON, Channel.MESSAGE}),
+        participants=frozenset({therapist, *carers}),
     )
-    p.record(
-        ev.PartnershipStatusChanged(
-            status=PartnershipStatus.ACTIVE, actor=therapist, occurred_at=begin.add(hours=2)
-        )
+    story.after(hours=1).by(therapist).record(
+        ev.PartnershipStatusChanged, status=PartnershipStatus.ACTIVE
     )
     weeks = rng.randrange(10, 22) if weeks is None else weeks
     chosen = rng.sample(_GOALS, rng.randrange(1, 4) if goals is None else goals)
     goals_drawn = []
+    # Each goal is proposed, agreed and given its home practice an hour apart, the next
+    # goal an hour after the previous one was proposed: the day's events are logged in no
+    # particular order, so each is dated when it happened (backdate=True).
     for n, spec in enumerate(chosen, start=1):
         domain, statement, metric, unit, (lo, hi), target, direction, kind = spec
         baseline = float(rng.randint(lo, hi))
@@ -243,42 +220,32 @@ def synthetic_partnership(
         )
         scale = _gas_scale(rng) if rng.random() < 0.7 else None
         rate = rng.choice((2, 3, 5))
-        p.record(
-            ev.GoalProposed(
-                goal_id=goal_id,
-                domain=domain,
-                statement=f"{child} {statement}",
-                why_it_matters="The family chose it: it matters at home every day",
-                target=MeasurableTarget(
-                    metric=metric,
-                    unit=unit,
-                    baseline=baseline,
-                    target=target,
-                    direction=direction,
-                    due=begin.add(weeks=weeks + rng.randrange(-2, 6)).date(),
-                    metric_kind=kind,
-                ),
-                gas_scale=scale,
-                mastery=criterion,
-                actor=therapist,
-                occurred_at=begin.add(days=1, hours=n),
-            )
+        story.on(begin.add(days=1, hours=n), backdate=True).record(
+            ev.GoalProposed,
+            goal_id=goal_id,
+            domain=domain,
+            statement=f"{child} {statement}",
+            why_it_matters="The family chose it: it matters at home every day",
+            target=MeasurableTarget(
+                metric=metric,
+                unit=unit,
+                baseline=baseline,
+                target=target,
+                direction=direction,
+                due=begin.add(weeks=weeks + rng.randrange(-2, 6)).date(),
+                metric_kind=kind,
+            ),
+            gas_scale=scale,
+            mastery=criterion,
         )
-        p.record(
-            ev.GoalAgreed(
-                goal_id=goal_id, actor=carers[0], occurred_at=begin.add(days=1, hours=n + 1)
-            )
-        )
-        p.record(
-            ev.HomePracticePlanned(
-                strategy_id=f"{goal_id}-s",
-                goal_id=goal_id,
-                description="Practise it in a daily routine",
-                times_per_week=rate,
-                carers=frozenset(carers),
-                actor=therapist,
-                occurred_at=begin.add(days=1, hours=n + 2),
-            )
+        story.after(hours=1).by(carers[0]).record(ev.GoalAgreed, goal_id=goal_id)
+        story.after(hours=1).by(therapist).record(
+            ev.HomePracticePlanned,
+            strategy_id=f"{goal_id}-s",
+            goal_id=goal_id,
+            description="Practise it in a daily routine",
+            times_per_week=rate,
+            carers=frozenset(carers),
         )
         # speed: share of the way per week (some stall, some fly); noise in target units
         speed = rng.uniform(-0.01, 0.12)
@@ -288,6 +255,7 @@ def synthetic_partnership(
 
     setback_week = rng.randrange(3, weeks) if weeks > 3 and rng.random() < 0.35 else None
     setback_id = f"{pid}-sb"
+    # A week's events are logged in no particular order either (backdate=True).
     for week in range(1, weeks + 1):
         monday = begin.add(weeks=week)
         slowed = setback_week is not None and setback_week <= week < setback_week + 2
@@ -305,101 +273,82 @@ def synthetic_partnership(
                 gas = None
                 if rated and setting is Setting.CLINIC and week % 4 == 0:
                     gas = max(-2, min(2, round(share * 3 - 1.5)))
-                p.record(
-                    ev.ProgressRecorded(
-                        observation_id=f"{goal_id}-w{week}-{setting.value}",
-                        goal_id=goal_id,
-                        setting=setting,
-                        kind=obs_kind,
-                        value=value,
-                        gas_level=gas,
-                        actor=observer,
-                        occurred_at=monday.add(days=day, hours=rng.randrange(0, 6)),
-                    )
+                observed = monday.add(days=day, hours=rng.randrange(0, 6))
+                story.on(observed, backdate=True).by(observer).record(
+                    ev.ProgressRecorded,
+                    observation_id=f"{goal_id}-w{week}-{setting.value}",
+                    goal_id=goal_id,
+                    setting=setting,
+                    kind=obs_kind,
+                    value=value,
+                    gas_level=gas,
                 )
             for session in range(rate):  # most planned practice is logged, most of it done
                 if rng.random() < 0.8:
-                    p.record(
-                        ev.PracticeLogged(
-                            entry_id=f"{goal_id}-s-w{week}-{session}",
-                            strategy_id=f"{goal_id}-s",
-                            done=rng.random() < 0.8,
-                            actor=carers[0],
-                            occurred_at=monday.add(days=session, hours=8 + rng.randrange(0, 10)),
-                        )
+                    done = rng.random() < 0.8
+                    practised = monday.add(days=session, hours=8 + rng.randrange(0, 10))
+                    story.on(practised, backdate=True).by(carers[0]).record(
+                        ev.PracticeLogged,
+                        entry_id=f"{goal_id}-s-w{week}-{session}",
+                        strategy_id=f"{goal_id}-s",
+                        done=done,
                     )
         if week % cadence_weeks == 0 and rng.random() < 0.85:
-            p.record(
-                ev.CheckInHeld(
-                    check_in_id=f"{pid}-c{week}",
-                    kind=rng.choice((CheckInKind.MEETING, CheckInKind.CALL)),
-                    purpose=CheckInPurpose.PROGRESS_REVIEW,
-                    participants=frozenset({therapist, carers[0]}),
-                    good_news=(rng.choice(_GOOD_NEWS),) if rng.random() < 0.6 else (),
-                    actor=therapist,
-                    occurred_at=monday.add(days=2, hours=7),
-                )
+            story.on(monday.add(days=2, hours=7), backdate=True).by(therapist).record(
+                ev.CheckInHeld,
+                check_in_id=f"{pid}-c{week}",
+                kind=rng.choice((CheckInKind.MEETING, CheckInKind.CALL)),
+                purpose=CheckInPurpose.PROGRESS_REVIEW,
+                participants=frozenset({therapist, carers[0]}),
+                good_news=(rng.choice(_GOOD_NEWS),) if rng.random() < 0.6 else (),
             )
         if rng.random() < 0.3:
             fid = f"{pid}-f{week}"
             home = rng.random() < 0.5
-            p.record(
-                ev.FeedbackGiven(
-                    feedback_id=fid,
-                    kind=FeedbackKind.HOME_REPORT if home else FeedbackKind.PROGRESS_UPDATE,
-                    message="How this week went",
-                    goal_id=goals_drawn[0][0],
-                    actor=carers[0] if home else therapist,
-                    occurred_at=monday.add(days=2, hours=9),
-                )
+            giver = carers[0] if home else therapist
+            story.on(monday.add(days=2, hours=9), backdate=True).by(giver).record(
+                ev.FeedbackGiven,
+                feedback_id=fid,
+                kind=FeedbackKind.HOME_REPORT if home else FeedbackKind.PROGRESS_UPDATE,
+                message="How this week went",
+                goal_id=goals_drawn[0][0],
             )
             if rng.random() < 0.8:
-                p.record(
-                    ev.FeedbackAnswered(
-                        feedback_id=fid,
-                        response=FeedbackResponse.ACKNOWLEDGED,
-                        actor=therapist if home else carers[0],
-                        occurred_at=monday.add(days=2, hours=10 + rng.randrange(1, 60)),
-                    )
+                answered = monday.add(days=2, hours=10 + rng.randrange(1, 60))
+                story.on(answered, backdate=True).by(therapist if home else carers[0]).record(
+                    ev.FeedbackAnswered,
+                    feedback_id=fid,
+                    response=FeedbackResponse.ACKNOWLEDGED,
                 )
         if week == setback_week:
             reported = monday.add(days=6)
-            p.record(
-                ev.SetbackReported(
-                    setback_id=setback_id,
-                    kind=rng.choice((SetbackKind.ILLNESS, SetbackKind.LIFE_EVENT)),
-                    severity=rng.choice((Severity.MINOR, Severity.MODERATE)),
-                    description="A hard fortnight at home; skills slipped a little",
-                    affected_goals=frozenset(g[0] for g in goals_drawn),
-                    actor=carers[0],
-                    occurred_at=reported,
-                )
+            story.on(reported, backdate=True).by(carers[0]).record(
+                ev.SetbackReported,
+                setback_id=setback_id,
+                kind=rng.choice((SetbackKind.ILLNESS, SetbackKind.LIFE_EVENT)),
+                severity=rng.choice((Severity.MINOR, Severity.MODERATE)),
+                description="A hard fortnight at home; skills slipped a little",
+                affected_goals=frozenset(g[0] for g in goals_drawn),
             )
-            p.record(
-                ev.SetbackResponsePlanned(
-                    setback_id=setback_id,
-                    changes="Smaller steps for two weeks",
-                    steps=(
-                        PlanStep(
-                            description="Simplify the home routine",
-                            owner=therapist,
-                            due=reported.add(weeks=1).date(),
-                        ),
+            story.after(hours=rng.randrange(4, 72)).by(therapist).record(
+                ev.SetbackResponsePlanned,
+                setback_id=setback_id,
+                changes="Smaller steps for two weeks",
+                steps=(
+                    PlanStep(
+                        description="Simplify the home routine",
+                        owner=therapist,
+                        due=reported.add(weeks=1).date(),
                     ),
-                    actor=therapist,
-                    occurred_at=reported.add(hours=rng.randrange(4, 72)),
-                )
+                ),
             )
         if setback_week is not None and week == setback_week + 3:
-            p.record(
-                ev.SetbackResolved(
-                    setback_id=setback_id,
-                    resolution="Back to where we were",
-                    actor=therapist,
-                    occurred_at=monday.add(days=6, hours=9),
-                )
+            story.on(monday.add(days=6, hours=9), backdate=True).by(therapist).record(
+                ev.SetbackResolved,
+                setback_id=setback_id,
+                resolution="Back to where we were",
             )
-    return p
+    return story.partnership
 
 
 def synthetic_clinic(

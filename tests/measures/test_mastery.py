@@ -17,8 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import alliance as al
+from alliance.scenario import Scenario
+from team import MARCH as T0
+from team import by, story
 
-T0 = pendulum.datetime(2025, 3, 3, 9, tz="Europe/London")  # a Monday, GMT
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "measures.md"
 CLINIC, HOME, SCHOOL = al.model.Setting.CLINIC, al.model.Setting.HOME, al.model.Setting.SCHOOL
 SESSION, PROBE = al.model.ObservationKind.SESSION, al.model.ObservationKind.PROBE
@@ -310,35 +312,13 @@ def test_days_are_local_to_the_partnership() -> None:
 def partnership(
     criterion: al.model.MasteryCriterion | None = EIGHTY_THREE_SESSIONS,
 ) -> al.Partnership:
-    p = al.Partnership.form(
-        al.events.PartnershipFormed(
-            partnership_id="p-1",
-            clinic_id="c-1",
-            child_id="sam",
-            time_zone="Europe/London",
-            actor="ana",
-            occurred_at=T0,
-        ),
-        policy=al.AllowAll(),  # mastery is tested here, not who may record
-    )
-    p.record_all(
-        [
-            al.events.ProfessionalJoined(
-                member_id="ana", discipline=al.Discipline.ABA, actor="ana", occurred_at=T0
-            ),
-            al.events.ProfessionalJoined(
-                member_id="ben", discipline=al.Discipline.ABA, actor="ana", occurred_at=T0
-            ),
-            al.events.CarerJoined(
-                member_id="maria",
-                relationship=al.CarerRelationship.PARENT,
-                actor="ana",
-                occurred_at=T0,
-            ),
-        ]
-    )
-    goal(p, "g1", criterion=criterion)
-    return p
+    s = story(start=T0, policy=al.AllowAll())  # mastery is tested here, not who may record
+    with s.all_or_nothing():
+        s.record(al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.ABA)
+        s.record(al.events.ProfessionalJoined, member_id="ben", discipline=al.Discipline.ABA)
+        s.record(al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT)
+    goal(s.partnership, "g1", criterion=criterion)
+    return s.partnership
 
 
 def goal(
@@ -351,27 +331,25 @@ def goal(
     domain: al.model.GoalDomain = al.model.GoalDomain.COMMUNICATION,
     at: pendulum.DateTime = T0,
 ) -> None:
-    p.record(
-        al.events.GoalProposed(
-            goal_id=goal_id,
-            domain=domain,
-            statement=f"Goal {goal_id}",
-            why_it_matters="It matters",
-            target=al.model.MeasurableTarget(
-                metric="correct",
-                unit="%",
-                baseline=20,
-                target=90,
-                direction=al.model.Direction.INCREASE,
-                due=pendulum.date(2025, 12, 31),
-                metric_kind=al.model.MetricKind.PERCENTAGE,
-            ),
-            mastery=criterion,
-            actor=by,
-            occurred_at=at,
-        )
+    story = Scenario(p, at=at, actor=by)
+    story.record(
+        al.events.GoalProposed,
+        goal_id=goal_id,
+        domain=domain,
+        statement=f"Goal {goal_id}",
+        why_it_matters="It matters",
+        target=al.model.MeasurableTarget(
+            metric="correct",
+            unit="%",
+            baseline=20,
+            target=90,
+            direction=al.model.Direction.INCREASE,
+            due=pendulum.date(2025, 12, 31),
+            metric_kind=al.model.MetricKind.PERCENTAGE,
+        ),
+        mastery=criterion,
     )
-    p.record(al.events.GoalAgreed(goal_id=goal_id, actor=agreed_by, occurred_at=at))
+    story.by(agreed_by).record(al.events.GoalAgreed, goal_id=goal_id)
 
 
 def progress(
@@ -386,14 +364,13 @@ def progress(
     kind: al.model.ObservationKind = SESSION,
 ) -> al.events.ProgressRecorded:
     return p.record(
-        al.events.ProgressRecorded(
+        by(who, T0.add(days=n).replace(hour=hour)).build(
+            al.events.ProgressRecorded,
             goal_id=goal_id,
             setting=CLINIC,
             kind=kind,
             value=value,
             trials=trials,
-            actor=who,
-            occurred_at=T0.add(days=n).replace(hour=hour),
         )
     )
 
@@ -405,12 +382,11 @@ def test_a_goals_criterion_is_evaluated_from_its_observations_as_corrected() -> 
     assert p.state.observations[recorded.observation_id].trials == 10
     assert not al.measures.evaluate_mastery(p.state, "g1").mastered
     p.record(
-        al.events.ProgressCorrected(
+        by("ana", T0.add(days=3)).build(
+            al.events.ProgressCorrected,
             observation_id=recorded.observation_id,
             reason="Miscounted",
             value=82,
-            actor="ana",
-            occurred_at=T0.add(days=3),
         )
     )
     evaluation = al.measures.evaluate_mastery(p.state, "g1")
@@ -677,11 +653,11 @@ def test_share_mastered_and_time_to_mastery_for_all_goals_and_carers_goals() -> 
     for n in (7, 8, 9):
         progress(p, n, 90)
     goal(p, "g2", criterion=None, at=T0.add(days=1))  # achieved on day 21
-    p.record(al.events.GoalAchieved(goal_id="g2", actor="ana", occurred_at=T0.add(days=21)))
+    p.record(by("ana", T0.add(days=21)).build(al.events.GoalAchieved, goal_id="g2"))
     goal(p, "g3", by="maria", agreed_by="ana", at=T0.add(days=2))  # carer's goal, stopped
     p.record(
-        al.events.GoalDiscontinued(
-            goal_id="g3", reason="Not a priority", actor="maria", occurred_at=T0.add(days=5)
+        by("maria", T0.add(days=5)).build(
+            al.events.GoalDiscontinued, goal_id="g3", reason="Not a priority"
         )
     )
     goal(p, "g4", by="maria", agreed_by="ana", at=T0.add(days=2))  # carer's goal: mastered day 6
@@ -689,14 +665,13 @@ def test_share_mastered_and_time_to_mastery_for_all_goals_and_carers_goals() -> 
         progress(p, n, 85, goal_id="g4")
     goal(p, "g5", domain=al.model.GoalDomain.FAMILY_WELLBEING, at=T0.add(days=3))  # not mastered
     p.record(  # proposed, never shared: not a target yet
-        al.events.GoalProposed(
+        by("ana", T0.add(days=3)).build(
+            al.events.GoalProposed,
             goal_id="g6",
             domain=al.model.GoalDomain.MOTOR,
             statement="Climbs stairs",
             why_it_matters="Bedroom upstairs",
             target=p.state.goals["g1"].target,
-            actor="ana",
-            occurred_at=T0.add(days=3),
         )
     )
     summary = al.measures.summarise_mastery(p.state)
@@ -728,7 +703,7 @@ def test_share_mastered_and_time_to_mastery_for_all_goals_and_carers_goals() -> 
 
 def test_no_targets_no_share() -> None:
     p = partnership()
-    p.record(al.events.GoalDiscontinued(goal_id="g1", reason="Moved", actor="ana", occurred_at=T0))
+    p.record(by("ana", T0).build(al.events.GoalDiscontinued, goal_id="g1", reason="Moved"))
     figures = al.measures.summarise_mastery(p.state).all_goals
     assert (figures.targets, figures.discontinued) == (0, 1)
     assert figures.share_mastered is None

@@ -13,48 +13,23 @@ import pytest
 import alliance as al
 from alliance import rules
 from alliance.rules import FindingSeverity, RuleSet
+from team import MARCH as T0
+from team import by, story
 
-T0 = pendulum.datetime(2025, 3, 3, 9, tz="Europe/London")  # a Monday, GMT
 SECOND = pendulum.duration(seconds=1)
 
 
 def partnership() -> al.Partnership:
     """Ana and Ben (professionals), Maria and David (carers) around Sam; active at T0."""
-    p = al.Partnership.form(
-        al.events.PartnershipFormed(
-            partnership_id="p-1",
-            clinic_id="c-1",
-            child_id="sam",
-            time_zone="Europe/London",
-            actor="ana",
-            occurred_at=T0,
-        ),
-        policy=al.AllowAll(),  # measures are tested here, not who may record
-    )
+    s = story(start=T0, policy=al.AllowAll())  # measures are tested here, not who may record
     for member in ("ana", "ben"):
-        p.record(
-            al.events.ProfessionalJoined(
-                member_id=member,
-                discipline=al.Discipline.PSYCHOLOGY,
-                actor="ana",
-                occurred_at=T0,
-            )
+        s.record(
+            al.events.ProfessionalJoined, member_id=member, discipline=al.Discipline.PSYCHOLOGY
         )
     for member in ("maria", "david"):
-        p.record(
-            al.events.CarerJoined(
-                member_id=member,
-                relationship=al.CarerRelationship.PARENT,
-                actor="ana",
-                occurred_at=T0,
-            )
-        )
-    p.record(
-        al.events.PartnershipStatusChanged(
-            status=al.model.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0
-        )
-    )
-    return p
+        s.record(al.events.CarerJoined, member_id=member, relationship=al.CarerRelationship.PARENT)
+    s.record(al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.ACTIVE)
+    return s.partnership
 
 
 def answered(
@@ -67,12 +42,11 @@ def answered(
     at: pendulum.DateTime = T0,
 ) -> al.events.MeasureCompleted:
     return p.record(
-        al.events.MeasureCompleted(
+        by(actor or respondent, at).build(
+            al.events.MeasureCompleted,
             instrument=instrument,
             respondent=respondent,
             answers=answers,
-            actor=actor or respondent,
-            occurred_at=at,
         )
     )
 
@@ -428,12 +402,11 @@ def test_a_response_is_recorded_scored_and_folded() -> None:
 
 def test_answers_are_checked_when_the_event_is_built() -> None:
     def build(answers: dict[str, float]) -> None:
-        al.events.MeasureCompleted(
+        by("maria", T0).build(
+            al.events.MeasureCompleted,
             instrument=al.measures.SESSION_RATING,
             respondent="maria",
             answers=answers,
-            actor="maria",
-            occurred_at=T0,
         )
 
     with pytest.raises(al.ValidationError) as info:
@@ -457,12 +430,11 @@ def test_the_wrong_respondent_is_refused_and_nothing_changes() -> None:
     # a carer cannot answer the child's own outcome rating
     message = refused(
         p,
-        al.events.MeasureCompleted(
+        by("maria", T0).build(
+            al.events.MeasureCompleted,
             instrument=al.measures.OUTCOME_RATING_CHILD,
             respondent="maria",
             answers=ors(5, 5, 5, 5),
-            actor="maria",
-            occurred_at=T0,
         ),
         al.DomainError,
         "respondent",
@@ -473,12 +445,11 @@ def test_the_wrong_respondent_is_refused_and_nothing_changes() -> None:
     # the child does not answer the carers' outcome rating
     message = refused(
         p,
-        al.events.MeasureCompleted(
+        by("ana", T0).build(
+            al.events.MeasureCompleted,
             instrument=al.measures.OUTCOME_RATING,
             respondent="sam",
             answers=ors(5, 5, 5, 5),
-            actor="ana",
-            occurred_at=T0,
         ),
         al.DomainError,
         "respondent",
@@ -487,12 +458,11 @@ def test_the_wrong_respondent_is_refused_and_nothing_changes() -> None:
     # someone who is not a member
     refused(
         p,
-        al.events.MeasureCompleted(
+        by("ana", T0).build(
+            al.events.MeasureCompleted,
             instrument=al.measures.SESSION_RATING,
             respondent="zoe",
             answers=srs(9, 9, 9, 9),
-            actor="ana",
-            occurred_at=T0,
         ),
         al.NotAMemberError,
         "respondent",
@@ -500,12 +470,11 @@ def test_the_wrong_respondent_is_refused_and_nothing_changes() -> None:
     # a carer does not record another carer's answers
     refused(
         p,
-        al.events.MeasureCompleted(
+        by("maria", T0).build(
+            al.events.MeasureCompleted,
             instrument=al.measures.SESSION_RATING,
             respondent="david",
             answers=srs(9, 9, 9, 9),
-            actor="maria",
-            occurred_at=T0,
         ),
         al.DomainError,
         "actor",
@@ -563,11 +532,10 @@ def test_each_new_score_is_compared_with_the_baseline_and_the_previous_one() -> 
 def session(p: al.Partnership, day: int, hour: int = 10) -> None:
     """A session on day *day* after T0: a meeting check-in with Maria."""
     p.record(
-        al.events.CheckInHeld(
+        by("ana", T0.add(days=day).replace(hour=hour)).build(
+            al.events.CheckInHeld,
             kind=al.model.CheckInKind.MEETING,
             participants=frozenset({"ana", "maria"}),
-            actor="ana",
-            occurred_at=T0.add(days=day).replace(hour=hour),
         )
     )
 
@@ -575,7 +543,8 @@ def session(p: al.Partnership, day: int, hour: int = 10) -> None:
 def test_sessions_are_days_with_session_data_or_meetings() -> None:
     p = partnership()
     p.record(
-        al.events.GoalProposed(
+        by("ana", T0).build(
+            al.events.GoalProposed,
             goal_id="g1",
             domain=al.model.GoalDomain.COMMUNICATION,
             statement="Sam asks with two words",
@@ -588,8 +557,6 @@ def test_sessions_are_days_with_session_data_or_meetings() -> None:
                 direction=al.model.Direction.INCREASE,
                 due=pendulum.date(2025, 6, 30),
             ),
-            actor="ana",
-            occurred_at=T0,
         )
     )
     for day, kind, actor in (
@@ -599,22 +566,20 @@ def test_sessions_are_days_with_session_data_or_meetings() -> None:
         (4, al.model.ObservationKind.PROBE, "ana"),
     ):
         p.record(
-            al.events.ProgressRecorded(
+            by(actor, T0.add(days=day)).build(
+                al.events.ProgressRecorded,
                 goal_id="g1",
                 setting=al.model.Setting.CLINIC,
                 kind=kind,
                 value=3,
-                actor=actor,
-                occurred_at=T0.add(days=day),
             )
         )
     session(p, 6)
     p.record(
-        al.events.CheckInHeld(
+        by("ana", T0.add(days=7)).build(
+            al.events.CheckInHeld,
             kind=al.model.CheckInKind.CALL,
             participants=frozenset({"ana", "maria"}),
-            actor="ana",
-            occurred_at=T0.add(days=7),
         )
     )
     assert al.measures.session_days(p.state) == tuple(pendulum.date(2025, 3, d) for d in (4, 7, 9))
@@ -804,8 +769,8 @@ def test_paused_partnerships_owe_no_measures() -> None:
     session(p, 1)
     answered(p, al.measures.SESSION_RATING, srs(1, 1, 1, 1), at=T0.add(days=1))
     p.record(
-        al.events.PartnershipStatusChanged(
-            status=al.model.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=2)
+        by("ana", T0.add(days=2)).build(
+            al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.PAUSED
         )
     )
     rule_set = RuleSet.from_config(

@@ -6,23 +6,24 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 
-import attrs
 import pendulum
 import pytest
 from hypothesis import given, settings
 
 import alliance as al
 from alliance.testing import strategies as s
-from team import LATER, T0, at, base, build, target
+from team import LATER, build, by, story, target
 
 
-def school_observation(goal_id: str = "g1", actor: str = "tess") -> al.events.ProgressRecorded:
-    return al.events.ProgressRecorded(
+def school_observation(
+    goal_id: str = "g1", actor: str = "tess", when: float = 10
+) -> al.events.ProgressRecorded:
+    return by(actor, when).build(
+        al.events.ProgressRecorded,
         goal_id=goal_id,
         setting=al.model.Setting.SCHOOL,
         kind=al.model.ObservationKind.EVERYDAY,
         value=4,
-        **base(actor),
     )
 
 
@@ -49,80 +50,86 @@ def denied(p: al.Partnership, event: al.Event) -> al.PermissionDenied:
 
 # Events a carer (maria) may not record: professionals' work.
 CARER_REFUSED: dict[str, Callable[[], al.Event]] = {
-    "revise a goal": lambda: al.events.GoalRevised(
+    "revise a goal": lambda: by("maria").build(
+        al.events.GoalRevised,
         goal_id="g1",
         statement="New",
         why_it_matters="Still",
         target=target(),
         reason=al.model.RevisionReason.CHANGING_NEEDS,
         explanation="Because",
-        **base("maria"),
     ),
-    "put a goal on hold": lambda: al.events.GoalPutOnHold(
-        goal_id="g1", reason="Ill", **base("maria")
+    "put a goal on hold": lambda: by("maria").build(
+        al.events.GoalPutOnHold, goal_id="g1", reason="Ill"
     ),
-    "achieve a goal": lambda: al.events.GoalAchieved(goal_id="g1", **base("maria")),
-    "discontinue a goal": lambda: al.events.GoalDiscontinued(
-        goal_id="g1", reason="x", **base("maria")
+    "achieve a goal": lambda: by("maria").build(al.events.GoalAchieved, goal_id="g1"),
+    "discontinue a goal": lambda: by("maria").build(
+        al.events.GoalDiscontinued, goal_id="g1", reason="x"
     ),
-    "record a clinic observation": lambda: al.events.ProgressRecorded(
+    "record a clinic observation": lambda: by("maria").build(
+        al.events.ProgressRecorded,
         goal_id="g1",
         setting=al.model.Setting.CLINIC,
         kind=al.model.ObservationKind.EVERYDAY,
         value=1,
-        **base("maria"),
     ),
     "record a school observation": lambda: school_observation(actor="maria"),
-    "correct someone else's observation": lambda: al.events.ProgressCorrected(
-        observation_id="o2", reason="typo", value=1, **base("maria")
+    "correct someone else's observation": lambda: by("maria").build(
+        al.events.ProgressCorrected, observation_id="o2", reason="typo", value=1
     ),
-    "plan a setback response": lambda: al.events.SetbackResponsePlanned(
-        setback_id="s1", changes="Fewer sessions", **base("maria")
+    "plan a setback response": lambda: by("maria").build(
+        al.events.SetbackResponsePlanned, setback_id="s1", changes="Fewer sessions"
     ),
-    "resolve a setback": lambda: al.events.SetbackResolved(
-        setback_id="s1", resolution="ok", **base("maria")
+    "resolve a setback": lambda: by("maria").build(
+        al.events.SetbackResolved, setback_id="s1", resolution="ok"
     ),
-    "resolve a concern": lambda: al.events.ConcernResolved(
-        concern_id="c1", agreed="x", **base("maria")
+    "resolve a concern": lambda: by("maria").build(
+        al.events.ConcernResolved, concern_id="c1", agreed="x"
     ),
-    "escalate a concern": lambda: al.events.ConcernEscalated(
-        concern_id="c1", escalated_to="lead", reason="x", **base("maria")
+    "escalate a concern": lambda: by("maria").build(
+        al.events.ConcernEscalated, concern_id="c1", escalated_to="lead", reason="x"
     ),
-    "close the partnership": lambda: al.events.PartnershipStatusChanged(
-        status=al.model.PartnershipStatus.CLOSED, **base("maria")
+    "close the partnership": lambda: by("maria").build(
+        al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.CLOSED
     ),
-    "pause the partnership": lambda: al.events.PartnershipStatusChanged(
-        status=al.model.PartnershipStatus.PAUSED, **base("maria")
+    "pause the partnership": lambda: by("maria").build(
+        al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.PAUSED
     ),
-    "plan home practice": lambda: al.events.HomePracticePlanned(
+    "plan home practice": lambda: by("maria").build(
+        al.events.HomePracticePlanned,
         goal_id="g1",
         description="x",
         times_per_week=2,
         carers=frozenset({"maria"}),
-        **base("maria"),
     ),
-    "adapt home practice": lambda: al.events.HomePracticeAdapted(
-        strategy_id="hp1", description="x", times_per_week=2, reason="x", **base("maria")
+    "adapt home practice": lambda: by("maria").build(
+        al.events.HomePracticeAdapted,
+        strategy_id="hp1",
+        description="x",
+        times_per_week=2,
+        reason="x",
     ),
-    "add a member": lambda: al.events.CarerJoined(
-        member_id="david", relationship=al.CarerRelationship.PARENT, **base("maria")
+    "add a member": lambda: by("maria").build(
+        al.events.CarerJoined, member_id="david", relationship=al.CarerRelationship.PARENT
     ),
-    "make someone else leave": lambda: al.events.MemberLeft(member_id="tess", **base("maria")),
-    "complete someone else's action item": lambda: al.events.ActionItemCompleted(
-        action_item_id="a2", **base("maria")
+    "make someone else leave": lambda: by("maria").build(al.events.MemberLeft, member_id="tess"),
+    "complete someone else's action item": lambda: by("maria").build(
+        al.events.ActionItemCompleted, action_item_id="a2"
     ),
-    "change the settings": lambda: al.events.SettingsChanged(
-        settings=frozenset({al.model.Setting.HOME}), **base("maria")
+    "change the settings": lambda: by("maria").build(
+        al.events.SettingsChanged, settings=frozenset({al.model.Setting.HOME})
     ),
-    "share a resource": lambda: al.events.ResourceShared(
+    "share a resource": lambda: by("maria").build(
+        al.events.ResourceShared,
         kind=al.model.ResourceKind.HANDOUT,
         title="x",
         language="en",
         shared_with=frozenset({"maria"}),
-        **base("maria"),
     ),
-    "record a check-in": lambda: al.events.CheckInHeld(
-        kind=al.model.CheckInKind.MEETING, participants=frozenset({"ana", "maria"}), **base("maria")
+    "record a check-in": lambda: by("maria").build(
+        al.events.CheckInHeld,
+        kind=al.model.CheckInKind.MEETING,
+        participants=frozenset({"ana", "maria"}),
     ),
 }
 
@@ -137,47 +144,47 @@ def test_a_carer_is_refused_professionals_work(make: Callable[[], al.Event]) -> 
 
 # Events a teacher (tess, an educator) may not record.
 EDUCATOR_REFUSED: dict[str, Callable[[], al.Event]] = {
-    "propose a goal": lambda: al.events.GoalProposed(
+    "propose a goal": lambda: by("tess").build(
+        al.events.GoalProposed,
         domain=al.model.GoalDomain.COMMUNICATION,
         statement="x",
         why_it_matters="x",
         target=target(),
-        **base("tess"),
     ),
-    "agree to a goal": lambda: al.events.GoalAgreed(goal_id="g1", **base("tess")),
-    "object to a goal": lambda: al.events.GoalObjected(goal_id="g1", reason="x", **base("tess")),
-    "give feedback": lambda: al.events.FeedbackGiven(
-        kind=al.model.FeedbackKind.PROGRESS_UPDATE, message="x", **base("tess")
+    "agree to a goal": lambda: by("tess").build(al.events.GoalAgreed, goal_id="g1"),
+    "object to a goal": lambda: by("tess").build(al.events.GoalObjected, goal_id="g1", reason="x"),
+    "give feedback": lambda: by("tess").build(
+        al.events.FeedbackGiven, kind=al.model.FeedbackKind.PROGRESS_UPDATE, message="x"
     ),
-    "report a setback": lambda: al.events.SetbackReported(
+    "report a setback": lambda: by("tess").build(
+        al.events.SetbackReported,
         kind=al.model.SetbackKind.REGRESSION,
         severity=al.model.Severity.MINOR,
         description="x",
-        **base("tess"),
     ),
-    "raise a concern": lambda: al.events.ConcernRaised(description="x", **base("tess")),
-    "revise a goal": lambda: al.events.GoalRevised(
+    "raise a concern": lambda: by("tess").build(al.events.ConcernRaised, description="x"),
+    "revise a goal": lambda: by("tess").build(
+        al.events.GoalRevised,
         goal_id="g1",
         statement="New",
         why_it_matters="Still",
         target=target(),
         reason=al.model.RevisionReason.CHANGING_NEEDS,
         explanation="Because",
-        **base("tess"),
     ),
-    "close the partnership": lambda: al.events.PartnershipStatusChanged(
-        status=al.model.PartnershipStatus.CLOSED, **base("tess")
+    "close the partnership": lambda: by("tess").build(
+        al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.CLOSED
     ),
-    "record a clinic observation": lambda: al.events.ProgressRecorded(
+    "record a clinic observation": lambda: by("tess").build(
+        al.events.ProgressRecorded,
         goal_id="g1",
         setting=al.model.Setting.CLINIC,
         kind=al.model.ObservationKind.SESSION,
         value=1,
-        **base("tess"),
     ),
     "record a school observation without consent": school_observation,
-    "correct someone else's observation": lambda: al.events.ProgressCorrected(
-        observation_id="o1", reason="typo", value=1, **base("tess")
+    "correct someone else's observation": lambda: by("tess").build(
+        al.events.ProgressCorrected, observation_id="o1", reason="typo", value=1
     ),
 }
 
@@ -195,7 +202,7 @@ def test_a_professional_may_not_grant_consent_for_the_family() -> None:
     p = build(al.RolePolicy())
     events = p.events
     with pytest.raises(al.DomainError, match="carer grants it"):
-        p.record(al.events.ConsentGranted(party=al.model.SCHOOL, **base("ana")))
+        p.record(by("ana").build(al.events.ConsentGranted, party=al.model.SCHOOL))
     assert p.events == events
 
 
@@ -203,14 +210,14 @@ def test_a_non_member_is_refused_before_the_policy() -> None:
     p = build(al.RolePolicy())
     events = p.events
     with pytest.raises(al.NotAMemberError):
-        p.record(al.events.GoalAgreed(goal_id="g1", **base("stranger")))
+        p.record(by("stranger").build(al.events.GoalAgreed, goal_id="g1"))
     assert p.events == events
 
 
 def test_the_policy_refuses_a_former_member() -> None:
     # Called directly, the policy refuses someone who is no longer a member.
     p = build(al.RolePolicy())
-    p.record(al.events.MemberLeft(member_id="tess", **base("tess")))
+    p.record(by("tess").build(al.events.MemberLeft, member_id="tess"))
     with pytest.raises(al.PermissionDenied, match="not a current member"):
         al.RolePolicy().authorise(p.state, school_observation())
 
@@ -222,45 +229,47 @@ def test_a_carer_does_the_carers_part() -> None:
     p = build(al.RolePolicy())
     p.record_all(
         [
-            al.events.GoalProposed(
+            by("maria").build(
+                al.events.GoalProposed,
                 goal_id="g3",
                 domain=al.model.GoalDomain.SELF_CARE,
                 statement="Sam puts on shoes",
                 why_it_matters="Mornings",
                 target=target(),
-                **base("maria"),
             ),
-            al.events.GoalConcernNoted(goal_id="g2", reason="Too fast", **base("maria")),
-            al.events.GoalObjected(goal_id="g2", reason="Not now", **base("maria")),
-            al.events.GoalAgreed(goal_id="g2", **base("maria")),
-            al.events.ProgressRecorded(
+            by("maria").build(al.events.GoalConcernNoted, goal_id="g2", reason="Too fast"),
+            by("maria").build(al.events.GoalObjected, goal_id="g2", reason="Not now"),
+            by("maria").build(al.events.GoalAgreed, goal_id="g2"),
+            by("maria").build(
+                al.events.ProgressRecorded,
                 observation_id="o3",
                 goal_id="g1",
                 setting=al.model.Setting.COMMUNITY,
                 kind=al.model.ObservationKind.EVERYDAY,
                 value=1,
-                **base("maria"),
             ),
-            al.events.ProgressCorrected(
-                observation_id="o1", reason="typo", value=3, **base("maria")
+            by("maria").build(
+                al.events.ProgressCorrected, observation_id="o1", reason="typo", value=3
             ),
-            al.events.PracticeLogged(strategy_id="hp1", done=True, **base("maria")),
-            al.events.FeedbackAnswered(
-                feedback_id="f1", response=al.model.FeedbackResponse.ACKNOWLEDGED, **base("maria")
+            by("maria").build(al.events.PracticeLogged, strategy_id="hp1", done=True),
+            by("maria").build(
+                al.events.FeedbackAnswered,
+                feedback_id="f1",
+                response=al.model.FeedbackResponse.ACKNOWLEDGED,
             ),
-            al.events.FeedbackGiven(
-                kind=al.model.FeedbackKind.HOME_REPORT, message="Good", **base("maria")
+            by("maria").build(
+                al.events.FeedbackGiven, kind=al.model.FeedbackKind.HOME_REPORT, message="Good"
             ),
-            al.events.SetbackReported(
+            by("maria").build(
+                al.events.SetbackReported,
                 kind=al.model.SetbackKind.REGRESSION,
                 severity=al.model.Severity.MINOR,
                 description="Ill",
-                **base("maria"),
             ),
-            al.events.ConcernRaised(description="Timing", **base("maria")),
-            al.events.ActionItemCompleted(action_item_id="a1", **base("maria")),
-            al.events.ConsentGranted(consent_id="k1", party=al.model.SCHOOL, **base("maria")),
-            al.events.ConsentWithdrawn(consent_id="k1", **base("maria")),
+            by("maria").build(al.events.ConcernRaised, description="Timing"),
+            by("maria").build(al.events.ActionItemCompleted, action_item_id="a1"),
+            by("maria").build(al.events.ConsentGranted, consent_id="k1", party=al.model.SCHOOL),
+            by("maria").build(al.events.ConsentWithdrawn, consent_id="k1"),
         ]
     )
     assert p.state.last_event_at == LATER
@@ -270,31 +279,31 @@ def test_a_professional_does_the_professionals_part() -> None:
     p = build(al.RolePolicy())
     p.record_all(
         [
-            al.events.SetbackResponsePlanned(
-                setback_id="s1", changes="Shorter sessions", **base("ana")
+            by("ana").build(
+                al.events.SetbackResponsePlanned, setback_id="s1", changes="Shorter sessions"
             ),
-            al.events.SetbackReviewed(setback_id="s1", note="Better", **base("ana")),
-            al.events.SetbackResolved(setback_id="s1", resolution="Done", **base("ana")),
-            al.events.GoalRevised(
+            by("ana").build(al.events.SetbackReviewed, setback_id="s1", note="Better"),
+            by("ana").build(al.events.SetbackResolved, setback_id="s1", resolution="Done"),
+            by("ana").build(
+                al.events.GoalRevised,
                 goal_id="g2",
                 statement="New",
                 why_it_matters="Still",
                 target=target(),
                 reason=al.model.RevisionReason.CHANGING_NEEDS,
                 explanation="Because",
-                **base("ana"),
             ),
-            al.events.ProgressRecorded(
+            by("ana").build(
+                al.events.ProgressRecorded,
                 goal_id="g1",
                 setting=al.model.Setting.CLINIC,
                 kind=al.model.ObservationKind.SESSION,
                 value=5,
-                **base("ana"),
             ),
-            al.events.ActionItemCompleted(action_item_id="a1", **base("ana")),
-            al.events.ConcernResolved(concern_id="c1", agreed="Less homework", **base("ana")),
-            al.events.PartnershipStatusChanged(
-                status=al.model.PartnershipStatus.CLOSED, **base("ana")
+            by("ana").build(al.events.ActionItemCompleted, action_item_id="a1"),
+            by("ana").build(al.events.ConcernResolved, concern_id="c1", agreed="Less homework"),
+            by("ana").build(
+                al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.CLOSED
             ),
         ]
     )
@@ -305,12 +314,11 @@ def test_a_teacher_records_at_school_only_while_a_carer_consents() -> None:
     p = build(al.RolePolicy())
     denied(p, school_observation())
     p.record(
-        al.events.ConsentGranted(
+        by("maria", 5).build(
+            al.events.ConsentGranted,
             consent_id="k1",
             party=al.model.SCHOOL,
             goal_ids=frozenset({"g1"}),
-            actor="maria",
-            occurred_at=at(5),
         )
     )
     assert al.model.shared_with_school(p.state, "g1", "tess", LATER)
@@ -318,17 +326,26 @@ def test_a_teacher_records_at_school_only_while_a_carer_consents() -> None:
     error = denied(p, school_observation(goal_id="g2"))  # not covered by the consent
     assert "not shared with the school" in error.reason
     # The teacher corrects their own observation while the consent holds.
-    p.record(al.events.ProgressCorrected(observation_id=observation.observation_id, reason="typo",
-                                  value=5, **base("tess")))  # fmt: skip
-    p.record(al.events.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(11)))
+    p.record(
+        by("tess").build(
+            al.events.ProgressCorrected,
+            observation_id=observation.observation_id,
+            reason="typo",
+            value=5,
+        )
+    )
+    p.record(by("maria", 11).build(al.events.ConsentWithdrawn, consent_id="k1"))
     # Withdrawal stops further sharing from that moment...
-    late = attrs.evolve(school_observation(), occurred_at=at(12))
-    denied(p, late)
+    denied(p, school_observation(when=12))
     denied(
         p,
-        al.events.ProgressCorrected(observation_id=observation.observation_id, reason="again",
-                             value=6, actor="tess", occurred_at=at(12)),
-    )  # fmt: skip
+        by("tess", 12).build(
+            al.events.ProgressCorrected,
+            observation_id=observation.observation_id,
+            reason="again",
+            value=6,
+        ),
+    )
     # ... and the history shows both.
     consent = p.state.consents["k1"]
     assert (consent.granted_by, consent.withdrawn_by) == ("maria", "maria")
@@ -341,29 +358,38 @@ def test_a_teacher_records_at_school_only_while_a_carer_consents() -> None:
 
 def test_a_consent_naming_the_teacher_shares_with_that_teacher_only() -> None:
     p = build(al.RolePolicy())
-    p.record(al.events.ProfessionalJoined(member_id="tom", discipline=al.Discipline.TEACHING,
-                                   role=al.ProfessionalRole.EDUCATOR, **base("ana")))  # fmt: skip
-    p.record(al.events.ConsentGranted(party="tess", **base("maria")))
+    p.record(
+        by("ana").build(
+            al.events.ProfessionalJoined,
+            member_id="tom",
+            discipline=al.Discipline.TEACHING,
+            role=al.ProfessionalRole.EDUCATOR,
+        )
+    )
+    p.record(by("maria").build(al.events.ConsentGranted, party="tess"))
     p.record(school_observation(goal_id="g2"))
     denied(p, school_observation(goal_id="g2", actor="tom"))
 
 
 def test_a_teacher_may_leave_and_complete_their_own_items() -> None:
     p = build(al.RolePolicy())
-    p.record(al.events.MemberLeft(member_id="tess", **base("tess")))
+    p.record(by("tess").build(al.events.MemberLeft, member_id="tess"))
     assert "tess" not in p.state.current_members()
 
 
 def test_the_founder_adds_members_while_forming_whatever_their_side() -> None:
-    p = al.Partnership.form(
-        al.events.PartnershipFormed(partnership_id="p", clinic_id="c", child_id="sam",
-                             time_zone="UTC", actor="maria", occurred_at=T0),
+    forming = story(
+        founder="maria",
+        partnership_id="p",
+        clinic_id="c",
+        time_zone="UTC",
         policy=al.RolePolicy(),
-    )  # fmt: skip
-    p.record(al.events.CarerJoined(member_id="maria", relationship=al.CarerRelationship.PARENT,
-                            actor="maria", occurred_at=T0))  # fmt: skip
-    p.record(al.events.ProfessionalJoined(member_id="ana", discipline=al.Discipline.ABA,
-                                   actor="maria", occurred_at=T0))  # fmt: skip
+    )
+    forming.record(
+        al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT
+    )
+    forming.record(al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.ABA)
+    p = forming.partnership
     assert p.state.current_members() == {"maria", "ana"}
 
 
@@ -373,8 +399,8 @@ def test_the_founder_adds_members_while_forming_whatever_their_side() -> None:
 def test_the_default_policy_is_the_roles_and_allow_all_opts_out() -> None:
     p = build()
     assert isinstance(p.policy, al.RolePolicy)
-    closing = al.events.PartnershipStatusChanged(
-        status=al.model.PartnershipStatus.CLOSED, **base("maria")
+    closing = by("maria").build(
+        al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.CLOSED
     )
     denied(p, closing)
     formed = p.events[0]
@@ -392,10 +418,10 @@ def test_a_batch_with_one_refused_event_writes_none_of_it() -> None:
     with pytest.raises(al.PermissionDenied):
         p.record_all(
             [
-                al.events.FeedbackGiven(
-                    kind=al.model.FeedbackKind.HOME_REPORT, message="ok", **base("maria")
+                by("maria").build(
+                    al.events.FeedbackGiven, kind=al.model.FeedbackKind.HOME_REPORT, message="ok"
                 ),
-                al.events.GoalAchieved(goal_id="g1", **base("maria")),
+                by("maria").build(al.events.GoalAchieved, goal_id="g1"),
             ]
         )
     assert (p.events, p.state) == (events, state)
@@ -417,8 +443,8 @@ def test_a_refused_update_writes_nothing_to_the_store() -> None:
 
     def close(partnership: al.Partnership) -> None:
         partnership.record(
-            al.events.PartnershipStatusChanged(
-                status=al.model.PartnershipStatus.CLOSED, **base("maria")
+            by("maria").build(
+                al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.CLOSED
             )
         )
 
@@ -434,8 +460,8 @@ def test_start_partnership_authorises_its_events() -> None:
     p = build()
     formed, *rest = p.events
     assert isinstance(formed, al.events.PartnershipFormed)
-    closing = al.events.PartnershipStatusChanged(
-        status=al.model.PartnershipStatus.CLOSED, **base("maria")
+    closing = by("maria").build(
+        al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.CLOSED
     )
     with pytest.raises(al.PermissionDenied):
         al.start_partnership(store, formed, [*rest, closing], policy=al.RolePolicy())
@@ -454,64 +480,67 @@ def test_a_policy_never_changes_how_stored_history_folds(events: list[al.Event])
 def test_a_professional_may_not_act_on_a_record_kept_from_them() -> None:
     p = build(al.RolePolicy())
     p.record(
-        al.events.ProfessionalJoined(member_id="bo", discipline=al.Discipline.ABA, **base("ana"))
+        by("ana").build(al.events.ProfessionalJoined, member_id="bo", discipline=al.Discipline.ABA)
     )
     p.record(
-        al.events.ConcernRaised(
+        by("maria").build(
+            al.events.ConcernRaised,
             concern_id="c9",
             description="For Ana only",
             audience=al.model.Audience.named("ana"),
-            **base("maria"),
         )
     )
     p.record(
-        al.events.SetbackReported(
+        by("maria").build(
+            al.events.SetbackReported,
             setback_id="s9",
             kind=al.model.SetbackKind.REGRESSION,
             severity=al.model.Severity.MINOR,
             description="For the team",
             audience=al.model.Audience.professionals(),
-            **base("maria"),
         )
     )
     for event in (
-        al.events.ConcernResolved(concern_id="c9", agreed="x", **base("bo")),
-        al.events.ConcernEscalated(concern_id="c9", escalated_to="lead", reason="x", **base("bo")),
+        by("bo").build(al.events.ConcernResolved, concern_id="c9", agreed="x"),
+        by("bo").build(
+            al.events.ConcernEscalated, concern_id="c9", escalated_to="lead", reason="x"
+        ),
     ):
         assert "not shared with them" in denied(p, event).reason
-    p.record(al.events.ConcernResolved(concern_id="c9", agreed="Talked", **base("ana")))
-    p.record(al.events.SetbackResponsePlanned(setback_id="s9", changes="Shorter", **base("bo")))
-    p.record(al.events.SetbackReviewed(setback_id="s9", note="Better", **base("bo")))
-    p.record(al.events.SetbackResolved(setback_id="s9", resolution="Done", **base("bo")))
+    p.record(by("ana").build(al.events.ConcernResolved, concern_id="c9", agreed="Talked"))
+    p.record(by("bo").build(al.events.SetbackResponsePlanned, setback_id="s9", changes="Shorter"))
+    p.record(by("bo").build(al.events.SetbackReviewed, setback_id="s9", note="Better"))
+    p.record(by("bo").build(al.events.SetbackResolved, setback_id="s9", resolution="Done"))
 
 
 def test_nobody_acts_on_a_record_whose_audience_leaves_them_out() -> None:
     p = build(al.RolePolicy())
     p.record(
-        al.events.ProfessionalJoined(member_id="bo", discipline=al.Discipline.ABA, **base("ana"))
+        by("ana").build(al.events.ProfessionalJoined, member_id="bo", discipline=al.Discipline.ABA)
     )
     p.record(
-        al.events.ProfessionalJoined(member_id="cy", discipline=al.Discipline.ABA, **base("ana"))
+        by("ana").build(al.events.ProfessionalJoined, member_id="cy", discipline=al.Discipline.ABA)
     )
     p.record_all(
         [
-            al.events.FeedbackGiven(
+            by("maria").build(
+                al.events.FeedbackGiven,
                 feedback_id="f9",
                 kind=al.model.FeedbackKind.HOME_REPORT,
                 message="For Ana only",
                 audience=al.model.Audience.named("ana"),
-                **base("maria"),
             ),
-            al.events.ProgressRecorded(
+            by("ana").build(
+                al.events.ProgressRecorded,
                 observation_id="o9",
                 goal_id="g1",
                 setting=al.model.Setting.CLINIC,
                 kind=al.model.ObservationKind.SESSION,
                 value=5,
                 audience=al.model.Audience.named("ana"),
-                **base("ana"),
             ),
-            al.events.CheckInHeld(
+            by("ana").build(
+                al.events.CheckInHeld,
                 check_in_id="ci9",
                 kind=al.model.CheckInKind.MEETING,
                 participants=frozenset({"ana", "bo", "maria"}),
@@ -530,43 +559,48 @@ def test_nobody_acts_on_a_record_whose_audience_leaves_them_out() -> None:
                     ),
                 ),
                 audience=al.model.Audience.named("bo"),
-                **base("ana"),
             ),
         ]
     )
     refused = [
         (
-            al.events.FeedbackAnswered(
-                feedback_id="f9", response=al.model.FeedbackResponse.ACKNOWLEDGED, **base("bo")
+            by("bo").build(
+                al.events.FeedbackAnswered,
+                feedback_id="f9",
+                response=al.model.FeedbackResponse.ACKNOWLEDGED,
             ),
             "feedback",
         ),
         (
-            al.events.ProgressCorrected(observation_id="o9", value=4, reason="typo", **base("bo")),
+            by("bo").build(
+                al.events.ProgressCorrected, observation_id="o9", value=4, reason="typo"
+            ),
             "observation",
         ),
         (
-            al.events.SuccessCelebrated(description="Yay", observation_id="o9", **base("bo")),
+            by("bo").build(al.events.SuccessCelebrated, description="Yay", observation_id="o9"),
             "observation",
         ),
-        (al.events.ActionItemCompleted(action_item_id="a10", **base("cy")), "check-in"),
+        (by("cy").build(al.events.ActionItemCompleted, action_item_id="a10"), "check-in"),
     ]
     for event, what in refused:
         reason = denied(p, event).reason
         assert reason == f"the {what} is not shared with them (its audience leaves them out)"
     # Those the audience includes may act on it.
     p.record(
-        al.events.FeedbackAnswered(
-            feedback_id="f9", response=al.model.FeedbackResponse.ACKNOWLEDGED, **base("ana")
+        by("ana").build(
+            al.events.FeedbackAnswered,
+            feedback_id="f9",
+            response=al.model.FeedbackResponse.ACKNOWLEDGED,
         )
     )
     p.record(
-        al.events.ProgressCorrected(observation_id="o9", value=4, reason="typo", **base("ana"))
+        by("ana").build(al.events.ProgressCorrected, observation_id="o9", value=4, reason="typo")
     )
-    p.record(al.events.SuccessCelebrated(description="Yay", observation_id="o9", **base("ana")))
-    p.record(al.events.ActionItemCompleted(action_item_id="a9", **base("bo")))
+    p.record(by("ana").build(al.events.SuccessCelebrated, description="Yay", observation_id="o9"))
+    p.record(by("bo").build(al.events.ActionItemCompleted, action_item_id="a9"))
     # An item's owner completes it even when the check-in's note is not shared with them.
-    p.record(al.events.ActionItemCompleted(action_item_id="a10", **base("maria")))
+    p.record(by("maria").build(al.events.ActionItemCompleted, action_item_id="a10"))
 
 
 def test_the_sample_and_the_synthetic_clinic_follow_the_role_rules() -> None:

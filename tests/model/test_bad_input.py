@@ -13,68 +13,33 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import alliance as al
-
-T0 = pendulum.datetime(2025, 1, 6, 9, tz="Europe/London")
-
-
-def target(**overrides: Any) -> al.model.MeasurableTarget:
-    fields: dict[str, Any] = {
-        "metric": "requests",
-        "unit": "per day",
-        "baseline": 1,
-        "target": 8,
-        "direction": al.model.Direction.INCREASE,
-        "due": pendulum.date(2025, 6, 30),
-    }
-    fields.update(overrides)
-    return al.model.MeasurableTarget(**fields)
+from team import T0, by, story, target
 
 
 @pytest.fixture
 def p() -> al.Partnership:
     """Ana (SLT) and Maria (parent); goal g1 shared; a progress update from Ana open."""
-    p = al.Partnership.form(
-        al.events.PartnershipFormed(
-            partnership_id="p-1",
-            clinic_id="c-1",
-            child_id="sam",
-            time_zone="Europe/London",
-            actor="ana",
-            occurred_at=T0,
-        )
+    s = story()
+    s.record(
+        al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE
     )
-    p.record(
-        al.events.ProfessionalJoined(
-            member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, actor="ana", occurred_at=T0
-        )
+    s.record(al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT)
+    s.on_day(1).record(
+        al.events.GoalProposed,
+        goal_id="g1",
+        domain=al.model.GoalDomain.COMMUNICATION,
+        statement="Sam asks for snacks with two words",
+        why_it_matters="Fewer tears at snack time",
+        target=target(),
     )
-    p.record(
-        al.events.CarerJoined(
-            member_id="maria", relationship=al.CarerRelationship.PARENT, actor="ana", occurred_at=T0
-        )
+    s.on_day(2).by("maria").record(al.events.GoalAgreed, goal_id="g1")
+    s.on_day(3).by("ana").record(
+        al.events.FeedbackGiven,
+        feedback_id="f1",
+        kind=al.model.FeedbackKind.PROGRESS_UPDATE,
+        message="Two new words today",
     )
-    p.record(
-        al.events.GoalProposed(
-            goal_id="g1",
-            domain=al.model.GoalDomain.COMMUNICATION,
-            statement="Sam asks for snacks with two words",
-            why_it_matters="Fewer tears at snack time",
-            target=target(),
-            actor="ana",
-            occurred_at=T0.add(days=1),
-        )
-    )
-    p.record(al.events.GoalAgreed(goal_id="g1", actor="maria", occurred_at=T0.add(days=2)))
-    p.record(
-        al.events.FeedbackGiven(
-            feedback_id="f1",
-            kind=al.model.FeedbackKind.PROGRESS_UPDATE,
-            message="Two new words today",
-            actor="ana",
-            occurred_at=T0.add(days=3),
-        )
-    )
-    return p
+    return s.partnership
 
 
 def refused(p: al.Partnership, event: al.Event, error: type[al.AllianceError], field: str) -> str:
@@ -215,13 +180,12 @@ def test_observation_needs_a_value_or_a_gas_level() -> None:
 def test_a_due_date_before_the_goal_was_proposed_is_refused(p: al.Partnership) -> None:
     message = refused(
         p,
-        al.events.GoalProposed(
+        by("maria", 4).build(
+            al.events.GoalProposed,
             domain=al.model.GoalDomain.MOTOR,
             statement="Sam climbs the stairs with one hand on the rail",
             why_it_matters="Getting to his bedroom on his own",
             target=target(due=pendulum.date(2025, 1, 5)),
-            actor="maria",
-            occurred_at=T0.add(days=4),
         ),
         al.ValidationError,
         "target.due",
@@ -232,13 +196,12 @@ def test_a_due_date_before_the_goal_was_proposed_is_refused(p: al.Partnership) -
 def test_progress_for_an_unknown_goal_is_refused(p: al.Partnership) -> None:
     refused(
         p,
-        al.events.ProgressRecorded(
+        by("maria", 5).build(
+            al.events.ProgressRecorded,
             goal_id="nope",
             setting=al.model.Setting.HOME,
             kind=al.model.ObservationKind.EVERYDAY,
             value=3,
-            actor="maria",
-            occurred_at=T0.add(days=5),
         ),
         al.UnknownRecordError,
         "goal_id",
@@ -246,16 +209,15 @@ def test_progress_for_an_unknown_goal_is_refused(p: al.Partnership) -> None:
 
 
 def test_progress_for_a_closed_goal_is_refused(p: al.Partnership) -> None:
-    p.record(al.events.GoalAchieved(goal_id="g1", actor="ana", occurred_at=T0.add(days=4)))
+    p.record(by("ana", 4).build(al.events.GoalAchieved, goal_id="g1"))
     message = refused(
         p,
-        al.events.ProgressRecorded(
+        by("maria", 5).build(
+            al.events.ProgressRecorded,
             goal_id="g1",
             setting=al.model.Setting.HOME,
             kind=al.model.ObservationKind.EVERYDAY,
             value=3,
-            actor="maria",
-            occurred_at=T0.add(days=5),
         ),
         al.DomainError,
         "goal_id",
@@ -266,7 +228,7 @@ def test_progress_for_a_closed_goal_is_refused(p: al.Partnership) -> None:
 def test_agreeing_twice_is_refused(p: al.Partnership) -> None:
     message = refused(
         p,
-        al.events.GoalAgreed(goal_id="g1", actor="maria", occurred_at=T0.add(days=5)),
+        by("maria", 5).build(al.events.GoalAgreed, goal_id="g1"),
         al.DomainError,
         "goal_id",
     )
@@ -276,7 +238,7 @@ def test_agreeing_twice_is_refused(p: al.Partnership) -> None:
 def test_the_proposer_has_agreed_by_proposing(p: al.Partnership) -> None:
     refused(
         p,
-        al.events.GoalAgreed(goal_id="g1", actor="ana", occurred_at=T0.add(days=5)),
+        by("ana", 5).build(al.events.GoalAgreed, goal_id="g1"),
         al.DomainError,
         "goal_id",
     )
@@ -284,20 +246,18 @@ def test_the_proposer_has_agreed_by_proposing(p: al.Partnership) -> None:
 
 def test_responding_to_feedback_that_is_not_open_is_refused(p: al.Partnership) -> None:
     p.record(
-        al.events.FeedbackAnswered(
+        by("maria", 4).build(
+            al.events.FeedbackAnswered,
             feedback_id="f1",
             response=al.model.FeedbackResponse.ACKNOWLEDGED,
-            actor="maria",
-            occurred_at=T0.add(days=4),
         )
     )
     message = refused(
         p,
-        al.events.FeedbackAnswered(
+        by("maria", 5).build(
+            al.events.FeedbackAnswered,
             feedback_id="f1",
             response=al.model.FeedbackResponse.EXPLAINED,
-            actor="maria",
-            occurred_at=T0.add(days=5),
         ),
         al.DomainError,
         "feedback_id",
@@ -308,11 +268,10 @@ def test_responding_to_feedback_that_is_not_open_is_refused(p: al.Partnership) -
 def test_responding_to_unknown_feedback_is_refused(p: al.Partnership) -> None:
     refused(
         p,
-        al.events.FeedbackAnswered(
+        by("maria", 5).build(
+            al.events.FeedbackAnswered,
             feedback_id="f9",
             response=al.model.FeedbackResponse.ACKNOWLEDGED,
-            actor="maria",
-            occurred_at=T0.add(days=5),
         ),
         al.UnknownRecordError,
         "feedback_id",
@@ -322,11 +281,10 @@ def test_responding_to_unknown_feedback_is_refused(p: al.Partnership) -> None:
 def test_feedback_is_answered_by_the_other_side(p: al.Partnership) -> None:
     refused(
         p,
-        al.events.FeedbackAnswered(
+        by("ana", 5).build(
+            al.events.FeedbackAnswered,
             feedback_id="f1",
             response=al.model.FeedbackResponse.ACKNOWLEDGED,
-            actor="ana",
-            occurred_at=T0.add(days=5),
         ),
         al.DomainError,
         "actor",
@@ -339,13 +297,12 @@ def test_a_carer_cannot_record_session_data(
 ) -> None:
     message = refused(
         p,
-        al.events.ProgressRecorded(
+        by("maria", 5).build(
+            al.events.ProgressRecorded,
             goal_id="g1",
             setting=al.model.Setting.CLINIC,
             kind=kind,
             value=3,
-            actor="maria",
-            occurred_at=T0.add(days=5),
         ),
         al.DomainError,
         "kind",
@@ -356,9 +313,7 @@ def test_a_carer_cannot_record_session_data(
 def test_someone_outside_the_partnership_cannot_record(p: al.Partnership) -> None:
     refused(
         p,
-        al.events.ConcernRaised(
-            description="Who is this?", actor="stranger", occurred_at=T0.add(days=5)
-        ),
+        by("stranger", 5).build(al.events.ConcernRaised, description="Who is this?"),
         al.NotAMemberError,
         "actor",
     )
@@ -367,9 +322,7 @@ def test_someone_outside_the_partnership_cannot_record(p: al.Partnership) -> Non
 def test_nothing_is_recorded_before_the_partnership_was_formed(p: al.Partnership) -> None:
     refused(
         p,
-        al.events.ConcernRaised(
-            description="Too early", actor="maria", occurred_at=T0.subtract(days=1)
-        ),
+        by("maria", T0.subtract(days=1)).build(al.events.ConcernRaised, description="Too early"),
         al.ValidationError,
         "occurred_at",
     )
@@ -377,13 +330,13 @@ def test_nothing_is_recorded_before_the_partnership_was_formed(p: al.Partnership
 
 def test_nothing_is_recorded_after_closing(p: al.Partnership) -> None:
     p.record(
-        al.events.PartnershipStatusChanged(
-            status=al.model.PartnershipStatus.CLOSED, actor="ana", occurred_at=T0.add(days=4)
+        by("ana", 4).build(
+            al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.CLOSED
         )
     )
     refused(
         p,
-        al.events.ConcernRaised(description="Too late", actor="maria", occurred_at=T0.add(days=5)),
+        by("maria", 5).build(al.events.ConcernRaised, description="Too late"),
         al.DomainError,
         "event",
     )
@@ -391,8 +344,8 @@ def test_nothing_is_recorded_after_closing(p: al.Partnership) -> None:
 
 def test_record_all_is_all_or_nothing(p: al.Partnership) -> None:
     before_events, before_state = p.events, p.state.copy()
-    good = al.events.ConcernRaised(description="Bedtime", actor="maria", occurred_at=T0.add(days=5))
-    bad = al.events.GoalAgreed(goal_id="nope", actor="maria", occurred_at=T0.add(days=5))
+    good = by("maria", 5).build(al.events.ConcernRaised, description="Bedtime")
+    bad = by("maria", 5).build(al.events.GoalAgreed, goal_id="nope")
     with pytest.raises(al.UnknownRecordError):
         p.record_all([good, bad])
     assert p.events == before_events
@@ -499,12 +452,11 @@ def test_foreign_data_only_ever_raises_malformed_data_error(data: object) -> Non
 def test_feedback_about_a_goal_cannot_predate_the_goal(p: al.Partnership) -> None:
     refused(
         p,
-        al.events.FeedbackGiven(
+        by("maria", T0.add(hours=12)).build(
+            al.events.FeedbackGiven,
             kind=al.model.FeedbackKind.HOME_REPORT,
             message="Going well",
             goal_id="g1",
-            actor="maria",
-            occurred_at=T0.add(hours=12),
         ),
         al.ValidationError,
         "occurred_at",
@@ -513,22 +465,18 @@ def test_feedback_about_a_goal_cannot_predate_the_goal(p: al.Partnership) -> Non
 
 def test_a_strategy_cannot_name_a_carer_before_they_joined(p: al.Partnership) -> None:
     p.record(
-        al.events.CarerJoined(
-            member_id="david",
-            relationship=al.CarerRelationship.PARENT,
-            actor="ana",
-            occurred_at=T0.add(days=5),
+        by("ana", 5).build(
+            al.events.CarerJoined, member_id="david", relationship=al.CarerRelationship.PARENT
         )
     )
     refused(
         p,
-        al.events.HomePracticePlanned(
+        by("ana", 4).build(
+            al.events.HomePracticePlanned,
             goal_id="g1",
             description="Snack choices",
             times_per_week=3,
             carers=frozenset({"david"}),
-            actor="ana",
-            occurred_at=T0.add(days=4),
         ),
         al.NotAMemberError,
         "carers",
@@ -537,16 +485,14 @@ def test_a_strategy_cannot_name_a_carer_before_they_joined(p: al.Partnership) ->
 
 def test_a_status_change_cannot_predate_the_last_one(p: al.Partnership) -> None:
     p.record(
-        al.events.PartnershipStatusChanged(
-            status=al.model.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0.add(days=4)
+        by("ana", 4).build(
+            al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.ACTIVE
         )
     )
     refused(
         p,
-        al.events.PartnershipStatusChanged(
-            status=al.model.PartnershipStatus.PAUSED,
-            actor="ana",
-            occurred_at=T0.add(days=3, hours=23),
+        by("ana", T0.add(days=3, hours=23)).build(
+            al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.PAUSED
         ),
         al.ValidationError,
         "occurred_at",
@@ -554,16 +500,10 @@ def test_a_status_change_cannot_predate_the_last_one(p: al.Partnership) -> None:
 
 
 def test_a_position_on_a_goal_cannot_predate_your_last_one(p: al.Partnership) -> None:
-    p.record(
-        al.events.GoalObjected(
-            goal_id="g1", reason="Too soon", actor="maria", occurred_at=T0.add(days=5)
-        )
-    )
+    p.record(by("maria", 5).build(al.events.GoalObjected, goal_id="g1", reason="Too soon"))
     refused(
         p,
-        al.events.GoalConcernNoted(
-            goal_id="g1", reason="Unsure", actor="maria", occurred_at=T0.add(days=4)
-        ),
+        by("maria", 4).build(al.events.GoalConcernNoted, goal_id="g1", reason="Unsure"),
         al.ValidationError,
         "occurred_at",
     )

@@ -16,30 +16,14 @@ import pytest
 import alliance as al
 from alliance.storage import SnapshotStore
 from identical import assert_identical
+from team import EVERY_SETTING, at, by, story
 
-T0 = pendulum.datetime(2025, 1, 6, 9, tz="Europe/London")  # a Monday
-
-
-def at(days: float) -> pendulum.DateTime:
-    return T0.add(seconds=int(days * 86_400))
-
-
-def by(actor: str, days: float = 10) -> dict[str, Any]:
-    return {"actor": actor, "occurred_at": at(days)}
-
-
-FORMED = al.events.PartnershipFormed(
-    partnership_id="p-1",
-    clinic_id="c-1",
-    child_id="sam",
-    time_zone="Europe/London",
-    settings=frozenset({al.model.Setting.HOME, al.model.Setting.CLINIC, al.model.Setting.SCHOOL}),
-    **by("ana", 0),
-)
+FORMED = story(settings=EVERY_SETTING).events[0]
 
 
 def _goal(goal_id: str, statement: str) -> al.events.GoalProposed:
-    return al.events.GoalProposed(
+    return by("ana", 1).build(
+        al.events.GoalProposed,
         goal_id=goal_id,
         domain=al.model.GoalDomain.COMMUNICATION,
         statement=statement,
@@ -52,61 +36,62 @@ def _goal(goal_id: str, statement: str) -> al.events.GoalProposed:
             direction=al.model.Direction.INCREASE,
             due=pendulum.date(2025, 6, 30),
         ),
-        **by("ana", 1),
     )
 
 
 # Ana (therapist), Ben (supervisor), Tess (teacher), Maria and Ola (carers); goals g1
 # (shared) and g2; Maria practises strategy s1 for g1; observations o1 (g1), o2 (g2).
 SETUP: list[al.Event] = [
-    al.events.ProfessionalJoined(
-        member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, **by("ana", 0)
+    by("ana", 0).build(
+        al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE
     ),
-    al.events.ProfessionalJoined(
+    by("ana", 0).build(
+        al.events.ProfessionalJoined,
         member_id="ben",
         discipline=al.Discipline.SPEECH_LANGUAGE,
         role=al.ProfessionalRole.SUPERVISOR,
-        **by("ana", 0),
     ),
-    al.events.ProfessionalJoined(
+    by("ana", 0).build(
+        al.events.ProfessionalJoined,
         member_id="tess",
         discipline=al.Discipline.TEACHING,
         role=al.ProfessionalRole.EDUCATOR,
-        **by("ana", 0),
     ),
-    al.events.CarerJoined(
-        member_id="maria", relationship=al.CarerRelationship.PARENT, **by("ana", 0)
+    by("ana", 0).build(
+        al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT
     ),
-    al.events.CarerJoined(
-        member_id="ola", relationship=al.CarerRelationship.GRANDPARENT, **by("ana", 0)
+    by("ana", 0).build(
+        al.events.CarerJoined, member_id="ola", relationship=al.CarerRelationship.GRANDPARENT
     ),
-    al.events.PartnershipStatusChanged(status=al.model.PartnershipStatus.ACTIVE, **by("ana", 0)),
+    by("ana", 0).build(
+        al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.ACTIVE
+    ),
     _goal("g1", "Sam asks for snacks with two words"),
     _goal("g2", "Sam waits for his turn"),
-    al.events.GoalAgreed(goal_id="g1", **by("maria", 2)),
-    al.events.HomePracticePlanned(
+    by("maria", 2).build(al.events.GoalAgreed, goal_id="g1"),
+    by("ana", 3).build(
+        al.events.HomePracticePlanned,
         strategy_id="s1",
         goal_id="g1",
         description="Wait five seconds before offering the snack",
         times_per_week=7,
         carers=frozenset({"maria"}),
-        **by("ana", 3),
     ),
-    al.events.ProgressRecorded(
+    by("maria", 4).build(
+        al.events.ProgressRecorded,
         observation_id="o1",
         goal_id="g1",
         setting=al.model.Setting.HOME,
         kind=al.model.ObservationKind.EVERYDAY,
         value=3,
-        **by("maria", 4),
     ),
-    al.events.ProgressRecorded(
+    by("ana", 4).build(
+        al.events.ProgressRecorded,
         observation_id="o2",
         goal_id="g2",
         setting=al.model.Setting.CLINIC,
         kind=al.model.ObservationKind.SESSION,
         value=2,
-        **by("ana", 4),
     ),
 ]
 
@@ -137,8 +122,9 @@ REVIEW_DAY = 36  # 2025-02-11, the day after the transition's (rescheduled) date
 
 # One of each new event, in an order the model accepts (under RolePolicy).
 FAMILY: list[al.Event] = [
-    al.events.FidelityChecklistSet(strategy_id="s1", checklist=CHECKLIST, **by("ana")),
-    al.events.CoachingSessionHeld(
+    by("ana").build(al.events.FidelityChecklistSet, strategy_id="s1", checklist=CHECKLIST),
+    by("ana").build(
+        al.events.CoachingSessionHeld,
         session_id="cs1",
         strategy_id="s1",
         carer="maria",
@@ -151,18 +137,18 @@ FAMILY: list[al.Event] = [
             {al.model.CoachingApproach.MODELLED, al.model.CoachingApproach.PRACTISED}
         ),
         note="Maria waited every time by the end",
-        **by("ana"),
     ),
-    al.events.EducationAttended(
+    by("maria").build(
+        al.events.EducationAttended,
         education_id="ed1",
         kind=al.model.EducationKind.WORKSHOP,
         title="Talking with toddlers",
         attendees=frozenset({"maria", "ola"}),
         language="es-MX",
         goal_id="g1",
-        **by("maria"),
     ),
-    al.events.TransitionAnnounced(
+    by("maria").build(
+        al.events.TransitionAnnounced,
         transition_id="t1",
         kind=al.model.TransitionKind.NEW_SCHOOL,
         description="Sam starts at Hill Primary",
@@ -170,9 +156,9 @@ FAMILY: list[al.Event] = [
         people=frozenset({"maria", "tess"}),
         affected_goals=frozenset({"g1"}),
         affected_strategies=frozenset({"s1"}),
-        **by("maria"),
     ),
-    al.events.TransitionPlanAgreed(
+    by("ana").build(
+        al.events.TransitionPlanAgreed,
         transition_id="t1",
         steps=(
             al.model.PlanStep(
@@ -180,55 +166,54 @@ FAMILY: list[al.Event] = [
             ),
         ),
         agreed_with=frozenset({"maria"}),
-        **by("ana"),
     ),
-    al.events.TransitionInformationShared(
+    by("tess").build(
+        al.events.TransitionInformationShared,
         transition_id="t1",
         shared_with=frozenset({"maria", "ola"}),
         summary="A photo book of the new class",
-        **by("tess"),
     ),
-    al.events.TransitionRescheduled(
+    by("maria").build(
+        al.events.TransitionRescheduled,
         transition_id="t1",
         date=pendulum.date(2025, 2, 10),
         reason="The class opens a week later",
-        **by("maria"),
     ),
-    al.events.TransitionReviewed(
+    by("ana", REVIEW_DAY).build(
+        al.events.TransitionReviewed,
         transition_id="t1",
         how_it_went="Settled in by day three",
         next_steps="Share the visual timetable with home",
-        **by("ana", REVIEW_DAY),
     ),
-    al.events.SuccessCelebrated(
+    by("maria", REVIEW_DAY).build(
+        al.events.SuccessCelebrated,
         celebration_id="cel1",
         kind=al.model.CelebrationKind.MILESTONE,
         description="Sam asked for crackers with two words",
         goal_id="g1",
         observation_id="o1",
         strategy_id="s1",
-        **by("maria", REVIEW_DAY),
     ),
-    al.events.WellbeingNoted(
+    by("maria", REVIEW_DAY).build(
+        al.events.WellbeingNoted,
         note_id="wb1",
         coping=al.model.Coping.STRETCHED,
         support=frozenset({al.model.SupportKind.EXTENDED_FAMILY}),
         would_like="To meet other parents",
         note="Evenings are hard",
         shared_with=frozenset({"ana"}),
-        **by("maria", REVIEW_DAY),
     ),
-    al.events.SupportOffered(
+    by("ana", REVIEW_DAY).build(
+        al.events.SupportOffered,
         offer_id="so1",
         carer="maria",
         kind=al.model.SupportKind.PEER_GROUP,
         description="The Thursday parents' group",
         in_reply_to="wb1",
         shared_with=frozenset({"ben"}),
-        **by("ana", REVIEW_DAY),
     ),
-    al.events.AgreementIssued(version=1, agreement=AGREEMENT, **by("ana", REVIEW_DAY)),
-    al.events.AgreementAcknowledged(version=1, comment="Thank you", **by("maria", REVIEW_DAY)),
+    by("ana", REVIEW_DAY).build(al.events.AgreementIssued, version=1, agreement=AGREEMENT),
+    by("maria", REVIEW_DAY).build(al.events.AgreementAcknowledged, version=1, comment="Thank you"),
 ]
 
 
@@ -319,18 +304,22 @@ CONSTRUCTOR_ERRORS: dict[str, tuple[Callable[[], object], str]] = {
     "a rating of 0": (lambda: _step(rating=0), "rating"),
     "unknown observation": (lambda: _step(observed="sort of"), "observed"),  # type: ignore[arg-type]
     "confidence of 6": (
-        lambda: al.events.CoachingSessionHeld(
-            strategy_id="s1", carer="maria", steps=(), carer_confidence=6, **by("ana")
+        lambda: by("ana").build(
+            al.events.CoachingSessionHeld,
+            strategy_id="s1",
+            carer="maria",
+            steps=(),
+            carer_confidence=6,
         ),
         "carer_confidence",
     ),
     "unknown approach": (
-        lambda: al.events.CoachingSessionHeld(
+        lambda: by("ana").build(
+            al.events.CoachingSessionHeld,
             strategy_id="s1",
             carer="maria",
             steps=(),
             approaches=frozenset({"lecture"}),  # type: ignore[arg-type]
-            **by("ana"),
         ),
         "approaches",
     ),
@@ -341,109 +330,123 @@ CONSTRUCTOR_ERRORS: dict[str, tuple[Callable[[], object], str]] = {
         "occurred_at",
     ),
     "education nobody attended": (
-        lambda: al.events.EducationAttended(
+        lambda: by("ana").build(
+            al.events.EducationAttended,
             kind=al.model.EducationKind.COURSE,
             title="x",
             attendees=frozenset(),
             language="en",
-            **by("ana"),
         ),
         "attendees",
     ),
     "education in no language": (
-        lambda: al.events.EducationAttended(
+        lambda: by("ana").build(
+            al.events.EducationAttended,
             kind=al.model.EducationKind.COURSE,
             title="x",
             attendees=frozenset({"maria"}),
             language="English!",
-            **by("ana"),
         ),
         "language",
     ),
     "a blank education title": (
-        lambda: al.events.EducationAttended(
+        lambda: by("ana").build(
+            al.events.EducationAttended,
             kind=al.model.EducationKind.COURSE,
             title="",
             attendees=frozenset({"maria"}),
             language="en",
-            **by("ana"),
         ),
         "title",
     ),
     "a transition on a datetime": (
-        lambda: al.events.TransitionAnnounced(
+        lambda: by("ana").build(
+            al.events.TransitionAnnounced,
             kind=al.model.TransitionKind.NEW_CLASS,
             description="x",
             date=dt.datetime(2025, 2, 3, 9),  # type: ignore[arg-type]
             people=frozenset({"maria"}),
-            **by("ana"),
         ),
         "date",
     ),
     "a transition involving nobody": (
-        lambda: al.events.TransitionAnnounced(
+        lambda: by("ana").build(
+            al.events.TransitionAnnounced,
             kind=al.model.TransitionKind.NEW_CLASS,
             description="x",
             date=pendulum.date(2025, 2, 3),
             people=frozenset(),
-            **by("ana"),
         ),
         "people",
     ),
     "a plan without steps": (
-        lambda: al.events.TransitionPlanAgreed(
-            transition_id="t1", steps=(), agreed_with=frozenset({"maria"}), **by("ana")
+        lambda: by("ana").build(
+            al.events.TransitionPlanAgreed,
+            transition_id="t1",
+            steps=(),
+            agreed_with=frozenset({"maria"}),
         ),
         "steps",
     ),
     "a plan agreed with nobody": (
-        lambda: al.events.TransitionPlanAgreed(
+        lambda: by("ana").build(
+            al.events.TransitionPlanAgreed,
             transition_id="t1",
             steps=FAMILY_PLAN_STEPS,
             agreed_with=frozenset(),
-            **by("ana"),
         ),
         "agreed_with",
     ),
     "information shared with nobody": (
-        lambda: al.events.TransitionInformationShared(
-            transition_id="t1", shared_with=frozenset(), summary="x", **by("ana")
+        lambda: by("ana").build(
+            al.events.TransitionInformationShared,
+            transition_id="t1",
+            shared_with=frozenset(),
+            summary="x",
         ),
         "shared_with",
     ),
     "rescheduled without a reason": (
-        lambda: al.events.TransitionRescheduled(
-            transition_id="t1", date=pendulum.date(2025, 3, 1), reason=" ", **by("ana")
+        lambda: by("ana").build(
+            al.events.TransitionRescheduled,
+            transition_id="t1",
+            date=pendulum.date(2025, 3, 1),
+            reason=" ",
         ),
         "reason",
     ),
     "a review saying nothing": (
-        lambda: al.events.TransitionReviewed(transition_id="t1", how_it_went="", **by("ana")),
+        lambda: by("ana").build(al.events.TransitionReviewed, transition_id="t1", how_it_went=""),
         "how_it_went",
     ),
     "a celebration of nothing": (
-        lambda: al.events.SuccessCelebrated(description="\n", **by("maria")),
+        lambda: by("maria").build(al.events.SuccessCelebrated, description="\n"),
         "description",
     ),
     "an unknown kind of celebration": (
-        lambda: al.events.SuccessCelebrated(description="x", kind="huge", **by("maria")),  # type: ignore[arg-type]
+        lambda: by("maria").build(al.events.SuccessCelebrated, description="x", kind="huge"),  # type: ignore[arg-type]
         "kind",
     ),
     "an unknown way of coping": (
-        lambda: al.events.WellbeingNoted(coping="fine-ish", **by("maria")),  # type: ignore[arg-type]
+        lambda: by("maria").build(al.events.WellbeingNoted, coping="fine-ish"),  # type: ignore[arg-type]
         "coping",
     ),
     "a wellbeing note shared with a bad id": (
-        lambda: al.events.WellbeingNoted(shared_with=frozenset({"a b"}), **by("maria")),
+        lambda: by("maria").build(al.events.WellbeingNoted, shared_with=frozenset({"a b"})),
         "shared_with",
     ),
     "an unknown kind of support": (
-        lambda: al.events.SupportOffered(carer="maria", kind="money", description="x", **by("ana")),  # type: ignore[arg-type]
+        lambda: by("ana").build(
+            al.events.SupportOffered, carer="maria", kind="money", description="x"
+        ),  # type: ignore[arg-type]
         "kind",
     ),
     "support described as nothing": (
-        lambda: al.events.SupportOffered(
-            carer="maria", kind=al.model.SupportKind.RESPITE, description="", **by("ana")
+        lambda: by("ana").build(
+            al.events.SupportOffered,
+            carer="maria",
+            kind=al.model.SupportKind.RESPITE,
+            description="",
         ),
         "description",
     ),
@@ -479,15 +482,15 @@ CONSTRUCTOR_ERRORS: dict[str, tuple[Callable[[], object], str]] = {
         "disagreements",
     ),
     "agreement version 0": (
-        lambda: al.events.AgreementIssued(version=0, agreement=AGREEMENT, **by("ana")),
+        lambda: by("ana").build(al.events.AgreementIssued, version=0, agreement=AGREEMENT),
         "version",
     ),
     "an agreement that is not one": (
-        lambda: al.events.AgreementIssued(version=1, agreement="be nice", **by("ana")),  # type: ignore[arg-type]
+        lambda: by("ana").build(al.events.AgreementIssued, version=1, agreement="be nice"),  # type: ignore[arg-type]
         "agreement",
     ),
     "acknowledging version 0": (
-        lambda: al.events.AgreementAcknowledged(version=0, **by("maria")),
+        lambda: by("maria").build(al.events.AgreementAcknowledged, version=0),
         "version",
     ),
 }
@@ -535,20 +538,24 @@ STATE_ERRORS: dict[str, Refusal] = {
     # coaching and education
     "a checklist for an unknown strategy": (
         [],
-        lambda: al.events.FidelityChecklistSet(strategy_id="s9", checklist=CHECKLIST, **by("ana")),
+        lambda: by("ana").build(
+            al.events.FidelityChecklistSet, strategy_id="s9", checklist=CHECKLIST
+        ),
         al.UnknownRecordError,
         "strategy_id",
     ),
     "a checklist for a stopped strategy": (
-        [al.events.HomePracticeStopped(strategy_id="s1", reason="Done", **by("ana", 5))],
-        lambda: al.events.FidelityChecklistSet(strategy_id="s1", checklist=CHECKLIST, **by("ana")),
+        [by("ana", 5).build(al.events.HomePracticeStopped, strategy_id="s1", reason="Done")],
+        lambda: by("ana").build(
+            al.events.FidelityChecklistSet, strategy_id="s1", checklist=CHECKLIST
+        ),
         al.DomainError,
         "strategy_id",
     ),
     "a checklist dated before the one it replaces": (
         first(al.events.FidelityChecklistSet),
-        lambda: al.events.FidelityChecklistSet(
-            strategy_id="s1", checklist=CHECKLIST, **by("ana", 9)
+        lambda: by("ana", 9).build(
+            al.events.FidelityChecklistSet, strategy_id="s1", checklist=CHECKLIST
         ),
         al.ValidationError,
         "occurred_at",
@@ -614,10 +621,10 @@ STATE_ERRORS: dict[str, Refusal] = {
     ),
     "coaching observed on a rating checklist": (
         [
-            al.events.FidelityChecklistSet(
+            by("ana").build(
+                al.events.FidelityChecklistSet,
                 strategy_id="s1",
                 checklist=attrs.evolve(CHECKLIST, scale=al.model.FidelityScale.RATING),
-                **by("ana"),
             )
         ],
         coaching,
@@ -749,34 +756,36 @@ STATE_ERRORS: dict[str, Refusal] = {
     # celebrations
     "celebrating an unknown goal": (
         [],
-        lambda: al.events.SuccessCelebrated(description="x", goal_id="g9", **by("maria")),
+        lambda: by("maria").build(al.events.SuccessCelebrated, description="x", goal_id="g9"),
         al.UnknownRecordError,
         "goal_id",
     ),
     "celebrating an unknown observation": (
         [],
-        lambda: al.events.SuccessCelebrated(description="x", observation_id="o9", **by("maria")),
+        lambda: by("maria").build(
+            al.events.SuccessCelebrated, description="x", observation_id="o9"
+        ),
         al.UnknownRecordError,
         "observation_id",
     ),
     "celebrating an observation of another goal": (
         [],
-        lambda: al.events.SuccessCelebrated(
-            description="x", goal_id="g1", observation_id="o2", **by("maria")
+        lambda: by("maria").build(
+            al.events.SuccessCelebrated, description="x", goal_id="g1", observation_id="o2"
         ),
         al.ValidationError,
         "goal_id",
     ),
     "celebrating an unknown strategy": (
         [],
-        lambda: al.events.SuccessCelebrated(description="x", strategy_id="s9", **by("maria")),
+        lambda: by("maria").build(al.events.SuccessCelebrated, description="x", strategy_id="s9"),
         al.UnknownRecordError,
         "strategy_id",
     ),
     "celebrating a strategy of another goal": (
         [],
-        lambda: al.events.SuccessCelebrated(
-            description="x", goal_id="g2", strategy_id="s1", **by("maria")
+        lambda: by("maria").build(
+            al.events.SuccessCelebrated, description="x", goal_id="g2", strategy_id="s1"
         ),
         al.ValidationError,
         "strategy_id",
@@ -925,8 +934,8 @@ def test_the_state_refuses_it_naming_the_field_and_nothing_is_written(
     assert (p.events, p.version) == (events, version)
     assert p.state == state
     # nor as the last of a batch whose other event is valid
-    valid = al.events.SuccessCelebrated(
-        celebration_id="cel-batch", description="A good week", **by("ola", 5)
+    valid = by("ola", 5).build(
+        al.events.SuccessCelebrated, celebration_id="cel-batch", description="A good week"
     )
     with pytest.raises(error):
         p.record_all([valid, event])

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import alliance as al
 from alliance.testing import strategies as s
-from team import LATER, at, base, build
+from team import LATER, at, build, by
 
 PROFESSIONALS = al.model.Audience.professionals()
 
@@ -21,8 +21,8 @@ PROFESSIONALS = al.model.Audience.professionals()
 def concern(
     actor: str, audience: al.model.Audience, concern_id: str = "c9"
 ) -> al.events.ConcernRaised:
-    return al.events.ConcernRaised(
-        concern_id=concern_id, description="Worried", audience=audience, **base(actor)
+    return by(actor).build(
+        al.events.ConcernRaised, concern_id=concern_id, description="Worried", audience=audience
     )
 
 
@@ -43,16 +43,19 @@ def test_the_author_always_sees_their_own_record() -> None:
 
 def test_a_named_audience_reaches_only_the_named() -> None:
     p = build()
-    p.record(al.events.CarerJoined(member_id="david", relationship=al.CarerRelationship.PARENT,
-                            **base("ana")))  # fmt: skip
     p.record(
-        al.events.SetbackReported(
+        by("ana").build(
+            al.events.CarerJoined, member_id="david", relationship=al.CarerRelationship.PARENT
+        )
+    )
+    p.record(
+        by("ana").build(
+            al.events.SetbackReported,
             setback_id="s9",
             kind=al.model.SetbackKind.LIFE_EVENT,
             severity=al.model.Severity.MODERATE,
             description="Told to Maria only",
             audience=al.model.Audience.named("maria"),
-            **base("ana"),
         )
     )
     assert "s9" in al.as_seen_by(p.state, "maria").setbacks
@@ -81,15 +84,18 @@ def test_a_teacher_sees_only_goals_shared_with_the_school_while_consent_holds() 
     assert al.as_seen_by(p.state, "tess").goals == {}
     assert al.as_seen_by(p.state, "tess").observations == {}
     p.record(
-        al.events.ConsentGranted(
-            consent_id="k1", party=al.model.SCHOOL, goal_ids=frozenset({"g1"}), **base("maria")
+        by("maria").build(
+            al.events.ConsentGranted,
+            consent_id="k1",
+            party=al.model.SCHOOL,
+            goal_ids=frozenset({"g1"}),
         )
     )
     view = al.as_seen_by(p.state, "tess")
     assert set(view.goals) == {"g1"}
     assert set(view.observations) == {"o1", "o2"}  # both about g1, for everyone
     assert set(view.strategies) == {"hp1"}
-    p.record(al.events.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(11)))
+    p.record(by("maria", 11).build(al.events.ConsentWithdrawn, consent_id="k1"))
     assert al.as_seen_by(p.state, "tess").goals == {}
     # The history shows both, to the family and the team.
     consent = al.as_seen_by(p.state, "maria").consents["k1"]
@@ -99,22 +105,22 @@ def test_a_teacher_sees_only_goals_shared_with_the_school_while_consent_holds() 
 
 def test_consent_rules_refuse_and_write_nothing() -> None:
     p = build()
-    p.record(al.events.ConsentGranted(consent_id="k1", party=al.model.SCHOOL, **base("maria")))
+    p.record(by("maria").build(al.events.ConsentGranted, consent_id="k1", party=al.model.SCHOOL))
     cases: list[tuple[al.Event, type[al.AllianceError]]] = [
         (
-            al.events.ConsentGranted(consent_id="k1", party=al.model.SCHOOL, **base("maria")),
+            by("maria").build(al.events.ConsentGranted, consent_id="k1", party=al.model.SCHOOL),
             al.DomainError,
         ),
         (
-            al.events.ConsentGranted(
-                party=al.model.SCHOOL, goal_ids=frozenset({"nope"}), **base("maria")
+            by("maria").build(
+                al.events.ConsentGranted, party=al.model.SCHOOL, goal_ids=frozenset({"nope"})
             ),
             al.UnknownRecordError,
         ),
-        (al.events.ConsentWithdrawn(consent_id="k1", **base("ana")), al.DomainError),
-        (al.events.ConsentWithdrawn(consent_id="nope", **base("maria")), al.UnknownRecordError),
+        (by("ana").build(al.events.ConsentWithdrawn, consent_id="k1"), al.DomainError),
+        (by("maria").build(al.events.ConsentWithdrawn, consent_id="nope"), al.UnknownRecordError),
         (
-            al.events.ConsentWithdrawn(consent_id="k1", actor="maria", occurred_at=at(9)),
+            by("maria", 9).build(al.events.ConsentWithdrawn, consent_id="k1"),
             al.ValidationError,
         ),
     ]
@@ -123,10 +129,10 @@ def test_consent_rules_refuse_and_write_nothing() -> None:
         with pytest.raises(error):
             p.record(event)
         assert p.events == events
-    p.record(al.events.ConsentWithdrawn(consent_id="k1", **base("maria")))
+    p.record(by("maria").build(al.events.ConsentWithdrawn, consent_id="k1"))
     events = p.events
     with pytest.raises(al.DomainError, match="already withdrawn"):
-        p.record(al.events.ConsentWithdrawn(consent_id="k1", **base("maria")))
+        p.record(by("maria").build(al.events.ConsentWithdrawn, consent_id="k1"))
     assert p.events == events
 
 
@@ -146,19 +152,20 @@ def test_an_event_without_an_audience_serializes_as_before() -> None:
 
 
 def _observation(actor: str, audience: al.model.Audience) -> al.events.ProgressRecorded:
-    return al.events.ProgressRecorded(
+    return by(actor).build(
+        al.events.ProgressRecorded,
         observation_id="o9",
         goal_id="g1",
         setting=al.model.Setting.CLINIC,
         kind=al.model.ObservationKind.SESSION,
         value=3,
         audience=audience,
-        **base(actor),
     )
 
 
 def _check_in(actor: str, audience: al.model.Audience) -> al.events.CheckInHeld:
-    return al.events.CheckInHeld(
+    return by(actor).build(
+        al.events.CheckInHeld,
         check_in_id="ci9",
         kind=al.model.CheckInKind.MEETING,
         participants=frozenset({"ana"}),
@@ -168,23 +175,22 @@ def _check_in(actor: str, audience: al.model.Audience) -> al.events.CheckInHeld:
             ),
         ),
         audience=audience,
-        **base(actor),
     )
 
 
 def _feedback(actor: str, audience: al.model.Audience) -> al.events.FeedbackGiven:
-    return al.events.FeedbackGiven(
+    return by(actor).build(
+        al.events.FeedbackGiven,
         feedback_id="f9",
         kind=al.model.FeedbackKind.PROGRESS_UPDATE,
         message="Going well",
         audience=audience,
-        **base(actor),
     )
 
 
 def test_observations_check_ins_and_feedback_carry_an_audience() -> None:
     p = build()
-    p.record(al.events.ConsentGranted(consent_id="k1", party=al.model.SCHOOL, **base("maria")))
+    p.record(by("maria").build(al.events.ConsentGranted, consent_id="k1", party=al.model.SCHOOL))
     p.record(_observation("ana", PROFESSIONALS))
     p.record(_check_in("ana", PROFESSIONALS))
     p.record(_feedback("ana", al.model.Audience.named("maria")))
@@ -272,10 +278,9 @@ def histories_with_audiences(draw: st.DrawFn) -> list[al.Event]:
             moment = event.occurred_at
             if consents and draw(st.booleans()):
                 out.append(
-                    al.events.ConsentWithdrawn(
+                    by(members[0], moment).build(
+                        al.events.ConsentWithdrawn,
                         consent_id=consents.pop(draw(st.integers(0, len(consents) - 1))),
-                        actor=members[0],
-                        occurred_at=moment,
                     )
                 )
             else:
@@ -284,11 +289,10 @@ def histories_with_audiences(draw: st.DrawFn) -> list[al.Event]:
                     if not goal_ids or draw(st.booleans())
                     else frozenset(draw(st.lists(st.sampled_from(goal_ids), min_size=1)))
                 )
-                consent = al.events.ConsentGranted(
+                consent = by(members[0], moment).build(
+                    al.events.ConsentGranted,
                     party=draw(st.sampled_from([al.model.SCHOOL, *members])),
                     goal_ids=scope,
-                    actor=members[0],
-                    occurred_at=moment,
                 )
                 consents.append(consent.consent_id)
                 out.append(consent)

@@ -4,33 +4,20 @@ upcoming transitions; and never a carer's wellbeing note."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pendulum
 import pytest
 
 import alliance as al
 from alliance.reports.render import family_report_html
-
-T0 = pendulum.datetime(2025, 1, 6, 9, tz="UTC")
-
-
-def at(days: float, actor: str = "ana") -> dict[str, Any]:
-    return {"actor": actor, "occurred_at": T0.add(days=days)}
+from team import by, story, target
 
 
 @pytest.fixture
 def partnership() -> al.Partnership:
-    p = al.Partnership.form(
-        al.events.PartnershipFormed(
-            partnership_id="p-1",
-            clinic_id="c-1",
-            child_id="sam",
-            time_zone="Europe/London",
-            **at(0),
-        ),
-        policy=al.RolePolicy(),
-    )
+    """Ana coaches Maria on s1 (three sessions, from 37.5% to 100%), celebrations, a
+    transition coming up and one in the past, and a wellbeing note of Maria's."""
+    s = story(policy=al.RolePolicy())
     checklist = al.model.FidelityChecklist(
         steps=(
             al.model.FidelityStep(step_id="wait", description="Wait five seconds"),
@@ -40,10 +27,9 @@ def partnership() -> al.Partnership:
         )
     )
 
-    def session(
-        day: int, *observed: al.model.StepObserved, confidence: int | None = None
-    ) -> al.Event:
-        return al.events.CoachingSessionHeld(
+    def session(day: int, *observed: al.model.StepObserved, confidence: int | None = None) -> None:
+        s.on_day(day).by("ana").record(
+            al.events.CoachingSessionHeld,
             strategy_id="s1",
             carer="maria",
             steps=tuple(
@@ -54,7 +40,6 @@ def partnership() -> al.Partnership:
             approaches=frozenset(
                 {al.model.CoachingApproach.MODELLED, al.model.CoachingApproach.PRACTISED}
             ),
-            **at(day),
         )
 
     done, partly, no = (
@@ -62,108 +47,96 @@ def partnership() -> al.Partnership:
         al.model.StepObserved.PARTLY,
         al.model.StepObserved.NOT_DONE,
     )
-    p.record_all(
-        [
-            al.events.ProfessionalJoined(
-                member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, **at(0)
-            ),
-            al.events.CarerJoined(
-                member_id="maria", relationship=al.CarerRelationship.PARENT, **at(0)
-            ),
-            al.events.PartnershipStatusChanged(status=al.model.PartnershipStatus.ACTIVE, **at(0)),
-            al.events.GoalProposed(
-                goal_id="g1",
-                domain=al.model.GoalDomain.COMMUNICATION,
-                statement="Sam asks for snacks with two words",
-                why_it_matters="Fewer tears at snack time",
-                target=al.model.MeasurableTarget(
-                    metric="two-word requests",
-                    unit="per day",
-                    baseline=1,
-                    target=8,
-                    direction=al.model.Direction.INCREASE,
-                    due=pendulum.date(2025, 6, 30),
+    with s.all_or_nothing():
+        s.record(
+            al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE
+        )
+        s.record(al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT)
+        s.record(al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.ACTIVE)
+        s.by("maria").record(
+            al.events.GoalProposed,
+            goal_id="g1",
+            domain=al.model.GoalDomain.COMMUNICATION,
+            statement="Sam asks for snacks with two words",
+            why_it_matters="Fewer tears at snack time",
+            target=target(metric="two-word requests"),
+        )
+        s.by("ana").record(al.events.GoalAgreed, goal_id="g1")
+        s.on_day(1).record(
+            al.events.HomePracticePlanned,
+            strategy_id="s1",
+            goal_id="g1",
+            description="Wait five seconds before offering the snack",
+            times_per_week=7,
+            carers=frozenset({"maria"}),
+        )
+        s.record(al.events.FidelityChecklistSet, strategy_id="s1", checklist=checklist)
+        session(2, done, partly, no, no, confidence=2)  # 37.5%
+        session(9, done, done, done, partly)  # 87.5%
+        session(16, done, done, done, done, confidence=4)  # 100%
+        s.record(
+            al.events.ProgressRecorded,
+            observation_id="o1",
+            goal_id="g1",
+            value=3,
+            setting=al.model.Setting.CLINIC,
+            kind=al.model.ObservationKind.SESSION,
+        )
+        s.on_day(17).record(
+            al.events.SuccessCelebrated,
+            celebration_id="c1",
+            kind=al.model.CelebrationKind.MILESTONE,
+            description="Sam asked for juice with two words at home",
+            observation_id="o1",
+        )
+        s.on_day(18).record(
+            al.events.SuccessCelebrated,
+            celebration_id="c2",
+            description="Sam waved goodbye to his class",
+        )
+        s.record(
+            al.events.SuccessCelebrated,
+            celebration_id="c3",
+            description="A note for the team only",
+            audience=al.model.Audience.professionals(),
+        )
+        s.on_day(19).by("maria").record(
+            al.events.TransitionAnnounced,
+            transition_id="t1",
+            kind=al.model.TransitionKind.NEW_CLASS,
+            description="Sam moves to the reception class",
+            date=pendulum.date(2025, 4, 22),
+            people=frozenset({"ana", "maria"}),
+            affected_goals=frozenset({"g1"}),
+        )
+        s.on_day(20).by("ana").record(
+            al.events.TransitionPlanAgreed,
+            transition_id="t1",
+            steps=(
+                al.model.PlanStep(
+                    description="Visit the new classroom",
+                    owner="maria",
+                    due=pendulum.date(2025, 4, 10),
                 ),
-                **at(0, "maria"),
             ),
-            al.events.GoalAgreed(goal_id="g1", **at(0)),
-            al.events.HomePracticePlanned(
-                strategy_id="s1",
-                goal_id="g1",
-                description="Wait five seconds before offering the snack",
-                times_per_week=7,
-                carers=frozenset({"maria"}),
-                **at(1),
-            ),
-            al.events.FidelityChecklistSet(strategy_id="s1", checklist=checklist, **at(1)),
-            session(2, done, partly, no, no, confidence=2),  # 37.5%
-            session(9, done, done, done, partly),  # 87.5%
-            session(16, done, done, done, done, confidence=4),  # 100%
-            al.events.ProgressRecorded(
-                observation_id="o1",
-                goal_id="g1",
-                value=3,
-                setting=al.model.Setting.CLINIC,
-                kind=al.model.ObservationKind.SESSION,
-                **at(16),
-            ),
-            al.events.SuccessCelebrated(
-                celebration_id="c1",
-                kind=al.model.CelebrationKind.MILESTONE,
-                description="Sam asked for juice with two words at home",
-                observation_id="o1",
-                **at(17),
-            ),
-            al.events.SuccessCelebrated(
-                celebration_id="c2",
-                description="Sam waved goodbye to his class",
-                **at(18),
-            ),
-            al.events.SuccessCelebrated(
-                celebration_id="c3",
-                description="A note for the team only",
-                audience=al.model.Audience.professionals(),
-                **at(18),
-            ),
-            al.events.TransitionAnnounced(
-                transition_id="t1",
-                kind=al.model.TransitionKind.NEW_CLASS,
-                description="Sam moves to the reception class",
-                date=pendulum.date(2025, 4, 22),
-                people=frozenset({"ana", "maria"}),
-                affected_goals=frozenset({"g1"}),
-                **at(19, "maria"),
-            ),
-            al.events.TransitionPlanAgreed(
-                transition_id="t1",
-                steps=(
-                    al.model.PlanStep(
-                        description="Visit the new classroom",
-                        owner="maria",
-                        due=pendulum.date(2025, 4, 10),
-                    ),
-                ),
-                agreed_with=frozenset({"maria"}),
-                **at(20),
-            ),
-            al.events.TransitionAnnounced(
-                transition_id="t0",
-                kind=al.model.TransitionKind.HOME_CHANGE,
-                description="Grandma came to stay",
-                date=pendulum.date(2025, 1, 10),
-                people=frozenset({"maria"}),
-                **at(1, "maria"),
-            ),
-            al.events.WellbeingNoted(
-                note_id="w1",
-                coping=al.model.Coping.STRETCHED,
-                support=frozenset({al.model.SupportKind.EXTENDED_FAMILY}),
-                would_like="SECRET-WISH to meet other parents",
-                **at(21, "maria"),
-            ),
-        ]
-    )
-    return p
+            agreed_with=frozenset({"maria"}),
+        )
+        s.on_day(1, backdate=True).by("maria").record(  # told on day 20, about day 1
+            al.events.TransitionAnnounced,
+            transition_id="t0",
+            kind=al.model.TransitionKind.HOME_CHANGE,
+            description="Grandma came to stay",
+            date=pendulum.date(2025, 1, 10),
+            people=frozenset({"maria"}),
+        )
+        s.on_day(21).record(
+            al.events.WellbeingNoted,
+            note_id="w1",
+            coping=al.model.Coping.STRETCHED,
+            support=frozenset({al.model.SupportKind.EXTENDED_FAMILY}),
+            would_like="SECRET-WISH to meet other parents",
+        )
+    return s.partnership
 
 
 def test_fidelity_celebrations_and_transitions_beside_progress(
@@ -214,21 +187,21 @@ def test_the_report_for_a_member_is_built_from_what_they_may_see(
 def test_a_strategy_with_a_checklist_but_no_session_says_so(partnership: al.Partnership) -> None:
     partnership.record_all(
         [
-            al.events.HomePracticePlanned(
+            by("ana", 22).build(
+                al.events.HomePracticePlanned,
                 strategy_id="s2",
                 goal_id="g1",
                 description="Offer two choices at bath time",
                 times_per_week=3,
                 carers=frozenset({"maria"}),
-                **at(22),
             ),
-            al.events.FidelityChecklistSet(
+            by("ana", 22).build(
+                al.events.FidelityChecklistSet,
                 strategy_id="s2",
                 checklist=al.model.FidelityChecklist(
                     steps=(al.model.FidelityStep(step_id="offer", description="Offer two toys"),),
                     scale=al.model.FidelityScale.RATING,
                 ),
-                **at(22),
             ),
         ]
     )
@@ -244,13 +217,13 @@ def test_the_progress_chart_marks_celebrations(partnership: al.Partnership) -> N
     svg = progress_chart(partnership.state, "g1", fmt="svg").decode()
     assert "celebrated" in svg, "the legend names the stars"
     partnership.record(
-        al.events.ProgressRecorded(
+        by("ana", 30).build(
+            al.events.ProgressRecorded,
             observation_id="o2",
             goal_id="g1",
             value=4,
             setting=al.model.Setting.HOME,
             kind=al.model.ObservationKind.SESSION,
-            **at(30),
         )
     )
     without = al.fold(
@@ -283,21 +256,21 @@ def test_fidelity_rows_put_fidelity_beside_progress(partnership: al.Partnership)
 def test_training_is_told_apart_from_education(partnership: al.Partnership) -> None:
     partnership.record_all(
         [
-            al.events.EducationAttended(
+            by("ana", 23).build(
+                al.events.EducationAttended,
                 education_id="e1",
                 kind=al.model.EducationKind.WORKSHOP,
                 title="Talking with toddlers",
                 attendees=frozenset({"maria"}),
                 language="en",
-                **at(23),
             ),
-            al.events.ResourceShared(
+            by("ana", 24).build(
+                al.events.ResourceShared,
                 resource_id="r1",
                 kind=al.model.ResourceKind.HANDOUT,
                 title="Waiting games",
                 language="en",
                 shared_with=frozenset({"maria"}),
-                **at(24),
             ),
         ]
     )
@@ -329,14 +302,16 @@ def test_a_new_checklist_starts_independence_afresh(partnership: al.Partnership)
     new = al.model.FidelityChecklist(
         steps=(al.model.FidelityStep(step_id="choice", description="Offer a choice of two"),),
     )
-    partnership.record(al.events.FidelityChecklistSet(strategy_id="s1", checklist=new, **at(30)))
+    partnership.record(
+        by("ana", 30).build(al.events.FidelityChecklistSet, strategy_id="s1", checklist=new)
+    )
 
     def session(day: int) -> al.Event:
-        return al.events.CoachingSessionHeld(
+        return by("ana", day).build(
+            al.events.CoachingSessionHeld,
             strategy_id="s1",
             carer="maria",
             steps=(al.model.StepFidelity(step_id="choice", observed=al.model.StepObserved.DONE),),
-            **at(day),
         )
 
     partnership.record(session(31))

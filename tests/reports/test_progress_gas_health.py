@@ -10,6 +10,7 @@ import pytest
 
 import alliance as al
 from alliance import reports as rp
+from team import by, story
 
 TZ = "Europe/London"
 T0 = pendulum.datetime(2025, 3, 3, 10, tz=TZ)  # a Monday, before the clocks change
@@ -23,27 +24,12 @@ def _gas_scale(weight: float = 1.0) -> al.model.GasScale:
 
 
 def _partnership(pid: str = "p-1", *, carer: str = "maria") -> al.Partnership:
-    p = al.Partnership.form(
-        al.events.PartnershipFormed(
-            partnership_id=pid,
-            clinic_id="clinic-1",
-            child_id=f"child-{pid}",
-            time_zone=TZ,
-            actor="ana",
-            occurred_at=T0,
-        )
+    s = story(start=T0, partnership_id=pid, clinic_id="clinic-1", child_id=f"child-{pid}")
+    s.record(
+        al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE
     )
-    p.record(
-        al.events.ProfessionalJoined(
-            member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, actor="ana", occurred_at=T0
-        )
-    )
-    p.record(
-        al.events.CarerJoined(
-            member_id=carer, relationship=al.CarerRelationship.PARENT, actor="ana", occurred_at=T0
-        )
-    )
-    return p
+    s.record(al.events.CarerJoined, member_id=carer, relationship=al.CarerRelationship.PARENT)
+    return s.partnership
 
 
 def _goal(
@@ -61,7 +47,8 @@ def _goal(
 ) -> None:
     carer = next(iter(p.state.carers))
     p.record(
-        al.events.GoalProposed(
+        by("ana", T0).build(
+            al.events.GoalProposed,
             goal_id=goal_id,
             domain=domain,
             statement=f"Goal {goal_id}",
@@ -76,11 +63,9 @@ def _goal(
             ),
             gas_scale=gas,
             mastery=mastery,
-            actor="ana",
-            occurred_at=T0,
         )
     )
-    p.record(al.events.GoalAgreed(goal_id=goal_id, actor=carer, occurred_at=T0.add(minutes=5)))
+    p.record(by(carer, T0.add(minutes=5)).build(al.events.GoalAgreed, goal_id=goal_id))
 
 
 def _observe(
@@ -92,14 +77,13 @@ def _observe(
     setting: al.model.Setting = al.model.Setting.CLINIC,
 ) -> None:
     p.record(
-        al.events.ProgressRecorded(
+        by("ana", T0.add(hours=round(days * 24))).build(
+            al.events.ProgressRecorded,
             goal_id=goal_id,
             setting=setting,
             kind=al.model.ObservationKind.SESSION,
             value=value,
             gas_level=gas_level,
-            actor="ana",
-            occurred_at=T0.add(hours=round(days * 24)),
         )
     )
 
@@ -355,91 +339,84 @@ def test_partnership_health_matches_hand_counts() -> None:
     p = _partnership()
     _goal(p, "g")
     p.record(
-        al.events.CommunicationPlanAgreed(
+        by("ana", T0).build(
+            al.events.CommunicationPlanAgreed,
             cadence=pendulum.duration(weeks=1),
             channels=frozenset({al.model.Channel.IN_PERSON}),
             participants=frozenset({"ana", "maria"}),
-            actor="ana",
-            occurred_at=T0,
         )
     )
     for day, news in ((7, ("Sam waved",)), (14, ()), (28, ("Sam asked for juice",))):
         p.record(
-            al.events.CheckInHeld(
+            by("ana", T0.add(days=day)).build(
+                al.events.CheckInHeld,
                 kind=al.model.CheckInKind.MEETING,
                 purpose=al.model.CheckInPurpose.ROUTINE,
                 participants=frozenset({"ana", "maria"}),
                 good_news=news,
-                actor="ana",
-                occurred_at=T0.add(days=day),
             )
         )
     for fid, day, answered_after in (("f1", 1, 1), ("f2", 2, 3), ("f3", 3, None)):
         p.record(
-            al.events.FeedbackGiven(
+            by("ana", T0.add(days=day)).build(
+                al.events.FeedbackGiven,
                 feedback_id=fid,
                 kind=al.model.FeedbackKind.PROGRESS_UPDATE,
                 message="News",
                 goal_id="g",
-                actor="ana",
-                occurred_at=T0.add(days=day),
             )
         )
         if answered_after is not None:
             p.record(
-                al.events.FeedbackAnswered(
+                by("maria", T0.add(days=day + answered_after)).build(
+                    al.events.FeedbackAnswered,
                     feedback_id=fid,
                     response=al.model.FeedbackResponse.ACKNOWLEDGED,
-                    actor="maria",
-                    occurred_at=T0.add(days=day + answered_after),
                 )
             )
     p.record(
-        al.events.SetbackReported(
+        by("maria", T0.add(days=10)).build(
+            al.events.SetbackReported,
             setback_id="sb",
             kind=al.model.SetbackKind.ILLNESS,
             severity=al.model.Severity.MINOR,
             description="A cold",
             affected_goals=frozenset({"g"}),
-            actor="maria",
-            occurred_at=T0.add(days=10),
         )
     )
     p.record(
-        al.events.SetbackResponsePlanned(
-            setback_id="sb", changes="Rest", steps=(), actor="ana", occurred_at=T0.add(days=12)
+        by("ana", T0.add(days=12)).build(
+            al.events.SetbackResponsePlanned, setback_id="sb", changes="Rest", steps=()
         )
     )
     p.record(
-        al.events.SetbackResolved(
-            setback_id="sb", resolution="Better", actor="ana", occurred_at=T0.add(days=20)
+        by("ana", T0.add(days=20)).build(
+            al.events.SetbackResolved, setback_id="sb", resolution="Better"
         )
     )
     p.record(
-        al.events.HomePracticePlanned(
+        by("ana", T0).build(
+            al.events.HomePracticePlanned,
             strategy_id="s",
             goal_id="g",
             description="Practise",
             times_per_week=2,
             carers=frozenset({"maria"}),
-            actor="ana",
-            occurred_at=T0,
         )
     )
     p.record(
-        al.events.HomePracticeAdapted(
+        by("ana", T0.add(weeks=2)).build(
+            al.events.HomePracticeAdapted,
             strategy_id="s",
             description="Practise more",
             times_per_week=4,
             reason="Going well",
-            actor="ana",
-            occurred_at=T0.add(weeks=2),
         )
     )
     for day, done in ((1, True), (3, True), (5, False), (15, True), (16, True)):
         p.record(
-            al.events.PracticeLogged(
-                strategy_id="s", done=done, actor="maria", occurred_at=T0.add(days=day)
+            by("maria", T0.add(days=day)).build(
+                al.events.PracticeLogged, strategy_id="s", done=done
             )
         )
     _observe(p, "g", 28.5, value=3)  # the latest event: day 28 12:00 -> 4 weeks + 12 hours
@@ -498,7 +475,7 @@ def store() -> al.Store:
     _observe(a, "g-talk", 1, value=2, gas_level=-1)
     b = _partnership("p-b", carer="lee")
     _goal(b, "g-talk-b")
-    b.record(al.events.GoalAchieved(goal_id="g-talk-b", actor="ana", occurred_at=T0.add(days=3)))
+    b.record(by("ana", T0.add(days=3)).build(al.events.GoalAchieved, goal_id="g-talk-b"))
     for p in (a, b):
         store.append(p.state.partnership_id, p.events, expected_version=0)
     return store

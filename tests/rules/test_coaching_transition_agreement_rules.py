@@ -10,8 +10,9 @@ import pytest
 
 import alliance as al
 from alliance import rules
+from team import T0_UTC as T0
+from team import by, story, target
 
-T0 = pendulum.datetime(2025, 1, 6, 9, tz="UTC")  # a Monday, 09:00 in London (winter: UTC)
 SECOND = pendulum.duration(seconds=1)
 LONDON = "Europe/London"
 
@@ -21,58 +22,35 @@ def partnership(
 ) -> al.Partnership:
     """Ana (therapist), Maria (parent) and Ola (grandmother), active at T0, with a goal
     and a home-practice strategy Maria practises."""
-    p = al.Partnership.form(
-        al.events.PartnershipFormed(
-            partnership_id="p-1",
-            clinic_id="c-1",
-            child_id="sam",
-            time_zone=LONDON,
-            actor="ana",
-            occurred_at=T0,
-        ),
-        policy=al.RolePolicy(),
-    )
-    at: dict[str, Any] = {"actor": "ana", "occurred_at": T0}
-    p.record_all(
-        [
-            al.events.ProfessionalJoined(
-                member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE, **at
-            ),
-            al.events.CarerJoined(
-                member_id="maria", relationship=al.CarerRelationship.PARENT, **at
-            ),
-            al.events.CarerJoined(
-                member_id="ola", relationship=al.CarerRelationship.GRANDPARENT, **at
-            ),
-            al.events.PartnershipStatusChanged(status=al.model.PartnershipStatus.ACTIVE, **at),
-            al.events.GoalProposed(
-                goal_id="g1",
-                domain=al.model.GoalDomain.COMMUNICATION,
-                statement="Sam asks with two words",
-                why_it_matters="Fewer tears at snack time",
-                target=al.model.MeasurableTarget(
-                    metric="two-word requests",
-                    unit="per day",
-                    baseline=1,
-                    target=8,
-                    direction=al.model.Direction.INCREASE,
-                    due=pendulum.date(2025, 6, 30),
-                ),
-                **at,
-            ),
-            al.events.HomePracticePlanned(
-                strategy_id="s1",
-                goal_id="g1",
-                description="Wait five seconds before offering the snack",
-                times_per_week=7,
-                carers=frozenset({"maria"}),
-                **at,
-            ),
-        ]
-    )
+    s = story(start=T0, policy=al.RolePolicy())
+    with s.all_or_nothing():
+        s.record(
+            al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE
+        )
+        s.record(al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT)
+        s.record(
+            al.events.CarerJoined, member_id="ola", relationship=al.CarerRelationship.GRANDPARENT
+        )
+        s.record(al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.ACTIVE)
+        s.record(
+            al.events.GoalProposed,
+            goal_id="g1",
+            domain=al.model.GoalDomain.COMMUNICATION,
+            statement="Sam asks with two words",
+            why_it_matters="Fewer tears at snack time",
+            target=target(metric="two-word requests"),
+        )
+        s.record(
+            al.events.HomePracticePlanned,
+            strategy_id="s1",
+            goal_id="g1",
+            description="Wait five seconds before offering the snack",
+            times_per_week=7,
+            carers=frozenset({"maria"}),
+        )
     if status is not al.model.PartnershipStatus.ACTIVE:
-        p.record(al.events.PartnershipStatusChanged(status=status, **at))
-    return p
+        s.record(al.events.PartnershipStatusChanged, status=status)
+    return s.partnership
 
 
 CHECKLIST = al.model.FidelityChecklist(
@@ -101,15 +79,14 @@ def assert_threshold(
 
 def coach(p: al.Partnership, at: pendulum.DateTime, carer: str = "maria", **kw: Any) -> None:
     p.record(
-        al.events.CoachingSessionHeld(
+        by("ana", at).build(
+            al.events.CoachingSessionHeld,
             strategy_id="s1",
             carer=carer,
             steps=(
                 al.model.StepFidelity(step_id="wait", observed=al.model.StepObserved.DONE),
                 al.model.StepFidelity(step_id="model", observed=al.model.StepObserved.PARTLY),
             ),
-            actor="ana",
-            occurred_at=at,
             **kw,
         )
     )
@@ -124,8 +101,8 @@ def test_fidelity_is_reviewed_every_few_weeks_from_the_checklist() -> None:
     assert found(rule, p, T0.add(weeks=20)) == [], "no checklist: not a coached strategy"
     set_at = T0.add(days=1)
     p.record(
-        al.events.FidelityChecklistSet(
-            strategy_id="s1", checklist=CHECKLIST, actor="ana", occurred_at=set_at
+        by("ana", set_at).build(
+            al.events.FidelityChecklistSet, strategy_id="s1", checklist=CHECKLIST
         )
     )
     (finding,) = assert_threshold(rule, p, set_at.add(weeks=4))
@@ -140,9 +117,7 @@ def test_fidelity_is_reviewed_every_few_weeks_from_the_checklist() -> None:
 def test_fidelity_review_covers_every_carer_coached_and_stops_with_the_strategy() -> None:
     p = partnership()
     p.record(
-        al.events.FidelityChecklistSet(
-            strategy_id="s1", checklist=CHECKLIST, actor="ana", occurred_at=T0
-        )
+        by("ana", T0).build(al.events.FidelityChecklistSet, strategy_id="s1", checklist=CHECKLIST)
     )
     coach(p, T0.add(days=3), carer="ola")  # Ola is coached though not on the strategy
     rule = rules.FidelityReviewed()
@@ -155,11 +130,11 @@ def test_fidelity_review_covers_every_carer_coached_and_stops_with_the_strategy(
         "Nobody has coached ola in 'Wait five seconds before offering the snack' for 4 weeks: "
         "how is it going at home?",
     ]
-    p.record(al.events.MemberLeft(member_id="ola", actor="ana", occurred_at=T0.add(days=4)))
+    p.record(by("ana", T0.add(days=4)).build(al.events.MemberLeft, member_id="ola"))
     assert len(found(rule, p, T0.add(weeks=10))) == 1, "former carers are not coached"
     p.record(
-        al.events.HomePracticeStopped(
-            strategy_id="s1", reason="Sam asks now", actor="ana", occurred_at=T0.add(days=5)
+        by("ana", T0.add(days=5)).build(
+            al.events.HomePracticeStopped, strategy_id="s1", reason="Sam asks now"
         )
     )
     assert found(rule, p, T0.add(weeks=10)) == []
@@ -168,13 +143,11 @@ def test_fidelity_review_covers_every_carer_coached_and_stops_with_the_strategy(
 def test_fidelity_review_only_for_active_partnerships() -> None:
     p = partnership()
     p.record(
-        al.events.FidelityChecklistSet(
-            strategy_id="s1", checklist=CHECKLIST, actor="ana", occurred_at=T0
-        )
+        by("ana", T0).build(al.events.FidelityChecklistSet, strategy_id="s1", checklist=CHECKLIST)
     )
     p.record(
-        al.events.PartnershipStatusChanged(
-            status=al.model.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=1)
+        by("ana", T0.add(days=1)).build(
+            al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.PAUSED
         )
     )
     assert found(rules.FidelityReviewed(), p, T0.add(weeks=10)) == []
@@ -185,7 +158,8 @@ def test_fidelity_review_only_for_active_partnerships() -> None:
 
 def announce(p: al.Partnership, date: pendulum.Date, at: pendulum.DateTime = T0) -> None:
     p.record(
-        al.events.TransitionAnnounced(
+        by("maria", at).build(
+            al.events.TransitionAnnounced,
             transition_id="t1",
             kind=al.model.TransitionKind.NEW_SCHOOL,
             description="Sam starts at Oak Primary",
@@ -193,15 +167,14 @@ def announce(p: al.Partnership, date: pendulum.Date, at: pendulum.DateTime = T0)
             people=frozenset({"ana", "maria"}),
             affected_goals=frozenset({"g1"}),
             affected_strategies=frozenset({"s1"}),
-            actor="maria",
-            occurred_at=at,
         )
     )
 
 
 def agree_plan(p: al.Partnership, at: pendulum.DateTime) -> None:
     p.record(
-        al.events.TransitionPlanAgreed(
+        by("ana", at).build(
+            al.events.TransitionPlanAgreed,
             transition_id="t1",
             steps=(
                 al.model.PlanStep(
@@ -211,8 +184,6 @@ def agree_plan(p: al.Partnership, at: pendulum.DateTime) -> None:
                 ),
             ),
             agreed_with=frozenset({"maria"}),
-            actor="ana",
-            occurred_at=at,
         )
     )
 
@@ -243,12 +214,11 @@ def test_a_plan_agreed_in_time_gives_no_finding_and_rescheduling_moves_the_deadl
     announce(p, pendulum.date(2025, 3, 3))
     rule = rules.TransitionsPlannedAhead()
     p.record(
-        al.events.TransitionRescheduled(
+        by("ana", T0.add(days=1)).build(
+            al.events.TransitionRescheduled,
             transition_id="t1",
             date=pendulum.date(2025, 4, 7),
             reason="The school asked to wait until after Easter",
-            actor="ana",
-            occurred_at=T0.add(days=1),
         )
     )
     assert_threshold(rule, p, pendulum.datetime(2025, 3, 24, tz=LONDON).in_timezone("UTC"))
@@ -273,21 +243,17 @@ def test_a_transition_is_reviewed_within_weeks_of_its_date() -> None:
     assert "look back" in finding.message
     with pytest.raises(al.DomainError) as refused:
         p.record(
-            al.events.TransitionReviewed(
-                transition_id="t1",
-                how_it_went="Too early to say",
-                actor="ana",
-                occurred_at=day_start - SECOND,
+            by("ana", day_start - SECOND).build(
+                al.events.TransitionReviewed, transition_id="t1", how_it_went="Too early to say"
             )
         )
     assert refused.value.field == "occurred_at"
     p.record(
-        al.events.TransitionReviewed(
+        by("maria", day_start.add(days=9)).build(
+            al.events.TransitionReviewed,
             transition_id="t1",
             how_it_went="Sam settled in his second week",
             next_steps="Share the visual timetable with his teacher",
-            actor="maria",
-            occurred_at=day_start.add(days=9),
         )
     )
     assert found(rule, p, day_start.add(weeks=10)) == []
@@ -318,30 +284,23 @@ def test_carers_acknowledge_the_agreement_and_again_after_it_changes() -> None:
     rule = rules.AgreementAcknowledgedByCarers()
     assert found(rule, p, T0.add(weeks=20)) == [], "no agreement issued, nothing to acknowledge"
     issued = T0.add(days=1)
-    p.record(
-        al.events.AgreementIssued(version=1, agreement=AGREEMENT, actor="ana", occurred_at=issued)
-    )
+    p.record(by("ana", issued).build(al.events.AgreementIssued, version=1, agreement=AGREEMENT))
     maria, ola = assert_threshold(rule, p, issued.add(weeks=2), count=2)
     assert maria.subject.id == "maria"
     assert ola.subject.id == "ola"
     assert "version 1" in maria.message
-    p.record(
-        al.events.AgreementAcknowledged(version=1, actor="maria", occurred_at=issued.add(days=3))
-    )
+    p.record(by("maria", issued.add(days=3)).build(al.events.AgreementAcknowledged, version=1))
     (only,) = found(rule, p, issued.add(weeks=3))
     assert only.subject.id == "ola"
-    p.record(
-        al.events.AgreementAcknowledged(version=1, actor="ola", occurred_at=issued.add(days=20))
-    )
+    p.record(by("ola", issued.add(days=20)).build(al.events.AgreementAcknowledged, version=1))
     assert found(rule, p, issued.add(weeks=5)) == []
     changed = issued.add(weeks=6)
     p.record(
-        al.events.AgreementIssued(
+        by("ana", changed).build(
+            al.events.AgreementIssued,
             version=2,
             agreement=AGREEMENT,
             changes="Ana is on leave in August; Ben covers",
-            actor="ana",
-            occurred_at=changed,
         )
     )
     findings = assert_threshold(rule, p, changed.add(weeks=2), count=2)
@@ -350,18 +309,13 @@ def test_carers_acknowledge_the_agreement_and_again_after_it_changes() -> None:
 
 def test_a_carer_who_joins_later_has_weeks_from_joining() -> None:
     p = partnership()
-    p.record(al.events.AgreementIssued(version=1, agreement=AGREEMENT, actor="ana", occurred_at=T0))
+    p.record(by("ana", T0).build(al.events.AgreementIssued, version=1, agreement=AGREEMENT))
     for carer in ("maria", "ola"):
-        p.record(
-            al.events.AgreementAcknowledged(version=1, actor=carer, occurred_at=T0.add(days=1))
-        )
+        p.record(by(carer, T0.add(days=1)).build(al.events.AgreementAcknowledged, version=1))
     joined = T0.add(days=30)
     p.record(
-        al.events.CarerJoined(
-            member_id="joe",
-            relationship=al.CarerRelationship.PARENT,
-            actor="ana",
-            occurred_at=joined,
+        by("ana", joined).build(
+            al.events.CarerJoined, member_id="joe", relationship=al.CarerRelationship.PARENT
         )
     )
     (finding,) = assert_threshold(rules.AgreementAcknowledgedByCarers(), p, joined.add(weeks=2))
@@ -373,24 +327,22 @@ def test_a_carer_who_joins_later_has_weeks_from_joining() -> None:
 
 def check_in(p: al.Partnership, day: int, news: tuple[str, ...] = ()) -> None:
     p.record(
-        al.events.CheckInHeld(
+        by("ana", T0.add(days=day)).build(
+            al.events.CheckInHeld,
             kind=al.model.CheckInKind.DROP_OFF_PICK_UP,
             participants=frozenset({"ana", "maria"}),
             good_news=news,
             concerns=("Tired",),
-            actor="ana",
-            occurred_at=T0.add(days=day),
         )
     )
 
 
 def celebrate(p: al.Partnership, day: int, actor: str = "ana", **kw: Any) -> None:
     p.record(
-        al.events.SuccessCelebrated(
+        by(actor, T0.add(days=day)).build(
+            al.events.SuccessCelebrated,
             description="Sam said 'more juice' at breakfast",
             goal_id="g1",
-            actor=actor,
-            occurred_at=T0.add(days=day),
             **kw,
         )
     )

@@ -10,78 +10,43 @@ import pytest
 import alliance as al
 from alliance import rules
 from alliance.rules import FindingSeverity, RuleSet
+from team import T0_UTC as T0
+from team import by, story, target
 
-T0 = pendulum.datetime(2025, 1, 6, 9, tz="UTC")
 SECOND = pendulum.duration(seconds=1)
-
-
-def target(**overrides: Any) -> al.model.MeasurableTarget:
-    fields: dict[str, Any] = {
-        "metric": "requests",
-        "unit": "per day",
-        "baseline": 1,
-        "target": 8,
-        "direction": al.model.Direction.INCREASE,
-        "due": pendulum.date(2025, 6, 30),
-    }
-    fields.update(overrides)
-    return al.model.MeasurableTarget(**fields)
 
 
 def partnership(*, plan: bool = True, active: bool = True) -> al.Partnership:
     """Ana (therapist) and Maria (parent), formed and (by default) active at T0."""
-    p = al.Partnership.form(
-        al.events.PartnershipFormed(
-            partnership_id="p-1",
-            clinic_id="c-1",
-            child_id="sam",
-            time_zone="Europe/London",
-            actor="ana",
-            occurred_at=T0,
-        )
-    )
-    p.record(
-        al.events.ProfessionalJoined(
-            member_id="ana", discipline=al.Discipline.ABA, actor="ana", occurred_at=T0
-        )
-    )
-    p.record(
-        al.events.CarerJoined(
-            member_id="maria", relationship=al.CarerRelationship.PARENT, actor="ana", occurred_at=T0
-        )
-    )
+    s = story(start=T0)
+    s.record(al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.ABA)
+    s.record(al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT)
     if plan:
-        p.record(
-            al.events.CommunicationPlanAgreed(
-                cadence=pendulum.duration(weeks=2),
-                channels=frozenset({al.model.Channel.PHONE}),
-                participants=frozenset({"ana", "maria"}),
-                actor="maria",
-                occurred_at=T0,
-            )
+        s.by("maria").record(
+            al.events.CommunicationPlanAgreed,
+            cadence=pendulum.duration(weeks=2),
+            channels=frozenset({al.model.Channel.PHONE}),
+            participants=frozenset({"ana", "maria"}),
         )
     if active:
-        p.record(
-            al.events.PartnershipStatusChanged(
-                status=al.model.PartnershipStatus.ACTIVE, actor="ana", occurred_at=T0
-            )
+        s.by("ana").record(
+            al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.ACTIVE
         )
-    return p
+    return s.partnership
 
 
 def shared_goal(p: al.Partnership, at: pendulum.DateTime, **target_fields: Any) -> str:
     p.record(
-        al.events.GoalProposed(
+        by("maria", at).build(
+            al.events.GoalProposed,
             goal_id="g1",
             domain=al.model.GoalDomain.COMMUNICATION,
             statement="Sam asks with two words",
             why_it_matters="Fewer tears",
             target=target(**target_fields),
-            actor="maria",
-            occurred_at=at,
         )
     )
-    p.record(al.events.GoalAgreed(goal_id="g1", actor="ana", occurred_at=at))
+    p.record(by("ana", at).build(al.events.GoalAgreed, goal_id="g1"))
     return "g1"
 
 
@@ -107,11 +72,10 @@ def assert_threshold(rule: Any, p: al.Partnership, due: pendulum.DateTime) -> ru
 def test_check_ins_keep_to_the_agreed_cadence() -> None:
     p = partnership()
     p.record(
-        al.events.CheckInHeld(
+        by("ana", T0.add(days=3)).build(
+            al.events.CheckInHeld,
             kind=al.model.CheckInKind.CALL,
             participants=frozenset({"ana", "maria"}),
-            actor="ana",
-            occurred_at=T0.add(days=3),
         )
     )
     rule = rules.CheckInCadence()
@@ -132,12 +96,11 @@ def test_a_missing_communication_plan_is_flagged() -> None:
 def test_feedback_is_answered_in_time() -> None:
     p = partnership()
     p.record(
-        al.events.FeedbackGiven(
+        by("maria", T0.add(days=1)).build(
+            al.events.FeedbackGiven,
             feedback_id="f1",
             kind=al.model.FeedbackKind.HOME_REPORT,
             message="Bedtime is hard",
-            actor="maria",
-            occurred_at=T0.add(days=1),
         )
     )
     rule = rules.FeedbackAnsweredInTime(within=pendulum.duration(days=5))
@@ -145,11 +108,10 @@ def test_feedback_is_answered_in_time() -> None:
     assert finding.subject.id == "f1"
     assert "waiting for an answer from the professionals" in finding.message
     p.record(
-        al.events.FeedbackAnswered(
+        by("ana", T0.add(days=7)).build(
+            al.events.FeedbackAnswered,
             feedback_id="f1",
             response=al.model.FeedbackResponse.STRATEGY_ADAPTED,
-            actor="ana",
-            occurred_at=T0.add(days=7),
         )
     )
     assert found(rule, p, T0.add(days=30)) == []
@@ -159,28 +121,27 @@ def test_feedback_is_answered_in_time() -> None:
 def test_setbacks_get_a_plan_in_time_and_are_reviewed() -> None:
     p = partnership()
     p.record(
-        al.events.SetbackReported(
+        by("maria", T0.add(days=2)).build(
+            al.events.SetbackReported,
             setback_id="s1",
             kind=al.model.SetbackKind.ILLNESS,
             severity=al.model.Severity.MODERATE,
             description="A week of flu",
-            actor="maria",
-            occurred_at=T0.add(days=2),
         )
     )
     rule = rules.SetbackResponse()
     planless = assert_threshold(rule, p, T0.add(days=9))
     assert planless.severity is FindingSeverity.BREACH
     p.record(
-        al.events.SetbackResponsePlanned(
-            setback_id="s1", changes="Lighter sessions", actor="ana", occurred_at=T0.add(days=8)
+        by("ana", T0.add(days=8)).build(
+            al.events.SetbackResponsePlanned, setback_id="s1", changes="Lighter sessions"
         )
     )
     review = assert_threshold(rule, p, T0.add(days=8, weeks=4))
     assert review.severity is FindingSeverity.WARNING
     p.record(
-        al.events.SetbackResolved(
-            setback_id="s1", resolution="Back", actor="ana", occurred_at=T0.add(days=20)
+        by("ana", T0.add(days=20)).build(
+            al.events.SetbackResolved, setback_id="s1", resolution="Back"
         )
     )
     assert found(rule, p, T0.add(days=200)) == []
@@ -190,13 +151,12 @@ def test_active_goals_have_recent_data() -> None:
     p = partnership()
     shared_goal(p, T0.add(days=1))
     p.record(
-        al.events.ProgressRecorded(
+        by("maria", T0.add(days=4)).build(
+            al.events.ProgressRecorded,
             goal_id="g1",
             setting=al.model.Setting.HOME,
             kind=al.model.ObservationKind.EVERYDAY,
             value=2,
-            actor="maria",
-            occurred_at=T0.add(days=4),
         )
     )
     finding = assert_threshold(rules.GoalDataRecent(), p, T0.add(days=4, weeks=3))
@@ -209,7 +169,7 @@ def test_goals_past_their_local_due_date_are_flagged() -> None:
     # Midnight after the due date in London is 23:00 UTC (summer time).
     finding = assert_threshold(rules.GoalsPastDue(), p, pendulum.datetime(2025, 6, 30, 23))
     assert "was due on 2025-06-30" in finding.message
-    p.record(al.events.GoalAchieved(goal_id="g1", actor="ana", occurred_at=T0.add(days=30)))
+    p.record(by("ana", T0.add(days=30)).build(al.events.GoalAchieved, goal_id="g1"))
     assert found(rules.GoalsPastDue(), p, pendulum.datetime(2025, 8, 1)) == []
 
 
@@ -220,13 +180,12 @@ def test_goals_have_a_home_practice_strategy() -> None:
     finding = assert_threshold(rule, p, T0.add(days=1, weeks=2))
     assert finding.severity is FindingSeverity.INFO
     p.record(
-        al.events.HomePracticePlanned(
+        by("ana", T0.add(days=20)).build(
+            al.events.HomePracticePlanned,
             goal_id="g1",
             description="Offer two snacks",
             times_per_week=5,
             carers=frozenset({"maria"}),
-            actor="ana",
-            occurred_at=T0.add(days=20),
         )
     )
     assert found(rule, p, T0.add(days=40)) == []
@@ -235,24 +194,22 @@ def test_goals_have_a_home_practice_strategy() -> None:
 def test_concerns_are_resolved_or_escalated_in_time() -> None:
     p = partnership()
     p.record(
-        al.events.ConcernRaised(
+        by("maria", T0.add(days=1)).build(
+            al.events.ConcernRaised,
             concern_id="c1",
             kind=al.model.ConcernKind.DISAGREEMENT,
             description="We disagree about time-outs",
-            actor="maria",
-            occurred_at=T0.add(days=1),
         )
     )
     rule = rules.ConcernsResolvedOrEscalated()
     finding = assert_threshold(rule, p, T0.add(days=15))
     assert finding.message.startswith("A disagreement raised on 2025-01-07")
     p.record(
-        al.events.ConcernEscalated(
+        by("ana", T0.add(days=16)).build(
+            al.events.ConcernEscalated,
             concern_id="c1",
             escalated_to="clinical lead",
             reason="No agreement",
-            actor="ana",
-            occurred_at=T0.add(days=16),
         )
     )
     assert found(rule, p, T0.add(days=40)) == []
@@ -261,11 +218,10 @@ def test_concerns_are_resolved_or_escalated_in_time() -> None:
 def test_carers_hear_about_progress_every_few_weeks() -> None:
     p = partnership()
     p.record(
-        al.events.FeedbackGiven(
+        by("ana", T0.add(days=10)).build(
+            al.events.FeedbackGiven,
             kind=al.model.FeedbackKind.PROGRESS_UPDATE,
             message="Two new words",
-            actor="ana",
-            occurred_at=T0.add(days=10),
         )
     )
     assert_threshold(rules.CarersHearAboutProgress(), p, T0.add(days=10, weeks=4))
@@ -275,13 +231,12 @@ def test_good_news_is_shared_not_only_concerns() -> None:
     p = partnership()
     for day, news in ((1, ()), (8, ()), (15, ()), (22, ("Sam waved hello",))):
         p.record(
-            al.events.CheckInHeld(
+            by("ana", T0.add(days=day)).build(
+                al.events.CheckInHeld,
                 kind=al.model.CheckInKind.DROP_OFF_PICK_UP,
                 participants=frozenset({"ana", "maria"}),
                 good_news=news,
                 concerns=("Tired",),
-                actor="ana",
-                occurred_at=T0.add(days=day),
             )
         )
     rule = rules.GoodNewsShared(minimum_share=0.3)
@@ -299,7 +254,7 @@ def test_goals_need_a_current_carer_and_professional_behind_them() -> None:
     shared_goal(p, T0.add(days=1))
     rule = rules.GoalsShared()
     assert found(rule, p, T0.add(days=2)) == []
-    p.record(al.events.MemberLeft(member_id="maria", actor="ana", occurred_at=T0.add(days=3)))
+    p.record(by("ana", T0.add(days=3)).build(al.events.MemberLeft, member_id="maria"))
     (finding,) = found(rule, p, T0.add(days=3))
     assert "no current carer has agreed" in finding.message
 
@@ -307,14 +262,13 @@ def test_goals_need_a_current_carer_and_professional_behind_them() -> None:
 def test_proposed_goals_do_not_wait_long_for_a_decision() -> None:
     p = partnership()
     p.record(
-        al.events.GoalProposed(
+        by("ana", T0.add(days=1)).build(
+            al.events.GoalProposed,
             goal_id="g2",
             domain=al.model.GoalDomain.MOTOR,
             statement="Climbs stairs",
             why_it_matters="Bedroom upstairs",
             target=target(),
-            actor="ana",
-            occurred_at=T0.add(days=1),
         )
     )
     finding = assert_threshold(rules.GoalsShared(), p, T0.add(days=15))
@@ -324,8 +278,8 @@ def test_proposed_goals_do_not_wait_long_for_a_decision() -> None:
 def test_paused_partnerships_owe_no_check_ins() -> None:
     p = partnership()
     p.record(
-        al.events.PartnershipStatusChanged(
-            status=al.model.PartnershipStatus.PAUSED, actor="ana", occurred_at=T0.add(days=1)
+        by("ana", T0.add(days=1)).build(
+            al.events.PartnershipStatusChanged, status=al.model.PartnershipStatus.PAUSED
         )
     )
     assert RuleSet.default().evaluate(p, T0.add(days=100)) == []
@@ -337,8 +291,8 @@ def test_paused_partnerships_owe_no_check_ins() -> None:
 def test_findings_are_sorted_by_severity_then_due_date() -> None:
     p = partnership()
     p.record(
-        al.events.FeedbackGiven(
-            kind=al.model.FeedbackKind.HOME_REPORT, message="Hmm", actor="maria", occurred_at=T0
+        by("maria", T0).build(
+            al.events.FeedbackGiven, kind=al.model.FeedbackKind.HOME_REPORT, message="Hmm"
         )
     )
     findings = RuleSet.default().evaluate(p, T0.add(days=60))
@@ -427,13 +381,12 @@ def test_evaluation_over_a_clinics_store() -> None:
     p = partnership()
     store.append("p-1", p.events, expected_version=0)
     quiet = al.Partnership.form(
-        al.events.PartnershipFormed(
+        by("ana", T0.add(days=100)).build(
+            al.events.PartnershipFormed,
             partnership_id="p-2",
             clinic_id="c-1",
             child_id="kim",
             time_zone="Europe/London",
-            actor="ana",
-            occurred_at=T0.add(days=100),
         )
     )
     store.append("p-2", quiet.events, expected_version=0)

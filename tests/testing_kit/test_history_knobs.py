@@ -35,23 +35,23 @@ def observed_by_both_sides(state: al.PartnershipState) -> bool:
 
 
 def test_most_default_histories_have_an_active_goal_observed_by_both_sides() -> None:
-    """Over 200 default histories of a fixed seed: a clear majority have an active goal
-    with observations from a carer and a professional, few stay forming, and the richest
-    hold many observations (before the knobs existed: 9% had an active goal, 77% stayed
-    forming, the richest held 4 observations)."""
+    """Over 300 default histories of three fixed seeds: a clear majority have an active
+    goal with observations from a carer and a professional, few stay forming, and the
+    richest hold many observations (before the knobs existed: 9% had an active goal, 77%
+    stayed forming, the richest held 4 observations)."""
     rows: list[tuple[bool, bool, int]] = []
 
-    @seed(0)
-    @MEASURED
+    @settings(MEASURED, max_examples=100)
     @given(events=s.partnership_histories())
     def measure(events: list[al.Event]) -> None:
         state = al.fold(events)
         forming = state.status is al.model.PartnershipStatus.FORMING
         rows.append((observed_by_both_sides(state), forming, len(state.observations)))
 
-    measure()
+    for sample in range(3):
+        seed(sample)(measure)()
     count = len(rows)
-    assert count >= 150
+    assert count >= 250
     both = sum(r[0] for r in rows) / count
     forming = sum(r[1] for r in rows) / count
     assert both >= 0.6, f"only {both:.0%} have an active goal observed by both sides"

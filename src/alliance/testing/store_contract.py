@@ -35,6 +35,7 @@ from alliance.model.goals import Direction, GoalDomain, MeasurableTarget
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import CarerRelationship, Discipline
 from alliance.model.timeline import Partnership
+from alliance.scenario import Scenario
 from alliance.serialization import from_data
 from alliance.storage import load_partnership, start_partnership, update, verify_integrity
 from alliance.storage.interface import ChainStore, SnapshotStore, Store, StoredEvent
@@ -46,29 +47,33 @@ OTHER_CLINIC = "clinic-b"
 T0 = pendulum.datetime(2025, 1, 6, 9, tz="UTC")
 
 
-def formed(partnership_id: str, clinic_id: str = CLINIC, *, hours: int = 0) -> ev.PartnershipFormed:
-    """A forming event for *partnership_id* in *clinic_id*."""
-    return ev.PartnershipFormed(
+def _story(partnership_id: str = "p-1", clinic_id: str = CLINIC, *, hours: int = 0) -> Scenario:
+    """Ana forms *partnership_id* in *clinic_id* *hours* after T0, and she (a therapist)
+    and Maria (a parent) join."""
+    story = Scenario.start(
         partnership_id=partnership_id,
         clinic_id=clinic_id,
         child_id=f"child-of-{partnership_id}",
         time_zone="Europe/London",
-        actor="ana",
-        occurred_at=T0.add(hours=hours),
+        founder="ana",
+        at=T0.add(hours=hours),
     )
+    with story.all_or_nothing():
+        story.record(ev.ProfessionalJoined, member_id="ana", discipline=Discipline.SPEECH_LANGUAGE)
+        story.record(ev.CarerJoined, member_id="maria", relationship=CarerRelationship.PARENT)
+    return story
+
+
+def formed(partnership_id: str, clinic_id: str = CLINIC, *, hours: int = 0) -> ev.PartnershipFormed:
+    """A forming event for *partnership_id* in *clinic_id*."""
+    first = _story(partnership_id, clinic_id, hours=hours).events[0]
+    assert isinstance(first, ev.PartnershipFormed)
+    return first
 
 
 def team(*, hours: int = 0) -> list[ev.Event]:
     """Ana (a therapist) and Maria (a parent) join."""
-    at = T0.add(hours=hours)
-    return [
-        ev.ProfessionalJoined(
-            member_id="ana", discipline=Discipline.SPEECH_LANGUAGE, actor="ana", occurred_at=at
-        ),
-        ev.CarerJoined(
-            member_id="maria", relationship=CarerRelationship.PARENT, actor="ana", occurred_at=at
-        ),
-    ]
+    return list(_story(hours=hours).events[1:])
 
 
 def _raise(p: Partnership, *, number: int) -> None:
@@ -77,11 +82,11 @@ def _raise(p: Partnership, *, number: int) -> None:
 
 def concern(n: int, *, actor: str = "maria") -> ev.ConcernRaised:
     """A small event to append: concern number *n*."""
-    return ev.ConcernRaised(
-        concern_id=f"c{n}",
-        description=f"Concern {n}",
-        actor=actor,
-        occurred_at=T0.add(days=1, minutes=n),
+    return (
+        _story()
+        .on(T0.add(days=1, minutes=n))
+        .by(actor)
+        .build(ev.ConcernRaised, concern_id=f"c{n}", description=f"Concern {n}")
     )
 
 
