@@ -29,6 +29,7 @@ import attrs
 import pendulum
 
 from alliance.errors import ValidationError
+from alliance.model import _checks as c
 from alliance.model.event import Event
 from alliance.model.partnership import PartnershipFormed
 from alliance.model.wellbeing import SupportOffered, WellbeingNoted
@@ -36,21 +37,6 @@ from alliance.serialization import to_data
 
 __all__ = ["deidentify_timeline", "deidentified_jsonl"]
 
-_ID_COLLECTIONS = frozenset(
-    {
-        "participants",
-        "carers",
-        "shared_with",
-        "affected_goals",
-        "affected_strategies",
-        "goal_ids",
-        "members",
-        "people",
-        "attendees",
-        "agreed_with",
-    }
-)
-_ID_NAMES = frozenset({"actor", "owner", "respondent", "party", "carer", "in_reply_to"})
 _CARERS_OWN = (WellbeingNoted, SupportOffered)
 """Events seen only by whom the carer chose; left out of every export (their version
 numbers are skipped, so the other events keep theirs)."""
@@ -68,8 +54,17 @@ def _hints(cls: type[Any]) -> dict[str, Any]:
     return found
 
 
-def _is_id(name: str) -> bool:
-    return name in _ID_NAMES or name.endswith("_id")
+_ONE_ID = (c.identifier, c.optional_identifier)
+_IDS = (c.identifiers, c.non_empty_identifiers)
+
+
+def _holds_ids(field: attrs.Attribute[Any]) -> bool:
+    """Whether the field holds ids (one, or a collection), as its validator declares:
+    those become pseudonyms; other text is left out."""
+    validator = field.validator
+    if validator in _ONE_ID or validator in _IDS:
+        return True
+    return isinstance(validator, c.Accepting) and validator.kind == "optional ids"
 
 
 class _Deidentifier:
@@ -91,14 +86,16 @@ class _Deidentifier:
 
     # --- walking the data with the classes' types ----------------------------------------
 
-    def value(self, name: str, data: Any, hint: Any, shift: int) -> tuple[bool, Any]:
-        """(keep, new value) for field *name* holding *data* of type *hint*."""
+    def value(
+        self, field: attrs.Attribute[Any], data: Any, hint: Any, shift: int
+    ) -> tuple[bool, Any]:
+        """(keep, new value) for *field* holding *data* of type *hint*."""
         if data is None:
             return True, None
         origin = typing.get_origin(hint)
         if origin in (types.UnionType, typing.Union):
             (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
-            return self.value(name, data, inner, shift)
+            return self.value(field, data, inner, shift)
         if isinstance(hint, type) and issubclass(hint, enum.Enum):
             return True, data
         if hint in (bool, int, float, pendulum.Duration):
@@ -110,14 +107,14 @@ class _Deidentifier:
         if hint is pendulum.Date:
             return True, pendulum.Date.fromisoformat(data).add(days=shift).isoformat()
         if hint is str:
-            return (True, self.pseudonym(data)) if _is_id(name) else (False, None)
+            return (True, self.pseudonym(data)) if _holds_ids(field) else (False, None)
         if origin in (frozenset, tuple, list, set):
             (inner, *_) = typing.get_args(hint)
             if inner is str:
-                if name not in _ID_COLLECTIONS:
+                if not _holds_ids(field):
                     return False, None
                 return True, sorted(self.pseudonym(v) for v in data)
-            kept = [self.value(name, item, inner, shift) for item in data]
+            kept = [self.value(field, item, inner, shift) for item in data]
             return True, [v for keep, v in kept if keep]
         if attrs.has(hint):
             return True, self.record(data, hint, shift)
@@ -129,7 +126,7 @@ class _Deidentifier:
         for field in attrs.fields(cls):
             if field.name not in data:
                 continue
-            keep, value = self.value(field.name, data[field.name], hints[field.name], shift)
+            keep, value = self.value(field, data[field.name], hints[field.name], shift)
             if keep:
                 out[field.name] = value
         return out

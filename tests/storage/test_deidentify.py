@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import alliance as al
-from alliance.deidentify import _ID_COLLECTIONS, _is_id, deidentified_jsonl, deidentify_timeline
+from alliance.deidentify import _holds_ids, deidentified_jsonl, deidentify_timeline
 from alliance.model._time import to_micros
 from alliance.testing import strategies as s
 
@@ -24,8 +24,10 @@ KEY = b"a research export key, 32 bytes"
 CARERS_OWN = (al.events.WellbeingNoted, al.events.SupportOffered)
 
 
-def _strings(value: Any, cls: Any, name: str = "") -> tuple[set[str], set[str]]:
-    """(ids, free texts) held by *value* (an event, a value object) of type *cls*."""
+def _strings(value: Any, cls: Any, field: Any = None) -> tuple[set[str], set[str]]:
+    """(ids, free texts) held by *value* (an event, a value object) of type *cls* (the
+    value of *field*: its validator says whether it holds ids)."""
+    is_id = field is not None and _holds_ids(field)
     ids: set[str] = set()
     texts: set[str] = set()
     if value is None:
@@ -35,20 +37,18 @@ def _strings(value: Any, cls: Any, name: str = "") -> tuple[set[str], set[str]]:
         (cls,) = [a for a in typing.get_args(cls) if a is not type(None)]
         origin = typing.get_origin(cls)
     if cls is str:
-        (ids if _is_id(name) else texts).add(value)
+        (ids if is_id else texts).add(value)
     elif origin in (frozenset, tuple) and typing.get_args(cls)[0] is str:
-        (ids if name in _ID_COLLECTIONS else texts).update(value)
+        (ids if is_id else texts).update(value)
     elif origin in (frozenset, tuple):
         for item in value:
-            more_ids, more_texts = _strings(item, typing.get_args(cls)[0], name)
+            more_ids, more_texts = _strings(item, typing.get_args(cls)[0], field)
             ids |= more_ids
             texts |= more_texts
     elif isinstance(cls, type) and attrs.has(cls):
         hints = typing.get_type_hints(cls)
         for field in attrs.fields(cls):
-            more_ids, more_texts = _strings(
-                getattr(value, field.name), hints[field.name], field.name
-            )
+            more_ids, more_texts = _strings(getattr(value, field.name), hints[field.name], field)
             ids |= more_ids
             texts |= more_texts
     return ids, texts

@@ -39,10 +39,11 @@ _LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 class Accepting:
     """A validator that says what it accepts, so the testing kit can draw values for the
     field it guards (``kind`` is ``"whole"``, ``"member"``, ``"optional member"``,
-    ``"set"``, ``"tuple"``, ``"instance"`` or ``"optional instance"``)."""
+    ``"set"``, ``"tuple"``, ``"instance"``, ``"optional instance"`` or ``"optional
+    ids"``)."""
 
     kind: str
-    check: Callable[[Any, Any, Any], None] = attrs.field(repr=False)
+    check: Callable[[Any, Any, Any], None] = attrs.field(repr=False, eq=False)
     of: Any = None
     low: int | None = None
     high: int | None = None
@@ -98,6 +99,20 @@ def non_empty_identifiers(instance: object, attribute: attrs.Attribute[Any], val
     identifiers(instance, attribute, value)
     if not value:
         raise ValidationError(attribute.name, "must name at least one member")
+
+
+def optional_non_empty_identifiers(reason: str) -> Accepting:
+    """A validator for ``None`` or a frozenset of at least one id (*reason* says why an
+    empty one is refused)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        identifiers(instance, attribute, value)
+        if not value:
+            raise ValidationError(attribute.name, reason)
+
+    return Accepting("optional ids", check, non_empty=True)
 
 
 def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError, ValidationError
+from alliance.errors import DomainError, UnknownRecordError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
 from alliance.model.goals import goal_proposed_by
@@ -47,16 +47,13 @@ class ConsentGranted(Event):
 
     consent_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
     party: str = attrs.field(validator=c.identifier)
-    goal_ids: frozenset[str] | None = attrs.field(default=None)
+    goal_ids: frozenset[str] | None = attrs.field(
+        default=None,
+        validator=c.optional_non_empty_identifiers(
+            "name at least one goal, or None for every goal"
+        ),
+    )
     note: str | None = attrs.field(default=None, validator=c.optional_text)
-
-    @goal_ids.validator
-    def _goal_ids(self, attribute: attrs.Attribute[frozenset[str] | None], value: object) -> None:
-        if value is None:
-            return
-        c.identifiers(self, attribute, value)
-        if not value:
-            raise ValidationError("goal_ids", "name at least one goal, or None for every goal")
 
     def check(self, state: PartnershipState) -> None:
         """A new id, granted by a carer, for goals that exist."""

@@ -117,6 +117,8 @@ def _accepting(v: c.Accepting, value_of: Callable[[type[Any]], st.SearchStrategy
         return st.lists(value_of(v.of), max_size=3).map(tuple)
     if v.kind == "instance":
         return st.booleans() if v.of is bool else value_of(v.of)
+    if v.kind == "optional ids":
+        return st.none() | st.frozensets(ids(max_size=12), min_size=1, max_size=3)
     if v.kind == "optional instance":
         return st.none() | (st.booleans() if v.of is bool else value_of(v.of))
     return None
