@@ -104,19 +104,27 @@ def _cell(right: bool | str) -> str:
 
 def role_table(event_classes: Iterable[type[Event]] | None = None) -> str:
     """The Markdown table of what each side may record under :class:`RolePolicy`, one row
-    per event type (default: every registered type, by name), from the events' own
+    per event type (default: every registered type, by topic, then in the order each
+    topic module defines them), from the events' own
     :attr:`~alliance.events.Event.permission`."""
-    classes = (
-        sorted(event_types().values(), key=lambda cls: cls.type_name)
-        if event_classes is None
-        else list(event_classes)
-    )
-    lines = ["| Event | Carer | Professional | Educator |", "|---|---|---|---|"]
+    if event_classes is None:
+        registered = list(event_types().values())
+        classes = sorted(registered, key=lambda cls: (_topic(cls), registered.index(cls)))
+    else:
+        classes = list(event_classes)
+    lines = [
+        "| Topic | Event | Carer | Professional | Educator |",
+        "|---|---|---|---|---|",
+    ]
     for cls in classes:
         permission = cls.permission
         name = f"`{cls.type_name}`"
         if permission.note is not None:
             name += f" ({permission.note})"
         cells = [_cell(permission.right_of(side)) for side in Side]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append(f"| {_topic(cls)} | {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _topic(cls: type[Event]) -> str:
+    return cls.__module__.rsplit(".", 1)[-1].replace("_", " ")

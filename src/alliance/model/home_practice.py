@@ -241,7 +241,7 @@ class PracticeLogged(Event):
     permission = Permission(
         act="logging home practice",
         carer="yes (the model allows carers only)",
-        professional=True,
+        professional="the policy allows it; the model refuses (the log is the carers')",
     )
 
     entry_id: str = attrs.field(factory=c.new_id, validator=c.identifier)
