@@ -12,6 +12,13 @@ from hypothesis import HealthCheck, settings
 
 pytest_plugins = ["postgres_server"]  # a real PostgreSQL server: postgres_url
 
+# tests/host_events defines a host's own event types, and defining them registers them
+# for the whole process (every registered type is drawn by the testing kit): its tests
+# run in a pytest of their own (tests/testing_kit/test_host_events.py starts it), so that
+# the rest of the suite sees alliance's own types only.
+if not os.environ.get("ALLIANCE_HOST_EVENTS"):
+    collect_ignore = ["host_events"]
+
 settings.register_profile(
     "dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -39,6 +39,7 @@ from cattrs.preconf.json import make_converter
 
 from alliance.errors import MalformedDataError, ValidationError
 from alliance.model.event import Event, event_types
+from alliance.model.state import PartnershipState, extension_types
 
 __all__ = [
     "converter",
@@ -395,6 +396,49 @@ def upcaster(type_name: str, *, from_version: int) -> Callable[[Upcaster], Upcas
         return fn
 
     return register
+
+
+# --- a state's extensions: each by the class registered under its key ---------------------------
+
+
+def _extensions_to_data(extensions: dict[str, Any]) -> dict[str, Any]:
+    registered = extension_types()
+    return {
+        key: converter.unstructure(value, registered.get(key, type(value)))
+        for key, value in sorted(extensions.items())
+    }
+
+
+def _extensions_from_data(data: object, _: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValueError(f"a state's extensions are a JSON object, not {type(data).__name__}")
+    registered = extension_types()
+    found: dict[str, Any] = {}
+    for key, value in data.items():
+        cls = registered.get(key)
+        if cls is None:
+            raise ValueError(f"unknown state extension {key!r}; register it with state_extension")
+        found[key] = converter.structure(value, cls)
+    return found
+
+
+converter.register_unstructure_hook(
+    PartnershipState,
+    cattrs.gen.make_dict_unstructure_fn(
+        PartnershipState,
+        converter,
+        extensions=cattrs.gen.override(omit_if_default=True, unstruct_hook=_extensions_to_data),
+    ),
+)
+converter.register_structure_hook(
+    PartnershipState,
+    cattrs.gen.make_dict_structure_fn(
+        PartnershipState,
+        converter,
+        _cattrs_forbid_extra_keys=True,
+        extensions=cattrs.gen.override(struct_hook=_extensions_from_data),
+    ),
+)
 
 
 # --- the public face ---------------------------------------------------------------------

@@ -130,7 +130,7 @@ def test_readable_text_is_plain_words(events: list[al.Event]) -> None:
         {"text": "klingon"},
         {"min_active_goals": -1},
         {"min_events": 5, "max_events": 2},
-        {"topics": dict.fromkeys(s.DEFAULT_TOPICS, 0) | {"membership": 0}},
+        {"topics": {s.topic_of(cls): 0 for cls in al.event_types().values()}},
     ],
 )
 def test_bad_knobs_are_refused(kwargs: dict[str, Any]) -> None:

@@ -104,11 +104,13 @@ def _cell(right: bool | str) -> str:
 
 def role_table(event_classes: Iterable[type[Event]] | None = None) -> str:
     """The Markdown table of what each side may record under :class:`RolePolicy`, one row
-    per event type (default: every registered type, by topic, then in the order each
-    topic module defines them), from the events' own
+    per event type (default: every built-in type, by topic, then in the order each topic
+    module defines them; pass a host's classes for theirs), from the events' own
     :attr:`~alliance.events.Event.permission`."""
     if event_classes is None:
-        registered = list(event_types().values())
+        registered = [
+            cls for cls in event_types().values() if cls.__module__.startswith("alliance.")
+        ]
         classes = sorted(registered, key=lambda cls: (_topic(cls), registered.index(cls)))
     else:
         classes = list(event_classes)

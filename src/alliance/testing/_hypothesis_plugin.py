@@ -117,7 +117,7 @@ def _registrations() -> list[tuple[type[Any], _Resolver]]:
             found.append((cls, _record(cls)))
         else:
             found.append((cls, _value(cls)))
-    found.append((alliance.Event, _named("events")))
+    found.append((alliance.Event, _named("built_in_events")))
     found.append((alliance.Partnership, _named("partnerships")))
     found.append((alliance.PartnershipState, _states))
     found.extend(  # alliance's own event classes (a host's are its own to register)

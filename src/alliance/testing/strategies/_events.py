@@ -25,6 +25,7 @@ from alliance.testing.strategies._scalars import aware_datetimes, ids, time_zone
 from alliance.testing.strategies._values import measure_answers, values_of
 
 __all__ = [
+    "built_in_events",
     "events",
     "events_of",
 ]
@@ -92,5 +93,18 @@ def events_of(
 
 
 def events(*, actors: Actors = None, times: Times = None) -> st.SearchStrategy[al.Event]:
-    """Any registered event type, each with arbitrary but valid-on-its-own values."""
+    """Any registered event type (a host's own included), each with arbitrary but
+    valid-on-its-own values."""
     return st.one_of([events_of(cls, actors=actors, times=times) for cls in event_classes()])
+
+
+def built_in_events(*, actors: Actors = None, times: Times = None) -> st.SearchStrategy[al.Event]:
+    """Any of alliance's own event types (what ``st.from_type(alliance.Event)`` draws:
+    a host registers its own types' strategies)."""
+    return st.one_of(
+        [
+            events_of(cls, actors=actors, times=times)
+            for cls in event_classes()
+            if cls.__module__.startswith("alliance.")
+        ]
+    )

@@ -64,6 +64,7 @@ from alliance.testing.strategies._values import (
 
 __all__ = [
     "DEFAULT_TOPICS",
+    "register_reference",
     "partnership_histories",
     "partnerships",
     "records_of",
@@ -121,7 +122,7 @@ _FIRST_SETTINGS = st.one_of(
     st.just(frozenset({al.model.Setting.CLINIC, al.model.Setting.HOME})), SETTING_SETS
 )
 
-REFERENCES: dict[str, str] = {
+REFERENCES: dict[str, str | Callable[[al.PartnershipState], Iterable[str]]] = {
     "goal_id": "goals",
     "observation_id": "observations",
     "check_in_id": "check_ins",
@@ -146,7 +147,31 @@ REFERENCES: dict[str, str] = {
     "goal_ids": "goals",
 }
 """A field named so refers to records of the state's collection of that name (a
-``frozenset`` field to several): the model's vocabulary, shared by hosts' events."""
+``frozenset`` field to several): the model's vocabulary, shared by hosts' events, who
+add their own with :func:`register_reference`."""
+
+
+def register_reference(field: str, records: Callable[[al.PartnershipState], Iterable[str]]) -> None:
+    """Tell :func:`partnership_histories` (and the state machine) that an event field
+    named *field* refers to one of the ids *records* gives for a state (several, for a
+    ``frozenset`` field): a host's own records, for example
+    ``register_reference("authorisation_id", lambda state:
+    state.extension(Funding).authorisations)``.
+
+    Raises:
+        InvalidArgument: *field* is one of the model's own references.
+    """
+    current = REFERENCES.get(field)
+    if isinstance(current, str):
+        raise InvalidArgument(f"{field!r} already refers to the state's {current}")
+    REFERENCES[field] = records
+
+
+def _referred(state: al.PartnershipState, field: str) -> list[str]:
+    """The ids a field named *field* may refer to in *state*, sorted."""
+    source = REFERENCES[field]
+    return sorted(getattr(state, source) if isinstance(source, str) else source(state))
+
 
 MEMBERS: dict[str, al.Side | None] = {
     "member_id": None,
@@ -188,7 +213,7 @@ KIND_WEIGHTS: dict[type[al.Event], float] = {
     al.events.GoalProposed: 2,
     al.events.GoalAgreed: 4,
     al.events.GoalRevised: 0.4,
-    al.events.GoalPutOnHold: 0.6,
+    al.events.GoalPutOnHold: 0.8,
     al.events.GoalResumed: 4,
     al.events.GoalAchieved: 0.25,
     al.events.GoalDiscontinued: 0.15,
@@ -374,7 +399,7 @@ class History:
         if is_new_id(field):
             return self.fresh(name)
         if name in REFERENCES:
-            keys = sorted(getattr(self.state, REFERENCES[name]))
+            keys = _referred(self.state, name)
             if not several:  # one record
                 if optional and (not keys or self.chance()):
                     return None
@@ -657,7 +682,7 @@ class History:
                 self.record(al.events.SettingsChanged, fixed={"settings": settings})
                 if used() >= budget:
                     return used()
-            goal_id = self.pick([g.goal_id for g in self.state.shared_goals])
+            goal_id = self.state.shared_goals[0].goal_id  # both sides observe one goal
             fixed: dict[str, Any] = {"goal_id": goal_id}
             if side is al.Side.CARER:  # an everyday observation where carers see the child
                 fixed["kind"] = al.model.ObservationKind.EVERYDAY
@@ -714,12 +739,11 @@ class History:
         review, an agreement to acknowledge...): a draft could be about something."""
         state = self.state
         for field, hint in fields_of(cls):
-            collection = REFERENCES.get(field.name)
             if (
-                collection is not None
+                field.name in REFERENCES
                 and field.default is attrs.NOTHING
                 and not _is_set(hint)
-                and not getattr(state, collection)
+                and not _referred(state, field.name)
             ):
                 return False
         needs = NEEDS.get(cls)
@@ -791,7 +815,7 @@ def partnership_histories(
     start: st.SearchStrategy[pendulum.DateTime] | None = None,
     allow_closing: bool = True,
     topics: Mapping[str, float] | None = None,
-    min_active_goals: int = 1,
+    min_active_goals: int = 2,
     min_observations: int = 2,
     text: str = "unicode",
     policy: al.Policy | None = None,
