@@ -322,9 +322,10 @@ class PartnershipState:
         return found
 
     def upcoming_transitions(self) -> list[Transition]:
-        """Transitions not yet reviewed, soonest first."""
+        """Transitions still to come or to look back on (:attr:`Transition.is_upcoming`),
+        soonest first."""
         return sorted(
-            (t for t in self.transitions.values() if not t.is_reviewed),
+            (t for t in self.transitions.values() if t.is_upcoming),
             key=lambda t: (t.date, t.announced_at),
         )
 

@@ -343,3 +343,8 @@ class Transition:
     def is_reviewed(self) -> bool:
         """Whether the transition has been reviewed (it is then complete)."""
         return self.review is not None
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Whether the transition is still to come or to look back on: not reviewed."""
+        return not self.is_reviewed
