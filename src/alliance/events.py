@@ -151,6 +151,9 @@ from alliance.model.transitions import (
     TransitionAnnounced as TransitionAnnounced,
 )
 from alliance.model.transitions import (
+    TransitionCancelled as TransitionCancelled,
+)
+from alliance.model.transitions import (
     TransitionInformationShared as TransitionInformationShared,
 )
 from alliance.model.transitions import (

@@ -18,6 +18,7 @@ T0 = pendulum.datetime(2025, 3, 30, 0, 30, tz="Europe/London")
 STORED_TYPE_NAMES = {
     "ActionItemCompleted", "CarerJoined", "CheckInHeld", "CommunicationPlanAgreed",
     "ConcernEscalated", "ConcernRaised", "ConcernResolved", "ConsentGranted", "ConsentWithdrawn",
+    "TransitionCancelled",
     "FeedbackAnswered",
     "FeedbackGiven", "GoalAchieved", "GoalAgreed", "GoalConcernNoted", "GoalDiscontinued",
     "GoalObjected", "GoalProposed", "GoalPutOnHold", "GoalResumed", "GoalRevised",

@@ -6,7 +6,9 @@ strategies it affects (:class:`TransitionAnnounced`); a plan is agreed with the 
 (:class:`TransitionPlanAgreed`: steps, who, by when; agreed again when it changes);
 information is shared early (:class:`TransitionInformationShared`); the date may move
 (:class:`TransitionRescheduled`); and after the date the team and family look back
-(:class:`TransitionReviewed`), which completes it.
+(:class:`TransitionReviewed`), which completes it. A transition that will not happen
+after all is called off, with the reason (:class:`TransitionCancelled`): nothing more is
+planned or reviewed for it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Transition",
     "TransitionAnnounced",
+    "TransitionCancellation",
+    "TransitionCancelled",
     "TransitionInformationShared",
     "TransitionKind",
     "TransitionPlan",
@@ -68,6 +72,8 @@ def open_transition(state: PartnershipState, event: Event, transition_id: str) -
         raise UnknownRecordError("transition_id", f"no transition with id {transition_id!r}")
     if transition.is_reviewed:
         raise DomainError("transition_id", f"transition {transition_id!r} is already reviewed")
+    if transition.cancellation is not None:
+        raise DomainError("transition_id", f"transition {transition_id!r} was called off")
     c.not_before(
         "occurred_at", event.occurred_at, transition.announced_at, "the transition was announced"
     )
@@ -278,6 +284,39 @@ class TransitionReviewed(Event):
 
 
 @attrs.frozen(kw_only=True)
+class TransitionCancelled(Event):
+    """A transition was called off: it will not happen (a school place fell through, the
+    family stays put). Nothing more is planned or reviewed for it."""
+
+    permission = Permission(act="calling off a transition", carer=True, professional=True)
+
+    transition_id: str = attrs.field(validator=c.identifier)
+    reason: str = attrs.field(validator=c.text)
+
+    def check(self, state: PartnershipState) -> None:
+        """A transition neither reviewed nor called off, not before it was announced."""
+        open_transition(state, self, self.transition_id)
+
+    def apply(self, state: PartnershipState) -> None:
+        """The transition is called off, with the reason."""
+        state.transitions[self.transition_id] = attrs.evolve(
+            state.transitions[self.transition_id],
+            cancellation=TransitionCancellation(
+                reason=self.reason, cancelled_by=self.actor, cancelled_at=self.occurred_at
+            ),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class TransitionCancellation:
+    """Why and when a transition was called off, and by whom."""
+
+    reason: str
+    cancelled_by: str
+    cancelled_at: pendulum.DateTime
+
+
+@attrs.frozen(kw_only=True)
 class TransitionPlan:
     """A plan as agreed."""
 
@@ -319,6 +358,7 @@ class Transition:
         plans: every plan agreed, oldest first (the last is the plan in force).
         information: what was shared about it, oldest first.
         review: the look back, once done.
+        cancellation: why and when it was called off, if it was.
     """
 
     transition_id: str
@@ -333,6 +373,7 @@ class Transition:
     plans: tuple[TransitionPlan, ...] = ()
     information: tuple[SharedInformation, ...] = ()
     review: TransitionReview | None = None
+    cancellation: TransitionCancellation | None = None
 
     @property
     def plan(self) -> TransitionPlan | None:
@@ -346,5 +387,6 @@ class Transition:
 
     @property
     def is_upcoming(self) -> bool:
-        """Whether the transition is still to come or to look back on: not reviewed."""
-        return not self.is_reviewed
+        """Whether the transition is still to come or to look back on: not reviewed, and
+        not called off."""
+        return not self.is_reviewed and self.cancellation is None

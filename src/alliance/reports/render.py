@@ -416,11 +416,26 @@ def _transitions_html(
 ) -> list[str]:
     """Transitions coming up (not yet looked back on) at the report's moment, with their
     plans."""
-    today = state.local_date(moment_of(state, period))
+    moment = moment_of(state, period)
+    today = state.local_date(moment)
     coming = [t for t in state.upcoming_transitions() if t.date >= today]
-    if not coming:
+    called_off = [
+        t
+        for t in state.transitions.values()
+        if t.cancellation is not None and t.cancellation.cancelled_at <= moment and t.date >= today
+    ]
+    if not coming and not called_off:
         return []
     parts = ['<section class="transitions"><h3>Coming up</h3>']
+    for transition in called_off:
+        assert transition.cancellation is not None
+        tid = html.escape(transition.transition_id)
+        parts.append(
+            f'<div class="transition called-off" data-transition-id="{tid}">'
+            f"<p><strong>Called off</strong>: {html.escape(transition.description)} "
+            f"(it was to be on {html.escape(_long_date(transition.date))}). "
+            f"{html.escape(transition.cancellation.reason)}</p></div>"
+        )
     for transition in coming:
         tid = html.escape(transition.transition_id)
         parts.append(
