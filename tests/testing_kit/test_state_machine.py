@@ -236,8 +236,10 @@ def test_an_accepted_invalid_event_is_caught(monkeypatch: pytest.MonkeyPatch) ->
             real_check(state, event)
 
     monkeypatch.setattr(timeline_module, "check", lenient)
+    # Only one kind of invalid event in fifteen names a non-member, and a step draws
+    # many choices: thirty examples found it on some hypothesis releases only.
     with pytest.raises(AssertionError, match="accepted an event it must refuse"):
-        run_quickly(PartnershipStateMachine)
+        run_quickly(PartnershipStateMachine, examples=100)
 
 
 def test_a_state_that_drifts_from_its_events_is_caught() -> None:

@@ -66,12 +66,8 @@ from alliance.testing.strategies import (
     time_zone_names,
     topic_of,
 )
-from alliance.testing.strategies._histories import (
-    GAPS,
-    HISTORY_START_MAX,
-    HISTORY_START_MIN,
-    History,
-)
+from alliance.testing.strategies._histories import History
+from alliance.testing.strategies._vocabulary import GAPS, HISTORY_START_MAX, HISTORY_START_MIN
 
 __all__ = ["PartnershipStateMachine"]
 

@@ -42,7 +42,6 @@ from alliance.testing.strategies._drafts import (
     ALWAYS,
     CARER_SETTINGS,
     DRAFTS,
-    FREE_VALUES,
     MAYBE_VALUES,
     NEEDS,
     PREFER,
@@ -52,14 +51,29 @@ from alliance.testing.strategies._drafts import (
 )
 from alliance.testing.strategies._events import event_classes
 from alliance.testing.strategies._scalars import (
-    SETTING_SETS,
     aware_datetimes,
     ids,
-    readable_texts,
     time_zone_names,
 )
 from alliance.testing.strategies._values import (
     values_of,
+)
+from alliance.testing.strategies._vocabulary import (
+    DEFAULT_TOPICS,
+    FIRST_PROFESSIONAL_ROLES,
+    FIRST_SETTINGS,
+    GAPS,
+    HISTORY_START_MAX,
+    HISTORY_START_MIN,
+    KIND_WEIGHTS,
+    MEMBERS,
+    REFERENCES,
+    TEXTS,
+    attrs_classes_in,
+    referred,
+    register_reference,
+    state_aware,
+    topic_of,
 )
 
 __all__ = [
@@ -74,214 +88,12 @@ __all__ = [
 
 T = TypeVar("T")
 
-GAPS: st.SearchStrategy[pendulum.Duration] = st.one_of(
-    st.just(pendulum.Duration()),
-    st.integers(1, 59).map(lambda n: pendulum.Duration(minutes=n)),
-    st.integers(1, 23).map(lambda n: pendulum.Duration(hours=n)),
-    st.integers(1, 6).map(lambda n: pendulum.Duration(days=n)),
-    st.integers(1, 4).map(lambda n: pendulum.Duration(weeks=n)),
-)
-"""Time between two events: none (same moment), minutes, hours, days or weeks."""
-
-HISTORY_START_MIN = pendulum.datetime(1990, 1, 1, tz="UTC")
-HISTORY_START_MAX = pendulum.datetime(2090, 1, 1, tz="UTC")
-
-# Histories draw many texts: a small alphabet (ASCII, Latin-1 letters, Greek, Arabic,
-# Devanagari, some CJK and emoji, a combining accent) of few code point intervals is much
-# faster for hypothesis to check than every printable character.
-_HISTORY_ALPHABET = st.characters(
-    categories=(),
-    include_characters="".join(
-        chr(code)
-        for low, high in (
-            (0x20, 0x7E),
-            (0xC0, 0xD6),
-            (0xD8, 0xF6),
-            (0x301, 0x301),
-            (0x391, 0x3A1),
-            (0x3A3, 0x3A9),
-            (0x621, 0x63A),
-            (0x905, 0x939),
-            (0x4E00, 0x4E5F),
-            (0x1F600, 0x1F64F),
-        )
-        for code in range(low, high + 1)
-    ),
-)
-SHORT_TEXT = st.text(alphabet=_HISTORY_ALPHABET, min_size=1, max_size=12).filter(str.strip)
-TEXTS: dict[str, st.SearchStrategy[str]] = {"unicode": SHORT_TEXT, "readable": readable_texts()}
-"""The kinds of text a history's events hold: a few characters of many scripts
-(``"unicode"``, the default) or short sentences in the practice's words
-(``"readable"``)."""
-
-_FIRST_PROFESSIONAL_ROLES = st.one_of(
-    st.sampled_from((al.ProfessionalRole.THERAPIST, al.ProfessionalRole.SUPERVISOR)),
-    st.sampled_from(al.ProfessionalRole),
-)
-_FIRST_SETTINGS = st.one_of(
-    st.just(frozenset({al.model.Setting.CLINIC, al.model.Setting.HOME})), SETTING_SETS
-)
-
-REFERENCES: dict[str, str | Callable[[al.PartnershipState], Iterable[str]]] = {
-    "goal_id": "goals",
-    "observation_id": "observations",
-    "check_in_id": "check_ins",
-    "action_item_id": "action_items",
-    "feedback_id": "feedback",
-    "strategy_id": "strategies",
-    "entry_id": "practice_log",
-    "setback_id": "setbacks",
-    "concern_id": "concerns",
-    "resource_id": "resources",
-    "response_id": "measures",
-    "consent_id": "consents",
-    "session_id": "coaching",
-    "education_id": "education",
-    "transition_id": "transitions",
-    "celebration_id": "celebrations",
-    "note_id": "wellbeing",
-    "offer_id": "support_offers",
-    "in_reply_to": "wellbeing",
-    "affected_goals": "goals",
-    "affected_strategies": "strategies",
-    "goal_ids": "goals",
-}
-"""A field named so refers to records of the state's collection of that name (a
-``frozenset`` field to several): the model's vocabulary, shared by hosts' events, who
-add their own with :func:`register_reference`."""
-
-
-def register_reference(field: str, records: Callable[[al.PartnershipState], Iterable[str]]) -> None:
-    """Tell :func:`partnership_histories` (and the state machine) that an event field
-    named *field* refers to one of the ids *records* gives for a state (several, for a
-    ``frozenset`` field): a host's own records, for example
-    ``register_reference("authorisation_id", lambda state:
-    state.extension(Funding).authorisations)``.
-
-    Raises:
-        InvalidArgument: *field* is one of the model's own references.
-    """
-    current = REFERENCES.get(field)
-    if isinstance(current, str):
-        raise InvalidArgument(f"{field!r} already refers to the state's {current}")
-    REFERENCES[field] = records
-
-
-def _referred(state: al.PartnershipState, field: str) -> list[str]:
-    """The ids a field named *field* may refer to in *state*, sorted."""
-    source = REFERENCES[field]
-    return sorted(getattr(state, source) if isinstance(source, str) else source(state))
-
-
-MEMBERS: dict[str, al.Side | None] = {
-    "member_id": None,
-    "owner": None,
-    "participants": None,
-    "people": None,
-    "shared_with": None,
-    "carer": al.Side.CARER,
-    "carers": al.Side.CARER,
-    "attendees": al.Side.CARER,
-    "agreed_with": al.Side.CARER,
-}
-"""A field named so names current members (of one side, where given)."""
-
-DEFAULT_TOPICS: dict[str, float] = {
-    "goals": 6,
-    "progress": 6,
-    "membership": 1.5,
-    "partnership": 1.5,
-    "communication_plan": 1,
-    "check_ins": 3,
-    "feedback": 3,
-    "home_practice": 3,
-    "setbacks": 3,
-    "concerns": 2,
-    "resources": 1,
-    "consent": 2,
-    "measures": 2,
-    "coaching": 3,
-    "transitions": 3,
-    "celebrations": 1.5,
-    "wellbeing": 2,
-    "agreement": 2,
-}
-"""How often each topic comes up in a default history (a topic not named, a host's own
-module say, weighs 2)."""
-
-KIND_WEIGHTS: dict[type[al.Event], float] = {
-    al.events.GoalProposed: 2,
-    al.events.GoalAgreed: 4,
-    al.events.GoalRevised: 0.4,
-    al.events.GoalPutOnHold: 0.8,
-    al.events.GoalResumed: 4,
-    al.events.GoalAchieved: 0.25,
-    al.events.GoalDiscontinued: 0.15,
-    al.events.TransitionPlanAgreed: 1.5,
-    al.events.TransitionReviewed: 0.6,
-    al.events.SetbackResponsePlanned: 2,
-    al.events.SetbackReviewed: 2.5,
-    al.events.SetbackResolved: 0.7,
-    al.events.HomePracticePlanned: 1.5,
-    al.events.HomePracticeStopped: 0.5,
-    al.events.ProgressRecorded: 3,
-    al.events.CoachingSessionHeld: 2.5,
-    al.events.FidelityChecklistSet: 1.5,
-    al.events.PracticeLogged: 2,
-    al.events.MemberLeft: 0.5,
-}
-"""How often an event class comes up within its topic (1 unless named): goals are
-agreed more often than they are closed, so most histories have goals under way."""
-
 _CANNOT = object()
-_DEFAULT = object()
-
-
-def topic_of(cls: type[al.Event]) -> str:
-    """The topic of an event class: the last part of its module's name (``"goals"`` for
-    :class:`alliance.events.GoalAgreed`)."""
-    return cls.__module__.rsplit(".", 1)[-1]
 
 
 def _note(event_type: type[al.Event]) -> None:
     if hypothesis.currently_in_test_context():
         hypothesis.event(event_type.type_name)
-
-
-_AWARE: dict[type[Any], bool] = {}
-
-
-def _state_aware(cls: type[Any]) -> bool:
-    """Whether a value of *cls* names records or members of the state (then it is drawn
-    from the state, field by field)."""
-    if cls not in _AWARE:
-        _AWARE[cls] = _names_the_state(cls)
-    return _AWARE[cls]
-
-
-def _names_the_state(cls: type[Any]) -> bool:
-    if cls in STATE_VALUES:
-        return True
-    if not attrs.has(cls) or cls in FREE_VALUES:
-        return False
-    for field, hint in fields_of(cls):
-        if field.name in REFERENCES or field.name in MEMBERS or field.name == "due":
-            return True
-        if any(_state_aware(t) for t in _nested(hint)):
-            return True
-    return False
-
-
-def _nested(hint: Any) -> list[type[Any]]:
-    """The attrs classes in *hint* (``tuple[ActionItem, ...]`` gives ``ActionItem``)."""
-    found: list[type[Any]] = []
-    pending = [hint]
-    while pending:
-        t = pending.pop()
-        if isinstance(t, type) and attrs.has(t):
-            found.append(t)
-        pending.extend(getattr(t, "__args__", ()))
-    return found
 
 
 class History:
@@ -399,7 +211,7 @@ class History:
         if is_new_id(field):
             return self.fresh(name)
         if name in REFERENCES:
-            keys = _referred(self.state, name)
+            keys = referred(self.state, name)
             if not several:  # one record
                 if optional and (not keys or self.chance()):
                     return None
@@ -425,8 +237,8 @@ class History:
             return self.due(days=730 if name == "due" else 90)
         if name == "value" and optional:
             return self.draw(MAYBE_VALUES)
-        for nested in _nested(hint):
-            if _state_aware(nested):
+        for nested in attrs_classes_in(hint):
+            if state_aware(nested):
                 return self.nested(hint, nested, has_default=field.default is not attrs.NOTHING)
         if field.validator is c.text:
             return self.draw(self.text)
@@ -629,7 +441,7 @@ class History:
             clinic_id=draw(ids(max_size=10)),
             child_id=self.fresh("member"),
             time_zone=draw(time_zone_names()),
-            settings=draw(_FIRST_SETTINGS),
+            settings=draw(FIRST_SETTINGS),
         )
         self.partnership = al.Partnership.form(formed, policy=self.recording_policy)
         _note(al.events.PartnershipFormed)
@@ -637,7 +449,7 @@ class History:
         professional = self.founder if self.chance() else self.fresh("member")
         self.record(
             al.events.ProfessionalJoined,
-            fixed={"member_id": professional, "role": draw(_FIRST_PROFESSIONAL_ROLES)},
+            fixed={"member_id": professional, "role": draw(FIRST_PROFESSIONAL_ROLES)},
         )
         self.now += draw(GAPS)
         self.record(al.events.CarerJoined, fixed={"member_id": self.fresh("member")})
@@ -743,7 +555,7 @@ class History:
                 field.name in REFERENCES
                 and field.default is attrs.NOTHING
                 and not _is_set(hint)
-                and not _referred(state, field.name)
+                and not referred(state, field.name)
             ):
                 return False
         needs = NEEDS.get(cls)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import alliance as al
 from alliance.testing.strategies._events import events_of
-from alliance.testing.strategies._histories import GAPS
 from alliance.testing.strategies._scalars import finite_floats, ids
+from alliance.testing.strategies._vocabulary import GAPS
 
 __all__ = [
     "invalid_next_events",
