@@ -65,6 +65,9 @@ _GOALS = " FROM b CROSS JOIN alliance_goals g"
 _GOALS_AND_OBSERVATIONS = _GOALS + " CROSS JOIN alliance_observations o"
 # Each goal's observations oldest first, ties in the order they were recorded.
 _IN_ORDER = "ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
+# What ReadModelSql._selection gives: the WITH clause of the bounds, the WHERE clause
+# selecting the goals, the parameters of both, and each partnership's (since, wstart).
+_Selected = tuple[str, str, tuple[Any, ...], dict[str, tuple[int, int]]]
 
 
 class ReadModelSql(SqlBase):
@@ -262,7 +265,7 @@ class ReadModelSql(SqlBase):
         bounds: Sequence[ReportBounds],
         domain: GoalDomain | None,
         status: GoalStatus | None,
-    ) -> tuple[str, str, tuple[Any, ...], dict[str, tuple[int, int]]]:
+    ) -> _Selected:
         """The goals of the partnerships in *bounds* (in *domain*, with *status*): the
         ``WITH b (pid, as_of, since, wstart)`` clause of the bounds (in microseconds), the
         ``WHERE`` clause selecting the goals ``g`` of those partnerships, the parameters of
@@ -288,6 +291,20 @@ class ReadModelSql(SqlBase):
         cte = f"WITH b (pid, as_of, since, wstart) AS (VALUES {values}) "
         return cte, where, tuple(params), window
 
+    def _goal_rows(
+        self, conn: Connection, bounds: Sequence[ReportBounds], selected: _Selected
+    ) -> list[Any]:
+        """The rows (:data:`_GOAL_FIELDS`) of the goals *selected* from *bounds* (see
+        :meth:`_selection`), by partnership in the order of *bounds* and then in the order
+        they were proposed."""
+        cte, where, params, _window = selected
+        rows: list[Any] = conn.execute(
+            self._sql(f"{cte}SELECT {_GOAL_FIELDS}{_GOALS}{where}"), params
+        ).fetchall()
+        order = {b.partnership_id: index for index, b in enumerate(bounds)}
+        rows.sort(key=lambda row: (order[row[0]], int(row[2])))
+        return rows
+
     def goal_facts(
         self,
         bounds: Sequence[ReportBounds],
@@ -299,12 +316,10 @@ class ReadModelSql(SqlBase):
         """See :meth:`alliance.storage.ReadModelStore.goal_facts`."""
         if not bounds:
             return []
-        order = {b.partnership_id: index for index, b in enumerate(bounds)}
-        cte, where, params, _window = self._selection(bounds, domain, status)
+        selected = self._selection(bounds, domain, status)
+        cte, where, params, _window = selected
         with self._transaction(write=False) as conn:
-            goal_rows = conn.execute(
-                self._sql(f"{cte}SELECT {_GOAL_FIELDS}{_GOALS}{where}"), params
-            ).fetchall()
+            goal_rows = self._goal_rows(conn, bounds, selected)
             if not goal_rows:
                 return []
             counts: dict[tuple[str, str], dict[Setting, int]] = {}
@@ -364,41 +379,36 @@ class ReadModelSql(SqlBase):
                     observed.setdefault((row[0], observation.goal_id), []).append(observation)
         facts = []
         for row in goal_rows:
-            (pid, gid, seq, domain_value, status_value, changed_us, statement, metric, unit,
+            (pid, gid, _seq, domain_value, status_value, changed_us, statement, metric, unit,
              kind, baseline, target, direction, due, proposed_us, shared_us, weight,
              mastery) = row  # fmt: skip
             key = (pid, gid)
             facts.append(
-                (
-                    order[pid],
-                    GoalFacts(
-                        partnership_id=pid,
-                        goal_id=gid,
-                        domain=GoalDomain(domain_value),
-                        status=GoalStatus(status_value),
-                        status_changed_at=from_micros(int(changed_us)),
-                        statement=statement,
-                        metric=metric,
-                        unit=unit,
-                        metric_kind=MetricKind(kind),
-                        baseline=baseline,
-                        target=target,
-                        direction=Direction(direction),
-                        due=pendulum.Date.fromisoformat(due),
-                        proposed_at=from_micros(int(proposed_us)),
-                        shared_at=None if shared_us is None else from_micros(int(shared_us)),
-                        has_gas_scale=weight is not None,
-                        mastery=None if mastery is None else loads(mastery, MasteryCriterion),
-                        latest=latest.get(key),
-                        in_period=counts.get(key, {}),
-                        recent=tuple(recent.get(key, ())),
-                        observations=tuple(observed.get(key, ())),
-                    ),
-                    int(seq),
+                GoalFacts(
+                    partnership_id=pid,
+                    goal_id=gid,
+                    domain=GoalDomain(domain_value),
+                    status=GoalStatus(status_value),
+                    status_changed_at=from_micros(int(changed_us)),
+                    statement=statement,
+                    metric=metric,
+                    unit=unit,
+                    metric_kind=MetricKind(kind),
+                    baseline=baseline,
+                    target=target,
+                    direction=Direction(direction),
+                    due=pendulum.Date.fromisoformat(due),
+                    proposed_at=from_micros(int(proposed_us)),
+                    shared_at=None if shared_us is None else from_micros(int(shared_us)),
+                    has_gas_scale=weight is not None,
+                    mastery=None if mastery is None else loads(mastery, MasteryCriterion),
+                    latest=latest.get(key),
+                    in_period=counts.get(key, {}),
+                    recent=tuple(recent.get(key, ())),
+                    observations=tuple(observed.get(key, ())),
                 )
             )
-        facts.sort(key=lambda item: (item[0], item[2]))
-        return [f for _, f, _ in facts]
+        return facts
 
     def progress_figures(
         self,
@@ -412,20 +422,17 @@ class ReadModelSql(SqlBase):
         the measured observations."""
         if not bounds:
             return []
-        cte, where, params, window = self._selection(bounds, domain, status)
+        selected = self._selection(bounds, domain, status)
+        cte, where, params, window = selected
         # the fields mastery reads, for goals with a criterion only
         mastery_fields = ", ".join(
             f"CASE WHEN g.mastery IS NULL THEN NULL ELSE o.{column} END"
             for column in ("observer", "kind", "trials", "first_trial_independent")
         )
         with self._transaction(write=False) as conn:
-            goal_rows = conn.execute(
-                self._sql(f"{cte}SELECT {_GOAL_FIELDS}{_GOALS}{where}"), params
-            ).fetchall()
+            goal_rows = self._goal_rows(conn, bounds, selected)
             if not goal_rows:
                 return []
-            order = {b.partnership_id: index for index, b in enumerate(bounds)}
-            goal_rows.sort(key=lambda row: (order[row[0]], int(row[2])))
             goals = {(row[0], row[1]): GoalFigures(row) for row in goal_rows}
             # One pass over every measured observation by the report's moment, each goal's
             # oldest first: counts in the period, the latest, the trend window, mastery.
