@@ -370,32 +370,42 @@ def _progress(
     )
 
 
+@attrs.frozen(kw_only=True)
+class _Selection:
+    """The goals a clinic-wide report is about: in the partnerships where *member_id* is
+    a current member and whose status is *partnership_status*, in *domain*, with *status*
+    now, open at some time during *period* (``None`` filters nothing)."""
+
+    member_id: str | None
+    domain: GoalDomain | None
+    status: GoalStatus | None
+    period: Period
+    partnership_status: PartnershipStatus | None
+
+
 # Partnerships a read-model report asks its store about at a time: bounds the memory a
 # report holds (one chunk's goals and figures), whatever the size of the clinic.
 _CHUNK = 500
 
 
 def _chunks(
-    store: ReadModelStore,
-    *,
-    member_id: str | None,
-    period: Period,
-    window: pendulum.Duration,
-    partnership_status: PartnershipStatus | None,
+    store: ReadModelStore, selection: _Selection, window: pendulum.Duration
 ) -> Iterator[dict[str, tuple[ReadModelPartnership, ReportBounds]]]:
     """The selected partnerships of a read-model store with the bounds of their report,
     a chunk at a time, by partnership id."""
-    partnerships = store.report_partnerships(member_id=member_id, status=partnership_status)
+    partnerships = store.report_partnerships(
+        member_id=selection.member_id, status=selection.partnership_status
+    )
     for first in range(0, len(partnerships), _CHUNK):
         bounds: dict[str, tuple[ReadModelPartnership, ReportBounds]] = {}
         for p in partnerships[first : first + _CHUNK]:
-            as_of = moment_in(p.time_zone, p.last_event_at, period)
+            as_of = moment_in(p.time_zone, p.last_event_at, selection.period)
             bounds[p.partnership_id] = (
                 p,
                 ReportBounds(
                     partnership_id=p.partnership_id,
                     as_of=as_of,
-                    since=start_in(p.time_zone, period),
+                    since=start_in(p.time_zone, selection.period),
                     window_start=as_of - window,
                 ),
             )
@@ -403,33 +413,22 @@ def _chunks(
 
 
 def _facts(
-    store: ReadModelStore,
-    *,
-    member_id: str | None,
-    domain: GoalDomain | None,
-    status: GoalStatus | None,
-    period: Period,
-    window: pendulum.Duration,
-    partnership_status: PartnershipStatus | None,
-    figures: bool,
+    store: ReadModelStore, selection: _Selection, window: pendulum.Duration, *, figures: bool
 ) -> Iterator[tuple[ReadModelPartnership, ReportBounds, GoalFacts]]:
     """The selected goals' facts from a read-model store, a chunk of partnerships at a
     time, in report order, with the period filter applied."""
-    for bounds in _chunks(
-        store,
-        member_id=member_id,
-        period=period,
-        window=window,
-        partnership_status=partnership_status,
-    ):
+    for bounds in _chunks(store, selection, window):
         found = store.goal_facts(
-            [b for _, b in bounds.values()], domain=domain, status=status, figures=figures
+            [b for _, b in bounds.values()],
+            domain=selection.domain,
+            status=selection.status,
+            figures=figures,
         )
         for facts in found:
             p, b = bounds[facts.partnership_id]
             if open_during(
                 p.time_zone,
-                period,
+                selection.period,
                 proposed_at=facts.proposed_at,
                 status=facts.status,
                 status_changed_at=facts.status_changed_at,
@@ -460,19 +459,16 @@ def _row_of(store: Store, p: ReadModelPartnership, f: GoalFacts) -> GoalRow:
 
 
 def _folded(
-    store: Store,
-    *,
-    viewer: str | None,
-    member_id: str | None,
-    domain: GoalDomain | None,
-    status: GoalStatus | None,
-    period: Period | None,
-    partnership_status: PartnershipStatus | None,
+    store: Store, selection: _Selection, viewer: str | None
 ) -> Iterator[tuple[PartnershipState, Goal]]:
     """The selected goals of the store's partnerships, folded one at a time (with
     *viewer*: only the partnerships they are in, as they may see them)."""
-    for _, state in viewed(store, viewer=viewer, member_id=member_id, status=partnership_status):
-        for goal in select_goals_in(state, domain=domain, status=status, period=period):
+    for _, state in viewed(
+        store, viewer=viewer, member_id=selection.member_id, status=selection.partnership_status
+    ):
+        for goal in select_goals_in(
+            state, domain=selection.domain, status=selection.status, period=selection.period
+        ):
             yield state, goal
 
 
@@ -500,28 +496,18 @@ def select_goals(
             see (:func:`alliance.as_seen_by`: an educator sees the goals shared with the
             school); partnerships are then folded one at a time, on every store.
     """
-    if viewer is None and isinstance(store, ReadModelStore):
-        for p, _bounds, facts in _facts(
-            store,
-            member_id=member_id,
-            domain=domain,
-            status=status,
-            period=period or Period(),
-            window=DEFAULT_TREND_WINDOW,
-            partnership_status=partnership_status,
-            figures=False,
-        ):
-            yield _row_of(store, p, facts)
-        return
-    for state, goal in _folded(
-        store,
-        viewer=viewer,
+    selection = _Selection(
         member_id=member_id,
         domain=domain,
         status=status,
-        period=period,
+        period=period or Period(),
         partnership_status=partnership_status,
-    ):
+    )
+    if viewer is None and isinstance(store, ReadModelStore):
+        for p, _bounds, facts in _facts(store, selection, DEFAULT_TREND_WINDOW, figures=False):
+            yield _row_of(store, p, facts)
+        return
+    for state, goal in _folded(store, selection, viewer):
         yield GoalRow.of(state, goal)
 
 
@@ -550,39 +536,21 @@ def progress_report(
     each computed from what they may see (:func:`alliance.as_seen_by`: the goals shared
     with them, the observations whose audience includes them), folded one at a time.
     """
-    if viewer is not None or not isinstance(store, ReadModelStore):
-        for state, goal in _folded(
-            store,
-            viewer=viewer,
-            member_id=member_id,
-            domain=domain,
-            status=status,
-            period=period,
-            partnership_status=partnership_status,
-        ):
-            yield goal_progress(state, goal.goal_id, period=period, window=window)
-        return
-    if isinstance(store, ProgressFiguresStore):
-        yield from _figures_report(
-            store,
-            member_id=member_id,
-            domain=domain,
-            status=status,
-            period=period or Period(),
-            window=window,
-            partnership_status=partnership_status,
-        )
-        return
-    for p, bounds, facts in _facts(
-        store,
+    selection = _Selection(
         member_id=member_id,
         domain=domain,
         status=status,
         period=period or Period(),
-        window=window,
         partnership_status=partnership_status,
-        figures=True,
-    ):
+    )
+    if viewer is not None or not isinstance(store, ReadModelStore):
+        for state, goal in _folded(store, selection, viewer):
+            yield goal_progress(state, goal.goal_id, period=selection.period, window=window)
+        return
+    if isinstance(store, ProgressFiguresStore):
+        yield from _figures_report(store, selection, window)
+        return
+    for p, bounds, facts in _facts(store, selection, window, figures=True):
         mastery: Callable[[], tuple[bool, str]] | None = None
         criterion = facts.mastery
         if criterion is not None:
@@ -629,14 +597,7 @@ def _assessed(
 
 
 def _figures_report(
-    store: ProgressFiguresStore,
-    *,
-    member_id: str | None,
-    domain: GoalDomain | None,
-    status: GoalStatus | None,
-    period: Period,
-    window: pendulum.Duration,
-    partnership_status: PartnershipStatus | None,
+    store: ProgressFiguresStore, selection: _Selection, window: pendulum.Duration
 ) -> Iterator[GoalProgress]:
     """:func:`progress_report` on a store that computes the figures itself (the SQL
     stores): they come from :meth:`ProgressFiguresStore.progress_figures` as raw values
@@ -645,6 +606,7 @@ def _figures_report(
     :func:`alliance.measures._evaluation.mastery_status` (the same judgement as
     :func:`assess_mastery`, without writing every session's explanation)."""
     clinic_id = store.clinic_id
+    period = selection.period
     first_day = None if period.start is None else period.start.toordinal()
     last_day = None if period.end is None else period.end.toordinal()
     criteria: dict[str, MasteryCriterion] = {}
@@ -652,15 +614,9 @@ def _figures_report(
     domains = {d.value: d for d in GoalDomain}
     statuses = {s.value: s for s in GoalStatus}
     kinds = {k.value: k for k in MetricKind}
-    for chunk in _chunks(
-        store,
-        member_id=member_id,
-        period=period,
-        window=window,
-        partnership_status=partnership_status,
-    ):
+    for chunk in _chunks(store, selection, window):
         bounds = [b for _, b in chunk.values()]
-        for f in store.progress_figures(bounds, domain=domain, status=status):
+        for f in store.progress_figures(bounds, domain=selection.domain, status=selection.status):
             p, b = chunk[f.partnership_id]
             as_of, window_start = b.as_of, b.window_start
             zone = p.time_zone

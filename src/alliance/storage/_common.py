@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import abc
+import datetime as dt
 import hashlib
 import json
 import urllib.parse
@@ -16,6 +18,7 @@ from alliance.model import _checks as c
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.serialization import dumps, from_data, to_data
+from alliance.storage.interface import StoredEvent
 
 # The version of the tables' layout, recorded in each SQL database.
 # 1: the first layout. 2: alliance_events.chain_hash (tamper evidence); a version-1
@@ -30,8 +33,9 @@ SCHEMA_VERSION = 3
 SNAPSHOT_FORMAT = 5
 
 
-class OpenedStore:
-    """What every built-in store keeps: the clinic it was opened for, and its URL."""
+class OpenedStore(abc.ABC):
+    """What every built-in store keeps: the clinic it was opened for, and its URL; and how
+    it reads a timeline, checking the bounds of :meth:`load` before its backend reads."""
 
     def __init__(self, clinic_id: str, url: str) -> None:
         c._check_identifier("clinic_id", clinic_id)
@@ -47,6 +51,26 @@ class OpenedStore:
     def url(self) -> str:
         """The store's URL (any password masked)."""
         return self._url
+
+    def load(
+        self,
+        partnership_id: str,
+        *,
+        after_version: int = 0,
+        up_to_version: int | None = None,
+        as_of: dt.datetime | None = None,
+    ) -> tuple[StoredEvent, ...]:
+        """See :meth:`alliance.storage.Store.load`."""
+        cutoff = None if as_of is None else c.utc_datetime("as_of", as_of)
+        return self._timeline(partnership_id, after_version, up_to_version, cutoff)
+
+    @abc.abstractmethod
+    def _timeline(
+        self, pid: str, after: int, up_to: int | None, cutoff: pendulum.DateTime | None
+    ) -> tuple[StoredEvent, ...]:
+        """The stored events of partnership *pid* with ``after < version <= up_to`` (no
+        upper bound for ``None``) that occurred by *cutoff* (UTC; ``None``: any time), in
+        version order."""
 
 
 def check_batch(

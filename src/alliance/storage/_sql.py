@@ -24,12 +24,12 @@ in one transaction), the reads of timelines, the hash chain and the snapshots.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import pendulum
+
 from alliance.errors import ConcurrencyError, StoreError, ValidationError
-from alliance.model import _checks as c
 from alliance.model._time import from_micros, to_micros
 from alliance.model.event import Event
 from alliance.model.partnership import PartnershipStatus
@@ -308,28 +308,23 @@ class SqlStore(ReadModelSql):
                 (*key, member_id),
             )
 
-    def load(
-        self,
-        partnership_id: str,
-        *,
-        after_version: int = 0,
-        up_to_version: int | None = None,
-        as_of: dt.datetime | None = None,
+    def _timeline(
+        self, pid: str, after: int, up_to: int | None, cutoff: pendulum.DateTime | None
     ) -> tuple[StoredEvent, ...]:
-        """See :meth:`alliance.storage.Store.load`."""
+        """See :meth:`alliance.storage._common.OpenedStore._timeline`."""
         sql = (
             "SELECT position, version, recorded_at_us, payload FROM alliance_events "
             "WHERE clinic_id = ? AND partnership_id = ? AND version > ?"
         )
-        params: list[Any] = [self._clinic_id, partnership_id, after_version]
-        if up_to_version is not None:
+        params: list[Any] = [self._clinic_id, pid, after]
+        if up_to is not None:
             sql += " AND version <= ?"
-            params.append(up_to_version)
-        if as_of is not None:
+            params.append(up_to)
+        if cutoff is not None:
             sql += " AND occurred_at_us <= ?"
-            params.append(to_micros(c.utc_datetime("as_of", as_of)))
+            params.append(to_micros(cutoff))
         sql += " ORDER BY version"
-        return tuple(self._stored(partnership_id, row) for row in self._fetch(sql, params))
+        return tuple(self._stored(pid, row) for row in self._fetch(sql, params))
 
     def _stored(self, partnership_id: str, row: Sequence[Any]) -> StoredEvent:
         position, version, recorded_us, payload = row

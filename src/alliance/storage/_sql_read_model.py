@@ -65,6 +65,9 @@ _GOALS = " FROM b CROSS JOIN alliance_goals g"
 _GOALS_AND_OBSERVATIONS = _GOALS + " CROSS JOIN alliance_observations o"
 # Each goal's observations oldest first, ties in the order they were recorded.
 _IN_ORDER = "ORDER BY g.partnership_id, g.goal_id, o.observed_at_us, o.seq"
+# What ReadModelSql._selection gives: the WITH clause of the bounds, the WHERE clause
+# selecting the goals, the parameters of both, and each partnership's (since, wstart).
+_Selected = tuple[str, str, tuple[Any, ...], dict[str, tuple[int, int]]]
 
 
 class ReadModelSql(SqlBase):
@@ -262,7 +265,7 @@ class ReadModelSql(SqlBase):
         bounds: Sequence[ReportBounds],
         domain: GoalDomain | None,
         status: GoalStatus | None,
-    ) -> tuple[str, str, tuple[Any, ...], dict[str, tuple[int, int]]]:
+    ) -> _Selected:
         """The goals of the partnerships in *bounds* (in *domain*, with *status*): the
         ``WITH b (pid, as_of, since, wstart)`` clause of the bounds (in microseconds), the
         ``WHERE`` clause selecting the goals ``g`` of those partnerships, the parameters of
@@ -288,6 +291,20 @@ class ReadModelSql(SqlBase):
         cte = f"WITH b (pid, as_of, since, wstart) AS (VALUES {values}) "
         return cte, where, tuple(params), window
 
+    def _goal_rows(
+        self, conn: Connection, bounds: Sequence[ReportBounds], selected: _Selected
+    ) -> list[Any]:
+        """The rows (:data:`_GOAL_FIELDS`) of the goals *selected* from *bounds* (see
+        :meth:`_selection`), by partnership in the order of *bounds* and then in the order
+        they were proposed."""
+        cte, where, params, _window = selected
+        rows: list[Any] = conn.execute(
+            self._sql(f"{cte}SELECT {_GOAL_FIELDS}{_GOALS}{where}"), params
+        ).fetchall()
+        order = {b.partnership_id: index for index, b in enumerate(bounds)}
+        rows.sort(key=lambda row: (order[row[0]], int(row[2])))
+        return rows
+
     def goal_facts(
         self,
         bounds: Sequence[ReportBounds],
@@ -296,109 +313,56 @@ class ReadModelSql(SqlBase):
         status: GoalStatus | None = None,
         figures: bool = True,
     ) -> list[GoalFacts]:
-        """See :meth:`alliance.storage.ReadModelStore.goal_facts`."""
+        """See :meth:`alliance.storage.ReadModelStore.goal_facts`: the goals and figures of
+        :meth:`progress_figures` as typed values, with the measured observations of the
+        goals with a mastery criterion."""
         if not bounds:
             return []
-        order = {b.partnership_id: index for index, b in enumerate(bounds)}
-        cte, where, params, _window = self._selection(bounds, domain, status)
+        selected = self._selection(bounds, domain, status)
+        cte, where, params, _window = selected
+        observed: dict[tuple[str, str], list[Observation]] = {}
         with self._transaction(write=False) as conn:
-            goal_rows = conn.execute(
-                self._sql(f"{cte}SELECT {_GOAL_FIELDS}{_GOALS}{where}"), params
-            ).fetchall()
-            if not goal_rows:
-                return []
-            counts: dict[tuple[str, str], dict[Setting, int]] = {}
-            latest: dict[tuple[str, str], tuple[pendulum.DateTime, float]] = {}
-            recent: dict[tuple[str, str], list[tuple[int, float]]] = {}
-            observed: dict[tuple[str, str], list[Observation]] = {}
             if figures:
-
-                def measured(select: str, tail: str, more: str = "") -> str:
-                    return self._sql(
-                        f"{cte}SELECT {select}{_GOALS_AND_OBSERVATIONS}{where}{more}{_MEASURED}"
-                        + tail
-                    )
-
-                for pid, gid, setting, count in conn.execute(
-                    measured(
-                        "g.partnership_id, g.goal_id, o.setting, COUNT(*)",
-                        " AND o.observed_at_us >= b.since "
-                        "GROUP BY g.partnership_id, g.goal_id, o.setting",
-                    ),
-                    params,
-                ):
-                    counts.setdefault((pid, gid), {})[Setting(setting)] = int(count)
-                for pid, gid, at, value in conn.execute(
-                    measured(
-                        "g.partnership_id, g.goal_id, o.observed_at_us, o.value",
-                        "".join(
-                            f" AND o.{column} = (SELECT l.{column} FROM alliance_observations l "
-                            "WHERE l.clinic_id = g.clinic_id "
-                            "AND l.partnership_id = g.partnership_id "
-                            "AND l.goal_id = g.goal_id AND l.value IS NOT NULL "
-                            "AND l.observed_at_us <= b.as_of "
-                            "ORDER BY l.observed_at_us DESC, l.seq DESC LIMIT 1)"
-                            for column in ("observed_at_us", "seq")
-                        ),
-                    ),
-                    params,
-                ):
-                    latest[(pid, gid)] = (from_micros(int(at)), value)
-                for pid, gid, at, value in conn.execute(
-                    measured(
-                        "g.partnership_id, g.goal_id, o.observed_at_us, o.value",
-                        " AND o.observed_at_us > b.wstart " + _IN_ORDER,
-                    ),
-                    params,
-                ):
-                    recent.setdefault((pid, gid), []).append((int(at), value))
+                goals = self._figures(conn, bounds, selected)
+            else:
+                goals = [GoalFigures(row) for row in self._goal_rows(conn, bounds, selected)]
+            if figures and goals:  # the measured observations a mastery criterion judges
                 for row in conn.execute(
-                    measured(
-                        f"g.partnership_id, {_OBSERVATION_FIELDS_O}",
-                        " " + _IN_ORDER,
-                        " AND g.mastery IS NOT NULL",
+                    self._sql(
+                        f"{cte}SELECT g.partnership_id, {_OBSERVATION_FIELDS_O}"
+                        f"{_GOALS_AND_OBSERVATIONS}{where} AND g.mastery IS NOT NULL{_MEASURED} "
+                        + _IN_ORDER
                     ),
                     params,
                 ):
                     _seq, observation = rm.observation_of(row[1:])
                     observed.setdefault((row[0], observation.goal_id), []).append(observation)
-        facts = []
-        for row in goal_rows:
-            (pid, gid, seq, domain_value, status_value, changed_us, statement, metric, unit,
-             kind, baseline, target, direction, due, proposed_us, shared_us, weight,
-             mastery) = row  # fmt: skip
-            key = (pid, gid)
-            facts.append(
-                (
-                    order[pid],
-                    GoalFacts(
-                        partnership_id=pid,
-                        goal_id=gid,
-                        domain=GoalDomain(domain_value),
-                        status=GoalStatus(status_value),
-                        status_changed_at=from_micros(int(changed_us)),
-                        statement=statement,
-                        metric=metric,
-                        unit=unit,
-                        metric_kind=MetricKind(kind),
-                        baseline=baseline,
-                        target=target,
-                        direction=Direction(direction),
-                        due=pendulum.Date.fromisoformat(due),
-                        proposed_at=from_micros(int(proposed_us)),
-                        shared_at=None if shared_us is None else from_micros(int(shared_us)),
-                        has_gas_scale=weight is not None,
-                        mastery=None if mastery is None else loads(mastery, MasteryCriterion),
-                        latest=latest.get(key),
-                        in_period=counts.get(key, {}),
-                        recent=tuple(recent.get(key, ())),
-                        observations=tuple(observed.get(key, ())),
-                    ),
-                    int(seq),
-                )
+        return [
+            GoalFacts(
+                partnership_id=g.partnership_id,
+                goal_id=g.goal_id,
+                domain=GoalDomain(g.domain),
+                status=GoalStatus(g.status),
+                status_changed_at=from_micros(int(g.status_changed_us)),
+                statement=g.statement,
+                metric=g.metric,
+                unit=g.unit,
+                metric_kind=MetricKind(g.metric_kind),
+                baseline=g.baseline,
+                target=g.target,
+                direction=Direction(g.direction),
+                due=pendulum.Date.fromisoformat(g.due),
+                proposed_at=from_micros(int(g.proposed_us)),
+                shared_at=None if g.shared_us is None else from_micros(int(g.shared_us)),
+                has_gas_scale=g.gas_weight is not None,
+                mastery=None if g.mastery is None else loads(g.mastery, MasteryCriterion),
+                latest=None if g.latest is None else (from_micros(int(g.latest[0])), g.latest[1]),
+                in_period={Setting(setting): n for setting, n in g.counts.items()},
+                recent=tuple((int(at), value) for at, value in g.recent),
+                observations=tuple(observed.get((g.partnership_id, g.goal_id), ())),
             )
-        facts.sort(key=lambda item: (item[0], item[2]))
-        return [f for _, f, _ in facts]
+            for g in goals
+        ]
 
     def progress_figures(
         self,
@@ -412,53 +376,58 @@ class ReadModelSql(SqlBase):
         the measured observations."""
         if not bounds:
             return []
-        cte, where, params, window = self._selection(bounds, domain, status)
+        selected = self._selection(bounds, domain, status)
+        with self._transaction(write=False) as conn:
+            return self._figures(conn, bounds, selected)
+
+    def _figures(
+        self, conn: Connection, bounds: Sequence[ReportBounds], selected: _Selected
+    ) -> list[GoalFigures]:
+        """The goals *selected* from *bounds* (see :meth:`_selection`) in report order, with
+        their figures, in *conn*: the goals' query, then one pass over their measured
+        observations."""
+        cte, where, params, window = selected
         # the fields mastery reads, for goals with a criterion only
         mastery_fields = ", ".join(
             f"CASE WHEN g.mastery IS NULL THEN NULL ELSE o.{column} END"
             for column in ("observer", "kind", "trials", "first_trial_independent")
         )
-        with self._transaction(write=False) as conn:
-            goal_rows = conn.execute(
-                self._sql(f"{cte}SELECT {_GOAL_FIELDS}{_GOALS}{where}"), params
-            ).fetchall()
-            if not goal_rows:
-                return []
-            order = {b.partnership_id: index for index, b in enumerate(bounds)}
-            goal_rows.sort(key=lambda row: (order[row[0]], int(row[2])))
-            goals = {(row[0], row[1]): GoalFigures(row) for row in goal_rows}
-            # One pass over every measured observation by the report's moment, each goal's
-            # oldest first: counts in the period, the latest, the trend window, mastery.
-            rows = conn.execute(
-                self._sql(
-                    f"{cte}SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value, "
-                    f"o.setting, {mastery_fields}{_GOALS_AND_OBSERVATIONS}{where}{_MEASURED} "
-                    + _IN_ORDER
-                ),
-                params,
-            )
-            figures: GoalFigures | None = None
-            last: tuple[int, float] | None = None
-            pid = gid = None
-            since = wstart = 0
-            counts: dict[str, int] = {}
-            recent: list[tuple[int, float]] = []
-            measured: list[MeasuredRow] | None = None
-            for row_pid, row_gid, at, value, setting, observer, kind, trials, independent in rows:
-                if row_gid != gid or row_pid != pid:
-                    if figures is not None:
-                        figures.latest = last
-                    pid, gid = row_pid, row_gid
-                    figures = goals[(pid, gid)]
-                    since, wstart = window[pid]
-                    counts, recent, measured = figures.counts, figures.recent, figures.measured
-                if at >= since:
-                    counts[setting] = counts.get(setting, 0) + 1
-                last = (at, value)
-                if at > wstart:
-                    recent.append(last)
-                if measured is not None:
-                    measured.append((at, observer, setting, kind, value, trials, independent))
-            if figures is not None:
-                figures.latest = last
+        goal_rows = self._goal_rows(conn, bounds, selected)
+        if not goal_rows:
+            return []
+        goals = {(row[0], row[1]): GoalFigures(row) for row in goal_rows}
+        # One pass over every measured observation by the report's moment, each goal's
+        # oldest first: counts in the period, the latest, the trend window, mastery.
+        rows = conn.execute(
+            self._sql(
+                f"{cte}SELECT g.partnership_id, g.goal_id, o.observed_at_us, o.value, "
+                f"o.setting, {mastery_fields}{_GOALS_AND_OBSERVATIONS}{where}{_MEASURED} "
+                + _IN_ORDER
+            ),
+            params,
+        )
+        figures: GoalFigures | None = None
+        last: tuple[int, float] | None = None
+        pid = gid = None
+        since = wstart = 0
+        counts: dict[str, int] = {}
+        recent: list[tuple[int, float]] = []
+        measured: list[MeasuredRow] | None = None
+        for row_pid, row_gid, at, value, setting, observer, kind, trials, independent in rows:
+            if row_gid != gid or row_pid != pid:
+                if figures is not None:
+                    figures.latest = last
+                pid, gid = row_pid, row_gid
+                figures = goals[(pid, gid)]
+                since, wstart = window[pid]
+                counts, recent, measured = figures.counts, figures.recent, figures.measured
+            if at >= since:
+                counts[setting] = counts.get(setting, 0) + 1
+            last = (at, value)
+            if at > wstart:
+                recent.append(last)
+            if measured is not None:
+                measured.append((at, observer, setting, kind, value, trials, independent))
+        if figures is not None:
+            figures.latest = last
         return list(goals.values())

@@ -5,12 +5,12 @@ Thread-safe: one lock guards every read and write. Nothing survives the process.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Sequence
 
+import pendulum
+
 from alliance.errors import ConcurrencyError, StoreError, ValidationError
-from alliance.model import _checks as c
 from alliance.model.event import Event
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
@@ -101,24 +101,18 @@ class MemoryStore(_common.OpenedStore):
             )
         return stored
 
-    def load(
-        self,
-        partnership_id: str,
-        *,
-        after_version: int = 0,
-        up_to_version: int | None = None,
-        as_of: dt.datetime | None = None,
+    def _timeline(
+        self, pid: str, after: int, up_to: int | None, cutoff: pendulum.DateTime | None
     ) -> tuple[StoredEvent, ...]:
-        """See :meth:`alliance.storage.Store.load`."""
+        """See :meth:`alliance.storage._common.OpenedStore._timeline`."""
         self._check_open()
-        cutoff = None if as_of is None else c.utc_datetime("as_of", as_of)
         with self._shared.lock:
-            timeline = list(self._shared.timelines.get((self._clinic_id, partnership_id), ()))
+            timeline = list(self._shared.timelines.get((self._clinic_id, pid), ()))
         return tuple(
             s
             for s in timeline
-            if s.version > after_version
-            and (up_to_version is None or s.version <= up_to_version)
+            if s.version > after
+            and (up_to is None or s.version <= up_to)
             and (cutoff is None or s.event.occurred_at <= cutoff)
         )
 
