@@ -44,7 +44,20 @@ class AllianceError(Exception):
     """Base class of every error the library raises deliberately."""
 
 
-class ValidationError(AllianceError, ValueError):
+class _FieldError(AllianceError):
+    """An error about one field (of a value, or a command's argument), with the reason in
+    plain words: ``"<field>: <reason>"``."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+    def __reduce__(self) -> tuple[type[_FieldError], tuple[str, str]]:
+        return (type(self), (self.field, self.reason))
+
+
+class ValidationError(_FieldError, ValueError):
     """A value given to a constructor or command is invalid.
 
     Attributes:
@@ -53,16 +66,8 @@ class ValidationError(AllianceError, ValueError):
         reason: a plain-language explanation of what is wrong.
     """
 
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{field}: {reason}")
 
-    def __reduce__(self) -> tuple[type[ValidationError], tuple[str, str]]:
-        return (type(self), (self.field, self.reason))
-
-
-class DomainError(AllianceError):
+class DomainError(_FieldError):
     """A command is refused because of the partnership's current state.
 
     Nothing is recorded when a command raises it.
@@ -71,14 +76,6 @@ class DomainError(AllianceError):
         field: the argument of the command the refusal is about.
         reason: a plain-language explanation.
     """
-
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{field}: {reason}")
-
-    def __reduce__(self) -> tuple[type[DomainError], tuple[str, str]]:
-        return (type(self), (self.field, self.reason))
 
 
 class UnknownRecordError(DomainError, LookupError):

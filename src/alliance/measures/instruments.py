@@ -86,34 +86,44 @@ OUTCOME_RATING = Instrument(
 themselves are doing. Total 0-40 (sum); higher is better; cutoff 25 (a total below 25
 is clinical); a change of 5 or more is reliable (Miller et al., 2003)."""
 
-OUTCOME_RATING_ADOLESCENT = Instrument(
-    instrument_id="outcome-rating-adolescent",
-    name="Outcome rating (ORS-style, adolescents 13-17)",
-    purpose=InstrumentPurpose.OUTCOME,
-    items=_OUTCOME_ITEMS,
-    respondents=frozenset({RespondentRole.CHILD}),
-    total=TotalMethod.SUM,
-    improvement=Direction.INCREASE,
-    cutoff=28,
+
+def _youth_outcome_rating(
+    instrument_id: str, name: str, *, group: str, min_age: int, max_age: int, cutoff: int
+) -> Instrument:
+    """:data:`OUTCOME_RATING` answered by a young person of *group* (*min_age* to
+    *max_age*) about themselves, with the group's clinical *cutoff* (Duncan et al., 2006)
+    and no reliable-change figure."""
+    return attrs.evolve(
+        OUTCOME_RATING,
+        instrument_id=instrument_id,
+        name=name,
+        respondents=frozenset({RespondentRole.CHILD}),
+        cutoff=cutoff,
+        reliable_change=None,
+        min_age=min_age,
+        max_age=max_age,
+        source=_YOUTH_SOURCE + f" Clinical cutoff {cutoff} for {group} (Duncan et al., 2006).",
+    )
+
+
+OUTCOME_RATING_ADOLESCENT = _youth_outcome_rating(
+    "outcome-rating-adolescent",
+    "Outcome rating (ORS-style, adolescents 13-17)",
+    group="adolescents",
     min_age=13,
     max_age=17,
-    source=_YOUTH_SOURCE + " Clinical cutoff 28 for adolescents (Duncan et al., 2006).",
+    cutoff=28,
 )
 """The same four-item 0-10 outcome rating answered by an adolescent (13-17) about
 themselves. Total 0-40; cutoff 28 (Duncan et al., 2006); no reliable-change figure."""
 
-OUTCOME_RATING_CHILD = Instrument(
-    instrument_id="outcome-rating-child",
-    name="Outcome rating (CORS-style, children 6-12)",
-    purpose=InstrumentPurpose.OUTCOME,
-    items=_OUTCOME_ITEMS,
-    respondents=frozenset({RespondentRole.CHILD}),
-    total=TotalMethod.SUM,
-    improvement=Direction.INCREASE,
-    cutoff=32,
+OUTCOME_RATING_CHILD = _youth_outcome_rating(
+    "outcome-rating-child",
+    "Outcome rating (CORS-style, children 6-12)",
+    group="children",
     min_age=6,
     max_age=12,
-    source=_YOUTH_SOURCE + " Clinical cutoff 32 for children (Duncan et al., 2006).",
+    cutoff=32,
 )
 """A child's four-item 0-10 outcome rating (CORS-style, ages 6-12), answered by the
 child. Total 0-40; cutoff 32 (Duncan et al., 2006); no reliable-change figure."""

@@ -7,7 +7,7 @@ findings, and a rule never changes what it looks at.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import ClassVar, Protocol, runtime_checkable
 
 import attrs
@@ -73,6 +73,8 @@ class BuiltInRule:
     rule_id: ClassVar[str]
     description: ClassVar[str]
     applies_to: ClassVar[frozenset[PartnershipStatus]] = frozenset({PartnershipStatus.ACTIVE})
+    _subject_kind: ClassVar[SubjectKind]  # what each of the rule's findings is about
+    severity: FindingSeverity  # each rule's field: the severity of its findings
 
     def _applies(self, context: RuleContext) -> bool:
         return context.state.status in self.applies_to
@@ -85,20 +87,37 @@ class BuiltInRule:
         self,
         context: RuleContext,
         *,
-        severity: FindingSeverity,
-        kind: SubjectKind,
         subject_id: str,
         due_at: pendulum.DateTime,
         message: str,
+        severity: FindingSeverity | None = None,
     ) -> Finding:
+        """A finding of this rule about its subject *subject_id*, at the rule's severity
+        unless *severity* says otherwise."""
         return Finding(
             rule_id=self.rule_id,
-            severity=severity,
+            severity=self.severity if severity is None else severity,
             message=message,
             partnership_id=context.state.partnership_id,
-            subject=Subject(kind=kind, id=subject_id),
+            subject=Subject(kind=self._subject_kind, id=subject_id),
             due_at=due_at,
         )
+
+    def _when_due(
+        self,
+        context: RuleContext,
+        due: pendulum.DateTime,
+        *,
+        subject_id: str,
+        message: str,
+        severity: FindingSeverity | None = None,
+    ) -> Iterator[Finding]:
+        """The finding about *subject_id*, due at *due*, once the moment looked at has
+        reached *due*; nothing before."""
+        if context.moment >= due:
+            yield self._finding(
+                context, subject_id=subject_id, due_at=due, message=message, severity=severity
+            )
 
 
 def days(duration: pendulum.Duration) -> str:

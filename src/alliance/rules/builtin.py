@@ -60,6 +60,7 @@ class GoalsShared(BuiltInRule):
 
     rule_id = "goals-shared"
     description = "Goals are agreed by carers and professionals together."
+    _subject_kind = SubjectKind.GOAL
 
     decision_within: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=2), validator=c.positive_duration
@@ -87,8 +88,6 @@ class GoalsShared(BuiltInRule):
                 if missing:
                     yield self._finding(
                         context,
-                        severity=self.severity,
-                        kind=SubjectKind.GOAL,
                         subject_id=goal.goal_id,
                         due_at=goal.status_changed_at,
                         message=f"'{goal.statement}' is being worked on, but no current "
@@ -96,17 +95,15 @@ class GoalsShared(BuiltInRule):
                     )
             elif goal.status is GoalStatus.PROPOSED:
                 due = goal.current.written_at + self.decision_within
-                if context.moment >= due:
-                    yield self._finding(
-                        context,
-                        severity=FindingSeverity.INFO,
-                        kind=SubjectKind.GOAL,
-                        subject_id=goal.goal_id,
-                        due_at=due,
-                        message=f"'{goal.statement}' has waited more than "
-                        f"{days(self.decision_within)} "
-                        "for carers and professionals to agree to it together.",
-                    )
+                yield from self._when_due(
+                    context,
+                    due,
+                    subject_id=goal.goal_id,
+                    message=f"'{goal.statement}' has waited more than "
+                    f"{days(self.decision_within)} "
+                    "for carers and professionals to agree to it together.",
+                    severity=FindingSeverity.INFO,
+                )
 
 
 @attrs.frozen(kw_only=True)
@@ -115,6 +112,7 @@ class CheckInCadence(BuiltInRule):
 
     rule_id = "check-in-cadence"
     description = "Regular check-ins keep everyone informed, as often as was agreed."
+    _subject_kind = SubjectKind.PARTNERSHIP
 
     tolerance: pendulum.Duration = attrs.field(
         default=pendulum.duration(days=2), validator=c.positive_duration
@@ -134,16 +132,14 @@ class CheckInCadence(BuiltInRule):
         plan = state.communication_plan
         if plan is None or state.communication_plan_agreed_at is None:
             due = state.formed_at + self.plan_within
-            if context.moment >= due:
-                yield self._finding(
-                    context,
-                    severity=FindingSeverity.WARNING,
-                    kind=SubjectKind.PARTNERSHIP,
-                    subject_id=state.partnership_id,
-                    due_at=due,
-                    message="No communication plan has been agreed: how often and how will we keep "
-                    "each other informed?",
-                )
+            yield from self._when_due(
+                context,
+                due,
+                subject_id=state.partnership_id,
+                message="No communication plan has been agreed: how often and how will we keep "
+                "each other informed?",
+                severity=FindingSeverity.WARNING,
+            )
             return
         last = max(
             (ci.held_at for ci in state.check_ins.values()),
@@ -151,16 +147,13 @@ class CheckInCadence(BuiltInRule):
         )
         last = max(last, state.communication_plan_agreed_at)
         due = last + plan.cadence + self.tolerance
-        if context.moment >= due:
-            yield self._finding(
-                context,
-                severity=self.severity,
-                kind=SubjectKind.PARTNERSHIP,
-                subject_id=state.partnership_id,
-                due_at=due,
-                message=f"The last check-in was on {state.local_date(last).isoformat()}; "
-                f"we agreed to check in every {days(plan.cadence)}.",
-            )
+        yield from self._when_due(
+            context,
+            due,
+            subject_id=state.partnership_id,
+            message=f"The last check-in was on {state.local_date(last).isoformat()}; "
+            f"we agreed to check in every {days(plan.cadence)}.",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -169,6 +162,7 @@ class FeedbackAnsweredInTime(BuiltInRule):
 
     rule_id = "feedback-answered"
     description = "Feedback goes both ways and every piece of it gets an answer."
+    _subject_kind = SubjectKind.FEEDBACK
 
     within: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=1), validator=c.positive_duration
@@ -183,21 +177,16 @@ class FeedbackAnsweredInTime(BuiltInRule):
             return
         for item in context.state.open_feedback():
             due = item.given_at + self.within
-            if context.moment >= due:
-                side = (
-                    "the carers"
-                    if item.kind is FeedbackKind.PROGRESS_UPDATE
-                    else "the professionals"
-                )
-                yield self._finding(
-                    context,
-                    severity=self.severity,
-                    kind=SubjectKind.FEEDBACK,
-                    subject_id=item.feedback_id,
-                    due_at=due,
-                    message=f"Feedback from {context.state.local_date(item.given_at).isoformat()} "
-                    f"is still waiting for an answer from {side}.",
-                )
+            side = (
+                "the carers" if item.kind is FeedbackKind.PROGRESS_UPDATE else "the professionals"
+            )
+            yield from self._when_due(
+                context,
+                due,
+                subject_id=item.feedback_id,
+                message=f"Feedback from {context.state.local_date(item.given_at).isoformat()} "
+                f"is still waiting for an answer from {side}.",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -206,6 +195,7 @@ class SetbackResponse(BuiltInRule):
 
     rule_id = "setback-response"
     description = "Setbacks are answered with a plan, and reviewed until they are resolved."
+    _subject_kind = SubjectKind.SETBACK
 
     plan_within: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=1), validator=c.positive_duration
@@ -224,32 +214,27 @@ class SetbackResponse(BuiltInRule):
         for setback in context.state.open_setbacks():
             if setback.response_plan is None:
                 due = setback.reported_at + self.plan_within
-                if context.moment >= due:
-                    yield self._finding(
-                        context,
-                        severity=self.severity,
-                        kind=SubjectKind.SETBACK,
-                        subject_id=setback.setback_id,
-                        due_at=due,
-                        message="A setback reported on "
-                        f"{context.state.local_date(setback.reported_at).isoformat()} "
-                        "has no response plan yet.",
-                    )
+                yield from self._when_due(
+                    context,
+                    due,
+                    subject_id=setback.setback_id,
+                    message="A setback reported on "
+                    f"{context.state.local_date(setback.reported_at).isoformat()} "
+                    "has no response plan yet.",
+                )
                 continue
             last = max(
                 [setback.response_plan.planned_at, *(r.reviewed_at for r in setback.reviews)]
             )
             due = last + self.review_every
-            if context.moment >= due:
-                yield self._finding(
-                    context,
-                    severity=FindingSeverity.WARNING,
-                    kind=SubjectKind.SETBACK,
-                    subject_id=setback.setback_id,
-                    due_at=due,
-                    message="The plan for a setback has not been reviewed for "
-                    f"{days(self.review_every)}.",
-                )
+            yield from self._when_due(
+                context,
+                due,
+                subject_id=setback.setback_id,
+                message="The plan for a setback has not been reviewed for "
+                f"{days(self.review_every)}.",
+                severity=FindingSeverity.WARNING,
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -258,6 +243,7 @@ class GoalDataRecent(BuiltInRule):
 
     rule_id = "goal-data-recent"
     description = "Progress is measured regularly, so nobody works from stale data."
+    _subject_kind = SubjectKind.GOAL
 
     within: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=3), validator=c.positive_duration
@@ -278,16 +264,13 @@ class GoalDataRecent(BuiltInRule):
         for goal in context.state.goals_with(GoalStatus.ACTIVE):
             since = latest.get(goal.goal_id, goal.shared_at or goal.status_changed_at)
             due = since + self.within
-            if context.moment >= due:
-                yield self._finding(
-                    context,
-                    severity=self.severity,
-                    kind=SubjectKind.GOAL,
-                    subject_id=goal.goal_id,
-                    due_at=due,
-                    message=f"No progress has been recorded on '{goal.statement}' for "
-                    f"{days(self.within)} or more.",
-                )
+            yield from self._when_due(
+                context,
+                due,
+                subject_id=goal.goal_id,
+                message=f"No progress has been recorded on '{goal.statement}' for "
+                f"{days(self.within)} or more.",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -296,6 +279,7 @@ class GoalsPastDue(BuiltInRule):
 
     rule_id = "goals-past-due"
     description = "Goals are realistic: past their date, they are revisited together."
+    _subject_kind = SubjectKind.GOAL
 
     severity: FindingSeverity = attrs.field(
         default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
@@ -309,16 +293,13 @@ class GoalsPastDue(BuiltInRule):
             if goal.status.is_closed:
                 continue
             due = context.local_start_of_day_after(goal.target.due)
-            if context.moment >= due:
-                yield self._finding(
-                    context,
-                    severity=self.severity,
-                    kind=SubjectKind.GOAL,
-                    subject_id=goal.goal_id,
-                    due_at=due,
-                    message=f"'{goal.statement}' was due on {goal.target.due.isoformat()}: "
-                    "achieved, revised, or time to stop?",
-                )
+            yield from self._when_due(
+                context,
+                due,
+                subject_id=goal.goal_id,
+                message=f"'{goal.statement}' was due on {goal.target.due.isoformat()}: "
+                "achieved, revised, or time to stop?",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -327,6 +308,7 @@ class HomePracticeForGoals(BuiltInRule):
 
     rule_id = "home-practice"
     description = "Practice at home, school and in the community lets skills generalise."
+    _subject_kind = SubjectKind.GOAL
 
     within: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=2), validator=c.positive_duration
@@ -344,15 +326,12 @@ class HomePracticeForGoals(BuiltInRule):
             if goal.goal_id in practised:
                 continue
             due = (goal.shared_at or goal.status_changed_at) + self.within
-            if context.moment >= due:
-                yield self._finding(
-                    context,
-                    severity=self.severity,
-                    kind=SubjectKind.GOAL,
-                    subject_id=goal.goal_id,
-                    due_at=due,
-                    message=f"'{goal.statement}' has no strategy to practise at home or at school.",
-                )
+            yield from self._when_due(
+                context,
+                due,
+                subject_id=goal.goal_id,
+                message=f"'{goal.statement}' has no strategy to practise at home or at school.",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -361,6 +340,7 @@ class ConcernsResolvedOrEscalated(BuiltInRule):
 
     rule_id = "concerns-resolved"
     description = "Disagreements are talked through and solved together or escalated."
+    _subject_kind = SubjectKind.CONCERN
 
     within: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=2), validator=c.positive_duration
@@ -377,17 +357,14 @@ class ConcernsResolvedOrEscalated(BuiltInRule):
             if concern.escalation is not None:
                 continue
             due = concern.raised_at + self.within
-            if context.moment >= due:
-                yield self._finding(
-                    context,
-                    severity=self.severity,
-                    kind=SubjectKind.CONCERN,
-                    subject_id=concern.concern_id,
-                    due_at=due,
-                    message=f"A {concern.kind.value} raised on "
-                    f"{context.state.local_date(concern.raised_at).isoformat()} is neither "
-                    "resolved nor escalated.",
-                )
+            yield from self._when_due(
+                context,
+                due,
+                subject_id=concern.concern_id,
+                message=f"A {concern.kind.value} raised on "
+                f"{context.state.local_date(concern.raised_at).isoformat()} is neither "
+                "resolved nor escalated.",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -396,6 +373,7 @@ class CarersHearAboutProgress(BuiltInRule):
 
     rule_id = "carer-progress-updates"
     description = "Professionals keep carers informed about their child's progress."
+    _subject_kind = SubjectKind.PARTNERSHIP
 
     every: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=4), validator=c.positive_duration
@@ -414,15 +392,12 @@ class CarersHearAboutProgress(BuiltInRule):
         ]
         since = max(updates, default=state.formed_at)
         due = since + self.every
-        if context.moment >= due:
-            yield self._finding(
-                context,
-                severity=self.severity,
-                kind=SubjectKind.PARTNERSHIP,
-                subject_id=state.partnership_id,
-                due_at=due,
-                message=f"Carers have not had a progress update for {days(self.every)} or more.",
-            )
+        yield from self._when_due(
+            context,
+            due,
+            subject_id=state.partnership_id,
+            message=f"Carers have not had a progress update for {days(self.every)} or more.",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -437,6 +412,7 @@ class GoodNewsShared(BuiltInRule):
 
     rule_id = "good-news"
     description = "Professionals share all the good news there is about the child."
+    _subject_kind = SubjectKind.PARTNERSHIP
 
     window: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=8), validator=c.positive_duration
@@ -462,8 +438,6 @@ class GoodNewsShared(BuiltInRule):
         if with_news / contacts < self.minimum_share:
             yield self._finding(
                 context,
-                severity=self.severity,
-                kind=SubjectKind.PARTNERSHIP,
                 subject_id=state.partnership_id,
                 due_at=max([ci.held_at for ci in recent] + [x.celebrated_at for x in celebrated]),
                 message=f"Only {with_news} of the last {contacts} contacts with the family "
@@ -479,6 +453,7 @@ class AllianceFlagged(BuiltInRule):
 
     rule_id = "alliance-flag"
     description = "Session ratings below their cutoff are heard: the partnership may need repair."
+    _subject_kind = SubjectKind.MEASURE
 
     severity: FindingSeverity = attrs.field(
         default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
@@ -492,8 +467,6 @@ class AllianceFlagged(BuiltInRule):
         for flag in alliance_flags(context.state, context.moment):
             yield self._finding(
                 context,
-                severity=self.severity,
-                kind=SubjectKind.MEASURE,
                 subject_id=flag.response.response_id,
                 due_at=flag.response.completed_at,
                 message=flag.message,
@@ -515,6 +488,7 @@ class MeasuresDue(BuiltInRule):
 
     rule_id = "measures-due"
     description = "Routine outcome and session measures are taken on schedule."
+    _subject_kind = SubjectKind.MEASURE
 
     schedules: tuple[MeasureSchedule, ...] = attrs.field(
         default=(), converter=_schedules, validator=c.tuple_of(MeasureSchedule)
@@ -532,8 +506,6 @@ class MeasuresDue(BuiltInRule):
                 continue
             yield self._finding(
                 context,
-                severity=self.severity,
-                kind=SubjectKind.MEASURE,
                 subject_id=due.schedule.instrument_id,
                 due_at=due.overdue_from,
                 message=due.reason,
@@ -550,6 +522,7 @@ class FidelityReviewed(BuiltInRule):
 
     rule_id = "fidelity-reviewed"
     description = "Carers coached in a strategy get regular coaching and feedback on it."
+    _subject_kind = SubjectKind.STRATEGY
 
     every: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=4), validator=c.positive_duration
@@ -572,16 +545,13 @@ class FidelityReviewed(BuiltInRule):
             for carer in sorted(carers):
                 last = max([checklist.set_at, *(s.held_at for s in sessions if s.carer == carer)])
                 due = last + self.every
-                if context.moment >= due:
-                    yield self._finding(
-                        context,
-                        severity=self.severity,
-                        kind=SubjectKind.STRATEGY,
-                        subject_id=strategy_id,
-                        due_at=due,
-                        message=f"Nobody has coached {carer} in '{strategy.description}' "
-                        f"for {days(self.every)}: how is it going at home?",
-                    )
+                yield from self._when_due(
+                    context,
+                    due,
+                    subject_id=strategy_id,
+                    message=f"Nobody has coached {carer} in '{strategy.description}' "
+                    f"for {days(self.every)}: how is it going at home?",
+                )
 
 
 @attrs.frozen(kw_only=True)
@@ -592,6 +562,7 @@ class TransitionsPlannedAhead(BuiltInRule):
 
     rule_id = "transition-plan"
     description = "Transitions are planned with the family, in good time."
+    _subject_kind = SubjectKind.TRANSITION
 
     agreed_before: pendulum.Duration = attrs.field(
         default=pendulum.duration(days=14), validator=c.positive_duration
@@ -609,17 +580,14 @@ class TransitionsPlannedAhead(BuiltInRule):
             if transition.plan is not None:
                 continue
             due = _local_start(context, transition.date, self.agreed_before, -1)
-            if context.moment >= due:
-                yield self._finding(
-                    context,
-                    severity=self.severity,
-                    kind=SubjectKind.TRANSITION,
-                    subject_id=transition.transition_id,
-                    due_at=due,
-                    message=f"'{transition.description}' is on "
-                    f"{transition.date.isoformat()} and has no plan agreed with the family "
-                    f"yet; plan it together at least {days(self.agreed_before)} ahead.",
-                )
+            yield from self._when_due(
+                context,
+                due,
+                subject_id=transition.transition_id,
+                message=f"'{transition.description}' is on "
+                f"{transition.date.isoformat()} and has no plan agreed with the family "
+                f"yet; plan it together at least {days(self.agreed_before)} ahead.",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -629,6 +597,7 @@ class TransitionsReviewedInTime(BuiltInRule):
 
     rule_id = "transition-review"
     description = "After a transition, the team and the family look back on it together."
+    _subject_kind = SubjectKind.TRANSITION
 
     within: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=4), validator=c.positive_duration
@@ -644,17 +613,14 @@ class TransitionsReviewedInTime(BuiltInRule):
             return
         for transition in context.state.upcoming_transitions():
             due = _local_start(context, transition.date, self.within, 1)
-            if context.moment >= due:
-                yield self._finding(
-                    context,
-                    severity=self.severity,
-                    kind=SubjectKind.TRANSITION,
-                    subject_id=transition.transition_id,
-                    due_at=due,
-                    message=f"'{transition.description}' was on "
-                    f"{transition.date.isoformat()}; look back on how it went with the "
-                    "family.",
-                )
+            yield from self._when_due(
+                context,
+                due,
+                subject_id=transition.transition_id,
+                message=f"'{transition.description}' was on "
+                f"{transition.date.isoformat()}; look back on how it went with the "
+                "family.",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -664,6 +630,7 @@ class AgreementAcknowledgedByCarers(BuiltInRule):
 
     rule_id = "agreement-acknowledged"
     description = "Each side knows what to expect: carers acknowledge the agreement as it changes."
+    _subject_kind = SubjectKind.MEMBER
 
     within: pendulum.Duration = attrs.field(
         default=pendulum.duration(weeks=2), validator=c.positive_duration
@@ -684,18 +651,15 @@ class AgreementAcknowledgedByCarers(BuiltInRule):
             if agreement.acknowledged_by(carer):
                 continue
             due = max(agreement.issued_at, state.members[carer].joined_at) + self.within
-            if context.moment >= due:
-                changed = "was issued" if agreement.version == 1 else "changed"
-                yield self._finding(
-                    context,
-                    severity=self.severity,
-                    kind=SubjectKind.MEMBER,
-                    subject_id=carer,
-                    due_at=due,
-                    message=f"The partnership agreement {changed} on "
-                    f"{state.local_date(agreement.issued_at).isoformat()} (version "
-                    f"{agreement.version}); {carer} has not acknowledged it yet.",
-                )
+            changed = "was issued" if agreement.version == 1 else "changed"
+            yield from self._when_due(
+                context,
+                due,
+                subject_id=carer,
+                message=f"The partnership agreement {changed} on "
+                f"{state.local_date(agreement.issued_at).isoformat()} (version "
+                f"{agreement.version}); {carer} has not acknowledged it yet.",
+            )
 
 
 def _local_start(

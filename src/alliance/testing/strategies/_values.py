@@ -89,27 +89,27 @@ def children(draw: st.DrawFn) -> al.Child:
     )
 
 
+def _member_details(draw: st.DrawFn) -> dict[str, Any]:
+    """What a carer's and a professional's records both hold: an id, a name, how they
+    like to be reached and their contact details."""
+    return {
+        "id": draw(ids()),
+        "name": draw(texts()),
+        "preferences": draw(communication_preferences()),
+        "contact": draw(contact_details()),
+    }
+
+
 @st.composite
 def carers(draw: st.DrawFn) -> al.Carer:
     """:class:`alliance.Carer` records."""
-    return al.Carer(
-        id=draw(ids()),
-        name=draw(texts()),
-        preferences=draw(communication_preferences()),
-        contact=draw(contact_details()),
-        household=draw(optional(texts())),
-    )
+    return al.Carer(**_member_details(draw), household=draw(optional(texts())))
 
 
 @st.composite
 def professionals(draw: st.DrawFn) -> al.Professional:
     """:class:`alliance.Professional` records."""
-    return al.Professional(
-        id=draw(ids()),
-        name=draw(texts()),
-        preferences=draw(communication_preferences()),
-        contact=draw(contact_details()),
-    )
+    return al.Professional(**_member_details(draw))
 
 
 @st.composite
