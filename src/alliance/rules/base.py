@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 import pendulum
@@ -118,6 +118,17 @@ class BuiltInRule:
             yield self._finding(
                 context, subject_id=subject_id, due_at=due, message=message, severity=severity
             )
+
+
+def period(**length: int) -> Any:
+    """A rule's time threshold as an attrs field: a positive duration, *length* unless
+    configured (``period(weeks=2)``)."""
+    return attrs.field(default=pendulum.duration(**length), validator=c.positive_duration)
+
+
+def severity_field(default: FindingSeverity) -> Any:
+    """A rule's ``severity`` as an attrs field: *default* unless configured."""
+    return attrs.field(default=default, validator=c.one_of(FindingSeverity))
 
 
 def days(duration: pendulum.Duration) -> str:

@@ -22,7 +22,7 @@ from alliance.model.feedback import FeedbackKind
 from alliance.model.goals import GoalStatus, Position
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import MemberRole
-from alliance.rules.base import BuiltInRule, RuleContext, days
+from alliance.rules.base import BuiltInRule, RuleContext, days, period, severity_field
 from alliance.rules.findings import Finding, FindingSeverity, SubjectKind
 
 __all__ = [
@@ -62,12 +62,8 @@ class GoalsShared(BuiltInRule):
     description = "Goals are agreed by carers and professionals together."
     _subject_kind = SubjectKind.GOAL
 
-    decision_within: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=2), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    decision_within: pendulum.Duration = period(weeks=2)
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """Active goals no current carer or professional agrees to; proposals left waiting."""
@@ -114,15 +110,9 @@ class CheckInCadence(BuiltInRule):
     description = "Regular check-ins keep everyone informed, as often as was agreed."
     _subject_kind = SubjectKind.PARTNERSHIP
 
-    tolerance: pendulum.Duration = attrs.field(
-        default=pendulum.duration(days=2), validator=c.positive_duration
-    )
-    plan_within: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=2), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.BREACH, validator=c.one_of(FindingSeverity)
-    )
+    tolerance: pendulum.Duration = period(days=2)
+    plan_within: pendulum.Duration = period(weeks=2)
+    severity: FindingSeverity = severity_field(FindingSeverity.BREACH)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """A missing plan, or a check-in later than the agreed cadence allows."""
@@ -164,12 +154,8 @@ class FeedbackAnsweredInTime(BuiltInRule):
     description = "Feedback goes both ways and every piece of it gets an answer."
     _subject_kind = SubjectKind.FEEDBACK
 
-    within: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=1), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    within: pendulum.Duration = period(weeks=1)
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """Feedback still open longer than ``within``."""
@@ -197,15 +183,9 @@ class SetbackResponse(BuiltInRule):
     description = "Setbacks are answered with a plan, and reviewed until they are resolved."
     _subject_kind = SubjectKind.SETBACK
 
-    plan_within: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=1), validator=c.positive_duration
-    )
-    review_every: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=4), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.BREACH, validator=c.one_of(FindingSeverity)
-    )
+    plan_within: pendulum.Duration = period(weeks=1)
+    review_every: pendulum.Duration = period(weeks=4)
+    severity: FindingSeverity = severity_field(FindingSeverity.BREACH)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """Setbacks without a plan after ``plan_within``; plans not reviewed for a while."""
@@ -245,12 +225,8 @@ class GoalDataRecent(BuiltInRule):
     description = "Progress is measured regularly, so nobody works from stale data."
     _subject_kind = SubjectKind.GOAL
 
-    within: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=3), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    within: pendulum.Duration = period(weeks=3)
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """Active goals whose latest observation is older than ``within``."""
@@ -281,9 +257,7 @@ class GoalsPastDue(BuiltInRule):
     description = "Goals are realistic: past their date, they are revisited together."
     _subject_kind = SubjectKind.GOAL
 
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """Open goals whose (local) due date has passed."""
@@ -310,12 +284,8 @@ class HomePracticeForGoals(BuiltInRule):
     description = "Practice at home, school and in the community lets skills generalise."
     _subject_kind = SubjectKind.GOAL
 
-    within: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=2), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.INFO, validator=c.one_of(FindingSeverity)
-    )
+    within: pendulum.Duration = period(weeks=2)
+    severity: FindingSeverity = severity_field(FindingSeverity.INFO)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """Goals shared longer than ``within`` with no active home-practice strategy."""
@@ -342,12 +312,8 @@ class ConcernsResolvedOrEscalated(BuiltInRule):
     description = "Disagreements are talked through and solved together or escalated."
     _subject_kind = SubjectKind.CONCERN
 
-    within: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=2), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.BREACH, validator=c.one_of(FindingSeverity)
-    )
+    within: pendulum.Duration = period(weeks=2)
+    severity: FindingSeverity = severity_field(FindingSeverity.BREACH)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """Open, unescalated concerns older than ``within``."""
@@ -375,12 +341,8 @@ class CarersHearAboutProgress(BuiltInRule):
     description = "Professionals keep carers informed about their child's progress."
     _subject_kind = SubjectKind.PARTNERSHIP
 
-    every: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=4), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    every: pendulum.Duration = period(weeks=4)
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """No progress update to carers for longer than ``every``."""
@@ -414,14 +376,10 @@ class GoodNewsShared(BuiltInRule):
     description = "Professionals share all the good news there is about the child."
     _subject_kind = SubjectKind.PARTNERSHIP
 
-    window: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=8), validator=c.positive_duration
-    )
+    window: pendulum.Duration = period(weeks=8)
     minimum_share: float = attrs.field(default=0.25, validator=_fraction)
     minimum_check_ins: int = attrs.field(default=3, validator=c.whole_number(1))
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.INFO, validator=c.one_of(FindingSeverity)
-    )
+    severity: FindingSeverity = severity_field(FindingSeverity.INFO)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """Too few recent contacts (check-ins and celebrations) shared good news."""
@@ -455,9 +413,7 @@ class AllianceFlagged(BuiltInRule):
     description = "Session ratings below their cutoff are heard: the partnership may need repair."
     _subject_kind = SubjectKind.MEASURE
 
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """A finding for each respondent whose latest session rating is below its cutoff,
@@ -493,9 +449,7 @@ class MeasuresDue(BuiltInRule):
     schedules: tuple[MeasureSchedule, ...] = attrs.field(
         default=(), converter=_schedules, validator=c.tuple_of(MeasureSchedule)
     )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """A finding for each scheduled measure that is overdue, due when it became so."""
@@ -524,12 +478,8 @@ class FidelityReviewed(BuiltInRule):
     description = "Carers coached in a strategy get regular coaching and feedback on it."
     _subject_kind = SubjectKind.STRATEGY
 
-    every: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=4), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    every: pendulum.Duration = period(weeks=4)
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """A finding per (strategy, carer) not coached for ``every``, due when it fell due."""
@@ -564,12 +514,8 @@ class TransitionsPlannedAhead(BuiltInRule):
     description = "Transitions are planned with the family, in good time."
     _subject_kind = SubjectKind.TRANSITION
 
-    agreed_before: pendulum.Duration = attrs.field(
-        default=pendulum.duration(days=14), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    agreed_before: pendulum.Duration = period(days=14)
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
     applies_to = frozenset({PartnershipStatus.ACTIVE, PartnershipStatus.PAUSED})
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
@@ -599,12 +545,8 @@ class TransitionsReviewedInTime(BuiltInRule):
     description = "After a transition, the team and the family look back on it together."
     _subject_kind = SubjectKind.TRANSITION
 
-    within: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=4), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    within: pendulum.Duration = period(weeks=4)
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
     applies_to = frozenset({PartnershipStatus.ACTIVE, PartnershipStatus.PAUSED})
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
@@ -632,12 +574,8 @@ class AgreementAcknowledgedByCarers(BuiltInRule):
     description = "Each side knows what to expect: carers acknowledge the agreement as it changes."
     _subject_kind = SubjectKind.MEMBER
 
-    within: pendulum.Duration = attrs.field(
-        default=pendulum.duration(weeks=2), validator=c.positive_duration
-    )
-    severity: FindingSeverity = attrs.field(
-        default=FindingSeverity.WARNING, validator=c.one_of(FindingSeverity)
-    )
+    within: pendulum.Duration = period(weeks=2)
+    severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
     def evaluate(self, context: RuleContext) -> Iterator[Finding]:
         """A finding per current carer who has not acknowledged the agreement in force."""
