@@ -584,12 +584,16 @@ class _GoalPositionTaken(Event, abstract=True):
     """A member took a position on the current version of a goal (a base class)."""
 
     position: ClassVar[Position]
+    _reason_field: ClassVar[str] = "reason"
+    """The field that holds what the member said about their position."""
 
     goal_id: str = attrs.field(validator=c.identifier)
 
     @property
     def _reason(self) -> str | None:
-        raise NotImplementedError
+        """What the member said about their position, if anything."""
+        reason: str | None = getattr(self, self._reason_field)
+        return reason
 
     def check(self, state: PartnershipState) -> None:
         """An open goal, not dated before its last change or the actor's last position,
@@ -628,12 +632,9 @@ class GoalAgreed(_GoalPositionTaken):
 
     permission = Permission(act="agreeing to a goal", carer=True, professional=True)
     position = Position.AGREED
+    _reason_field = "comment"
 
     comment: str | None = attrs.field(default=None, validator=c.optional_text)
-
-    @property
-    def _reason(self) -> str | None:
-        return self.comment
 
 
 @attrs.frozen(kw_only=True)
@@ -645,10 +646,6 @@ class GoalConcernNoted(_GoalPositionTaken):
 
     reason: str = attrs.field(validator=c.text)
 
-    @property
-    def _reason(self) -> str | None:
-        return self.reason
-
 
 @attrs.frozen(kw_only=True)
 class GoalObjected(_GoalPositionTaken):
@@ -658,10 +655,6 @@ class GoalObjected(_GoalPositionTaken):
     position = Position.OBJECTED
 
     reason: str = attrs.field(validator=c.text)
-
-    @property
-    def _reason(self) -> str | None:
-        return self.reason
 
 
 @attrs.frozen(kw_only=True)
@@ -725,12 +718,18 @@ class _GoalStatusChanged(Event, abstract=True):
 
     requires: ClassVar[GoalStatus | None] = None
     becomes: ClassVar[GoalStatus]
+    _reason_field: ClassVar[str | None] = None
+    """The field that holds why the status changed, if the event has one."""
 
     goal_id: str = attrs.field(validator=c.identifier)
 
     @property
     def _reason(self) -> str | None:
-        return None
+        """Why the status changed, if said."""
+        if self._reason_field is None:
+            return None
+        reason: str | None = getattr(self, self._reason_field)
+        return reason
 
     def _refuse(self, goal: Goal) -> DomainError:
         return DomainError("goal_id", f"goal {self.goal_id!r} is {goal.status.value}")
@@ -758,12 +757,9 @@ class GoalPutOnHold(_GoalStatusChanged):
     permission = Permission(act="putting a goal on hold", professional=True)
     requires = GoalStatus.ACTIVE
     becomes = GoalStatus.ON_HOLD
+    _reason_field = "reason"
 
     reason: str = attrs.field(validator=c.text)
-
-    @property
-    def _reason(self) -> str | None:
-        return self.reason
 
     def _refuse(self, goal: Goal) -> DomainError:
         return DomainError(
@@ -791,12 +787,9 @@ class GoalAchieved(_GoalStatusChanged):
     permission = Permission(act="marking a goal achieved", professional=True)
     requires = GoalStatus.ACTIVE
     becomes = GoalStatus.ACHIEVED
+    _reason_field = "note"
 
     note: str | None = attrs.field(default=None, validator=c.optional_text)
-
-    @property
-    def _reason(self) -> str | None:
-        return self.note
 
     def _refuse(self, goal: Goal) -> DomainError:
         return DomainError(
@@ -812,9 +805,6 @@ class GoalDiscontinued(_GoalStatusChanged):
 
     permission = Permission(act="discontinuing a goal", professional=True)
     becomes = GoalStatus.DISCONTINUED
+    _reason_field = "reason"
 
     reason: str = attrs.field(validator=c.text)
-
-    @property
-    def _reason(self) -> str | None:
-        return self.reason
