@@ -375,6 +375,22 @@ def not_before(field: str, at: pendulum.DateTime, earliest: pendulum.DateTime, w
         raise ValidationError(field, f"{at.isoformat()} is before {what} ({earliest.isoformat()})")
 
 
+def unclaimed(
+    registry: dict[str, type[Any]], key: str, cls: type[Any], what: str, advice: str = ""
+) -> None:
+    """*key* of *registry* names no class other than *cls* (*cls* defined again, as on a
+    reload, may take its key back); ``TypeError`` saying *what* the key is, then *advice*."""
+    existing = registry.get(key)
+    if existing is not None and (existing.__module__, existing.__qualname__) != (
+        cls.__module__,
+        cls.__qualname__,
+    ):
+        raise TypeError(
+            f"{what} {key!r} is already used by "
+            f"{existing.__module__}.{existing.__qualname__}{advice}"
+        )
+
+
 def unused_id(field: str, new: str, existing: dict[str, Any], what: str) -> None:
     """*new* is not already the id of one of *existing* (records of the kind *what*)."""
     if new in existing:
