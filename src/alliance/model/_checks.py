@@ -13,13 +13,13 @@ import enum
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, NotAMemberError, ValidationError
+from alliance.errors import DomainError, NotAMemberError, UnknownRecordError, ValidationError
 
 if TYPE_CHECKING:
     from alliance.model.audience import Audience
@@ -389,6 +389,15 @@ def unclaimed(
             f"{what} {key!r} is already used by "
             f"{existing.__module__}.{existing.__qualname__}{advice}"
         )
+
+
+def known(records: Mapping[str, T], record_id: str, field: str, what: str) -> T:
+    """The record *record_id* of *records* (records of the kind *what*);
+    ``UnknownRecordError`` on *field* if there is none."""
+    record = records.get(record_id)
+    if record is None:
+        raise UnknownRecordError(field, f"no {what} with id {record_id!r}")
+    return record
 
 
 def unused_id(field: str, new: str, existing: dict[str, Any], what: str) -> None:

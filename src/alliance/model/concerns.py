@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError
+from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, audience_field
 from alliance.model.event import ActedOn, Event, Permission
@@ -126,9 +126,7 @@ class _ConcernTakenUp(Event, abstract=True):
     concern_id: str = attrs.field(validator=c.identifier)
 
     def _open_concern(self, state: PartnershipState) -> Concern:
-        concern = state.concerns.get(self.concern_id)
-        if concern is None:
-            raise UnknownRecordError("concern_id", f"no concern with id {self.concern_id!r}")
+        concern = c.known(state.concerns, self.concern_id, "concern_id", "concern")
         if not concern.is_open:
             raise DomainError("concern_id", f"concern {self.concern_id!r} is already resolved")
         c.not_before("occurred_at", self.occurred_at, concern.raised_at, "the concern was raised")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError
+from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
 from alliance.model.goals import goal_proposed_by
@@ -88,9 +88,7 @@ class ConsentWithdrawn(Event):
 
     def check(self, state: PartnershipState) -> None:
         """A consent in force, withdrawn by a carer, not before it was granted."""
-        consent = state.consents.get(self.consent_id)
-        if consent is None:
-            raise UnknownRecordError("consent_id", f"no consent with id {self.consent_id!r}")
+        consent = c.known(state.consents, self.consent_id, "consent_id", "consent")
         if state.role_of(self.actor) is not MemberRole.CARER:
             raise DomainError("actor", "consent is the family's to withdraw: a carer withdraws it")
         if not consent.in_force:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError, ValidationError
+from alliance.errors import DomainError, ValidationError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
 from alliance.model.goals import open_goal
@@ -113,12 +113,7 @@ class PracticeLogEntry:
 
 def strategy_in(state: PartnershipState, strategy_id: str) -> HomePracticeStrategy:
     """The home-practice strategy *strategy_id* (``UnknownRecordError`` if there is none)."""
-    strategy = state.strategies.get(strategy_id)
-    if strategy is None:
-        raise UnknownRecordError(
-            "strategy_id", f"no home-practice strategy with id {strategy_id!r}"
-        )
-    return strategy
+    return c.known(state.strategies, strategy_id, "strategy_id", "home-practice strategy")
 
 
 def strategy_planned_by(

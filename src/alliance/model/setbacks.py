@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError
+from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, audience_field
 from alliance.model.event import ActedOn, Event, Permission
@@ -164,9 +164,7 @@ class _SetbackWorkedThrough(Event, abstract=True):
         self._open_setback(state)
 
     def _open_setback(self, state: PartnershipState) -> Setback:
-        setback = state.setbacks.get(self.setback_id)
-        if setback is None:
-            raise UnknownRecordError("setback_id", f"no setback with id {self.setback_id!r}")
+        setback = c.known(state.setbacks, self.setback_id, "setback_id", "setback")
         if setback.is_resolved:
             raise DomainError("setback_id", f"setback {self.setback_id!r} is already resolved")
         c.not_before(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError, ValidationError
+from alliance.errors import DomainError, ValidationError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
 from alliance.model.goals import goal_proposed_by
@@ -67,9 +67,7 @@ def _transition_date(value: dt.date) -> pendulum.Date:
 
 def open_transition(state: PartnershipState, event: Event, transition_id: str) -> Transition:
     """The transition, not yet reviewed, announced by the time of *event*."""
-    transition = state.transitions.get(transition_id)
-    if transition is None:
-        raise UnknownRecordError("transition_id", f"no transition with id {transition_id!r}")
+    transition = c.known(state.transitions, transition_id, "transition_id", "transition")
     if transition.is_reviewed:
         raise DomainError("transition_id", f"transition {transition_id!r} is already reviewed")
     if transition.cancellation is not None:
@@ -114,11 +112,9 @@ class TransitionAnnounced(Event):
         for goal_id in sorted(self.affected_goals):
             goal_proposed_by(state, goal_id, self.occurred_at, "affected_goals")
         for strategy_id in sorted(self.affected_strategies):
-            strategy = state.strategies.get(strategy_id)
-            if strategy is None:
-                raise UnknownRecordError(
-                    "affected_strategies", f"no home-practice strategy with id {strategy_id!r}"
-                )
+            strategy = c.known(
+                state.strategies, strategy_id, "affected_strategies", "home-practice strategy"
+            )
             c.not_before(
                 "occurred_at", self.occurred_at, strategy.planned_at, "the strategy was planned"
             )
