@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -132,6 +132,10 @@ class _ConcernTakenUp(Event, abstract=True):
         c.not_before("occurred_at", self.occurred_at, concern.raised_at, "the concern was raised")
         return concern
 
+    def _update(self, state: PartnershipState, **changes: Any) -> None:
+        """Fold *changes* into the concern taken up."""
+        state.concerns[self.concern_id] = attrs.evolve(state.concerns[self.concern_id], **changes)
+
     def acted_on(self, state: PartnershipState) -> ActedOn | None:
         """The concern taken up."""
         concern = state.concerns[self.concern_id]
@@ -153,8 +157,8 @@ class ConcernResolved(_ConcernTakenUp):
 
     def apply(self, state: PartnershipState) -> None:
         """The concern is resolved with what was agreed."""
-        state.concerns[self.concern_id] = attrs.evolve(
-            state.concerns[self.concern_id],
+        self._update(
+            state,
             resolution=ConcernResolution(
                 options_considered=self.options_considered,
                 agreed=self.agreed,
@@ -181,8 +185,8 @@ class ConcernEscalated(_ConcernTakenUp):
 
     def apply(self, state: PartnershipState) -> None:
         """The concern is escalated (it stays open)."""
-        state.concerns[self.concern_id] = attrs.evolve(
-            state.concerns[self.concern_id],
+        self._update(
+            state,
             escalation=Escalation(
                 escalated_to=self.escalated_to,
                 reason=self.reason,

@@ -6,7 +6,7 @@ A setback names what happened and which goals it affects; it never names a culpr
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -172,6 +172,10 @@ class _SetbackWorkedThrough(Event, abstract=True):
         )
         return setback
 
+    def _update(self, state: PartnershipState, **changes: Any) -> None:
+        """Fold *changes* into the setback worked through."""
+        state.setbacks[self.setback_id] = attrs.evolve(state.setbacks[self.setback_id], **changes)
+
     def acted_on(self, state: PartnershipState) -> ActedOn | None:
         """The setback worked through."""
         setback = state.setbacks[self.setback_id]
@@ -195,8 +199,8 @@ class SetbackResponsePlanned(_SetbackWorkedThrough):
 
     def apply(self, state: PartnershipState) -> None:
         """The setback's response plan (replacing any earlier one)."""
-        state.setbacks[self.setback_id] = attrs.evolve(
-            state.setbacks[self.setback_id],
+        self._update(
+            state,
             response_plan=ResponsePlan(
                 changes=self.changes,
                 steps=self.steps,
@@ -224,9 +228,8 @@ class SetbackReviewed(_SetbackWorkedThrough):
 
     def apply(self, state: PartnershipState) -> None:
         """One more review of the setback."""
-        setback = state.setbacks[self.setback_id]
         review = SetbackReview(note=self.note, reviewed_by=self.actor, reviewed_at=self.occurred_at)
-        state.setbacks[self.setback_id] = attrs.evolve(setback, reviews=(*setback.reviews, review))
+        self._update(state, reviews=(*state.setbacks[self.setback_id].reviews, review))
 
 
 @attrs.frozen(kw_only=True)
@@ -239,8 +242,4 @@ class SetbackResolved(_SetbackWorkedThrough):
 
     def apply(self, state: PartnershipState) -> None:
         """The setback is resolved."""
-        state.setbacks[self.setback_id] = attrs.evolve(
-            state.setbacks[self.setback_id],
-            resolved_at=self.occurred_at,
-            resolution=self.resolution,
-        )
+        self._update(state, resolved_at=self.occurred_at, resolution=self.resolution)
