@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -135,7 +135,25 @@ class TransitionAnnounced(Event):
 
 
 @attrs.frozen(kw_only=True)
-class TransitionPlanAgreed(Event):
+class _TransitionWorkedOn(Event, abstract=True):
+    """A step on an open transition (a base class): one neither reviewed nor called off,
+    announced by the time of the step."""
+
+    transition_id: str = attrs.field(validator=c.identifier)
+
+    def _open_transition(self, state: PartnershipState) -> Transition:
+        """The transition, which must still be open."""
+        return open_transition(state, self, self.transition_id)
+
+    def _update(self, state: PartnershipState, **changes: Any) -> None:
+        """Fold *changes* into the transition worked on."""
+        state.transitions[self.transition_id] = attrs.evolve(
+            state.transitions[self.transition_id], **changes
+        )
+
+
+@attrs.frozen(kw_only=True)
+class TransitionPlanAgreed(_TransitionWorkedOn):
     """A plan for a transition was agreed with the carers (again, when it changes).
 
     Attributes:
@@ -148,7 +166,6 @@ class TransitionPlanAgreed(Event):
         act="recording a transition plan agreed with the carers", professional=True
     )
 
-    transition_id: str = attrs.field(validator=c.identifier)
     steps: tuple[PlanStep, ...] = attrs.field(validator=c.tuple_of(PlanStep))
     agreed_with: frozenset[str] = attrs.field(validator=c.non_empty_identifiers)
 
@@ -160,7 +177,7 @@ class TransitionPlanAgreed(Event):
     def check(self, state: PartnershipState) -> None:
         """An open transition, not before the plan before it; agreed with current carers;
         each step's owner a current member."""
-        transition = open_transition(state, self, self.transition_id)
+        transition = self._open_transition(state)
         if transition.plan is not None:
             c.not_before(
                 "occurred_at", self.occurred_at, transition.plan.agreed_at, "the plan before it"
@@ -172,20 +189,17 @@ class TransitionPlanAgreed(Event):
 
     def apply(self, state: PartnershipState) -> None:
         """The plan in force (earlier plans kept)."""
-        transition = state.transitions[self.transition_id]
         plan = TransitionPlan(
             steps=self.steps,
             agreed_with=self.agreed_with,
             agreed_by=self.actor,
             agreed_at=self.occurred_at,
         )
-        state.transitions[self.transition_id] = attrs.evolve(
-            transition, plans=(*transition.plans, plan)
-        )
+        self._update(state, plans=(*state.transitions[self.transition_id].plans, plan))
 
 
 @attrs.frozen(kw_only=True)
-class TransitionInformationShared(Event):
+class TransitionInformationShared(_TransitionWorkedOn):
     """Information about a transition was shared with members (a visit to the new
     class, a photo book of the new setting, the new team's names)."""
 
@@ -196,68 +210,61 @@ class TransitionInformationShared(Event):
         educator=True,
     )
 
-    transition_id: str = attrs.field(validator=c.identifier)
     shared_with: frozenset[str] = attrs.field(validator=c.non_empty_identifiers)
     summary: str = attrs.field(validator=c.text)
 
     def check(self, state: PartnershipState) -> None:
         """An open transition, shared with current members."""
-        open_transition(state, self, self.transition_id)
+        self._open_transition(state)
         c.members(state, "shared_with", self.shared_with, self.occurred_at)
 
     def apply(self, state: PartnershipState) -> None:
         """What was shared, kept with the transition."""
-        transition = state.transitions[self.transition_id]
         shared = SharedInformation(
             summary=self.summary,
             shared_with=self.shared_with,
             shared_by=self.actor,
             shared_at=self.occurred_at,
         )
-        state.transitions[self.transition_id] = attrs.evolve(
-            transition, information=(*transition.information, shared)
-        )
+        information = state.transitions[self.transition_id].information
+        self._update(state, information=(*information, shared))
 
 
 @attrs.frozen(kw_only=True)
-class TransitionRescheduled(Event):
+class TransitionRescheduled(_TransitionWorkedOn):
     """A transition's date moved."""
 
     permission = Permission(
         act="rescheduling a transition", carer=True, professional=True, educator=True
     )
 
-    transition_id: str = attrs.field(validator=c.identifier)
     date: pendulum.Date = attrs.field(converter=_transition_date)
     reason: str = attrs.field(validator=c.text)
 
     def check(self, state: PartnershipState) -> None:
         """An open transition, moved to another date."""
-        transition = open_transition(state, self, self.transition_id)
+        transition = self._open_transition(state)
         if self.date == transition.date:
             raise ValidationError("date", f"the transition is already on {self.date.isoformat()}")
 
     def apply(self, state: PartnershipState) -> None:
         """The transition's new date."""
-        state.transitions[self.transition_id] = attrs.evolve(
-            state.transitions[self.transition_id], date=self.date
-        )
+        self._update(state, date=self.date)
 
 
 @attrs.frozen(kw_only=True)
-class TransitionReviewed(Event):
+class TransitionReviewed(_TransitionWorkedOn):
     """The team and family looked back at a transition after its date: how it went and
     what comes next. A reviewed transition is complete."""
 
     permission = Permission(act="reviewing a transition", carer=True, professional=True)
 
-    transition_id: str = attrs.field(validator=c.identifier)
     how_it_went: str = attrs.field(validator=c.text)
     next_steps: str | None = attrs.field(default=None, validator=c.optional_text)
 
     def check(self, state: PartnershipState) -> None:
         """An open transition whose (local) date has come."""
-        transition = open_transition(state, self, self.transition_id)
+        transition = self._open_transition(state)
         today = state.local_date(self.occurred_at)
         if today < transition.date:
             raise DomainError(
@@ -268,8 +275,8 @@ class TransitionReviewed(Event):
 
     def apply(self, state: PartnershipState) -> None:
         """The look back, which completes the transition."""
-        state.transitions[self.transition_id] = attrs.evolve(
-            state.transitions[self.transition_id],
+        self._update(
+            state,
             review=TransitionReview(
                 how_it_went=self.how_it_went,
                 next_steps=self.next_steps,
@@ -280,23 +287,22 @@ class TransitionReviewed(Event):
 
 
 @attrs.frozen(kw_only=True)
-class TransitionCancelled(Event):
+class TransitionCancelled(_TransitionWorkedOn):
     """A transition was called off: it will not happen (a school place fell through, the
     family stays put). Nothing more is planned or reviewed for it."""
 
     permission = Permission(act="calling off a transition", carer=True, professional=True)
 
-    transition_id: str = attrs.field(validator=c.identifier)
     reason: str = attrs.field(validator=c.text)
 
     def check(self, state: PartnershipState) -> None:
         """A transition neither reviewed nor called off, not before it was announced."""
-        open_transition(state, self, self.transition_id)
+        self._open_transition(state)
 
     def apply(self, state: PartnershipState) -> None:
         """The transition is called off, with the reason."""
-        state.transitions[self.transition_id] = attrs.evolve(
-            state.transitions[self.transition_id],
+        self._update(
+            state,
             cancellation=TransitionCancellation(
                 reason=self.reason, cancelled_by=self.actor, cancelled_at=self.occurred_at
             ),
