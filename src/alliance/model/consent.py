@@ -18,7 +18,7 @@ import pendulum
 from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
-from alliance.model.goals import goal_proposed_by
+from alliance.model.goals import goals_proposed_by
 from alliance.model.people import MemberRole
 
 if TYPE_CHECKING:
@@ -62,8 +62,7 @@ class ConsentGranted(Event):
             raise DomainError(
                 "actor", "consent to sharing is the family's to give: a carer grants it"
             )
-        for goal_id in sorted(self.goal_ids or ()):
-            goal_proposed_by(state, goal_id, self.occurred_at, "goal_ids")
+        goals_proposed_by(state, self.goal_ids or (), self.occurred_at, "goal_ids")
 
     def apply(self, state: PartnershipState) -> None:
         """A consent in force from now."""

@@ -8,7 +8,7 @@ each revision is kept as a :class:`GoalVersion`, with the reason for it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -448,6 +448,15 @@ def goal_proposed_by(
     goal = goal_in(state, goal_id, field)
     c.not_before("occurred_at", at, goal.proposed_at, f"goal {goal_id!r} was proposed")
     return goal
+
+
+def goals_proposed_by(
+    state: PartnershipState, goal_ids: Iterable[str], at: pendulum.DateTime, field: str
+) -> None:
+    """Every one of *goal_ids* is a goal proposed by *at* (checked in id order, the
+    errors on *field*)."""
+    for goal_id in sorted(goal_ids):
+        goal_proposed_by(state, goal_id, at, field)
 
 
 def open_goal(

@@ -117,10 +117,11 @@ def strategy_in(state: PartnershipState, strategy_id: str) -> HomePracticeStrate
 
 
 def strategy_planned_by(
-    state: PartnershipState, strategy_id: str, at: pendulum.DateTime
+    state: PartnershipState, strategy_id: str, at: pendulum.DateTime, field: str = "strategy_id"
 ) -> HomePracticeStrategy:
-    """The strategy, which must have been planned by *at*."""
-    strategy = strategy_in(state, strategy_id)
+    """The strategy, which must have been planned by *at* (``UnknownRecordError`` on
+    *field* if there is none)."""
+    strategy = c.known(state.strategies, strategy_id, field, "home-practice strategy")
     c.not_before("occurred_at", at, strategy.planned_at, "the strategy was planned")
     return strategy
 

@@ -15,7 +15,7 @@ from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, audience_field
 from alliance.model.event import ActedOn, Event, Permission
-from alliance.model.goals import goal_proposed_by
+from alliance.model.goals import goals_proposed_by
 
 if TYPE_CHECKING:
     from alliance.model.state import PartnershipState
@@ -136,8 +136,7 @@ class SetbackReported(Event):
         """A new id; the goals it affects exist."""
         c.audience_members(state, self.audience, self.occurred_at)
         c.unused_id("setback_id", self.setback_id, state.setbacks, "setback")
-        for goal_id in sorted(self.affected_goals):
-            goal_proposed_by(state, goal_id, self.occurred_at, "affected_goals")
+        goals_proposed_by(state, self.affected_goals, self.occurred_at, "affected_goals")
 
     def apply(self, state: PartnershipState) -> None:
         """An open setback."""

@@ -23,7 +23,8 @@ import pendulum
 from alliance.errors import DomainError, ValidationError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
-from alliance.model.goals import goal_proposed_by
+from alliance.model.goals import goals_proposed_by
+from alliance.model.home_practice import strategy_planned_by
 from alliance.model.people import MemberRole
 from alliance.model.setbacks import PlanStep
 
@@ -109,15 +110,9 @@ class TransitionAnnounced(Event):
         exist."""
         c.unused_id("transition_id", self.transition_id, state.transitions, "transition")
         c.members(state, "people", self.people, self.occurred_at)
-        for goal_id in sorted(self.affected_goals):
-            goal_proposed_by(state, goal_id, self.occurred_at, "affected_goals")
+        goals_proposed_by(state, self.affected_goals, self.occurred_at, "affected_goals")
         for strategy_id in sorted(self.affected_strategies):
-            strategy = c.known(
-                state.strategies, strategy_id, "affected_strategies", "home-practice strategy"
-            )
-            c.not_before(
-                "occurred_at", self.occurred_at, strategy.planned_at, "the strategy was planned"
-            )
+            strategy_planned_by(state, strategy_id, self.occurred_at, "affected_strategies")
 
     def apply(self, state: PartnershipState) -> None:
         """A coming transition."""
