@@ -364,6 +364,18 @@ def member_with_role(
         raise ValidationError(field, f"{member_id!r} is not a {role.value}")
 
 
+def members_with_role(
+    state: PartnershipState,
+    field: str,
+    member_ids: Iterable[str],
+    at: pendulum.DateTime,
+    role: MemberRole,
+) -> None:
+    """Every one of *member_ids* is a current member with *role* who had joined by *at*."""
+    for member_id in sorted(member_ids):
+        member_with_role(state, field, member_id, at, role)
+
+
 def audience_members(state: PartnershipState, audience: Audience, at: pendulum.DateTime) -> None:
     """A named audience names current members."""
     members(state, "audience.members", audience.members, at)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, ValidationError
+from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
 from alliance.model.goals import open_goal
@@ -154,9 +154,7 @@ class HomePracticePlanned(Event):
         """A new id, an open goal, and carers who are current carers."""
         c.unused_id("strategy_id", self.strategy_id, state.strategies, "strategy")
         open_goal(state, self, self.goal_id)
-        for carer in sorted(self.carers):
-            if c.member(state, "carers", carer, self.occurred_at) is not MemberRole.CARER:
-                raise ValidationError("carers", f"{carer!r} is not a carer")
+        c.members_with_role(state, "carers", self.carers, self.occurred_at, MemberRole.CARER)
 
     def apply(self, state: PartnershipState) -> None:
         """A new strategy in use."""

@@ -177,8 +177,9 @@ class TransitionPlanAgreed(_TransitionWorkedOn):
             c.not_before(
                 "occurred_at", self.occurred_at, transition.plan.agreed_at, "the plan before it"
             )
-        for carer in sorted(self.agreed_with):
-            c.member_with_role(state, "agreed_with", carer, self.occurred_at, MemberRole.CARER)
+        c.members_with_role(
+            state, "agreed_with", self.agreed_with, self.occurred_at, MemberRole.CARER
+        )
         for index, step in enumerate(self.steps):
             c.member(state, f"steps[{index}].owner", step.owner, self.occurred_at)
 
