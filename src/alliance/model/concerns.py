@@ -125,6 +125,10 @@ class _ConcernTakenUp(Event, abstract=True):
 
     concern_id: str = attrs.field(validator=c.identifier)
 
+    def check(self, state: PartnershipState) -> None:
+        """An open concern, not before it was raised."""
+        self._open_concern(state)
+
     def _open_concern(self, state: PartnershipState) -> Concern:
         concern = c.known(state.concerns, self.concern_id, "concern_id", "concern")
         if not concern.is_open:
@@ -150,10 +154,6 @@ class ConcernResolved(_ConcernTakenUp):
 
     options_considered: tuple[str, ...] = attrs.field(default=(), validator=c.texts)
     agreed: str = attrs.field(validator=c.text)
-
-    def check(self, state: PartnershipState) -> None:
-        """An open concern, not before it was raised."""
-        self._open_concern(state)
 
     def apply(self, state: PartnershipState) -> None:
         """The concern is resolved with what was agreed."""
