@@ -729,6 +729,9 @@ class _GoalStatusChanged(Event, abstract=True):
     becomes: ClassVar[GoalStatus]
     _reason_field: ClassVar[str | None] = None
     """The field that holds why the status changed, if the event has one."""
+    _refusal: ClassVar[str] = "goal {goal_id!r} is {status}"
+    """What a refusal says when the goal does not have the status required (filled in
+    with the goal's id and its status)."""
 
     goal_id: str = attrs.field(validator=c.identifier)
 
@@ -740,14 +743,13 @@ class _GoalStatusChanged(Event, abstract=True):
         reason: str | None = getattr(self, self._reason_field)
         return reason
 
-    def _refuse(self, goal: Goal) -> DomainError:
-        return DomainError("goal_id", f"goal {self.goal_id!r} is {goal.status.value}")
-
     def check(self, state: PartnershipState) -> None:
         """An open goal (with the status it requires), not before its last change."""
         goal = open_goal(state, self, self.goal_id, changes_goal=True)
         if self.requires is not None and goal.status is not self.requires:
-            raise self._refuse(goal)
+            raise DomainError(
+                "goal_id", self._refusal.format(goal_id=self.goal_id, status=goal.status.value)
+            )
 
     def apply(self, state: PartnershipState) -> None:
         """The goal's new status, with the reason given."""
@@ -766,15 +768,10 @@ class GoalPutOnHold(_GoalStatusChanged):
     permission = Permission(act="putting a goal on hold", professional=True)
     requires = GoalStatus.ACTIVE
     becomes = GoalStatus.ON_HOLD
+    _refusal = "only an active goal can be put on hold; {goal_id!r} is {status}"
     _reason_field = "reason"
 
     reason: str = attrs.field(validator=c.text)
-
-    def _refuse(self, goal: Goal) -> DomainError:
-        return DomainError(
-            "goal_id",
-            f"only an active goal can be put on hold; {self.goal_id!r} is {goal.status.value}",
-        )
 
 
 @attrs.frozen(kw_only=True)
@@ -784,9 +781,7 @@ class GoalResumed(_GoalStatusChanged):
     permission = Permission(act="resuming a goal", professional=True)
     requires = GoalStatus.ON_HOLD
     becomes = GoalStatus.ACTIVE
-
-    def _refuse(self, goal: Goal) -> DomainError:
-        return DomainError("goal_id", f"goal {self.goal_id!r} is not on hold")
+    _refusal = "goal {goal_id!r} is not on hold"
 
 
 @attrs.frozen(kw_only=True)
@@ -796,16 +791,10 @@ class GoalAchieved(_GoalStatusChanged):
     permission = Permission(act="marking a goal achieved", professional=True)
     requires = GoalStatus.ACTIVE
     becomes = GoalStatus.ACHIEVED
+    _refusal = "only an active (shared) goal can be achieved; {goal_id!r} is {status}"
     _reason_field = "note"
 
     note: str | None = attrs.field(default=None, validator=c.optional_text)
-
-    def _refuse(self, goal: Goal) -> DomainError:
-        return DomainError(
-            "goal_id",
-            f"only an active (shared) goal can be achieved; "
-            f"{self.goal_id!r} is {goal.status.value}",
-        )
 
 
 @attrs.frozen(kw_only=True)
