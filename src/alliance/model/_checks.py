@@ -13,13 +13,13 @@ import enum
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, NotAMemberError, ValidationError
+from alliance.errors import DomainError, NotAMemberError, UnknownRecordError, ValidationError
 
 if TYPE_CHECKING:
     from alliance.model.audience import Audience
@@ -364,6 +364,18 @@ def member_with_role(
         raise ValidationError(field, f"{member_id!r} is not a {role.value}")
 
 
+def members_with_role(
+    state: PartnershipState,
+    field: str,
+    member_ids: Iterable[str],
+    at: pendulum.DateTime,
+    role: MemberRole,
+) -> None:
+    """Every one of *member_ids* is a current member with *role* who had joined by *at*."""
+    for member_id in sorted(member_ids):
+        member_with_role(state, field, member_id, at, role)
+
+
 def audience_members(state: PartnershipState, audience: Audience, at: pendulum.DateTime) -> None:
     """A named audience names current members."""
     members(state, "audience.members", audience.members, at)
@@ -373,6 +385,31 @@ def not_before(field: str, at: pendulum.DateTime, earliest: pendulum.DateTime, w
     """*at* is not before *earliest* (when *what* happened)."""
     if at < earliest:
         raise ValidationError(field, f"{at.isoformat()} is before {what} ({earliest.isoformat()})")
+
+
+def unclaimed(
+    registry: dict[str, type[Any]], key: str, cls: type[Any], what: str, advice: str = ""
+) -> None:
+    """*key* of *registry* names no class other than *cls* (*cls* defined again, as on a
+    reload, may take its key back); ``TypeError`` saying *what* the key is, then *advice*."""
+    existing = registry.get(key)
+    if existing is not None and (existing.__module__, existing.__qualname__) != (
+        cls.__module__,
+        cls.__qualname__,
+    ):
+        raise TypeError(
+            f"{what} {key!r} is already used by "
+            f"{existing.__module__}.{existing.__qualname__}{advice}"
+        )
+
+
+def known(records: Mapping[str, T], record_id: str, field: str, what: str) -> T:
+    """The record *record_id* of *records* (records of the kind *what*);
+    ``UnknownRecordError`` on *field* if there is none."""
+    record = records.get(record_id)
+    if record is None:
+        raise UnknownRecordError(field, f"no {what} with id {record_id!r}")
+    return record
 
 
 def unused_id(field: str, new: str, existing: dict[str, Any], what: str) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import UnknownRecordError, ValidationError
+from alliance.errors import ValidationError
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, audience_field
 from alliance.model.consent import shared_with_school
@@ -78,11 +78,9 @@ class SuccessCelebrated(Event):
         if self.goal_id is not None:
             goal_proposed_by(state, self.goal_id, self.occurred_at)
         if self.observation_id is not None:
-            observation = state.observations.get(self.observation_id)
-            if observation is None:
-                raise UnknownRecordError(
-                    "observation_id", f"no observation with id {self.observation_id!r}"
-                )
+            observation = c.known(
+                state.observations, self.observation_id, "observation_id", "observation"
+            )
             c.not_before(
                 "occurred_at", self.occurred_at, observation.observed_at, "the observation"
             )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError
+from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, audience_field
 from alliance.model.event import ActedOn, Event, Permission, Side
@@ -189,11 +189,7 @@ class ActionItemCompleted(Event):
 
     def check(self, state: PartnershipState) -> None:
         """An open action item, not done before the check-in that agreed it."""
-        status = state.action_items.get(self.action_item_id)
-        if status is None:
-            raise UnknownRecordError(
-                "action_item_id", f"no action item with id {self.action_item_id!r}"
-            )
+        status = c.known(state.action_items, self.action_item_id, "action_item_id", "action item")
         if status.completed_at is not None:
             raise DomainError(
                 "action_item_id", f"action item {self.action_item_id!r} is already done"

@@ -351,8 +351,7 @@ class EducationAttended(Event):
     def check(self, state: PartnershipState) -> None:
         """A new id; the attendees are current carers; the goal it supports exists."""
         c.unused_id("education_id", self.education_id, state.education, "education record")
-        for carer in sorted(self.attendees):
-            c.member_with_role(state, "attendees", carer, self.occurred_at, MemberRole.CARER)
+        c.members_with_role(state, "attendees", self.attendees, self.occurred_at, MemberRole.CARER)
         if self.goal_id is not None:
             goal_proposed_by(state, self.goal_id, self.occurred_at)
 

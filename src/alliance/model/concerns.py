@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError
+from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, audience_field
 from alliance.model.event import ActedOn, Event, Permission
@@ -125,14 +125,20 @@ class _ConcernTakenUp(Event, abstract=True):
 
     concern_id: str = attrs.field(validator=c.identifier)
 
+    def check(self, state: PartnershipState) -> None:
+        """An open concern, not before it was raised."""
+        self._open_concern(state)
+
     def _open_concern(self, state: PartnershipState) -> Concern:
-        concern = state.concerns.get(self.concern_id)
-        if concern is None:
-            raise UnknownRecordError("concern_id", f"no concern with id {self.concern_id!r}")
+        concern = c.known(state.concerns, self.concern_id, "concern_id", "concern")
         if not concern.is_open:
             raise DomainError("concern_id", f"concern {self.concern_id!r} is already resolved")
         c.not_before("occurred_at", self.occurred_at, concern.raised_at, "the concern was raised")
         return concern
+
+    def _update(self, state: PartnershipState, **changes: Any) -> None:
+        """Fold *changes* into the concern taken up."""
+        state.concerns[self.concern_id] = attrs.evolve(state.concerns[self.concern_id], **changes)
 
     def acted_on(self, state: PartnershipState) -> ActedOn | None:
         """The concern taken up."""
@@ -149,14 +155,10 @@ class ConcernResolved(_ConcernTakenUp):
     options_considered: tuple[str, ...] = attrs.field(default=(), validator=c.texts)
     agreed: str = attrs.field(validator=c.text)
 
-    def check(self, state: PartnershipState) -> None:
-        """An open concern, not before it was raised."""
-        self._open_concern(state)
-
     def apply(self, state: PartnershipState) -> None:
         """The concern is resolved with what was agreed."""
-        state.concerns[self.concern_id] = attrs.evolve(
-            state.concerns[self.concern_id],
+        self._update(
+            state,
             resolution=ConcernResolution(
                 options_considered=self.options_considered,
                 agreed=self.agreed,
@@ -183,8 +185,8 @@ class ConcernEscalated(_ConcernTakenUp):
 
     def apply(self, state: PartnershipState) -> None:
         """The concern is escalated (it stays open)."""
-        state.concerns[self.concern_id] = attrs.evolve(
-            state.concerns[self.concern_id],
+        self._update(
+            state,
             escalation=Escalation(
                 escalated_to=self.escalated_to,
                 reason=self.reason,

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError
+from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
-from alliance.model.goals import goal_proposed_by
+from alliance.model.goals import goals_proposed_by
 from alliance.model.people import MemberRole
 
 if TYPE_CHECKING:
@@ -62,8 +62,7 @@ class ConsentGranted(Event):
             raise DomainError(
                 "actor", "consent to sharing is the family's to give: a carer grants it"
             )
-        for goal_id in sorted(self.goal_ids or ()):
-            goal_proposed_by(state, goal_id, self.occurred_at, "goal_ids")
+        goals_proposed_by(state, self.goal_ids or (), self.occurred_at, "goal_ids")
 
     def apply(self, state: PartnershipState) -> None:
         """A consent in force from now."""
@@ -88,9 +87,7 @@ class ConsentWithdrawn(Event):
 
     def check(self, state: PartnershipState) -> None:
         """A consent in force, withdrawn by a carer, not before it was granted."""
-        consent = state.consents.get(self.consent_id)
-        if consent is None:
-            raise UnknownRecordError("consent_id", f"no consent with id {self.consent_id!r}")
+        consent = c.known(state.consents, self.consent_id, "consent_id", "consent")
         if state.role_of(self.actor) is not MemberRole.CARER:
             raise DomainError("actor", "consent is the family's to withdraw: a carer withdraws it")
         if not consent.in_force:

@@ -143,15 +143,7 @@ class Event:
         if cls.__dict__.get("_abstract_event", False):
             return
         name = cls.__dict__.get("type_name", cls.__name__)
-        existing = _EVENT_TYPES.get(name)
-        if existing is not None and (existing.__module__, existing.__qualname__) != (
-            cls.__module__,
-            cls.__qualname__,
-        ):
-            raise TypeError(
-                f"event type name {name!r} is already used by "
-                f"{existing.__module__}.{existing.__qualname__}; set type_name to a unique name"
-            )
+        c.unclaimed(_EVENT_TYPES, name, cls, "event type name", "; set type_name to a unique name")
         _require_declarations(cls)
         cls.type_name = name
         _EVENT_TYPES[name] = cls

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError
+from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, audience_field
 from alliance.model.event import ActedOn, Event, Permission
@@ -163,9 +163,7 @@ class FeedbackAnswered(Event):
 
     def check(self, state: PartnershipState) -> None:
         """Open feedback, answered by the other side, not before it was given."""
-        item = state.feedback.get(self.feedback_id)
-        if item is None:
-            raise UnknownRecordError("feedback_id", f"no feedback with id {self.feedback_id!r}")
+        item = c.known(state.feedback, self.feedback_id, "feedback_id", "feedback")
         if not item.is_open:
             raise DomainError(
                 "feedback_id", f"feedback {self.feedback_id!r} is not open: it was already answered"

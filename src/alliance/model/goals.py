@@ -8,7 +8,7 @@ each revision is kept as a :class:`GoalVersion`, with the reason for it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -450,6 +450,15 @@ def goal_proposed_by(
     return goal
 
 
+def goals_proposed_by(
+    state: PartnershipState, goal_ids: Iterable[str], at: pendulum.DateTime, field: str
+) -> None:
+    """Every one of *goal_ids* is a goal proposed by *at* (checked in id order, the
+    errors on *field*)."""
+    for goal_id in sorted(goal_ids):
+        goal_proposed_by(state, goal_id, at, field)
+
+
 def open_goal(
     state: PartnershipState,
     event: Event,
@@ -584,12 +593,16 @@ class _GoalPositionTaken(Event, abstract=True):
     """A member took a position on the current version of a goal (a base class)."""
 
     position: ClassVar[Position]
+    _reason_field: ClassVar[str] = "reason"
+    """The field that holds what the member said about their position."""
 
     goal_id: str = attrs.field(validator=c.identifier)
 
     @property
     def _reason(self) -> str | None:
-        raise NotImplementedError
+        """What the member said about their position, if anything."""
+        reason: str | None = getattr(self, self._reason_field)
+        return reason
 
     def check(self, state: PartnershipState) -> None:
         """An open goal, not dated before its last change or the actor's last position,
@@ -628,12 +641,9 @@ class GoalAgreed(_GoalPositionTaken):
 
     permission = Permission(act="agreeing to a goal", carer=True, professional=True)
     position = Position.AGREED
+    _reason_field = "comment"
 
     comment: str | None = attrs.field(default=None, validator=c.optional_text)
-
-    @property
-    def _reason(self) -> str | None:
-        return self.comment
 
 
 @attrs.frozen(kw_only=True)
@@ -645,10 +655,6 @@ class GoalConcernNoted(_GoalPositionTaken):
 
     reason: str = attrs.field(validator=c.text)
 
-    @property
-    def _reason(self) -> str | None:
-        return self.reason
-
 
 @attrs.frozen(kw_only=True)
 class GoalObjected(_GoalPositionTaken):
@@ -658,10 +664,6 @@ class GoalObjected(_GoalPositionTaken):
     position = Position.OBJECTED
 
     reason: str = attrs.field(validator=c.text)
-
-    @property
-    def _reason(self) -> str | None:
-        return self.reason
 
 
 @attrs.frozen(kw_only=True)
@@ -725,21 +727,29 @@ class _GoalStatusChanged(Event, abstract=True):
 
     requires: ClassVar[GoalStatus | None] = None
     becomes: ClassVar[GoalStatus]
+    _reason_field: ClassVar[str | None] = None
+    """The field that holds why the status changed, if the event has one."""
+    _refusal: ClassVar[str] = "goal {goal_id!r} is {status}"
+    """What a refusal says when the goal does not have the status required (filled in
+    with the goal's id and its status)."""
 
     goal_id: str = attrs.field(validator=c.identifier)
 
     @property
     def _reason(self) -> str | None:
-        return None
-
-    def _refuse(self, goal: Goal) -> DomainError:
-        return DomainError("goal_id", f"goal {self.goal_id!r} is {goal.status.value}")
+        """Why the status changed, if said."""
+        if self._reason_field is None:
+            return None
+        reason: str | None = getattr(self, self._reason_field)
+        return reason
 
     def check(self, state: PartnershipState) -> None:
         """An open goal (with the status it requires), not before its last change."""
         goal = open_goal(state, self, self.goal_id, changes_goal=True)
         if self.requires is not None and goal.status is not self.requires:
-            raise self._refuse(goal)
+            raise DomainError(
+                "goal_id", self._refusal.format(goal_id=self.goal_id, status=goal.status.value)
+            )
 
     def apply(self, state: PartnershipState) -> None:
         """The goal's new status, with the reason given."""
@@ -758,18 +768,10 @@ class GoalPutOnHold(_GoalStatusChanged):
     permission = Permission(act="putting a goal on hold", professional=True)
     requires = GoalStatus.ACTIVE
     becomes = GoalStatus.ON_HOLD
+    _refusal = "only an active goal can be put on hold; {goal_id!r} is {status}"
+    _reason_field = "reason"
 
     reason: str = attrs.field(validator=c.text)
-
-    @property
-    def _reason(self) -> str | None:
-        return self.reason
-
-    def _refuse(self, goal: Goal) -> DomainError:
-        return DomainError(
-            "goal_id",
-            f"only an active goal can be put on hold; {self.goal_id!r} is {goal.status.value}",
-        )
 
 
 @attrs.frozen(kw_only=True)
@@ -779,9 +781,7 @@ class GoalResumed(_GoalStatusChanged):
     permission = Permission(act="resuming a goal", professional=True)
     requires = GoalStatus.ON_HOLD
     becomes = GoalStatus.ACTIVE
-
-    def _refuse(self, goal: Goal) -> DomainError:
-        return DomainError("goal_id", f"goal {self.goal_id!r} is not on hold")
+    _refusal = "goal {goal_id!r} is not on hold"
 
 
 @attrs.frozen(kw_only=True)
@@ -791,19 +791,10 @@ class GoalAchieved(_GoalStatusChanged):
     permission = Permission(act="marking a goal achieved", professional=True)
     requires = GoalStatus.ACTIVE
     becomes = GoalStatus.ACHIEVED
+    _refusal = "only an active (shared) goal can be achieved; {goal_id!r} is {status}"
+    _reason_field = "note"
 
     note: str | None = attrs.field(default=None, validator=c.optional_text)
-
-    @property
-    def _reason(self) -> str | None:
-        return self.note
-
-    def _refuse(self, goal: Goal) -> DomainError:
-        return DomainError(
-            "goal_id",
-            f"only an active (shared) goal can be achieved; "
-            f"{self.goal_id!r} is {goal.status.value}",
-        )
 
 
 @attrs.frozen(kw_only=True)
@@ -812,9 +803,6 @@ class GoalDiscontinued(_GoalStatusChanged):
 
     permission = Permission(act="discontinuing a goal", professional=True)
     becomes = GoalStatus.DISCONTINUED
+    _reason_field = "reason"
 
     reason: str = attrs.field(validator=c.text)
-
-    @property
-    def _reason(self) -> str | None:
-        return self.reason

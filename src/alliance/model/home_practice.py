@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError, ValidationError
+from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
 from alliance.model.goals import open_goal
@@ -113,19 +113,15 @@ class PracticeLogEntry:
 
 def strategy_in(state: PartnershipState, strategy_id: str) -> HomePracticeStrategy:
     """The home-practice strategy *strategy_id* (``UnknownRecordError`` if there is none)."""
-    strategy = state.strategies.get(strategy_id)
-    if strategy is None:
-        raise UnknownRecordError(
-            "strategy_id", f"no home-practice strategy with id {strategy_id!r}"
-        )
-    return strategy
+    return c.known(state.strategies, strategy_id, "strategy_id", "home-practice strategy")
 
 
 def strategy_planned_by(
-    state: PartnershipState, strategy_id: str, at: pendulum.DateTime
+    state: PartnershipState, strategy_id: str, at: pendulum.DateTime, field: str = "strategy_id"
 ) -> HomePracticeStrategy:
-    """The strategy, which must have been planned by *at*."""
-    strategy = strategy_in(state, strategy_id)
+    """The strategy, which must have been planned by *at* (``UnknownRecordError`` on
+    *field* if there is none)."""
+    strategy = c.known(state.strategies, strategy_id, field, "home-practice strategy")
     c.not_before("occurred_at", at, strategy.planned_at, "the strategy was planned")
     return strategy
 
@@ -158,9 +154,7 @@ class HomePracticePlanned(Event):
         """A new id, an open goal, and carers who are current carers."""
         c.unused_id("strategy_id", self.strategy_id, state.strategies, "strategy")
         open_goal(state, self, self.goal_id)
-        for carer in sorted(self.carers):
-            if c.member(state, "carers", carer, self.occurred_at) is not MemberRole.CARER:
-                raise ValidationError("carers", f"{carer!r} is not a carer")
+        c.members_with_role(state, "carers", self.carers, self.occurred_at, MemberRole.CARER)
 
     def apply(self, state: PartnershipState) -> None:
         """A new strategy in use."""

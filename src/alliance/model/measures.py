@@ -413,8 +413,28 @@ def answer_tuple(value: Mapping[str, float] | Iterable[Answer]) -> tuple[Answer,
     return tuple(sorted(answers, key=lambda a: a.item_id))
 
 
+class _Answered:
+    """The answers of a completed measure read by item id and scored by its instrument:
+    the same for the event that records it and the response folded from it."""
+
+    __slots__ = ()
+
+    instrument: Instrument
+    answers: tuple[Answer, ...]
+
+    @property
+    def answer_map(self) -> dict[str, float]:
+        """The answers by item id."""
+        return {a.item_id: a.value for a in self.answers}
+
+    @property
+    def score(self) -> Score:
+        """The response scored by its instrument."""
+        return self.instrument.score(self.answer_map)
+
+
 @attrs.frozen(kw_only=True)
-class MeasureCompleted(Event):
+class MeasureCompleted(Event, _Answered):
     """Someone answered a standardised measure (an outcome rating, a session rating...).
 
     The event carries the instrument's definition, and is refused when it is built if
@@ -453,16 +473,6 @@ class MeasureCompleted(Event):
                 raise ValidationError(f"answers.{answer.item_id}", "is answered more than once")
             seen.add(answer.item_id)
         self.instrument.check_answers(self.answer_map)
-
-    @property
-    def answer_map(self) -> dict[str, float]:
-        """The answers by item id."""
-        return {a.item_id: a.value for a in self.answers}
-
-    @property
-    def score(self) -> Score:
-        """The response scored by its instrument."""
-        return self.instrument.score(self.answer_map)
 
     def _respondent_role(self, state: PartnershipState) -> RespondentRole:
         if self.respondent == state.child_id:
@@ -526,7 +536,7 @@ class MeasureCompleted(Event):
 
 
 @attrs.frozen(kw_only=True)
-class MeasureResponse:
+class MeasureResponse(_Answered):
     """A completed measure as recorded, folded from :class:`MeasureCompleted`.
 
     Attributes:
@@ -553,13 +563,3 @@ class MeasureResponse:
     def instrument_id(self) -> str:
         """The instrument's id."""
         return self.instrument.instrument_id
-
-    @property
-    def answer_map(self) -> dict[str, float]:
-        """The answers by item id."""
-        return {a.item_id: a.value for a in self.answers}
-
-    @property
-    def score(self) -> Score:
-        """The response scored by its instrument."""
-        return self.instrument.score(self.answer_map)

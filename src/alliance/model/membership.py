@@ -106,18 +106,25 @@ def _check_joining(state: PartnershipState, member_id: str) -> None:
 
 
 @attrs.frozen(kw_only=True)
-class CarerJoined(Event):
-    """A carer joined the partnership, in their own right."""
+class _MemberJoined(Event, abstract=True):
+    """Someone joined the partnership (a base class): a professional adds them, or
+    whoever formed it while it is forming."""
 
     permission = Permission(act="adding a member", professional=True)
     founder_may_record = True
 
     member_id: str = attrs.field(validator=c.identifier)
-    relationship: CarerRelationship = attrs.field(validator=c.one_of(CarerRelationship))
 
     def check(self, state: PartnershipState) -> None:
         """Not the child, and not a current member."""
         _check_joining(state, self.member_id)
+
+
+@attrs.frozen(kw_only=True)
+class CarerJoined(_MemberJoined):
+    """A carer joined the partnership, in their own right."""
+
+    relationship: CarerRelationship = attrs.field(validator=c.one_of(CarerRelationship))
 
     def apply(self, state: PartnershipState) -> None:
         """They are a carer member from now."""
@@ -130,21 +137,13 @@ class CarerJoined(Event):
 
 
 @attrs.frozen(kw_only=True)
-class ProfessionalJoined(Event):
+class ProfessionalJoined(_MemberJoined):
     """A professional joined the care team."""
 
-    permission = Permission(act="adding a member", professional=True)
-    founder_may_record = True
-
-    member_id: str = attrs.field(validator=c.identifier)
     discipline: Discipline = attrs.field(validator=c.one_of(Discipline))
     role: ProfessionalRole = attrs.field(
         default=ProfessionalRole.THERAPIST, validator=c.one_of(ProfessionalRole)
     )
-
-    def check(self, state: PartnershipState) -> None:
-        """Not the child, and not a current member."""
-        _check_joining(state, self.member_id)
 
     def apply(self, state: PartnershipState) -> None:
         """They are a professional member from now."""

@@ -114,33 +114,32 @@ class Child:
 
 
 @attrs.frozen(kw_only=True)
-class Carer:
+class _Adult:
+    """What the host keeps about every adult in the partnership, carer or professional:
+    their id, name, how they like to be contacted and their contact details (a base
+    class)."""
+
+    id: str = attrs.field(validator=c.identifier)
+    name: str = attrs.field(validator=c.text)
+    preferences: CommunicationPreferences = attrs.field(
+        factory=CommunicationPreferences, validator=c.instance_of(CommunicationPreferences)
+    )
+    contact: ContactDetails = attrs.field(
+        factory=ContactDetails, validator=c.instance_of(ContactDetails)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Carer(_Adult):
     """A parent, guardian, foster carer, grandparent or other carer of a child.
 
     Two carers in different households are two records, each taking part in their own
     right; ``household`` only labels where a carer lives, for planning contact.
     """
 
-    id: str = attrs.field(validator=c.identifier)
-    name: str = attrs.field(validator=c.text)
-    preferences: CommunicationPreferences = attrs.field(
-        factory=CommunicationPreferences, validator=c.instance_of(CommunicationPreferences)
-    )
-    contact: ContactDetails = attrs.field(
-        factory=ContactDetails, validator=c.instance_of(ContactDetails)
-    )
     household: str | None = attrs.field(default=None, validator=c.optional_text)
 
 
 @attrs.frozen(kw_only=True)
-class Professional:
+class Professional(_Adult):
     """A therapist, supervisor, educator or teacher working with a child's family."""
-
-    id: str = attrs.field(validator=c.identifier)
-    name: str = attrs.field(validator=c.text)
-    preferences: CommunicationPreferences = attrs.field(
-        factory=CommunicationPreferences, validator=c.instance_of(CommunicationPreferences)
-    )
-    contact: ContactDetails = attrs.field(
-        factory=ContactDetails, validator=c.instance_of(ContactDetails)
-    )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError, ValidationError
+from alliance.errors import DomainError, ValidationError
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, audience_field
 from alliance.model.consent import shared_with_school
@@ -214,11 +214,9 @@ class ProgressCorrected(Event):
     def check(self, state: PartnershipState) -> None:
         """A known observation, not corrected before it was made; a GAS level only for a
         goal with a GAS scale."""
-        observation = state.observations.get(self.observation_id)
-        if observation is None:
-            raise UnknownRecordError(
-                "observation_id", f"no observation with id {self.observation_id!r}"
-            )
+        observation = c.known(
+            state.observations, self.observation_id, "observation_id", "observation"
+        )
         c.not_before("occurred_at", self.occurred_at, observation.observed_at, "the observation")
         gas_scale = state.goals[observation.goal_id].current.gas_scale
         if self.gas_level is not None and gas_scale is None:

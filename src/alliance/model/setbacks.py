@@ -6,16 +6,16 @@ A setback names what happened and which goals it affects; it never names a culpr
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError
+from alliance.errors import DomainError
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, audience_field
 from alliance.model.event import ActedOn, Event, Permission
-from alliance.model.goals import goal_proposed_by
+from alliance.model.goals import goals_proposed_by
 
 if TYPE_CHECKING:
     from alliance.model.state import PartnershipState
@@ -136,8 +136,7 @@ class SetbackReported(Event):
         """A new id; the goals it affects exist."""
         c.audience_members(state, self.audience, self.occurred_at)
         c.unused_id("setback_id", self.setback_id, state.setbacks, "setback")
-        for goal_id in sorted(self.affected_goals):
-            goal_proposed_by(state, goal_id, self.occurred_at, "affected_goals")
+        goals_proposed_by(state, self.affected_goals, self.occurred_at, "affected_goals")
 
     def apply(self, state: PartnershipState) -> None:
         """An open setback."""
@@ -164,15 +163,17 @@ class _SetbackWorkedThrough(Event, abstract=True):
         self._open_setback(state)
 
     def _open_setback(self, state: PartnershipState) -> Setback:
-        setback = state.setbacks.get(self.setback_id)
-        if setback is None:
-            raise UnknownRecordError("setback_id", f"no setback with id {self.setback_id!r}")
+        setback = c.known(state.setbacks, self.setback_id, "setback_id", "setback")
         if setback.is_resolved:
             raise DomainError("setback_id", f"setback {self.setback_id!r} is already resolved")
         c.not_before(
             "occurred_at", self.occurred_at, setback.reported_at, "the setback was reported"
         )
         return setback
+
+    def _update(self, state: PartnershipState, **changes: Any) -> None:
+        """Fold *changes* into the setback worked through."""
+        state.setbacks[self.setback_id] = attrs.evolve(state.setbacks[self.setback_id], **changes)
 
     def acted_on(self, state: PartnershipState) -> ActedOn | None:
         """The setback worked through."""
@@ -197,8 +198,8 @@ class SetbackResponsePlanned(_SetbackWorkedThrough):
 
     def apply(self, state: PartnershipState) -> None:
         """The setback's response plan (replacing any earlier one)."""
-        state.setbacks[self.setback_id] = attrs.evolve(
-            state.setbacks[self.setback_id],
+        self._update(
+            state,
             response_plan=ResponsePlan(
                 changes=self.changes,
                 steps=self.steps,
@@ -226,9 +227,8 @@ class SetbackReviewed(_SetbackWorkedThrough):
 
     def apply(self, state: PartnershipState) -> None:
         """One more review of the setback."""
-        setback = state.setbacks[self.setback_id]
         review = SetbackReview(note=self.note, reviewed_by=self.actor, reviewed_at=self.occurred_at)
-        state.setbacks[self.setback_id] = attrs.evolve(setback, reviews=(*setback.reviews, review))
+        self._update(state, reviews=(*state.setbacks[self.setback_id].reviews, review))
 
 
 @attrs.frozen(kw_only=True)
@@ -241,8 +241,4 @@ class SetbackResolved(_SetbackWorkedThrough):
 
     def apply(self, state: PartnershipState) -> None:
         """The setback is resolved."""
-        state.setbacks[self.setback_id] = attrs.evolve(
-            state.setbacks[self.setback_id],
-            resolved_at=self.occurred_at,
-            resolution=self.resolution,
-        )
+        self._update(state, resolved_at=self.occurred_at, resolution=self.resolution)

@@ -81,15 +81,7 @@ def state_extension(key: str) -> Callable[[type[T]], type[T]]:
     def register(cls: type[T]) -> type[T]:
         if not attrs.has(cast(type, cls)):
             raise TypeError(f"a state extension is an attrs class; {cls.__qualname__} is not")
-        existing = _EXTENSIONS.get(key)
-        if existing is not None and (existing.__module__, existing.__qualname__) != (
-            cls.__module__,
-            cls.__qualname__,
-        ):
-            raise TypeError(
-                f"state extension key {key!r} is already used by "
-                f"{existing.__module__}.{existing.__qualname__}"
-            )
+        c.unclaimed(_EXTENSIONS, key, cls, "state extension key")
         _EXTENSIONS[key] = cls
         cls.__alliance_extension_key__ = key  # type: ignore[attr-defined]
         return cls

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError, ValidationError
+from alliance.errors import DomainError, ValidationError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
-from alliance.model.goals import goal_proposed_by
+from alliance.model.goals import goals_proposed_by
+from alliance.model.home_practice import strategy_planned_by
 from alliance.model.people import MemberRole
 from alliance.model.setbacks import PlanStep
 
@@ -67,9 +68,7 @@ def _transition_date(value: dt.date) -> pendulum.Date:
 
 def open_transition(state: PartnershipState, event: Event, transition_id: str) -> Transition:
     """The transition, not yet reviewed, announced by the time of *event*."""
-    transition = state.transitions.get(transition_id)
-    if transition is None:
-        raise UnknownRecordError("transition_id", f"no transition with id {transition_id!r}")
+    transition = c.known(state.transitions, transition_id, "transition_id", "transition")
     if transition.is_reviewed:
         raise DomainError("transition_id", f"transition {transition_id!r} is already reviewed")
     if transition.cancellation is not None:
@@ -111,17 +110,9 @@ class TransitionAnnounced(Event):
         exist."""
         c.unused_id("transition_id", self.transition_id, state.transitions, "transition")
         c.members(state, "people", self.people, self.occurred_at)
-        for goal_id in sorted(self.affected_goals):
-            goal_proposed_by(state, goal_id, self.occurred_at, "affected_goals")
+        goals_proposed_by(state, self.affected_goals, self.occurred_at, "affected_goals")
         for strategy_id in sorted(self.affected_strategies):
-            strategy = state.strategies.get(strategy_id)
-            if strategy is None:
-                raise UnknownRecordError(
-                    "affected_strategies", f"no home-practice strategy with id {strategy_id!r}"
-                )
-            c.not_before(
-                "occurred_at", self.occurred_at, strategy.planned_at, "the strategy was planned"
-            )
+            strategy_planned_by(state, strategy_id, self.occurred_at, "affected_strategies")
 
     def apply(self, state: PartnershipState) -> None:
         """A coming transition."""
@@ -139,7 +130,25 @@ class TransitionAnnounced(Event):
 
 
 @attrs.frozen(kw_only=True)
-class TransitionPlanAgreed(Event):
+class _TransitionWorkedOn(Event, abstract=True):
+    """A step on an open transition (a base class): one neither reviewed nor called off,
+    announced by the time of the step."""
+
+    transition_id: str = attrs.field(validator=c.identifier)
+
+    def _open_transition(self, state: PartnershipState) -> Transition:
+        """The transition, which must still be open."""
+        return open_transition(state, self, self.transition_id)
+
+    def _update(self, state: PartnershipState, **changes: Any) -> None:
+        """Fold *changes* into the transition worked on."""
+        state.transitions[self.transition_id] = attrs.evolve(
+            state.transitions[self.transition_id], **changes
+        )
+
+
+@attrs.frozen(kw_only=True)
+class TransitionPlanAgreed(_TransitionWorkedOn):
     """A plan for a transition was agreed with the carers (again, when it changes).
 
     Attributes:
@@ -152,7 +161,6 @@ class TransitionPlanAgreed(Event):
         act="recording a transition plan agreed with the carers", professional=True
     )
 
-    transition_id: str = attrs.field(validator=c.identifier)
     steps: tuple[PlanStep, ...] = attrs.field(validator=c.tuple_of(PlanStep))
     agreed_with: frozenset[str] = attrs.field(validator=c.non_empty_identifiers)
 
@@ -164,32 +172,30 @@ class TransitionPlanAgreed(Event):
     def check(self, state: PartnershipState) -> None:
         """An open transition, not before the plan before it; agreed with current carers;
         each step's owner a current member."""
-        transition = open_transition(state, self, self.transition_id)
+        transition = self._open_transition(state)
         if transition.plan is not None:
             c.not_before(
                 "occurred_at", self.occurred_at, transition.plan.agreed_at, "the plan before it"
             )
-        for carer in sorted(self.agreed_with):
-            c.member_with_role(state, "agreed_with", carer, self.occurred_at, MemberRole.CARER)
+        c.members_with_role(
+            state, "agreed_with", self.agreed_with, self.occurred_at, MemberRole.CARER
+        )
         for index, step in enumerate(self.steps):
             c.member(state, f"steps[{index}].owner", step.owner, self.occurred_at)
 
     def apply(self, state: PartnershipState) -> None:
         """The plan in force (earlier plans kept)."""
-        transition = state.transitions[self.transition_id]
         plan = TransitionPlan(
             steps=self.steps,
             agreed_with=self.agreed_with,
             agreed_by=self.actor,
             agreed_at=self.occurred_at,
         )
-        state.transitions[self.transition_id] = attrs.evolve(
-            transition, plans=(*transition.plans, plan)
-        )
+        self._update(state, plans=(*state.transitions[self.transition_id].plans, plan))
 
 
 @attrs.frozen(kw_only=True)
-class TransitionInformationShared(Event):
+class TransitionInformationShared(_TransitionWorkedOn):
     """Information about a transition was shared with members (a visit to the new
     class, a photo book of the new setting, the new team's names)."""
 
@@ -200,68 +206,61 @@ class TransitionInformationShared(Event):
         educator=True,
     )
 
-    transition_id: str = attrs.field(validator=c.identifier)
     shared_with: frozenset[str] = attrs.field(validator=c.non_empty_identifiers)
     summary: str = attrs.field(validator=c.text)
 
     def check(self, state: PartnershipState) -> None:
         """An open transition, shared with current members."""
-        open_transition(state, self, self.transition_id)
+        self._open_transition(state)
         c.members(state, "shared_with", self.shared_with, self.occurred_at)
 
     def apply(self, state: PartnershipState) -> None:
         """What was shared, kept with the transition."""
-        transition = state.transitions[self.transition_id]
         shared = SharedInformation(
             summary=self.summary,
             shared_with=self.shared_with,
             shared_by=self.actor,
             shared_at=self.occurred_at,
         )
-        state.transitions[self.transition_id] = attrs.evolve(
-            transition, information=(*transition.information, shared)
-        )
+        information = state.transitions[self.transition_id].information
+        self._update(state, information=(*information, shared))
 
 
 @attrs.frozen(kw_only=True)
-class TransitionRescheduled(Event):
+class TransitionRescheduled(_TransitionWorkedOn):
     """A transition's date moved."""
 
     permission = Permission(
         act="rescheduling a transition", carer=True, professional=True, educator=True
     )
 
-    transition_id: str = attrs.field(validator=c.identifier)
     date: pendulum.Date = attrs.field(converter=_transition_date)
     reason: str = attrs.field(validator=c.text)
 
     def check(self, state: PartnershipState) -> None:
         """An open transition, moved to another date."""
-        transition = open_transition(state, self, self.transition_id)
+        transition = self._open_transition(state)
         if self.date == transition.date:
             raise ValidationError("date", f"the transition is already on {self.date.isoformat()}")
 
     def apply(self, state: PartnershipState) -> None:
         """The transition's new date."""
-        state.transitions[self.transition_id] = attrs.evolve(
-            state.transitions[self.transition_id], date=self.date
-        )
+        self._update(state, date=self.date)
 
 
 @attrs.frozen(kw_only=True)
-class TransitionReviewed(Event):
+class TransitionReviewed(_TransitionWorkedOn):
     """The team and family looked back at a transition after its date: how it went and
     what comes next. A reviewed transition is complete."""
 
     permission = Permission(act="reviewing a transition", carer=True, professional=True)
 
-    transition_id: str = attrs.field(validator=c.identifier)
     how_it_went: str = attrs.field(validator=c.text)
     next_steps: str | None = attrs.field(default=None, validator=c.optional_text)
 
     def check(self, state: PartnershipState) -> None:
         """An open transition whose (local) date has come."""
-        transition = open_transition(state, self, self.transition_id)
+        transition = self._open_transition(state)
         today = state.local_date(self.occurred_at)
         if today < transition.date:
             raise DomainError(
@@ -272,8 +271,8 @@ class TransitionReviewed(Event):
 
     def apply(self, state: PartnershipState) -> None:
         """The look back, which completes the transition."""
-        state.transitions[self.transition_id] = attrs.evolve(
-            state.transitions[self.transition_id],
+        self._update(
+            state,
             review=TransitionReview(
                 how_it_went=self.how_it_went,
                 next_steps=self.next_steps,
@@ -284,23 +283,22 @@ class TransitionReviewed(Event):
 
 
 @attrs.frozen(kw_only=True)
-class TransitionCancelled(Event):
+class TransitionCancelled(_TransitionWorkedOn):
     """A transition was called off: it will not happen (a school place fell through, the
     family stays put). Nothing more is planned or reviewed for it."""
 
     permission = Permission(act="calling off a transition", carer=True, professional=True)
 
-    transition_id: str = attrs.field(validator=c.identifier)
     reason: str = attrs.field(validator=c.text)
 
     def check(self, state: PartnershipState) -> None:
         """A transition neither reviewed nor called off, not before it was announced."""
-        open_transition(state, self, self.transition_id)
+        self._open_transition(state)
 
     def apply(self, state: PartnershipState) -> None:
         """The transition is called off, with the reason."""
-        state.transitions[self.transition_id] = attrs.evolve(
-            state.transitions[self.transition_id],
+        self._update(
+            state,
             cancellation=TransitionCancellation(
                 reason=self.reason, cancelled_by=self.actor, cancelled_at=self.occurred_at
             ),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
-from alliance.errors import DomainError, UnknownRecordError, ValidationError
+from alliance.errors import DomainError, ValidationError
 from alliance.model import _checks as c
 from alliance.model.event import Event, Permission
 from alliance.model.people import MemberRole
@@ -143,11 +143,7 @@ class SupportOffered(Event):
         c.member_with_role(state, "carer", self.carer, self.occurred_at, MemberRole.CARER)
         _chosen_professionals(state, "shared_with", self.shared_with, self.occurred_at)
         if self.in_reply_to is not None:
-            note = state.wellbeing.get(self.in_reply_to)
-            if note is None:
-                raise UnknownRecordError(
-                    "in_reply_to", f"no wellbeing note with id {self.in_reply_to!r}"
-                )
+            note = c.known(state.wellbeing, self.in_reply_to, "in_reply_to", "wellbeing note")
             if note.carer != self.carer:
                 raise ValidationError(
                     "in_reply_to", f"wellbeing note {self.in_reply_to!r} is not {self.carer!r}'s"
