@@ -33,11 +33,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pendulum
 
+from alliance import __version__
 from alliance.demo import goal_summary, sample_partnership, sample_people
 from alliance.errors import AllianceError, ConcurrencyError
 from alliance.model.goals import GoalDomain, GoalStatus
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
+from alliance.reports.gas import DEFAULT_RHO
 
 if TYPE_CHECKING:
     from alliance.reports import Period
@@ -68,13 +70,36 @@ def _moment(text: str) -> pendulum.DateTime:
     raise argparse.ArgumentTypeError(f"not a date or time (ISO 8601): {text!r}")
 
 
-def _positive(text: str) -> int:
+def _whole(text: str, *, least: int, wanted: str) -> int:
+    """*text* as a whole number of at least *least*; the error says *wanted*."""
     try:
         value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {wanted}, not {text!r}") from None
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be {wanted}, not {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    """A whole number of 1 or more (``--window-weeks``)."""
+    return _whole(text, least=1, wanted="a positive whole number")
+
+
+def _count(text: str) -> int:
+    """A whole number of 0 or more (``--partnerships``, ``--seed``)."""
+    return _whole(text, least=0, wanted="a whole number 0 or more")
+
+
+def _correlation(text: str) -> float:
+    """A number at least 0 and below 1 (``--rho``, as :func:`alliance.reports.gas_t_score`
+    takes it)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, not {value}")
     return value
 
 
@@ -401,6 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="alliance",
         description="Model the partnership between a child's therapists and carers.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser(
@@ -412,10 +438,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--save", action="store_true", help="store the demo clinic in the default store"
     )
-    demo.add_argument("--seed", type=int, default=1, help="the synthetic clinic's seed (default 1)")
+    demo.add_argument(
+        "--seed",
+        type=_count,
+        default=1,
+        help="the synthetic clinic's seed, a whole number (default 1)",
+    )
     demo.add_argument(
         "--partnerships",
-        type=_positive,
+        type=_count,
         default=20,
         metavar="N",
         help="how many synthetic partnerships to add (default 20)",
@@ -444,9 +475,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--from", dest="start", type=_date, metavar="DATE", help="period start")
     report.add_argument("--to", dest="end", type=_date, metavar="DATE", help="period end")
     report.add_argument(
-        "--window-weeks", type=int, default=8, metavar="N", help="trend window (default 8 weeks)"
+        "--window-weeks",
+        type=_positive,
+        default=8,
+        metavar="N",
+        help="the trend window, in weeks (default 8)",
     )
-    report.add_argument("--rho", type=float, default=0.3, help="GAS inter-goal correlation")
+    report.add_argument(
+        "--rho",
+        type=_correlation,
+        default=DEFAULT_RHO,
+        help=f"gas: the inter-goal correlation, at least 0 and below 1 (default {DEFAULT_RHO})",
+    )
     report.add_argument(
         "--every",
         choices=("week", "month", "quarter"),
