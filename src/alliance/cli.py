@@ -10,7 +10,11 @@
 - ``alliance check`` lists what the clinic's rules find, most urgent first.
 
 Every command that reads or writes a store takes ``--store URL`` (default: the default
-store) and ``--clinic ID`` (default ``riverside-clinic``, the demo's clinic).
+store) and ``--clinic ID`` (default ``riverside-clinic``, the demo's clinic). ``report``
+and ``check`` only read: they open a ``sqlite:///`` URL without a ``mode`` option as
+``mode=rw``, so a file that does not exist is an error (exit 1) naming its absolute
+path, and nothing is created (``?mode=ro`` opens it read-only). ``alliance --version``
+prints the version. See docs/cli.md for every option.
 
 Long work (building the demo clinic, reporting or checking over many partnerships) shows
 a progress bar on stderr when stderr is a terminal and the ``cli`` extra (``rich``) is
@@ -27,6 +31,7 @@ import argparse
 import contextlib
 import operator
 import sys
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -172,10 +177,27 @@ def _counted(
         advance(1)
 
 
-def _open(args: argparse.Namespace) -> Store:
-    from alliance.storage import open_store  # noqa: PLC0415
+def _open(args: argparse.Namespace, *, reading: bool) -> Store:
+    """Open ``--store`` (default: the default store). For a command that only *reads*, a
+    SQLite URL that names no ``mode`` is opened with ``mode=rw``: a file that does not
+    exist is then an error naming its absolute path, never a new empty database."""
+    from alliance.storage import default_url, open_store  # noqa: PLC0415
 
-    return open_store(args.store, clinic_id=args.clinic)
+    url = args.store or default_url()
+    if reading:
+        url = _must_exist(url)
+    return open_store(url, clinic_id=args.clinic)
+
+
+def _must_exist(url: str) -> str:
+    """*url* with ``mode=rw`` added when it is a SQLite URL without a ``mode`` option (an
+    explicit ``mode``, even ``rwc``, is the user's choice and is kept)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "sqlite" or parts.fragment:  # a fragment is refused by the store
+        return url
+    if any(name == "mode" for name, _ in urllib.parse.parse_qsl(parts.query, True)):
+        return url
+    return f"{url}{'&' if parts.query else '?'}mode=rw"
 
 
 # --- demo ---------------------------------------------------------------------------------
@@ -189,7 +211,7 @@ def _demo(args: argparse.Namespace) -> int:
         return 0
     from alliance.synthetic import synthetic_clinic  # noqa: PLC0415
 
-    store = _open(args)
+    store = _open(args, reading=False)
     try:
         existing = {s.partnership_id for s in store.find_partnerships()}
         stored = skipped = events = 0
@@ -248,7 +270,7 @@ def _report(args: argparse.Namespace) -> int:
     period = _period(args)
     domain = GoalDomain(args.domain) if args.domain else None
     status = GoalStatus(args.status) if args.status else None
-    store = _open(args)
+    store = _open(args, reading=True)
     try:
         rows: list[object]
         total = len(store.find_partnerships(member_id=args.viewer or args.member))
@@ -373,7 +395,7 @@ def _check(args: argparse.Namespace) -> int:
         else RuleSet.default()
     )
     moment = args.at or pendulum.now("UTC")
-    store = _open(args)
+    store = _open(args, reading=True)
     worst = 0
     count = 0
     try:
