@@ -421,12 +421,36 @@ def _check(args: argparse.Namespace) -> int:
 # --- the parser --------------------------------------------------------------------------------
 
 
-def _store_options(parser: argparse.ArgumentParser) -> None:
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, showing an option's value once after all its names
+    (``--output, -o FILE``) as Python 3.13 does, so that the help (and docs/cli.md, which
+    holds it) reads the same on every supported Python."""
+
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        if not action.option_strings or action.nargs == 0:
+            return super()._format_action_invocation(action)
+        value = self._format_args(action, self._get_default_metavar_for_optional(action))
+        return f"{', '.join(action.option_strings)} {value}"
+
+
+_EXIT_CODES = (
+    "exit codes: 0 success; 1 a library error (message on stderr); 2 bad usage; "
+    "3 check --fail-on found a finding that severe"
+)
+
+
+def _store_options(parser: argparse.ArgumentParser, *, reading: bool) -> None:
     parser.add_argument(
         "--store",
         metavar="URL",
-        help="the store (sqlite:///file.db, memory://, postgresql://...); "
-        "default: $ALLIANCE_STORE_URL or ~/.local/share/alliance/alliance.db",
+        help="the store (sqlite:///file.db, sqlite:///file.db?mode=ro, memory://, "
+        "postgresql://...); default: $ALLIANCE_STORE_URL or "
+        "~/.local/share/alliance/alliance.db"
+        + (
+            "; a SQLite file that does not exist is an error (nothing is created)"
+            if reading
+            else "; a SQLite file that does not exist is created"
+        ),
     )
     parser.add_argument(
         "--clinic",
@@ -447,16 +471,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alliance",
         description="Model the partnership between a child's therapists and carers.",
+        epilog=_EXIT_CODES,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    demo_help = (
+        "build a sample partnership and print where each goal stands; with --store or "
+        "--save, also fill a store with it and a synthetic clinic"
+    )
     demo = commands.add_parser(
         "demo",
-        help="build a sample partnership and print where each goal stands; with --store or "
-        "--save, also fill a store with a synthetic clinic",
+        help=demo_help,
+        description=f"{demo_help[0].upper()}{demo_help[1:]}. Partnerships already in the "
+        "store are left as they were.",
+        epilog=_EXIT_CODES,
+        formatter_class=_HelpFormatter,
     )
-    _store_options(demo)
+    _store_options(demo, reading=False)
     demo.add_argument(
         "--save", action="store_true", help="store the demo clinic in the default store"
     )
@@ -475,16 +508,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=_demo)
 
-    report = commands.add_parser("report", help="report over a store: progress, gas or health")
+    report_help = "report over a store: progress, gas, health, coaching or learning"
+    report = commands.add_parser(
+        "report",
+        help=report_help,
+        description=f"{report_help[0].upper()}{report_help[1:]}, as CSV, JSON, Markdown or "
+        "HTML, on stdout or in a file.",
+        epilog=_EXIT_CODES,
+        formatter_class=_HelpFormatter,
+    )
     report.add_argument(
         "kind",
         choices=("progress", "gas", "health", "coaching", "learning"),
-        help="which report (coaching: carers' fidelity beside progress; learning: training "
-        "apart from education)",
+        help="which report (progress: per goal; gas: Goal Attainment Scaling T-scores; "
+        "health: check-ins, feedback, setbacks, home practice; coaching: carers' "
+        "fidelity beside progress; learning: training apart from education)",
     )
-    _store_options(report)
+    _store_options(report, reading=True)
     report.add_argument(
-        "--format", choices=("csv", "json", "md", "html"), default="md", help="default md"
+        "--format",
+        choices=("csv", "json", "md", "html"),
+        default="md",
+        help="md (the default), csv, json or html (progress: the family report, with charts)",
     )
     report.add_argument("--member", metavar="ID", help="only partnerships with this member")
     report.add_argument(
@@ -492,16 +537,32 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="as this member may see it: only their partnerships, only what they may see",
     )
-    report.add_argument("--domain", choices=[d.value for d in GoalDomain], help="goal domain")
-    report.add_argument("--status", choices=[s.value for s in GoalStatus], help="goal status")
-    report.add_argument("--from", dest="start", type=_date, metavar="DATE", help="period start")
-    report.add_argument("--to", dest="end", type=_date, metavar="DATE", help="period end")
+    report.add_argument(
+        "--domain", choices=[d.value for d in GoalDomain], help="only goals in this domain"
+    )
+    report.add_argument(
+        "--status", choices=[s.value for s in GoalStatus], help="only goals with this status"
+    )
+    report.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        metavar="DATE",
+        help="the period's first day, YYYY-MM-DD (default: since the beginning)",
+    )
+    report.add_argument(
+        "--to",
+        dest="end",
+        type=_date,
+        metavar="DATE",
+        help="the period's last day, YYYY-MM-DD (default: up to the latest event)",
+    )
     report.add_argument(
         "--window-weeks",
         type=_positive,
         default=8,
         metavar="N",
-        help="the trend window, in weeks (default 8)",
+        help="progress: the trend window, a positive whole number of weeks (default 8)",
     )
     report.add_argument(
         "--rho",
@@ -514,15 +575,38 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("week", "month", "quarter"),
         help="gas: one row per child and week, month or quarter between --from and --to",
     )
-    report.add_argument("--no-charts", action="store_true", help="HTML without charts")
-    report.add_argument("--title", help="the report's title")
+    report.add_argument(
+        "--no-charts", action="store_true", help="progress --format html: leave out the charts"
+    )
+    report.add_argument(
+        "--title",
+        help="the report's title (default: '<Kind> report: clinic <ID>'; the family report: "
+        "'How things are going')",
+    )
     report.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     report.set_defaults(run=_report)
 
-    check = commands.add_parser("check", help="list what the clinic's rules find")
-    _store_options(check)
-    check.add_argument("--at", type=_moment, metavar="MOMENT", help="as of (default now)")
-    check.add_argument("--rules", metavar="FILE.toml", help="rule configuration (TOML)")
+    check_help = "list what the clinic's rules find, most urgent first"
+    check = commands.add_parser(
+        "check",
+        help=check_help,
+        description=f"{check_help[0].upper()}{check_help[1:]}: one finding a line on stdout, "
+        "the count on stderr.",
+        epilog=_EXIT_CODES,
+        formatter_class=_HelpFormatter,
+    )
+    _store_options(check, reading=True)
+    check.add_argument(
+        "--at",
+        type=_moment,
+        metavar="MOMENT",
+        help="as of this date or ISO 8601 time (UTC unless it gives an offset; default now)",
+    )
+    check.add_argument(
+        "--rules",
+        metavar="FILE.toml",
+        help="the rules' configuration, TOML (default: the default rule set)",
+    )
     check.add_argument(
         "--fail-on",
         choices=("info", "warning", "breach"),
