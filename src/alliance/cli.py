@@ -18,7 +18,9 @@ prints the version. See docs/cli.md for every option.
 
 Long work (building the demo clinic, reporting or checking over many partnerships) shows
 a progress bar on stderr when stderr is a terminal and the ``cli`` extra (``rich``) is
-installed; ``--quiet`` turns it off. Nothing the commands print on stdout changes.
+installed; ``--quiet`` turns it off. Nothing the commands print on stdout changes. The
+bar is the only coloured output, and has no colour when ``NO_COLOR`` is set to a
+non-empty value (https://no-color.org).
 
 Exit codes: 0 success; 1 a library error (message on stderr: a store that cannot be
 opened, bad data); 2 bad usage (argparse: an unknown command or option, a malformed
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import operator
+import os
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -125,7 +128,8 @@ def _progress(
     description: str, total: int | None, *, quiet: bool
 ) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr; yields ``advance(n)``. Off with *quiet*, when stderr is
-    not a terminal, or without ``rich`` (the ``cli`` extra)."""
+    not a terminal, or without ``rich`` (the ``cli`` extra); without colour when
+    ``NO_COLOR`` is set to a non-empty value."""
     if quiet or not _interactive():
         yield _no_progress
         return
@@ -148,7 +152,8 @@ def _progress(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        # NO_COLOR (https://no-color.org): said explicitly rather than left to rich.
+        console=Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")) or None),
         transient=True,
         redirect_stdout=False,  # what the command prints stays on stdout
         redirect_stderr=False,
