@@ -10,11 +10,17 @@
 - ``alliance check`` lists what the clinic's rules find, most urgent first.
 
 Every command that reads or writes a store takes ``--store URL`` (default: the default
-store) and ``--clinic ID`` (default ``riverside-clinic``, the demo's clinic).
+store) and ``--clinic ID`` (default ``riverside-clinic``, the demo's clinic). ``report``
+and ``check`` only read: they open a ``sqlite:///`` URL without a ``mode`` option as
+``mode=rw``, so a file that does not exist is an error (exit 1) naming its absolute
+path, and nothing is created (``?mode=ro`` opens it read-only). ``alliance --version``
+prints the version. See docs/cli.md for every option.
 
 Long work (building the demo clinic, reporting or checking over many partnerships) shows
 a progress bar on stderr when stderr is a terminal and the ``cli`` extra (``rich``) is
-installed; ``--quiet`` turns it off. Nothing the commands print on stdout changes.
+installed; ``--quiet`` turns it off. Nothing the commands print on stdout changes. The
+bar is the only coloured output, and has no colour when ``NO_COLOR`` is set to a
+non-empty value (https://no-color.org).
 
 Exit codes: 0 success; 1 a library error (message on stderr: a store that cannot be
 opened, bad data); 2 bad usage (argparse: an unknown command or option, a malformed
@@ -26,18 +32,22 @@ from __future__ import annotations
 import argparse
 import contextlib
 import operator
+import os
 import sys
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pendulum
 
+from alliance import __version__
 from alliance.demo import goal_summary, sample_partnership, sample_people
 from alliance.errors import AllianceError, ConcurrencyError
 from alliance.model.goals import GoalDomain, GoalStatus
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
+from alliance.reports.gas import DEFAULT_RHO
 
 if TYPE_CHECKING:
     from alliance.reports import Period
@@ -68,13 +78,36 @@ def _moment(text: str) -> pendulum.DateTime:
     raise argparse.ArgumentTypeError(f"not a date or time (ISO 8601): {text!r}")
 
 
-def _positive(text: str) -> int:
+def _whole(text: str, *, least: int, wanted: str) -> int:
+    """*text* as a whole number of at least *least*; the error says *wanted*."""
     try:
         value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {wanted}, not {text!r}") from None
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be {wanted}, not {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    """A whole number of 1 or more (``--window-weeks``)."""
+    return _whole(text, least=1, wanted="a positive whole number")
+
+
+def _count(text: str) -> int:
+    """A whole number of 0 or more (``--partnerships``, ``--seed``)."""
+    return _whole(text, least=0, wanted="a whole number 0 or more")
+
+
+def _correlation(text: str) -> float:
+    """A number at least 0 and below 1 (``--rho``, as :func:`alliance.reports.gas_t_score`
+    takes it)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, not {value}")
     return value
 
 
@@ -95,7 +128,8 @@ def _progress(
     description: str, total: int | None, *, quiet: bool
 ) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr; yields ``advance(n)``. Off with *quiet*, when stderr is
-    not a terminal, or without ``rich`` (the ``cli`` extra)."""
+    not a terminal, or without ``rich`` (the ``cli`` extra); without colour when
+    ``NO_COLOR`` is set to a non-empty value."""
     if quiet or not _interactive():
         yield _no_progress
         return
@@ -118,7 +152,8 @@ def _progress(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        # NO_COLOR (https://no-color.org): said explicitly rather than left to rich.
+        console=Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")) or None),
         transient=True,
         redirect_stdout=False,  # what the command prints stays on stdout
         redirect_stderr=False,
@@ -147,10 +182,27 @@ def _counted(
         advance(1)
 
 
-def _open(args: argparse.Namespace) -> Store:
-    from alliance.storage import open_store  # noqa: PLC0415
+def _open(args: argparse.Namespace, *, reading: bool) -> Store:
+    """Open ``--store`` (default: the default store). For a command that only *reads*, a
+    SQLite URL that names no ``mode`` is opened with ``mode=rw``: a file that does not
+    exist is then an error naming its absolute path, never a new empty database."""
+    from alliance.storage import default_url, open_store  # noqa: PLC0415
 
-    return open_store(args.store, clinic_id=args.clinic)
+    url = args.store or default_url()
+    if reading:
+        url = _must_exist(url)
+    return open_store(url, clinic_id=args.clinic)
+
+
+def _must_exist(url: str) -> str:
+    """*url* with ``mode=rw`` added when it is a SQLite URL without a ``mode`` option (an
+    explicit ``mode``, even ``rwc``, is the user's choice and is kept)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "sqlite" or parts.fragment:  # a fragment is refused by the store
+        return url
+    if any(name == "mode" for name, _ in urllib.parse.parse_qsl(parts.query, True)):
+        return url
+    return f"{url}{'&' if parts.query else '?'}mode=rw"
 
 
 # --- demo ---------------------------------------------------------------------------------
@@ -164,7 +216,7 @@ def _demo(args: argparse.Namespace) -> int:
         return 0
     from alliance.synthetic import synthetic_clinic  # noqa: PLC0415
 
-    store = _open(args)
+    store = _open(args, reading=False)
     try:
         existing = {s.partnership_id for s in store.find_partnerships()}
         stored = skipped = events = 0
@@ -223,7 +275,7 @@ def _report(args: argparse.Namespace) -> int:
     period = _period(args)
     domain = GoalDomain(args.domain) if args.domain else None
     status = GoalStatus(args.status) if args.status else None
-    store = _open(args)
+    store = _open(args, reading=True)
     try:
         rows: list[object]
         total = len(store.find_partnerships(member_id=args.viewer or args.member))
@@ -348,7 +400,7 @@ def _check(args: argparse.Namespace) -> int:
         else RuleSet.default()
     )
     moment = args.at or pendulum.now("UTC")
-    store = _open(args)
+    store = _open(args, reading=True)
     worst = 0
     count = 0
     try:
@@ -374,12 +426,36 @@ def _check(args: argparse.Namespace) -> int:
 # --- the parser --------------------------------------------------------------------------------
 
 
-def _store_options(parser: argparse.ArgumentParser) -> None:
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, showing an option's value once after all its names
+    (``--output, -o FILE``) as Python 3.13 does, so that the help (and docs/cli.md, which
+    holds it) reads the same on every supported Python."""
+
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        if not action.option_strings or action.nargs == 0:
+            return super()._format_action_invocation(action)
+        value = self._format_args(action, self._get_default_metavar_for_optional(action))
+        return f"{', '.join(action.option_strings)} {value}"
+
+
+_EXIT_CODES = (
+    "exit codes: 0 success; 1 a library error (message on stderr); 2 bad usage; "
+    "3 check --fail-on found a finding that severe"
+)
+
+
+def _store_options(parser: argparse.ArgumentParser, *, reading: bool) -> None:
     parser.add_argument(
         "--store",
         metavar="URL",
-        help="the store (sqlite:///file.db, memory://, postgresql://...); "
-        "default: $ALLIANCE_STORE_URL or ~/.local/share/alliance/alliance.db",
+        help="the store (sqlite:///file.db, sqlite:///file.db?mode=ro, memory://, "
+        "postgresql://...); default: $ALLIANCE_STORE_URL or "
+        "~/.local/share/alliance/alliance.db"
+        + (
+            "; a SQLite file that does not exist is an error (nothing is created)"
+            if reading
+            else "; a SQLite file that does not exist is created"
+        ),
     )
     parser.add_argument(
         "--clinic",
@@ -400,38 +476,65 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alliance",
         description="Model the partnership between a child's therapists and carers.",
+        epilog=_EXIT_CODES,
+        formatter_class=_HelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    demo_help = (
+        "build a sample partnership and print where each goal stands; with --store or "
+        "--save, also fill a store with it and a synthetic clinic"
+    )
     demo = commands.add_parser(
         "demo",
-        help="build a sample partnership and print where each goal stands; with --store or "
-        "--save, also fill a store with a synthetic clinic",
+        help=demo_help,
+        description=f"{demo_help[0].upper()}{demo_help[1:]}. Partnerships already in the "
+        "store are left as they were.",
+        epilog=_EXIT_CODES,
+        formatter_class=_HelpFormatter,
     )
-    _store_options(demo)
+    _store_options(demo, reading=False)
     demo.add_argument(
         "--save", action="store_true", help="store the demo clinic in the default store"
     )
-    demo.add_argument("--seed", type=int, default=1, help="the synthetic clinic's seed (default 1)")
+    demo.add_argument(
+        "--seed",
+        type=_count,
+        default=1,
+        help="the synthetic clinic's seed, a whole number (default 1)",
+    )
     demo.add_argument(
         "--partnerships",
-        type=_positive,
+        type=_count,
         default=20,
         metavar="N",
         help="how many synthetic partnerships to add (default 20)",
     )
     demo.set_defaults(run=_demo)
 
-    report = commands.add_parser("report", help="report over a store: progress, gas or health")
+    report_help = "report over a store: progress, gas, health, coaching or learning"
+    report = commands.add_parser(
+        "report",
+        help=report_help,
+        description=f"{report_help[0].upper()}{report_help[1:]}, as CSV, JSON, Markdown or "
+        "HTML, on stdout or in a file.",
+        epilog=_EXIT_CODES,
+        formatter_class=_HelpFormatter,
+    )
     report.add_argument(
         "kind",
         choices=("progress", "gas", "health", "coaching", "learning"),
-        help="which report (coaching: carers' fidelity beside progress; learning: training "
-        "apart from education)",
+        help="which report (progress: per goal; gas: Goal Attainment Scaling T-scores; "
+        "health: check-ins, feedback, setbacks, home practice; coaching: carers' "
+        "fidelity beside progress; learning: training apart from education)",
     )
-    _store_options(report)
+    _store_options(report, reading=True)
     report.add_argument(
-        "--format", choices=("csv", "json", "md", "html"), default="md", help="default md"
+        "--format",
+        choices=("csv", "json", "md", "html"),
+        default="md",
+        help="md (the default), csv, json or html (progress: the family report, with charts)",
     )
     report.add_argument("--member", metavar="ID", help="only partnerships with this member")
     report.add_argument(
@@ -439,28 +542,76 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="as this member may see it: only their partnerships, only what they may see",
     )
-    report.add_argument("--domain", choices=[d.value for d in GoalDomain], help="goal domain")
-    report.add_argument("--status", choices=[s.value for s in GoalStatus], help="goal status")
-    report.add_argument("--from", dest="start", type=_date, metavar="DATE", help="period start")
-    report.add_argument("--to", dest="end", type=_date, metavar="DATE", help="period end")
     report.add_argument(
-        "--window-weeks", type=int, default=8, metavar="N", help="trend window (default 8 weeks)"
+        "--domain", choices=[d.value for d in GoalDomain], help="only goals in this domain"
     )
-    report.add_argument("--rho", type=float, default=0.3, help="GAS inter-goal correlation")
+    report.add_argument(
+        "--status", choices=[s.value for s in GoalStatus], help="only goals with this status"
+    )
+    report.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        metavar="DATE",
+        help="the period's first day, YYYY-MM-DD (default: since the beginning)",
+    )
+    report.add_argument(
+        "--to",
+        dest="end",
+        type=_date,
+        metavar="DATE",
+        help="the period's last day, YYYY-MM-DD (default: up to the latest event)",
+    )
+    report.add_argument(
+        "--window-weeks",
+        type=_positive,
+        default=8,
+        metavar="N",
+        help="progress: the trend window, a positive whole number of weeks (default 8)",
+    )
+    report.add_argument(
+        "--rho",
+        type=_correlation,
+        default=DEFAULT_RHO,
+        help=f"gas: the inter-goal correlation, at least 0 and below 1 (default {DEFAULT_RHO})",
+    )
     report.add_argument(
         "--every",
         choices=("week", "month", "quarter"),
         help="gas: one row per child and week, month or quarter between --from and --to",
     )
-    report.add_argument("--no-charts", action="store_true", help="HTML without charts")
-    report.add_argument("--title", help="the report's title")
+    report.add_argument(
+        "--no-charts", action="store_true", help="progress --format html: leave out the charts"
+    )
+    report.add_argument(
+        "--title",
+        help="the report's title (default: '<Kind> report: clinic <ID>'; the family report: "
+        "'How things are going')",
+    )
     report.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     report.set_defaults(run=_report)
 
-    check = commands.add_parser("check", help="list what the clinic's rules find")
-    _store_options(check)
-    check.add_argument("--at", type=_moment, metavar="MOMENT", help="as of (default now)")
-    check.add_argument("--rules", metavar="FILE.toml", help="rule configuration (TOML)")
+    check_help = "list what the clinic's rules find, most urgent first"
+    check = commands.add_parser(
+        "check",
+        help=check_help,
+        description=f"{check_help[0].upper()}{check_help[1:]}: one finding a line on stdout, "
+        "the count on stderr.",
+        epilog=_EXIT_CODES,
+        formatter_class=_HelpFormatter,
+    )
+    _store_options(check, reading=True)
+    check.add_argument(
+        "--at",
+        type=_moment,
+        metavar="MOMENT",
+        help="as of this date or ISO 8601 time (UTC unless it gives an offset; default now)",
+    )
+    check.add_argument(
+        "--rules",
+        metavar="FILE.toml",
+        help="the rules' configuration, TOML (default: the default rule set)",
+    )
     check.add_argument(
         "--fail-on",
         choices=("info", "warning", "breach"),

@@ -48,6 +48,7 @@ from alliance.model.goals import (
     RevisionReason,
 )
 from alliance.model.home_practice import Difficulty
+from alliance.model.membership import Membership
 from alliance.model.partnership import PartnershipStatus, Setting
 from alliance.model.people import (
     Carer,
@@ -563,22 +564,28 @@ def _the_goal_achieved(story: Scenario) -> None:
 def goal_summary(
     state: PartnershipState, people: dict[str, Person], *, as_of: dt.datetime | None = None
 ) -> str:
-    """Describe, in plain language, where each goal of *state* stands."""
+    """Describe, in plain language, where each goal of *state* stands.
+
+    Members are listed with their part (a carer's relationship, a professional's
+    discipline) in brackets, unless the name already ends with one (the sample's
+    ``"Ana (speech and language therapist)"``): each part is said once.
+    """
 
     def name(person_id: str) -> str:
         person = people.get(person_id)
         return person.name if person is not None else person_id
 
+    def member(m: Membership) -> str:
+        shown = name(m.member_id)
+        if shown.endswith(")"):
+            return shown
+        return f"{shown} ({m.relationship or m.discipline})"
+
     moment = as_of or state.last_event_at
     lines = [
         f"{name(state.child_id)}'s partnership ({state.partnership_id}) is {state.status.value}, "
         f"as of {state.local_date(moment).isoformat()}",
-        "Members: "
-        + ", ".join(
-            f"{name(m.member_id)} ({m.relationship or m.discipline})"
-            for m in state.members.values()
-            if m.is_current
-        ),
+        "Members: " + ", ".join(member(m) for m in state.members.values() if m.is_current),
         "",
     ]
     for goal in state.goals.values():

@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
+import alliance as al
 from alliance.cli import main
+from alliance.demo import goal_summary, sample_partnership, sample_people
 
 
 def test_demo_prints_where_each_goal_stands(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,3 +36,24 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
         main(["nonsense"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_demo_names_each_members_part_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    members = next(
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("Members: ")
+    )
+    assert members == (
+        "Members: Ana (speech and language therapist), Maria (parent), David (parent), "
+        "Ms Okafor (reception teacher)"
+    )
+
+
+def test_the_summary_gives_the_part_of_a_member_whose_name_does_not_say_it() -> None:
+    people = {**sample_people(), "ana": al.Professional(id="ana", name="Ana Ruiz")}
+    people.pop("david")
+    summary = goal_summary(sample_partnership().state, people)
+    assert summary.splitlines()[1] == (
+        "Members: Ana Ruiz (speech-language), Maria (parent), david (parent), "
+        "Ms Okafor (reception teacher)"
+    )

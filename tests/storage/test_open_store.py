@@ -96,3 +96,72 @@ def test_stores_satisfy_the_protocol(tmp_path: Path) -> None:
     assert isinstance(sqlite, Store)
     assert isinstance(MemoryStore("c-1"), Store)
     sqlite.close()
+
+
+def test_sqlite_mode_rw_and_ro_refuse_a_missing_file_naming_its_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for mode in ("rw", "ro"):
+        with pytest.raises(StoreError) as info:
+            open_store(f"sqlite:///data/x.db?mode={mode}", clinic_id="c-1")
+        assert f"no database file at {tmp_path / 'data' / 'x.db'}" in str(info.value)
+        assert f"mode={mode}" in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # nothing created: no file, no directory
+
+
+def test_sqlite_mode_ro_reads_and_refuses_every_write(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    writer = open_store(url, clinic_id="c-1")
+    writer.append("p-1", [formed("p-1", "c-1")], expected_version=0)
+    writer.close()
+    reader = open_store(f"{url}?mode=ro", clinic_id="c-1")
+    assert isinstance(reader, SQLiteStore)
+    assert reader.mode == "ro"
+    assert reader.url == f"{url}?mode=ro"
+    assert [s.partnership_id for s in reader.find_partnerships()] == ["p-1"]
+    assert len(reader.load("p-1")) == 1
+    with pytest.raises(StoreError) as info:
+        reader.append("p-2", [formed("p-2", "c-1")], expected_version=0)
+    assert "the database is read-only; nothing was written" in str(info.value)
+    reader.close()
+    again = open_store(f"{url}?mode=rw", clinic_id="c-1")
+    assert [s.partnership_id for s in again.find_partnerships()] == ["p-1"]
+    again.append("p-2", [formed("p-2", "c-1")], expected_version=0)
+    again.close()
+
+
+def test_sqlite_mode_rwc_is_the_default_and_creates_the_file(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'new' / 'x.db'}?mode=rwc", clinic_id="c-1")
+    assert isinstance(store, SQLiteStore)
+    assert store.mode == "rwc"
+    assert store.url == f"sqlite:///{tmp_path / 'new' / 'x.db'}"
+    assert (tmp_path / "new" / "x.db").exists()
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?timeout=10", "unknown option 'timeout' in "),
+        ("?mode=ro&cache=shared", "unknown option 'cache' in "),
+        ("?mode=ro&mode=rw", "option 'mode' is given twice in "),
+        ("?mode=memory", "option mode='memory' in "),
+        ("?mode=", "option mode='' in "),
+        ("#part", "has a fragment ('#part'); a SQLite URL takes none"),
+    ],
+)
+def test_sqlite_url_options_it_does_not_take_are_refused_by_name(
+    tmp_path: Path, query: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        open_store(f"sqlite:///{tmp_path / 'x.db'}{query}", clinic_id="c-1")
+    assert info.value.field == "url"
+    assert message in info.value.reason
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_sqlite_mode_argument_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as info:
+        SQLiteStore(tmp_path / "x.db", "c-1", mode="wr")  # type: ignore[arg-type]
+    assert info.value.field == "mode"

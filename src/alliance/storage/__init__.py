@@ -127,13 +127,18 @@ def open_store(url: str | None = None, *, clinic_id: str) -> Store:
     """Open the store at *url* for *clinic_id*.
 
     Built-in schemes: ``memory://[name]``, ``sqlite:///relative.db`` /
-    ``sqlite:////absolute.db``, ``postgresql://user:pass@host/db`` (with the
+    ``sqlite:////absolute.db`` (optionally ``?mode=ro``, read-only, or ``?mode=rw``,
+    read-write: both refuse a file that does not exist instead of creating it; see
+    :mod:`alliance.storage.sqlite`), ``postgresql://user:pass@host/db`` (with the
     ``postgres`` extra). Other schemes come from backends registered under the
     ``alliance.stores`` entry-point group.
 
     Raises:
-        StoreError: an unknown scheme, or a server or file that cannot be opened; the
+        StoreError: an unknown scheme, or a server or file that cannot be opened (a
+            SQLite file that does not exist, with ``mode=ro`` or ``mode=rw``); the
             message names the URL with any password masked.
+        ValidationError: (field ``url``) a malformed SQLite URL, or an option it does
+            not take (anything but ``mode=ro|rw|rwc``), named in the message.
     """
     url = url or default_url()
     scheme = urllib.parse.urlsplit(url).scheme
