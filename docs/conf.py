@@ -2,7 +2,7 @@
 
 Build it strictly (warnings are errors, a broken cross-reference fails)::
 
-    docs/build.sh            # or: sphinx-build -W --keep-going -n -b html docs docs/_build/html
+    docs/build.sh      # sphinx-build -E -W --keep-going -n -b html docs docs/_build/html
 
 Every public object is documented once, where it is defined (or, if that module is
 private, in the public namespace that exports it). A reference to any other public name
@@ -56,14 +56,13 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "build.sh", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build"]
 
 html_theme = "furo"
 html_title = f"alliance {release}"
 
-# Markdown: GitHub-style anchors for the pages' "#section" links, and the fences they use.
+# Markdown: GitHub-style anchors, for the pages' links to "page.md#a-section".
 myst_heading_anchors = 6
-myst_enable_extensions = ["deflist"]
 
 # The API reference.
 autodoc_default_options = {
@@ -71,7 +70,7 @@ autodoc_default_options = {
     "show-inheritance": True,
 }
 autodoc_typehints = "signature"
-autodoc_preserve_defaults = True
+autodoc_preserve_defaults = False
 autodoc_mock_imports = ["psycopg", "psycopg_pool"]
 autosummary_generate = False
 python_maximum_signature_line_length = 88
