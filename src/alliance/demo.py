@@ -71,6 +71,7 @@ from alliance.scenario import Scenario
 __all__ = ["SAMPLE_TIME_ZONE", "goal_summary", "sample_people", "sample_partnership"]
 
 SAMPLE_TIME_ZONE = "Europe/London"
+"""The time zone of the sample partnership (:func:`sample_partnership`)."""
 _START = pendulum.datetime(2025, 1, 6, 9, 0, tz=SAMPLE_TIME_ZONE)
 
 Person = Child | Carer | Professional

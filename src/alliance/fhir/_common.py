@@ -22,7 +22,9 @@ from alliance.model.state import PartnershipState
 
 Json = dict[str, Any]
 FhirVersion = Literal["R4", "R5"]
+"""A FHIR release an export can be written in: ``"R4"`` or ``"R5"``."""
 FHIR_VERSIONS: tuple[FhirVersion, ...] = ("R4", "R5")
+"""The FHIR releases :func:`alliance.fhir.export_bundle` can write, oldest first."""
 
 # --- HL7 URLs -------------------------------------------------------------------------------
 

@@ -31,8 +31,8 @@ the criterion in a row, or, with ``out_of_last``, ``consecutive`` of the last
 generalisation and maintenance by a :class:`PhasePlan`, stepping it back to
 intervention when generalisation or maintenance checks fail too often.
 
-The criteria and their evaluation are implemented in :mod:`alliance.measures._evaluation`,
-the phases in :mod:`alliance.measures._phases`; this module is where their public names
+The criteria and their evaluation are implemented in ``alliance.measures._evaluation``,
+the phases in ``alliance.measures._phases``; this module is where their public names
 live.
 """
 

@@ -286,7 +286,7 @@ class PartnershipState:
         self, strategy_id: str | None = None, carer: str | None = None
     ) -> list[CoachingSession]:
         """Coaching sessions, optionally of one strategy and one carer, oldest first
-        (those held at the same moment by id, as :func:`alliance.fidelity_trend` orders
+        (those held at the same moment by id, as :func:`alliance.model.fidelity_trend` orders
         them)."""
         found = [
             x

@@ -232,9 +232,10 @@ def goal_progress(
 ) -> GoalProgress:
     """The progress of one goal of *state* over *period* (default: its whole timeline).
 
-    The report is taken at the end of the period (see :func:`moment_of`): the latest value,
-    the trend and mastery use the observations made by then; the trend only those within
-    *window* before it; the counts by setting only those made during the period.
+    The report is taken at the end of the period (the end of its last local day, in the
+    partnership's time zone, or the latest event when the period has no end): the latest
+    value, the trend and mastery use the observations made by then; the trend only those
+    within *window* before it; the counts by setting only those made during the period.
 
     Raises:
         UnknownRecordError: no such goal.

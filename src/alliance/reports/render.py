@@ -1,9 +1,11 @@
 """Render report rows as CSV, JSON or Markdown, and a plain-language HTML family report.
 
-Rows are any of the report types (:class:`GoalRow`, :class:`GoalProgress`,
-:class:`GasRow`, :class:`ReliableChangeRow`, :class:`PartnershipHealth`). JSON keeps
-their structure (through the library's converter); CSV and Markdown flatten each row
-into one line (:func:`flat_record`). Nothing here imports the plotting library: the
+Rows are any of the report types (:class:`~alliance.reports.GoalRow`,
+:class:`~alliance.reports.GoalProgress`, :class:`~alliance.reports.GasRow`,
+:class:`~alliance.reports.ReliableChangeRow`,
+:class:`~alliance.reports.PartnershipHealth`). JSON keeps their structure (through the
+library's converter); CSV and Markdown flatten each row into one line
+(:func:`flat_record`). Nothing here imports the plotting library: the
 HTML report draws charts only when asked (``charts=True``), through
 :mod:`alliance.reports.charts`.
 """

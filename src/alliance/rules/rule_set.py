@@ -106,11 +106,13 @@ class RuleSet:
     def from_toml(cls, text: str) -> RuleSet:
         """Build a rule set from TOML text, one table per rule::
 
-        [feedback-answered]
-        within = "P3D"
+            [feedback-answered]
+            within = "P3D"
 
-        [good-news]
-        enabled = false
+            [good-news]
+            enabled = false
+
+        The tables are read as :meth:`from_config` reads a mapping.
         """
         try:
             config = tomllib.loads(text)

@@ -3,12 +3,13 @@
 Needs the ``postgres`` extra: ``pip install 'alliance[postgres]'``.
 
 - A connection pool (:class:`psycopg_pool.ConnectionPool`, one connection at least,
-  ``max_size`` at most) is opened when the store is and closed by :meth:`close`.
+  ``max_size`` at most) is opened when the store is and closed by
+  :meth:`PostgresStore.close`.
 - Appends take ``LOCK TABLE alliance_events IN EXCLUSIVE MODE`` first. It serialises
   writers (readers are not blocked), so the version check, the next global position
   (``MAX(position) + 1``) and the inserts happen under one lock, positions have no gaps,
-  and transactions commit in position order: a follower of :meth:`read_all` never skips
-  an event that commits late.
+  and transactions commit in position order: a follower of
+  :meth:`PostgresStore.read_all` never skips an event that commits late.
 - Reads run in ``REPEATABLE READ READ ONLY`` transactions, so one call sees one snapshot.
 - The schema is created under a transaction-level advisory lock, so several processes
   may open the same fresh database at once; PostgreSQL's DDL is transactional, so a

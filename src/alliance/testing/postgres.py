@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 BINARIES = "/usr/lib/postgresql/*/bin"
+"""Where a throwaway server's binaries are looked for (a glob: the newest version wins)."""
 
 
 class UnavailableError(Exception):
