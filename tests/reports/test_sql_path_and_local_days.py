@@ -20,6 +20,7 @@ from alliance.model._time import local_ordinal as _local_ordinal
 from alliance.model._time import to_micros
 from alliance.reports import render
 from alliance.synthetic import synthetic_clinic
+from protocol_only import read_model_only
 
 ZONES = (
     "UTC",
@@ -160,13 +161,7 @@ def test_the_sql_path_and_the_protocol_path_give_the_fold_s_rows(tmp_path: Path)
         for store in (memory, sqlite):
             store.append(p.state.partnership_id, p.events, expected_version=0)
 
-    class ReadModelOnly:  # no progress_figures: reports take the ReadModelStore protocol's path
-        def __getattr__(self, name: str) -> Any:
-            if name == "progress_figures":
-                raise AttributeError(name)
-            return getattr(sqlite, name)
-
-    plain = ReadModelOnly()
+    plain = read_model_only(sqlite)
     assert isinstance(plain, al.storage.ReadModelStore)
     periods = [
         al.reports.Period(),

@@ -25,6 +25,7 @@ from alliance.storage import _common
 from alliance.storage.sqlite import SQLiteStore
 from alliance.synthetic import synthetic_clinic
 from alliance.testing.strategies import partnership_histories
+from protocol_only import read_model_only
 
 CLINIC = "riverside-clinic"
 WINDOWS = (
@@ -84,20 +85,6 @@ def _reports(store: al.Store, s: dict[str, Any]) -> dict[str, tuple[str, Any]]:
     }
 
 
-class _ReadModelOnly:
-    """A SQL store seen only through the :class:`ReadModelStore` protocol (as a vendor's
-    store with a read model would be): reports take the protocol's path
-    (``goal_facts``), not the SQL stores' own (``progress_figures``)."""
-
-    def __init__(self, inner: al.Store) -> None:
-        self._inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "progress_figures":
-            raise AttributeError(name)
-        return getattr(self._inner, name)
-
-
 def _check(store: al.Store, s: dict[str, Any]) -> None:
     memory = al.open_store("memory://", clinic_id=store.clinic_id)
     pid = s["events"][0].partnership_id
@@ -108,7 +95,7 @@ def _check(store: al.Store, s: dict[str, Any]) -> None:
         version += len(batch)
     expected = _reports(memory, s)
     assert _reports(store, s) == expected
-    plain = _ReadModelOnly(store)
+    plain = read_model_only(store)
     assert isinstance(plain, al.storage.ReadModelStore)
     assert _reports(plain, s) == expected  # type: ignore[arg-type]
     al.storage.rebuild_read_model(store)
