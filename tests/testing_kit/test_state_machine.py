@@ -119,12 +119,15 @@ def test_every_event_type_is_recorded_and_invalid_events_are_offered() -> None:
     seen: collections.Counter[str] = collections.Counter()
     steps: collections.Counter[str] = collections.Counter()
 
+    def started(machine: RolePolicyPartnership) -> bool:
+        return machine._history is not None
+
     class Watched(RolePolicyPartnership):
         def teardown(self) -> None:
             if self._history is not None:
                 seen.update(type(e).type_name for e in self.partnership.events)
 
-        @precondition(lambda self: self._history is not None)
+        @precondition(started)
         @rule(data=st.data())
         def refuse_invalid_event(self, data: st.DataObject) -> None:
             steps["refused"] += 1

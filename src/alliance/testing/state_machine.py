@@ -78,6 +78,19 @@ _QUIET_SPELLS: st.SearchStrategy[pendulum.Duration] = st.one_of(
 """How long a quiet spell with nothing recorded lasts: days or weeks."""
 
 
+# Preconditions are named functions, not lambdas: hypothesis describes each precondition
+# every time it checks one, and before 6.1xx it re-read a lambda's source to do so, which
+# made a run of the machine many times slower.
+def _while_open(machine: PartnershipStateMachine) -> bool:
+    """The partnership has started and is not closed."""
+    return machine._is_open()
+
+
+def _once_started(machine: PartnershipStateMachine) -> bool:
+    """The partnership has started (its founding event is recorded)."""
+    return machine._history is not None
+
+
 class PartnershipStateMachine(RuleBasedStateMachine):
     """One partnership, driven by random commands the model accepts, checked after every
     step.
@@ -234,7 +247,7 @@ class PartnershipStateMachine(RuleBasedStateMachine):
             )
         )
 
-    @precondition(lambda self: self._is_open())
+    @precondition(_while_open)
     @rule(data=st.data())
     def record_event(self, data: st.DataObject) -> None:
         """Record an event of a topic drawn by its weight, of a kind the state allows,
@@ -246,7 +259,7 @@ class PartnershipStateMachine(RuleBasedStateMachine):
         history.now += data.draw(GAPS, label="time since the last step")
         history.record_anything(topic=topic)
 
-    @precondition(lambda self: self._is_open())
+    @precondition(_while_open)
     @rule(data=st.data())
     def agree_a_goal_together(self, data: st.DataObject) -> None:
         """A member proposes a goal and someone from the other side agrees at once (as
@@ -267,13 +280,13 @@ class PartnershipStateMachine(RuleBasedStateMachine):
         history.now += data.draw(GAPS, label="time since the last step")
         history.close()
 
-    @precondition(lambda self: self._history is not None)
+    @precondition(_once_started)
     @rule(spell=_QUIET_SPELLS)
     def let_time_pass(self, spell: pendulum.Duration) -> None:
         """Days or weeks go by and nothing is recorded."""
         self.advance(spell)
 
-    @precondition(lambda self: self._history is not None)
+    @precondition(_once_started)
     @rule(data=st.data())
     def refuse_invalid_event(self, data: st.DataObject) -> None:
         """An event the model must refuse is refused, and nothing changes."""
@@ -288,7 +301,7 @@ class PartnershipStateMachine(RuleBasedStateMachine):
             raise AssertionError(f"the model accepted an event it must refuse: {bad!r}")
         _assert_unchanged(partnership, events, state)
 
-    @precondition(lambda self: self._is_open())
+    @precondition(_while_open)
     @rule(data=st.data())
     def refuse_batch_with_invalid_event(self, data: st.DataObject) -> None:
         """``record_all`` of a valid event then an invalid one records neither."""
@@ -392,7 +405,7 @@ for _topic in sorted({topic_of(cls) for cls in al.event_types().values()}):
     setattr(
         PartnershipStateMachine,
         f"record_{_topic}",
-        precondition(lambda self: self._is_open())(rule(data=st.data())(_topic_rule(_topic))),
+        precondition(_while_open)(rule(data=st.data())(_topic_rule(_topic))),
     )
 
 
