@@ -152,8 +152,9 @@ def _progress(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        # NO_COLOR (https://no-color.org): said explicitly rather than left to rich.
-        console=Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")) or None),
+        # NO_COLOR (https://no-color.org): said explicitly rather than left to rich, which
+        # in older releases (13.0) also took an empty NO_COLOR as set.
+        console=Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR"))),
         transient=True,
         redirect_stdout=False,  # what the command prints stays on stdout
         redirect_stderr=False,
@@ -471,6 +472,27 @@ def _store_options(parser: argparse.ArgumentParser, *, reading: bool) -> None:
     )
 
 
+def _add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    more: str,
+    *,
+    reading: bool,
+) -> argparse.ArgumentParser:
+    """A subcommand: ``summary`` in the list of commands, and as its description's start
+    (with ``more`` after it); the store options, for a command that only reads or not."""
+    command = commands.add_parser(
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}{more}",
+        epilog=_EXIT_CODES,
+        formatter_class=_HelpFormatter,
+    )
+    _store_options(command, reading=reading)
+    return command
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``alliance`` command."""
     parser = argparse.ArgumentParser(
@@ -486,15 +508,13 @@ def build_parser() -> argparse.ArgumentParser:
         "build a sample partnership and print where each goal stands; with --store or "
         "--save, also fill a store with it and a synthetic clinic"
     )
-    demo = commands.add_parser(
+    demo = _add_command(
+        commands,
         "demo",
-        help=demo_help,
-        description=f"{demo_help[0].upper()}{demo_help[1:]}. Partnerships already in the "
-        "store are left as they were.",
-        epilog=_EXIT_CODES,
-        formatter_class=_HelpFormatter,
+        demo_help,
+        ". Partnerships already in the store are left as they were.",
+        reading=False,
     )
-    _store_options(demo, reading=False)
     demo.add_argument(
         "--save", action="store_true", help="store the demo clinic in the default store"
     )
@@ -514,13 +534,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo)
 
     report_help = "report over a store: progress, gas, health, coaching or learning"
-    report = commands.add_parser(
+    report = _add_command(
+        commands,
         "report",
-        help=report_help,
-        description=f"{report_help[0].upper()}{report_help[1:]}, as CSV, JSON, Markdown or "
-        "HTML, on stdout or in a file.",
-        epilog=_EXIT_CODES,
-        formatter_class=_HelpFormatter,
+        report_help,
+        ", as CSV, JSON, Markdown or HTML, on stdout or in a file.",
+        reading=True,
     )
     report.add_argument(
         "kind",
@@ -529,7 +548,6 @@ def build_parser() -> argparse.ArgumentParser:
         "health: check-ins, feedback, setbacks, home practice; coaching: carers' "
         "fidelity beside progress; learning: training apart from education)",
     )
-    _store_options(report, reading=True)
     report.add_argument(
         "--format",
         choices=("csv", "json", "md", "html"),
@@ -592,15 +610,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(run=_report)
 
     check_help = "list what the clinic's rules find, most urgent first"
-    check = commands.add_parser(
+    check = _add_command(
+        commands,
         "check",
-        help=check_help,
-        description=f"{check_help[0].upper()}{check_help[1:]}: one finding a line on stdout, "
-        "the count on stderr.",
-        epilog=_EXIT_CODES,
-        formatter_class=_HelpFormatter,
+        check_help,
+        ": one finding a line on stdout, the count on stderr.",
+        reading=True,
     )
-    _store_options(check, reading=True)
     check.add_argument(
         "--at",
         type=_moment,
