@@ -145,9 +145,9 @@ def test_it_works_whatever_is_imported_first(first_import: str) -> None:
         import importlib
         importlib.import_module({first_import!r})
         import alliance
-        from hypothesis import given, settings, strategies as st
+        from hypothesis import HealthCheck, given, settings, strategies as st
 
-        @settings(max_examples=5, database=None)
+        @settings(max_examples=5, database=None, suppress_health_check=[HealthCheck.too_slow])
         @given(st.from_type(alliance.events.GoalProposed), st.from_type(alliance.Partnership))
         def check(event, partnership):
             assert type(event) is alliance.events.GoalProposed

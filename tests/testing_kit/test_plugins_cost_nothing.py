@@ -106,11 +106,11 @@ def test_from_type_works_whichever_is_imported_first(first: str) -> None:
         f"""
         import {first}
         import {second}
-        from hypothesis import given, settings, strategies as st
+        from hypothesis import HealthCheck, given, settings, strategies as st
 
         assert repr(st.from_type(alliance.model.MeasurableTarget)) == "measurable_targets()"
 
-        @settings(max_examples=10, database=None)
+        @settings(max_examples=10, database=None, suppress_health_check=[HealthCheck.too_slow])
         @given(st.from_type(alliance.model.GasScale), st.from_type(alliance.events.GoalAgreed))
         def check(scale, event):
             assert type(scale) is alliance.model.GasScale
