@@ -23,6 +23,7 @@ Modules whose names start with an underscore, and anything not listed in an
 
 from __future__ import annotations
 
+import _alliance_plugins
 from alliance import deidentify, events, fhir, measures, model, reports, rules, scenario, storage
 from alliance.errors import (
     AllianceError,
@@ -123,3 +124,7 @@ __all__ = [
     "storage",
     "deidentify",
 ]
+
+# Last, once every name above exists: if hypothesis was imported first and ran alliance's
+# entry point, the strategies are registered now (see _alliance_plugins).
+_alliance_plugins.alliance_imported()

@@ -114,6 +114,19 @@ converter.register_structure_hook(enum.StrEnum, _enum_member)
 converter.register_structure_hook(enum.Enum, _enum_member)
 
 
+def _enum_to_data(member: enum.Enum) -> Any:
+    """A member as its value, a plain ``str`` or ``int`` (a ``StrEnum`` member is a ``str``,
+    but not a plain one), or its value's data."""
+    value = member.value
+    return value if type(value) in (str, int) else converter.unstructure(value)
+
+
+# As for structuring, each enum base with a mix-in type is named, or the mix-in's own hook
+# (str's or int's, which pass the value through) would match first.
+for _base in (enum.Enum, enum.StrEnum, enum.IntEnum, enum.IntFlag):
+    converter.register_unstructure_hook(_base, _enum_to_data)
+
+
 # --- collections: JSON arrays only (a string is not a list of its characters) -------------
 
 
@@ -458,7 +471,9 @@ def describe_problem(exc: BaseException, expected: type | None) -> str:
 
 
 def to_data(value: object) -> Any:
-    """Turn an ``alliance`` object (an event, a goal, a whole state...) into JSON-ready data."""
+    """Turn an ``alliance`` object (an event, a goal, a whole state...) into JSON-ready data:
+    plain ``dict``, ``list``, ``str``, ``int``, ``float``, ``bool`` and ``None`` only (an enum
+    member becomes its value, a time its ISO string, a set a sorted list)."""
     return converter.unstructure(value)
 
 

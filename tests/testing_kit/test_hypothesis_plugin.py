@@ -1,5 +1,6 @@
 """``st.from_type`` draws valid alliance objects, registered through hypothesis' own
-``hypothesis`` entry-point group (``alliance.testing._hypothesis_plugin``)."""
+``hypothesis`` entry-point group (``_alliance_plugins:hypothesis_setup_hook``, which calls
+``alliance.testing._hypothesis_plugin.register`` once ``alliance`` is imported)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+import _alliance_plugins
 import alliance as al
 from alliance.testing import _hypothesis_plugin, replay
 
@@ -76,8 +78,13 @@ def test_the_entry_point_is_declared_in_hypothesis_group() -> None:
     (entry,) = [
         ep for ep in importlib.metadata.entry_points(group="hypothesis") if ep.name == "alliance"
     ]
-    assert entry.value == "alliance.testing._hypothesis_plugin:_hypothesis_setup_hook"
-    assert entry.load() is _hypothesis_plugin._hypothesis_setup_hook
+    assert entry.value == "_alliance_plugins:hypothesis_setup_hook"
+    assert entry.load() is _alliance_plugins.hypothesis_setup_hook
+
+
+def test_the_old_entry_point_still_registers() -> None:
+    # what an editable install made before the entry points moved still names
+    assert _hypothesis_plugin._hypothesis_setup_hook is _hypothesis_plugin.register
 
 
 def test_importing_hypothesis_registers_the_strategies_and_no_plugins_turns_it_off() -> None:
@@ -111,10 +118,11 @@ def test_the_hook_is_cheap_and_imports_the_strategies_only_when_asked() -> None:
         """
         import sys
         import hypothesis
-        assert "alliance" in sys.modules, "the hook did not run"
-        assert "alliance.testing.strategies" not in sys.modules, "imported too early"
+        assert "_alliance_plugins" in sys.modules, "the hook did not run"
+        assert "alliance" not in sys.modules, "the hook imported alliance"
         from hypothesis import strategies as st
         import alliance
+        assert "alliance.testing.strategies" not in sys.modules, "imported too early"
         st.from_type(alliance.model.GasScale).validate()
         assert "alliance.testing.strategies" in sys.modules
         """
@@ -137,9 +145,9 @@ def test_it_works_whatever_is_imported_first(first_import: str) -> None:
         import importlib
         importlib.import_module({first_import!r})
         import alliance
-        from hypothesis import given, settings, strategies as st
+        from hypothesis import HealthCheck, given, settings, strategies as st
 
-        @settings(max_examples=5, database=None)
+        @settings(max_examples=5, database=None, suppress_health_check=[HealthCheck.too_slow])
         @given(st.from_type(alliance.events.GoalProposed), st.from_type(alliance.Partnership))
         def check(event, partnership):
             assert type(event) is alliance.events.GoalProposed
@@ -159,6 +167,7 @@ def test_the_plugin_modules_import_without_hypothesis() -> None:
         import alliance.testing
         import alliance.testing._hypothesis_plugin
         import alliance.testing.pytest_plugin
+        import _alliance_plugins
         import alliance.testing.store_contract
         """
     )
@@ -166,7 +175,8 @@ def test_the_plugin_modules_import_without_hypothesis() -> None:
 
 
 def test_the_hook_can_run_again() -> None:
-    _hypothesis_plugin._hypothesis_setup_hook()
+    _alliance_plugins.hypothesis_setup_hook()
+    _hypothesis_plugin.register()
     assert repr(st.from_type(al.model.MeasurableTarget)) == "measurable_targets()"
 
 

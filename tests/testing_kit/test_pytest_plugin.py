@@ -1,5 +1,5 @@
 """The pytest fixtures shipped through the ``pytest11`` entry point
-(``alliance.testing.pytest_plugin``)."""
+(``_alliance_plugins.pytest_plugin``, documented as ``alliance.testing.pytest_plugin``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+import _alliance_plugins.pytest_plugin
 import alliance as al
 from alliance import demo
 from alliance.testing import pytest_plugin
@@ -20,8 +21,13 @@ def test_the_entry_point_is_declared_in_the_pytest11_group() -> None:
     (entry,) = [
         ep for ep in importlib.metadata.entry_points(group="pytest11") if ep.name == "alliance"
     ]
-    assert entry.value == "alliance.testing.pytest_plugin"
-    assert entry.load() is pytest_plugin
+    assert entry.value == "_alliance_plugins.pytest_plugin"
+    assert entry.load() is _alliance_plugins.pytest_plugin
+
+
+def test_the_documented_module_has_the_same_fixtures() -> None:
+    for name in pytest_plugin.__all__:
+        assert getattr(pytest_plugin, name) is getattr(_alliance_plugins.pytest_plugin, name)
 
 
 # --- the fixtures, used here directly (the plugin is loaded in this very run) ------------------
@@ -49,10 +55,12 @@ def test_the_sample_is_the_demos_and_can_be_stored(
     assert loaded.state == sample_partnership.state
 
 
-def test_importing_the_plugin_does_not_import_hypothesis() -> None:
+@pytest.mark.parametrize(
+    "module", ["alliance.testing.pytest_plugin", "_alliance_plugins.pytest_plugin"]
+)
+def test_importing_the_plugin_does_not_import_hypothesis(module: str) -> None:
     code = (
-        "import sys, alliance.testing.pytest_plugin\n"
-        "assert 'hypothesis' not in sys.modules, 'hypothesis was imported'"
+        f"import sys, {module}\nassert 'hypothesis' not in sys.modules, 'hypothesis was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -95,6 +103,15 @@ def test_the_plugin_can_be_disabled(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:alliance")
     result.assert_outcomes(errors=3)
     result.stdout.fnmatch_lines(["*fixture 'alliance_store' not found*"])
+
+
+def test_a_conftest_loads_the_documented_module_when_the_plugin_is_disabled(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest('pytest_plugins = ["alliance.testing.pytest_plugin"]')
+    pytester.makepyfile(USES_THE_FIXTURES)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:alliance")
+    result.assert_outcomes(passed=3)
 
 
 def test_a_conftest_chooses_the_clinic(pytester: pytest.Pytester) -> None:

@@ -1,8 +1,11 @@
 """Registers ``alliance``'s strategies with hypothesis, so ``st.from_type`` just works.
 
-Private: hypothesis calls :func:`_hypothesis_setup_hook` through the ``hypothesis``
-entry-point group (see ``pyproject.toml``) when it is imported, in any process where
-``alliance`` is installed, unless ``HYPOTHESIS_NO_PLUGINS`` is set. After that,
+Private. hypothesis runs alliance's entry point (``_alliance_plugins:hypothesis_setup_hook``,
+in the ``hypothesis`` entry-point group: see ``pyproject.toml``) when it is imported, in any
+process where ``alliance`` is installed, unless ``HYPOTHESIS_NO_PLUGINS`` is set. That hook
+lives outside the ``alliance`` package and imports nothing: it calls :func:`register` once
+``alliance`` is imported (at once if it already is, or else at the end of ``alliance``'s own
+import), so ``import hypothesis`` imports no ``alliance`` module. After that,
 ``st.from_type(alliance.model.MeasurableTarget)`` draws from
 :func:`alliance.testing.strategies.measurable_targets`, ``st.from_type(alliance.events.GoalAgreed)``
 from ``goal_agreed_events()``, ``st.from_type(alliance.Partnership)`` from
@@ -13,10 +16,10 @@ hand or derived from their fields, folded records from a real fold: see
 built through their constructors (hypothesis' own inference would skip attrs
 validators).
 
-The hook is cheap: it registers a small function per type and builds no strategy.
+Registering is cheap: it registers a small function per type and builds no strategy.
 :mod:`alliance.testing.strategies` is imported only when hypothesis first asks for one
-of these types. This module imports nothing from hypothesis until the hook runs, so it
-can be imported (and is harmless) where hypothesis is not installed.
+of these types. This module imports nothing from hypothesis until :func:`register` runs,
+so it can be imported (and is harmless) where hypothesis is not installed.
 """
 
 from __future__ import annotations
@@ -126,11 +129,17 @@ def _registrations() -> list[tuple[type[Any], _Resolver]]:
     return found
 
 
-def _hypothesis_setup_hook() -> None:
+def register() -> None:
     """Register a strategy for every public attrs type of the model, every alliance event
     class, :class:`alliance.Partnership` and :class:`alliance.PartnershipState` (called
-    by hypothesis through its ``hypothesis`` entry-point group; safe to call again)."""
+    through alliance's ``hypothesis`` entry point once ``alliance`` is imported; safe to
+    call again)."""
     from hypothesis import strategies as st  # noqa: PLC0415 (hypothesis is importing us)
 
     for registered, resolver in _registrations():
         st.register_type_strategy(registered, resolver)
+
+
+# The entry point's old name: an editable install made before the entry points moved to
+# _alliance_plugins still names it, and hypothesis would fail to import without it.
+_hypothesis_setup_hook = register
