@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/run.py            # the full run (about 7 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick    # a tenth of the sizes (under a minute)
 
-Needs the ``benchmarks`` extra (``.venv/bin/pip install -e '.[dev,benchmarks]'``).
+Needs the ``benchmarks`` extra (``.venv/bin/pip install -e '.[benchmarks]' --group dev``).
 Prints one table: each row is the library's figure beside a baseline measured in the
 same run on the same data, the ratio of their costs (time per event; above 1 means the
 library is slower), the target and the peak memory of each side. See
@@ -542,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             print(
                 f"{module} is missing: install the benchmarks extra with "
-                "`.venv/bin/pip install -e '.[dev,benchmarks]'`",
+                "`.venv/bin/pip install -e '.[benchmarks]' --group dev`",
                 file=sys.stderr,
             )
             return 2

@@ -1,7 +1,9 @@
 """Shared pytest configuration: hypothesis profiles.
 
 ``HYPOTHESIS_PROFILE=ci`` (set by ``.ci/run``) runs more examples with no deadline and
-derandomized, so CI is repeatable; the default ``dev`` profile keeps local runs quick.
+derandomized, so CI is repeatable; ``ci-quick`` is the same with fewer examples, for the
+suite on the other supported Python versions; the default ``dev`` profile keeps local runs
+quick.
 """
 
 from __future__ import annotations
@@ -30,4 +32,7 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+# The suite on the other supported versions (.ci/run): as repeatable as "ci", with fewer
+# examples, so that four interpreters' runs fit in CI's time.
+settings.register_profile("ci-quick", settings.get_profile("ci"), max_examples=25)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

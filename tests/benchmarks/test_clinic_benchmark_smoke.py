@@ -3,7 +3,7 @@
 It times nothing and asserts no figure: it runs ``benchmarks/clinic_report.py`` on a tiny
 clinic, as a subprocess, and checks that every row is printed with figures (the benchmark
 itself fails when the raw build does not hold the same rows, or the hand-written SQL does
-not find the same goals). It needs nothing beyond the ``dev`` extra, so it runs in CI.
+not find the same goals). It needs nothing beyond the ``dev`` group, so it runs in CI.
 """
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "clinic_report.py"
 ROWS = ["Build the clinic", "end to end", "progress_report", "Peak memory"]
 
 
+@pytest.mark.slow
 def test_the_clinic_benchmark_prints_every_row(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--quiet", "--partnerships", "6",

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "import_time.py"
 ROWS = [
     "import hypothesis",
@@ -23,6 +25,7 @@ ROWS = [
 ]
 
 
+@pytest.mark.slow
 def test_the_import_time_benchmark_prints_every_row(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--rounds", "1", "--quiet",

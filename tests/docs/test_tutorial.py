@@ -39,6 +39,7 @@ def announced_test_count(markdown: str) -> int:
     return int(found.group(1))
 
 
+@pytest.mark.slow
 def test_the_tutorial_project_passes(pytester: pytest.Pytester) -> None:
     markdown = TUTORIAL.read_text(encoding="utf-8")
     files = tutorial_files(markdown)

@@ -19,6 +19,7 @@ TUTORIAL = Path(__file__).resolve().parents[2] / "docs" / "tutorial-add-an-event
 pytest_plugins = ["pytester"]
 
 
+@pytest.mark.slow
 def test_the_tutorial_project_passes(pytester: pytest.Pytester) -> None:
     markdown = TUTORIAL.read_text(encoding="utf-8")
     files = tutorial_files(markdown)

@@ -113,6 +113,7 @@ print("finished", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_a_process_killed_mid_append_leaves_all_or_nothing(db: Path, store: SQLiteStore) -> None:
     al.start_partnership(store, formed("p-1"), team())
     store.close()
