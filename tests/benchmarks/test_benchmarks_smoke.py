@@ -9,11 +9,11 @@ group, which CI installs, brings them.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from benchmark_table import run_table
 
 EXTRA = "needs the benchmarks extra: pip install -e '.[benchmarks]' --group dev"
 pytest.importorskip("eventsourcing", reason=EXTRA)
@@ -50,21 +50,10 @@ def test_the_harness_prints_every_row(tmp_path: Path) -> None:
         "--load-events", "40", "--serialize-events", "60", "--repeat", "1",
         "--workdir", str(tmp_path), "--json", str(tmp_path / "results.json"),
     ]  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, str(RUN), *tiny],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
-    header, body = table[0], table[1:]
-    assert "ratio" in header
+    _output, header, table = run_table(RUN, *tiny, rows=len(ROWS))
     assert "target" in header
-    assert len(body) == len(ROWS), done.stdout
-    for line, (measurement, detail, baseline) in zip(body, ROWS, strict=True):
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
+    for cells, (measurement, detail, baseline) in zip(table, ROWS, strict=True):
+        line = " | ".join(cells)
         _number, what, base_name, ours, base, ratio, target, memory = cells
         assert measurement in what, line
         assert detail in what, line

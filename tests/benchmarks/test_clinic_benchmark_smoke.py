@@ -8,11 +8,11 @@ not find the same goals). It needs nothing beyond the ``dev`` group, so it runs 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from benchmark_table import run_table
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "clinic_report.py"
 ROWS = ["Build the clinic", "end to end", "progress_report", "Peak memory"]
@@ -20,26 +20,18 @@ ROWS = ["Build the clinic", "end to end", "progress_report", "Peak memory"]
 
 @pytest.mark.slow
 def test_the_clinic_benchmark_prints_every_row(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--quiet", "--partnerships", "6",
-         "--json", str(tmp_path / "results.json")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    output, _header, table = run_table(
+        SCRIPT, "--quick", "--quiet", "--partnerships", "6",
+        "--json", str(tmp_path / "results.json"),
+        rows=len(ROWS),
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
-    header, body = table[0], table[1:]
-    assert "ratio" in header
-    assert len(body) == len(ROWS), done.stdout
-    for line, phrase in zip(body, ROWS, strict=True):
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
+    for cells, phrase in zip(table, ROWS, strict=True):
+        line = " | ".join(cells)
         _number, what, _base, ours, base, ratio, target, _memory = cells
         assert phrase in what, line
         assert ours != "n/a", line
         assert base != "n/a", line
         assert ratio.endswith("x"), line
         assert target.startswith("<=") or target == "information", line
-    assert "clinic: 6 partnerships, 30 goals" in done.stdout
+    assert "clinic: 6 partnerships, 30 goals" in output
     assert (tmp_path / "results.json").is_file()

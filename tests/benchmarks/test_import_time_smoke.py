@@ -10,11 +10,11 @@ itself fails otherwise).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from benchmark_table import run_table
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "import_time.py"
 ROWS = [
@@ -27,21 +27,17 @@ ROWS = [
 
 @pytest.mark.slow
 def test_the_import_time_benchmark_prints_every_row(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--rounds", "1", "--quiet",
-         "--json", str(tmp_path / "results.json")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
-    header, body = table[0], table[1:]
-    assert "ratio" in header
-    assert len(body) == len(ROWS), done.stdout
-    for line, phrase in zip(body, ROWS, strict=True):
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
+    _output, _header, table = run_table(
+        SCRIPT,
+        "--rounds",
+        "1",
+        "--quiet",
+        "--json",
+        str(tmp_path / "results.json"),
+        rows=len(ROWS),
+    )
+    for cells, phrase in zip(table, ROWS, strict=True):
+        line = " | ".join(cells)
         _number, what, _base, ours, base, ratio, budget, modules = cells
         assert phrase in what, line
         assert ours.endswith(" ms"), line
