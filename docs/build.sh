@@ -8,7 +8,8 @@
 # (hypothesis, pytest: the testing kit's pages import them). No network.
 #
 # Usage: docs/build.sh [output directory, default docs/_build/html]
-# SPHINXBUILD names the sphinx-build to run (default: the one on PATH).
+# SPHINXBUILD names the sphinx-build to run (default: the one on PATH); SPHINXOPTS adds
+# options (CI: -q, warnings and errors only).
 set -eu
 docs=$(dirname "$0")
-exec "${SPHINXBUILD:-sphinx-build}" -E -W --keep-going -n -b html "$docs" "${1:-$docs/_build/html}"
+exec "${SPHINXBUILD:-sphinx-build}" ${SPHINXOPTS:-} -E -W --keep-going -n -b html "$docs" "${1:-$docs/_build/html}"
