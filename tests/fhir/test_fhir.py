@@ -1212,7 +1212,8 @@ def test_goals_about_another_child_are_refused(sample: al.Partnership, exported:
     with pytest.raises(al.MalformedDataError) as raised:
         import_into_copy(sample, bundle)
     assert all(
-        "is about child 'someone-else', not this partnership's child 'sam'" in p
+        "is about another patient: its subject carries urn:alliance:id:person|someone-else, "
+        "and this partnership's child is urn:alliance:id:person|sam @ " in p
         for p in raised.value.problems
     )
     assert len(raised.value.problems) == 2 + 34
@@ -1275,7 +1276,8 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
     sample: al.Partnership,
 ) -> None:
     """A minimal R5 Goal with no alliance ids, and an Observation for a goal the
-    partnership already has, referenced by its own export's id. (Maria, a carer, records
+    partnership already has, referenced by its own export's id; the caller says the
+    bundle is about this child, as its Patient/99 carries no identifier. (Maria, a carer, records
     an observation at the clinic here, which RolePolicy would refuse: the mapping is
     tested, under AllowAll; the next test shows the default policy's refusal.)"""
     partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
@@ -1357,7 +1359,11 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
             },
         ],
     }
-    recorded = import_bundle(partnership, bundle, actor="maria", occurred_at=at)
+    with pytest.raises(al.MalformedDataError):  # Patient/99 and no subject: whose data?
+        import_bundle(partnership, bundle, actor="maria", occurred_at=at)
+    recorded = import_bundle(
+        partnership, bundle, actor="maria", occurred_at=at, about_this_child=True
+    )
     assert [type(e).__name__ for e in recorded] == [
         "GoalProposed",
         "ProgressRecorded",
@@ -1386,7 +1392,7 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
     assert isinstance(under_roles.policy, al.RolePolicy)
     version = under_roles.version
     with pytest.raises(al.PermissionDenied) as refused:
-        import_bundle(under_roles, bundle, actor="maria", occurred_at=at)
+        import_bundle(under_roles, bundle, actor="maria", occurred_at=at, about_this_child=True)
     assert refused.value.actor == "maria"
     assert "carers record observations at home or in the community" in refused.value.reason
     assert under_roles.version == version
@@ -1444,3 +1450,241 @@ def test_a_bad_audience_extension_is_refused_by_path(
     assert problem.startswith(f"Observation/{observation['id']}: 'all' is not an alliance")
     assert problem.endswith(".extension(urn:alliance:ext:audience)")
     assert copy_of.version == version
+
+
+# --- the patient: whose data it is --------------------------------------------------------------
+
+MRN = "https://clinic.example/mrn"
+
+
+def people_with_mrn(mrn: str = "MRN-0042") -> dict[str, Any]:
+    people: dict[str, Any] = dict(sample_people())
+    people["sam"] = attrs.evolve(
+        people["sam"], identifiers=(al.model.PersonIdentifier(system=MRN, value=mrn),)
+    )
+    return people
+
+
+def test_the_childs_identifiers_are_exported_on_the_patient(sample: al.Partnership) -> None:
+    for version in VERSIONS:
+        bundle = export_bundle(sample, people_with_mrn(), version=version)
+        check(bundle, version)
+        (patient,) = resources(bundle, "Patient")
+        assert patient["identifier"] == [
+            {"system": "urn:alliance:id:person", "value": "sam"},
+            {"system": MRN, "value": "MRN-0042"},
+        ]
+
+
+def test_person_identifiers_are_checked() -> None:
+    with pytest.raises(al.ValidationError) as raised:
+        al.model.PersonIdentifier(system="https://clinic example/mrn", value="1")
+    assert raised.value.field == "system"
+    with pytest.raises(al.ValidationError) as raised:
+        al.model.PersonIdentifier(system="urn:alliance:id:person", value="sam")
+    assert raised.value.field == "system"
+    with pytest.raises(al.ValidationError) as raised:
+        al.model.PersonIdentifier(system=MRN, value=" 1")
+    assert raised.value.field == "value"
+    mrn = al.model.PersonIdentifier(system=MRN, value="1")
+    with pytest.raises(al.ValidationError) as raised:
+        al.Child(id="sam", name="Sam", identifiers=(mrn, mrn))
+    assert raised.value.field == "identifiers[1]"
+
+
+def foreign_observation(subject: Json | None, identifier: str = "obs-7") -> Json:
+    """An Observation from another system for the sample's g-dressing goal (by its
+    alliance identifier), performed by no one the bundle names."""
+    resource: Json = {
+        "resourceType": "Observation",
+        "id": identifier,
+        "status": "final",
+        "extension": [
+            {
+                "url": PERTAINS_TO_GOAL,
+                "valueReference": {
+                    "identifier": {"system": "urn:alliance:id:goal", "value": "g-dressing"}
+                },
+            }
+        ],
+        "code": {"text": "minutes"},
+        "effectiveDateTime": "2025-05-06T08:00:00+01:00",
+        "valueQuantity": {"value": 11, "unit": "minutes"},
+    }
+    if subject is not None:
+        resource["subject"] = subject
+    return resource
+
+
+def foreign_bundle(*entries: Json) -> Json:
+    return {"resourceType": "Bundle", "type": "collection", "entry": list(entries)}
+
+
+def ehr_patient(mrn: str, patient_id: str = "pat-1") -> Json:
+    return {
+        "fullUrl": f"http://ehr.example/fhir/Patient/{patient_id}",
+        "resource": {
+            "resourceType": "Patient",
+            "id": patient_id,
+            "identifier": [{"system": MRN, "value": mrn}],
+        },
+    }
+
+
+AT = pendulum.datetime(2025, 5, 5, 9, tz="Europe/London")
+
+
+def sample_child(mrn: str = "MRN-0042") -> al.Child:
+    child = people_with_mrn(mrn)["sam"]
+    assert isinstance(child, al.Child)
+    return child
+
+
+def test_an_observation_about_another_patient_is_refused_by_name(sample: al.Partnership) -> None:
+    """The patient-safety defect: another patient's Observation was recorded against this
+    child. It is refused, naming the resource and its subject, whichever way the subject
+    is given, even when the caller says the bundle is about this child."""
+    subjects: list[tuple[Json, list[Json]]] = [
+        ({"reference": "Patient/pat-2"}, [ehr_patient("MRN-9999", "pat-2")]),  # in the bundle
+        ({"identifier": {"system": MRN, "value": "MRN-9999"}}, []),  # a logical reference
+        ({"reference": "#p"}, []),  # a contained Patient
+    ]
+    for subject, others in subjects:
+        observation = foreign_observation(subject)
+        if subject.get("reference") == "#p":
+            observation["contained"] = [
+                {
+                    "resourceType": "Patient",
+                    "id": "p",
+                    "identifier": [{"system": MRN, "value": "MRN-9999"}],
+                }
+            ]
+        bundle = foreign_bundle(*others, {"resource": observation})
+        for about_this_child in (False, True):
+            partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+            version = partnership.version
+            with pytest.raises(al.MalformedDataError) as raised:
+                import_bundle(
+                    partnership,
+                    bundle,
+                    actor="ana",
+                    occurred_at=AT,
+                    child=sample_child(),
+                    about_this_child=about_this_child,
+                )
+            (problem,) = raised.value.problems
+            assert problem.startswith("Observation/obs-7: is about another patient"), problem
+            assert "MRN-9999" in problem
+            assert "MRN-0042" in problem
+            assert problem.endswith(f"@ $.entry[{len(others)}].resource.subject"), problem
+            assert partnership.version == version  # nothing recorded
+
+
+def test_an_observation_about_this_child_is_imported_by_identifier(
+    sample: al.Partnership,
+) -> None:
+    for subject, others in [
+        ({"reference": "Patient/pat-1"}, [ehr_patient("MRN-0042")]),
+        ({"identifier": {"system": MRN, "value": "MRN-0042"}}, []),
+    ]:
+        partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+        recorded = import_bundle(
+            partnership,
+            foreign_bundle(*others, {"resource": foreign_observation(subject)}),
+            actor="ana",
+            occurred_at=AT,
+            child=sample_child(),
+        )
+        assert [e.goal_id for e in recorded] == ["g-dressing"]  # type: ignore[attr-defined]
+
+
+def test_without_the_childs_identifiers_the_caller_must_say_whose_bundle_it_is(
+    sample: al.Partnership,
+) -> None:
+    bundle = foreign_bundle(
+        ehr_patient("MRN-0042"), {"resource": foreign_observation({"reference": "Patient/pat-1"})}
+    )
+    unidentified = al.Child(id="sam", name="Sam")
+    for child in (None, unidentified):
+        partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+        with pytest.raises(al.MalformedDataError) as raised:
+            import_bundle(partnership, bundle, actor="ana", occurred_at=AT, child=child)
+        (problem,) = raised.value.problems
+        assert problem.startswith("Observation/obs-7: cannot tell that it is about "), problem
+        assert "about_this_child=True" in problem
+        assert problem.endswith("@ $.entry[1].resource.subject")
+        assert partnership.version == sample.version
+        recorded = import_bundle(
+            partnership, bundle, actor="ana", occurred_at=AT, child=child, about_this_child=True
+        )
+        assert len(recorded) == 1
+    # no subject at all: the same
+    partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_bundle(
+            partnership,
+            foreign_bundle({"resource": foreign_observation(None)}),
+            actor="ana",
+            occurred_at=AT,
+            child=sample_child(),
+        )
+    (problem,) = raised.value.problems
+    assert problem.startswith("Observation/obs-7: no subject: cannot tell"), problem
+
+
+def test_a_subject_that_is_not_a_patient_is_refused(sample: al.Partnership) -> None:
+    partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_bundle(
+            partnership,
+            foreign_bundle({"resource": foreign_observation({"reference": "Group/siblings"})}),
+            actor="ana",
+            occurred_at=AT,
+            about_this_child=True,
+        )
+    (problem,) = raised.value.problems
+    assert problem.startswith("Observation/obs-7: is about a Group, not a Patient"), problem
+
+
+def test_the_child_record_given_to_the_import_must_be_this_partnerships_child(
+    sample: al.Partnership,
+) -> None:
+    with pytest.raises(al.ValidationError) as raised:
+        import_bundle(
+            sample, foreign_bundle(), actor="ana", occurred_at=AT, child=al.Child(id="x", name="X")
+        )
+    assert raised.value.field == "child"
+    with pytest.raises(al.ValidationError) as raised:
+        import_bundle(
+            sample,
+            foreign_bundle(),
+            actor="ana",
+            occurred_at=AT,
+            about_this_child="yes",  # type: ignore[arg-type]
+        )
+    assert raised.value.field == "about_this_child"
+
+
+def test_an_exported_bundle_imports_back_by_the_childs_identifiers(
+    sample: al.Partnership,
+) -> None:
+    """A round trip through a system that drops alliance's own identifier: the MRN
+    still says whose data it is."""
+    bundle = export_bundle(sample, people_with_mrn())
+    (patient,) = resources(bundle, "Patient")
+    patient["identifier"] = patient["identifier"][1:]
+    copy_of = fresh_copy(sample.state)
+    import_bundle(
+        copy_of, bundle, actor="ana", occurred_at=sample.state.formed_at, child=sample_child()
+    )
+    assert set(copy_of.state.goals) == set(sample.state.goals)
+    copy_of = fresh_copy(sample.state)
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_bundle(
+            copy_of,
+            bundle,
+            actor="ana",
+            occurred_at=sample.state.formed_at,
+            child=sample_child("MRN-1111"),
+        )
+    assert all("is about another patient" in p for p in raised.value.problems)

@@ -54,7 +54,7 @@ from alliance.model.goals import (
     MeasurableTarget,
 )
 from alliance.model.partnership import Setting
-from alliance.model.people import MemberRole
+from alliance.model.people import Child, MemberRole
 from alliance.model.progress import ObservationKind
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
@@ -108,6 +108,8 @@ def import_bundle(
     *,
     actor: str,
     occurred_at: dt.datetime,
+    child: Child | None = None,
+    about_this_child: bool = False,
 ) -> list[ev.Event]:
     """Record the ``Goal`` and ``Observation`` resources of a FHIR *bundle* into
     *partnership*, all of them or (on any error) none.
@@ -135,13 +137,26 @@ def import_bundle(
         actor: the member recording the import.
         occurred_at: when the imported goals were set (an aware datetime). Observations
             keep their own times, which must not be before it.
+        child: the host's record of the partnership's child, whose ``identifiers`` (the
+            host's MRN, say) say which ``Patient`` the bundle's resources must be about.
+            Without it, only alliance's own identifier of the child
+            (``urn:alliance:id:person``, which alliance's exports carry) is known.
+        about_this_child: ``True`` to say that the bundle is about this partnership's
+            child, so that a Goal or Observation whose subject carries none of the
+            child's identifiers (or has no subject) is taken to be about the child. It
+            never overrides a subject that is another patient (another value in one of
+            the child's identifier systems) or not a Patient.
 
     Returns:
         The events recorded, in order (``partnership.events_since(version)`` too).
 
     Raises:
         MalformedDataError: resources it cannot map; ``problems`` names each resource,
-            what is wrong and its path in the bundle.
+            what is wrong and its path in the bundle. Among them, a Goal or Observation
+            about another patient, or one it cannot tell is about this child (see
+            *child* and *about_this_child*).
+        ValidationError: *occurred_at* is naive, *child* is not the record of this
+            partnership's child, or *about_this_child* is not a bool.
         ValidationError, DomainError (``NotAMemberError``, ``UnknownRecordError``): the
             partnership refuses an event; the error's ``field`` names the resource and
             its element (``"Observation/o-1.effectiveDateTime"``).
@@ -153,7 +168,28 @@ def import_bundle(
     when = c.utc_datetime("occurred_at", occurred_at)
     if state.role_of(actor) is None:
         raise NotAMemberError("actor", f"{actor!r} is not a current member of the partnership")
-    planned = _Reader(state, bundle, actor=actor, when=when).plan()
+    if child is not None and not isinstance(child, Child):
+        raise ValidationError("child", f"must be a Child record, not {type(child).__name__}")
+    if child is not None and child.id != state.child_id:
+        raise ValidationError(
+            "child",
+            f"is the record of {child.id!r}, not of this partnership's child {state.child_id!r}",
+        )
+    if not isinstance(about_this_child, bool):
+        raise ValidationError(
+            "about_this_child", f"must be True or False, not {type(about_this_child).__name__}"
+        )
+    known = {(PERSON_ID, state.child_id)}
+    if child is not None:
+        known |= {(found.system, found.value) for found in child.identifiers}
+    planned = _Reader(
+        state,
+        bundle,
+        actor=actor,
+        when=when,
+        child_identifiers=frozenset(known),
+        about_this_child=about_this_child,
+    ).plan()
     scratch = Partnership.from_snapshot(state, [], policy=partnership.policy)
     for label, elements, event in planned:
         try:
@@ -191,12 +227,23 @@ Planned = list[tuple[str, dict[str, str], ev.Event]]
 
 class _Reader:
     def __init__(
-        self, state: PartnershipState, bundle: Json, *, actor: str, when: pendulum.DateTime
+        self,
+        state: PartnershipState,
+        bundle: Json,
+        *,
+        actor: str,
+        when: pendulum.DateTime,
+        child_identifiers: frozenset[tuple[str, str]],
+        about_this_child: bool,
     ) -> None:
         self.state = state
         self.actor = actor
         self.when = when
+        self.child_identifiers = child_identifiers
+        self.about_this_child = about_this_child
         self.ids = Ids(state)
+        patient_id = self.ids.patient(state.child_id)
+        self.own_patient = {f"urn:uuid:{patient_id}", f"Patient/{patient_id}"}
         self.problems: list[str] = []
         self.entries = self.read_entries(bundle)
         self.by_key: dict[str, Json] = {}
@@ -256,10 +303,18 @@ class _Reader:
             return f"{resource['resourceType']}/{resource_id}"
         return f"{resource['resourceType']} at {index_path}"
 
-    def resolve(self, ref: object) -> Json | None:
-        if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
-            return self.by_key.get(ref["reference"])
-        return None
+    def resolve(self, ref: object, container: Json | None = None) -> Json | None:
+        """The resource a reference points to: in the bundle, or (``#id``) among the
+        ``contained`` resources of *container*."""
+        if not isinstance(ref, dict) or not isinstance(ref.get("reference"), str):
+            return None
+        target: str = ref["reference"]
+        if target.startswith("#"):
+            for found in _list(_get(container, "contained")):
+                if isinstance(found, dict) and found.get("id") == target[1:]:
+                    return found
+            return None
+        return self.by_key.get(target)
 
     # --- people ---------------------------------------------------------------------------
 
@@ -303,15 +358,62 @@ class _Reader:
         return member_id
 
     def check_subject(self, resource: Json, path: str, problems: list[str]) -> None:
-        subject = self.resolve(resource.get("subject"))
-        if subject is None or subject.get("resourceType") != "Patient":
-            return
-        child = self.person_id(subject)
-        if child is not None and child != self.state.child_id:
+        """A problem unless *resource*'s subject is this partnership's child: a Patient
+        (of the bundle, contained, or a logical reference) that carries one of the
+        child's identifiers and none that contradicts them; or, when the caller said
+        the bundle is about this child, one that carries none of them."""
+        where = f"{path}.subject"
+        subject = resource.get("subject")
+        carried: set[tuple[str, str]] = set()
+        own = False
+        if subject is not None:
+            if not isinstance(subject, dict):
+                problems.append(f"expected a Reference @ {where}")
+                return
+            target = self.resolve(subject, resource)
+            reference = subject.get("reference")
+            kind = _get(target, "resourceType")
+            if kind is None and isinstance(subject.get("type"), str):
+                kind = subject["type"]
+            if kind is None and isinstance(reference, str) and not reference.startswith("#"):
+                parts = reference.split("/")
+                kind = parts[-2] if len(parts) >= 2 else None
+            if kind is not None and kind != "Patient":
+                problems.append(
+                    f"is about a {kind}, not a Patient (this partnership's child) @ {where}"
+                )
+                return
+            for found in [*_list(_get(target, "identifier")), subject.get("identifier")]:
+                system, value = _get(found, "system"), _get(found, "value")
+                if isinstance(system, str) and isinstance(value, str):
+                    carried.add((system, value))
+            own = isinstance(reference, str) and reference in self.own_patient
+        known = self.child_identifiers
+        systems = {system for system, _ in known}
+        others = sorted(i for i in carried if i[0] in systems and i not in known)
+        if others:
+            theirs = sorted(i for i in known if i[0] in {system for system, _ in others})
             problems.append(
-                f"is about child {child!r}, not this partnership's child "
-                f"{self.state.child_id!r} @ {path}.subject"
+                f"is about another patient: its subject carries {_identifiers(others)}, and "
+                f"this partnership's child is {_identifiers(theirs)} @ {where}"
             )
+            return
+        if own or carried & known or self.about_this_child:
+            return
+        advice = (
+            "give import_bundle the child's record with its identifiers (child=), or say "
+            "that the bundle is about this child (about_this_child=True)"
+        )
+        if subject is None:
+            problems.append(
+                f"no subject: cannot tell which patient it is about; {advice} @ {where}"
+            )
+            return
+        problems.append(
+            "cannot tell that it is about this partnership's child: its subject carries "
+            f"{_identifiers(sorted(carried)) if carried else 'no identifier'}, none of the "
+            f"child's ({_identifiers(sorted(known))}); {advice} @ {where}"
+        )
 
     # --- planning -------------------------------------------------------------------------
 
@@ -750,6 +852,11 @@ def _audience(extension: Json) -> Audience:
             "audience", f"{scopes[0]!r} is not an alliance audience scope"
         ) from None
     return Audience(scope=scope, members=members)
+
+
+def _identifiers(found: list[tuple[str, str]]) -> str:
+    """Identifiers as ``system|value``, joined."""
+    return ", ".join(f"{system}|{value}" for system, value in found)
 
 
 def _list(value: object) -> list[Any]:
