@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import attrs
@@ -24,6 +25,7 @@ from alliance.fhir._common import (
     GAS_LEVEL_CODE,
     GAS_SCALE_EXTENSION,
     GOAL_ACCEPTANCE,
+    GOAL_ACHIEVEMENT,
     GOAL_CATEGORY,
     GOAL_DOMAIN,
     GOAL_ID,
@@ -41,6 +43,7 @@ from alliance.fhir._common import (
     TARGET_DETAILS_EXTENSION,
     Ids,
     Json,
+    number,
     read_details,
 )
 from alliance.model import _checks as c
@@ -77,7 +80,8 @@ GOAL_LIFECYCLE = frozenset(
 )
 _IMPORTED_OBSERVATION_STATUS = frozenset({"final", "amended", "corrected"})
 _SKIPPED_OBSERVATION_STATUS = frozenset({"entered-in-error", "cancelled"})
-_NEEDS_SHARED = frozenset({"on-hold", "completed"})
+_ACHIEVED = frozenset({"achieved", "sustaining"})
+_NOT_ACHIEVED = frozenset({"not-achieved", "no-progress", "not-attainable"})
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Model fields, as the FHIR elements they were read from (for errors raised on recording).
@@ -102,6 +106,54 @@ _OBSERVATION_ELEMENTS = {
 }
 
 
+@attrs.frozen(kw_only=True)
+class ImportedResource:
+    """A resource of the bundle that :func:`import_bundle_with_report` recorded.
+
+    Attributes:
+        label: the resource, as errors name it (``"Goal/42"``, ``"Goal/g1 in
+            CarePlan/cp-1"`` for a contained one).
+        path: where it is in the bundle (``"$.entry[3].resource"``).
+        events: the events recorded for it, in the order they were recorded.
+    """
+
+    label: str
+    path: str
+    events: tuple[ev.Event, ...]
+
+
+@attrs.frozen(kw_only=True)
+class SkippedItem:
+    """Something in the bundle that :func:`import_bundle_with_report` did not record, and
+    why (an ``entered-in-error`` Observation, a request-only entry, a ``Patient`` read
+    only to resolve references, a ``disagree`` acceptance).
+
+    Attributes:
+        label: the resource or entry (``"Observation/7"``, ``"entry 0"``).
+        path: where it is in the bundle (``"$.entry[0]"``, ``"$.entry[2].resource"``).
+        reason: why it was not recorded.
+    """
+
+    label: str
+    path: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ImportReport:
+    """What :func:`import_bundle_with_report` recorded and what it skipped.
+
+    Attributes:
+        events: every event recorded, in order (``partnership.events_since(version)``).
+        recorded: the resources recorded, in the bundle's order, each with its events.
+        skipped: what was not recorded, in the bundle's order, each with the reason.
+    """
+
+    events: tuple[ev.Event, ...]
+    recorded: tuple[ImportedResource, ...]
+    skipped: tuple[SkippedItem, ...]
+
+
 def import_bundle(
     partnership: Partnership,
     bundle: Json,
@@ -112,7 +164,35 @@ def import_bundle(
     about_this_child: bool = False,
 ) -> list[ev.Event]:
     """Record the ``Goal`` and ``Observation`` resources of a FHIR *bundle* into
-    *partnership*, all of them or (on any error) none.
+    *partnership*, all of them or (on any error) none, and return the events recorded.
+
+    The same as :func:`import_bundle_with_report` (see it for the arguments and the
+    errors), returning only the report's ``events``, as a list.
+    """
+    return list(
+        import_bundle_with_report(
+            partnership,
+            bundle,
+            actor=actor,
+            occurred_at=occurred_at,
+            child=child,
+            about_this_child=about_this_child,
+        ).events
+    )
+
+
+def import_bundle_with_report(
+    partnership: Partnership,
+    bundle: Json,
+    *,
+    actor: str,
+    occurred_at: dt.datetime,
+    child: Child | None = None,
+    about_this_child: bool = False,
+) -> ImportReport:
+    """Record the ``Goal`` and ``Observation`` resources of a FHIR *bundle* into
+    *partnership*, all of them or (on any error) none, and report what was recorded
+    and what was skipped, and why.
 
     Works for R4 and R5 bundles alike (``Goal.expressedBy`` and ``Goal.source`` are both
     read). Other resources in the bundle are used only to resolve references (who
@@ -127,8 +207,12 @@ def import_bundle(
     - each Observation is recorded by its performer (*actor* when it has none) at its
       ``effectiveDateTime``, for the goal its ``resource-pertainsToGoal`` extension
       names: a Goal of the bundle or one already in the partnership;
-    - ``entered-in-error`` Goals and Observations (and ``cancelled`` Observations) are
-      skipped.
+    - ``entered-in-error`` Goals and Observations (and ``cancelled`` Observations),
+      request-only entries of a transaction, and other resources (read only to resolve
+      references) are skipped, each with its reason in the report;
+    - anything it cannot import faithfully (a comparator on a value, a second target, a
+      coded value, a unit other than the goal's...) is refused by name: see
+      ``docs/fhir.md``.
 
     Args:
         partnership: the partnership to record into (its members must include the
@@ -148,7 +232,9 @@ def import_bundle(
             the child's identifier systems) or not a Patient.
 
     Returns:
-        The events recorded, in order (``partnership.events_since(version)`` too).
+        An :class:`ImportReport`: the events recorded, in order
+        (``partnership.events_since(version)`` too), the resources they came from, and
+        what was skipped, each with its reason.
 
     Raises:
         MalformedDataError: resources it cannot map; ``problems`` names each resource,
@@ -182,47 +268,86 @@ def import_bundle(
     known = {(PERSON_ID, state.child_id)}
     if child is not None:
         known |= {(found.system, found.value) for found in child.identifiers}
-    planned = _Reader(
+    reader = _Reader(
         state,
         bundle,
         actor=actor,
         when=when,
         child_identifiers=frozenset(known),
         about_this_child=about_this_child,
-    ).plan()
+    )
+    planned = reader.plan()
     scratch = Partnership.from_snapshot(state, [], policy=partnership.policy)
-    for label, elements, event in planned:
+    for step in planned:
         try:
-            scratch.record(event)
+            scratch.record(step.event)
         except (ValidationError, DomainError) as error:
-            element = elements.get(error.field, error.field)
-            raise type(error)(f"{label}.{element}", error.reason) from error
-    events = [event for _, _, event in planned]
+            element = step.elements.get(error.field, error.field)
+            raise type(error)(f"{step.label}.{element}", error.reason) from error
+    events = [step.event for step in planned]
     partnership.record_all(events)
-    return events
+    by_resource: dict[tuple[str, str], list[ev.Event]] = {}
+    for step in planned:
+        by_resource.setdefault((step.label, step.path), []).append(step.event)
+    order = {path: index for index, path in enumerate(reader.order)}
+    recorded = sorted(
+        (
+            ImportedResource(label=label, path=path, events=tuple(found))
+            for (label, path), found in by_resource.items()
+        ),
+        key=lambda r: order.get(r.path, len(order)),
+    )
+    skipped = sorted(reader.skipped, key=lambda s: order.get(s.path, len(order)))
+    return ImportReport(events=tuple(events), recorded=tuple(recorded), skipped=tuple(skipped))
 
 
 @attrs.frozen
 class _Entry:
     path: str
-    """Where the resource is in the bundle (``$.entry[3].resource``)."""
+    """Where the resource is in the bundle (``$.entry[3].resource``, or
+    ``$.entry[3].resource.contained[0]`` for a contained one)."""
     resource: Json
     keys: frozenset[str]
-    """What references to it may say: its fullUrl, ``Type/id``."""
+    """What references to it may say: its fullUrl, ``Type/id`` (``<scope>#id`` for a
+    contained one)."""
+    label: str
+    """The resource as errors name it (``Goal/42``, ``Goal/g1 in CarePlan/cp-1``)."""
+    container: Json | None = None
+    """The resource it is contained in, if it is."""
+
+    @property
+    def scope(self) -> str:
+        """The path of the resource whose ``contained`` its ``#id`` references name."""
+        return self.path.rsplit(".contained[", 1)[0] if self.container is not None else self.path
 
 
 @attrs.define
 class _GoalPlan:
     label: str
+    path: str
     keys: frozenset[str]
     proposed: ev.GoalProposed | None
     agreed: list[str]
-    lifecycle: str
+    outcome: str | None
+    """``on-hold``, ``achieved`` or ``discontinued``: the status event after its
+    observations (``None``: none)."""
+    default_reason: str
     reason: str | None
+    units: frozenset[str] = frozenset()
+    """The goal's unit and the UCUM code its FHIR target gave, if any."""
+    skipped: bool = False
     latest: pendulum.DateTime | None = None
 
 
-Planned = list[tuple[str, dict[str, str], ev.Event]]
+@attrs.frozen
+class _Step:
+    label: str
+    path: str
+    elements: dict[str, str]
+    event: ev.Event
+
+
+Planned = list[_Step]
 
 
 class _Reader:
@@ -245,6 +370,9 @@ class _Reader:
         patient_id = self.ids.patient(state.child_id)
         self.own_patient = {f"urn:uuid:{patient_id}", f"Patient/{patient_id}"}
         self.problems: list[str] = []
+        self.skipped: list[SkippedItem] = []
+        self.order: list[str] = []
+        """Every path of the bundle the report may name, in the bundle's order."""
         self.entries = self.read_entries(bundle)
         self.by_key: dict[str, Json] = {}
         for entry in self.entries:
@@ -277,12 +405,53 @@ class _Reader:
         for index, entry in enumerate(entries):
             path = f"$.entry[{index}]"
             resource = entry.get("resource") if isinstance(entry, dict) else None
+            request = _get(entry, "request")
+            if resource is None and isinstance(request, dict):
+                self.order.append(path)
+                self.skipped.append(
+                    SkippedItem(
+                        label=f"entry {index}",
+                        path=path,
+                        reason=f"a request with no resource ({request.get('method')} "
+                        f"{request.get('url')}): nothing to record",
+                    )
+                )
+                continue
             if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
-                self.problems.append(f"entry {index}: expected a resource @ {path}.resource")
+                self.problems.append(
+                    f"entry {index}: expected a resource (or a request) @ {path}.resource"
+                )
                 continue
             full_url = entry.get("fullUrl")
             keys = self.keys_of(resource, full_url if isinstance(full_url, str) else None)
-            found.append(_Entry(f"{path}.resource", resource, frozenset(keys)))
+            top = _Entry(
+                f"{path}.resource",
+                resource,
+                frozenset(keys),
+                self.label(resource, f"{path}.resource"),
+            )
+            found.append(top)
+            self.order.append(top.path)
+            for inner, contained in enumerate(_list(resource.get("contained"))):
+                if not isinstance(contained, dict) or contained.get("resourceType") not in (
+                    "Goal",
+                    "Observation",
+                ):
+                    continue
+                where = f"{top.path}.contained[{inner}]"
+                contained_id = contained.get("id")
+                found.append(
+                    _Entry(
+                        where,
+                        contained,
+                        frozenset(
+                            {f"{top.path}#{contained_id}"} if isinstance(contained_id, str) else ()
+                        ),
+                        f"{self.label(contained, where)} in {top.label}",
+                        container=resource,
+                    )
+                )
+                self.order.append(where)
         return found
 
     @staticmethod
@@ -297,7 +466,8 @@ class _Reader:
                 keys.add(f"urn:uuid:{resource_id}")
         return keys
 
-    def label(self, resource: Json, index_path: str) -> str:
+    @staticmethod
+    def label(resource: Json, index_path: str) -> str:
         resource_id = resource.get("id")
         if isinstance(resource_id, str):
             return f"{resource['resourceType']}/{resource_id}"
@@ -357,11 +527,12 @@ class _Reader:
             return None
         return member_id
 
-    def check_subject(self, resource: Json, path: str, problems: list[str]) -> None:
+    def check_subject(self, entry: _Entry, problems: list[str]) -> None:
         """A problem unless *resource*'s subject is this partnership's child: a Patient
         (of the bundle, contained, or a logical reference) that carries one of the
         child's identifiers and none that contradicts them; or, when the caller said
         the bundle is about this child, one that carries none of them."""
+        resource, path = entry.resource, entry.path
         where = f"{path}.subject"
         subject = resource.get("subject")
         carried: set[tuple[str, str]] = set()
@@ -370,7 +541,7 @@ class _Reader:
             if not isinstance(subject, dict):
                 problems.append(f"expected a Reference @ {where}")
                 return
-            target = self.resolve(subject, resource)
+            target = self.resolve(subject, entry.container or resource)
             reference = subject.get("reference")
             kind = _get(target, "resourceType")
             if kind is None and isinstance(subject.get("type"), str):
@@ -419,17 +590,26 @@ class _Reader:
 
     def plan(self) -> Planned:
         goals: list[_GoalPlan] = []
-        observations: list[tuple[pendulum.DateTime, int, str, ev.ProgressRecorded]] = []
+        observations: list[
+            tuple[pendulum.DateTime, int, _Entry, dict[str, str], ev.ProgressRecorded]
+        ] = []
         for entry in self.entries:
-            if entry.resource["resourceType"] == "Goal":
+            kind = entry.resource["resourceType"]
+            if kind == "Goal":
                 goals.append(self.goal(entry))
+            elif kind != "Observation" and entry.container is None:
+                self.skip(
+                    entry,
+                    "not imported: alliance imports Goal and Observation resources (and those "
+                    "they contain); other resources are read only to resolve references",
+                )
         goal_by_key = {key: g for g in goals for key in g.keys}
         for index, entry in enumerate(self.entries):
             if entry.resource["resourceType"] == "Observation":
-                planned = self.observation(entry.resource, entry.path, goal_by_key)
+                planned = self.observation(entry, goal_by_key)
                 if planned is not None:
-                    label, event, goal = planned
-                    observations.append((event.occurred_at, index, label, event))
+                    event, goal, elements = planned
+                    observations.append((event.occurred_at, index, entry, elements, event))
                     if goal is not None:
                         goal.latest = max(goal.latest or event.occurred_at, event.occurred_at)
         if self.problems:
@@ -438,11 +618,12 @@ class _Reader:
         for goal in goals:
             if goal.proposed is None:
                 continue
-            steps.append((goal.label, _GOAL_ELEMENTS, goal.proposed))
+            steps.append(_Step(goal.label, goal.path, _GOAL_ELEMENTS, goal.proposed))
             for member in goal.agreed:
                 steps.append(
-                    (
+                    _Step(
                         goal.label,
+                        goal.path,
                         _ACCEPTANCE_ELEMENTS,
                         ev.GoalAgreed(
                             goal_id=goal.proposed.goal_id, actor=member, occurred_at=self.when
@@ -450,33 +631,30 @@ class _Reader:
                     )
                 )
         observations.sort(key=lambda o: (o[0], o[1]))
-        steps += [(label, _OBSERVATION_ELEMENTS, event) for _, _, label, event in observations]
+        steps += [
+            _Step(entry.label, entry.path, elements, event)
+            for _, _, entry, elements, event in observations
+        ]
         for goal in goals:
             if goal.proposed is not None:
                 status = self.status_event(goal, goal.proposed.goal_id)
                 if status is not None:
-                    steps.append((goal.label, _STATUS_ELEMENTS, status))
+                    steps.append(_Step(goal.label, goal.path, _STATUS_ELEMENTS, status))
         return steps
+
+    def skip(self, entry: _Entry, reason: str, path: str | None = None) -> None:
+        self.skipped.append(SkippedItem(label=entry.label, path=path or entry.path, reason=reason))
 
     def status_event(self, goal: _GoalPlan, goal_id: str) -> ev.Event | None:
         at = max(self.when, goal.latest) if goal.latest is not None else self.when
         actor = self.actor
-        if goal.lifecycle == "on-hold":
-            return ev.GoalPutOnHold(
-                goal_id=goal_id,
-                reason=goal.reason or "On hold in the FHIR Goal",
-                actor=actor,
-                occurred_at=at,
-            )
-        if goal.lifecycle == "completed":
+        reason = goal.reason or goal.default_reason
+        if goal.outcome == "on-hold":
+            return ev.GoalPutOnHold(goal_id=goal_id, reason=reason, actor=actor, occurred_at=at)
+        if goal.outcome == "achieved":
             return ev.GoalAchieved(goal_id=goal_id, note=goal.reason, actor=actor, occurred_at=at)
-        if goal.lifecycle in ("cancelled", "rejected"):
-            return ev.GoalDiscontinued(
-                goal_id=goal_id,
-                reason=goal.reason or f"{goal.lifecycle.capitalize()} in the FHIR Goal",
-                actor=actor,
-                occurred_at=at,
-            )
+        if goal.outcome == "discontinued":
+            return ev.GoalDiscontinued(goal_id=goal_id, reason=reason, actor=actor, occurred_at=at)
         return None
 
     def collect(self, label: str, problems: list[str]) -> None:
@@ -485,8 +663,7 @@ class _Reader:
     # --- goals ------------------------------------------------------------------------------
 
     def goal(self, entry: _Entry) -> _GoalPlan:
-        resource, path, keys = entry.resource, entry.path, entry.keys
-        label = self.label(resource, path)
+        resource, path, keys, label = entry.resource, entry.path, entry.keys, entry.label
         problems: list[str] = []
         lifecycle = resource.get("lifecycleStatus")
         if lifecycle not in GOAL_LIFECYCLE:
@@ -497,10 +674,13 @@ class _Reader:
             lifecycle = "proposed"
         reason = resource.get("statusReason")
         reason = reason if isinstance(reason, str) and reason.strip() else None
-        plan = _GoalPlan(label, keys, None, [], str(lifecycle), reason)
+        plan = _GoalPlan(label, path, keys, None, [], None, "", reason)
         if lifecycle == "entered-in-error":
+            plan.skipped = True
+            self.skip(entry, "lifecycleStatus 'entered-in-error': skipped")
             return plan
-        self.check_subject(resource, path, problems)
+        plan.outcome, plan.default_reason = self.outcome(str(lifecycle), resource, path, problems)
+        self.check_subject(entry, problems)
         goal_id = self.record_id(resource, GOAL_ID)
         domain = self.domain(resource, path, problems)
         statement = _text_of(resource.get("description"))
@@ -508,26 +688,43 @@ class _Reader:
             problems.append(f"no description text @ {path}.description")
         notes = [n for n in _list(resource.get("note")) if isinstance(n, dict)]
         why = _text(notes[0].get("text")) if notes else None
-        target = self.target(resource, path, problems)
+        target, plan.units = self.target(resource, path, problems)
         gas = self.gas_scale(resource, path, problems)
         mastery = self.mastery(resource, path, problems)
         proposer_ref = resource.get("expressedBy", resource.get("source"))
         proposer = self.current_member(self.member_of(proposer_ref), self.when) or self.actor
         agreed: list[str] = []
-        for extension in _extensions(resource, GOAL_ACCEPTANCE):
+        for index, extension in enumerate(_list(resource.get("extension"))):
+            if _get(extension, "url") != GOAL_ACCEPTANCE:
+                continue
             parts = {
                 part.get("url"): part
                 for part in _list(extension.get("extension"))
                 if isinstance(part, dict)
             }
-            if _get(parts.get("status"), "valueCode") != "agree":
+            status = _get(parts.get("status"), "valueCode")
+            where = f"{path}.extension[{index}]"
+            if status != "agree":
+                self.skip(
+                    entry,
+                    f"goal-acceptance {status!r} not imported: FHIR carries no reason for it, "
+                    "and a position is each member's own to take",
+                    where,
+                )
                 continue
             member = self.current_member(
                 self.member_of(_get(parts.get("individual"), "valueReference")), self.when
             )
-            if member is not None and member != proposer and member not in agreed:
+            if member is None:
+                self.skip(
+                    entry,
+                    "goal-acceptance 'agree' not imported: its individual is not a current "
+                    "member of this partnership",
+                    where,
+                )
+            elif member != proposer and member not in agreed:
                 agreed.append(member)
-        if lifecycle in _NEEDS_SHARED:
+        if plan.outcome in ("on-hold", "achieved"):
             roles = {self.state.role_of(m) for m in (proposer, *agreed)}
             if not {MemberRole.CARER, MemberRole.PROFESSIONAL} <= roles:
                 problems.append(
@@ -555,6 +752,53 @@ class _Reader:
             self.collect(label, [f"{error} @ {path}"])
         plan.agreed = agreed
         return plan
+
+    @staticmethod
+    def outcome(
+        lifecycle: str, resource: Json, path: str, problems: list[str]
+    ) -> tuple[str | None, str]:
+        """The status event a goal's ``lifecycleStatus`` and ``achievementStatus`` call
+        for (``on-hold``, ``achieved``, ``discontinued`` or ``None``) and the reason it
+        gets when the Goal gives no ``statusReason``."""
+        codes = [
+            _get(found, "code")
+            for found in _list(_get(resource.get("achievementStatus"), "coding"))
+            if _get(found, "system") == GOAL_ACHIEVEMENT
+        ]
+        achievement = codes[0] if codes else None
+        said = (
+            f"achievementStatus {achievement!r}"
+            if achievement is not None
+            else "no achievementStatus"
+            if "achievementStatus" not in resource
+            else f"an achievementStatus with no code from {GOAL_ACHIEVEMENT}"
+        )
+        where = f"{path}.achievementStatus"
+        if lifecycle == "on-hold":
+            return "on-hold", "On hold in the FHIR Goal"
+        if lifecycle == "completed":
+            if achievement in _ACHIEVED:
+                return "achieved", ""
+            if achievement in _NOT_ACHIEVED:
+                return "discontinued", (
+                    f"Completed in the FHIR Goal, not achieved (achievementStatus {achievement})"
+                )
+            problems.append(
+                f"lifecycleStatus 'completed' with {said} does not say whether the goal was "
+                "achieved: alliance records it as achieved for achievementStatus achieved or "
+                "sustaining, and as discontinued for not-achieved, no-progress or "
+                f"not-attainable @ {where}"
+            )
+            return None, ""
+        if lifecycle in ("cancelled", "rejected"):
+            if achievement in _ACHIEVED:
+                problems.append(
+                    f"lifecycleStatus {lifecycle!r} with {said} contradicts itself: a goal "
+                    f"given up is not achieved @ {where}"
+                )
+                return None, ""
+            return "discontinued", f"{lifecycle.capitalize()} in the FHIR Goal"
+        return None, ""
 
     @staticmethod
     def record_id(resource: Json, system: str) -> str:
@@ -592,13 +836,30 @@ class _Reader:
         )
         return None
 
-    def target(self, resource: Json, path: str, problems: list[str]) -> MeasurableTarget | None:
-        targets = [t for t in _list(resource.get("target")) if isinstance(t, dict)]
-        chosen = next((t for t in targets if "detailQuantity" in t), None)
-        where = f"{path}.target[{targets.index(chosen) if chosen else 0}]"
-        if chosen is None:
-            problems.append(f"no target with a detailQuantity @ {path}.target")
-            return None
+    def target(
+        self, resource: Json, path: str, problems: list[str]
+    ) -> tuple[MeasurableTarget | None, frozenset[str]]:
+        """The goal's one measurable target, and the unit strings (unit, code) it gave."""
+        targets = _list(resource.get("target"))
+        if len(targets) > 1:
+            problems.append(
+                f"a second target cannot be imported: an alliance goal has one measurable "
+                f"target, and this Goal has {len(targets)} @ {path}.target[1]"
+            )
+            return None, frozenset()
+        where = f"{path}.target[0]"
+        chosen: Json = targets[0] if targets and isinstance(targets[0], dict) else {}
+        if "detailQuantity" not in chosen:
+            others = [k for k in chosen if k.startswith("detail")]
+            if others:
+                problems.append(
+                    f"target[0].{others[0]} cannot be imported: an alliance target is one "
+                    "number in a unit, reached from a baseline (a detailQuantity), and this "
+                    f"is {_shown(others[0], chosen[others[0]])} @ {where}.{others[0]}"
+                )
+            else:
+                problems.append(f"no target with a detailQuantity @ {path}.target")
+            return None, frozenset()
         before = len(problems)
         metric = _text_of(chosen.get("measure"))
         if metric is None:
@@ -621,14 +882,20 @@ class _Reader:
         due = _full_date(chosen.get("dueDate"))
         if due is None:
             problems.append(f"expected a full date (YYYY-MM-DD) @ {where}.dueDate")
+        direction = None
+        if value is not None and baseline is not None:
+            direction = self.direction(quantity, value, baseline, where, problems)
         if len(problems) > before:
-            return None
+            return None, frozenset()
         assert metric is not None
         assert unit is not None
         assert value is not None
         assert baseline is not None
         assert due is not None
-        direction = Direction.INCREASE if value >= baseline else Direction.DECREASE
+        assert direction is not None
+        units = frozenset(
+            u for u in (_text(_get(quantity, "unit")), _text(_get(quantity, "code"))) if u
+        )
         try:
             details: dict[str, Any] = {}
             for extension in _extensions(chosen, TARGET_DETAILS_EXTENSION):
@@ -644,10 +911,39 @@ class _Reader:
                 direction=direction,
                 due=due,
                 **details,
-            )
+            ), units
         except (ValidationError, ValueError) as error:
             problems.append(f"{error} @ {where}")
+            return None, frozenset()
+
+    @staticmethod
+    def direction(
+        quantity: Json, value: float, baseline: float, where: str, problems: list[str]
+    ) -> Direction | None:
+        """The direction a target's ``comparator`` gives (``>=`` increase, ``<=``
+        decrease), checked against the baseline; without one, from the baseline."""
+        comparator = quantity.get("comparator")
+        from_baseline = Direction.INCREASE if value >= baseline else Direction.DECREASE
+        if comparator is None:
+            return from_baseline
+        at = f"{where}.detailQuantity.comparator"
+        shown = f"target[0].detailQuantity.comparator {comparator!r}"
+        wanted = {">=": Direction.INCREASE, "<=": Direction.DECREASE}.get(str(comparator))
+        if wanted is None:
+            problems.append(
+                f"{shown} cannot be imported: an alliance target is reached at its value "
+                f"(alliance writes >= or <=), and {comparator} {number(value)} is not that "
+                f"@ {at}"
+            )
             return None
+        if wanted is not from_baseline:
+            way = "rise" if wanted is Direction.INCREASE else "fall"
+            problems.append(
+                f"{shown} says the value should {way} to {number(value)}, but the baseline "
+                f"is {number(baseline)} @ {at}"
+            )
+            return None
+        return wanted
 
     def gas_scale(self, resource: Json, path: str, problems: list[str]) -> GasScale | None:
         found = _extensions(resource, GAS_SCALE_EXTENSION)
@@ -689,11 +985,12 @@ class _Reader:
     # --- observations ------------------------------------------------------------------------
 
     def observation(
-        self, resource: Json, path: str, goals: dict[str, _GoalPlan]
-    ) -> tuple[str, ev.ProgressRecorded, _GoalPlan | None] | None:
-        label = self.label(resource, path)
+        self, entry: _Entry, goals: dict[str, _GoalPlan]
+    ) -> tuple[ev.ProgressRecorded, _GoalPlan | None, dict[str, str]] | None:
+        resource, path, label = entry.resource, entry.path, entry.label
         status = resource.get("status")
         if status in _SKIPPED_OBSERVATION_STATUS:
+            self.skip(entry, f"status {status!r}: skipped")
             return None
         problems: list[str] = []
         if status not in _IMPORTED_OBSERVATION_STATUS:
@@ -701,17 +998,23 @@ class _Reader:
                 f"status must be final, amended or corrected (or entered-in-error or "
                 f"cancelled, which are skipped), not {status!r} @ {path}.status"
             )
-        self.check_subject(resource, path, problems)
+        self.check_subject(entry, problems)
         goal_plan: _GoalPlan | None = None
         goal_id: str | None = None
+        units: frozenset[str] = frozenset()
         links = _extensions(resource, PERTAINS_TO_GOAL)
         link = links[0].get("valueReference") if links else None
         reference = _get(link, "reference")
+        if isinstance(reference, str) and reference.startswith("#"):
+            reference = f"{entry.scope}{reference}"
         if isinstance(reference, str) and reference in goals:
             goal_plan = goals[reference]
-            if goal_plan.lifecycle == "entered-in-error":
+            if goal_plan.skipped:
+                self.skip(entry, f"pertains to {goal_plan.label}, which is skipped")
                 return None
-            goal_id = goal_plan.proposed.goal_id if goal_plan.proposed is not None else None
+            if goal_plan.proposed is not None:
+                goal_id = goal_plan.proposed.goal_id
+                units = goal_plan.units | {goal_plan.proposed.target.unit}
         elif isinstance(reference, str) and reference in self.own_goals:
             goal_id = self.own_goals[reference]
         elif _get(_get(link, "identifier"), "system") == GOAL_ID and isinstance(
@@ -727,11 +1030,9 @@ class _Reader:
                 f"pertains to {reference!r}, neither a Goal of the bundle nor a goal of this "
                 f"partnership @ {path}.extension({PERTAINS_TO_GOAL})"
             )
-        moment = _moment(resource.get("effectiveDateTime", resource.get("effectiveInstant")))
-        if moment is None:
-            problems.append(
-                f"expected a date and time with a UTC offset @ {path}.effectiveDateTime"
-            )
+        if goal_id is not None and goal_plan is None and goal_id in self.state.goals:
+            units = frozenset({self.state.goals[goal_id].target.unit})
+        moment, element, period_note = self.effective(resource, path, problems)
         performers = _list(resource.get("performer"))
         observer = self.actor
         if performers:
@@ -742,23 +1043,22 @@ class _Reader:
                 problems.append(f"no performer is a member of this partnership @ {path}.performer")
             else:
                 observer = found
-        value: float | None = None
-        if "valueQuantity" in resource:
-            value = _number(_get(resource["valueQuantity"], "value"))
-            if value is None:
-                problems.append(f"expected a number @ {path}.valueQuantity.value")
-        elif "valueInteger" in resource:
-            value = _number(resource["valueInteger"])
-            if value is None:
-                problems.append(f"expected a whole number @ {path}.valueInteger")
+        value = self.value(resource, path, goal_id, units, problems)
         gas_level = None
-        for component in _list(resource.get("component")):
+        for index, component in enumerate(_list(resource.get("component"))):
             codes = {
                 (_get(f, "system"), _get(f, "code"))
                 for f in _list(_get(_get(component, "code"), "coding"))
             }
             if (OBSERVATION_COMPONENT, GAS_LEVEL_CODE) in codes:
                 gas_level = _get(component, "valueInteger")
+            else:
+                self.skip(
+                    entry,
+                    f"component[{index}] ({_text_of(_get(component, 'code')) or 'no code text'})"
+                    " not imported: alliance reads only its own gas-level component",
+                    f"{path}.component[{index}]",
+                )
         setting = Setting.CLINIC
         for extension in _extensions(resource, SETTING_EXTENSION):
             try:
@@ -784,11 +1084,21 @@ class _Reader:
                 if self.state.role_of(observer) is MemberRole.PROFESSIONAL
                 else ObservationKind.EVERYDAY
             )
-        notes = [
-            _text(_get(n, "text"))
-            for n in _list(resource.get("note"))
-            if isinstance(n, dict) and "time" not in n
-        ]
+        notes = []
+        for index, found_note in enumerate(_list(resource.get("note"))):
+            if not isinstance(found_note, dict):
+                continue
+            if "time" in found_note:
+                self.skip(
+                    entry,
+                    f"note[{index}] not imported: a note with a time is read as a note about "
+                    "the record (alliance writes its corrections so), not about the observation",
+                    f"{path}.note[{index}]",
+                )
+                continue
+            notes.append(_text(found_note.get("text")))
+        if period_note is not None:
+            notes.append(period_note)
         note = "\n\n".join(n for n in notes if n is not None) or None
         details: dict[str, Any] = {}
         for extension in _extensions(resource, OBSERVATION_DETAILS_EXTENSION):
@@ -807,6 +1117,20 @@ class _Reader:
                 audience = _audience(extension)
             except ValidationError as error:
                 problems.append(f"{error.reason} @ {path}.extension({AUDIENCE_EXTENSION})")
+        if value is None and gas_level is None and not problems:
+            absent = _text_of(resource.get("dataAbsentReason"))
+            if absent is None:
+                absent = _get(_get(resource.get("dataAbsentReason"), "coding"), "code")
+            problems.append(
+                (
+                    f"no value: its dataAbsentReason is {absent!r}"
+                    if "dataAbsentReason" in resource
+                    else "no value: expected a valueQuantity or valueInteger (or alliance's "
+                    "gas-level component)"
+                )
+                + f" @ {path}."
+                + ("dataAbsentReason" if "dataAbsentReason" in resource else "value[x]")
+            )
         if problems or goal_id is None or moment is None:
             self.collect(label, problems)
             return None
@@ -825,10 +1149,119 @@ class _Reader:
                 occurred_at=moment,
             )
         except ValidationError as error:
-            element = _OBSERVATION_ELEMENTS.get(error.field, error.field)
-            self.collect(label, [f"{error.reason} @ {path}.{element}"])
+            elements = {**_OBSERVATION_ELEMENTS, "occurred_at": element}
+            self.collect(
+                label, [f"{error.reason} @ {path}.{elements.get(error.field, error.field)}"]
+            )
             return None
-        return label, event, goal_plan
+        return event, goal_plan, {**_OBSERVATION_ELEMENTS, "occurred_at": element}
+
+    @staticmethod
+    def effective(
+        resource: Json, path: str, problems: list[str]
+    ) -> tuple[pendulum.DateTime | None, str, str | None]:
+        """When an observation was made, the element it was read from, and a note for a
+        period (recorded at its start)."""
+        for element in ("effectiveDateTime", "effectiveInstant"):
+            if element in resource:
+                return _moment(resource[element], f"{path}.{element}", problems), element, None
+        if "effectivePeriod" in resource:
+            period = resource["effectivePeriod"]
+            start, end = _get(period, "start"), _get(period, "end")
+            element = "effectivePeriod.start"
+            if start is None:
+                problems.append(
+                    "effectivePeriod has no start: alliance records an observation at one "
+                    "instant, the start of its period @ "
+                    f"{path}.{element}"
+                )
+                return None, element, None
+            moment = _moment(start, f"{path}.{element}", problems)
+            if end is None:
+                note = f"Observed from {start} (FHIR effectivePeriod; recorded at its start)"
+            else:
+                _moment(end, f"{path}.effectivePeriod.end", problems)
+                note = (
+                    f"Observed over {start} to {end} (FHIR effectivePeriod; recorded at its start)"
+                )
+            return moment, element, note
+        others = [k for k in resource if k.startswith("effective")]
+        if others:
+            problems.append(
+                f"{others[0]} cannot be imported: alliance records an observation at one "
+                "instant (effectiveDateTime, effectiveInstant, or the start of an "
+                f"effectivePeriod) @ {path}.{others[0]}"
+            )
+        else:
+            problems.append(
+                "no effective time: expected effectiveDateTime, effectiveInstant or "
+                f"effectivePeriod @ {path}.effective[x]"
+            )
+        return None, "effectiveDateTime", None
+
+    @staticmethod
+    def value(
+        resource: Json,
+        path: str,
+        goal_id: str | None,
+        units: frozenset[str],
+        problems: list[str],
+    ) -> float | None:
+        """An observation's number (``valueQuantity`` in the goal's unit, or
+        ``valueInteger``), refusing what alliance cannot record faithfully."""
+        others = [
+            k
+            for k in resource
+            if k.startswith("value") and k not in ("valueQuantity", "valueInteger")
+        ]
+        if others:
+            problems.append(
+                f"{others[0]} cannot be imported: alliance records a number toward the "
+                "goal's target (valueQuantity or valueInteger), and this is "
+                f"{_shown(others[0], resource[others[0]])} @ {path}.{others[0]}"
+            )
+            return None
+        if "valueInteger" in resource:
+            value = resource["valueInteger"]
+            if isinstance(value, bool) or not isinstance(value, int):
+                problems.append(f"expected a whole number @ {path}.valueInteger")
+                return None
+            return float(value)
+        if "valueQuantity" not in resource:
+            return None
+        quantity = resource["valueQuantity"]
+        where = f"{path}.valueQuantity"
+        if not isinstance(quantity, dict):
+            problems.append(f"expected a Quantity @ {where}")
+            return None
+        value = _number(quantity.get("value"))
+        if value is None:
+            problems.append(f"expected a number @ {where}.value")
+            return None
+        comparator = quantity.get("comparator")
+        if comparator is not None:
+            problems.append(
+                f"valueQuantity.comparator {comparator!r} cannot be imported: alliance "
+                f"records the value itself, and {comparator} {number(value)} is not "
+                f"{number(value)} @ {where}.comparator"
+            )
+            return None
+        given = [u for u in (_text(quantity.get("unit")), _text(quantity.get("code"))) if u]
+        if given and units and not set(given) & units:
+            unit, code = _text(quantity.get("unit")), _text(quantity.get("code"))
+            shown = (
+                f"{unit!r} (code {code!r})"
+                if unit is not None and code is not None and unit != code
+                else repr(given[0])
+            )
+            goal_unit = " or ".join(repr(u) for u in sorted(units))
+            problems.append(
+                f"valueQuantity is in {shown}, but goal {goal_id!r} is measured in "
+                f"{goal_unit}: alliance does not convert units, so the value would be "
+                f"mis-read @ {where}"
+            )
+            return None
+        return value
 
 
 # --- reading JSON ----------------------------------------------------------------------------
@@ -905,13 +1338,93 @@ def _full_date(value: object) -> pendulum.Date | None:
     return pendulum.Date(day.year, day.month, day.day)
 
 
-def _moment(value: object) -> pendulum.DateTime | None:
-    if not isinstance(value, str) or "T" not in value:
+_DATE_TIME = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})T(?P<hour>[01]\d|2[0-3]):(?P<minute>[0-5]\d)"
+    r":(?P<second>[0-5]\d|60)(?:\.(?P<fraction>\d+))?"
+    r"(?P<offset>Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))$"
+)
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _moment(value: object, where: str, problems: list[str]) -> pendulum.DateTime | None:
+    """A FHIR ``dateTime``/``instant`` with a time of day, read strictly, in UTC.
+
+    FHIR's own format only (``YYYY-MM-DDThh:mm:ss[.fraction]`` and ``Z`` or an offset
+    up to ±14:00; not ISO 8601's basic format, nor an offset without its colon). A
+    fraction finer than a microsecond is rounded to the nearest microsecond (half to
+    even); a leap second (``23:59:60Z``, only at the end of a month's last minute in UTC)
+    is read as the last microsecond before the next minute.
+    """
+    if not isinstance(value, str):
+        problems.append(
+            f"expected a FHIR dateTime (a string), not {type(value).__name__} @ {where}"
+        )
+        return None
+    if _PARTIAL_DATE.match(value):
+        problems.append(
+            f"{value!r} has no time of day: alliance records an observation at an instant, "
+            f"so a time with its UTC offset is required @ {where}"
+        )
+        return None
+    found = _DATE_TIME.match(value)
+    shape = "YYYY-MM-DDThh:mm:ss[.fraction] and Z or an offset ±hh:mm up to ±14:00"
+    if found is None:
+        problems.append(f"{value!r} is not a FHIR dateTime ({shape}) @ {where}")
         return None
     try:
-        moment = dt.datetime.fromisoformat(value)
+        day = dt.date.fromisoformat(found["date"])
     except ValueError:
+        problems.append(f"{value!r} is not a FHIR dateTime: no such date @ {where}")
         return None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return None
+    offset_text = found["offset"]
+    if offset_text == "Z":
+        offset = dt.timedelta(0)
+    else:
+        sign = -1 if offset_text[0] == "-" else 1
+        offset = sign * dt.timedelta(hours=int(offset_text[1:3]), minutes=int(offset_text[4:6]))
+    second = int(found["second"])
+    leap = second == 60
+    moment = dt.datetime(
+        day.year,
+        day.month,
+        day.day,
+        int(found["hour"]),
+        int(found["minute"]),
+        59 if leap else second,
+        tzinfo=dt.timezone(offset),
+    )
+    if leap:
+        moment += dt.timedelta(microseconds=999_999)
+        utc = moment.astimezone(dt.UTC)
+        if (utc.hour, utc.minute) != (23, 59) or (utc + dt.timedelta(days=1)).day != 1:
+            problems.append(
+                f"{value!r} is not a FHIR dateTime: second 60 is a leap second, which comes "
+                f"only at 23:59:60 UTC at the end of a month @ {where}"
+            )
+            return None
+    elif found["fraction"]:
+        micros = (Decimal("0." + found["fraction"]) * 1_000_000).quantize(
+            Decimal(1), rounding=ROUND_HALF_EVEN
+        )
+        moment += dt.timedelta(microseconds=int(micros))
     return pendulum.instance(moment).in_timezone("UTC")
+
+
+def _shown(element: str, value: object) -> str:
+    """What a ``value[x]``/``detail[x]`` holds, in a few words."""
+    if isinstance(value, bool | int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value)
+    if element.endswith("CodeableConcept"):
+        text = _text_of(value)
+        codes = [
+            f"{_get(f, 'system')}|{_get(f, 'code')}"
+            for f in _list(_get(value, "coding"))
+            if _get(f, "code") is not None
+        ]
+        if text is not None:
+            return repr(text) + (f" ({', '.join(codes)})" if codes else "")
+        return ", ".join(codes) if codes else "a CodeableConcept with no text or code"
+    kind = element.removeprefix("value").removeprefix("detail")
+    return f"a {kind}"
