@@ -27,14 +27,8 @@ from alliance.fhir._common import (
     stable_id,
 )
 from alliance.fhir._export import export_bundle
-from alliance.fhir._import import (
-    WHY_NOT_STATED,
-    ImportedResource,
-    ImportReport,
-    SkippedItem,
-    import_bundle,
-    import_bundle_with_report,
-)
+from alliance.fhir._import import WHY_NOT_STATED, import_bundle, import_bundle_with_report
+from alliance.fhir._import_report import ImportedResource, ImportReport, SkippedItem
 
 __all__ = [
     "FHIR_VERSIONS",

@@ -4,10 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
 
 import attrs
 import pendulum
@@ -20,43 +16,41 @@ from alliance.errors import (
     ValidationError,
 )
 from alliance.fhir._common import (
-    AUDIENCE_EXTENSION,
-    BASELINE_EXTENSION,
     GAS_LEVEL_CODE,
-    GAS_SCALE_EXTENSION,
     GOAL_ACCEPTANCE,
-    GOAL_ACHIEVEMENT,
-    GOAL_CATEGORY,
-    GOAL_DOMAIN,
     GOAL_ID,
-    MASTERY_EXTENSION,
     OBSERVATION_COMPONENT,
-    OBSERVATION_DETAILS_EXTENSION,
     OBSERVATION_ID,
-    OBSERVATION_KIND,
     PERSON_ID,
     PERTAINS_TO_GOAL,
-    PROGRESS_CORE,
-    PROGRESS_NOT_EXPORTED,
-    SETTING_EXTENSION,
-    TARGET_CORE,
-    TARGET_DETAILS_EXTENSION,
     Ids,
     Json,
-    number,
-    read_details,
 )
+from alliance.fhir._import_bundle import Entry, read_entries
+from alliance.fhir._import_elements import (
+    as_list,
+    effective_time,
+    extensions,
+    gas_scale,
+    get,
+    goal_domain,
+    goal_outcome,
+    mastery_criterion,
+    measurable_target,
+    no_value,
+    observation_audience,
+    observation_kind,
+    observation_setting,
+    observed_value,
+    person_id,
+    progress_details,
+    record_id,
+    text,
+    text_of,
+)
+from alliance.fhir._import_report import ImportedResource, ImportReport, SkippedItem
+from alliance.fhir._import_subject import ThisChild
 from alliance.model import _checks as c
-from alliance.model.audience import EVERYONE, Audience, AudienceScope
-from alliance.model.goals import (
-    Direction,
-    GasLevel,
-    GasScale,
-    GoalDomain,
-    MasteryCriterion,
-    MeasurableTarget,
-)
-from alliance.model.partnership import Setting
 from alliance.model.people import Child, MemberRole
 from alliance.model.progress import ObservationKind
 from alliance.model.state import PartnershipState
@@ -80,9 +74,6 @@ GOAL_LIFECYCLE = frozenset(
 )
 _IMPORTED_OBSERVATION_STATUS = frozenset({"final", "amended", "corrected"})
 _SKIPPED_OBSERVATION_STATUS = frozenset({"entered-in-error", "cancelled"})
-_ACHIEVED = frozenset({"achieved", "sustaining"})
-_NOT_ACHIEVED = frozenset({"not-achieved", "no-progress", "not-attainable"})
-_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Model fields, as the FHIR elements they were read from (for errors raised on recording).
 _GOAL_ELEMENTS = {
@@ -104,54 +95,6 @@ _OBSERVATION_ELEMENTS = {
     "gas_level": "component(gas-level)",
     "value": "valueQuantity",
 }
-
-
-@attrs.frozen(kw_only=True)
-class ImportedResource:
-    """A resource of the bundle that :func:`import_bundle_with_report` recorded.
-
-    Attributes:
-        label: the resource, as errors name it (``"Goal/42"``, ``"Goal/g1 in
-            CarePlan/cp-1"`` for a contained one).
-        path: where it is in the bundle (``"$.entry[3].resource"``).
-        events: the events recorded for it, in the order they were recorded.
-    """
-
-    label: str
-    path: str
-    events: tuple[ev.Event, ...]
-
-
-@attrs.frozen(kw_only=True)
-class SkippedItem:
-    """Something in the bundle that :func:`import_bundle_with_report` did not record, and
-    why (an ``entered-in-error`` Observation, a request-only entry, a ``Patient`` read
-    only to resolve references, a ``disagree`` acceptance).
-
-    Attributes:
-        label: the resource or entry (``"Observation/7"``, ``"entry 0"``).
-        path: where it is in the bundle (``"$.entry[0]"``, ``"$.entry[2].resource"``).
-        reason: why it was not recorded.
-    """
-
-    label: str
-    path: str
-    reason: str
-
-
-@attrs.frozen(kw_only=True)
-class ImportReport:
-    """What :func:`import_bundle_with_report` recorded and what it skipped.
-
-    Attributes:
-        events: every event recorded, in order (``partnership.events_since(version)``).
-        recorded: the resources recorded, in the bundle's order, each with its events.
-        skipped: what was not recorded, in the bundle's order, each with the reason.
-    """
-
-    events: tuple[ev.Event, ...]
-    recorded: tuple[ImportedResource, ...]
-    skipped: tuple[SkippedItem, ...]
 
 
 def import_bundle(
@@ -301,28 +244,10 @@ def import_bundle_with_report(
     return ImportReport(events=tuple(events), recorded=tuple(recorded), skipped=tuple(skipped))
 
 
-@attrs.frozen
-class _Entry:
-    path: str
-    """Where the resource is in the bundle (``$.entry[3].resource``, or
-    ``$.entry[3].resource.contained[0]`` for a contained one)."""
-    resource: Json
-    keys: frozenset[str]
-    """What references to it may say: its fullUrl, ``Type/id`` (``<scope>#id`` for a
-    contained one)."""
-    label: str
-    """The resource as errors name it (``Goal/42``, ``Goal/g1 in CarePlan/cp-1``)."""
-    container: Json | None = None
-    """The resource it is contained in, if it is."""
-
-    @property
-    def scope(self) -> str:
-        """The path of the resource whose ``contained`` its ``#id`` references name."""
-        return self.path.rsplit(".contained[", 1)[0] if self.container is not None else self.path
-
-
 @attrs.define
 class _GoalPlan:
+    """What is to be recorded for one Goal of the bundle."""
+
     label: str
     path: str
     keys: frozenset[str]
@@ -341,6 +266,9 @@ class _GoalPlan:
 
 @attrs.frozen
 class _Step:
+    """One event to record, the resource it came from, and (for errors raised on recording it)
+    the FHIR elements its fields were read from."""
+
     label: str
     path: str
     elements: dict[str, str]
@@ -351,6 +279,9 @@ Planned = list[_Step]
 
 
 class _Reader:
+    """Reads a bundle into the events that import it (:meth:`plan`), collecting every
+    problem and what is skipped."""
+
     def __init__(
         self,
         state: PartnershipState,
@@ -361,19 +292,25 @@ class _Reader:
         child_identifiers: frozenset[tuple[str, str]],
         about_this_child: bool,
     ) -> None:
+        """Index *bundle*'s resources, and the FHIR ids alliance's exports give *state*'s child,
+        members and goals."""
         self.state = state
         self.actor = actor
         self.when = when
-        self.child_identifiers = child_identifiers
-        self.about_this_child = about_this_child
         self.ids = Ids(state)
         patient_id = self.ids.patient(state.child_id)
-        self.own_patient = {f"urn:uuid:{patient_id}", f"Patient/{patient_id}"}
+        self.child = ThisChild(
+            identifiers=child_identifiers,
+            own_patient=frozenset({f"urn:uuid:{patient_id}", f"Patient/{patient_id}"}),
+            about_this_child=about_this_child,
+        )
         self.problems: list[str] = []
         self.skipped: list[SkippedItem] = []
         self.order: list[str] = []
         """Every path of the bundle the report may name, in the bundle's order."""
-        self.entries = self.read_entries(bundle)
+        self.entries = read_entries(
+            bundle, order=self.order, skipped=self.skipped, problems=self.problems
+        )
         self.by_key: dict[str, Json] = {}
         for entry in self.entries:
             for key in entry.keys:
@@ -390,89 +327,6 @@ class _Reader:
 
     # --- the bundle ---------------------------------------------------------------------
 
-    def read_entries(self, bundle: object) -> list[_Entry]:
-        if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
-            raise MalformedDataError(
-                ["expected a FHIR Bundle (a dict with resourceType 'Bundle') @ $"],
-                context="cannot import FHIR",
-            )
-        entries = bundle.get("entry", [])
-        if not isinstance(entries, list):
-            raise MalformedDataError(
-                ["expected a list of entries @ $.entry"], context="cannot import FHIR"
-            )
-        found = []
-        for index, entry in enumerate(entries):
-            path = f"$.entry[{index}]"
-            resource = entry.get("resource") if isinstance(entry, dict) else None
-            request = _get(entry, "request")
-            if resource is None and isinstance(request, dict):
-                self.order.append(path)
-                self.skipped.append(
-                    SkippedItem(
-                        label=f"entry {index}",
-                        path=path,
-                        reason=f"a request with no resource ({request.get('method')} "
-                        f"{request.get('url')}): nothing to record",
-                    )
-                )
-                continue
-            if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
-                self.problems.append(
-                    f"entry {index}: expected a resource (or a request) @ {path}.resource"
-                )
-                continue
-            full_url = entry.get("fullUrl")
-            keys = self.keys_of(resource, full_url if isinstance(full_url, str) else None)
-            top = _Entry(
-                f"{path}.resource",
-                resource,
-                frozenset(keys),
-                self.label(resource, f"{path}.resource"),
-            )
-            found.append(top)
-            self.order.append(top.path)
-            for inner, contained in enumerate(_list(resource.get("contained"))):
-                if not isinstance(contained, dict) or contained.get("resourceType") not in (
-                    "Goal",
-                    "Observation",
-                ):
-                    continue
-                where = f"{top.path}.contained[{inner}]"
-                contained_id = contained.get("id")
-                found.append(
-                    _Entry(
-                        where,
-                        contained,
-                        frozenset(
-                            {f"{top.path}#{contained_id}"} if isinstance(contained_id, str) else ()
-                        ),
-                        f"{self.label(contained, where)} in {top.label}",
-                        container=resource,
-                    )
-                )
-                self.order.append(where)
-        return found
-
-    @staticmethod
-    def keys_of(resource: Json, full_url: str | None) -> set[str]:
-        keys = set()
-        if full_url is not None:
-            keys.add(full_url)
-        resource_id = resource.get("id")
-        if isinstance(resource_id, str):
-            keys.add(f"{resource['resourceType']}/{resource_id}")
-            if full_url is None:
-                keys.add(f"urn:uuid:{resource_id}")
-        return keys
-
-    @staticmethod
-    def label(resource: Json, index_path: str) -> str:
-        resource_id = resource.get("id")
-        if isinstance(resource_id, str):
-            return f"{resource['resourceType']}/{resource_id}"
-        return f"{resource['resourceType']} at {index_path}"
-
     def resolve(self, ref: object, container: Json | None = None) -> Json | None:
         """The resource a reference points to: in the bundle, or (``#id``) among the
         ``contained`` resources of *container*."""
@@ -480,22 +334,13 @@ class _Reader:
             return None
         target: str = ref["reference"]
         if target.startswith("#"):
-            for found in _list(_get(container, "contained")):
+            for found in as_list(get(container, "contained")):
                 if isinstance(found, dict) and found.get("id") == target[1:]:
                     return found
             return None
         return self.by_key.get(target)
 
     # --- people ---------------------------------------------------------------------------
-
-    @staticmethod
-    def person_id(resource: Json) -> str | None:
-        for found in _list(resource.get("identifier")):
-            if isinstance(found, dict) and found.get("system") == PERSON_ID:
-                value = found.get("value")
-                if isinstance(value, str):
-                    return value
-        return None
 
     def member_of(self, ref: object) -> str | None:
         """The member id a reference names, or None."""
@@ -505,10 +350,10 @@ class _Reader:
             if kind == "PractitionerRole":
                 practitioner = self.resolve(resource.get("practitioner"))
                 if practitioner is not None:
-                    return self.person_id(practitioner)
-                return self.own_members.get(str(_get(resource.get("practitioner"), "reference")))
+                    return person_id(practitioner)
+                return self.own_members.get(str(get(resource.get("practitioner"), "reference")))
             if kind in ("RelatedPerson", "Practitioner"):
-                return self.person_id(resource)
+                return person_id(resource)
             return None
         if isinstance(ref, dict):
             if isinstance(ref.get("reference"), str) and ref["reference"] in self.own_members:
@@ -520,6 +365,7 @@ class _Reader:
         return None
 
     def current_member(self, member_id: str | None, by: pendulum.DateTime) -> str | None:
+        """*member_id* if it names a current member who had joined by *by*, else ``None``."""
         if member_id is None:
             return None
         membership = self.state.members.get(member_id)
@@ -527,71 +373,25 @@ class _Reader:
             return None
         return member_id
 
-    def check_subject(self, entry: _Entry, problems: list[str]) -> None:
-        """A problem unless *resource*'s subject is this partnership's child: a Patient
-        (of the bundle, contained, or a logical reference) that carries one of the
-        child's identifiers and none that contradicts them; or, when the caller said
-        the bundle is about this child, one that carries none of them."""
-        resource, path = entry.resource, entry.path
-        where = f"{path}.subject"
-        subject = resource.get("subject")
-        carried: set[tuple[str, str]] = set()
-        own = False
-        if subject is not None:
-            if not isinstance(subject, dict):
-                problems.append(f"expected a Reference @ {where}")
-                return
-            target = self.resolve(subject, entry.container or resource)
-            reference = subject.get("reference")
-            kind = _get(target, "resourceType")
-            if kind is None and isinstance(subject.get("type"), str):
-                kind = subject["type"]
-            if kind is None and isinstance(reference, str) and not reference.startswith("#"):
-                parts = reference.split("/")
-                kind = parts[-2] if len(parts) >= 2 else None
-            if kind is not None and kind != "Patient":
-                problems.append(
-                    f"is about a {kind}, not a Patient (this partnership's child) @ {where}"
-                )
-                return
-            for found in [*_list(_get(target, "identifier")), subject.get("identifier")]:
-                system, value = _get(found, "system"), _get(found, "value")
-                if isinstance(system, str) and isinstance(value, str):
-                    carried.add((system, value))
-            own = isinstance(reference, str) and reference in self.own_patient
-        known = self.child_identifiers
-        systems = {system for system, _ in known}
-        others = sorted(i for i in carried if i[0] in systems and i not in known)
-        if others:
-            theirs = sorted(i for i in known if i[0] in {system for system, _ in others})
-            problems.append(
-                f"is about another patient: its subject carries {_identifiers(others)}, and "
-                f"this partnership's child is {_identifiers(theirs)} @ {where}"
-            )
-            return
-        if own or carried & known or self.about_this_child:
-            return
-        advice = (
-            "give import_bundle the child's record with its identifiers (child=), or say "
-            "that the bundle is about this child (about_this_child=True)"
-        )
-        if subject is None:
-            problems.append(
-                f"no subject: cannot tell which patient it is about; {advice} @ {where}"
-            )
-            return
-        problems.append(
-            "cannot tell that it is about this partnership's child: its subject carries "
-            f"{_identifiers(sorted(carried)) if carried else 'no identifier'}, none of the "
-            f"child's ({_identifiers(sorted(known))}); {advice} @ {where}"
-        )
+    def check_subject(self, entry: Entry, problems: list[str]) -> None:
+        """A problem unless *entry*'s subject is this partnership's child (see
+        :meth:`ThisChild.check_subject`)."""
+        resource = entry.resource
+        target = self.resolve(resource.get("subject"), entry.container or resource)
+        self.child.check_subject(resource, entry.path, target, problems)
 
     # --- planning -------------------------------------------------------------------------
 
     def plan(self) -> Planned:
+        """The events that import the bundle, in order: each Goal proposed and agreed, the
+        Observations by time, then each Goal's status event.
+
+        Raises:
+            MalformedDataError: every problem found in the bundle.
+        """
         goals: list[_GoalPlan] = []
         observations: list[
-            tuple[pendulum.DateTime, int, _Entry, dict[str, str], ev.ProgressRecorded]
+            tuple[pendulum.DateTime, int, Entry, dict[str, str], ev.ProgressRecorded]
         ] = []
         for entry in self.entries:
             kind = entry.resource["resourceType"]
@@ -642,10 +442,13 @@ class _Reader:
                     steps.append(_Step(goal.label, goal.path, _STATUS_ELEMENTS, status))
         return steps
 
-    def skip(self, entry: _Entry, reason: str, path: str | None = None) -> None:
+    def skip(self, entry: Entry, reason: str, path: str | None = None) -> None:
+        """Report *entry* (or the part of it at *path*) as skipped, and why."""
         self.skipped.append(SkippedItem(label=entry.label, path=path or entry.path, reason=reason))
 
     def status_event(self, goal: _GoalPlan, goal_id: str) -> ev.Event | None:
+        """The event that puts *goal* on hold, achieves or discontinues it (``None``: none), at
+        its last observation if that is later than the import."""
         at = max(self.when, goal.latest) if goal.latest is not None else self.when
         actor = self.actor
         reason = goal.reason or goal.default_reason
@@ -658,11 +461,13 @@ class _Reader:
         return None
 
     def collect(self, label: str, problems: list[str]) -> None:
+        """Add the *problems* of the resource *label* to those the import is refused for."""
         self.problems.extend(f"{label}: {problem}" for problem in problems)
 
     # --- goals ------------------------------------------------------------------------------
 
-    def goal(self, entry: _Entry) -> _GoalPlan:
+    def goal(self, entry: Entry) -> _GoalPlan:
+        """What to record for the Goal *entry*; its problems are collected."""
         resource, path, keys, label = entry.resource, entry.path, entry.keys, entry.label
         problems: list[str] = []
         lifecycle = resource.get("lifecycleStatus")
@@ -679,30 +484,30 @@ class _Reader:
             plan.skipped = True
             self.skip(entry, "lifecycleStatus 'entered-in-error': skipped")
             return plan
-        plan.outcome, plan.default_reason = self.outcome(str(lifecycle), resource, path, problems)
+        plan.outcome, plan.default_reason = goal_outcome(str(lifecycle), resource, path, problems)
         self.check_subject(entry, problems)
-        goal_id = self.record_id(resource, GOAL_ID)
-        domain = self.domain(resource, path, problems)
-        statement = _text_of(resource.get("description"))
+        goal_id = record_id(resource, GOAL_ID)
+        domain = goal_domain(resource, path, problems)
+        statement = text_of(resource.get("description"))
         if statement is None:
             problems.append(f"no description text @ {path}.description")
-        notes = [n for n in _list(resource.get("note")) if isinstance(n, dict)]
-        why = _text(notes[0].get("text")) if notes else None
-        target, plan.units = self.target(resource, path, problems)
-        gas = self.gas_scale(resource, path, problems)
-        mastery = self.mastery(resource, path, problems)
+        notes = [n for n in as_list(resource.get("note")) if isinstance(n, dict)]
+        why = text(notes[0].get("text")) if notes else None
+        target, plan.units = measurable_target(resource, path, problems)
+        gas = gas_scale(resource, path, problems)
+        mastery = mastery_criterion(resource, path, problems)
         proposer_ref = resource.get("expressedBy", resource.get("source"))
         proposer = self.current_member(self.member_of(proposer_ref), self.when) or self.actor
         agreed: list[str] = []
-        for index, extension in enumerate(_list(resource.get("extension"))):
-            if _get(extension, "url") != GOAL_ACCEPTANCE:
+        for index, extension in enumerate(as_list(resource.get("extension"))):
+            if get(extension, "url") != GOAL_ACCEPTANCE:
                 continue
             parts = {
                 part.get("url"): part
-                for part in _list(extension.get("extension"))
+                for part in as_list(extension.get("extension"))
                 if isinstance(part, dict)
             }
-            status = _get(parts.get("status"), "valueCode")
+            status = get(parts.get("status"), "valueCode")
             where = f"{path}.extension[{index}]"
             if status != "agree":
                 self.skip(
@@ -713,7 +518,7 @@ class _Reader:
                 )
                 continue
             member = self.current_member(
-                self.member_of(_get(parts.get("individual"), "valueReference")), self.when
+                self.member_of(get(parts.get("individual"), "valueReference")), self.when
             )
             if member is None:
                 self.skip(
@@ -753,240 +558,14 @@ class _Reader:
         plan.agreed = agreed
         return plan
 
-    @staticmethod
-    def outcome(
-        lifecycle: str, resource: Json, path: str, problems: list[str]
-    ) -> tuple[str | None, str]:
-        """The status event a goal's ``lifecycleStatus`` and ``achievementStatus`` call
-        for (``on-hold``, ``achieved``, ``discontinued`` or ``None``) and the reason it
-        gets when the Goal gives no ``statusReason``."""
-        codes = [
-            _get(found, "code")
-            for found in _list(_get(resource.get("achievementStatus"), "coding"))
-            if _get(found, "system") == GOAL_ACHIEVEMENT
-        ]
-        achievement = codes[0] if codes else None
-        said = (
-            f"achievementStatus {achievement!r}"
-            if achievement is not None
-            else "no achievementStatus"
-            if "achievementStatus" not in resource
-            else f"an achievementStatus with no code from {GOAL_ACHIEVEMENT}"
-        )
-        where = f"{path}.achievementStatus"
-        if lifecycle == "on-hold":
-            return "on-hold", "On hold in the FHIR Goal"
-        if lifecycle == "completed":
-            if achievement in _ACHIEVED:
-                return "achieved", ""
-            if achievement in _NOT_ACHIEVED:
-                return "discontinued", (
-                    f"Completed in the FHIR Goal, not achieved (achievementStatus {achievement})"
-                )
-            problems.append(
-                f"lifecycleStatus 'completed' with {said} does not say whether the goal was "
-                "achieved: alliance records it as achieved for achievementStatus achieved or "
-                "sustaining, and as discontinued for not-achieved, no-progress or "
-                f"not-attainable @ {where}"
-            )
-            return None, ""
-        if lifecycle in ("cancelled", "rejected"):
-            if achievement in _ACHIEVED:
-                problems.append(
-                    f"lifecycleStatus {lifecycle!r} with {said} contradicts itself: a goal "
-                    f"given up is not achieved @ {where}"
-                )
-                return None, ""
-            return "discontinued", f"{lifecycle.capitalize()} in the FHIR Goal"
-        return None, ""
-
-    @staticmethod
-    def record_id(resource: Json, system: str) -> str:
-        for found in _list(resource.get("identifier")):
-            if isinstance(found, dict) and found.get("system") == system:
-                value = found.get("value")
-                if isinstance(value, str):
-                    return value
-        resource_id = resource.get("id")
-        if isinstance(resource_id, str) and resource_id:
-            return f"fhir-{resource_id}"
-        return c.new_id()
-
-    @staticmethod
-    def domain(resource: Json, path: str, problems: list[str]) -> GoalDomain | None:
-        behavioural = False
-        for index, category in enumerate(_list(resource.get("category"))):
-            for found in _list(_get(category, "coding")):
-                system, code = _get(found, "system"), _get(found, "code")
-                if system == GOAL_DOMAIN:
-                    try:
-                        return GoalDomain(code)
-                    except ValueError:
-                        problems.append(
-                            f"{code!r} is not an alliance goal domain @ {path}.category[{index}]"
-                        )
-                        return None
-                if system == GOAL_CATEGORY and code == "behavioral":
-                    behavioural = True
-        if behavioural:
-            return GoalDomain.BEHAVIOUR
-        problems.append(
-            f"no goal domain: a category coding from {GOAL_DOMAIN} (or HL7 goal-category "
-            f"'behavioral') @ {path}.category"
-        )
-        return None
-
-    def target(
-        self, resource: Json, path: str, problems: list[str]
-    ) -> tuple[MeasurableTarget | None, frozenset[str]]:
-        """The goal's one measurable target, and the unit strings (unit, code) it gave."""
-        targets = _list(resource.get("target"))
-        if len(targets) > 1:
-            problems.append(
-                f"a second target cannot be imported: an alliance goal has one measurable "
-                f"target, and this Goal has {len(targets)} @ {path}.target[1]"
-            )
-            return None, frozenset()
-        where = f"{path}.target[0]"
-        chosen: Json = targets[0] if targets and isinstance(targets[0], dict) else {}
-        if "detailQuantity" not in chosen:
-            others = [k for k in chosen if k.startswith("detail")]
-            if others:
-                problems.append(
-                    f"target[0].{others[0]} cannot be imported: an alliance target is one "
-                    "number in a unit, reached from a baseline (a detailQuantity), and this "
-                    f"is {_shown(others[0], chosen[others[0]])} @ {where}.{others[0]}"
-                )
-            else:
-                problems.append(f"no target with a detailQuantity @ {path}.target")
-            return None, frozenset()
-        before = len(problems)
-        metric = _text_of(chosen.get("measure"))
-        if metric is None:
-            problems.append(f"no measure text @ {where}.measure")
-        quantity = chosen["detailQuantity"]
-        value = _number(_get(quantity, "value"))
-        if value is None:
-            problems.append(f"expected a number @ {where}.detailQuantity.value")
-        unit = _text(_get(quantity, "unit")) or _text(_get(quantity, "code"))
-        if unit is None:
-            problems.append(f"no unit @ {where}.detailQuantity.unit")
-        baseline = None
-        for extension in _extensions(chosen, BASELINE_EXTENSION):
-            baseline = _number(_get(extension.get("valueQuantity"), "value"))
-        if baseline is None:
-            problems.append(
-                "no baseline: FHIR Goal has no element for where the child started; put it "
-                f"in the extension {BASELINE_EXTENSION} (valueQuantity) @ {where}.extension"
-            )
-        due = _full_date(chosen.get("dueDate"))
-        if due is None:
-            problems.append(f"expected a full date (YYYY-MM-DD) @ {where}.dueDate")
-        direction = None
-        if value is not None and baseline is not None:
-            direction = self.direction(quantity, value, baseline, where, problems)
-        if len(problems) > before:
-            return None, frozenset()
-        assert metric is not None
-        assert unit is not None
-        assert value is not None
-        assert baseline is not None
-        assert due is not None
-        assert direction is not None
-        units = frozenset(
-            u for u in (_text(_get(quantity, "unit")), _text(_get(quantity, "code"))) if u
-        )
-        try:
-            details: dict[str, Any] = {}
-            for extension in _extensions(chosen, TARGET_DETAILS_EXTENSION):
-                names = [
-                    a.name for a in attrs.fields(MeasurableTarget) if a.name not in TARGET_CORE
-                ]
-                details = read_details(extension, MeasurableTarget, names)
-            return MeasurableTarget(
-                metric=metric,
-                unit=unit,
-                baseline=baseline,
-                target=value,
-                direction=direction,
-                due=due,
-                **details,
-            ), units
-        except (ValidationError, ValueError) as error:
-            problems.append(f"{error} @ {where}")
-            return None, frozenset()
-
-    @staticmethod
-    def direction(
-        quantity: Json, value: float, baseline: float, where: str, problems: list[str]
-    ) -> Direction | None:
-        """The direction a target's ``comparator`` gives (``>=`` increase, ``<=``
-        decrease), checked against the baseline; without one, from the baseline."""
-        comparator = quantity.get("comparator")
-        from_baseline = Direction.INCREASE if value >= baseline else Direction.DECREASE
-        if comparator is None:
-            return from_baseline
-        at = f"{where}.detailQuantity.comparator"
-        shown = f"target[0].detailQuantity.comparator {comparator!r}"
-        wanted = {">=": Direction.INCREASE, "<=": Direction.DECREASE}.get(str(comparator))
-        if wanted is None:
-            problems.append(
-                f"{shown} cannot be imported: an alliance target is reached at its value "
-                f"(alliance writes >= or <=), and {comparator} {number(value)} is not that "
-                f"@ {at}"
-            )
-            return None
-        if wanted is not from_baseline:
-            way = "rise" if wanted is Direction.INCREASE else "fall"
-            problems.append(
-                f"{shown} says the value should {way} to {number(value)}, but the baseline "
-                f"is {number(baseline)} @ {at}"
-            )
-            return None
-        return wanted
-
-    def gas_scale(self, resource: Json, path: str, problems: list[str]) -> GasScale | None:
-        found = _extensions(resource, GAS_SCALE_EXTENSION)
-        if not found:
-            return None
-        parts = _list(found[0].get("extension"))
-        try:
-            weights = [
-                _number(_get(p, "valueDecimal")) for p in parts if _get(p, "url") == "weight"
-            ]
-            levels = []
-            for part in parts:
-                if _get(part, "url") != "level":
-                    continue
-                fields = {_get(f, "url"): f for f in _list(_get(part, "extension"))}
-                level = _get(fields.get("value"), "valueInteger")
-                description = _get(fields.get("description"), "valueString")
-                levels.append(GasLevel(level=level, description=description))
-            weight = weights[0] if weights and weights[0] is not None else 1.0
-            return GasScale(levels=tuple(levels), weight=weight)
-        except ValidationError as error:
-            problems.append(f"{error} @ {path}.extension({GAS_SCALE_EXTENSION})")
-            return None
-
-    def mastery(self, resource: Json, path: str, problems: list[str]) -> MasteryCriterion | None:
-        found = _extensions(resource, MASTERY_EXTENSION)
-        if not found:
-            return None
-        where = f"{path}.extension({MASTERY_EXTENSION})"
-        try:
-            fields = read_details(
-                found[0], MasteryCriterion, [a.name for a in attrs.fields(MasteryCriterion)]
-            )
-            return MasteryCriterion(**fields)
-        except (ValidationError, ValueError, TypeError) as error:
-            problems.append(f"{error} @ {where}")
-        return None
-
     # --- observations ------------------------------------------------------------------------
 
     def observation(
-        self, entry: _Entry, goals: dict[str, _GoalPlan]
+        self, entry: Entry, goals: dict[str, _GoalPlan]
     ) -> tuple[ev.ProgressRecorded, _GoalPlan | None, dict[str, str]] | None:
+        """The progress event for the Observation *entry*, the plan of the bundle's Goal it
+        pertains to, and the FHIR elements its fields were read from; ``None`` when it is
+        skipped or has problems (collected)."""
         resource, path, label = entry.resource, entry.path, entry.label
         status = resource.get("status")
         if status in _SKIPPED_OBSERVATION_STATUS:
@@ -1002,9 +581,9 @@ class _Reader:
         goal_plan: _GoalPlan | None = None
         goal_id: str | None = None
         units: frozenset[str] = frozenset()
-        links = _extensions(resource, PERTAINS_TO_GOAL)
+        links = extensions(resource, PERTAINS_TO_GOAL)
         link = links[0].get("valueReference") if links else None
-        reference = _get(link, "reference")
+        reference = get(link, "reference")
         if isinstance(reference, str) and reference.startswith("#"):
             reference = f"{entry.scope}{reference}"
         if isinstance(reference, str) and reference in goals:
@@ -1017,10 +596,10 @@ class _Reader:
                 units = goal_plan.units | {goal_plan.proposed.target.unit}
         elif isinstance(reference, str) and reference in self.own_goals:
             goal_id = self.own_goals[reference]
-        elif _get(_get(link, "identifier"), "system") == GOAL_ID and isinstance(
-            _get(_get(link, "identifier"), "value"), str
+        elif get(get(link, "identifier"), "system") == GOAL_ID and isinstance(
+            get(get(link, "identifier"), "value"), str
         ):
-            goal_id = _get(_get(link, "identifier"), "value")
+            goal_id = get(get(link, "identifier"), "value")
         elif not links:
             problems.append(
                 f"no goal: link it with the extension {PERTAINS_TO_GOAL} @ {path}.extension"
@@ -1032,8 +611,8 @@ class _Reader:
             )
         if goal_id is not None and goal_plan is None and goal_id in self.state.goals:
             units = frozenset({self.state.goals[goal_id].target.unit})
-        moment, element, period_note = self.effective(resource, path, problems)
-        performers = _list(resource.get("performer"))
+        moment, element, period_note = effective_time(resource, path, problems)
+        performers = as_list(resource.get("performer"))
         observer = self.actor
         if performers:
             found = next(
@@ -1043,41 +622,24 @@ class _Reader:
                 problems.append(f"no performer is a member of this partnership @ {path}.performer")
             else:
                 observer = found
-        value = self.value(resource, path, goal_id, units, problems)
+        value = observed_value(resource, path, goal_id, units, problems)
         gas_level = None
-        for index, component in enumerate(_list(resource.get("component"))):
+        for index, component in enumerate(as_list(resource.get("component"))):
             codes = {
-                (_get(f, "system"), _get(f, "code"))
-                for f in _list(_get(_get(component, "code"), "coding"))
+                (get(f, "system"), get(f, "code"))
+                for f in as_list(get(get(component, "code"), "coding"))
             }
             if (OBSERVATION_COMPONENT, GAS_LEVEL_CODE) in codes:
-                gas_level = _get(component, "valueInteger")
+                gas_level = get(component, "valueInteger")
             else:
                 self.skip(
                     entry,
-                    f"component[{index}] ({_text_of(_get(component, 'code')) or 'no code text'})"
+                    f"component[{index}] ({text_of(get(component, 'code')) or 'no code text'})"
                     " not imported: alliance reads only its own gas-level component",
                     f"{path}.component[{index}]",
                 )
-        setting = Setting.CLINIC
-        for extension in _extensions(resource, SETTING_EXTENSION):
-            try:
-                setting = Setting(str(extension.get("valueCode")))
-            except ValueError:
-                problems.append(
-                    f"{extension.get('valueCode')!r} is not an alliance setting "
-                    f"@ {path}.extension({SETTING_EXTENSION})"
-                )
-        kind = None
-        for found_coding in _list(_get(resource.get("method"), "coding")):
-            if _get(found_coding, "system") == OBSERVATION_KIND:
-                try:
-                    kind = ObservationKind(_get(found_coding, "code"))
-                except ValueError:
-                    problems.append(
-                        f"{_get(found_coding, 'code')!r} is not an alliance observation kind "
-                        f"@ {path}.method"
-                    )
+        setting = observation_setting(resource, path, problems)
+        kind = observation_kind(resource, path, problems)
         if kind is None:
             kind = (
                 ObservationKind.SESSION
@@ -1085,7 +647,7 @@ class _Reader:
                 else ObservationKind.EVERYDAY
             )
         notes = []
-        for index, found_note in enumerate(_list(resource.get("note"))):
+        for index, found_note in enumerate(as_list(resource.get("note"))):
             if not isinstance(found_note, dict):
                 continue
             if "time" in found_note:
@@ -1096,41 +658,14 @@ class _Reader:
                     f"{path}.note[{index}]",
                 )
                 continue
-            notes.append(_text(found_note.get("text")))
+            notes.append(text(found_note.get("text")))
         if period_note is not None:
             notes.append(period_note)
         note = "\n\n".join(n for n in notes if n is not None) or None
-        details: dict[str, Any] = {}
-        for extension in _extensions(resource, OBSERVATION_DETAILS_EXTENSION):
-            names = [
-                a.name
-                for a in attrs.fields(ev.ProgressRecorded)
-                if a.name not in PROGRESS_CORE | PROGRESS_NOT_EXPORTED
-            ]
-            try:
-                details = read_details(extension, ev.ProgressRecorded, names)
-            except ValueError as error:
-                problems.append(f"{error} @ {path}.extension({OBSERVATION_DETAILS_EXTENSION})")
-        audience = EVERYONE
-        for extension in _extensions(resource, AUDIENCE_EXTENSION):
-            try:
-                audience = _audience(extension)
-            except ValidationError as error:
-                problems.append(f"{error.reason} @ {path}.extension({AUDIENCE_EXTENSION})")
+        details = progress_details(resource, path, problems)
+        audience = observation_audience(resource, path, problems)
         if value is None and gas_level is None and not problems:
-            absent = _text_of(resource.get("dataAbsentReason"))
-            if absent is None:
-                absent = _get(_get(resource.get("dataAbsentReason"), "coding"), "code")
-            problems.append(
-                (
-                    f"no value: its dataAbsentReason is {absent!r}"
-                    if "dataAbsentReason" in resource
-                    else "no value: expected a valueQuantity or valueInteger (or alliance's "
-                    "gas-level component)"
-                )
-                + f" @ {path}."
-                + ("dataAbsentReason" if "dataAbsentReason" in resource else "value[x]")
-            )
+            problems.append(no_value(resource, path))
         if problems or goal_id is None or moment is None:
             self.collect(label, problems)
             return None
@@ -1138,7 +673,7 @@ class _Reader:
             event = ev.ProgressRecorded(
                 audience=audience,
                 **details,
-                observation_id=self.record_id(resource, OBSERVATION_ID),
+                observation_id=record_id(resource, OBSERVATION_ID),
                 goal_id=goal_id,
                 setting=setting,
                 kind=kind,
@@ -1155,276 +690,3 @@ class _Reader:
             )
             return None
         return event, goal_plan, {**_OBSERVATION_ELEMENTS, "occurred_at": element}
-
-    @staticmethod
-    def effective(
-        resource: Json, path: str, problems: list[str]
-    ) -> tuple[pendulum.DateTime | None, str, str | None]:
-        """When an observation was made, the element it was read from, and a note for a
-        period (recorded at its start)."""
-        for element in ("effectiveDateTime", "effectiveInstant"):
-            if element in resource:
-                return _moment(resource[element], f"{path}.{element}", problems), element, None
-        if "effectivePeriod" in resource:
-            period = resource["effectivePeriod"]
-            start, end = _get(period, "start"), _get(period, "end")
-            element = "effectivePeriod.start"
-            if start is None:
-                problems.append(
-                    "effectivePeriod has no start: alliance records an observation at one "
-                    "instant, the start of its period @ "
-                    f"{path}.{element}"
-                )
-                return None, element, None
-            moment = _moment(start, f"{path}.{element}", problems)
-            if end is None:
-                note = f"Observed from {start} (FHIR effectivePeriod; recorded at its start)"
-            else:
-                _moment(end, f"{path}.effectivePeriod.end", problems)
-                note = (
-                    f"Observed over {start} to {end} (FHIR effectivePeriod; recorded at its start)"
-                )
-            return moment, element, note
-        others = [k for k in resource if k.startswith("effective")]
-        if others:
-            problems.append(
-                f"{others[0]} cannot be imported: alliance records an observation at one "
-                "instant (effectiveDateTime, effectiveInstant, or the start of an "
-                f"effectivePeriod) @ {path}.{others[0]}"
-            )
-        else:
-            problems.append(
-                "no effective time: expected effectiveDateTime, effectiveInstant or "
-                f"effectivePeriod @ {path}.effective[x]"
-            )
-        return None, "effectiveDateTime", None
-
-    @staticmethod
-    def value(
-        resource: Json,
-        path: str,
-        goal_id: str | None,
-        units: frozenset[str],
-        problems: list[str],
-    ) -> float | None:
-        """An observation's number (``valueQuantity`` in the goal's unit, or
-        ``valueInteger``), refusing what alliance cannot record faithfully."""
-        others = [
-            k
-            for k in resource
-            if k.startswith("value") and k not in ("valueQuantity", "valueInteger")
-        ]
-        if others:
-            problems.append(
-                f"{others[0]} cannot be imported: alliance records a number toward the "
-                "goal's target (valueQuantity or valueInteger), and this is "
-                f"{_shown(others[0], resource[others[0]])} @ {path}.{others[0]}"
-            )
-            return None
-        if "valueInteger" in resource:
-            value = resource["valueInteger"]
-            if isinstance(value, bool) or not isinstance(value, int):
-                problems.append(f"expected a whole number @ {path}.valueInteger")
-                return None
-            return float(value)
-        if "valueQuantity" not in resource:
-            return None
-        quantity = resource["valueQuantity"]
-        where = f"{path}.valueQuantity"
-        if not isinstance(quantity, dict):
-            problems.append(f"expected a Quantity @ {where}")
-            return None
-        value = _number(quantity.get("value"))
-        if value is None:
-            problems.append(f"expected a number @ {where}.value")
-            return None
-        comparator = quantity.get("comparator")
-        if comparator is not None:
-            problems.append(
-                f"valueQuantity.comparator {comparator!r} cannot be imported: alliance "
-                f"records the value itself, and {comparator} {number(value)} is not "
-                f"{number(value)} @ {where}.comparator"
-            )
-            return None
-        given = [u for u in (_text(quantity.get("unit")), _text(quantity.get("code"))) if u]
-        if given and units and not set(given) & units:
-            unit, code = _text(quantity.get("unit")), _text(quantity.get("code"))
-            shown = (
-                f"{unit!r} (code {code!r})"
-                if unit is not None and code is not None and unit != code
-                else repr(given[0])
-            )
-            goal_unit = " or ".join(repr(u) for u in sorted(units))
-            problems.append(
-                f"valueQuantity is in {shown}, but goal {goal_id!r} is measured in "
-                f"{goal_unit}: alliance does not convert units, so the value would be "
-                f"mis-read @ {where}"
-            )
-            return None
-        return value
-
-
-# --- reading JSON ----------------------------------------------------------------------------
-
-
-def _audience(extension: Json) -> Audience:
-    """The :class:`Audience` an ``audience`` extension carries."""
-    parts = _list(extension.get("extension"))
-    scopes = [_get(p, "valueCode") for p in parts if _get(p, "url") == "scope"]
-    members = frozenset(
-        str(_get(_get(p, "valueIdentifier"), "value"))
-        for p in parts
-        if _get(p, "url") == "member" and _get(_get(p, "valueIdentifier"), "system") == PERSON_ID
-    )
-    if len(scopes) != 1:
-        raise ValidationError("audience", "expected exactly one scope")
-    try:
-        scope = AudienceScope(scopes[0])
-    except ValueError:
-        raise ValidationError(
-            "audience", f"{scopes[0]!r} is not an alliance audience scope"
-        ) from None
-    return Audience(scope=scope, members=members)
-
-
-def _identifiers(found: list[tuple[str, str]]) -> str:
-    """Identifiers as ``system|value``, joined."""
-    return ", ".join(f"{system}|{value}" for system, value in found)
-
-
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _get(value: object, key: str) -> Any:
-    return value.get(key) if isinstance(value, dict) else None
-
-
-def _extensions(element: Json, url: str) -> list[Json]:
-    return [
-        e for e in _list(element.get("extension")) if isinstance(e, dict) and e.get("url") == url
-    ]
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _text_of(concept: object) -> str | None:
-    """A CodeableConcept's text, or the display of its first coding that has one."""
-    text = _text(_get(concept, "text"))
-    if text is not None:
-        return text
-    for found in _list(_get(concept, "coding")):
-        display = _text(_get(found, "display"))
-        if display is not None:
-            return display
-    return None
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
-def _full_date(value: object) -> pendulum.Date | None:
-    if not isinstance(value, str) or not _FULL_DATE.match(value):
-        return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-    return pendulum.Date(day.year, day.month, day.day)
-
-
-_DATE_TIME = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})T(?P<hour>[01]\d|2[0-3]):(?P<minute>[0-5]\d)"
-    r":(?P<second>[0-5]\d|60)(?:\.(?P<fraction>\d+))?"
-    r"(?P<offset>Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))$"
-)
-_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def _moment(value: object, where: str, problems: list[str]) -> pendulum.DateTime | None:
-    """A FHIR ``dateTime``/``instant`` with a time of day, read strictly, in UTC.
-
-    FHIR's own format only (``YYYY-MM-DDThh:mm:ss[.fraction]`` and ``Z`` or an offset
-    up to ±14:00; not ISO 8601's basic format, nor an offset without its colon). A
-    fraction finer than a microsecond is rounded to the nearest microsecond (half to
-    even); a leap second (``23:59:60Z``, only at the end of a month's last minute in UTC)
-    is read as the last microsecond before the next minute.
-    """
-    if not isinstance(value, str):
-        problems.append(
-            f"expected a FHIR dateTime (a string), not {type(value).__name__} @ {where}"
-        )
-        return None
-    if _PARTIAL_DATE.match(value):
-        problems.append(
-            f"{value!r} has no time of day: alliance records an observation at an instant, "
-            f"so a time with its UTC offset is required @ {where}"
-        )
-        return None
-    found = _DATE_TIME.match(value)
-    shape = "YYYY-MM-DDThh:mm:ss[.fraction] and Z or an offset ±hh:mm up to ±14:00"
-    if found is None:
-        problems.append(f"{value!r} is not a FHIR dateTime ({shape}) @ {where}")
-        return None
-    try:
-        day = dt.date.fromisoformat(found["date"])
-    except ValueError:
-        problems.append(f"{value!r} is not a FHIR dateTime: no such date @ {where}")
-        return None
-    offset_text = found["offset"]
-    if offset_text == "Z":
-        offset = dt.timedelta(0)
-    else:
-        sign = -1 if offset_text[0] == "-" else 1
-        offset = sign * dt.timedelta(hours=int(offset_text[1:3]), minutes=int(offset_text[4:6]))
-    second = int(found["second"])
-    leap = second == 60
-    moment = dt.datetime(
-        day.year,
-        day.month,
-        day.day,
-        int(found["hour"]),
-        int(found["minute"]),
-        59 if leap else second,
-        tzinfo=dt.timezone(offset),
-    )
-    if leap:
-        moment += dt.timedelta(microseconds=999_999)
-        utc = moment.astimezone(dt.UTC)
-        if (utc.hour, utc.minute) != (23, 59) or (utc + dt.timedelta(days=1)).day != 1:
-            problems.append(
-                f"{value!r} is not a FHIR dateTime: second 60 is a leap second, which comes "
-                f"only at 23:59:60 UTC at the end of a month @ {where}"
-            )
-            return None
-    elif found["fraction"]:
-        micros = (Decimal("0." + found["fraction"]) * 1_000_000).quantize(
-            Decimal(1), rounding=ROUND_HALF_EVEN
-        )
-        moment += dt.timedelta(microseconds=int(micros))
-    return pendulum.instance(moment).in_timezone("UTC")
-
-
-def _shown(element: str, value: object) -> str:
-    """What a ``value[x]``/``detail[x]`` holds, in a few words."""
-    if isinstance(value, bool | int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return repr(value)
-    if element.endswith("CodeableConcept"):
-        text = _text_of(value)
-        codes = [
-            f"{_get(f, 'system')}|{_get(f, 'code')}"
-            for f in _list(_get(value, "coding"))
-            if _get(f, "code") is not None
-        ]
-        if text is not None:
-            return repr(text) + (f" ({', '.join(codes)})" if codes else "")
-        return ", ".join(codes) if codes else "a CodeableConcept with no text or code"
-    kind = element.removeprefix("value").removeprefix("detail")
-    return f"a {kind}"
