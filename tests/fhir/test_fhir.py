@@ -1162,8 +1162,7 @@ def test_resources_it_cannot_map_are_all_reported_with_their_paths(
         for p in problems
     ), problems
     assert any(
-        p.startswith(f"Observation/{late['id']}: expected a date and time with a UTC offset")
-        for p in problems
+        p.startswith(f"Observation/{late['id']}: '2025-01-27' has no time of day") for p in problems
     ), problems
     assert len(problems) == 4
     assert copy_of.version == version  # nothing recorded
@@ -1212,7 +1211,8 @@ def test_goals_about_another_child_are_refused(sample: al.Partnership, exported:
     with pytest.raises(al.MalformedDataError) as raised:
         import_into_copy(sample, bundle)
     assert all(
-        "is about child 'someone-else', not this partnership's child 'sam'" in p
+        "is about another patient: its subject carries urn:alliance:id:person|someone-else, "
+        "and this partnership's child is urn:alliance:id:person|sam @ " in p
         for p in raised.value.problems
     )
     assert len(raised.value.problems) == 2 + 34
@@ -1275,7 +1275,8 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
     sample: al.Partnership,
 ) -> None:
     """A minimal R5 Goal with no alliance ids, and an Observation for a goal the
-    partnership already has, referenced by its own export's id. (Maria, a carer, records
+    partnership already has, referenced by its own export's id; the caller says the
+    bundle is about this child, as its Patient/99 carries no identifier. (Maria, a carer, records
     an observation at the clinic here, which RolePolicy would refuse: the mapping is
     tested, under AllowAll; the next test shows the default policy's refusal.)"""
     partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
@@ -1357,7 +1358,11 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
             },
         ],
     }
-    recorded = import_bundle(partnership, bundle, actor="maria", occurred_at=at)
+    with pytest.raises(al.MalformedDataError):  # Patient/99 and no subject: whose data?
+        import_bundle(partnership, bundle, actor="maria", occurred_at=at)
+    recorded = import_bundle(
+        partnership, bundle, actor="maria", occurred_at=at, about_this_child=True
+    )
     assert [type(e).__name__ for e in recorded] == [
         "GoalProposed",
         "ProgressRecorded",
@@ -1386,7 +1391,7 @@ def test_a_goal_from_another_system_and_observations_for_goals_already_here(
     assert isinstance(under_roles.policy, al.RolePolicy)
     version = under_roles.version
     with pytest.raises(al.PermissionDenied) as refused:
-        import_bundle(under_roles, bundle, actor="maria", occurred_at=at)
+        import_bundle(under_roles, bundle, actor="maria", occurred_at=at, about_this_child=True)
     assert refused.value.actor == "maria"
     assert "carers record observations at home or in the community" in refused.value.reason
     assert under_roles.version == version
@@ -1444,3 +1449,664 @@ def test_a_bad_audience_extension_is_refused_by_path(
     assert problem.startswith(f"Observation/{observation['id']}: 'all' is not an alliance")
     assert problem.endswith(".extension(urn:alliance:ext:audience)")
     assert copy_of.version == version
+
+
+# --- the patient: whose data it is --------------------------------------------------------------
+
+MRN = "https://clinic.example/mrn"
+
+
+def people_with_mrn(mrn: str = "MRN-0042") -> dict[str, Any]:
+    people: dict[str, Any] = dict(sample_people())
+    people["sam"] = attrs.evolve(
+        people["sam"], identifiers=(al.model.PersonIdentifier(system=MRN, value=mrn),)
+    )
+    return people
+
+
+def test_the_childs_identifiers_are_exported_on_the_patient(sample: al.Partnership) -> None:
+    for version in VERSIONS:
+        bundle = export_bundle(sample, people_with_mrn(), version=version)
+        check(bundle, version)
+        (patient,) = resources(bundle, "Patient")
+        assert patient["identifier"] == [
+            {"system": "urn:alliance:id:person", "value": "sam"},
+            {"system": MRN, "value": "MRN-0042"},
+        ]
+
+
+def test_person_identifiers_are_checked() -> None:
+    with pytest.raises(al.ValidationError) as raised:
+        al.model.PersonIdentifier(system="https://clinic example/mrn", value="1")
+    assert raised.value.field == "system"
+    with pytest.raises(al.ValidationError) as raised:
+        al.model.PersonIdentifier(system="urn:alliance:id:person", value="sam")
+    assert raised.value.field == "system"
+    with pytest.raises(al.ValidationError) as raised:
+        al.model.PersonIdentifier(system=MRN, value=" 1")
+    assert raised.value.field == "value"
+    mrn = al.model.PersonIdentifier(system=MRN, value="1")
+    with pytest.raises(al.ValidationError) as raised:
+        al.Child(id="sam", name="Sam", identifiers=(mrn, mrn))
+    assert raised.value.field == "identifiers[1]"
+
+
+def foreign_observation(subject: Json | None, identifier: str = "obs-7") -> Json:
+    """An Observation from another system for the sample's g-dressing goal (by its
+    alliance identifier), performed by no one the bundle names."""
+    resource: Json = {
+        "resourceType": "Observation",
+        "id": identifier,
+        "status": "final",
+        "extension": [
+            {
+                "url": PERTAINS_TO_GOAL,
+                "valueReference": {
+                    "identifier": {"system": "urn:alliance:id:goal", "value": "g-dressing"}
+                },
+            }
+        ],
+        "code": {"text": "minutes"},
+        "effectiveDateTime": "2025-05-06T08:00:00+01:00",
+        "valueQuantity": {"value": 11, "unit": "minutes"},
+    }
+    if subject is not None:
+        resource["subject"] = subject
+    return resource
+
+
+def foreign_bundle(*entries: Json) -> Json:
+    return {"resourceType": "Bundle", "type": "collection", "entry": list(entries)}
+
+
+def ehr_patient(mrn: str, patient_id: str = "pat-1") -> Json:
+    return {
+        "fullUrl": f"http://ehr.example/fhir/Patient/{patient_id}",
+        "resource": {
+            "resourceType": "Patient",
+            "id": patient_id,
+            "identifier": [{"system": MRN, "value": mrn}],
+        },
+    }
+
+
+AT = pendulum.datetime(2025, 5, 5, 9, tz="Europe/London")
+
+
+def sample_child(mrn: str = "MRN-0042") -> al.Child:
+    child = people_with_mrn(mrn)["sam"]
+    assert isinstance(child, al.Child)
+    return child
+
+
+def test_an_observation_about_another_patient_is_refused_by_name(sample: al.Partnership) -> None:
+    """The patient-safety defect: another patient's Observation was recorded against this
+    child. It is refused, naming the resource and its subject, whichever way the subject
+    is given, even when the caller says the bundle is about this child."""
+    subjects: list[tuple[Json, list[Json]]] = [
+        ({"reference": "Patient/pat-2"}, [ehr_patient("MRN-9999", "pat-2")]),  # in the bundle
+        ({"identifier": {"system": MRN, "value": "MRN-9999"}}, []),  # a logical reference
+        ({"reference": "#p"}, []),  # a contained Patient
+    ]
+    for subject, others in subjects:
+        observation = foreign_observation(subject)
+        if subject.get("reference") == "#p":
+            observation["contained"] = [
+                {
+                    "resourceType": "Patient",
+                    "id": "p",
+                    "identifier": [{"system": MRN, "value": "MRN-9999"}],
+                }
+            ]
+        bundle = foreign_bundle(*others, {"resource": observation})
+        for about_this_child in (False, True):
+            partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+            version = partnership.version
+            with pytest.raises(al.MalformedDataError) as raised:
+                import_bundle(
+                    partnership,
+                    bundle,
+                    actor="ana",
+                    occurred_at=AT,
+                    child=sample_child(),
+                    about_this_child=about_this_child,
+                )
+            (problem,) = raised.value.problems
+            assert problem.startswith("Observation/obs-7: is about another patient"), problem
+            assert "MRN-9999" in problem
+            assert "MRN-0042" in problem
+            assert problem.endswith(f"@ $.entry[{len(others)}].resource.subject"), problem
+            assert partnership.version == version  # nothing recorded
+
+
+def test_an_observation_about_this_child_is_imported_by_identifier(
+    sample: al.Partnership,
+) -> None:
+    for subject, others in [
+        ({"reference": "Patient/pat-1"}, [ehr_patient("MRN-0042")]),
+        ({"identifier": {"system": MRN, "value": "MRN-0042"}}, []),
+    ]:
+        partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+        recorded = import_bundle(
+            partnership,
+            foreign_bundle(*others, {"resource": foreign_observation(subject)}),
+            actor="ana",
+            occurred_at=AT,
+            child=sample_child(),
+        )
+        assert [e.goal_id for e in recorded] == ["g-dressing"]  # type: ignore[attr-defined]
+
+
+def test_without_the_childs_identifiers_the_caller_must_say_whose_bundle_it_is(
+    sample: al.Partnership,
+) -> None:
+    bundle = foreign_bundle(
+        ehr_patient("MRN-0042"), {"resource": foreign_observation({"reference": "Patient/pat-1"})}
+    )
+    unidentified = al.Child(id="sam", name="Sam")
+    for child in (None, unidentified):
+        partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+        with pytest.raises(al.MalformedDataError) as raised:
+            import_bundle(partnership, bundle, actor="ana", occurred_at=AT, child=child)
+        (problem,) = raised.value.problems
+        assert problem.startswith("Observation/obs-7: cannot tell that it is about "), problem
+        assert "about_this_child=True" in problem
+        assert problem.endswith("@ $.entry[1].resource.subject")
+        assert partnership.version == sample.version
+        recorded = import_bundle(
+            partnership, bundle, actor="ana", occurred_at=AT, child=child, about_this_child=True
+        )
+        assert len(recorded) == 1
+    # no subject at all: the same
+    partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_bundle(
+            partnership,
+            foreign_bundle({"resource": foreign_observation(None)}),
+            actor="ana",
+            occurred_at=AT,
+            child=sample_child(),
+        )
+    (problem,) = raised.value.problems
+    assert problem.startswith("Observation/obs-7: no subject: cannot tell"), problem
+
+
+def test_a_subject_that_is_not_a_patient_is_refused(sample: al.Partnership) -> None:
+    partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_bundle(
+            partnership,
+            foreign_bundle({"resource": foreign_observation({"reference": "Group/siblings"})}),
+            actor="ana",
+            occurred_at=AT,
+            about_this_child=True,
+        )
+    (problem,) = raised.value.problems
+    assert problem.startswith("Observation/obs-7: is about a Group, not a Patient"), problem
+
+
+def test_the_child_record_given_to_the_import_must_be_this_partnerships_child(
+    sample: al.Partnership,
+) -> None:
+    with pytest.raises(al.ValidationError) as raised:
+        import_bundle(
+            sample, foreign_bundle(), actor="ana", occurred_at=AT, child=al.Child(id="x", name="X")
+        )
+    assert raised.value.field == "child"
+    with pytest.raises(al.ValidationError) as raised:
+        import_bundle(
+            sample,
+            foreign_bundle(),
+            actor="ana",
+            occurred_at=AT,
+            about_this_child="yes",  # type: ignore[arg-type]
+        )
+    assert raised.value.field == "about_this_child"
+
+
+def test_an_exported_bundle_imports_back_by_the_childs_identifiers(
+    sample: al.Partnership,
+) -> None:
+    """A round trip through a system that drops alliance's own identifier: the MRN
+    still says whose data it is."""
+    bundle = export_bundle(sample, people_with_mrn())
+    (patient,) = resources(bundle, "Patient")
+    patient["identifier"] = patient["identifier"][1:]
+    copy_of = fresh_copy(sample.state)
+    import_bundle(
+        copy_of, bundle, actor="ana", occurred_at=sample.state.formed_at, child=sample_child()
+    )
+    assert set(copy_of.state.goals) == set(sample.state.goals)
+    copy_of = fresh_copy(sample.state)
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_bundle(
+            copy_of,
+            bundle,
+            actor="ana",
+            occurred_at=sample.state.formed_at,
+            child=sample_child("MRN-1111"),
+        )
+    assert all("is about another patient" in p for p in raised.value.problems)
+
+
+# --- nothing silently dropped or mis-read ---------------------------------------------------------
+
+
+def under_allow_all(sample: al.Partnership) -> al.Partnership:
+    return al.Partnership.from_events(sample.events, policy=al.AllowAll())
+
+
+def refused(partnership: al.Partnership, bundle: Json, **options: Any) -> str:
+    """The one problem the import finds in *bundle*; nothing is recorded."""
+    version = partnership.version
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_bundle(
+            partnership, bundle, actor="ana", occurred_at=AT, about_this_child=True, **options
+        )
+    assert partnership.version == version
+    (problem,) = raised.value.problems
+    return problem
+
+
+def observed(sample: al.Partnership, **elements: Any) -> str:
+    """The problem the import finds in a foreign observation with *elements* replaced."""
+    observation = foreign_observation(None)
+    for name, value in elements.items():
+        if value is None:
+            observation.pop(name, None)
+        else:
+            observation[name] = value
+    return refused(under_allow_all(sample), foreign_bundle({"resource": observation}))
+
+
+@pytest.mark.parametrize("comparator", sorted(QUANTITY_COMPARATOR))
+def test_a_value_with_a_comparator_is_refused_by_name(
+    sample: al.Partnership, comparator: str
+) -> None:
+    problem = observed(
+        sample, valueQuantity={"value": 85, "comparator": comparator, "unit": "minutes"}
+    )
+    assert problem.startswith(f"Observation/obs-7: valueQuantity.comparator {comparator!r}")
+    assert problem.endswith("@ $.entry[0].resource.valueQuantity.comparator")
+
+
+@pytest.mark.parametrize(
+    ("element", "value", "shown"),
+    [
+        ("valueCodeableConcept", {"text": "Improved"}, "'Improved'"),
+        ("valueBoolean", True, "True"),
+        ("valueString", "much better", "'much better'"),
+        ("valueRange", {"low": {"value": 1}}, "a Range"),
+    ],
+)
+def test_values_that_are_not_numbers_are_refused_naming_what_was_there(
+    sample: al.Partnership, element: str, value: Any, shown: str
+) -> None:
+    problem = observed(sample, valueQuantity=None, **{element: value})
+    assert problem.startswith(f"Observation/obs-7: {element} cannot be imported"), problem
+    assert shown in problem
+    assert problem.endswith(f"@ $.entry[0].resource.{element}")
+
+
+def test_an_effective_period_is_read_at_its_start_and_kept_in_the_note(
+    sample: al.Partnership,
+) -> None:
+    observation = foreign_observation(None)
+    del observation["effectiveDateTime"]
+    observation["effectivePeriod"] = {
+        "start": "2025-05-05T09:00:00+01:00",
+        "end": "2025-05-11T18:00:00+01:00",
+    }
+    partnership = under_allow_all(sample)
+    (event,) = import_bundle(
+        partnership,
+        foreign_bundle({"resource": observation}),
+        actor="ana",
+        occurred_at=AT,
+        about_this_child=True,
+    )
+    assert event.occurred_at == pendulum.datetime(2025, 5, 5, 8, tz="UTC")
+    assert isinstance(event, al.events.ProgressRecorded)
+    assert event.note == (
+        "Observed over 2025-05-05T09:00:00+01:00 to 2025-05-11T18:00:00+01:00 "
+        "(FHIR effectivePeriod; recorded at its start)"
+    )
+    problem = observed(
+        sample, effectiveDateTime=None, effectivePeriod={"end": "2025-05-11T18:00:00+01:00"}
+    )
+    assert "effectivePeriod.start" in problem
+    assert "effectiveDateTime" not in problem
+    problem = observed(
+        sample, effectiveDateTime=None, effectiveTiming={"event": ["2025-05-11T18:00:00+01:00"]}
+    )
+    assert problem.startswith("Observation/obs-7: effectiveTiming cannot be imported"), problem
+    problem = observed(sample, effectiveDateTime=None)
+    assert problem.startswith("Observation/obs-7: no effective time"), problem
+
+
+def observed_at(sample: al.Partnership, text: str) -> pendulum.DateTime:
+    observation = foreign_observation(None)
+    observation["effectiveDateTime"] = text
+    (event,) = import_bundle(
+        under_allow_all(sample),
+        foreign_bundle({"resource": observation}),
+        actor="ana",
+        occurred_at=AT,
+        about_this_child=True,
+    )
+    return event.occurred_at
+
+
+def test_fhir_date_times_are_read_strictly(sample: al.Partnership) -> None:
+    # a leap second is the last microsecond before the next minute
+    assert observed_at(sample, "2025-06-30T23:59:60Z") == pendulum.datetime(
+        2025, 6, 30, 23, 59, 59, 999999, tz="UTC"
+    )
+    assert observed_at(sample, "2025-07-01T00:59:60+01:00") == pendulum.datetime(
+        2025, 6, 30, 23, 59, 59, 999999, tz="UTC"
+    )
+    # more than six fractional digits are rounded to the microsecond
+    assert observed_at(sample, "2025-05-06T08:00:00.1234565Z") == pendulum.datetime(
+        2025, 5, 6, 8, 0, 0, 123456, tz="UTC"
+    )
+    assert observed_at(sample, "2025-05-06T08:00:00.9999996Z") == pendulum.datetime(
+        2025, 5, 6, 8, 0, 1, tz="UTC"
+    )
+    for text in (
+        "20141205T093010+0100",  # ISO 8601 basic format, not FHIR
+        "2025-05-06T08:00:00+0100",  # an offset without its colon
+        "2025-05-06 08:00:00Z",
+        "2025-05-06T08:00Z",  # FHIR needs seconds
+        "2025-05-06T08:00:00+14:30",  # beyond FHIR's offsets
+        "2025-05-06T12:30:60Z",  # not where a leap second can be
+    ):
+        problem = observed(sample, effectiveDateTime=text)
+        assert problem.startswith(f"Observation/obs-7: {text!r} is not a FHIR dateTime"), problem
+        assert problem.endswith("@ $.entry[0].resource.effectiveDateTime")
+    problem = observed(sample, effectiveDateTime="2025-05-06")
+    assert "has no time of day" in problem
+
+
+def test_request_only_entries_of_a_transaction_are_skipped_with_a_reason(
+    sample: al.Partnership,
+) -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"request": {"method": "DELETE", "url": "Observation/old-1"}},
+            {"request": {"method": "GET", "url": "Patient?identifier=x|1"}},
+            {
+                "fullUrl": "urn:uuid:8c2b1a8e-0000-4000-8000-000000000007",
+                "resource": foreign_observation(None),
+                "request": {"method": "POST", "url": "Observation"},
+            },
+        ],
+    }
+    partnership = under_allow_all(sample)
+    report = al.fhir.import_bundle_with_report(
+        partnership, bundle, actor="ana", occurred_at=AT, about_this_child=True
+    )
+    assert [type(e).__name__ for e in report.events] == ["ProgressRecorded"]
+    assert list(partnership.events_since(sample.version)) == list(report.events)
+    assert [(r.label, r.path) for r in report.recorded] == [
+        ("Observation/obs-7", "$.entry[2].resource")
+    ]
+    assert [(s.label, s.path, s.reason) for s in report.skipped] == [
+        (
+            "entry 0",
+            "$.entry[0]",
+            "a request with no resource (DELETE Observation/old-1): nothing to record",
+        ),
+        (
+            "entry 1",
+            "$.entry[1]",
+            "a request with no resource (GET Patient?identifier=x|1): nothing to record",
+        ),
+    ]
+    # an entry with neither a resource nor a request is still an error
+    bundle["entry"].append({"fullUrl": "urn:uuid:x"})
+    problem = refused(under_allow_all(sample), bundle)
+    assert problem == "entry 3: expected a resource (or a request) @ $.entry[3].resource"
+
+
+def test_the_report_says_what_was_skipped_and_why(sample: al.Partnership, exported: Json) -> None:
+    bundle = copy.deepcopy(exported)
+    find(bundle, "Observation", "o-req-2")["status"] = "entered-in-error"
+    copy_of = fresh_copy(sample.state)
+    report = al.fhir.import_bundle_with_report(
+        copy_of, bundle, actor="ana", occurred_at=sample.state.formed_at
+    )
+    observation = find(bundle, "Observation", "o-req-2")
+    assert any(
+        s.label == f"Observation/{observation['id']}" and "entered-in-error" in s.reason
+        for s in report.skipped
+    ), report.skipped
+    (patient,) = resources(bundle, "Patient")
+    assert any(
+        s.label == f"Patient/{patient['id']}" and "read only to resolve references" in s.reason
+        for s in report.skipped
+    )
+    goal = find(bundle, "Goal", "g-requests")
+    (requests,) = [r for r in report.recorded if r.label == f"Goal/{goal['id']}"]
+    kinds = [type(e).__name__ for e in requests.events]
+    assert kinds[0] == "GoalProposed"
+    assert kinds[-1] == "GoalAchieved"
+    assert len(report.events) == copy_of.version - fresh_copy(sample.state).version
+
+
+ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+
+
+def with_achievement(bundle: Json, goal_id: str, code: str | None) -> Json:
+    bundle = copy.deepcopy(bundle)
+    goal = find(bundle, "Goal", goal_id)
+    if code is None:
+        del goal["achievementStatus"]
+    else:
+        goal["achievementStatus"] = {"coding": [{"system": ACHIEVEMENT, "code": code}]}
+    return bundle
+
+
+def test_a_goal_completed_but_not_achieved_is_not_recorded_as_achieved(
+    sample: al.Partnership, exported: Json
+) -> None:
+    for code in ("not-achieved", "no-progress", "not-attainable"):
+        copy_of, _ = import_into_copy(sample, with_achievement(exported, "g-requests", code))
+        goal = copy_of.state.goals["g-requests"]
+        assert goal.status is al.model.GoalStatus.DISCONTINUED, code
+        assert goal.status_reason == sample.state.goals["g-requests"].status_reason
+        again = find(export_bundle(copy_of, sample_people()), "Goal", "g-requests")
+        assert again["achievementStatus"]["coding"][0]["code"] == "not-achieved"
+    for code in ("achieved", "sustaining"):
+        copy_of, _ = import_into_copy(sample, with_achievement(exported, "g-requests", code))
+        assert copy_of.state.goals["g-requests"].status is al.model.GoalStatus.ACHIEVED
+    goal = find(exported, "Goal", "g-requests")
+    for code in (None, "improving"):
+        copy_of = fresh_copy(sample.state)
+        with pytest.raises(al.MalformedDataError) as raised:
+            import_bundle(
+                copy_of,
+                with_achievement(exported, "g-requests", code),
+                actor="ana",
+                occurred_at=sample.state.formed_at,
+            )
+        (problem,) = raised.value.problems
+        assert problem.startswith(
+            f"Goal/{goal['id']}: lifecycleStatus 'completed' with "
+            + ("no achievementStatus" if code is None else f"achievementStatus {code!r}")
+        ), problem
+        assert problem.endswith(".resource.achievementStatus")
+    # cancelled but achieved says two contradictory things
+    bundle = with_achievement(exported, "g-dressing", "achieved")
+    find(bundle, "Goal", "g-dressing")["lifecycleStatus"] = "cancelled"
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_into_copy(sample, bundle)
+    (problem,) = raised.value.problems
+    assert "lifecycleStatus 'cancelled' with achievementStatus 'achieved'" in problem
+
+
+def test_a_goal_with_two_targets_is_refused_naming_the_second(
+    sample: al.Partnership, exported: Json
+) -> None:
+    bundle = copy.deepcopy(exported)
+    goal = find(bundle, "Goal", "g-dressing")
+    goal["target"].append(copy.deepcopy(goal["target"][0]))
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_into_copy(sample, bundle)
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"Goal/{goal['id']}: a second target cannot be imported"), problem
+    assert problem.endswith(".resource.target[1]")
+
+
+@pytest.mark.parametrize(
+    ("detail", "value"),
+    [
+        ("detailRange", {"low": {"value": 1}, "high": {"value": 3}}),
+        ("detailCodeableConcept", {"text": "walks unaided"}),
+        ("detailString", "walks unaided"),
+    ],
+)
+def test_a_target_that_is_not_a_quantity_is_refused_by_name(
+    sample: al.Partnership, exported: Json, detail: str, value: Any
+) -> None:
+    bundle = copy.deepcopy(exported)
+    goal = find(bundle, "Goal", "g-dressing")
+    del goal["target"][0]["detailQuantity"]
+    goal["target"][0][detail] = value
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_into_copy(sample, bundle)
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"Goal/{goal['id']}: target[0].{detail} cannot be imported"), problem
+    assert problem.endswith(f".resource.target[0].{detail}")
+
+
+def test_a_targets_comparator_gives_its_direction_or_is_refused(
+    sample: al.Partnership, exported: Json
+) -> None:
+    goal_id = find(exported, "Goal", "g-dressing")["id"]
+    for comparator, problem_text in [
+        (">=", "comparator '>=' says the value should rise to 12, but the baseline is 25"),
+        ("<", "comparator '<' cannot be imported"),
+    ]:
+        bundle = copy.deepcopy(exported)
+        find(bundle, "Goal", "g-dressing")["target"][0]["detailQuantity"]["comparator"] = comparator
+        with pytest.raises(al.MalformedDataError) as raised:
+            import_into_copy(sample, bundle)
+        (problem,) = raised.value.problems
+        assert problem.startswith(f"Goal/{goal_id}: target[0].detailQuantity.{problem_text}"), (
+            problem
+        )
+        assert problem.endswith(".resource.target[0].detailQuantity.comparator")
+
+
+def care_plan_with_goal(goal_subject: Json | None = None) -> Json:
+    goal: Json = {
+        "resourceType": "Goal",
+        "id": "g1",
+        "lifecycleStatus": "active",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/goal-category",
+                        "code": "behavioral",
+                    }
+                ]
+            }
+        ],
+        "description": {"text": "Fewer meltdowns at bedtime"},
+        "subject": goal_subject or {"reference": "Patient/pat-1"},
+        "target": [
+            {
+                "extension": [
+                    {"url": "urn:alliance:ext:goal-baseline", "valueQuantity": {"value": 5}}
+                ],
+                "measure": {"text": "meltdowns"},
+                "detailQuantity": {"value": 1, "unit": "/wk"},
+                "dueDate": "2025-09-01",
+            }
+        ],
+    }
+    return {
+        "fullUrl": "http://ehr.example/fhir/CarePlan/cp-1",
+        "resource": {
+            "resourceType": "CarePlan",
+            "id": "cp-1",
+            "status": "active",
+            "intent": "plan",
+            "subject": {"reference": "Patient/pat-1"},
+            "contained": [goal],
+            "goal": [{"reference": "#g1"}],
+        },
+    }
+
+
+def test_goals_contained_in_a_care_plan_are_imported(sample: al.Partnership) -> None:
+    partnership = under_allow_all(sample)
+    report = al.fhir.import_bundle_with_report(
+        partnership,
+        foreign_bundle(ehr_patient("MRN-0042"), care_plan_with_goal()),
+        actor="ana",
+        occurred_at=AT,
+        child=sample_child(),
+    )
+    assert [type(e).__name__ for e in report.events] == ["GoalProposed"]
+    assert partnership.state.goals["fhir-g1"].statement == "Fewer meltdowns at bedtime"
+    assert [(r.label, r.path) for r in report.recorded] == [
+        ("Goal/g1 in CarePlan/cp-1", "$.entry[1].resource.contained[0]")
+    ]
+    # and its problems are named by where it is
+    plan = care_plan_with_goal({"reference": "Patient/pat-2"})
+    problem = refused(
+        under_allow_all(sample),
+        foreign_bundle(ehr_patient("MRN-0042"), ehr_patient("MRN-9999", "pat-2"), plan),
+        child=sample_child(),
+    )
+    assert problem.startswith("Goal/g1 in CarePlan/cp-1: is about another patient"), problem
+    assert problem.endswith("@ $.entry[2].resource.contained[0].subject")
+
+
+def test_a_value_in_another_unit_than_the_goals_is_refused_naming_both(
+    sample: al.Partnership,
+) -> None:
+    """185 [lb_av] went into a kg goal as 185. alliance converts no units yet: a value in
+    another unit is refused, naming both; the goal's unit or its UCUM code matches."""
+    goal = care_plan_with_goal()["resource"]["contained"][0]
+    goal["target"][0]["detailQuantity"] = {
+        "value": 20,
+        "unit": "kg",
+        "system": "http://unitsofmeasure.org",
+        "code": "kg",
+    }
+    goal["target"][0]["extension"][0]["valueQuantity"] = {"value": 18}
+    weighed = foreign_observation(None)
+    weighed["extension"][0]["valueReference"] = {"reference": "Goal/g1"}
+    for quantity, accepted in [
+        (
+            {"value": 185, "unit": "lb", "system": "http://unitsofmeasure.org", "code": "[lb_av]"},
+            False,
+        ),
+        ({"value": 185, "code": "[lb_av]"}, False),
+        ({"value": 19, "unit": "kilogram", "code": "kg"}, True),
+        ({"value": 19, "unit": "kg"}, True),
+        ({"value": 19}, True),  # no unit: in the goal's
+    ]:
+        weighed["valueQuantity"] = quantity
+        bundle = foreign_bundle({"resource": goal}, {"resource": weighed})
+        if accepted:
+            recorded = import_bundle(
+                under_allow_all(sample), bundle, actor="ana", occurred_at=AT, about_this_child=True
+            )
+            assert len(recorded) == 2
+            continue
+        problem = refused(under_allow_all(sample), bundle)
+        shown = "'lb' (code '[lb_av]')" if "unit" in quantity else "'[lb_av]'"
+        assert problem == (
+            f"Observation/obs-7: valueQuantity is in {shown}, but goal 'fhir-g1' is measured "
+            "in 'kg': alliance does not convert units, so the value would be mis-read "
+            "@ $.entry[1].resource.valueQuantity"
+        )
+    # a goal already in the partnership: its unit
+    problem = observed(sample, valueQuantity={"value": 11, "unit": "seconds"})
+    assert "but goal 'g-dressing' is measured in 'minutes'" in problem

@@ -19,7 +19,12 @@ def test_redacted_records_keep_the_id_and_nothing_identifying() -> None:
         household="Mum's",
         preferences=al.model.CommunicationPreferences(language="es"),
     )
-    child = al.Child(id="sam", name="Sam Lopez", date_of_birth=pendulum.date(2020, 5, 1))
+    child = al.Child(
+        id="sam",
+        name="Sam Lopez",
+        date_of_birth=pendulum.date(2020, 5, 1),
+        identifiers=(al.model.PersonIdentifier(system="https://clinic.example/mrn", value="M77"),),
+    )
     professional = al.Professional(
         id="ana", name="Ana Ruiz", contact=al.model.ContactDetails(email="ana@clinic.example")
     )
@@ -31,7 +36,7 @@ def test_redacted_records_keep_the_id_and_nothing_identifying() -> None:
         assert not al.model.is_redacted(person)
         assert al.model.display_name(redacted) == al.model.REDACTED
         text = json.dumps(al.to_data(redacted))
-        for secret in ("Lopez", "Ruiz", "example", "7700", "Mum", "2020-05-01"):
+        for secret in ("Lopez", "Ruiz", "example", "7700", "Mum", "2020-05-01", "M77"):
             assert secret not in text
     assert al.model.redact(carer).preferences.language == "es"  # still reachable as asked
     assert al.model.display_name(None) == al.model.REDACTED

@@ -187,3 +187,15 @@ def test_two_event_types_cannot_share_a_name() -> None:
             pass
 
     assert al.event_types()["GoalAgreed"] is al.events.GoalAgreed
+
+
+def test_a_child_stored_before_identifiers_existed_still_reads() -> None:
+    old = {"id": "sam", "name": "Sam", "date_of_birth": "2019-09-14", "preferred_language": "en"}
+    child = al.from_data(old, al.Child)
+    assert child.identifiers == ()
+    mrn = al.model.PersonIdentifier(system="https://clinic.example/mrn", value="MRN-0042")
+    with_mrn = attrs.evolve(child, identifiers=(mrn,))
+    assert al.to_data(with_mrn)["identifiers"] == [
+        {"system": "https://clinic.example/mrn", "value": "MRN-0042"}
+    ]
+    assert al.from_data(al.to_data(with_mrn), al.Child) == with_mrn

@@ -12,7 +12,8 @@ library at run time.
   Resource ids are derived from alliance's ids, so they are the same in every export.
 - :func:`import_bundle` records the ``Goal`` and ``Observation`` resources of a Bundle
   into an existing partnership, all or nothing, with errors that name the resource and
-  the element.
+  the element; :func:`import_bundle_with_report` does the same and returns an
+  :class:`ImportReport` of what was recorded and what was skipped, and why.
 
 The mapping, element by element, is in ``docs/fhir.md``.
 """
@@ -26,14 +27,19 @@ from alliance.fhir._common import (
     stable_id,
 )
 from alliance.fhir._export import export_bundle
-from alliance.fhir._import import WHY_NOT_STATED, import_bundle
+from alliance.fhir._import import WHY_NOT_STATED, import_bundle, import_bundle_with_report
+from alliance.fhir._import_report import ImportedResource, ImportReport, SkippedItem
 
 __all__ = [
     "FHIR_VERSIONS",
     "PLACEHOLDER_NAME",
     "WHY_NOT_STATED",
     "FhirVersion",
+    "ImportReport",
+    "ImportedResource",
+    "SkippedItem",
     "export_bundle",
     "import_bundle",
+    "import_bundle_with_report",
     "stable_id",
 ]

@@ -389,7 +389,13 @@ class _Exporter:
         return {
             "resourceType": "Patient",
             "id": self.ids.patient(child_id),
-            "identifier": [identifier(PERSON_ID, child_id)],
+            "identifier": [
+                identifier(PERSON_ID, child_id),
+                *(
+                    identifier(found.system, found.value)
+                    for found in (record.identifiers if isinstance(record, Child) else ())
+                ),
+            ],
             "name": self.name(child_id),
             "birthDate": (
                 date(record.date_of_birth)

@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-from typing import Any
 
 import attrs
 import pendulum
@@ -19,42 +16,42 @@ from alliance.errors import (
     ValidationError,
 )
 from alliance.fhir._common import (
-    AUDIENCE_EXTENSION,
-    BASELINE_EXTENSION,
     GAS_LEVEL_CODE,
-    GAS_SCALE_EXTENSION,
     GOAL_ACCEPTANCE,
-    GOAL_CATEGORY,
-    GOAL_DOMAIN,
     GOAL_ID,
-    MASTERY_EXTENSION,
     OBSERVATION_COMPONENT,
-    OBSERVATION_DETAILS_EXTENSION,
     OBSERVATION_ID,
-    OBSERVATION_KIND,
     PERSON_ID,
     PERTAINS_TO_GOAL,
-    PROGRESS_CORE,
-    PROGRESS_NOT_EXPORTED,
-    SETTING_EXTENSION,
-    TARGET_CORE,
-    TARGET_DETAILS_EXTENSION,
     Ids,
     Json,
-    read_details,
 )
+from alliance.fhir._import_bundle import Entry, read_entries
+from alliance.fhir._import_elements import (
+    as_list,
+    effective_time,
+    extensions,
+    gas_scale,
+    get,
+    goal_domain,
+    goal_outcome,
+    mastery_criterion,
+    measurable_target,
+    no_value,
+    observation_audience,
+    observation_kind,
+    observation_setting,
+    observed_value,
+    person_id,
+    progress_details,
+    record_id,
+    text,
+    text_of,
+)
+from alliance.fhir._import_report import ImportedResource, ImportReport, SkippedItem
+from alliance.fhir._import_subject import ThisChild
 from alliance.model import _checks as c
-from alliance.model.audience import EVERYONE, Audience, AudienceScope
-from alliance.model.goals import (
-    Direction,
-    GasLevel,
-    GasScale,
-    GoalDomain,
-    MasteryCriterion,
-    MeasurableTarget,
-)
-from alliance.model.partnership import Setting
-from alliance.model.people import MemberRole
+from alliance.model.people import Child, MemberRole
 from alliance.model.progress import ObservationKind
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
@@ -77,8 +74,6 @@ GOAL_LIFECYCLE = frozenset(
 )
 _IMPORTED_OBSERVATION_STATUS = frozenset({"final", "amended", "corrected"})
 _SKIPPED_OBSERVATION_STATUS = frozenset({"entered-in-error", "cancelled"})
-_NEEDS_SHARED = frozenset({"on-hold", "completed"})
-_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Model fields, as the FHIR elements they were read from (for errors raised on recording).
 _GOAL_ELEMENTS = {
@@ -108,9 +103,39 @@ def import_bundle(
     *,
     actor: str,
     occurred_at: dt.datetime,
+    child: Child | None = None,
+    about_this_child: bool = False,
 ) -> list[ev.Event]:
     """Record the ``Goal`` and ``Observation`` resources of a FHIR *bundle* into
-    *partnership*, all of them or (on any error) none.
+    *partnership*, all of them or (on any error) none, and return the events recorded.
+
+    The same as :func:`import_bundle_with_report` (see it for the arguments and the
+    errors), returning only the report's ``events``, as a list.
+    """
+    return list(
+        import_bundle_with_report(
+            partnership,
+            bundle,
+            actor=actor,
+            occurred_at=occurred_at,
+            child=child,
+            about_this_child=about_this_child,
+        ).events
+    )
+
+
+def import_bundle_with_report(
+    partnership: Partnership,
+    bundle: Json,
+    *,
+    actor: str,
+    occurred_at: dt.datetime,
+    child: Child | None = None,
+    about_this_child: bool = False,
+) -> ImportReport:
+    """Record the ``Goal`` and ``Observation`` resources of a FHIR *bundle* into
+    *partnership*, all of them or (on any error) none, and report what was recorded
+    and what was skipped, and why.
 
     Works for R4 and R5 bundles alike (``Goal.expressedBy`` and ``Goal.source`` are both
     read). Other resources in the bundle are used only to resolve references (who
@@ -125,8 +150,12 @@ def import_bundle(
     - each Observation is recorded by its performer (*actor* when it has none) at its
       ``effectiveDateTime``, for the goal its ``resource-pertainsToGoal`` extension
       names: a Goal of the bundle or one already in the partnership;
-    - ``entered-in-error`` Goals and Observations (and ``cancelled`` Observations) are
-      skipped.
+    - ``entered-in-error`` Goals and Observations (and ``cancelled`` Observations),
+      request-only entries of a transaction, and other resources (read only to resolve
+      references) are skipped, each with its reason in the report;
+    - anything it cannot import faithfully (a comparator on a value, a second target, a
+      coded value, a unit other than the goal's...) is refused by name: see
+      ``docs/fhir.md``.
 
     Args:
         partnership: the partnership to record into (its members must include the
@@ -135,13 +164,28 @@ def import_bundle(
         actor: the member recording the import.
         occurred_at: when the imported goals were set (an aware datetime). Observations
             keep their own times, which must not be before it.
+        child: the host's record of the partnership's child, whose ``identifiers`` (the
+            host's MRN, say) say which ``Patient`` the bundle's resources must be about.
+            Without it, only alliance's own identifier of the child
+            (``urn:alliance:id:person``, which alliance's exports carry) is known.
+        about_this_child: ``True`` to say that the bundle is about this partnership's
+            child, so that a Goal or Observation whose subject carries none of the
+            child's identifiers (or has no subject) is taken to be about the child. It
+            never overrides a subject that is another patient (another value in one of
+            the child's identifier systems) or not a Patient.
 
     Returns:
-        The events recorded, in order (``partnership.events_since(version)`` too).
+        An :class:`ImportReport`: the events recorded, in order
+        (``partnership.events_since(version)`` too), the resources they came from, and
+        what was skipped, each with its reason.
 
     Raises:
         MalformedDataError: resources it cannot map; ``problems`` names each resource,
-            what is wrong and its path in the bundle.
+            what is wrong and its path in the bundle. Among them, a Goal or Observation
+            about another patient, or one it cannot tell is about this child (see
+            *child* and *about_this_child*).
+        ValidationError: *occurred_at* is naive, *child* is not the record of this
+            partnership's child, or *about_this_child* is not a bool.
         ValidationError, DomainError (``NotAMemberError``, ``UnknownRecordError``): the
             partnership refuses an event; the error's ``field`` names the resource and
             its element (``"Observation/o-1.effectiveDateTime"``).
@@ -153,52 +197,120 @@ def import_bundle(
     when = c.utc_datetime("occurred_at", occurred_at)
     if state.role_of(actor) is None:
         raise NotAMemberError("actor", f"{actor!r} is not a current member of the partnership")
-    planned = _Reader(state, bundle, actor=actor, when=when).plan()
+    if child is not None and not isinstance(child, Child):
+        raise ValidationError("child", f"must be a Child record, not {type(child).__name__}")
+    if child is not None and child.id != state.child_id:
+        raise ValidationError(
+            "child",
+            f"is the record of {child.id!r}, not of this partnership's child {state.child_id!r}",
+        )
+    if not isinstance(about_this_child, bool):
+        raise ValidationError(
+            "about_this_child", f"must be True or False, not {type(about_this_child).__name__}"
+        )
+    known = {(PERSON_ID, state.child_id)}
+    if child is not None:
+        known |= {(found.system, found.value) for found in child.identifiers}
+    reader = _Reader(
+        state,
+        bundle,
+        actor=actor,
+        when=when,
+        child_identifiers=frozenset(known),
+        about_this_child=about_this_child,
+    )
+    planned = reader.plan()
     scratch = Partnership.from_snapshot(state, [], policy=partnership.policy)
-    for label, elements, event in planned:
+    for step in planned:
         try:
-            scratch.record(event)
+            scratch.record(step.event)
         except (ValidationError, DomainError) as error:
-            element = elements.get(error.field, error.field)
-            raise type(error)(f"{label}.{element}", error.reason) from error
-    events = [event for _, _, event in planned]
+            element = step.elements.get(error.field, error.field)
+            raise type(error)(f"{step.label}.{element}", error.reason) from error
+    events = [step.event for step in planned]
     partnership.record_all(events)
-    return events
-
-
-@attrs.frozen
-class _Entry:
-    path: str
-    """Where the resource is in the bundle (``$.entry[3].resource``)."""
-    resource: Json
-    keys: frozenset[str]
-    """What references to it may say: its fullUrl, ``Type/id``."""
+    by_resource: dict[tuple[str, str], list[ev.Event]] = {}
+    for step in planned:
+        by_resource.setdefault((step.label, step.path), []).append(step.event)
+    order = {path: index for index, path in enumerate(reader.order)}
+    recorded = sorted(
+        (
+            ImportedResource(label=label, path=path, events=tuple(found))
+            for (label, path), found in by_resource.items()
+        ),
+        key=lambda r: order.get(r.path, len(order)),
+    )
+    skipped = sorted(reader.skipped, key=lambda s: order.get(s.path, len(order)))
+    return ImportReport(events=tuple(events), recorded=tuple(recorded), skipped=tuple(skipped))
 
 
 @attrs.define
 class _GoalPlan:
+    """What is to be recorded for one Goal of the bundle."""
+
     label: str
+    path: str
     keys: frozenset[str]
     proposed: ev.GoalProposed | None
     agreed: list[str]
-    lifecycle: str
+    outcome: str | None
+    """``on-hold``, ``achieved`` or ``discontinued``: the status event after its
+    observations (``None``: none)."""
+    default_reason: str
     reason: str | None
+    units: frozenset[str] = frozenset()
+    """The goal's unit and the UCUM code its FHIR target gave, if any."""
+    skipped: bool = False
     latest: pendulum.DateTime | None = None
 
 
-Planned = list[tuple[str, dict[str, str], ev.Event]]
+@attrs.frozen
+class _Step:
+    """One event to record, the resource it came from, and (for errors raised on recording it)
+    the FHIR elements its fields were read from."""
+
+    label: str
+    path: str
+    elements: dict[str, str]
+    event: ev.Event
+
+
+Planned = list[_Step]
 
 
 class _Reader:
+    """Reads a bundle into the events that import it (:meth:`plan`), collecting every
+    problem and what is skipped."""
+
     def __init__(
-        self, state: PartnershipState, bundle: Json, *, actor: str, when: pendulum.DateTime
+        self,
+        state: PartnershipState,
+        bundle: Json,
+        *,
+        actor: str,
+        when: pendulum.DateTime,
+        child_identifiers: frozenset[tuple[str, str]],
+        about_this_child: bool,
     ) -> None:
+        """Index *bundle*'s resources, and the FHIR ids alliance's exports give *state*'s child,
+        members and goals."""
         self.state = state
         self.actor = actor
         self.when = when
         self.ids = Ids(state)
+        patient_id = self.ids.patient(state.child_id)
+        self.child = ThisChild(
+            identifiers=child_identifiers,
+            own_patient=frozenset({f"urn:uuid:{patient_id}", f"Patient/{patient_id}"}),
+            about_this_child=about_this_child,
+        )
         self.problems: list[str] = []
-        self.entries = self.read_entries(bundle)
+        self.skipped: list[SkippedItem] = []
+        self.order: list[str] = []
+        """Every path of the bundle the report may name, in the bundle's order."""
+        self.entries = read_entries(
+            bundle, order=self.order, skipped=self.skipped, problems=self.problems
+        )
         self.by_key: dict[str, Json] = {}
         for entry in self.entries:
             for key in entry.keys:
@@ -215,62 +327,20 @@ class _Reader:
 
     # --- the bundle ---------------------------------------------------------------------
 
-    def read_entries(self, bundle: object) -> list[_Entry]:
-        if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
-            raise MalformedDataError(
-                ["expected a FHIR Bundle (a dict with resourceType 'Bundle') @ $"],
-                context="cannot import FHIR",
-            )
-        entries = bundle.get("entry", [])
-        if not isinstance(entries, list):
-            raise MalformedDataError(
-                ["expected a list of entries @ $.entry"], context="cannot import FHIR"
-            )
-        found = []
-        for index, entry in enumerate(entries):
-            path = f"$.entry[{index}]"
-            resource = entry.get("resource") if isinstance(entry, dict) else None
-            if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
-                self.problems.append(f"entry {index}: expected a resource @ {path}.resource")
-                continue
-            full_url = entry.get("fullUrl")
-            keys = self.keys_of(resource, full_url if isinstance(full_url, str) else None)
-            found.append(_Entry(f"{path}.resource", resource, frozenset(keys)))
-        return found
-
-    @staticmethod
-    def keys_of(resource: Json, full_url: str | None) -> set[str]:
-        keys = set()
-        if full_url is not None:
-            keys.add(full_url)
-        resource_id = resource.get("id")
-        if isinstance(resource_id, str):
-            keys.add(f"{resource['resourceType']}/{resource_id}")
-            if full_url is None:
-                keys.add(f"urn:uuid:{resource_id}")
-        return keys
-
-    def label(self, resource: Json, index_path: str) -> str:
-        resource_id = resource.get("id")
-        if isinstance(resource_id, str):
-            return f"{resource['resourceType']}/{resource_id}"
-        return f"{resource['resourceType']} at {index_path}"
-
-    def resolve(self, ref: object) -> Json | None:
-        if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
-            return self.by_key.get(ref["reference"])
-        return None
+    def resolve(self, ref: object, container: Json | None = None) -> Json | None:
+        """The resource a reference points to: in the bundle, or (``#id``) among the
+        ``contained`` resources of *container*."""
+        if not isinstance(ref, dict) or not isinstance(ref.get("reference"), str):
+            return None
+        target: str = ref["reference"]
+        if target.startswith("#"):
+            for found in as_list(get(container, "contained")):
+                if isinstance(found, dict) and found.get("id") == target[1:]:
+                    return found
+            return None
+        return self.by_key.get(target)
 
     # --- people ---------------------------------------------------------------------------
-
-    @staticmethod
-    def person_id(resource: Json) -> str | None:
-        for found in _list(resource.get("identifier")):
-            if isinstance(found, dict) and found.get("system") == PERSON_ID:
-                value = found.get("value")
-                if isinstance(value, str):
-                    return value
-        return None
 
     def member_of(self, ref: object) -> str | None:
         """The member id a reference names, or None."""
@@ -280,10 +350,10 @@ class _Reader:
             if kind == "PractitionerRole":
                 practitioner = self.resolve(resource.get("practitioner"))
                 if practitioner is not None:
-                    return self.person_id(practitioner)
-                return self.own_members.get(str(_get(resource.get("practitioner"), "reference")))
+                    return person_id(practitioner)
+                return self.own_members.get(str(get(resource.get("practitioner"), "reference")))
             if kind in ("RelatedPerson", "Practitioner"):
-                return self.person_id(resource)
+                return person_id(resource)
             return None
         if isinstance(ref, dict):
             if isinstance(ref.get("reference"), str) and ref["reference"] in self.own_members:
@@ -295,6 +365,7 @@ class _Reader:
         return None
 
     def current_member(self, member_id: str | None, by: pendulum.DateTime) -> str | None:
+        """*member_id* if it names a current member who had joined by *by*, else ``None``."""
         if member_id is None:
             return None
         membership = self.state.members.get(member_id)
@@ -302,32 +373,43 @@ class _Reader:
             return None
         return member_id
 
-    def check_subject(self, resource: Json, path: str, problems: list[str]) -> None:
-        subject = self.resolve(resource.get("subject"))
-        if subject is None or subject.get("resourceType") != "Patient":
-            return
-        child = self.person_id(subject)
-        if child is not None and child != self.state.child_id:
-            problems.append(
-                f"is about child {child!r}, not this partnership's child "
-                f"{self.state.child_id!r} @ {path}.subject"
-            )
+    def check_subject(self, entry: Entry, problems: list[str]) -> None:
+        """A problem unless *entry*'s subject is this partnership's child (see
+        :meth:`ThisChild.check_subject`)."""
+        resource = entry.resource
+        target = self.resolve(resource.get("subject"), entry.container or resource)
+        self.child.check_subject(resource, entry.path, target, problems)
 
     # --- planning -------------------------------------------------------------------------
 
     def plan(self) -> Planned:
+        """The events that import the bundle, in order: each Goal proposed and agreed, the
+        Observations by time, then each Goal's status event.
+
+        Raises:
+            MalformedDataError: every problem found in the bundle.
+        """
         goals: list[_GoalPlan] = []
-        observations: list[tuple[pendulum.DateTime, int, str, ev.ProgressRecorded]] = []
+        observations: list[
+            tuple[pendulum.DateTime, int, Entry, dict[str, str], ev.ProgressRecorded]
+        ] = []
         for entry in self.entries:
-            if entry.resource["resourceType"] == "Goal":
+            kind = entry.resource["resourceType"]
+            if kind == "Goal":
                 goals.append(self.goal(entry))
+            elif kind != "Observation" and entry.container is None:
+                self.skip(
+                    entry,
+                    "not imported: alliance imports Goal and Observation resources (and those "
+                    "they contain); other resources are read only to resolve references",
+                )
         goal_by_key = {key: g for g in goals for key in g.keys}
         for index, entry in enumerate(self.entries):
             if entry.resource["resourceType"] == "Observation":
-                planned = self.observation(entry.resource, entry.path, goal_by_key)
+                planned = self.observation(entry, goal_by_key)
                 if planned is not None:
-                    label, event, goal = planned
-                    observations.append((event.occurred_at, index, label, event))
+                    event, goal, elements = planned
+                    observations.append((event.occurred_at, index, entry, elements, event))
                     if goal is not None:
                         goal.latest = max(goal.latest or event.occurred_at, event.occurred_at)
         if self.problems:
@@ -336,11 +418,12 @@ class _Reader:
         for goal in goals:
             if goal.proposed is None:
                 continue
-            steps.append((goal.label, _GOAL_ELEMENTS, goal.proposed))
+            steps.append(_Step(goal.label, goal.path, _GOAL_ELEMENTS, goal.proposed))
             for member in goal.agreed:
                 steps.append(
-                    (
+                    _Step(
                         goal.label,
+                        goal.path,
                         _ACCEPTANCE_ELEMENTS,
                         ev.GoalAgreed(
                             goal_id=goal.proposed.goal_id, actor=member, occurred_at=self.when
@@ -348,43 +431,44 @@ class _Reader:
                     )
                 )
         observations.sort(key=lambda o: (o[0], o[1]))
-        steps += [(label, _OBSERVATION_ELEMENTS, event) for _, _, label, event in observations]
+        steps += [
+            _Step(entry.label, entry.path, elements, event)
+            for _, _, entry, elements, event in observations
+        ]
         for goal in goals:
             if goal.proposed is not None:
                 status = self.status_event(goal, goal.proposed.goal_id)
                 if status is not None:
-                    steps.append((goal.label, _STATUS_ELEMENTS, status))
+                    steps.append(_Step(goal.label, goal.path, _STATUS_ELEMENTS, status))
         return steps
 
+    def skip(self, entry: Entry, reason: str, path: str | None = None) -> None:
+        """Report *entry* (or the part of it at *path*) as skipped, and why."""
+        self.skipped.append(SkippedItem(label=entry.label, path=path or entry.path, reason=reason))
+
     def status_event(self, goal: _GoalPlan, goal_id: str) -> ev.Event | None:
+        """The event that puts *goal* on hold, achieves or discontinues it (``None``: none), at
+        its last observation if that is later than the import."""
         at = max(self.when, goal.latest) if goal.latest is not None else self.when
         actor = self.actor
-        if goal.lifecycle == "on-hold":
-            return ev.GoalPutOnHold(
-                goal_id=goal_id,
-                reason=goal.reason or "On hold in the FHIR Goal",
-                actor=actor,
-                occurred_at=at,
-            )
-        if goal.lifecycle == "completed":
+        reason = goal.reason or goal.default_reason
+        if goal.outcome == "on-hold":
+            return ev.GoalPutOnHold(goal_id=goal_id, reason=reason, actor=actor, occurred_at=at)
+        if goal.outcome == "achieved":
             return ev.GoalAchieved(goal_id=goal_id, note=goal.reason, actor=actor, occurred_at=at)
-        if goal.lifecycle in ("cancelled", "rejected"):
-            return ev.GoalDiscontinued(
-                goal_id=goal_id,
-                reason=goal.reason or f"{goal.lifecycle.capitalize()} in the FHIR Goal",
-                actor=actor,
-                occurred_at=at,
-            )
+        if goal.outcome == "discontinued":
+            return ev.GoalDiscontinued(goal_id=goal_id, reason=reason, actor=actor, occurred_at=at)
         return None
 
     def collect(self, label: str, problems: list[str]) -> None:
+        """Add the *problems* of the resource *label* to those the import is refused for."""
         self.problems.extend(f"{label}: {problem}" for problem in problems)
 
     # --- goals ------------------------------------------------------------------------------
 
-    def goal(self, entry: _Entry) -> _GoalPlan:
-        resource, path, keys = entry.resource, entry.path, entry.keys
-        label = self.label(resource, path)
+    def goal(self, entry: Entry) -> _GoalPlan:
+        """What to record for the Goal *entry*; its problems are collected."""
+        resource, path, keys, label = entry.resource, entry.path, entry.keys, entry.label
         problems: list[str] = []
         lifecycle = resource.get("lifecycleStatus")
         if lifecycle not in GOAL_LIFECYCLE:
@@ -395,37 +479,57 @@ class _Reader:
             lifecycle = "proposed"
         reason = resource.get("statusReason")
         reason = reason if isinstance(reason, str) and reason.strip() else None
-        plan = _GoalPlan(label, keys, None, [], str(lifecycle), reason)
+        plan = _GoalPlan(label, path, keys, None, [], None, "", reason)
         if lifecycle == "entered-in-error":
+            plan.skipped = True
+            self.skip(entry, "lifecycleStatus 'entered-in-error': skipped")
             return plan
-        self.check_subject(resource, path, problems)
-        goal_id = self.record_id(resource, GOAL_ID)
-        domain = self.domain(resource, path, problems)
-        statement = _text_of(resource.get("description"))
+        plan.outcome, plan.default_reason = goal_outcome(str(lifecycle), resource, path, problems)
+        self.check_subject(entry, problems)
+        goal_id = record_id(resource, GOAL_ID)
+        domain = goal_domain(resource, path, problems)
+        statement = text_of(resource.get("description"))
         if statement is None:
             problems.append(f"no description text @ {path}.description")
-        notes = [n for n in _list(resource.get("note")) if isinstance(n, dict)]
-        why = _text(notes[0].get("text")) if notes else None
-        target = self.target(resource, path, problems)
-        gas = self.gas_scale(resource, path, problems)
-        mastery = self.mastery(resource, path, problems)
+        notes = [n for n in as_list(resource.get("note")) if isinstance(n, dict)]
+        why = text(notes[0].get("text")) if notes else None
+        target, plan.units = measurable_target(resource, path, problems)
+        gas = gas_scale(resource, path, problems)
+        mastery = mastery_criterion(resource, path, problems)
         proposer_ref = resource.get("expressedBy", resource.get("source"))
         proposer = self.current_member(self.member_of(proposer_ref), self.when) or self.actor
         agreed: list[str] = []
-        for extension in _extensions(resource, GOAL_ACCEPTANCE):
+        for index, extension in enumerate(as_list(resource.get("extension"))):
+            if get(extension, "url") != GOAL_ACCEPTANCE:
+                continue
             parts = {
                 part.get("url"): part
-                for part in _list(extension.get("extension"))
+                for part in as_list(extension.get("extension"))
                 if isinstance(part, dict)
             }
-            if _get(parts.get("status"), "valueCode") != "agree":
+            status = get(parts.get("status"), "valueCode")
+            where = f"{path}.extension[{index}]"
+            if status != "agree":
+                self.skip(
+                    entry,
+                    f"goal-acceptance {status!r} not imported: FHIR carries no reason for it, "
+                    "and a position is each member's own to take",
+                    where,
+                )
                 continue
             member = self.current_member(
-                self.member_of(_get(parts.get("individual"), "valueReference")), self.when
+                self.member_of(get(parts.get("individual"), "valueReference")), self.when
             )
-            if member is not None and member != proposer and member not in agreed:
+            if member is None:
+                self.skip(
+                    entry,
+                    "goal-acceptance 'agree' not imported: its individual is not a current "
+                    "member of this partnership",
+                    where,
+                )
+            elif member != proposer and member not in agreed:
                 agreed.append(member)
-        if lifecycle in _NEEDS_SHARED:
+        if plan.outcome in ("on-hold", "achieved"):
             roles = {self.state.role_of(m) for m in (proposer, *agreed)}
             if not {MemberRole.CARER, MemberRole.PROFESSIONAL} <= roles:
                 problems.append(
@@ -454,144 +558,18 @@ class _Reader:
         plan.agreed = agreed
         return plan
 
-    @staticmethod
-    def record_id(resource: Json, system: str) -> str:
-        for found in _list(resource.get("identifier")):
-            if isinstance(found, dict) and found.get("system") == system:
-                value = found.get("value")
-                if isinstance(value, str):
-                    return value
-        resource_id = resource.get("id")
-        if isinstance(resource_id, str) and resource_id:
-            return f"fhir-{resource_id}"
-        return c.new_id()
-
-    @staticmethod
-    def domain(resource: Json, path: str, problems: list[str]) -> GoalDomain | None:
-        behavioural = False
-        for index, category in enumerate(_list(resource.get("category"))):
-            for found in _list(_get(category, "coding")):
-                system, code = _get(found, "system"), _get(found, "code")
-                if system == GOAL_DOMAIN:
-                    try:
-                        return GoalDomain(code)
-                    except ValueError:
-                        problems.append(
-                            f"{code!r} is not an alliance goal domain @ {path}.category[{index}]"
-                        )
-                        return None
-                if system == GOAL_CATEGORY and code == "behavioral":
-                    behavioural = True
-        if behavioural:
-            return GoalDomain.BEHAVIOUR
-        problems.append(
-            f"no goal domain: a category coding from {GOAL_DOMAIN} (or HL7 goal-category "
-            f"'behavioral') @ {path}.category"
-        )
-        return None
-
-    def target(self, resource: Json, path: str, problems: list[str]) -> MeasurableTarget | None:
-        targets = [t for t in _list(resource.get("target")) if isinstance(t, dict)]
-        chosen = next((t for t in targets if "detailQuantity" in t), None)
-        where = f"{path}.target[{targets.index(chosen) if chosen else 0}]"
-        if chosen is None:
-            problems.append(f"no target with a detailQuantity @ {path}.target")
-            return None
-        before = len(problems)
-        metric = _text_of(chosen.get("measure"))
-        if metric is None:
-            problems.append(f"no measure text @ {where}.measure")
-        quantity = chosen["detailQuantity"]
-        value = _number(_get(quantity, "value"))
-        if value is None:
-            problems.append(f"expected a number @ {where}.detailQuantity.value")
-        unit = _text(_get(quantity, "unit")) or _text(_get(quantity, "code"))
-        if unit is None:
-            problems.append(f"no unit @ {where}.detailQuantity.unit")
-        baseline = None
-        for extension in _extensions(chosen, BASELINE_EXTENSION):
-            baseline = _number(_get(extension.get("valueQuantity"), "value"))
-        if baseline is None:
-            problems.append(
-                "no baseline: FHIR Goal has no element for where the child started; put it "
-                f"in the extension {BASELINE_EXTENSION} (valueQuantity) @ {where}.extension"
-            )
-        due = _full_date(chosen.get("dueDate"))
-        if due is None:
-            problems.append(f"expected a full date (YYYY-MM-DD) @ {where}.dueDate")
-        if len(problems) > before:
-            return None
-        assert metric is not None
-        assert unit is not None
-        assert value is not None
-        assert baseline is not None
-        assert due is not None
-        direction = Direction.INCREASE if value >= baseline else Direction.DECREASE
-        try:
-            details: dict[str, Any] = {}
-            for extension in _extensions(chosen, TARGET_DETAILS_EXTENSION):
-                names = [
-                    a.name for a in attrs.fields(MeasurableTarget) if a.name not in TARGET_CORE
-                ]
-                details = read_details(extension, MeasurableTarget, names)
-            return MeasurableTarget(
-                metric=metric,
-                unit=unit,
-                baseline=baseline,
-                target=value,
-                direction=direction,
-                due=due,
-                **details,
-            )
-        except (ValidationError, ValueError) as error:
-            problems.append(f"{error} @ {where}")
-            return None
-
-    def gas_scale(self, resource: Json, path: str, problems: list[str]) -> GasScale | None:
-        found = _extensions(resource, GAS_SCALE_EXTENSION)
-        if not found:
-            return None
-        parts = _list(found[0].get("extension"))
-        try:
-            weights = [
-                _number(_get(p, "valueDecimal")) for p in parts if _get(p, "url") == "weight"
-            ]
-            levels = []
-            for part in parts:
-                if _get(part, "url") != "level":
-                    continue
-                fields = {_get(f, "url"): f for f in _list(_get(part, "extension"))}
-                level = _get(fields.get("value"), "valueInteger")
-                description = _get(fields.get("description"), "valueString")
-                levels.append(GasLevel(level=level, description=description))
-            weight = weights[0] if weights and weights[0] is not None else 1.0
-            return GasScale(levels=tuple(levels), weight=weight)
-        except ValidationError as error:
-            problems.append(f"{error} @ {path}.extension({GAS_SCALE_EXTENSION})")
-            return None
-
-    def mastery(self, resource: Json, path: str, problems: list[str]) -> MasteryCriterion | None:
-        found = _extensions(resource, MASTERY_EXTENSION)
-        if not found:
-            return None
-        where = f"{path}.extension({MASTERY_EXTENSION})"
-        try:
-            fields = read_details(
-                found[0], MasteryCriterion, [a.name for a in attrs.fields(MasteryCriterion)]
-            )
-            return MasteryCriterion(**fields)
-        except (ValidationError, ValueError, TypeError) as error:
-            problems.append(f"{error} @ {where}")
-        return None
-
     # --- observations ------------------------------------------------------------------------
 
     def observation(
-        self, resource: Json, path: str, goals: dict[str, _GoalPlan]
-    ) -> tuple[str, ev.ProgressRecorded, _GoalPlan | None] | None:
-        label = self.label(resource, path)
+        self, entry: Entry, goals: dict[str, _GoalPlan]
+    ) -> tuple[ev.ProgressRecorded, _GoalPlan | None, dict[str, str]] | None:
+        """The progress event for the Observation *entry*, the plan of the bundle's Goal it
+        pertains to, and the FHIR elements its fields were read from; ``None`` when it is
+        skipped or has problems (collected)."""
+        resource, path, label = entry.resource, entry.path, entry.label
         status = resource.get("status")
         if status in _SKIPPED_OBSERVATION_STATUS:
+            self.skip(entry, f"status {status!r}: skipped")
             return None
         problems: list[str] = []
         if status not in _IMPORTED_OBSERVATION_STATUS:
@@ -599,23 +577,29 @@ class _Reader:
                 f"status must be final, amended or corrected (or entered-in-error or "
                 f"cancelled, which are skipped), not {status!r} @ {path}.status"
             )
-        self.check_subject(resource, path, problems)
+        self.check_subject(entry, problems)
         goal_plan: _GoalPlan | None = None
         goal_id: str | None = None
-        links = _extensions(resource, PERTAINS_TO_GOAL)
+        units: frozenset[str] = frozenset()
+        links = extensions(resource, PERTAINS_TO_GOAL)
         link = links[0].get("valueReference") if links else None
-        reference = _get(link, "reference")
+        reference = get(link, "reference")
+        if isinstance(reference, str) and reference.startswith("#"):
+            reference = f"{entry.scope}{reference}"
         if isinstance(reference, str) and reference in goals:
             goal_plan = goals[reference]
-            if goal_plan.lifecycle == "entered-in-error":
+            if goal_plan.skipped:
+                self.skip(entry, f"pertains to {goal_plan.label}, which is skipped")
                 return None
-            goal_id = goal_plan.proposed.goal_id if goal_plan.proposed is not None else None
+            if goal_plan.proposed is not None:
+                goal_id = goal_plan.proposed.goal_id
+                units = goal_plan.units | {goal_plan.proposed.target.unit}
         elif isinstance(reference, str) and reference in self.own_goals:
             goal_id = self.own_goals[reference]
-        elif _get(_get(link, "identifier"), "system") == GOAL_ID and isinstance(
-            _get(_get(link, "identifier"), "value"), str
+        elif get(get(link, "identifier"), "system") == GOAL_ID and isinstance(
+            get(get(link, "identifier"), "value"), str
         ):
-            goal_id = _get(_get(link, "identifier"), "value")
+            goal_id = get(get(link, "identifier"), "value")
         elif not links:
             problems.append(
                 f"no goal: link it with the extension {PERTAINS_TO_GOAL} @ {path}.extension"
@@ -625,12 +609,10 @@ class _Reader:
                 f"pertains to {reference!r}, neither a Goal of the bundle nor a goal of this "
                 f"partnership @ {path}.extension({PERTAINS_TO_GOAL})"
             )
-        moment = _moment(resource.get("effectiveDateTime", resource.get("effectiveInstant")))
-        if moment is None:
-            problems.append(
-                f"expected a date and time with a UTC offset @ {path}.effectiveDateTime"
-            )
-        performers = _list(resource.get("performer"))
+        if goal_id is not None and goal_plan is None and goal_id in self.state.goals:
+            units = frozenset({self.state.goals[goal_id].target.unit})
+        moment, element, period_note = effective_time(resource, path, problems)
+        performers = as_list(resource.get("performer"))
         observer = self.actor
         if performers:
             found = next(
@@ -640,71 +622,50 @@ class _Reader:
                 problems.append(f"no performer is a member of this partnership @ {path}.performer")
             else:
                 observer = found
-        value: float | None = None
-        if "valueQuantity" in resource:
-            value = _number(_get(resource["valueQuantity"], "value"))
-            if value is None:
-                problems.append(f"expected a number @ {path}.valueQuantity.value")
-        elif "valueInteger" in resource:
-            value = _number(resource["valueInteger"])
-            if value is None:
-                problems.append(f"expected a whole number @ {path}.valueInteger")
+        value = observed_value(resource, path, goal_id, units, problems)
         gas_level = None
-        for component in _list(resource.get("component")):
+        for index, component in enumerate(as_list(resource.get("component"))):
             codes = {
-                (_get(f, "system"), _get(f, "code"))
-                for f in _list(_get(_get(component, "code"), "coding"))
+                (get(f, "system"), get(f, "code"))
+                for f in as_list(get(get(component, "code"), "coding"))
             }
             if (OBSERVATION_COMPONENT, GAS_LEVEL_CODE) in codes:
-                gas_level = _get(component, "valueInteger")
-        setting = Setting.CLINIC
-        for extension in _extensions(resource, SETTING_EXTENSION):
-            try:
-                setting = Setting(str(extension.get("valueCode")))
-            except ValueError:
-                problems.append(
-                    f"{extension.get('valueCode')!r} is not an alliance setting "
-                    f"@ {path}.extension({SETTING_EXTENSION})"
+                gas_level = get(component, "valueInteger")
+            else:
+                self.skip(
+                    entry,
+                    f"component[{index}] ({text_of(get(component, 'code')) or 'no code text'})"
+                    " not imported: alliance reads only its own gas-level component",
+                    f"{path}.component[{index}]",
                 )
-        kind = None
-        for found_coding in _list(_get(resource.get("method"), "coding")):
-            if _get(found_coding, "system") == OBSERVATION_KIND:
-                try:
-                    kind = ObservationKind(_get(found_coding, "code"))
-                except ValueError:
-                    problems.append(
-                        f"{_get(found_coding, 'code')!r} is not an alliance observation kind "
-                        f"@ {path}.method"
-                    )
+        setting = observation_setting(resource, path, problems)
+        kind = observation_kind(resource, path, problems)
         if kind is None:
             kind = (
                 ObservationKind.SESSION
                 if self.state.role_of(observer) is MemberRole.PROFESSIONAL
                 else ObservationKind.EVERYDAY
             )
-        notes = [
-            _text(_get(n, "text"))
-            for n in _list(resource.get("note"))
-            if isinstance(n, dict) and "time" not in n
-        ]
+        notes = []
+        for index, found_note in enumerate(as_list(resource.get("note"))):
+            if not isinstance(found_note, dict):
+                continue
+            if "time" in found_note:
+                self.skip(
+                    entry,
+                    f"note[{index}] not imported: a note with a time is read as a note about "
+                    "the record (alliance writes its corrections so), not about the observation",
+                    f"{path}.note[{index}]",
+                )
+                continue
+            notes.append(text(found_note.get("text")))
+        if period_note is not None:
+            notes.append(period_note)
         note = "\n\n".join(n for n in notes if n is not None) or None
-        details: dict[str, Any] = {}
-        for extension in _extensions(resource, OBSERVATION_DETAILS_EXTENSION):
-            names = [
-                a.name
-                for a in attrs.fields(ev.ProgressRecorded)
-                if a.name not in PROGRESS_CORE | PROGRESS_NOT_EXPORTED
-            ]
-            try:
-                details = read_details(extension, ev.ProgressRecorded, names)
-            except ValueError as error:
-                problems.append(f"{error} @ {path}.extension({OBSERVATION_DETAILS_EXTENSION})")
-        audience = EVERYONE
-        for extension in _extensions(resource, AUDIENCE_EXTENSION):
-            try:
-                audience = _audience(extension)
-            except ValidationError as error:
-                problems.append(f"{error.reason} @ {path}.extension({AUDIENCE_EXTENSION})")
+        details = progress_details(resource, path, problems)
+        audience = observation_audience(resource, path, problems)
+        if value is None and gas_level is None and not problems:
+            problems.append(no_value(resource, path))
         if problems or goal_id is None or moment is None:
             self.collect(label, problems)
             return None
@@ -712,7 +673,7 @@ class _Reader:
             event = ev.ProgressRecorded(
                 audience=audience,
                 **details,
-                observation_id=self.record_id(resource, OBSERVATION_ID),
+                observation_id=record_id(resource, OBSERVATION_ID),
                 goal_id=goal_id,
                 setting=setting,
                 kind=kind,
@@ -723,88 +684,9 @@ class _Reader:
                 occurred_at=moment,
             )
         except ValidationError as error:
-            element = _OBSERVATION_ELEMENTS.get(error.field, error.field)
-            self.collect(label, [f"{error.reason} @ {path}.{element}"])
+            elements = {**_OBSERVATION_ELEMENTS, "occurred_at": element}
+            self.collect(
+                label, [f"{error.reason} @ {path}.{elements.get(error.field, error.field)}"]
+            )
             return None
-        return label, event, goal_plan
-
-
-# --- reading JSON ----------------------------------------------------------------------------
-
-
-def _audience(extension: Json) -> Audience:
-    """The :class:`Audience` an ``audience`` extension carries."""
-    parts = _list(extension.get("extension"))
-    scopes = [_get(p, "valueCode") for p in parts if _get(p, "url") == "scope"]
-    members = frozenset(
-        str(_get(_get(p, "valueIdentifier"), "value"))
-        for p in parts
-        if _get(p, "url") == "member" and _get(_get(p, "valueIdentifier"), "system") == PERSON_ID
-    )
-    if len(scopes) != 1:
-        raise ValidationError("audience", "expected exactly one scope")
-    try:
-        scope = AudienceScope(scopes[0])
-    except ValueError:
-        raise ValidationError(
-            "audience", f"{scopes[0]!r} is not an alliance audience scope"
-        ) from None
-    return Audience(scope=scope, members=members)
-
-
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _get(value: object, key: str) -> Any:
-    return value.get(key) if isinstance(value, dict) else None
-
-
-def _extensions(element: Json, url: str) -> list[Json]:
-    return [
-        e for e in _list(element.get("extension")) if isinstance(e, dict) and e.get("url") == url
-    ]
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _text_of(concept: object) -> str | None:
-    """A CodeableConcept's text, or the display of its first coding that has one."""
-    text = _text(_get(concept, "text"))
-    if text is not None:
-        return text
-    for found in _list(_get(concept, "coding")):
-        display = _text(_get(found, "display"))
-        if display is not None:
-            return display
-    return None
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
-def _full_date(value: object) -> pendulum.Date | None:
-    if not isinstance(value, str) or not _FULL_DATE.match(value):
-        return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-    return pendulum.Date(day.year, day.month, day.day)
-
-
-def _moment(value: object) -> pendulum.DateTime | None:
-    if not isinstance(value, str) or "T" not in value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return None
-    return pendulum.instance(moment).in_timezone("UTC")
+        return event, goal_plan, {**_OBSERVATION_ELEMENTS, "occurred_at": element}

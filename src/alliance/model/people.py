@@ -10,10 +10,12 @@ that partnership, not on the person.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import attrs
 import pendulum
 
+from alliance.errors import ValidationError
 from alliance.model import _checks as c
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "ContactDetails",
     "Discipline",
     "MemberRole",
+    "PersonIdentifier",
     "Professional",
     "ProfessionalRole",
 ]
@@ -103,14 +106,81 @@ class ContactDetails:
     phone: str | None = attrs.field(default=None, validator=c.optional_text)
 
 
+_ALLIANCE_SYSTEMS = "urn:alliance:"
+
+
+def _identifier_system(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    c.check_text(attribute.name, value)
+    assert isinstance(value, str)
+    if value != value.strip() or any(ch.isspace() for ch in value):
+        raise ValidationError(attribute.name, f"{value!r} is not a URI: it holds whitespace")
+    if value.startswith(_ALLIANCE_SYSTEMS):
+        raise ValidationError(
+            attribute.name,
+            f"{value!r} is one of alliance's own systems; the child's alliance id is "
+            "Child.id, and identifiers are those other systems give the child",
+        )
+
+
+def _identifier_value(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    c.check_text(attribute.name, value)
+    assert isinstance(value, str)
+    if value != value.strip():
+        raise ValidationError(attribute.name, "must not start or end with whitespace")
+
+
+@attrs.frozen(kw_only=True)
+class PersonIdentifier:
+    """An identifier another system gives a person: the host's medical record number
+    (MRN), a national health number. Personal data, kept on the person's record, never
+    in events. FHIR writes it as an ``Identifier`` (``system``, ``value``).
+
+    Attributes:
+        system: the URI of the system that issued it, e.g.
+            ``"https://clinic.example/mrn"`` (not one of alliance's own ``urn:alliance:``
+            systems; no whitespace).
+        value: the identifier in that system, e.g. ``"MRN-004211"`` (no leading or
+            trailing whitespace).
+    """
+
+    system: str = attrs.field(validator=_identifier_system)
+    value: str = attrs.field(validator=_identifier_value)
+
+
+def _person_identifiers(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    c.tuple_of(PersonIdentifier)(_instance, attribute, value)
+    assert isinstance(value, tuple)
+    seen: set[PersonIdentifier] = set()
+    for index, item in enumerate(value):
+        if item in seen:
+            raise ValidationError(
+                f"{attribute.name}[{index}]", f"{item.system}|{item.value} is listed twice"
+            )
+        seen.add(item)
+
+
 @attrs.frozen(kw_only=True)
 class Child:
-    """The child at the centre of a partnership. Never a login user of the system."""
+    """The child at the centre of a partnership. Never a login user of the system.
+
+    Attributes:
+        id: the host's id of the child (the partnership's ``child_id``).
+        name: the child's name.
+        date_of_birth: a calendar date, when known.
+        preferred_language: BCP 47 tag of the language the child prefers.
+        identifiers: the identifiers other systems give the child (the host's MRN, say),
+            as :class:`PersonIdentifier` values; the FHIR export writes them on
+            ``Patient.identifier``, and the FHIR import matches the patient a resource
+            is about against them (see ``docs/fhir.md``).
+    """
 
     id: str = attrs.field(validator=c.identifier)
     name: str = attrs.field(validator=c.text)
     date_of_birth: pendulum.Date | None = attrs.field(default=None, converter=c.date_of_birth)
     preferred_language: str = attrs.field(default="en", validator=c.language)
+    identifiers: tuple[PersonIdentifier, ...] = attrs.field(
+        default=(), validator=_person_identifiers
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -28,11 +28,12 @@ def redact(person: Carer) -> Carer: ...
 @overload
 def redact(person: Professional) -> Professional: ...
 def redact(person: Child | Carer | Professional) -> Child | Carer | Professional:
-    """*person* with the same id and a placeholder name, and no date of birth, contact
-    details or household. Communication preferences (language, channels, interpreter)
-    stay, so the clinic can still reach the family in the way it asked."""
+    """*person* with the same id and a placeholder name, and no date of birth,
+    identifiers (a child's MRN), contact details or household. Communication preferences
+    (language, channels, interpreter) stay, so the clinic can still reach the family in
+    the way it asked."""
     if isinstance(person, Child):
-        return attrs.evolve(person, name=REDACTED, date_of_birth=None)
+        return attrs.evolve(person, name=REDACTED, date_of_birth=None, identifiers=())
     if isinstance(person, Carer):
         return Carer(id=person.id, name=REDACTED, preferences=person.preferences)
     return Professional(id=person.id, name=REDACTED, preferences=person.preferences)

@@ -48,6 +48,7 @@ __all__ = [
     "mastery_criteria",
     "measurable_targets",
     "partnership_agreements",
+    "person_identifiers",
     "plan_steps",
     "professionals",
     "response_times",
@@ -78,14 +79,30 @@ def contact_details(draw: st.DrawFn) -> al.model.ContactDetails:
     )
 
 
+_IDENTIFIER_SYSTEMS = st.sampled_from(
+    ("https://clinic.example/mrn", "urn:oid:2.16.840.1.113883.2.4.6.3")
+) | st.from_regex(r"https://[a-z]{1,10}\.example/[a-z0-9/]{1,12}", fullmatch=True)
+
+
+@st.composite
+def person_identifiers(draw: st.DrawFn) -> al.model.PersonIdentifier:
+    """:class:`alliance.model.PersonIdentifier`: a URI system (an MRN's, an OID) and a
+    value."""
+    return al.model.PersonIdentifier(
+        system=draw(_IDENTIFIER_SYSTEMS), value=draw(texts(max_size=20)).strip()
+    )
+
+
 @st.composite
 def children(draw: st.DrawFn) -> al.Child:
-    """:class:`alliance.Child` records, with or without a date of birth."""
+    """:class:`alliance.Child` records, with or without a date of birth, with up to two
+    identifiers."""
     return al.Child(
         id=draw(ids()),
         name=draw(texts()),
         date_of_birth=draw(optional(dates())),
         preferred_language=draw(language_tags()),
+        identifiers=tuple(draw(st.lists(person_identifiers(), max_size=2, unique=True))),
     )
 
 
@@ -415,6 +432,7 @@ _INSTRUMENTS = st.sampled_from(al.measures.SHIPPED_INSTRUMENTS)
 HAND_MADE: dict[type[Any], Any] = {
     al.model.CommunicationPreferences: communication_preferences,
     al.model.ContactDetails: contact_details,
+    al.model.PersonIdentifier: person_identifiers,
     al.Child: children,
     al.Carer: carers,
     al.Professional: professionals,
