@@ -1,0 +1,127 @@
+"""Stored data that is too deeply nested to read gives the documented errors, on every
+backend: ``MalformedDataError`` from :func:`alliance.loads`, ``CorruptEventError`` from a
+stored payload (``load``, ``read_all``, ``rebuild_read_model``), and a snapshot nested
+that deep is ignored, as an unreadable snapshot is. Never a bare ``RecursionError``."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import alliance as al
+from alliance.storage.memory import MemoryStore
+from alliance.storage.sqlite import SQLiteStore
+from team import build
+
+DEEP = "[" * 100_000 + "]" * 100_000
+DEEP_OBJECT = '{"a":' * 100_000 + "1" + "}" * 100_000
+
+
+@pytest.mark.parametrize("text", [DEEP, DEEP_OBJECT, DEEP.encode()])
+def test_loads_refuses_json_nested_too_deeply(text: str | bytes) -> None:
+    for cls in (al.Event, al.PartnershipState, al.model.MeasurableTarget):
+        with pytest.raises(al.MalformedDataError) as info:
+            al.loads(text, cls)  # type: ignore[type-var]
+        (problem,) = info.value.problems
+        assert problem.startswith("not valid JSON: nested too deeply")
+        assert problem.endswith("@ $")
+
+
+def test_from_data_refuses_data_nested_too_deeply() -> None:
+    data: Any = [1]
+    for _ in range(100_000):
+        data = [data]
+    with pytest.raises(al.MalformedDataError):
+        al.from_data({"type": "GoalAgreed", "goal_id": data}, al.Event)
+
+
+# --- stored payloads and snapshots on every backend ----------------------------------------
+
+Execute = Callable[[str, tuple[Any, ...]], None]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_and_sql(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[al.Store, Execute]]:
+    """A SQL store holding the team's partnership p-1, and a way to edit its rows."""
+    if request.param == "sqlite":
+        path = tmp_path / "clinic.db"
+        store: Any = SQLiteStore(path, "c-1")
+        conn = sqlite3.connect(path, isolation_level=None)
+
+        def execute(sql: str, params: tuple[Any, ...]) -> None:
+            conn.execute(sql, params)
+
+        yield _filled(store), execute
+        conn.close()
+        store.close()
+    else:
+        url: str = request.getfixturevalue("postgres_url")
+        import psycopg  # noqa: PLC0415
+
+        from alliance.storage.postgres import PostgresStore  # noqa: PLC0415
+
+        store = PostgresStore(url, "c-1")
+        pg = psycopg.connect(url, autocommit=True)
+
+        def execute_pg(sql: str, params: tuple[Any, ...]) -> None:
+            pg.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+
+        yield _filled(store), execute_pg
+        pg.close()
+        store.close()
+
+
+def _filled(store: Any) -> Any:
+    store.append("p-1", build().events, expected_version=0)
+    return store
+
+
+def test_a_stored_payload_nested_too_deeply_is_a_corrupt_event(
+    store_and_sql: tuple[al.Store, Execute],
+) -> None:
+    store, execute = store_and_sql
+    execute(
+        "UPDATE alliance_events SET payload = ? WHERE partnership_id = 'p-1' AND version = ?",
+        (DEEP, 3),
+    )
+    reads: list[Callable[[], object]] = [
+        lambda: store.load("p-1"),
+        lambda: al.storage.load_partnership(store, "p-1", use_snapshot=False),
+        store.read_all,
+        lambda: al.storage.rebuild_read_model(store),
+    ]
+    for read in reads:
+        with pytest.raises(al.CorruptEventError) as info:
+            read()
+        assert (info.value.partnership_id, info.value.version) == ("p-1", 3)
+        assert info.value.problems[0].startswith("not valid JSON: nested too deeply")
+    assert len(store.load("p-1", up_to_version=2)) == 2
+
+
+def test_a_snapshot_nested_too_deeply_is_ignored(
+    store_and_sql: tuple[al.Store, Execute],
+) -> None:
+    store, execute = store_and_sql
+    expected = al.storage.load_partnership(store, "p-1", use_snapshot=False).state
+    store.save_snapshot(expected)  # type: ignore[attr-defined]
+    for payload in (DEEP, '{"format":5,"state":' + DEEP + "}"):
+        execute(
+            "UPDATE alliance_snapshots SET payload = ? WHERE partnership_id = 'p-1'", (payload,)
+        )
+        assert store.load_snapshot("p-1") is None  # type: ignore[attr-defined]
+        assert al.storage.load_partnership(store, "p-1").state == expected
+
+
+def test_a_memory_snapshot_nested_too_deeply_is_ignored() -> None:
+    store = _filled(MemoryStore("c-1"))
+    expected = al.storage.load_partnership(store, "p-1", use_snapshot=False).state
+    store.save_snapshot(expected)
+    store._shared.snapshots[("c-1", "p-1")] = DEEP
+    assert store.load_snapshot("p-1") is None
+    assert al.storage.load_partnership(store, "p-1").state == expected
