@@ -125,3 +125,55 @@ def test_a_memory_snapshot_nested_too_deeply_is_ignored() -> None:
     store._shared.snapshots[("c-1", "p-1")] = DEEP
     assert store.load_snapshot("p-1") is None
     assert al.storage.load_partnership(store, "p-1").state == expected
+
+
+# --- text every backend keeps alike ---------------------------------------------------------
+
+UNUSUAL_TEXTS = ("tab\there", "\x01\x1f\x7f", "\u2028\ufeff\uffff", "\U0001f600 \U0010ffff")
+
+
+def _feedback(version: int, message: str) -> al.Event:
+    from team import at  # noqa: PLC0415
+
+    return al.events.FeedbackGiven(
+        feedback_id=f"f-{version}",
+        kind=al.model.FeedbackKind.PROGRESS_UPDATE,
+        message=message,
+        actor="ana",
+        occurred_at=at(40 + version),
+    )
+
+
+def test_unusual_text_the_model_accepts_is_kept_alike(
+    store_and_sql: tuple[al.Store, Execute],
+) -> None:
+    store, _ = store_and_sql
+    version = len(store.load("p-1"))
+    batch = [_feedback(version + i, text) for i, text in enumerate(UNUSUAL_TEXTS)]
+    store.append("p-1", batch, expected_version=version)
+    stored = [s.event for s in store.load("p-1", after_version=version)]
+    assert stored == batch
+    assert [e.message for e in stored] == list(UNUSUAL_TEXTS)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("escape", "shown"), [("\\u0000", "NUL"), ("\\ud800", "surrogate")])
+def test_a_stored_nul_or_lone_surrogate_is_a_corrupt_event(
+    store_and_sql: tuple[al.Store, Execute], escape: str, shown: str
+) -> None:
+    """Text that an earlier alliance let through (SQLite kept a NUL) is reported, never
+    read back as it is."""
+    store, execute = store_and_sql
+    version = len(store.load("p-1"))
+    store.append("p-1", [_feedback(version, "placeholder")], expected_version=version)
+    (stored,) = store.load("p-1", after_version=version)
+    payload = al.dumps(stored.event).replace("placeholder", "a" + escape + "b")
+    execute(
+        "UPDATE alliance_events SET payload = ? WHERE partnership_id = 'p-1' AND version = ?",
+        (payload, version + 1),
+    )
+    with pytest.raises(al.CorruptEventError) as info:
+        store.load("p-1")
+    assert info.value.version == version + 1
+    (problem,) = info.value.problems
+    assert problem.startswith("message: must not contain")
+    assert shown in problem

@@ -33,6 +33,7 @@ MAX_ID_LENGTH = 128
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$")
 # BCP 47 language tags in the simple shapes clinics use: "en", "es-MX", "zh-Hant-TW".
 _LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @attrs.frozen
@@ -121,11 +122,27 @@ def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> N
 
 
 def check_text(field: str, value: object) -> None:
-    """Raise unless *value* is a string with something other than whitespace in it."""
+    """Raise unless *value* is a string with something other than whitespace in it, and
+    with no NUL character and no lone surrogate (see :func:`check_storable`)."""
     if not isinstance(value, str):
         raise ValidationError(field, f"must be text, not {type(value).__name__}")
     if not value.strip():
         raise ValidationError(field, "must not be empty")
+    check_storable(field, value)
+
+
+def check_storable(field: str, value: str) -> None:
+    """Raise unless every store can keep the string *value* as it is: no NUL character
+    (U+0000, which PostgreSQL cannot store in text) and no lone surrogate (U+D800 to
+    U+DFFF, which has no UTF-8 form)."""
+    if "\x00" in value:
+        raise ValidationError(field, "must not contain a NUL character (U+0000)")
+    if not value.isascii():
+        found = _SURROGATE.search(value)
+        if found is not None:
+            raise ValidationError(
+                field, f"must not contain a lone surrogate (U+{ord(found.group()):04X})"
+            )
 
 
 def optional_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
