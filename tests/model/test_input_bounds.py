@@ -15,7 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import alliance as al
+from alliance.model import checks
 from alliance.testing import strategies as s
+from team import T0, target
 
 # --- text: every string any event carries refuses NUL and lone surrogates ------------------
 
@@ -25,29 +27,41 @@ EVENT_CLASSES = sorted(al.event_types().values(), key=lambda cls: cls.type_name)
 BAD_CHARACTERS = st.just("\x00") | st.characters(categories=["Cs"])
 
 
-def string_paths(value: object, path: Path = ()) -> Iterator[Path]:
-    """The path to every plain string inside *value*: in its attrs fields, tuples,
-    frozensets and dicts (keys and values), however deep."""
-    if type(value) is str:
+def is_string(value: object) -> bool:
+    """A plain string (not an enum member that is also one)."""
+    return type(value) is str
+
+
+def is_number(value: object) -> bool:
+    """A plain int or float (not a bool, not an enum member)."""
+    return type(value) in (int, float)
+
+
+def leaf_paths(value: object, is_leaf: Callable[[object], bool], path: Path = ()) -> Iterator[Path]:
+    """The path to every leaf (as *is_leaf* says) inside *value*: in its attrs fields,
+    tuples, frozensets and dicts (keys and values), however deep."""
+    if is_leaf(value):
         yield path
     elif attrs.has(type(value)):
         for field in attrs.fields(type(value)):
             if field.init:
-                yield from string_paths(getattr(value, field.name), (*path, ("attr", field.name)))
+                yield from leaf_paths(
+                    getattr(value, field.name), is_leaf, (*path, ("attr", field.name))
+                )
     elif isinstance(value, tuple):
         for index, item in enumerate(value):
-            yield from string_paths(item, (*path, ("item", index)))
+            yield from leaf_paths(item, is_leaf, (*path, ("item", index)))
     elif isinstance(value, frozenset):
         for item in sorted(value, key=repr):
-            yield from string_paths(item, (*path, ("member", item)))
+            yield from leaf_paths(item, is_leaf, (*path, ("member", item)))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from string_paths(key, (*path, ("key", key)))
-            yield from string_paths(item, (*path, ("value", key)))
+            yield from leaf_paths(key, is_leaf, (*path, ("key", key)))
+            yield from leaf_paths(item, is_leaf, (*path, ("value", key)))
 
 
-def replaced(value: Any, path: Path, change: Callable[[str], str]) -> Any:
-    """*value* rebuilt, through its constructors (so validators run), with the string at
+def replaced(value: Any, path: Path, change: Callable[[Any], Any]) -> Any:
+    """*value* rebuilt, through its constructors (so validators run), with the leaf at
     *path* changed."""
     if not path:
         return change(value)
@@ -67,7 +81,7 @@ def replaced(value: Any, path: Path, change: Callable[[str], str]) -> Any:
 
 
 def owner(path: Path) -> str:
-    """The name of the attrs field nearest to the string at *path*."""
+    """The name of the attrs field nearest to the leaf at *path*."""
     return str(next(key for kind, key in reversed(path) if kind == "attr"))
 
 
@@ -77,7 +91,7 @@ def test_a_nul_or_lone_surrogate_is_refused_in_any_text_of_any_event(
     cls: type[al.Event], data: st.DataObject
 ) -> None:
     event = data.draw(s.events_of(cls), label="event")
-    path = data.draw(st.sampled_from(list(string_paths(event))), label="path")
+    path = data.draw(st.sampled_from(list(leaf_paths(event, is_string))), label="path")
     bad = data.draw(BAD_CHARACTERS, label="bad")
     at = data.draw(st.integers(0, 40), label="at")
     with pytest.raises(al.ValidationError) as info:
@@ -94,8 +108,6 @@ def test_a_nul_or_lone_surrogate_is_refused_in_any_text_of_any_event(
     ],
 )
 def test_a_note_with_nul_or_a_lone_surrogate_is_refused(text: str, reason: str) -> None:
-    from team import T0  # noqa: PLC0415
-
     with pytest.raises(al.ValidationError) as info:
         al.events.ProgressRecorded(
             goal_id="g1",
@@ -113,3 +125,83 @@ def test_a_note_with_nul_or_a_lone_surrogate_is_refused(text: str, reason: str) 
 def test_other_unusual_text_is_accepted() -> None:
     for text in ("tab\there", "\x01\x1f\x7f", "\u2028\ufeff\uffff", "\U0001f600 \U0010ffff"):
         assert al.Carer(id="c1", name=text).name == text
+
+
+# --- numbers: measured values within the magnitude, counts within the bound ----------------
+
+BEYOND_EVERY_BOUND = st.sampled_from(
+    [10**400, -(10**400), 10**16, -(10**16), 1e16, -1e16, 1e308, 2**63, 10**30]
+)
+
+
+@pytest.mark.parametrize(
+    "cls",
+    EVENT_CLASSES,
+    ids=lambda cls: cls.type_name,
+)
+@given(data=st.data())
+def test_a_number_beyond_the_bounds_is_refused_in_any_event(
+    cls: type[al.Event], data: st.DataObject
+) -> None:
+    event = data.draw(s.events_of(cls), label="event")
+    paths = list(leaf_paths(event, is_number))
+    if not paths:
+        return
+    path = data.draw(st.sampled_from(paths), label="path")
+    huge = data.draw(BEYOND_EVERY_BOUND, label="huge")
+    with pytest.raises(al.ValidationError) as info:
+        replaced(event, path, lambda _: huge)
+    assert owner(path) in info.value.field
+
+
+def _observation(**fields: Any) -> al.events.ProgressRecorded:
+    return al.events.ProgressRecorded(
+        goal_id="g1",
+        setting=al.model.Setting.HOME,
+        kind=al.model.ObservationKind.EVERYDAY,
+        actor="maria",
+        occurred_at=T0,
+        **fields,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "reason"),
+    [
+        (
+            {"value": 10**400},
+            "value",
+            "must be between -1e+15 and 1e+15, not a whole number of about 400 digits",
+        ),
+        ({"value": -1e16}, "value", "must be between -1e+15 and 1e+15, not -1e+16"),
+        (
+            {"value": 1, "trials": 10**30},
+            "trials",
+            "must be at most 2,147,483,647, not " + "1" + "0" * 30,
+        ),
+        ({"value": 1, "trials": 2**31}, "trials", "must be at most 2,147,483,647, not 2147483648"),
+        ({"value": 1, "trials": 0}, "trials", "must be at least 1, not 0"),
+    ],
+)
+def test_numbers_beyond_the_bounds_are_refused_naming_field_and_bound(
+    fields: dict[str, Any], field: str, reason: str
+) -> None:
+    with pytest.raises(al.ValidationError) as info:
+        _observation(**fields)
+    assert (info.value.field, info.value.reason) == (field, reason)
+
+
+def test_a_target_beyond_the_magnitude_is_refused() -> None:
+    for huge in (10**400, 1e300, float(2**60)):
+        with pytest.raises(al.ValidationError) as info:
+            target(target=huge)
+        assert info.value.field == "target"
+        with pytest.raises(al.ValidationError) as info:
+            target(baseline=-huge)
+        assert info.value.field == "baseline"
+
+
+def test_the_bounds_themselves_are_accepted() -> None:
+    edge = _observation(value=checks.MAX_MAGNITUDE, trials=checks.MAX_COUNT)
+    assert (edge.value, edge.trials) == (1e15, 2**31 - 1)
+    assert _observation(value=-(10**15)).value == -(10**15)

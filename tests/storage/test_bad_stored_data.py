@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 import alliance as al
+from alliance.model.checks import MAX_COUNT, MAX_MAGNITUDE
 from alliance.storage.memory import MemoryStore
 from alliance.storage.sqlite import SQLiteStore
-from team import build
+from team import at, build
 
 DEEP = "[" * 100_000 + "]" * 100_000
 DEEP_OBJECT = '{"a":' * 100_000 + "1" + "}" * 100_000
@@ -133,8 +134,6 @@ UNUSUAL_TEXTS = ("tab\there", "\x01\x1f\x7f", "\u2028\ufeff\uffff", "\U0001f600 
 
 
 def _feedback(version: int, message: str) -> al.Event:
-    from team import at  # noqa: PLC0415
-
     return al.events.FeedbackGiven(
         feedback_id=f"f-{version}",
         kind=al.model.FeedbackKind.PROGRESS_UPDATE,
@@ -177,3 +176,31 @@ def test_a_stored_nul_or_lone_surrogate_is_a_corrupt_event(
     (problem,) = info.value.problems
     assert problem.startswith("message: must not contain")
     assert shown in problem
+
+
+# --- numbers at the bounds every backend keeps alike ---------------------------------------
+
+
+def test_numbers_at_the_bounds_are_kept_alike_and_reported(
+    store_and_sql: tuple[al.Store, Execute],
+) -> None:
+    store, _ = store_and_sql
+    version = len(store.load("p-1"))
+    batch = [
+        al.events.ProgressRecorded(
+            goal_id="g1",
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.EVERYDAY,
+            value=value,
+            trials=MAX_COUNT,
+            actor="maria",
+            occurred_at=at(40 + i),
+        )
+        for i, value in enumerate((MAX_MAGNITUDE, -MAX_MAGNITUDE, 10**15))
+    ]
+    store.append("p-1", batch, expected_version=version)
+    assert [s.event for s in store.load("p-1", after_version=version)] == batch
+    before = list(al.reports.progress_report(store))
+    al.storage.rebuild_read_model(store)
+    assert list(al.reports.progress_report(store)) == before
+    assert before

@@ -30,6 +30,13 @@ E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
 
 MAX_ID_LENGTH = 128
+MAX_MAGNITUDE = 1e15
+"""The largest size (either side of zero) of a measured value, a target or any other
+number the model keeps: 10^15, so every whole number up to it is exactly a float, and
+sums, differences and averages of such values stay finite."""
+MAX_COUNT = 2**31 - 1
+"""The largest count (trials, sessions, versions...) the model keeps: 2,147,483,647, the
+largest whole number every store's integer columns hold."""
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$")
 # BCP 47 language tags in the simple shapes clinics use: "en", "es-MX", "zh-Hant-TW".
 _LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -180,33 +187,54 @@ def time_zone(_instance: object, attribute: attrs.Attribute[Any], value: object)
 
 
 def finite(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A finite real number (not NaN or infinity, not a bool)."""
+    """A real number (not NaN or infinity, not a bool) of at most :data:`MAX_MAGNITUDE`
+    either side of zero."""
     check_finite(attribute.name, value)
 
 
 def check_finite(field: str, value: object) -> None:
-    """Raise unless *value* is a finite int or float."""
+    """Raise unless *value* is an int or a finite float of at most :data:`MAX_MAGNITUDE`
+    either side of zero."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(field, f"must be a number, not {type(value).__name__}")
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValidationError(field, "must be a finite number")
+    if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # exact for ints of any size
+        raise ValidationError(
+            field,
+            f"must be between -{MAX_MAGNITUDE:.0e} and {MAX_MAGNITUDE:.0e}, not {_shown(value)}",
+        )
+
+
+def _shown(value: float) -> str:
+    """*value* for a message: a whole number of hundreds of digits is not written out
+    (and Python refuses to write one of more than 4,300 digits)."""
+    if isinstance(value, int) and value.bit_length() > 1000:
+        return f"a whole number of about {int(value.bit_length() * 0.30103)} digits"
+    return repr(value)
 
 
 def optional_finite(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """``None`` or a finite number."""
+    """``None`` or a number as :func:`finite` accepts it."""
     if value is not None:
         finite(instance, attribute, value)
 
 
 def whole_number(low: int, high: int | None = None) -> Accepting:
-    """A validator for an int in ``[low, high]`` (no upper bound when *high* is None)."""
+    """A validator for an int in ``[low, high]`` (up to :data:`MAX_COUNT` when *high* is
+    None, the most every store keeps as a whole number)."""
+    top = MAX_COUNT if high is None else high
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError(attribute.name, f"must be a whole number, not {value!r}")
-        if value < low or (high is not None and value > high):
-            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise ValidationError(attribute.name, f"must be {bound}, not {value}")
+        if not low <= value <= top:
+            bound = (
+                f"between {low} and {high}"
+                if high is not None
+                else (f"at least {low}" if value < low else f"at most {MAX_COUNT:,}")
+            )
+            raise ValidationError(attribute.name, f"must be {bound}, not {_shown(value)}")
 
     return Accepting("whole", check, low=low, high=high)
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import alliance as al
+from alliance.model._checks import MAX_MAGNITUDE
 
 __all__ = [
     "TIME_ZONE_NAMES",
@@ -245,7 +246,8 @@ def text_tuple(max_size: int = 3) -> st.SearchStrategy[tuple[str, ...]]:
     return st.lists(texts(max_size=20), max_size=max_size).map(tuple)
 
 
-finite_floats = st.floats(allow_nan=False, allow_infinity=False)
+# The numbers the model accepts (alliance.model.checks.MAX_MAGNITUDE either side of zero).
+finite_floats = st.floats(min_value=-MAX_MAGNITUDE, max_value=MAX_MAGNITUDE, allow_nan=False)
 SETTING_SETS = non_empty_set(st.sampled_from(al.model.Setting))
 CHANNEL_SETS = non_empty_set(st.sampled_from(al.model.Channel))
 
