@@ -6,10 +6,12 @@ can fail later, in a store or a report, on any backend."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 import alliance as al
 from alliance.model import checks
 from alliance.testing import strategies as s
-from team import T0, target
+from team import T0, story, target
 
 # --- text: every string any event carries refuses NUL and lone surrogates ------------------
 
@@ -205,3 +207,100 @@ def test_the_bounds_themselves_are_accepted() -> None:
     edge = _observation(value=checks.MAX_MAGNITUDE, trials=checks.MAX_COUNT)
     assert (edge.value, edge.trials) == (1e15, 2**31 - 1)
     assert _observation(value=-(10**15)).value == -(10**15)
+
+
+# --- time: every event time lies within the documented years -------------------------------
+
+EARLIEST, LATEST = checks.EARLIEST_TIME, checks.LATEST_TIME
+OUTSIDE_THE_YEARS = st.one_of(
+    st.datetimes(max_value=dt.datetime(1899, 12, 31, 23, 59), timezones=st.just(dt.UTC)),
+    st.datetimes(min_value=dt.datetime(3000, 1, 1, 0, 1), timezones=st.just(dt.UTC)),
+    st.sampled_from(
+        [
+            dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=14))),  # year 0 in UTC
+            dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-12))),
+            dt.datetime(1900, 1, 1, tzinfo=dt.timezone(dt.timedelta(minutes=1))),
+            dt.datetime(2999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(minutes=-1))),
+        ]
+    ),
+)
+
+
+@pytest.mark.parametrize("cls", EVENT_CLASSES, ids=lambda cls: cls.type_name)
+@given(data=st.data())
+def test_an_event_time_outside_the_years_is_refused(
+    cls: type[al.Event], data: st.DataObject
+) -> None:
+    event = data.draw(s.events_of(cls), label="event")
+    moment = data.draw(OUTSIDE_THE_YEARS, label="moment")
+    zone = data.draw(s.time_zone_names(), label="zone")
+    if (
+        dt.datetime.min.replace(tzinfo=dt.UTC) + dt.timedelta(days=1)
+        < moment
+        < (dt.datetime.max.replace(tzinfo=dt.UTC) - dt.timedelta(days=1))
+    ):
+        moment = moment.astimezone(pendulum.timezone(zone))
+    with pytest.raises(al.ValidationError) as info:
+        attrs.evolve(event, occurred_at=moment)
+    assert info.value.field == "occurred_at"
+    assert "must be between 1900-01-01T00:00:00Z and 2999-12-31T23:59:59.999999Z" in (
+        info.value.reason
+    )
+
+
+@pytest.mark.parametrize("zone", s.TIME_ZONE_NAMES)
+@pytest.mark.parametrize("edge", ["earliest", "latest"])
+def test_a_partnership_at_either_end_of_the_years_works_in_every_zone(zone: str, edge: str) -> None:
+    """Recording, local days and reports in every zone, at the ends of the years (where
+    year 1 or year 9999 overflowed in Pacific/Kiritimati)."""
+    start = EARLIEST if edge == "earliest" else LATEST.subtract(days=20)
+    p = team_at(start, zone)
+    assert p.events[-1].occurred_at <= LATEST
+    assert p.as_of(p.events[-1].occurred_at).version == len(p.events)
+    store = al.storage.MemoryStore("c-1")
+    store.append("p-1", p.events, expected_version=0)
+    assert list(al.reports.progress_report(store))
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        pendulum.datetime(9999, 12, 31, 12, tz="UTC"),
+        pendulum.datetime(1, 1, 1, 1, tz="UTC"),
+        pendulum.datetime(9999, 6, 1, tz="Pacific/Kiritimati"),
+        pendulum.datetime(3000, 1, 1, tz="UTC"),
+        pendulum.datetime(1899, 12, 31, 23, 59, 59, tz="UTC"),
+    ],
+)
+def test_recording_outside_the_years_is_refused_in_every_zone(start: pendulum.DateTime) -> None:
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"):
+        with pytest.raises(al.ValidationError) as info:
+            story(start=start, time_zone=zone)
+        assert info.value.field == "occurred_at"
+
+
+def team_at(start: pendulum.DateTime, zone: str) -> al.Partnership:
+    """Ana, Maria and a shared goal with two observations, from *start*, in *zone*."""
+    s_ = story(start=start, time_zone=zone)
+    s_.record(
+        al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE
+    )
+    s_.record(al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT)
+    s_.on_day(1).record(
+        al.events.GoalProposed,
+        goal_id="g1",
+        domain=al.model.GoalDomain.COMMUNICATION,
+        statement="Sam asks for snacks with two words",
+        why_it_matters="Fewer tears at snack time",
+        target=target(due=start.add(days=60).date()),
+    )
+    s_.on_day(2).by("maria").record(al.events.GoalAgreed, goal_id="g1")
+    for day in (3, 4):
+        s_.on_day(day).by("maria").record(
+            al.events.ProgressRecorded,
+            goal_id="g1",
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.EVERYDAY,
+            value=day,
+        )
+    return s_.partnership

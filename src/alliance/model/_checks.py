@@ -332,12 +332,48 @@ def optional_instance_of(cls: type[T]) -> Accepting:
 
 
 # --- time ----------------------------------------------------------------------------------
+
+EARLIEST_TIME = pendulum.datetime(1900, 1, 1, tz="UTC")
+"""The earliest moment an event may carry (``occurred_at``): 1900-01-01 00:00 UTC."""
+LATEST_TIME = pendulum.datetime(2999, 12, 31, 23, 59, 59, 999_999, tz="UTC")
+"""The latest moment an event may carry: the end of 2999-12-31 UTC. With
+:data:`EARLIEST_TIME`, every event's local day in every time zone, and every moment an
+event's time plus a duration gives (a check-in's cadence, a review's interval), lies
+well inside the calendar that Python and pendulum reckon with (years 1 to 9999)."""
+_EARLIEST_YEAR, _LATEST_YEAR = EARLIEST_TIME.year, LATEST_TIME.year
+_EARLIEST_TEXT = "1900-01-01T00:00:00Z"
+_LATEST_TEXT = "2999-12-31T23:59:59.999999Z"
+
 # attrs converters receive only the value, and mypy's attrs plugin accepts only named
 # functions as converters, so there is one small named converter per time field name.
 
 
 def utc_datetime(field: str, value: object) -> pendulum.DateTime:
     """Return *value* (an aware datetime) as a pendulum DateTime in UTC."""
+    moment = _in_utc(field, value)
+    if moment is None:
+        assert isinstance(value, dt.datetime)
+        raise ValidationError(field, f"{value.isoformat()} is beyond the calendar's ends in UTC")
+    return moment
+
+
+def event_time(field: str, value: object) -> pendulum.DateTime:
+    """Return *value* (an aware datetime) in UTC, refusing a moment outside
+    :data:`EARLIEST_TIME` to :data:`LATEST_TIME`."""
+    moment = _in_utc(field, value)
+    # the year is exact: the moment is in UTC
+    if moment is None or not _EARLIEST_YEAR <= moment.year <= _LATEST_YEAR:
+        assert isinstance(value, dt.datetime)
+        raise ValidationError(
+            field,
+            f"must be between {_EARLIEST_TEXT} and {_LATEST_TEXT}, not {value.isoformat()}",
+        )
+    return moment
+
+
+def _in_utc(field: str, value: object) -> pendulum.DateTime | None:
+    """*value* (an aware datetime) in UTC, or ``None`` if that is beyond the calendar
+    (year 1 ahead of UTC, year 9999 behind it)."""
     if not isinstance(value, dt.datetime):
         raise ValidationError(field, f"must be a datetime, not {type(value).__name__}")
     if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC and not value.fold:
@@ -346,7 +382,10 @@ def utc_datetime(field: str, value: object) -> pendulum.DateTime:
         raise ValidationError(
             field, "must be timezone-aware (a naive datetime is ambiguous); attach a time zone"
         )
-    return pendulum.instance(value).in_timezone("UTC")
+    try:
+        return pendulum.instance(value).in_timezone("UTC")
+    except OverflowError:
+        return None
 
 
 def to_pendulum_date(field: str, value: object) -> pendulum.Date:
@@ -359,8 +398,9 @@ def to_pendulum_date(field: str, value: object) -> pendulum.Date:
 
 
 def occurred_at(value: dt.datetime) -> pendulum.DateTime:
-    """Converter for ``occurred_at``: an aware datetime, kept in UTC."""
-    return utc_datetime("occurred_at", value)
+    """Converter for ``occurred_at``: an aware datetime between :data:`EARLIEST_TIME`
+    and :data:`LATEST_TIME`, kept in UTC."""
+    return event_time("occurred_at", value)
 
 
 def due_at(value: dt.datetime) -> pendulum.DateTime:

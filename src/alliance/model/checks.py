@@ -10,7 +10,8 @@ for the fields they guard: :func:`identifier`, :func:`optional_identifier`,
 :func:`set_of`, :func:`tuple_of`, :func:`instance_of`, :func:`optional_instance_of`,
 :func:`positive_duration`; :func:`new_id` makes a record's id. Numbers are bounded:
 :data:`MAX_MAGNITUDE` for measured values (:func:`finite`), :data:`MAX_COUNT` for whole
-numbers without an upper bound of their own (:func:`whole_number`).
+numbers without an upper bound of their own (:func:`whole_number`), and an event's
+``occurred_at`` lies between :data:`EARLIEST_TIME` and :data:`LATEST_TIME`.
 
 Checks against the state (for an event's ``check``) raise the error a refusal calls
 for, naming the field: :func:`member`, :func:`members`, :func:`member_with_role`,
@@ -22,6 +23,8 @@ records a host's events most often refer to: :func:`goal_in`, :func:`goal_propos
 from __future__ import annotations
 
 from alliance.model._checks import (
+    EARLIEST_TIME,
+    LATEST_TIME,
     MAX_COUNT,
     MAX_MAGNITUDE,
     audience_members,
@@ -55,6 +58,8 @@ from alliance.model.home_practice import active_strategy, strategy_in
 
 __all__ = [
     # bounds
+    "EARLIEST_TIME",
+    "LATEST_TIME",
     "MAX_COUNT",
     "MAX_MAGNITUDE",
     # validators

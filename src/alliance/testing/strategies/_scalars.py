@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import alliance as al
-from alliance.model._checks import MAX_MAGNITUDE
+from alliance.model._checks import EARLIEST_TIME, LATEST_TIME, MAX_MAGNITUDE
 
 __all__ = [
     "TIME_ZONE_NAMES",
@@ -55,8 +55,9 @@ TIME_ZONE_NAMES: tuple[str, ...] = (
 DST (Lord Howe), southern-hemisphere DST, offsets with seconds in them (Amsterdam before
 1937, Monrovia before 1972), and plain UTC."""
 
-_EARLIEST = pendulum.datetime(1, 1, 2, tz="UTC")
-_LATEST = pendulum.datetime(9999, 12, 30, 23, 59, 59, 999999, tz="UTC")
+# The moments an event may carry (alliance.model.checks.EARLIEST_TIME to LATEST_TIME).
+_EARLIEST = EARLIEST_TIME
+_LATEST = LATEST_TIME
 _ID_FIRST = string.ascii_letters + string.digits
 _ID_REST = _ID_FIRST + "._:@/+-"
 _MAX_ID_LENGTH = 128
@@ -96,8 +97,10 @@ def aware_datetimes(
     :func:`time_zone_names`), the instant is then shown in a drawn zone: the same moment
     with another offset, which the model must normalise to UTC.
 
-    The default bounds keep a day clear of the ends of the calendar, so that any instant
-    can be shown in any zone.
+    The default bounds are the moments an event may carry,
+    :data:`alliance.model.checks.EARLIEST_TIME` to
+    :data:`alliance.model.checks.LATEST_TIME`; any instant between them can be shown in
+    any zone.
     """
     low = _naive_utc(min_value, "min_value")
     high = _naive_utc(max_value, "max_value")
