@@ -1,4 +1,4 @@
-"""The model's input rules (docs/rules.md, "What every value must be"): text holds no NUL
+"""The model's input rules (docs/architecture.md, "What every value must be"): text holds no NUL
 and no lone surrogate, numbers stay within the documented magnitude, counts within the
 documented bound, and event times within the documented years. Each is refused at
 construction with a ValidationError naming the field, so nothing a constructor accepts
@@ -304,3 +304,54 @@ def team_at(start: pendulum.DateTime, zone: str) -> al.Partnership:
             value=day,
         )
     return s_.partnership
+
+
+# --- durations: at most a hundred years ----------------------------------------------------
+
+TOO_LONG = st.sampled_from(
+    [
+        pendulum.Duration(days=36_526),
+        pendulum.Duration(years=101),
+        pendulum.Duration(weeks=10_000),
+        pendulum.Duration(days=999_999_999),
+    ]
+)
+
+
+@pytest.mark.parametrize("cls", EVENT_CLASSES, ids=lambda cls: cls.type_name)
+@given(data=st.data())
+def test_a_duration_beyond_a_hundred_years_is_refused_in_any_event(
+    cls: type[al.Event], data: st.DataObject
+) -> None:
+    event = data.draw(s.events_of(cls), label="event")
+    paths = list(leaf_paths(event, lambda value: isinstance(value, pendulum.Duration)))
+    if not paths:
+        return
+    path = data.draw(st.sampled_from(paths), label="path")
+    long = data.draw(TOO_LONG, label="long")
+    with pytest.raises(al.ValidationError) as info:
+        replaced(event, path, lambda _: long)
+    assert owner(path) in info.value.field
+    assert "at most 36525 days" in info.value.reason
+
+
+def test_a_cadence_of_a_million_years_is_refused_not_an_overflow_in_the_rules() -> None:
+    """It was recorded, then evaluating the rules raised OverflowError."""
+    with pytest.raises(al.ValidationError) as info:
+        al.events.CommunicationPlanAgreed(
+            cadence=pendulum.Duration(days=999_999_999),
+            channels=frozenset({al.model.Channel.PHONE}),
+            participants=frozenset({"maria", "ana"}),
+            actor="ana",
+            occurred_at=T0,
+        )
+    assert info.value.field == "cadence"
+    for longest in (checks.MAX_DURATION, pendulum.Duration(years=100)):
+        plan = al.events.CommunicationPlanAgreed(
+            cadence=longest,
+            channels=frozenset({al.model.Channel.PHONE}),
+            participants=frozenset({"maria", "ana"}),
+            actor="ana",
+            occurred_at=T0,
+        )
+        assert plan.cadence == longest

@@ -34,6 +34,11 @@ MAX_MAGNITUDE = 1e15
 """The largest size (either side of zero) of a measured value, a target or any other
 number the model keeps: 10^15, so every whole number up to it is exactly a float, and
 sums, differences and averages of such values stay finite."""
+MAX_DURATION = pendulum.Duration(days=36_525)
+"""The longest duration (a cadence, an interval, a rule's length) the model keeps: a
+hundred years of 365.25 days, so that an event's time plus any duration stays inside the
+calendar."""
+_MAX_DURATION_SECONDS = MAX_DURATION.total_seconds()
 MAX_COUNT = 2**31 - 1
 """The largest count (trials, sessions, versions...) the model keeps: 2,147,483,647, the
 largest whole number every store's integer columns hold."""
@@ -240,11 +245,19 @@ def whole_number(low: int, high: int | None = None) -> Accepting:
 
 
 def positive_duration(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A pendulum Duration longer than zero."""
+    """A pendulum Duration longer than zero and at most :data:`MAX_DURATION` (its months
+    counted as 30 days, its years as 365)."""
     if not isinstance(value, pendulum.Duration) or isinstance(value, pendulum.Interval):
         raise ValidationError(attribute.name, "must be a pendulum.Duration")
-    if value.total_seconds() <= 0:
+    seconds = value.total_seconds()
+    if seconds <= 0:
         raise ValidationError(attribute.name, "must be longer than zero")
+    if seconds > _MAX_DURATION_SECONDS:
+        raise ValidationError(
+            attribute.name,
+            f"must be at most {MAX_DURATION.days} days (a hundred years), "
+            f"not {seconds / 86_400:.0f} days",
+        )
 
 
 # --- enums and collections ----------------------------------------------------------------

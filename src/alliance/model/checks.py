@@ -10,7 +10,8 @@ for the fields they guard: :func:`identifier`, :func:`optional_identifier`,
 :func:`set_of`, :func:`tuple_of`, :func:`instance_of`, :func:`optional_instance_of`,
 :func:`positive_duration`; :func:`new_id` makes a record's id. Numbers are bounded:
 :data:`MAX_MAGNITUDE` for measured values (:func:`finite`), :data:`MAX_COUNT` for whole
-numbers without an upper bound of their own (:func:`whole_number`), and an event's
+numbers without an upper bound of their own (:func:`whole_number`), :data:`MAX_DURATION`
+for durations (:func:`positive_duration`), and an event's
 ``occurred_at`` lies between :data:`EARLIEST_TIME` and :data:`LATEST_TIME`.
 
 Checks against the state (for an event's ``check``) raise the error a refusal calls
@@ -26,6 +27,7 @@ from alliance.model._checks import (
     EARLIEST_TIME,
     LATEST_TIME,
     MAX_COUNT,
+    MAX_DURATION,
     MAX_MAGNITUDE,
     audience_members,
     finite,
@@ -61,6 +63,7 @@ __all__ = [
     "EARLIEST_TIME",
     "LATEST_TIME",
     "MAX_COUNT",
+    "MAX_DURATION",
     "MAX_MAGNITUDE",
     # validators
     "finite",
