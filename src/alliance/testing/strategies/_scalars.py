@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import alliance as al
-from alliance.model._checks import EARLIEST_TIME, LATEST_TIME, MAX_MAGNITUDE
+from alliance.model._checks import EARLIEST_TIME, LATEST_TIME, MAX_DURATION, MAX_MAGNITUDE
 
 __all__ = [
     "TIME_ZONE_NAMES",
@@ -58,6 +58,9 @@ DST (Lord Howe), southern-hemisphere DST, offsets with seconds in them (Amsterda
 # The moments an event may carry (alliance.model.checks.EARLIEST_TIME to LATEST_TIME).
 _EARLIEST = EARLIEST_TIME
 _LATEST = LATEST_TIME
+# The most years durations() may draw, so that with 24 months, 60 weeks, 60 days and 47
+# hours a duration stays within MAX_DURATION (years count as 365 days, months as 30).
+_MAX_YEARS = (MAX_DURATION.days - 24 * 30 - 60 * 7 - 60 - 2) // 365
 _ID_FIRST = string.ascii_letters + string.digits
 _ID_REST = _ID_FIRST + "._:@/+-"
 _MAX_ID_LENGTH = 128
@@ -140,9 +143,16 @@ def durations(draw: st.DrawFn, *, max_years: int = 10, calendar: bool = True) ->
     *calendar* is true; pendulum counts them as 365 and 30 days but remembers them),
     weeks, days, hours (up to 47, so some spill into days), minutes, seconds and
     microseconds. At least one part is non-zero.
+
+    Args:
+        max_years: the most years to draw, from 0 to 96, so that every duration is one
+            the model accepts (at most :data:`alliance.model.checks.MAX_DURATION`).
     """
-    if max_years < 0:
-        raise InvalidArgument(f"max_years={max_years} must not be negative")
+    if not 0 <= max_years <= _MAX_YEARS:
+        raise InvalidArgument(
+            f"max_years={max_years} must be between 0 and {_MAX_YEARS}: with the other "
+            "parts, a duration is then at most alliance.model.checks.MAX_DURATION"
+        )
     years = draw(st.integers(0, max_years)) if calendar else 0
     months = draw(st.integers(0, 24)) if calendar else 0
     weeks = draw(st.integers(0, 60))
