@@ -502,16 +502,30 @@ def dumps(value: object) -> str:
     return _ENCODER.encode(to_data(value))
 
 
+def parse_json(text: str | bytes, *, context: str = "") -> Any:
+    """Parse JSON *text* into plain data, as every reader of stored or given text does.
+
+    Raises:
+        MalformedDataError: (with *context*) the text is not JSON, not UTF-8, or nested
+            too deeply for the parser (thousands of arrays or objects, one inside the
+            next, where what ``alliance`` writes is nested a few levels): one problem,
+            ``"not valid JSON: ... @ $"``.
+    """
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise MalformedDataError([f"not valid JSON: {exc} @ $"], context=context) from exc
+    except RecursionError:  # the parser's own guard, the stack already unwound
+        raise MalformedDataError(
+            ["not valid JSON: nested too deeply @ $"], context=context
+        ) from None
+
+
 def loads(text: str | bytes, cls: type[T]) -> T:
     """Parse a JSON string written by :func:`dumps` back into an instance of *cls*.
 
     Raises:
-        MalformedDataError: when the text is not JSON or does not describe a *cls*.
+        MalformedDataError: when the text is not JSON (nested too deeply to parse
+            included) or does not describe a *cls*.
     """
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise MalformedDataError(
-            [f"not valid JSON: {exc} @ $"], context=f"cannot read {cls.__name__}"
-        ) from exc
-    return from_data(data, cls)
+    return from_data(parse_json(text, context=f"cannot read {cls.__name__}"), cls)

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 import alliance as al
 from alliance.demo import sample_partnership, sample_people
 from alliance.fhir import PLACEHOLDER_NAME, WHY_NOT_STATED, export_bundle, import_bundle
+from alliance.model.checks import MAX_COUNT
 from alliance.testing import strategies as s
 
 Json = dict[str, Any]
@@ -1031,7 +1032,7 @@ def goals_and_observations(draw: st.DrawFn) -> al.Partnership:
                 value = 0.0
             details: dict[str, Any] = {}  # what alliance records beyond FHIR's elements
             if "trials" in EXTRA_OBSERVATION_FIELDS:
-                details["trials"] = draw(st.none() | st.integers(1, 2**40))
+                details["trials"] = draw(st.none() | st.integers(1, MAX_COUNT))
             if "first_trial_independent" in EXTRA_OBSERVATION_FIELDS:
                 details["first_trial_independent"] = draw(st.none() | st.booleans())
             p.record(

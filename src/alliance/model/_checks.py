@@ -30,9 +30,22 @@ E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
 
 MAX_ID_LENGTH = 128
+MAX_MAGNITUDE = 1e15
+"""The largest size (either side of zero) of a measured value, a target or any other
+number the model keeps: 10^15, so every whole number up to it is exactly a float, and
+sums, differences and averages of such values stay finite."""
+MAX_DURATION = pendulum.Duration(days=36_525)
+"""The longest duration (a cadence, an interval, a rule's length) the model keeps: a
+hundred years of 365.25 days, so that an event's time plus any duration stays inside the
+calendar."""
+_MAX_DURATION_SECONDS = MAX_DURATION.total_seconds()
+MAX_COUNT = 2**31 - 1
+"""The largest count (trials, sessions, versions...) the model keeps: 2,147,483,647, the
+largest whole number every store's integer columns hold."""
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$")
 # BCP 47 language tags in the simple shapes clinics use: "en", "es-MX", "zh-Hant-TW".
 _LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @attrs.frozen
@@ -121,11 +134,27 @@ def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> N
 
 
 def check_text(field: str, value: object) -> None:
-    """Raise unless *value* is a string with something other than whitespace in it."""
+    """Raise unless *value* is a string with something other than whitespace in it, and
+    with no NUL character and no lone surrogate (see :func:`check_storable`)."""
     if not isinstance(value, str):
         raise ValidationError(field, f"must be text, not {type(value).__name__}")
     if not value.strip():
         raise ValidationError(field, "must not be empty")
+    check_storable(field, value)
+
+
+def check_storable(field: str, value: str) -> None:
+    """Raise unless every store can keep the string *value* as it is: no NUL character
+    (U+0000, which PostgreSQL cannot store in text) and no lone surrogate (U+D800 to
+    U+DFFF, which has no UTF-8 form)."""
+    if "\x00" in value:
+        raise ValidationError(field, "must not contain a NUL character (U+0000)")
+    if not value.isascii():
+        found = _SURROGATE.search(value)
+        if found is not None:
+            raise ValidationError(
+                field, f"must not contain a lone surrogate (U+{ord(found.group()):04X})"
+            )
 
 
 def optional_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -163,43 +192,72 @@ def time_zone(_instance: object, attribute: attrs.Attribute[Any], value: object)
 
 
 def finite(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A finite real number (not NaN or infinity, not a bool)."""
+    """A real number (not NaN or infinity, not a bool) of at most :data:`MAX_MAGNITUDE`
+    either side of zero."""
     check_finite(attribute.name, value)
 
 
 def check_finite(field: str, value: object) -> None:
-    """Raise unless *value* is a finite int or float."""
+    """Raise unless *value* is an int or a finite float of at most :data:`MAX_MAGNITUDE`
+    either side of zero."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(field, f"must be a number, not {type(value).__name__}")
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValidationError(field, "must be a finite number")
+    if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # exact for ints of any size
+        raise ValidationError(
+            field,
+            f"must be between -{MAX_MAGNITUDE:.0e} and {MAX_MAGNITUDE:.0e}, not {_shown(value)}",
+        )
+
+
+def _shown(value: float) -> str:
+    """*value* for a message: a whole number of hundreds of digits is not written out
+    (and Python refuses to write one of more than 4,300 digits)."""
+    if isinstance(value, int) and value.bit_length() > 1000:
+        return f"a whole number of about {int(value.bit_length() * 0.30103)} digits"
+    return repr(value)
 
 
 def optional_finite(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """``None`` or a finite number."""
+    """``None`` or a number as :func:`finite` accepts it."""
     if value is not None:
         finite(instance, attribute, value)
 
 
 def whole_number(low: int, high: int | None = None) -> Accepting:
-    """A validator for an int in ``[low, high]`` (no upper bound when *high* is None)."""
+    """A validator for an int in ``[low, high]`` (up to :data:`MAX_COUNT` when *high* is
+    None, the most every store keeps as a whole number)."""
+    top = MAX_COUNT if high is None else high
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError(attribute.name, f"must be a whole number, not {value!r}")
-        if value < low or (high is not None and value > high):
-            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise ValidationError(attribute.name, f"must be {bound}, not {value}")
+        if not low <= value <= top:
+            bound = (
+                f"between {low} and {high}"
+                if high is not None
+                else (f"at least {low}" if value < low else f"at most {MAX_COUNT:,}")
+            )
+            raise ValidationError(attribute.name, f"must be {bound}, not {_shown(value)}")
 
     return Accepting("whole", check, low=low, high=high)
 
 
 def positive_duration(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A pendulum Duration longer than zero."""
+    """A pendulum Duration longer than zero and at most :data:`MAX_DURATION` (its months
+    counted as 30 days, its years as 365)."""
     if not isinstance(value, pendulum.Duration) or isinstance(value, pendulum.Interval):
         raise ValidationError(attribute.name, "must be a pendulum.Duration")
-    if value.total_seconds() <= 0:
+    seconds = value.total_seconds()
+    if seconds <= 0:
         raise ValidationError(attribute.name, "must be longer than zero")
+    if seconds > _MAX_DURATION_SECONDS:
+        raise ValidationError(
+            attribute.name,
+            f"must be at most {MAX_DURATION.days} days (a hundred years), "
+            f"not {seconds / 86_400:.0f} days",
+        )
 
 
 # --- enums and collections ----------------------------------------------------------------
@@ -287,12 +345,48 @@ def optional_instance_of(cls: type[T]) -> Accepting:
 
 
 # --- time ----------------------------------------------------------------------------------
+
+EARLIEST_TIME = pendulum.datetime(1900, 1, 1, tz="UTC")
+"""The earliest moment an event may carry (``occurred_at``): 1900-01-01 00:00 UTC."""
+LATEST_TIME = pendulum.datetime(2999, 12, 31, 23, 59, 59, 999_999, tz="UTC")
+"""The latest moment an event may carry: the end of 2999-12-31 UTC. With
+:data:`EARLIEST_TIME`, every event's local day in every time zone, and every moment an
+event's time plus a duration gives (a check-in's cadence, a review's interval), lies
+well inside the calendar that Python and pendulum reckon with (years 1 to 9999)."""
+_EARLIEST_YEAR, _LATEST_YEAR = EARLIEST_TIME.year, LATEST_TIME.year
+_EARLIEST_TEXT = "1900-01-01T00:00:00Z"
+_LATEST_TEXT = "2999-12-31T23:59:59.999999Z"
+
 # attrs converters receive only the value, and mypy's attrs plugin accepts only named
 # functions as converters, so there is one small named converter per time field name.
 
 
 def utc_datetime(field: str, value: object) -> pendulum.DateTime:
     """Return *value* (an aware datetime) as a pendulum DateTime in UTC."""
+    moment = _in_utc(field, value)
+    if moment is None:
+        assert isinstance(value, dt.datetime)
+        raise ValidationError(field, f"{value.isoformat()} is beyond the calendar's ends in UTC")
+    return moment
+
+
+def event_time(field: str, value: object) -> pendulum.DateTime:
+    """Return *value* (an aware datetime) in UTC, refusing a moment outside
+    :data:`EARLIEST_TIME` to :data:`LATEST_TIME`."""
+    moment = _in_utc(field, value)
+    # the year is exact: the moment is in UTC
+    if moment is None or not _EARLIEST_YEAR <= moment.year <= _LATEST_YEAR:
+        assert isinstance(value, dt.datetime)
+        raise ValidationError(
+            field,
+            f"must be between {_EARLIEST_TEXT} and {_LATEST_TEXT}, not {value.isoformat()}",
+        )
+    return moment
+
+
+def _in_utc(field: str, value: object) -> pendulum.DateTime | None:
+    """*value* (an aware datetime) in UTC, or ``None`` if that is beyond the calendar
+    (year 1 ahead of UTC, year 9999 behind it)."""
     if not isinstance(value, dt.datetime):
         raise ValidationError(field, f"must be a datetime, not {type(value).__name__}")
     if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC and not value.fold:
@@ -301,7 +395,10 @@ def utc_datetime(field: str, value: object) -> pendulum.DateTime:
         raise ValidationError(
             field, "must be timezone-aware (a naive datetime is ambiguous); attach a time zone"
         )
-    return pendulum.instance(value).in_timezone("UTC")
+    try:
+        return pendulum.instance(value).in_timezone("UTC")
+    except OverflowError:
+        return None
 
 
 def to_pendulum_date(field: str, value: object) -> pendulum.Date:
@@ -314,8 +411,9 @@ def to_pendulum_date(field: str, value: object) -> pendulum.Date:
 
 
 def occurred_at(value: dt.datetime) -> pendulum.DateTime:
-    """Converter for ``occurred_at``: an aware datetime, kept in UTC."""
-    return utc_datetime("occurred_at", value)
+    """Converter for ``occurred_at``: an aware datetime between :data:`EARLIEST_TIME`
+    and :data:`LATEST_TIME`, kept in UTC."""
+    return event_time("occurred_at", value)
 
 
 def due_at(value: dt.datetime) -> pendulum.DateTime:

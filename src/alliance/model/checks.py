@@ -8,7 +8,11 @@ for the fields they guard: :func:`identifier`, :func:`optional_identifier`,
 :func:`optional_text`, :func:`texts`, :func:`language`, :func:`finite`,
 :func:`optional_finite`, :func:`whole_number`, :func:`one_of`, :func:`optional_one_of`,
 :func:`set_of`, :func:`tuple_of`, :func:`instance_of`, :func:`optional_instance_of`,
-:func:`positive_duration`; :func:`new_id` makes a record's id.
+:func:`positive_duration`; :func:`new_id` makes a record's id. Numbers are bounded:
+:data:`MAX_MAGNITUDE` for measured values (:func:`finite`), :data:`MAX_COUNT` for whole
+numbers without an upper bound of their own (:func:`whole_number`), :data:`MAX_DURATION`
+for durations (:func:`positive_duration`), and an event's
+``occurred_at`` lies between :data:`EARLIEST_TIME` and :data:`LATEST_TIME`.
 
 Checks against the state (for an event's ``check``) raise the error a refusal calls
 for, naming the field: :func:`member`, :func:`members`, :func:`member_with_role`,
@@ -20,6 +24,11 @@ records a host's events most often refer to: :func:`goal_in`, :func:`goal_propos
 from __future__ import annotations
 
 from alliance.model._checks import (
+    EARLIEST_TIME,
+    LATEST_TIME,
+    MAX_COUNT,
+    MAX_DURATION,
+    MAX_MAGNITUDE,
     audience_members,
     finite,
     identifier,
@@ -50,6 +59,12 @@ from alliance.model.goals import goal_in, goal_proposed_by, open_goal
 from alliance.model.home_practice import active_strategy, strategy_in
 
 __all__ = [
+    # bounds
+    "EARLIEST_TIME",
+    "LATEST_TIME",
+    "MAX_COUNT",
+    "MAX_DURATION",
+    "MAX_MAGNITUDE",
     # validators
     "finite",
     "identifier",

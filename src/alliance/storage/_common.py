@@ -17,7 +17,7 @@ from alliance.errors import CorruptEventError, MalformedDataError, ValidationErr
 from alliance.model import _checks as c
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
-from alliance.serialization import dumps, from_data, to_data
+from alliance.serialization import dumps, from_data, parse_json, to_data
 from alliance.storage.interface import StoredEvent
 
 # The version of the tables' layout, recorded in each SQL database.
@@ -145,10 +145,7 @@ def encode(event: ev.Event) -> str:
 def decode(partnership_id: str, version: int, payload: str | bytes | dict[str, object]) -> ev.Event:
     """Read a stored payload back, naming the partnership and version on failure."""
     try:
-        data = json.loads(payload) if isinstance(payload, str | bytes) else payload
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CorruptEventError(partnership_id, version, [f"not valid JSON: {exc} @ $"]) from exc
-    try:
+        data = parse_json(payload) if isinstance(payload, str | bytes) else payload
         return from_data(data, ev.Event)
     except MalformedDataError as exc:
         raise CorruptEventError(partnership_id, version, exc.problems) from exc
@@ -186,11 +183,11 @@ def encode_snapshot(state: PartnershipState) -> str:
 def decode_snapshot(payload: str | bytes) -> PartnershipState | None:
     """Read a stored snapshot, or ``None`` if it is of another format or unreadable."""
     try:
-        data = json.loads(payload)
+        data = parse_json(payload)
         if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
             return None
         return from_data(data["state"], PartnershipState)
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, MalformedDataError):
+    except (KeyError, MalformedDataError):
         return None
 
 

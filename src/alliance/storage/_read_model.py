@@ -32,7 +32,7 @@ from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import MemberRole
 from alliance.model.progress import Observation
 from alliance.model.state import PartnershipState, apply, start
-from alliance.serialization import dumps, from_data, to_data
+from alliance.serialization import dumps, loads, to_data
 
 # Events that create or change a goal (GoalProposed creates it).
 GOAL_EVENTS: tuple[type[ev.Event], ...] = (
@@ -210,13 +210,13 @@ def observation_of(row: Sequence[Any]) -> tuple[int, Observation]:
         corrected_at=None if corrected_us is None else from_micros(int(corrected_us)),
         trials=trials,
         first_trial_independent=None if independent is None else bool(independent),
-        audience=EVERYONE if audience is None else from_data(json.loads(audience), Audience),
+        audience=EVERYONE if audience is None else loads(audience, Audience),
     )
 
 
 def goal_of(state_json: str) -> Goal:
     """The folded goal kept in an ``alliance_goals.state`` column."""
-    return from_data(json.loads(state_json), Goal)
+    return loads(state_json, Goal)
 
 
 def membership(member_id: str, role: str, is_current: bool) -> Membership:

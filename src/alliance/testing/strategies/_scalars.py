@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import alliance as al
+from alliance.model._checks import EARLIEST_TIME, LATEST_TIME, MAX_DURATION, MAX_MAGNITUDE
 
 __all__ = [
     "TIME_ZONE_NAMES",
@@ -54,8 +55,12 @@ TIME_ZONE_NAMES: tuple[str, ...] = (
 DST (Lord Howe), southern-hemisphere DST, offsets with seconds in them (Amsterdam before
 1937, Monrovia before 1972), and plain UTC."""
 
-_EARLIEST = pendulum.datetime(1, 1, 2, tz="UTC")
-_LATEST = pendulum.datetime(9999, 12, 30, 23, 59, 59, 999999, tz="UTC")
+# The moments an event may carry (alliance.model.checks.EARLIEST_TIME to LATEST_TIME).
+_EARLIEST = EARLIEST_TIME
+_LATEST = LATEST_TIME
+# The most years durations() may draw, so that with 24 months, 60 weeks, 60 days and 47
+# hours a duration stays within MAX_DURATION (years count as 365 days, months as 30).
+_MAX_YEARS = (MAX_DURATION.days - 24 * 30 - 60 * 7 - 60 - 2) // 365
 _ID_FIRST = string.ascii_letters + string.digits
 _ID_REST = _ID_FIRST + "._:@/+-"
 _MAX_ID_LENGTH = 128
@@ -95,8 +100,10 @@ def aware_datetimes(
     :func:`time_zone_names`), the instant is then shown in a drawn zone: the same moment
     with another offset, which the model must normalise to UTC.
 
-    The default bounds keep a day clear of the ends of the calendar, so that any instant
-    can be shown in any zone.
+    The default bounds are the moments an event may carry,
+    :data:`alliance.model.checks.EARLIEST_TIME` to
+    :data:`alliance.model.checks.LATEST_TIME`; any instant between them can be shown in
+    any zone.
     """
     low = _naive_utc(min_value, "min_value")
     high = _naive_utc(max_value, "max_value")
@@ -136,9 +143,16 @@ def durations(draw: st.DrawFn, *, max_years: int = 10, calendar: bool = True) ->
     *calendar* is true; pendulum counts them as 365 and 30 days but remembers them),
     weeks, days, hours (up to 47, so some spill into days), minutes, seconds and
     microseconds. At least one part is non-zero.
+
+    Args:
+        max_years: the most years to draw, from 0 to 96, so that every duration is one
+            the model accepts (at most :data:`alliance.model.checks.MAX_DURATION`).
     """
-    if max_years < 0:
-        raise InvalidArgument(f"max_years={max_years} must not be negative")
+    if not 0 <= max_years <= _MAX_YEARS:
+        raise InvalidArgument(
+            f"max_years={max_years} must be between 0 and {_MAX_YEARS}: with the other "
+            "parts, a duration is then at most alliance.model.checks.MAX_DURATION"
+        )
     years = draw(st.integers(0, max_years)) if calendar else 0
     months = draw(st.integers(0, 24)) if calendar else 0
     weeks = draw(st.integers(0, 60))
@@ -245,7 +259,8 @@ def text_tuple(max_size: int = 3) -> st.SearchStrategy[tuple[str, ...]]:
     return st.lists(texts(max_size=20), max_size=max_size).map(tuple)
 
 
-finite_floats = st.floats(allow_nan=False, allow_infinity=False)
+# The numbers the model accepts (alliance.model.checks.MAX_MAGNITUDE either side of zero).
+finite_floats = st.floats(min_value=-MAX_MAGNITUDE, max_value=MAX_MAGNITUDE, allow_nan=False)
 SETTING_SETS = non_empty_set(st.sampled_from(al.model.Setting))
 CHANNEL_SETS = non_empty_set(st.sampled_from(al.model.Channel))
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import alliance as al
+from alliance.model._checks import MAX_MAGNITUDE
 from alliance.testing.strategies._derive import built, derived
 from alliance.testing.strategies._scalars import (
     CHANNEL_SETS,
@@ -213,7 +214,7 @@ def gas_scales(draw: st.DrawFn) -> al.model.GasScale:
         weight=draw(
             st.one_of(
                 st.just(1.0),
-                st.floats(min_value=0, exclude_min=True, allow_infinity=False, allow_nan=False),
+                st.floats(min_value=0, max_value=MAX_MAGNITUDE, exclude_min=True, allow_nan=False),
             )
         ),
     )
