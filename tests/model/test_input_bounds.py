@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import alliance as al
@@ -26,6 +26,10 @@ from team import T0, story, target
 Path = tuple[tuple[str, Any], ...]
 
 EVENT_CLASSES = sorted(al.event_types().values(), key=lambda cls: cls.type_name)
+
+# Each property below runs once per event type (about 60): 30 examples for each keeps the
+# whole file within a minute or two of CI while every type is tried with many values.
+PER_TYPE = settings(max_examples=30)
 BAD_CHARACTERS = st.just("\x00") | st.characters(categories=["Cs"])
 
 
@@ -108,6 +112,7 @@ def refusal_at_a_leaf(
 
 
 @pytest.mark.parametrize("cls", EVENT_CLASSES, ids=lambda cls: cls.type_name)
+@PER_TYPE
 @given(data=st.data())
 def test_a_nul_or_lone_surrogate_is_refused_in_any_text_of_any_event(
     cls: type[al.Event], data: st.DataObject
@@ -158,6 +163,7 @@ BEYOND_EVERY_BOUND = st.sampled_from(
     EVENT_CLASSES,
     ids=lambda cls: cls.type_name,
 )
+@PER_TYPE
 @given(data=st.data())
 def test_a_number_beyond_the_bounds_is_refused_in_any_event(
     cls: type[al.Event], data: st.DataObject
@@ -237,6 +243,7 @@ OUTSIDE_THE_YEARS = st.one_of(
 
 
 @pytest.mark.parametrize("cls", EVENT_CLASSES, ids=lambda cls: cls.type_name)
+@PER_TYPE
 @given(data=st.data())
 def test_an_event_time_outside_the_years_is_refused(
     cls: type[al.Event], data: st.DataObject
@@ -329,6 +336,7 @@ TOO_LONG = st.sampled_from(
 
 
 @pytest.mark.parametrize("cls", EVENT_CLASSES, ids=lambda cls: cls.type_name)
+@PER_TYPE
 @given(data=st.data())
 def test_a_duration_beyond_a_hundred_years_is_refused_in_any_event(
     cls: type[al.Event], data: st.DataObject
