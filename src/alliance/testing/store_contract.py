@@ -78,11 +78,11 @@ def team(*, hours: int = 0) -> list[ev.Event]:
 
 def concern(n: int, *, actor: str = "maria") -> ev.ConcernRaised:
     """A small event to append: concern number *n*."""
-    return (
-        _story()
-        .on(T0.add(days=1, minutes=n))
-        .by(actor)
-        .build(ev.ConcernRaised, concern_id=f"c{n}", description=f"Concern {n}")
+    return ev.ConcernRaised(
+        actor=actor,
+        occurred_at=T0.add(days=1, minutes=n),
+        concern_id=f"c{n}",
+        description=f"Concern {n}",
     )
 
 
