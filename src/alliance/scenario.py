@@ -38,6 +38,7 @@ import pendulum
 
 from alliance.errors import ValidationError
 from alliance.model import _checks as c
+from alliance.model._time import zone
 from alliance.model.authorisation import Policy
 from alliance.model.event import Event
 from alliance.model.partnership import PartnershipFormed, Setting
@@ -81,7 +82,7 @@ class Scenario:
         """
         state = partnership.state
         self._partnership = partnership
-        self._zone = state.time_zone
+        self._zone = zone(state.time_zone)
         self._day_zero = state.formed_at.in_timezone(self._zone)
         moment = state.last_event_at if at is None else c.utc_datetime("at", at)
         self._now = moment.in_timezone(self._zone)

@@ -20,6 +20,7 @@ import attrs
 import pendulum
 
 from alliance.errors import DomainError, NotAMemberError, UnknownRecordError, ValidationError
+from alliance.model._time import zone
 
 if TYPE_CHECKING:
     from alliance.model.audience import Audience
@@ -184,7 +185,7 @@ def time_zone(_instance: object, attribute: attrs.Attribute[Any], value: object)
     if not isinstance(value, str) or not value:
         raise ValidationError(attribute.name, "must be an IANA time zone name")
     try:
-        pendulum.timezone(value)
+        zone(value)
     except (ValueError, LookupError) as exc:
         raise ValidationError(
             attribute.name, f"{value!r} is not an IANA time zone name such as 'Europe/London'"
@@ -396,7 +397,7 @@ def _in_utc(field: str, value: object) -> pendulum.DateTime | None:
             field, "must be timezone-aware (a naive datetime is ambiguous); attach a time zone"
         )
     try:
-        return pendulum.instance(value).in_timezone("UTC")
+        return pendulum.instance(value).in_timezone(pendulum.UTC)
     except OverflowError:
         return None
 

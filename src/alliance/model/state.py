@@ -23,6 +23,7 @@ import pendulum
 
 from alliance.errors import DomainError
 from alliance.model import _checks as c
+from alliance.model._time import local_day
 from alliance.model.agreement import AgreementVersion
 from alliance.model.audience import AudienceScope
 from alliance.model.celebrations import Celebration
@@ -188,8 +189,7 @@ class PartnershipState:
 
     def local_date(self, moment: dt.datetime) -> pendulum.Date:
         """The date of *moment* in the partnership's time zone."""
-        local = c.utc_datetime("moment", moment).in_timezone(self.time_zone)
-        return pendulum.Date(local.year, local.month, local.day)
+        return local_day(c.utc_datetime("moment", moment), self.time_zone)
 
     def role_of(self, member_id: str) -> MemberRole | None:
         """The current role of *member_id*, or ``None`` if they are not a current member."""
