@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -63,7 +63,7 @@ from alliance.fhir._common import (
     number,
     reference,
 )
-from alliance.model.audience import Audience, AudienceScope
+from alliance.model.audience import EVERYONE, Audience, AudienceScope
 from alliance.model.check_ins import CheckIn
 from alliance.model.feedback import FeedbackItem, FeedbackKind
 from alliance.model.goals import (
@@ -770,6 +770,43 @@ class _Exporter:
 
     # --- check-ins and feedback -------------------------------------------------------------
 
+    def communication(
+        self,
+        resource_id: str,
+        category: list[Json],
+        *,
+        sent: Any,
+        sender: str,
+        recipients: Iterable[str],
+        texts: Iterable[str],
+        identifiers: list[Json] | None = None,
+        medium: list[Json] | None = None,
+        in_response_to: list[Json] | None = None,
+        about: list[Json] | None = None,
+        audience: Audience = EVERYONE,
+    ) -> Json:
+        """A completed ``Communication`` about the child: *texts* sent by *sender* to
+        *recipients* at *sent*, labelled for its *audience*; the elements not given are
+        left out."""
+        return _labelled(
+            audience,
+            {
+                "resourceType": "Communication",
+                "id": resource_id,
+                "identifier": identifiers,
+                "status": "completed",
+                "category": category,
+                "medium": medium,
+                "inResponseTo": in_response_to,
+                "subject": self.patient_ref(),
+                "about": about,
+                "sent": self.when(sent),
+                "sender": self.member_ref(sender),
+                "recipient": [self.member_ref(m) for m in recipients],
+                "payload": [self.payload(text) for text in texts],
+            },
+        )
+
     def check_in(self, check_in: CheckIn) -> Json:
         texts = [
             f"{label}: {text}"
@@ -782,28 +819,19 @@ class _Exporter:
             for item in check_in.action_items
         ]
         code, display = MEDIUM[check_in.channel]
-        return _labelled(
-            check_in.audience,
-            {
-                "resourceType": "Communication",
-                "id": self.ids.check_in(check_in.check_in_id),
-                "identifier": [identifier(CHECK_IN_ID, check_in.check_in_id)],
-                "status": "completed",
-                "category": [
-                    concept(coding(CHECK_IN_KIND, check_in.kind.value)),
-                    concept(coding(CHECK_IN_PURPOSE, check_in.purpose.value)),
-                ],
-                "medium": [concept(coding(PARTICIPATION_MODE, code, display))],
-                "subject": self.patient_ref(),
-                "sent": self.when(check_in.held_at),
-                "sender": self.member_ref(check_in.recorded_by),
-                "recipient": [
-                    self.member_ref(m)
-                    for m in sorted(check_in.participants)
-                    if m != check_in.recorded_by
-                ],
-                "payload": [self.payload(text) for text in texts],
-            },
+        return self.communication(
+            self.ids.check_in(check_in.check_in_id),
+            [
+                concept(coding(CHECK_IN_KIND, check_in.kind.value)),
+                concept(coding(CHECK_IN_PURPOSE, check_in.purpose.value)),
+            ],
+            identifiers=[identifier(CHECK_IN_ID, check_in.check_in_id)],
+            medium=[concept(coding(PARTICIPATION_MODE, code, display))],
+            sent=check_in.held_at,
+            sender=check_in.recorded_by,
+            recipients=sorted(m for m in check_in.participants if m != check_in.recorded_by),
+            texts=texts,
+            audience=check_in.audience,
         )
 
     def feedback(self, item: FeedbackItem) -> Json:
@@ -812,11 +840,6 @@ class _Exporter:
             if item.kind is FeedbackKind.PROGRESS_UPDATE
             else MemberRole.PROFESSIONAL
         )
-        recipients = [
-            m.member_id
-            for m in self.state.members.values()
-            if m.role is receiving and m.was_member_at(item.given_at)
-        ]
         about: list[Json] = []
         if item.goal_id is not None:
             about.append(reference("Goal", self.ids.goal(item.goal_id)))
@@ -826,35 +849,31 @@ class _Exporter:
                 if self.r5
                 else reference("CarePlan", self.ids.care_plan())
             )
-        return _labelled(
-            item.audience,
-            {
-                "resourceType": "Communication",
-                "id": self.ids.feedback(item.feedback_id),
-                "identifier": [identifier(FEEDBACK_ID, item.feedback_id)],
-                "status": "completed",
-                "category": [concept(coding(FEEDBACK_KIND, item.kind.value))],
-                "subject": self.patient_ref(),
-                "about": about,
-                "sent": self.when(item.given_at),
-                "sender": self.member_ref(item.given_by),
-                "recipient": [self.member_ref(m) for m in recipients],
-                "payload": [self.payload(item.message)],
-            },
+        return self.communication(
+            self.ids.feedback(item.feedback_id),
+            [concept(coding(FEEDBACK_KIND, item.kind.value))],
+            identifiers=[identifier(FEEDBACK_ID, item.feedback_id)],
+            about=about,
+            sent=item.given_at,
+            sender=item.given_by,
+            recipients=(
+                m.member_id
+                for m in self.state.members.values()
+                if m.role is receiving and m.was_member_at(item.given_at)
+            ),
+            texts=[item.message],
+            audience=item.audience,
         )
 
     def feedback_answer(self, item: FeedbackItem) -> Json:
         answer = item.answer
         assert answer is not None
-        return {
-            "resourceType": "Communication",
-            "id": self.ids.feedback_answer(item.feedback_id),
-            "status": "completed",
-            "category": [concept(coding(FEEDBACK_RESPONSE, answer.response.value))],
-            "inResponseTo": [reference("Communication", self.ids.feedback(item.feedback_id))],
-            "subject": self.patient_ref(),
-            "sent": self.when(answer.answered_at),
-            "sender": self.member_ref(answer.answered_by),
-            "recipient": [self.member_ref(item.given_by)],
-            "payload": [] if answer.message is None else [self.payload(answer.message)],
-        }
+        return self.communication(
+            self.ids.feedback_answer(item.feedback_id),
+            [concept(coding(FEEDBACK_RESPONSE, answer.response.value))],
+            in_response_to=[reference("Communication", self.ids.feedback(item.feedback_id))],
+            sent=answer.answered_at,
+            sender=answer.answered_by,
+            recipients=[item.given_by],
+            texts=[] if answer.message is None else [answer.message],
+        )
