@@ -67,6 +67,17 @@ class Rule(Protocol):
         ...
 
 
+@attrs.frozen(kw_only=True)
+class _Deadline:
+    """When a rule's finding about *subject_id* falls due, and what it says (at the
+    rule's severity unless *severity* says otherwise)."""
+
+    subject_id: str
+    due: pendulum.DateTime
+    message: str
+    severity: FindingSeverity | None = None
+
+
 class BuiltInRule:
     """Shared helpers of the built-in rules (attrs classes with their thresholds)."""
 
@@ -79,8 +90,22 @@ class BuiltInRule:
     def _applies(self, context: RuleContext) -> bool:
         return context.state.status in self.applies_to
 
-    def evaluate(self, context: RuleContext) -> Iterable[Finding]:
-        """The findings for the partnership in *context* (each rule defines it)."""
+    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+        """The findings for the partnership in *context*: none unless the rule applies to
+        its status; then the rule's own (for most rules, each of its deadlines that the
+        moment looked at has reached)."""
+        if not self._applies(context):
+            return
+        yield from self._findings(context)
+
+    def _findings(self, context: RuleContext) -> Iterator[Finding]:
+        """The findings for a partnership the rule applies to: a finding for each of
+        :meth:`_deadlines` once the moment looked at has reached it; nothing before."""
+        for deadline in self._deadlines(context):
+            yield from self._when_due(context, deadline)
+
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
+        """The rule's deadlines in *context* (each rule that keeps to deadlines defines it)."""
         raise NotImplementedError
 
     def _finding(
@@ -103,20 +128,16 @@ class BuiltInRule:
             due_at=due_at,
         )
 
-    def _when_due(
-        self,
-        context: RuleContext,
-        due: pendulum.DateTime,
-        *,
-        subject_id: str,
-        message: str,
-        severity: FindingSeverity | None = None,
-    ) -> Iterator[Finding]:
-        """The finding about *subject_id*, due at *due*, once the moment looked at has
-        reached *due*; nothing before."""
-        if context.moment >= due:
+    def _when_due(self, context: RuleContext, deadline: _Deadline) -> Iterator[Finding]:
+        """The finding *deadline* describes, once the moment looked at has reached its
+        due moment; nothing before."""
+        if context.moment >= deadline.due:
             yield self._finding(
-                context, subject_id=subject_id, due_at=due, message=message, severity=severity
+                context,
+                subject_id=deadline.subject_id,
+                due_at=deadline.due,
+                message=deadline.message,
+                severity=deadline.severity,
             )
 
 

@@ -22,7 +22,7 @@ from alliance.model.feedback import FeedbackKind
 from alliance.model.goals import GoalStatus, Position
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import MemberRole
-from alliance.rules.base import BuiltInRule, RuleContext, days, period, severity_field
+from alliance.rules.base import BuiltInRule, RuleContext, _Deadline, days, period, severity_field
 from alliance.rules.findings import Finding, FindingSeverity, SubjectKind
 
 __all__ = [
@@ -65,10 +65,8 @@ class GoalsShared(BuiltInRule):
     decision_within: pendulum.Duration = period(weeks=2)
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _findings(self, context: RuleContext) -> Iterator[Finding]:
         """Active goals no current carer or professional agrees to; proposals left waiting."""
-        if not self._applies(context):
-            return
         state = context.state
         for goal in state.goals.values():
             if goal.status is GoalStatus.ACTIVE:
@@ -90,16 +88,15 @@ class GoalsShared(BuiltInRule):
                         f"{' or '.join(missing)} has agreed to it.",
                     )
             elif goal.status is GoalStatus.PROPOSED:
-                due = goal.current.written_at + self.decision_within
-                yield from self._when_due(
-                    context,
-                    due,
+                waiting = _Deadline(
                     subject_id=goal.goal_id,
+                    due=goal.current.written_at + self.decision_within,
                     message=f"'{goal.statement}' has waited more than "
                     f"{days(self.decision_within)} "
                     "for carers and professionals to agree to it together.",
                     severity=FindingSeverity.INFO,
                 )
+                yield from self._when_due(context, waiting)
 
 
 @attrs.frozen(kw_only=True)
@@ -114,18 +111,14 @@ class CheckInCadence(BuiltInRule):
     plan_within: pendulum.Duration = period(weeks=2)
     severity: FindingSeverity = severity_field(FindingSeverity.BREACH)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """A missing plan, or a check-in later than the agreed cadence allows."""
-        if not self._applies(context):
-            return
         state = context.state
         plan = state.communication_plan
         if plan is None or state.communication_plan_agreed_at is None:
-            due = state.formed_at + self.plan_within
-            yield from self._when_due(
-                context,
-                due,
+            yield _Deadline(
                 subject_id=state.partnership_id,
+                due=state.formed_at + self.plan_within,
                 message="No communication plan has been agreed: how often and how will we keep "
                 "each other informed?",
                 severity=FindingSeverity.WARNING,
@@ -136,11 +129,9 @@ class CheckInCadence(BuiltInRule):
             default=state.communication_plan_agreed_at,
         )
         last = max(last, state.communication_plan_agreed_at)
-        due = last + plan.cadence + self.tolerance
-        yield from self._when_due(
-            context,
-            due,
+        yield _Deadline(
             subject_id=state.partnership_id,
+            due=last + plan.cadence + self.tolerance,
             message=f"The last check-in was on {state.local_date(last).isoformat()}; "
             f"we agreed to check in every {days(plan.cadence)}.",
         )
@@ -157,19 +148,15 @@ class FeedbackAnsweredInTime(BuiltInRule):
     within: pendulum.Duration = period(weeks=1)
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Feedback still open longer than ``within``."""
-        if not self._applies(context):
-            return
         for item in context.state.open_feedback():
-            due = item.given_at + self.within
             side = (
                 "the carers" if item.kind is FeedbackKind.PROGRESS_UPDATE else "the professionals"
             )
-            yield from self._when_due(
-                context,
-                due,
+            yield _Deadline(
                 subject_id=item.feedback_id,
+                due=item.given_at + self.within,
                 message=f"Feedback from {context.state.local_date(item.given_at).isoformat()} "
                 f"is still waiting for an answer from {side}.",
             )
@@ -187,17 +174,13 @@ class SetbackResponse(BuiltInRule):
     review_every: pendulum.Duration = period(weeks=4)
     severity: FindingSeverity = severity_field(FindingSeverity.BREACH)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Setbacks without a plan after ``plan_within``; plans not reviewed for a while."""
-        if not self._applies(context):
-            return
         for setback in context.state.open_setbacks():
             if setback.response_plan is None:
-                due = setback.reported_at + self.plan_within
-                yield from self._when_due(
-                    context,
-                    due,
+                yield _Deadline(
                     subject_id=setback.setback_id,
+                    due=setback.reported_at + self.plan_within,
                     message="A setback reported on "
                     f"{context.state.local_date(setback.reported_at).isoformat()} "
                     "has no response plan yet.",
@@ -206,11 +189,9 @@ class SetbackResponse(BuiltInRule):
             last = max(
                 [setback.response_plan.planned_at, *(r.reviewed_at for r in setback.reviews)]
             )
-            due = last + self.review_every
-            yield from self._when_due(
-                context,
-                due,
+            yield _Deadline(
                 subject_id=setback.setback_id,
+                due=last + self.review_every,
                 message="The plan for a setback has not been reviewed for "
                 f"{days(self.review_every)}.",
                 severity=FindingSeverity.WARNING,
@@ -228,10 +209,8 @@ class GoalDataRecent(BuiltInRule):
     within: pendulum.Duration = period(weeks=3)
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Active goals whose latest observation is older than ``within``."""
-        if not self._applies(context):
-            return
         latest: dict[str, pendulum.DateTime] = {}
         for observation in context.state.observations.values():
             seen = latest.get(observation.goal_id)
@@ -239,11 +218,9 @@ class GoalDataRecent(BuiltInRule):
                 latest[observation.goal_id] = observation.observed_at
         for goal in context.state.goals_with(GoalStatus.ACTIVE):
             since = latest.get(goal.goal_id, goal.shared_at or goal.status_changed_at)
-            due = since + self.within
-            yield from self._when_due(
-                context,
-                due,
+            yield _Deadline(
                 subject_id=goal.goal_id,
+                due=since + self.within,
                 message=f"No progress has been recorded on '{goal.statement}' for "
                 f"{days(self.within)} or more.",
             )
@@ -259,18 +236,14 @@ class GoalsPastDue(BuiltInRule):
 
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Open goals whose (local) due date has passed."""
-        if not self._applies(context):
-            return
         for goal in context.state.goals.values():
             if goal.status.is_closed:
                 continue
-            due = context.local_start_of_day_after(goal.target.due)
-            yield from self._when_due(
-                context,
-                due,
+            yield _Deadline(
                 subject_id=goal.goal_id,
+                due=context.local_start_of_day_after(goal.target.due),
                 message=f"'{goal.statement}' was due on {goal.target.due.isoformat()}: "
                 "achieved, revised, or time to stop?",
             )
@@ -287,19 +260,15 @@ class HomePracticeForGoals(BuiltInRule):
     within: pendulum.Duration = period(weeks=2)
     severity: FindingSeverity = severity_field(FindingSeverity.INFO)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Goals shared longer than ``within`` with no active home-practice strategy."""
-        if not self._applies(context):
-            return
         practised = {s.goal_id for s in context.state.strategies.values() if s.is_active}
         for goal in context.state.goals_with(GoalStatus.ACTIVE):
             if goal.goal_id in practised:
                 continue
-            due = (goal.shared_at or goal.status_changed_at) + self.within
-            yield from self._when_due(
-                context,
-                due,
+            yield _Deadline(
                 subject_id=goal.goal_id,
+                due=(goal.shared_at or goal.status_changed_at) + self.within,
                 message=f"'{goal.statement}' has no strategy to practise at home or at school.",
             )
 
@@ -315,18 +284,14 @@ class ConcernsResolvedOrEscalated(BuiltInRule):
     within: pendulum.Duration = period(weeks=2)
     severity: FindingSeverity = severity_field(FindingSeverity.BREACH)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Open, unescalated concerns older than ``within``."""
-        if not self._applies(context):
-            return
         for concern in context.state.open_concerns():
             if concern.escalation is not None:
                 continue
-            due = concern.raised_at + self.within
-            yield from self._when_due(
-                context,
-                due,
+            yield _Deadline(
                 subject_id=concern.concern_id,
+                due=concern.raised_at + self.within,
                 message=f"A {concern.kind.value} raised on "
                 f"{context.state.local_date(concern.raised_at).isoformat()} is neither "
                 "resolved nor escalated.",
@@ -344,20 +309,16 @@ class CarersHearAboutProgress(BuiltInRule):
     every: pendulum.Duration = period(weeks=4)
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """No progress update to carers for longer than ``every``."""
-        if not self._applies(context):
-            return
         state = context.state
         updates = [
             f.given_at for f in state.feedback.values() if f.kind is FeedbackKind.PROGRESS_UPDATE
         ]
         since = max(updates, default=state.formed_at)
-        due = since + self.every
-        yield from self._when_due(
-            context,
-            due,
+        yield _Deadline(
             subject_id=state.partnership_id,
+            due=since + self.every,
             message=f"Carers have not had a progress update for {days(self.every)} or more.",
         )
 
@@ -381,10 +342,8 @@ class GoodNewsShared(BuiltInRule):
     minimum_check_ins: int = attrs.field(default=3, validator=c.whole_number(1))
     severity: FindingSeverity = severity_field(FindingSeverity.INFO)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _findings(self, context: RuleContext) -> Iterator[Finding]:
         """Too few recent contacts (check-ins and celebrations) shared good news."""
-        if not self._applies(context):
-            return
         state = context.state
         start = context.moment - self.window
         recent = [ci for ci in state.check_ins.values() if ci.held_at > start]
@@ -415,11 +374,9 @@ class AllianceFlagged(BuiltInRule):
 
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _findings(self, context: RuleContext) -> Iterator[Finding]:
         """A finding for each respondent whose latest session rating is below its cutoff,
         due when the rating was given."""
-        if not self._applies(context):
-            return
         for flag in alliance_flags(context.state, context.moment):
             yield self._finding(
                 context,
@@ -451,10 +408,8 @@ class MeasuresDue(BuiltInRule):
     )
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _findings(self, context: RuleContext) -> Iterator[Finding]:
         """A finding for each scheduled measure that is overdue, due when it became so."""
-        if not self._applies(context):
-            return
         for due in measures_due(context.state, self.schedules, context.moment):
             if due.status is not DueStatus.OVERDUE or due.overdue_from is None:
                 continue
@@ -481,10 +436,8 @@ class FidelityReviewed(BuiltInRule):
     every: pendulum.Duration = period(weeks=4)
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """A finding per (strategy, carer) not coached for ``every``, due when it fell due."""
-        if not self._applies(context):
-            return
         state = context.state
         for strategy_id, checklist in state.checklists.items():
             strategy = state.strategies[strategy_id]
@@ -494,11 +447,9 @@ class FidelityReviewed(BuiltInRule):
             carers = (strategy.carers | {s.carer for s in sessions}) & state.carers
             for carer in sorted(carers):
                 last = max([checklist.set_at, *(s.held_at for s in sessions if s.carer == carer)])
-                due = last + self.every
-                yield from self._when_due(
-                    context,
-                    due,
+                yield _Deadline(
                     subject_id=strategy_id,
+                    due=last + self.every,
                     message=f"Nobody has coached {carer} in '{strategy.description}' "
                     f"for {days(self.every)}: how is it going at home?",
                 )
@@ -518,18 +469,14 @@ class TransitionsPlannedAhead(BuiltInRule):
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
     applies_to = frozenset({PartnershipStatus.ACTIVE, PartnershipStatus.PAUSED})
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """A finding per transition without a plan once its plan is due."""
-        if not self._applies(context):
-            return
         for transition in context.state.upcoming_transitions():
             if transition.plan is not None:
                 continue
-            due = _local_start(context, transition.date, self.agreed_before, -1)
-            yield from self._when_due(
-                context,
-                due,
+            yield _Deadline(
                 subject_id=transition.transition_id,
+                due=_local_start(context, transition.date, self.agreed_before, -1),
                 message=f"'{transition.description}' is on "
                 f"{transition.date.isoformat()} and has no plan agreed with the family "
                 f"yet; plan it together at least {days(self.agreed_before)} ahead.",
@@ -549,16 +496,12 @@ class TransitionsReviewedInTime(BuiltInRule):
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
     applies_to = frozenset({PartnershipStatus.ACTIVE, PartnershipStatus.PAUSED})
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """A finding per transition not reviewed ``within`` after its date."""
-        if not self._applies(context):
-            return
         for transition in context.state.upcoming_transitions():
-            due = _local_start(context, transition.date, self.within, 1)
-            yield from self._when_due(
-                context,
-                due,
+            yield _Deadline(
                 subject_id=transition.transition_id,
+                due=_local_start(context, transition.date, self.within, 1),
                 message=f"'{transition.description}' was on "
                 f"{transition.date.isoformat()}; look back on how it went with the "
                 "family.",
@@ -577,10 +520,8 @@ class AgreementAcknowledgedByCarers(BuiltInRule):
     within: pendulum.Duration = period(weeks=2)
     severity: FindingSeverity = severity_field(FindingSeverity.WARNING)
 
-    def evaluate(self, context: RuleContext) -> Iterator[Finding]:
+    def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """A finding per current carer who has not acknowledged the agreement in force."""
-        if not self._applies(context):
-            return
         state = context.state
         agreement = state.agreement
         if agreement is None:
@@ -588,12 +529,10 @@ class AgreementAcknowledgedByCarers(BuiltInRule):
         for carer in sorted(state.carers):
             if agreement.acknowledged_by(carer):
                 continue
-            due = max(agreement.issued_at, state.members[carer].joined_at) + self.within
             changed = "was issued" if agreement.version == 1 else "changed"
-            yield from self._when_due(
-                context,
-                due,
+            yield _Deadline(
                 subject_id=carer,
+                due=max(agreement.issued_at, state.members[carer].joined_at) + self.within,
                 message=f"The partnership agreement {changed} on "
                 f"{state.local_date(agreement.issued_at).isoformat()} (version "
                 f"{agreement.version}); {carer} has not acknowledged it yet.",
