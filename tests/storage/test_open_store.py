@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from importlib.metadata import EntryPoint
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 import alliance.storage as storage
 from alliance import StoreError, ValidationError
 from alliance.storage import MemoryStore, SQLiteStore, Store, open_store
+from alliance.storage.sqlite import SQLiteMode
 from alliance.testing.store_contract import formed
 
 
@@ -165,3 +167,12 @@ def test_a_bad_sqlite_mode_argument_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as info:
         SQLiteStore(tmp_path / "x.db", "c-1", mode="wr")  # type: ignore[arg-type]
     assert info.value.field == "mode"
+
+
+def test_a_bad_mode_names_every_mode_sqlite_mode_admits(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as info:
+        open_store(f"sqlite:///{tmp_path / 'x.db'}?mode=memory", clinic_id="c-1")
+    named = [
+        part.split(":")[0] for part in info.value.reason.split("must be one of ")[1].split("; ")
+    ]
+    assert named == list(get_args(SQLiteMode))

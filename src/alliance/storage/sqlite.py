@@ -20,7 +20,7 @@ import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from alliance.errors import StoreError, ValidationError
 from alliance.storage._sql import SqlStore
@@ -38,7 +38,6 @@ _MODES: dict[str, str] = {
     "rw": "read-write, the file must exist",
     "ro": "read-only, the file must exist",
 }
-assert set(_MODES) == set(get_args(SQLiteMode))
 
 
 def _parse(url: str) -> tuple[Path, SQLiteMode]:
