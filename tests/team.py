@@ -83,6 +83,25 @@ def target(**overrides: Any) -> al.model.MeasurableTarget:
     return al.model.MeasurableTarget(**fields)
 
 
+def goal_shared(s: Scenario, goal_target: al.model.MeasurableTarget) -> Scenario:
+    """On *s*: Ana (SLT therapist) and Maria (parent) join, Ana proposes goal g1 (two-word
+    requests for snacks, aiming at *goal_target*) on day 1 and Maria agrees on day 2."""
+    s.record(
+        al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE
+    )
+    s.record(al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT)
+    s.on_day(1).by("ana").record(
+        al.events.GoalProposed,
+        goal_id="g1",
+        domain=al.model.GoalDomain.COMMUNICATION,
+        statement="Sam asks for snacks with two words",
+        why_it_matters="Fewer tears at snack time",
+        target=goal_target,
+    )
+    s.on_day(2).by("maria").record(al.events.GoalAgreed, goal_id="g1")
+    return s
+
+
 def team(policy: al.Policy | None = None) -> Scenario:
     """Ana (SLT therapist), Maria (parent), Tess (teacher); goals g1 and g2 shared; a
     home observation o1 by Maria, a session observation o2 by Ana; a check-in with an

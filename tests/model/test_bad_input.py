@@ -13,26 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import alliance as al
-from team import T0, by, story, target
+from team import T0, by, goal_shared, story, target
 
 
 @pytest.fixture
 def p() -> al.Partnership:
     """Ana (SLT) and Maria (parent); goal g1 shared; a progress update from Ana open."""
-    s = story()
-    s.record(
-        al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE
-    )
-    s.record(al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT)
-    s.on_day(1).record(
-        al.events.GoalProposed,
-        goal_id="g1",
-        domain=al.model.GoalDomain.COMMUNICATION,
-        statement="Sam asks for snacks with two words",
-        why_it_matters="Fewer tears at snack time",
-        target=target(),
-    )
-    s.on_day(2).by("maria").record(al.events.GoalAgreed, goal_id="g1")
+    s = goal_shared(story(), target())
     s.on_day(3).by("ana").record(
         al.events.FeedbackGiven,
         feedback_id="f1",

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import alliance as al
 from alliance.model import checks
 from alliance.testing import strategies as s
-from team import T0, story, target
+from team import T0, goal_shared, story, target
 
 # --- text: every string any event carries refuses NUL and lone surrogates ------------------
 
@@ -298,20 +298,7 @@ def test_recording_outside_the_years_is_refused_in_every_zone(start: pendulum.Da
 
 def team_at(start: pendulum.DateTime, zone: str) -> al.Partnership:
     """Ana, Maria and a shared goal with two observations, from *start*, in *zone*."""
-    s_ = story(start=start, time_zone=zone)
-    s_.record(
-        al.events.ProfessionalJoined, member_id="ana", discipline=al.Discipline.SPEECH_LANGUAGE
-    )
-    s_.record(al.events.CarerJoined, member_id="maria", relationship=al.CarerRelationship.PARENT)
-    s_.on_day(1).record(
-        al.events.GoalProposed,
-        goal_id="g1",
-        domain=al.model.GoalDomain.COMMUNICATION,
-        statement="Sam asks for snacks with two words",
-        why_it_matters="Fewer tears at snack time",
-        target=target(due=start.add(days=60).date()),
-    )
-    s_.on_day(2).by("maria").record(al.events.GoalAgreed, goal_id="g1")
+    s_ = goal_shared(story(start=start, time_zone=zone), target(due=start.add(days=60).date()))
     for day in (3, 4):
         s_.on_day(day).by("maria").record(
             al.events.ProgressRecorded,
