@@ -511,28 +511,6 @@ def known(records: Mapping[str, T], record_id: str, field: str, what: str) -> T:
     return record
 
 
-def open_record(
-    records: Mapping[str, T],
-    record_id: str,
-    field: str,
-    what: str,
-    at: pendulum.DateTime,
-    *,
-    closed: Callable[[T], str | None],
-    opened_at: Callable[[T], pendulum.DateTime],
-    opened: str,
-) -> T:
-    """The record *record_id* of *records* (``UnknownRecordError`` on *field* if there is
-    none), still open: ``DomainError`` on *field* with what *closed* says of it when it
-    is over; not dated (*at*) before its *opened_at* (when it was *opened*)."""
-    record = known(records, record_id, field, what)
-    refusal = closed(record)
-    if refusal is not None:
-        raise DomainError(field, refusal)
-    not_before("occurred_at", at, opened_at(record), opened)
-    return record
-
-
 def unused_id(field: str, new: str, existing: dict[str, Any], what: str) -> None:
     """*new* is not already the id of one of *existing* (records of the kind *what*)."""
     if new in existing:

@@ -130,18 +130,11 @@ class _ConcernTakenUp(Event, abstract=True):
         self._open_concern(state)
 
     def _open_concern(self, state: PartnershipState) -> Concern:
-        return c.open_record(
-            state.concerns,
-            self.concern_id,
-            "concern_id",
-            "concern",
-            self.occurred_at,
-            closed=lambda concern: (
-                None if concern.is_open else f"concern {self.concern_id!r} is already resolved"
-            ),
-            opened_at=lambda concern: concern.raised_at,
-            opened="the concern was raised",
-        )
+        concern = c.known(state.concerns, self.concern_id, "concern_id", "concern")
+        if not concern.is_open:
+            raise DomainError("concern_id", f"concern {self.concern_id!r} is already resolved")
+        c.not_before("occurred_at", self.occurred_at, concern.raised_at, "the concern was raised")
+        return concern
 
     def _update(self, state: PartnershipState, **changes: Any) -> None:
         """Fold *changes* into the concern taken up."""

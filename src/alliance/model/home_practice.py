@@ -130,18 +130,11 @@ def active_strategy(
     state: PartnershipState, event: Event, strategy_id: str
 ) -> HomePracticeStrategy:
     """The strategy, still in use, planned by the time of *event*."""
-    return c.open_record(
-        state.strategies,
-        strategy_id,
-        "strategy_id",
-        "home-practice strategy",
-        event.occurred_at,
-        closed=lambda strategy: (
-            None if strategy.is_active else f"strategy {strategy_id!r} was stopped"
-        ),
-        opened_at=lambda strategy: strategy.planned_at,
-        opened="the strategy was planned",
-    )
+    strategy = strategy_in(state, strategy_id)
+    if not strategy.is_active:
+        raise DomainError("strategy_id", f"strategy {strategy_id!r} was stopped")
+    c.not_before("occurred_at", event.occurred_at, strategy.planned_at, "the strategy was planned")
+    return strategy
 
 
 @attrs.frozen(kw_only=True)

@@ -163,18 +163,13 @@ class _SetbackWorkedThrough(Event, abstract=True):
         self._open_setback(state)
 
     def _open_setback(self, state: PartnershipState) -> Setback:
-        return c.open_record(
-            state.setbacks,
-            self.setback_id,
-            "setback_id",
-            "setback",
-            self.occurred_at,
-            closed=lambda setback: (
-                f"setback {self.setback_id!r} is already resolved" if setback.is_resolved else None
-            ),
-            opened_at=lambda setback: setback.reported_at,
-            opened="the setback was reported",
+        setback = c.known(state.setbacks, self.setback_id, "setback_id", "setback")
+        if setback.is_resolved:
+            raise DomainError("setback_id", f"setback {self.setback_id!r} is already resolved")
+        c.not_before(
+            "occurred_at", self.occurred_at, setback.reported_at, "the setback was reported"
         )
+        return setback
 
     def _update(self, state: PartnershipState, **changes: Any) -> None:
         """Fold *changes* into the setback worked through."""

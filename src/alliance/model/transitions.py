@@ -68,24 +68,15 @@ def _transition_date(value: dt.date) -> pendulum.Date:
 
 def open_transition(state: PartnershipState, event: Event, transition_id: str) -> Transition:
     """The transition, not yet reviewed, announced by the time of *event*."""
-
-    def closed(transition: Transition) -> str | None:
-        if transition.is_reviewed:
-            return f"transition {transition_id!r} is already reviewed"
-        if transition.cancellation is not None:
-            return f"transition {transition_id!r} was called off"
-        return None
-
-    return c.open_record(
-        state.transitions,
-        transition_id,
-        "transition_id",
-        "transition",
-        event.occurred_at,
-        closed=closed,
-        opened_at=lambda transition: transition.announced_at,
-        opened="the transition was announced",
+    transition = c.known(state.transitions, transition_id, "transition_id", "transition")
+    if transition.is_reviewed:
+        raise DomainError("transition_id", f"transition {transition_id!r} is already reviewed")
+    if transition.cancellation is not None:
+        raise DomainError("transition_id", f"transition {transition_id!r} was called off")
+    c.not_before(
+        "occurred_at", event.occurred_at, transition.announced_at, "the transition was announced"
     )
+    return transition
 
 
 @attrs.frozen(kw_only=True)
