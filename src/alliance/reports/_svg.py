@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -77,9 +78,13 @@ def _n(value: float) -> str:
     return "0" if text == "-0.0" else text.removesuffix(".0")
 
 
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _e(text: str) -> str:
-    """*text* escaped for XML, in a text node or a quoted attribute."""
-    return html.escape(text, quote=True)
+    """*text* escaped for XML, in a text node or a quoted attribute; a character XML
+    cannot hold (a control character, U+FFFE, U+FFFF) becomes U+FFFD."""
+    return html.escape(_NOT_XML.sub("\ufffd", text), quote=True)
 
 
 def _star_path() -> str:
