@@ -4,6 +4,7 @@ every generated state."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -594,3 +595,21 @@ def test_characters_xml_cannot_hold_are_replaced() -> None:
     assert title is not None
     assert title.text == MARK + "Progress chart: Sam\ufffd asks\ufffd\ufffd"
     assert MARK + "a\ufffdb (per day)" in texts(root)
+
+
+@pytest.mark.parametrize("days", [2, 7, 40, 400])
+def test_date_ticks_are_evenly_spaced_within_the_data(days: int) -> None:
+    first = pendulum.datetime(2025, 1, 1, 15, tz="Europe/London")
+    chart = chart_of(
+        points=tuple(
+            ChartPoint(day=at.date(), at=at, value=i, setting=Setting.HOME, observation_id=f"o{i}")
+            for i, at in enumerate((first, first.add(days=days)))
+        )
+    )
+    _, root = draw(chart)
+    ticks = [pendulum.parse(w[1:]) for w in texts(root) if w.startswith("@")]
+    gaps = {(b - a).days for a, b in itertools.pairwise(ticks)}
+    assert 2 <= len(ticks) <= 5
+    assert len(gaps) == 1  # a whole number of days apart, all the same
+    assert first.date() <= ticks[0].date()
+    assert ticks[-1].date() <= first.add(days=days).date()

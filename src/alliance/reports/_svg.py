@@ -275,24 +275,26 @@ def _date_ticks(
     days: Sequence[pendulum.Date],
     format_date: Callable[[pendulum.Date], str],
 ) -> list[tuple[float, str]]:
-    """Up to 5 date labels along the time axis, as many as fit side by side: each centred
-    in an equal slot of the axis, on the day at the slot's middle."""
+    """Up to 5 date labels along the time axis, a whole number of days apart and as many
+    as fit side by side, centred on the days the marks stand on: ``(x, text)``."""
     first, last = min(days), max(days)
-    if first == last:
-        return [(axes.x(_day_position(first) + 0.5), format_date(first))]
-    widest = max(_text_width(format_date(first)), _text_width(format_date(last)))
-    slots = max(1, min(5, int((axes.right - axes.left) // (widest + 14))))
-    ticks: list[tuple[float, str]] = []
-    seen: set[pendulum.Date] = set()
-    for i in range(slots):
-        middle = axes.left + (axes.right - axes.left) * (i + 0.5) / slots
-        share = (middle - axes.left - 12) / (axes.right - axes.left - 24)
-        position = axes.first + share * (axes.last - axes.first)
-        day = pendulum.Date.fromordinal(math.floor(position))
-        day = min(max(day, first), last)
-        if day not in seen:
-            seen.add(day)
-            ticks.append((axes.x(_day_position(day) + 0.5), format_date(day)))
+    span = last.toordinal() - first.toordinal()
+    room = max(_text_width(format_date(first)), _text_width(format_date(last))) + 14
+    most = max(1, min(5, int((axes.right - axes.left) // room)))
+    if span == 0 or most == 1:
+        chosen = [pendulum.Date.fromordinal(first.toordinal() + span // 2)]
+    else:
+        per_day = axes.x(1.0) - axes.x(0.0)
+        step = max(1, math.ceil(span / (most - 1)), math.ceil(room / per_day))
+        count = span // step + 1
+        offset = first.toordinal() + (span - (count - 1) * step) // 2
+        chosen = [pendulum.Date.fromordinal(offset + k * step) for k in range(count)]
+    ticks = []
+    for day in chosen:
+        text = format_date(day)
+        half = _text_width(text) / 2
+        x = min(max(axes.x(_day_position(day) + 0.5), half + 2), WIDTH - half - 2)
+        ticks.append((x, text))
     return ticks
 
 
@@ -454,7 +456,7 @@ def svg_chart(
         end = ' text-anchor="end"' if anchor == "end" else ""
         add(f'<text x="{_n(x)}" y="{y}" fill="{fill}"{end}>{_e(text)}</text>')
 
-    legend_top = axes.bottom + _LINE + 14
+    legend_top = axes.bottom + _LINE + 26
     legend, height = _legend(chart, cid=cid, top=legend_top, _=_, amount=amount)
     out.extend(legend)
     return (
