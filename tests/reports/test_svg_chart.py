@@ -547,7 +547,7 @@ def test_edge_cases_draw_a_sound_chart(chart: GoalChart) -> None:
         assert math.isfinite(number)
         assert -20 <= number <= max(width, height) + 20
     words = list(texts(root))
-    assert (MARK + "No measurements yet" in words) is (not chart.points)
+    assert (MARK + "No measurements yet." in words) is (not chart.points)
     if len(chart.points) == 1:
         assert [w for w in words if w.startswith("@")] == ["@2025-01-03"]
     goal, start = lines(root, "goal")[0], lines(root, "start")[0]
@@ -613,3 +613,41 @@ def test_date_ticks_are_evenly_spaced_within_the_data(days: int) -> None:
     assert len(gaps) == 1  # a whole number of days apart, all the same
     assert first.date() <= ticks[0].date()
     assert ticks[-1].date() <= first.add(days=days).date()
+
+
+def test_every_message_is_a_literal_babel_extracts(
+    state: al.PartnershipState, phased: al.PartnershipState
+) -> None:
+    """A message built at run time, or hidden in an f-string, would never reach the
+    catalog: every message the chart asks for must be one Babel finds in the source."""
+    extract = pytest.importorskip("babel.messages.extract")
+    import alliance.reports._svg as module  # noqa: PLC0415
+
+    found = set()
+    for _line, message, _comments, _context in extract.extract_from_file(
+        "python", module.__file__, keywords={"_": None, "ngettext": (1, 2)}
+    ):
+        found.update([message] if isinstance(message, str) else message)
+    asked: set[str] = set()
+
+    def recording(message: str) -> str:
+        asked.add(message)
+        return message
+
+    def recording_plural(singular: str, plural_: str, n: int) -> str:
+        asked.update((singular, plural_))
+        return singular if n == 1 else plural_
+
+    charts = [goal_chart(state, g) for g in state.goals] + [goal_chart(phased, "g1")]
+    charts += [chart_of(), chart_of(unit="", points=(point(3, 4),))]
+    for chart in charts:
+        svg_chart(
+            chart,
+            _=recording,
+            ngettext=recording_plural,
+            format_date=pendulum.Date.isoformat,
+            format_number=str,
+            chart_id="c",
+        )
+    assert asked <= found
+    assert {"No measurements yet.", "Setback", "Goal revised", "Maintenance"} <= asked

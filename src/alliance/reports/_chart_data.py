@@ -176,6 +176,7 @@ def goal_chart(state: PartnershipState, goal_id: str, *, period: Period | None =
     tz = state.time_zone
 
     def in_period(moment: pendulum.DateTime) -> bool:
+        """Whether *moment* falls in the period, and not after the report's moment."""
         return moment <= as_of and (since is None or moment >= since)
 
     everything = state.observations_for(goal_id)

@@ -334,6 +334,7 @@ def svg_chart(
     colour = COLOURS
 
     def amount(value: float) -> str:
+        """*value* in the goal's unit, in words."""
         if not chart.unit:
             return format_number(value)
         return _("{number} {unit}").format(number=format_number(value), unit=chart.unit)
@@ -445,9 +446,10 @@ def svg_chart(
             add(f'<text x="{_n(x)}" y="{date_y}" text-anchor="middle">{_e(text)}</text>')
     if not chart.points:
         middle = _n((axes.left + axes.right) / 2)
+        empty = _("No measurements yet.")
         add(
             f'<text x="{middle}" y="{_n((axes.top + axes.bottom) / 2)}" '
-            f'text-anchor="middle">{_e(_("No measurements yet"))}</text>'
+            f'text-anchor="middle">{_e(empty)}</text>'
         )
     add("</g>")
     for x, row, anchor, text, kind in labels:
@@ -509,6 +511,7 @@ def _legend(
     entries.append((start, _("Start: {value}").format(value=amount(chart.baseline))))
 
     def upright(kind: str, hue: str) -> str:
+        """The sample of a vertical line of *kind*, in the colour of *hue*."""
         return (
             f'<path d="M0 -10V10" stroke="{colour[hue]}" stroke-width="2" '
             f'stroke-dasharray="{_DASHES[kind]}"/>'
