@@ -5,7 +5,10 @@ baseline and the target as horizontal lines, the due date, setbacks affecting th
 goal as vertical dashed lines, and successes celebrated about it as gold stars (on the
 observation they celebrate, else on the latest value before them). Drawn with
 matplotlib's object API (no ``pyplot`` global state, so it is safe in servers and
-threads) and written as PNG or SVG bytes.
+threads) and written as PNG or SVG bytes. What a chart shows is gathered by
+:func:`alliance.reports._chart_data.goal_chart`, which the library's own inline SVG
+drawing (:mod:`alliance.reports._svg`) draws too; this drawing leaves out its changes of
+phase and revisions of the goal.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ import io
 from pathlib import Path
 from typing import Any
 
-from alliance.errors import AllianceError, UnknownRecordError, ValidationError
+from alliance.errors import AllianceError, ValidationError
 from alliance.model.partnership import Setting
 from alliance.model.state import PartnershipState
-from alliance.reports._common import Period, moment_of, start_of
+from alliance.reports._chart_data import goal_chart
+from alliance.reports._common import Period
 
 __all__ = ["ChartsUnavailableError", "progress_chart", "save_progress_chart"]
 
@@ -56,84 +60,46 @@ def progress_chart(
     """
     if fmt not in ("png", "svg"):
         raise ValidationError("fmt", f"must be 'png' or 'svg', not {fmt!r}")
-    goal = state.goals.get(goal_id)
-    if goal is None:
-        raise UnknownRecordError("goal_id", f"no goal with id {goal_id!r} in this partnership")
+    chart = goal_chart(state, goal_id, period=period)
     figure_class = _figure_class()
     import matplotlib as mpl  # noqa: PLC0415 (optional extra)
-
-    period = period or Period()
-    as_of = moment_of(state, period)
-    since = start_of(state, period)
-    target = goal.target
-    observations = [
-        o
-        for o in state.observations_for(goal_id)
-        if o.value is not None
-        and o.observed_at <= as_of
-        and (since is None or o.observed_at >= since)
-    ]
-    tz = state.time_zone
-
-    def local(moment: Any) -> Any:
-        return moment.in_timezone(tz).naive()
 
     with mpl.rc_context({"svg.hashsalt": f"alliance-{goal_id}", "svg.fonttype": "none"}):
         figure = figure_class(figsize=(7, 3.2), dpi=100, layout="constrained")
         ax = figure.subplots()
         for setting, (marker, colour) in _MARKERS.items():
-            points = [o for o in observations if o.setting is setting]
+            points = [p for p in chart.points if p.setting is setting]
             if points:
                 ax.plot(
-                    [local(o.observed_at) for o in points],
-                    [o.value for o in points],
+                    [p.at.naive() for p in points],
+                    [p.value for p in points],
                     linestyle="none",
                     marker=marker,
                     color=colour,
                     label=setting.value,
                 )
-        if observations:
+        if chart.points:
             ax.plot(
-                [local(o.observed_at) for o in observations],
-                [o.value for o in observations],
+                [p.at.naive() for p in chart.points],
+                [p.value for p in chart.points],
                 color="#999999",
                 linewidth=0.8,
                 zorder=0,
             )
-        ax.axhline(target.target, color="#2ca02c", linewidth=2, label=f"goal ({target.target:g})")
-        ax.axhline(target.baseline, color="#7f7f7f", linewidth=1, linestyle=":", label="start")
-        setbacks = [
-            s
-            for s in state.setbacks.values()
-            if goal_id in s.affected_goals
-            and s.reported_at <= as_of
-            and (since is None or s.reported_at >= since)
-        ]
-        for i, setback in enumerate(setbacks):
+        ax.axhline(chart.target, color="#2ca02c", linewidth=2, label=f"goal ({chart.target:g})")
+        ax.axhline(chart.baseline, color="#7f7f7f", linewidth=1, linestyle=":", label="start")
+        for i, setback in enumerate(chart.setbacks):
             ax.axvline(
-                local(setback.reported_at),
+                setback.at.naive(),
                 color="#d62728",
                 linestyle="--",
                 linewidth=1.2,
                 label="setback" if i == 0 else None,
             )
-        stars_x: list[Any] = []
-        stars_y: list[float] = []
-        for celebration in sorted(state.celebrations.values(), key=lambda x: x.celebrated_at):
-            when = celebration.celebrated_at
-            if celebration.goal_id != goal_id or when > as_of or (since and when < since):
-                continue
-            linked = state.observations.get(celebration.observation_id or "")
-            before = [o.value for o in observations if o.observed_at <= when]
-            value = before[-1] if before and before[-1] is not None else target.baseline
-            if linked is not None and linked.value is not None:
-                when, value = linked.observed_at, linked.value
-            stars_x.append(local(when))
-            stars_y.append(value)
-        if stars_x:
+        if chart.celebrations:
             ax.plot(
-                stars_x,
-                stars_y,
+                [c.at.naive() for c in chart.celebrations],
+                [c.value for c in chart.celebrations],
                 linestyle="none",
                 marker="*",
                 markersize=14,
@@ -142,8 +108,8 @@ def progress_chart(
                 label="celebrated",
                 zorder=3,
             )
-        ax.set_title(goal.statement, fontsize=10, loc="left")
-        ax.set_ylabel(f"{target.metric}\n({target.unit})", fontsize=8)
+        ax.set_title(chart.statement, fontsize=10, loc="left")
+        ax.set_ylabel(f"{chart.metric}\n({chart.unit})", fontsize=8)
         ax.tick_params(labelsize=8)
         ax.legend(fontsize=7, loc="best", frameon=False)
         figure.autofmt_xdate()
