@@ -209,10 +209,63 @@ def _must_exist(url: str) -> str:
 # --- demo ---------------------------------------------------------------------------------
 
 
+_PEOPLE_KINDS = {"children": "Child", "carers": "Carer", "professionals": "Professional"}
+
+
+def _write_people(path: str) -> None:
+    """Write the sample partnership's person records to *path*, as ``--people`` reads."""
+    import json  # noqa: PLC0415
+
+    from alliance.serialization import to_data  # noqa: PLC0415
+
+    people = list(sample_people().values())
+    data = {
+        key: [to_data(p) for p in people if type(p).__name__ == kind]
+        for key, kind in _PEOPLE_KINDS.items()
+    }
+    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"Wrote the sample's people to {path}", file=sys.stderr)
+
+
+def _read_people(path: str) -> dict[str, Any]:
+    """The person records in *path* (``--people``): a JSON object whose ``children``,
+    ``carers`` and ``professionals`` are lists of records, by id."""
+    import json  # noqa: PLC0415
+
+    from alliance.model import people as model  # noqa: PLC0415
+    from alliance.serialization import from_data  # noqa: PLC0415
+
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise _UsageError(f"--people {path}: {exc}") from exc
+    if not isinstance(data, dict) or not set(data) <= set(_PEOPLE_KINDS):
+        raise _UsageError(
+            f"--people {path}: must be a JSON object with lists under "
+            f"{', '.join(repr(k) for k in _PEOPLE_KINDS)}"
+        )
+    people: dict[str, Any] = {}
+    for key, kind in _PEOPLE_KINDS.items():
+        records = data.get(key, [])
+        if not isinstance(records, list):
+            raise _UsageError(f"--people {path}: {key!r} must be a list of records")
+        for index, record in enumerate(records):
+            try:
+                person = from_data(record, getattr(model, kind))
+            except AllianceError as exc:
+                raise _UsageError(f"--people {path}: {key}[{index}]: {exc}") from exc
+            if person.id in people:
+                raise _UsageError(f"--people {path}: {key}[{index}]: id {person.id!r} twice")
+            people[person.id] = person
+    return people
+
+
 def _demo(args: argparse.Namespace) -> int:
     partnership = sample_partnership()
     print(goal_summary(partnership.state, sample_people()))
     print(f"\n{partnership.version} events in the timeline.")
+    if args.people:
+        _write_people(args.people)
     if args.store is None and not args.save:
         return 0
     from alliance.synthetic import synthetic_clinic  # noqa: PLC0415
@@ -276,6 +329,7 @@ def _report(args: argparse.Namespace) -> int:
     period = _period(args)
     domain = GoalDomain(args.domain) if args.domain else None
     status = GoalStatus(args.status) if args.status else None
+    people = _read_people(args.people) if args.people else None
     store = _open(args, reading=True)
     try:
         rows: list[object]
@@ -291,14 +345,27 @@ def _report(args: argparse.Namespace) -> int:
                     advance,
                     lambda s: s.partnership_id,
                 )
-                text = render.family_report_html(
+                from alliance.reports.family import family_report  # noqa: PLC0415
+
+                report = family_report(
                     _filtered(states, domain, status, period),
                     period=period,
                     window=pendulum.duration(weeks=args.window_weeks),
                     charts=not args.no_charts,
-                    title=args.title or "How things are going",
+                    title=args.title,
                     viewer=args.viewer,
+                    people=people,
+                    language=args.language,
+                    templates=args.templates,
+                    wording=args.wording,
                 )
+                text = report.html
+                if report.fell_back:
+                    print(
+                        f"note: no catalog for language {report.requested!r}; the family "
+                        "report is in English",
+                        file=sys.stderr,
+                    )
                 rows = []
             else:
                 rows = list(
@@ -531,6 +598,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="how many synthetic partnerships to add (default 20)",
     )
+    demo.add_argument(
+        "--people",
+        metavar="FILE",
+        help="also write the sample's person records (names, preferred languages) to FILE, "
+        "as `report --people` reads them",
+    )
     demo.set_defaults(run=_demo)
 
     report_help = "report over a store: progress, gas, health, coaching or learning"
@@ -600,6 +673,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--no-charts", action="store_true", help="progress --format html: leave out the charts"
+    )
+    report.add_argument(
+        "--people",
+        metavar="FILE",
+        help="progress --format html: the person records (JSON: lists under 'children', "
+        "'carers', 'professionals'; `demo --people` writes one) to name people from",
+    )
+    report.add_argument(
+        "--language",
+        metavar="TAG",
+        help="progress --format html: the language (es, ar, en-GB...); default the "
+        "viewer's preferred language from --people, else English",
+    )
+    report.add_argument(
+        "--templates",
+        metavar="DIR",
+        help="progress --format html: the clinic's own templates, in place of the shipped ones",
+    )
+    report.add_argument(
+        "--wording",
+        metavar="DIR",
+        help="progress --format html: the clinic's own catalogs "
+        "(DIR/<language>/LC_MESSAGES/alliance.po)",
     )
     report.add_argument(
         "--title",

@@ -157,17 +157,17 @@ def test_fidelity_celebrations_and_transitions_beside_progress(
     assert re.findall(r'data-carer-fidelity="([0-9.]+)"', goal) == ["100.0"]
     assert (
         "Maria: 100% of the steps as planned in the latest coaching session "
-        "(3 so far: 38%, 88%, 100%). Using it independently since 15 January 2025. "
-        "Confidence: 4 out of 5." in goal
+        "(3 sessions so far: 38%, 88%, and 100%). Using it independently since "
+        "January 15, 2025. Confidence: 4 out of 5." in goal
     )
-    assert "Sam asked for juice with two words at home (a milestone!)" in goal
+    assert "<bdi>Sam asked for juice with two words at home</bdi> (a milestone!)" in goal
     assert 'data-celebration-id="c2"' not in goal, "not about the goal"
     other = page[page.index('class="celebrations-other"') :]
     assert "Sam waved goodbye to his class" in other
     assert "A note for the team only" not in page
     coming = page[page.index('class="transitions"') :]
-    assert "22 April 2025" in coming
-    assert "Visit the new classroom, by 10 April 2025 (Maria)" in coming
+    assert "April 22, 2025" in coming
+    assert "Visit the new classroom, by April 10, 2025 (Maria)" in coming
     assert 'data-transition-id="t0"' not in page, "a transition in the past is not coming up"
     assert "SECRET-WISH" not in page
 
@@ -181,7 +181,8 @@ def test_the_report_for_a_member_is_built_from_what_they_may_see(
     maria_page = family_report_html([partnership.state], charts=False, viewer="maria")
     assert "A note for the team only" not in maria_page
     assert "SECRET-WISH" not in maria_page
-    assert "A carer: 100% of the steps" in maria_page, "no people given: nobody is named"
+    assert "You: 100% of the steps" in maria_page, "the viewer is 'you', even without records"
+    assert "Maria" not in maria_page, "no people given: nobody is named"
 
 
 def test_a_strategy_with_a_checklist_but_no_session_says_so(partnership: al.Partnership) -> None:

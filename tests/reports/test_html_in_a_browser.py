@@ -1,5 +1,6 @@
 """``alliance demo`` then ``alliance report progress --format html``, opened in headless
-Chromium: every goal has a chart, and every chart decodes as an image.
+Chromium: every goal has a chart, and every chart is drawn (an inline SVG image with a
+size on the page).
 
 Skipped when Chromium is not installed (Debian: ``apt-get install -y chromium``), unless
 ``ALLIANCE_REQUIRE_CHROMIUM`` is set (as .ci/run does): then it fails instead.
@@ -25,12 +26,13 @@ pytestmark = pytest.mark.skipif(
     reason="chromium is not installed",
 )
 
-# Added to a copy of the page only: after load, mark each chart image with whether the
-# browser decoded it (naturalWidth > 0), so --dump-dom shows the result.
+# Added to a copy of the page only: after load, mark each chart with whether the browser
+# drew it (an svg[role=img] laid out with a width and a height), so --dump-dom shows it.
 _PROBE = """<script>
 window.addEventListener("load", () => {
-  for (const img of document.querySelectorAll("figure.goal-chart img")) {
-    img.setAttribute("data-decoded", img.complete && img.naturalWidth > 0 ? "yes" : "no");
+  for (const svg of document.querySelectorAll("figure.goal-chart svg[role=img]")) {
+    const box = svg.getBoundingClientRect();
+    svg.setAttribute("data-decoded", box.width > 0 && box.height > 0 ? "yes" : "no");
   }
   document.body.setAttribute("data-probed", "yes");
 });

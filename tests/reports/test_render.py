@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,14 +85,16 @@ def test_flat_record_of_a_gas_row_lists_missing_goals() -> None:
 def test_family_report_has_plain_words_and_a_chart_per_goal(state: al.PartnershipState) -> None:
     page = render.family_report_html([state], names={"sam": "Sam"})
     assert page.startswith("<!DOCTYPE html>")
-    assert "<h2>Sam</h2>" in page
-    assert "The goal has been reached. Well done!" in page
-    assert "Measured at: clinic 15 times, school 4 times." in page
+    assert "<h2><bdi>Sam</bdi></h2>" in page
+    assert "The team has agreed this goal is achieved. Well done, Sam!" in page
+    assert "Where we measured: 15 times at the clinic and 4 times at school." in page
     for goal_id in state.goals:
         assert f'<figure class="goal-chart" data-goal-id="{goal_id}">' in page
-    assert page.count('src="data:image/png;base64,') == len(state.goals)
-    assert "http://" not in page
-    assert "https://" not in page  # self-contained
+    assert len(re.findall(r'<svg [^>]*role="img"', page)) == len(state.goals), "inline SVG"
+    assert "data:image" not in page
+    resources = page.replace('xmlns="http://www.w3.org/2000/svg"', "")  # a name, not a link
+    assert "http://" not in resources
+    assert "https://" not in resources  # self-contained
 
 
 def test_family_report_without_charts_does_not_import_matplotlib() -> None:
@@ -113,10 +116,18 @@ def test_family_report_without_charts_does_not_import_matplotlib() -> None:
 
 def test_describe_progress_in_plain_words(state: al.PartnershipState) -> None:
     end = state.formed_at.add(days=60).date()
-    row = al.reports.goal_progress(state, "g-requests", period=al.reports.Period(end=end))
+    row = al.reports.goal_progress(state, "g-dressing", period=al.reports.Period(end=end))
     sentences = render.describe_progress(row, "Sam")
-    assert sentences[0] == "Sam started at 2 two-word requests (per session)."
-    assert sentences[1] == "The latest measurement is 4; the goal is 10. That is 25% of the way."
+    assert sentences == [
+        "Sam is 15% of the way there. At the current pace Sam should get there around "
+        "May 27, 2025, before the date we aimed for (June 30, 2025).",
+        "Where we measured: 7 times at home.",
+    ]
+    assert render.describe_progress(row, "Sam", language_tag="es") == [
+        "Sam ya ha recorrido el 15\u00a0% del camino. A este ritmo, Sam debería llegar hacia el "
+        "27 de mayo de 2025, antes de la fecha que nos propusimos (30 de junio de 2025).",
+        "Dónde medimos: 7 veces en casa.",
+    ]
 
 
 def test_charts_as_png_and_svg(state: al.PartnershipState, tmp_path: Path) -> None:
@@ -186,9 +197,11 @@ def test_family_report_for_a_viewer_is_built_from_their_view() -> None:
     for_maria = render.family_report_html([p.state], charts=False, viewer="maria")
     for_ana = render.family_report_html([p.state], charts=False, viewer="ana")
     assert "987.5" not in for_maria
-    assert "The latest measurement is 987.5" in for_ana
+    assert "<dd>987.5 on " in for_ana
     assert "987.5" not in render.family_report_html([p.state], charts=False)
-    assert for_maria == render.family_report_html([al.as_seen_by(p.state, "maria")], charts=False)
+    assert for_maria.replace(">You: ", ">A carer: ").replace(
+        " (you)<", "<"
+    ) == render.family_report_html([al.as_seen_by(p.state, "maria")], charts=False)
     with pytest.raises(al.NotAMemberError):
         render.family_report_html([p.state], charts=False, viewer="stranger")
 
@@ -196,8 +209,10 @@ def test_family_report_for_a_viewer_is_built_from_their_view() -> None:
 def test_family_report_names_people_through_display_name() -> None:
     state = sample_partnership().state
     people = dict(sample_people())
-    page = render.family_report_html([state], charts=False, viewer="maria", people=people)
-    assert "<h2>Sam</h2>" in page
+    page = render.family_report_html(
+        [state], charts=False, viewer="maria", people=people, language="en"
+    )
+    assert "<h2><bdi>Sam</bdi></h2>" in page
     assert "Working together: " in page
     for name in ("Maria", "David", "Ana (speech and language therapist)"):
         assert html.escape(name) in page
@@ -205,14 +220,17 @@ def test_family_report_names_people_through_display_name() -> None:
     people["sam"] = al.model.redact(people["sam"])  # type: ignore[arg-type]
     people["maria"] = al.model.redact(people["maria"])  # type: ignore[arg-type]
     del people["david"]
-    page = render.family_report_html([state], charts=False, viewer="maria", people=people)
-    assert f"<h2>{al.model.REDACTED}</h2>" in page
-    assert f"{al.model.REDACTED} started at" in page
-    assert "Sam started at" not in page
+    page = render.family_report_html(
+        [state], charts=False, viewer="maria", people=people, language="en"
+    )
+    assert "<h2><bdi>[name withheld]</bdi></h2>" in page
+    assert "Well done, [name withheld]!" in page
+    assert "Sam" not in page.split("<h2>", 1)[1].split("<h3", 1)[0], "no name before the goals"
     team = next(line for line in page.splitlines() if "Working together" in line)
     assert "Maria" not in team
     assert "David" not in team
-    assert team.count(html.escape(al.model.REDACTED)) == 2
+    assert "you" in team, "the viewer is 'you'"
+    assert team.count("[name withheld]") == 1
     assert html.escape("Ana (speech and language therapist)") in team
     # Without people records, members are not named (as before).
     assert "Working together" not in render.family_report_html([state], charts=False)

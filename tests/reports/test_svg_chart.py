@@ -380,6 +380,9 @@ def test_every_word_goes_through_the_translation(
     for chart in charts:
         _, root = draw(chart)
         for text in texts(root):
+            if text == chart.metric:  # the metric alone when it names its unit: as written
+                assert chart.unit.casefold() in text.casefold()
+                continue
             assert text[0] in (MARK, "#", "@"), text
             assert "{" not in text, text  # every placeholder filled
             if text.startswith(MARK) and len(text) > 80:  # the desc: sentence by sentence
@@ -390,7 +393,10 @@ def test_a_unitless_metric_is_its_own_axis_label() -> None:
     _, root = draw(chart_of(unit="", metric="steps done"))
     assert "steps done" in texts(root)
     _, root = draw(chart_of())
-    assert MARK + "requests (per day)" in texts(root)  # the unit once
+    assert MARK + "requests (per day)" in texts(root)
+    _, root = draw(chart_of(unit="minutes", metric="minutes to get dressed"))
+    assert "minutes to get dressed" in texts(root), "the unit once: the metric names it"
+    assert not any("(minutes)" in t for t in texts(root))
 
 
 def test_text_is_escaped() -> None:

@@ -215,38 +215,40 @@ def _description(
         sentences = [_("No measurements yet.")]
     elif points[0].day == points[-1].day:
         sentences = [
-            ngettext("{count} measurement on {day}.", "{count} measurements on {day}.", count)
+            ngettext(
+                "%(count)s measurement on %(day)s.", "%(count)s measurements on %(day)s.", count
+            )
         ]
     else:
         sentences = [
             ngettext(
-                "{count} measurement from {first} to {last}.",
-                "{count} measurements from {first} to {last}.",
+                "%(count)s measurement from %(first)s to %(last)s.",
+                "%(count)s measurements from %(first)s to %(last)s.",
                 count,
             )
         ]
     if points:
-        sentences.append(_("The latest is {value}, on {day}."))
-    sentences.append(_("The goal is {target} by {due}, from a start of {baseline}."))
+        sentences.append(_("The latest is %(value)s, on %(day)s."))
+    sentences.append(_("The goal is %(target)s by %(due)s, from a start of %(baseline)s."))
     setbacks = len(chart.setbacks)
     if setbacks:
-        sentences.append(ngettext("{setbacks} setback.", "{setbacks} setbacks.", setbacks))
+        sentences.append(ngettext("%(setbacks)s setback.", "%(setbacks)s setbacks.", setbacks))
     stars = len(chart.celebrations)
     if stars:
         sentences.append(
-            ngettext("{stars} success celebrated.", "{stars} successes celebrated.", stars)
+            ngettext("%(stars)s success celebrated.", "%(stars)s successes celebrated.", stars)
         )
     phases = sum(1 for ch in chart.phase_changes if not ch.is_revision)
     if phases:
         sentences.append(
-            ngettext("{phases} change of phase.", "{phases} changes of phase.", phases)
+            ngettext("%(phases)s change of phase.", "%(phases)s changes of phase.", phases)
         )
     revisions = len(chart.phase_changes) - phases
     if revisions:
         sentences.append(
             ngettext(
-                "The goal was revised {revisions} time.",
-                "The goal was revised {revisions} times.",
+                "The goal was revised %(revisions)s time.",
+                "The goal was revised %(revisions)s times.",
                 revisions,
             )
         )
@@ -267,7 +269,7 @@ def _description(
             "last": format_date(points[-1].day),
             "value": amount(points[-1].value),
         }
-    return " ".join(s.format(**fields) for s in sentences)
+    return " ".join(s % fields for s in sentences)
 
 
 def _date_ticks(
@@ -337,12 +339,12 @@ def svg_chart(
         """*value* in the goal's unit, in words."""
         if not chart.unit:
             return format_number(value)
-        return _("{number} {unit}").format(number=format_number(value), unit=chart.unit)
+        return _("%(number)s %(unit)s") % {"number": format_number(value), "unit": chart.unit}
 
-    title = _("Progress chart: {statement}").format(statement=chart.statement)
+    title = _("Progress chart: %(statement)s") % {"statement": chart.statement}
     desc = _description(chart, _=_, ngettext=ngettext, format_date=format_date, amount=amount)
-    if chart.unit:
-        axis_label = _("{metric} ({unit})").format(metric=chart.metric, unit=chart.unit)
+    if chart.unit and chart.unit.casefold() not in chart.metric.casefold():
+        axis_label = _("%(metric)s (%(unit)s)") % {"metric": chart.metric, "unit": chart.unit}
     else:
         axis_label = chart.metric
     label_lines = _wrap(axis_label, WIDTH - 8)
@@ -503,12 +505,12 @@ def _legend(
             sample = f'<use href="#{cid}-{shape}" fill="{colour[setting.value]}"/>'
             entries.append((sample, settings[setting]))
     goal = f'<path d="M-12 0H12" stroke="{colour["goal"]}" stroke-width="3"/>'
-    entries.append((goal, _("Goal: {value}").format(value=amount(chart.target))))
+    entries.append((goal, _("Goal: %(value)s") % {"value": amount(chart.target)}))
     start = (
         f'<path d="M-12 0H12" stroke="{colour["start"]}" stroke-width="2" '
         f'stroke-dasharray="{_DASHES["start"]}"/>'
     )
-    entries.append((start, _("Start: {value}").format(value=amount(chart.baseline))))
+    entries.append((start, _("Start: %(value)s") % {"value": amount(chart.baseline)}))
 
     def upright(kind: str, hue: str) -> str:
         """The sample of a vertical line of *kind*, in the colour of *hue*."""

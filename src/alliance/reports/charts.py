@@ -5,10 +5,9 @@ baseline and the target as horizontal lines, the due date, setbacks affecting th
 goal as vertical dashed lines, and successes celebrated about it as gold stars (on the
 observation they celebrate, else on the latest value before them). Drawn with
 matplotlib's object API (no ``pyplot`` global state, so it is safe in servers and
-threads) and written as PNG or SVG bytes. What a chart shows is gathered by
-:func:`alliance.reports._chart_data.goal_chart`, which the library's own inline SVG
-drawing (:mod:`alliance.reports._svg`) draws too; this drawing leaves out its changes of
-phase and revisions of the goal.
+threads) and written as PNG or SVG bytes. What a chart shows is gathered by the
+same code as the family report's inline SVG charts, so the two cannot disagree; this
+drawing leaves out their changes of phase and revisions of the goal.
 """
 
 from __future__ import annotations

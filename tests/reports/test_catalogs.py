@@ -1,0 +1,112 @@
+"""The family report's message catalogs: current with the code, complete in every shipped
+language, and what the page says is what the catalog says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from alliance.demo import sample_partnership, sample_people
+from alliance.reports import _i18n
+from alliance.reports.family import family_report
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCALES = _i18n.LOCALES
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+
+
+def _extracted() -> set[str | tuple[str, str]]:
+    found: set[str | tuple[str, str]] = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        ROOT / "src" / "alliance" / "reports", METHODS
+    ):
+        found.add(message if isinstance(message, str) else (message[0], message[1]))
+    return found
+
+
+def _catalog(name: str) -> object:
+    path = (
+        LOCALES / "alliance.pot"
+        if name == "pot"
+        else LOCALES / name / "LC_MESSAGES" / "alliance.po"
+    )
+    with path.open("rb") as po:
+        return read_po(po, locale=None if name == "pot" else name)
+
+
+def test_the_template_catalog_is_current_with_the_code() -> None:
+    pot = {m.id for m in _catalog("pot") if m.id}  # type: ignore[attr-defined]
+    code = _extracted()
+    assert code - pot == set(), "new messages: run pybabel extract (docs/translations.md)"
+    assert pot - code == set(), "messages no longer used: run pybabel extract"
+
+
+@pytest.mark.parametrize("language", _i18n.SHIPPED)
+def test_every_message_is_translated(language: str) -> None:
+    pot = {m.id for m in _catalog("pot") if m.id}  # type: ignore[attr-defined]
+    catalog = _catalog(language)
+    messages = {m.id: m for m in catalog if m.id}  # type: ignore[attr-defined]
+    assert set(messages) == pot, "run pybabel update (docs/translations.md)"
+    for message in messages.values():
+        assert not message.fuzzy, f"{language}: fuzzy: {message.id!r}"
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{language}: not translated: {message.id!r}"
+        assert len(strings) == (catalog.num_plurals if message.pluralizable else 1)  # type: ignore[attr-defined]
+    errors = [(m.id, [str(e) for e in errs]) for m, errs in catalog.check()]  # type: ignore[attr-defined]
+    assert errors == [], f"{language}: placeholders differ from the English"
+
+
+def _english_fragments() -> set[str]:
+    """The English words of every message, cut at its placeholders (long pieces only)."""
+    pieces: set[str] = set()
+    for message in _catalog("pot"):  # type: ignore[attr-defined]
+        for text in message.id if isinstance(message.id, tuple) else (message.id,):
+            pieces.update(p.strip(" .:,()") for p in re.split(r"%\(\w+\)s", text))
+    return {p for p in pieces if len(p) >= 8}
+
+
+@pytest.mark.parametrize("language", ["es", "ar"])
+def test_a_translated_page_has_no_english_sentences(language: str) -> None:
+    page = family_report(
+        [sample_partnership().state], people=sample_people(), language=language, charts=False
+    ).html
+    visible = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL))
+    # Text the clinic wrote (goal statements, descriptions) stays as written: take it out.
+    state = sample_partnership().state
+    written = [g.statement for g in state.goals.values()]
+    written += [g.current.why_it_matters for g in state.goals.values()]
+    for text in written:
+        visible = visible.replace(text, "")
+    leaked = sorted(p for p in _english_fragments() if p in visible)
+    assert leaked == []
+
+
+def test_the_language_follows_the_viewing_carer() -> None:
+    state, people = sample_partnership().state, sample_people()
+    for_maria = family_report([state], people=people, viewer="maria", charts=False)
+    for_david = family_report([state], people=people, viewer="david", charts=False)
+    assert (for_maria.language, for_david.language) == ("es", "en")
+    assert '<html lang="es" dir="ltr">' in for_maria.html
+    assert "Cómo van las cosas" in for_maria.html
+    assert "30 de abril de 2025" in for_maria.html, "Spanish dates"
+    arabic = family_report([state], people=people, language="ar", charts=False)
+    assert '<html lang="ar" dir="rtl">' in arabic.html
+    assert "كيف تسير الأمور" in arabic.html
+
+
+def test_an_unknown_language_falls_back_to_english_and_tells_the_clinic(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    state = sample_partnership().state
+    with caplog.at_level("WARNING", logger="alliance.reports"):
+        report = family_report([state], language="pt-BR", charts=False)
+    assert (report.language, report.requested, report.fell_back) == ("en", "pt-BR", True)
+    assert '<html lang="en"' in report.html
+    assert "pt-BR" not in report.html, "the family is not told"
+    assert "no catalog for language 'pt-BR'" in caplog.text
+    variant = family_report([state], language="es-MX", charts=False)
+    assert (variant.language, variant.fell_back) == ("es", False)
