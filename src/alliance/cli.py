@@ -468,13 +468,22 @@ def _check(args: argparse.Namespace) -> int:
         else RuleSet.default()
     )
     moment = args.at or pendulum.now("UTC")
+    if args.language is not None:
+        from alliance._i18n import language  # noqa: PLC0415
+
+        if language(args.language).fell_back:
+            print(
+                f"note: no catalog for language {args.language!r}; the findings are in English",
+                file=sys.stderr,
+            )
     store = _open(args, reading=True)
     worst = 0
     count = 0
     try:
         total = len(store.find_partnerships())
         with _progress("Checking", total, quiet=args.quiet) as advance:
-            for findings in iter_clinic_findings(store, rule_set, moment):
+            batches = iter_clinic_findings(store, rule_set, moment, language=args.language)
+            for findings in batches:
                 advance(1)
                 for f in findings:
                     count += 1
@@ -728,6 +737,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on",
         choices=("info", "warning", "breach"),
         help="exit with 3 when a finding is at least this severe",
+    )
+    check.add_argument(
+        "--language",
+        metavar="TAG",
+        help="write the findings in this language (es, ar, en-GB...; default English)",
     )
     check.set_defaults(run=_check)
     return parser

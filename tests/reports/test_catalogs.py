@@ -3,6 +3,7 @@ language, and what the page says is what the catalog says."""
 
 from __future__ import annotations
 
+import configparser
 import re
 from pathlib import Path
 
@@ -10,20 +11,27 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from alliance import _i18n
 from alliance.demo import sample_partnership, sample_people
-from alliance.reports import _i18n
 from alliance.reports.family import family_report
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = _i18n.LOCALES
-METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+
+
+def _methods() -> list[tuple[str, str]]:
+    """babel.cfg's mapping: which files hold messages, and how to read them."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / "babel.cfg", encoding="utf-8")
+    return [
+        (pattern.strip(), method.strip())
+        for method, pattern in (section.split(":", 1) for section in config.sections())
+    ]
 
 
 def _extracted() -> set[str | tuple[str, str]]:
     found: set[str | tuple[str, str]] = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        ROOT / "src" / "alliance" / "reports", METHODS
-    ):
+    for _file, _line, message, _comments, _context in extract_from_dir(ROOT, _methods()):
         found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found
 

@@ -197,7 +197,7 @@ def test_a_transition_plan_is_due_days_before_its_date_in_local_time() -> None:
     assert due == pendulum.datetime(2025, 8, 17, 23, tz="UTC")
     (finding,) = assert_threshold(rule, p, due)
     assert finding.subject == rules.Subject(kind=rules.SubjectKind.TRANSITION, id="t1")
-    assert "2025-09-01" in finding.message
+    assert "September 1, 2025" in finding.message
     assert_threshold(
         rules.TransitionsPlannedAhead(agreed_before=pendulum.duration(days=7)),
         p,

@@ -9,6 +9,7 @@ import pytest
 
 import alliance as al
 from alliance import rules
+from alliance.demo import sample_partnership
 from alliance.rules import FindingSeverity, RuleSet
 from team import T0_UTC as T0
 from team import by, story, target
@@ -82,7 +83,7 @@ def test_check_ins_keep_to_the_agreed_cadence() -> None:
     finding = assert_threshold(rule, p, T0.add(days=3 + 14 + 2))
     assert finding.severity is FindingSeverity.BREACH
     assert finding.message == (
-        "The last check-in was on 2025-01-09; we agreed to check in every 2 weeks."
+        "The last check-in was on January 9, 2025; we agreed to check in every 2 weeks."
     )
 
 
@@ -168,7 +169,7 @@ def test_goals_past_their_local_due_date_are_flagged() -> None:
     shared_goal(p, T0.add(days=1), due=pendulum.date(2025, 6, 30))
     # Midnight after the due date in London is 23:00 UTC (summer time).
     finding = assert_threshold(rules.GoalsPastDue(), p, pendulum.datetime(2025, 6, 30, 23))
-    assert "was due on 2025-06-30" in finding.message
+    assert "was due on June 30, 2025" in finding.message
     p.record(by("ana", T0.add(days=30)).build(al.events.GoalAchieved, goal_id="g1"))
     assert found(rules.GoalsPastDue(), p, pendulum.datetime(2025, 8, 1)) == []
 
@@ -203,7 +204,7 @@ def test_concerns_are_resolved_or_escalated_in_time() -> None:
     )
     rule = rules.ConcernsResolvedOrEscalated()
     finding = assert_threshold(rule, p, T0.add(days=15))
-    assert finding.message.startswith("A disagreement raised on 2025-01-07")
+    assert finding.message.startswith("A disagreement raised on January 7, 2025")
     p.record(
         by("ana", T0.add(days=16)).build(
             al.events.ConcernEscalated,
@@ -394,3 +395,23 @@ def test_evaluation_over_a_clinics_store() -> None:
     assert findings == RuleSet.default().evaluate(p, T0.add(days=60))
     batches = list(rules.iter_clinic_findings(store, RuleSet.default(), T0.add(days=60)))
     assert len(batches) == 1, "p-2 was not formed yet"
+
+
+def test_findings_are_written_in_the_language_asked_for() -> None:
+    p = sample_partnership()
+    late = p.state.formed_at.add(months=9)
+    english = al.rules.RuleSet.default().evaluate(p, late)
+    spanish = al.rules.RuleSet.default().evaluate(p, late, language="es")
+    arabic = al.rules.RuleSet.default().evaluate(p, late, language="ar")
+    assert english, "the sample has findings nine months on"
+    assert [f.rule_id for f in spanish] == [f.rule_id for f in english]
+    assert [f.subject for f in arabic] == [f.subject for f in english]
+    for en, es in zip(english, spanish, strict=True):
+        assert en.message != es.message, en.message
+    assert any("de 2025" in f.message for f in spanish), "Spanish dates"
+    assert all(
+        f.message == e.message
+        for f, e in zip(
+            al.rules.RuleSet.default().evaluate(p, late, language="pt"), english, strict=True
+        )
+    ), "a language without a catalog gives English"

@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from alliance.reports._i18n import Language
+from alliance._i18n import Language
 
 _TEMPLATES = Path(__file__).parent / "templates"
 

@@ -27,6 +27,8 @@ import markupsafe
 import pendulum
 from babel.lists import format_list
 
+from alliance._i18n import Language
+from alliance._i18n import language as _language
 from alliance.errors import ValidationError
 from alliance.measures import evaluate_mastery
 from alliance.measures._evaluation import MasteryEvaluation
@@ -39,8 +41,6 @@ from alliance.model.people import Carer, Child, Professional
 from alliance.model.redaction import REDACTED, display_name
 from alliance.model.state import PartnershipState
 from alliance.reports._common import Period, moment_of
-from alliance.reports._i18n import Language
-from alliance.reports._i18n import language as _language
 from alliance.reports._templates import bdi, environment, gettext_for
 from alliance.reports.progress import DEFAULT_TREND_WINDOW, GoalProgress, Outlook, goal_progress
 

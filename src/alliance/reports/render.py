@@ -20,10 +20,10 @@ from typing import Any
 
 import pendulum
 
+from alliance._i18n import language
 from alliance.model.people import Carer, Child, Professional
 from alliance.model.state import PartnershipState
 from alliance.reports._common import Period
-from alliance.reports._i18n import language
 from alliance.reports._templates import environment, gettext_for
 from alliance.reports.family import describe_progress, family_report, family_view
 from alliance.reports.progress import DEFAULT_TREND_WINDOW, GoalProgress, goal_progress

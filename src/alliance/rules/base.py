@@ -13,6 +13,8 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import attrs
 import pendulum
 
+from alliance._i18n import Language
+from alliance._i18n import language as language_for
 from alliance.model import _checks as c
 from alliance.model._time import local_start
 from alliance.model.event import Event
@@ -37,19 +39,27 @@ class RuleContext:
     state: PartnershipState
     events: tuple[Event, ...]
     moment: pendulum.DateTime
+    language: Language = attrs.field(factory=language_for, eq=False, repr=False)
+    """The language findings are written in (English unless :func:`context_for` is told
+    otherwise)."""
 
     def local_start_of_day_after(self, day: pendulum.Date) -> pendulum.DateTime:
         """The first moment after *day* in the partnership's time zone, in UTC."""
         return local_start(day.add(days=1), self.state.time_zone).in_timezone("UTC")
 
 
-def context_for(partnership: Partnership, moment: dt.datetime) -> RuleContext:
-    """The context for looking at *partnership* as of *moment*."""
+def context_for(
+    partnership: Partnership, moment: dt.datetime, *, language: str | None = None
+) -> RuleContext:
+    """The context for looking at *partnership* as of *moment*, its findings written in
+    *language* (a BCP 47 tag; English by default, and for a language without a catalog:
+    see ``docs/family-report.md``)."""
     cutoff = c.utc_datetime("moment", moment)
     return RuleContext(
         state=partnership.as_of(cutoff),
         events=tuple(e for e in partnership.events if e.occurred_at <= cutoff),
         moment=cutoff,
+        language=language_for(language),
     )
 
 
@@ -153,5 +163,5 @@ def severity_field(default: FindingSeverity) -> Any:
 
 
 def days(duration: pendulum.Duration) -> str:
-    """A duration in plain words ("2 weeks", "10 days")."""
-    return duration.in_words(locale="en")
+    """A duration in plain English words ("2 weeks", "1 week and 3 days")."""
+    return language_for().duration(duration)

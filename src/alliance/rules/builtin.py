@@ -18,11 +18,12 @@ from alliance.errors import ValidationError
 from alliance.measures.monitoring import DueStatus, MeasureSchedule, alliance_flags, measures_due
 from alliance.model import _checks as c
 from alliance.model._time import local_start
+from alliance.model.concerns import ConcernKind
 from alliance.model.feedback import FeedbackKind
 from alliance.model.goals import GoalStatus, Position
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.people import MemberRole
-from alliance.rules.base import BuiltInRule, RuleContext, _Deadline, days, period, severity_field
+from alliance.rules.base import BuiltInRule, RuleContext, _Deadline, period, severity_field
 from alliance.rules.findings import Finding, FindingSeverity, SubjectKind
 
 __all__ = [
@@ -67,6 +68,8 @@ class GoalsShared(BuiltInRule):
 
     def _findings(self, context: RuleContext) -> Iterator[Finding]:
         """Active goals no current carer or professional agrees to; proposals left waiting."""
+        lang = context.language
+        _ = lang.gettext
         state = context.state
         for goal in state.goals.values():
             if goal.status is GoalStatus.ACTIVE:
@@ -84,16 +87,17 @@ class GoalsShared(BuiltInRule):
                         context,
                         subject_id=goal.goal_id,
                         due_at=goal.status_changed_at,
-                        message=f"'{goal.statement}' is being worked on, but no current "
-                        f"{' or '.join(missing)} has agreed to it.",
+                        message=_unshared(context, goal.statement, missing),
                     )
             elif goal.status is GoalStatus.PROPOSED:
                 waiting = _Deadline(
                     subject_id=goal.goal_id,
                     due=goal.current.written_at + self.decision_within,
-                    message=f"'{goal.statement}' has waited more than "
-                    f"{days(self.decision_within)} "
-                    "for carers and professionals to agree to it together.",
+                    message=_(
+                        "'%(goal)s' has waited more than %(period)s for carers and "
+                        "professionals to agree to it together."
+                    )
+                    % {"goal": goal.statement, "period": lang.duration(self.decision_within)},
                     severity=FindingSeverity.INFO,
                 )
                 yield from self._when_due(context, waiting)
@@ -113,14 +117,17 @@ class CheckInCadence(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """A missing plan, or a check-in later than the agreed cadence allows."""
+        lang = context.language
         state = context.state
         plan = state.communication_plan
         if plan is None or state.communication_plan_agreed_at is None:
             yield _Deadline(
                 subject_id=state.partnership_id,
                 due=state.formed_at + self.plan_within,
-                message="No communication plan has been agreed: how often and how will we keep "
-                "each other informed?",
+                message=context.language.gettext(
+                    "No communication plan has been agreed: how often and how will we keep "
+                    "each other informed?"
+                ),
                 severity=FindingSeverity.WARNING,
             )
             return
@@ -132,8 +139,10 @@ class CheckInCadence(BuiltInRule):
         yield _Deadline(
             subject_id=state.partnership_id,
             due=last + plan.cadence + self.tolerance,
-            message=f"The last check-in was on {state.local_date(last).isoformat()}; "
-            f"we agreed to check in every {days(plan.cadence)}.",
+            message=lang.gettext(
+                "The last check-in was on %(day)s; we agreed to check in every %(period)s."
+            )
+            % {"day": lang.date(state.local_date(last)), "period": lang.duration(plan.cadence)},
         )
 
 
@@ -150,15 +159,19 @@ class FeedbackAnsweredInTime(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Feedback still open longer than ``within``."""
+        lang = context.language
+        _ = lang.gettext
         for item in context.state.open_feedback():
-            side = (
-                "the carers" if item.kind is FeedbackKind.PROGRESS_UPDATE else "the professionals"
-            )
+            if item.kind is FeedbackKind.PROGRESS_UPDATE:
+                waiting = _("Feedback from %(day)s is still waiting for an answer from the carers.")
+            else:
+                waiting = _(
+                    "Feedback from %(day)s is still waiting for an answer from the professionals."
+                )
             yield _Deadline(
                 subject_id=item.feedback_id,
                 due=item.given_at + self.within,
-                message=f"Feedback from {context.state.local_date(item.given_at).isoformat()} "
-                f"is still waiting for an answer from {side}.",
+                message=waiting % {"day": lang.date(context.state.local_date(item.given_at))},
             )
 
 
@@ -176,14 +189,15 @@ class SetbackResponse(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Setbacks without a plan after ``plan_within``; plans not reviewed for a while."""
+        lang = context.language
+        _ = lang.gettext
         for setback in context.state.open_setbacks():
             if setback.response_plan is None:
                 yield _Deadline(
                     subject_id=setback.setback_id,
                     due=setback.reported_at + self.plan_within,
-                    message="A setback reported on "
-                    f"{context.state.local_date(setback.reported_at).isoformat()} "
-                    "has no response plan yet.",
+                    message=_("A setback reported on %(day)s has no response plan yet.")
+                    % {"day": lang.date(context.state.local_date(setback.reported_at))},
                 )
                 continue
             last = max(
@@ -192,8 +206,8 @@ class SetbackResponse(BuiltInRule):
             yield _Deadline(
                 subject_id=setback.setback_id,
                 due=last + self.review_every,
-                message="The plan for a setback has not been reviewed for "
-                f"{days(self.review_every)}.",
+                message=_("The plan for a setback has not been reviewed for %(period)s.")
+                % {"period": lang.duration(self.review_every)},
                 severity=FindingSeverity.WARNING,
             )
 
@@ -211,6 +225,8 @@ class GoalDataRecent(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Active goals whose latest observation is older than ``within``."""
+        lang = context.language
+        _ = lang.gettext
         latest: dict[str, pendulum.DateTime] = {}
         for observation in context.state.observations.values():
             seen = latest.get(observation.goal_id)
@@ -221,8 +237,8 @@ class GoalDataRecent(BuiltInRule):
             yield _Deadline(
                 subject_id=goal.goal_id,
                 due=since + self.within,
-                message=f"No progress has been recorded on '{goal.statement}' for "
-                f"{days(self.within)} or more.",
+                message=_("No progress has been recorded on '%(goal)s' for %(period)s or more.")
+                % {"goal": goal.statement, "period": lang.duration(self.within)},
             )
 
 
@@ -238,14 +254,16 @@ class GoalsPastDue(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Open goals whose (local) due date has passed."""
+        lang = context.language
+        _ = lang.gettext
         for goal in context.state.goals.values():
             if goal.status.is_closed:
                 continue
             yield _Deadline(
                 subject_id=goal.goal_id,
                 due=context.local_start_of_day_after(goal.target.due),
-                message=f"'{goal.statement}' was due on {goal.target.due.isoformat()}: "
-                "achieved, revised, or time to stop?",
+                message=_("'%(goal)s' was due on %(day)s: achieved, revised, or time to stop?")
+                % {"goal": goal.statement, "day": lang.date(goal.target.due)},
             )
 
 
@@ -262,6 +280,8 @@ class HomePracticeForGoals(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Goals shared longer than ``within`` with no active home-practice strategy."""
+        lang = context.language
+        _ = lang.gettext
         practised = {s.goal_id for s in context.state.strategies.values() if s.is_active}
         for goal in context.state.goals_with(GoalStatus.ACTIVE):
             if goal.goal_id in practised:
@@ -269,7 +289,8 @@ class HomePracticeForGoals(BuiltInRule):
             yield _Deadline(
                 subject_id=goal.goal_id,
                 due=(goal.shared_at or goal.status_changed_at) + self.within,
-                message=f"'{goal.statement}' has no strategy to practise at home or at school.",
+                message=_("'%(goal)s' has no strategy to practise at home or at school.")
+                % {"goal": goal.statement},
             )
 
 
@@ -286,15 +307,20 @@ class ConcernsResolvedOrEscalated(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """Open, unescalated concerns older than ``within``."""
+        lang = context.language
+        _ = lang.gettext
         for concern in context.state.open_concerns():
             if concern.escalation is not None:
                 continue
             yield _Deadline(
                 subject_id=concern.concern_id,
                 due=concern.raised_at + self.within,
-                message=f"A {concern.kind.value} raised on "
-                f"{context.state.local_date(concern.raised_at).isoformat()} is neither "
-                "resolved nor escalated.",
+                message=(
+                    _("A concern raised on %(day)s is neither resolved nor escalated.")
+                    if concern.kind is ConcernKind.CONCERN
+                    else _("A disagreement raised on %(day)s is neither resolved nor escalated.")
+                )
+                % {"day": lang.date(context.state.local_date(concern.raised_at))},
             )
 
 
@@ -319,7 +345,10 @@ class CarersHearAboutProgress(BuiltInRule):
         yield _Deadline(
             subject_id=state.partnership_id,
             due=since + self.every,
-            message=f"Carers have not had a progress update for {days(self.every)} or more.",
+            message=context.language.gettext(
+                "Carers have not had a progress update for %(period)s or more."
+            )
+            % {"period": context.language.duration(self.every)},
         )
 
 
@@ -357,8 +386,17 @@ class GoodNewsShared(BuiltInRule):
                 context,
                 subject_id=state.partnership_id,
                 due_at=max([ci.held_at for ci in recent] + [x.celebrated_at for x in celebrated]),
-                message=f"Only {with_news} of the last {contacts} contacts with the family "
-                "shared good news about the child.",
+                message=context.language.ngettext(
+                    "Only %(with_news)s of the last %(contacts)s contact with the family shared "
+                    "good news about the child.",
+                    "Only %(with_news)s of the last %(contacts)s contacts with the family shared "
+                    "good news about the child.",
+                    contacts,
+                )
+                % {
+                    "with_news": context.language.number(with_news),
+                    "contacts": context.language.number(contacts),
+                },
             )
 
 
@@ -438,6 +476,8 @@ class FidelityReviewed(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """A finding per (strategy, carer) not coached for ``every``, due when it fell due."""
+        lang = context.language
+        _ = lang.gettext
         state = context.state
         for strategy_id, checklist in state.checklists.items():
             strategy = state.strategies[strategy_id]
@@ -450,8 +490,15 @@ class FidelityReviewed(BuiltInRule):
                 yield _Deadline(
                     subject_id=strategy_id,
                     due=last + self.every,
-                    message=f"Nobody has coached {carer} in '{strategy.description}' "
-                    f"for {days(self.every)}: how is it going at home?",
+                    message=_(
+                        "Nobody has coached %(carer)s in '%(strategy)s' for %(period)s: how is "
+                        "it going at home?"
+                    )
+                    % {
+                        "carer": carer,
+                        "strategy": strategy.description,
+                        "period": lang.duration(self.every),
+                    },
                 )
 
 
@@ -471,15 +518,23 @@ class TransitionsPlannedAhead(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """A finding per transition without a plan once its plan is due."""
+        lang = context.language
+        _ = lang.gettext
         for transition in context.state.upcoming_transitions():
             if transition.plan is not None:
                 continue
             yield _Deadline(
                 subject_id=transition.transition_id,
                 due=_local_start(context, transition.date, self.agreed_before, -1),
-                message=f"'{transition.description}' is on "
-                f"{transition.date.isoformat()} and has no plan agreed with the family "
-                f"yet; plan it together at least {days(self.agreed_before)} ahead.",
+                message=_(
+                    "'%(transition)s' is on %(day)s and has no plan agreed with the family "
+                    "yet; plan it together at least %(period)s ahead."
+                )
+                % {
+                    "transition": transition.description,
+                    "day": lang.date(transition.date),
+                    "period": lang.duration(self.agreed_before),
+                },
             )
 
 
@@ -498,13 +553,16 @@ class TransitionsReviewedInTime(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """A finding per transition not reviewed ``within`` after its date."""
+        lang = context.language
+        _ = lang.gettext
         for transition in context.state.upcoming_transitions():
             yield _Deadline(
                 subject_id=transition.transition_id,
                 due=_local_start(context, transition.date, self.within, 1),
-                message=f"'{transition.description}' was on "
-                f"{transition.date.isoformat()}; look back on how it went with the "
-                "family.",
+                message=_(
+                    "'%(transition)s' was on %(day)s; look back on how it went with the family."
+                )
+                % {"transition": transition.description, "day": lang.date(transition.date)},
             )
 
 
@@ -522,6 +580,8 @@ class AgreementAcknowledgedByCarers(BuiltInRule):
 
     def _deadlines(self, context: RuleContext) -> Iterator[_Deadline]:
         """A finding per current carer who has not acknowledged the agreement in force."""
+        lang = context.language
+        _ = lang.gettext
         state = context.state
         agreement = state.agreement
         if agreement is None:
@@ -529,14 +589,40 @@ class AgreementAcknowledgedByCarers(BuiltInRule):
         for carer in sorted(state.carers):
             if agreement.acknowledged_by(carer):
                 continue
-            changed = "was issued" if agreement.version == 1 else "changed"
+            if agreement.version == 1:
+                text = _(
+                    "The partnership agreement was issued on %(day)s (version %(version)s); "
+                    "%(carer)s has not acknowledged it yet."
+                )
+            else:
+                text = _(
+                    "The partnership agreement changed on %(day)s (version %(version)s); "
+                    "%(carer)s has not acknowledged it yet."
+                )
             yield _Deadline(
                 subject_id=carer,
                 due=max(agreement.issued_at, state.members[carer].joined_at) + self.within,
-                message=f"The partnership agreement {changed} on "
-                f"{state.local_date(agreement.issued_at).isoformat()} (version "
-                f"{agreement.version}); {carer} has not acknowledged it yet.",
+                message=text
+                % {
+                    "day": lang.date(state.local_date(agreement.issued_at)),
+                    "version": lang.number(agreement.version),
+                    "carer": carer,
+                },
             )
+
+
+def _unshared(context: RuleContext, goal: str, missing: list[str]) -> str:
+    """Why an active goal is not shared: which side has no current member agreeing."""
+    _ = context.language.gettext
+    if missing == [MemberRole.CARER.value]:
+        text = _("'%(goal)s' is being worked on, but no current carer has agreed to it.")
+    elif missing == [MemberRole.PROFESSIONAL.value]:
+        text = _("'%(goal)s' is being worked on, but no current professional has agreed to it.")
+    else:
+        text = _(
+            "'%(goal)s' is being worked on, but no current carer or professional has agreed to it."
+        )
+    return text % {"goal": goal}
 
 
 def _local_start(

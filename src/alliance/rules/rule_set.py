@@ -133,9 +133,12 @@ class RuleSet:
         """The ids of the rules, in order."""
         return tuple(r.rule_id for r in self.rules)
 
-    def evaluate(self, partnership: Partnership, moment: dt.datetime) -> list[Finding]:
-        """Every rule's findings for *partnership* as of *moment*, most urgent first."""
-        context = context_for(partnership, moment)
+    def evaluate(
+        self, partnership: Partnership, moment: dt.datetime, *, language: str | None = None
+    ) -> list[Finding]:
+        """Every rule's findings for *partnership* as of *moment*, most urgent first, their
+        messages in *language* (a BCP 47 tag; English by default)."""
+        context = context_for(partnership, moment, language=language)
         findings = [f for rule in self.rules for f in rule.evaluate(context)]
         return sorted(findings, key=Finding.sort_key)
 
@@ -146,8 +149,10 @@ def iter_clinic_findings(
     moment: dt.datetime,
     *,
     status: PartnershipStatus | None = None,
+    language: str | None = None,
 ) -> Iterator[list[Finding]]:
-    """Evaluate the clinic's partnerships one at a time, yielding each one's findings.
+    """Evaluate the clinic's partnerships one at a time, yielding each one's findings
+    (their messages in *language*, English by default).
 
     Only one partnership is in memory at a time.
     """
@@ -158,7 +163,7 @@ def iter_clinic_findings(
             )
         except LookupError:  # formed after the moment
             continue
-        yield rule_set.evaluate(partnership, moment)
+        yield rule_set.evaluate(partnership, moment, language=language)
 
 
 def evaluate_clinic(
@@ -167,10 +172,11 @@ def evaluate_clinic(
     moment: dt.datetime,
     *,
     status: PartnershipStatus | None = None,
+    language: str | None = None,
 ) -> list[Finding]:
     """Every finding for every partnership of the store's clinic as of *moment*, most
-    severe first, then by when they became due."""
-    findings = [
-        f for batch in iter_clinic_findings(store, rule_set, moment, status=status) for f in batch
-    ]
+    severe first, then by when they became due (their messages in *language*, English by
+    default)."""
+    batches = iter_clinic_findings(store, rule_set, moment, status=status, language=language)
+    findings = [f for batch in batches for f in batch]
     return sorted(findings, key=Finding.sort_key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import attrs
@@ -19,10 +19,12 @@ import babel
 import pendulum
 from babel.core import negotiate_locale
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
+from babel.units import format_unit
 
 from alliance.errors import ValidationError
 
@@ -90,6 +92,29 @@ class Language:
     def number(self, value: float) -> str:
         """*value* with at most one decimal, the language's way ("12,5")."""
         return str(format_decimal(value, format="#,##0.#", locale=self.locale))
+
+    def duration(self, length: pendulum.Duration) -> str:
+        """*length* in words, exactly, the language's way ("1 week and 3 days",
+        "2 semanas")."""
+        parts = [
+            (length.years, "year"),
+            (length.months, "month"),
+            (length.weeks, "week"),
+            (length.remaining_days, "day"),
+            (length.hours, "hour"),
+            (length.minutes, "minute"),
+            (length.remaining_seconds, "second"),
+        ]
+        words = [
+            str(format_unit(n, f"duration-{unit}", length="long", locale=self.locale))
+            for n, unit in parts
+            if n
+        ]
+        return str(format_list(words, locale=self.locale)) if words else self.number(0)
+
+    def list(self, items: Sequence[str]) -> str:
+        """*items* as a list in words ("a, b and c", "a, b y c")."""
+        return str(format_list(list(items), locale=self.locale)) if items else ""
 
     def percent(self, share: float) -> str:
         """*share* (0.85) as a whole percentage, the language's way ("85 %")."""
