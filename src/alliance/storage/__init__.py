@@ -20,6 +20,7 @@ from alliance.model.authorisation import Policy
 from alliance.model.event import Event
 from alliance.model.partnership import PartnershipFormed
 from alliance.model.timeline import Partnership
+from alliance.storage import _secrets
 from alliance.storage._common import mask_url
 from alliance.storage.integrity import (
     AuditedStore,
@@ -141,19 +142,22 @@ def open_store(url: str | None = None, *, clinic_id: str) -> Store:
             not take (anything but ``mode=ro|rw|rwc``), named in the message.
     """
     url = url or default_url()
-    scheme = urllib.parse.urlsplit(url).scheme
+    scheme = _secrets.scheme(url)
     factory = _BUILT_IN.get(scheme) or _plugin(scheme)
+    masked = _secrets.mask(url)
     if factory is None:
         known = sorted({*_BUILT_IN, *(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))})
         raise StoreError(
-            mask_url(url), f"no storage backend for scheme {scheme!r}; known: {', '.join(known)}"
+            masked.text, f"no storage backend for scheme {scheme!r}; known: {', '.join(known)}"
         )
     try:
         return factory(url, clinic_id)
-    except (StoreError, ValidationError):
+    except (StoreError, ValidationError) as exc:
+        masked.clean(exc)  # the built-in backends mask their own; a plugin's may not
         raise
     except Exception as exc:  # a backend's own failure: name the URL, hide the password
-        raise StoreError(mask_url(url), f"cannot open the store: {exc}") from exc
+        cause = masked.clean(exc)
+        raise StoreError(masked.text, f"cannot open the store: {masked.scrub(str(exc))}") from cause
 
 
 def rebuild_read_model(store: Store) -> None:

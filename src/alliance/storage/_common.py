@@ -6,7 +6,6 @@ import abc
 import datetime as dt
 import hashlib
 import json
-import urllib.parse
 from collections.abc import Sequence
 
 import attrs
@@ -18,6 +17,7 @@ from alliance.model import _checks as c
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.serialization import dumps, from_data, parse_json, to_data
+from alliance.storage import _secrets
 from alliance.storage.interface import StoredEvent
 
 # The version of the tables' layout, recorded in each SQL database.
@@ -152,16 +152,9 @@ def decode(partnership_id: str, version: int, payload: str | bytes | dict[str, o
 
 
 def mask_url(url: str) -> str:
-    """*url* with any password replaced by ``***``."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return url
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    userinfo = netloc[0].split(":", 1)[0] + ":***"
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{userinfo}@{netloc[1]}"))
+    """*url* with every secret it carries replaced by ``***``: see
+    :func:`alliance.storage._secrets.mask`."""
+    return _secrets.mask_url(url)
 
 
 def now_utc() -> pendulum.DateTime:

@@ -14,8 +14,11 @@ Needs the ``postgres`` extra: ``pip install 'alliance[postgres]'``.
 - The schema is created under a transaction-level advisory lock, so several processes
   may open the same fresh database at once; PostgreSQL's DDL is transactional, so a
   refused database (written by a newer alliance) is left exactly as it was.
-- Every psycopg failure becomes :class:`alliance.StoreError` naming the URL with the
-  password masked; the transaction is rolled back and the store stays usable.
+- Every psycopg failure becomes :class:`alliance.StoreError` naming the URL with every
+  secret masked (the userinfo password, ``?password=``/``?sslpassword=``, a
+  ``key=value`` string's ``password=``), scrubbed from its message and from the chained
+  psycopg exceptions too; the transaction is rolled back and the store stays usable.
+  A malformed URL raises :class:`alliance.ValidationError` (field ``url``).
 - A pooled connection that died while idle (the server restarted, an administrator
   ended it) is noticed by a cheap check when it is taken from the pool and replaced,
   with the pool's other idle connections checked at once: the call goes on, transparently,
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-import urllib.parse
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,6 +41,7 @@ from psycopg import IsolationLevel
 from psycopg.conninfo import conninfo_to_dict
 
 from alliance.errors import StoreError, ValidationError
+from alliance.storage import _secrets
 from alliance.storage._sql import SqlStore
 from alliance.storage._sql_base import Connection
 
@@ -60,7 +64,8 @@ class PostgresStore(SqlStore):
     table lock, reads are not blocked. The tables are created on first use.
 
     Args:
-        url: a libpq URL, ``postgresql://user:password@host:port/dbname?option=value``.
+        url: a libpq URL, ``postgresql://user:password@host:port/dbname?option=value``,
+            or a libpq ``key=value`` string (``host=... password=...``).
         clinic_id: the clinic this store reads and writes.
         max_size: the most connections the pool holds (it keeps at least one).
         connect_timeout: seconds to wait for the server when connecting (libpq counts
@@ -70,6 +75,9 @@ class PostgresStore(SqlStore):
     Raises:
         StoreError: the server cannot be reached, refuses the login, or holds a
             database written by a newer alliance.
+        ValidationError: (field ``url``) a URL or ``key=value`` string libpq cannot
+            read (an unknown option, a bad percent-escape, a raw ``@`` in the password),
+            or a ``connect_timeout`` that is not a number.
     """
 
     placeholder = "%s"
@@ -93,14 +101,21 @@ class PostgresStore(SqlStore):
         self._bootstrapping = False
         self._schema_present = False
         self._timeout = float(timeout)
-        try:
-            params = conninfo_to_dict(url)
-        except psycopg.Error as exc:
-            # Say nothing of the URL's text beyond what is masked.
-            raise StoreError(self._url, f"not a PostgreSQL URL: {self._scrub(exc, url)}") from None
-        self._password = str(params.get("password") or "")
+        self._masked = _secrets.mask(url)
+        params = self._parse(url)
+        # Whatever libpq itself reads as a secret is scrubbed too.
+        self._masked = self._masked.with_secrets(
+            str(value) for key, value in params.items() if value and _secrets.is_secret_name(key)
+        )
         if connect_timeout is None:
-            connect_timeout = float(params.get("connect_timeout") or 5)
+            try:
+                connect_timeout = float(params.get("connect_timeout") or 5)
+            except ValueError:
+                raise ValidationError(
+                    "url",
+                    f"{self._url}: connect_timeout must be a number of seconds, not "
+                    f"{self._masked.scrub(str(params['connect_timeout']))!r}",
+                ) from None
         self._connect_timeout = max(2, math.ceil(connect_timeout))
         kwargs: dict[str, Any] = {"connect_timeout": self._connect_timeout, "autocommit": True}
 
@@ -111,7 +126,7 @@ class PostgresStore(SqlStore):
         except psycopg.Error as exc:
             raise StoreError(
                 self._url, f"cannot connect to the server: {self._scrub(exc)}"
-            ) from exc
+            ) from self._masked.clean(exc)
 
         self._pool: psycopg_pool.ConnectionPool[psycopg.Connection[tuple[Any, ...]]]
         self._pool = psycopg_pool.ConnectionPool(
@@ -130,8 +145,30 @@ class PostgresStore(SqlStore):
         except BaseException as exc:
             self.close()
             if isinstance(exc, psycopg.Error):
-                raise StoreError(self._url, f"cannot open the store: {self._scrub(exc)}") from exc
+                raise StoreError(
+                    self._url, f"cannot open the store: {self._scrub(exc)}"
+                ) from self._masked.clean(exc)
             raise
+
+    def _parse(self, url: str) -> dict[str, Any]:
+        """libpq's reading of *url*; a malformed one raises ValidationError naming why."""
+        if _secrets.scheme(url) in _SCHEMES:
+            authority = re.split("[/?#]", url.split("://", 1)[1], maxsplit=1)[0]
+            if authority.count("@") > 1:
+                raise ValidationError(
+                    "url",
+                    f"{self._url}: the user name or password holds a raw '@'; "
+                    "percent-encode it as %40 (and ':' as %3A, '/' as %2F)",
+                )
+        try:
+            return conninfo_to_dict(url)
+        except psycopg.Error as exc:
+            problem = self._scrub(exc)
+            cause = self._masked.clean(exc)
+        # Raised here, not in the except clause: the cause is the scrubbed one.
+        raise ValidationError(
+            "url", f"{self._url}: not a PostgreSQL URL or key=value string ({problem})"
+        ) from cause
 
     @classmethod
     def from_url(cls, url: str, clinic_id: str, **options: Any) -> PostgresStore:
@@ -139,8 +176,7 @@ class PostgresStore(SqlStore):
 
         *options* are the keyword arguments of :class:`PostgresStore`.
         """
-        scheme = urllib.parse.urlsplit(url).scheme
-        if scheme not in _SCHEMES:
+        if _secrets.scheme(url) not in _SCHEMES:
             raise ValidationError(
                 "url", "is not a PostgreSQL URL such as 'postgresql://user@host:5432/dbname'"
             )
@@ -180,7 +216,7 @@ class PostgresStore(SqlStore):
                     yield conn
                     committing = True
         except psycopg.Error as exc:
-            raise self._store_error(exc, committing=committing) from exc
+            raise self._store_error(exc, committing=committing) from self._masked.clean(exc)
 
     def _executemany(self, conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
         assert isinstance(conn, psycopg.Connection)
@@ -214,13 +250,9 @@ class PostgresStore(SqlStore):
 
     # --- errors -------------------------------------------------------------------------
 
-    def _scrub(self, exc: BaseException, *secrets: str) -> str:
-        """*exc*'s message on one line, with the password (and *secrets*) masked."""
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        for secret in (self._password, *secrets):
-            if secret:
-                message = message.replace(secret, "***")
-        return message
+    def _scrub(self, exc: BaseException) -> str:
+        """*exc*'s message on one line, with every secret of the URL masked."""
+        return self._masked.scrub(" ".join(str(exc).split()) or type(exc).__name__)
 
     def _store_error(self, exc: psycopg.Error, *, committing: bool) -> StoreError:
         detail = self._scrub(exc)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from alliance.errors import StoreError, ValidationError
+from alliance.storage._secrets import mask_url
 from alliance.storage._sql import SqlStore
 from alliance.storage._sql_base import Connection
 
@@ -43,18 +44,23 @@ _MODES: dict[str, str] = {
 def _parse(url: str) -> tuple[Path, SQLiteMode]:
     """The file and the mode a SQLite URL names; a malformed URL or an option it does not
     take raises :class:`ValidationError` (field ``url``)."""
-    parts = urllib.parse.urlsplit(url)
+    shown = mask_url(url)  # the URL as messages show it: never a secret it may carry
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError as exc:  # an unbalanced '[' in the host
+        raise ValidationError("url", f"{shown!r} is not a URL ({exc})") from None
     if parts.scheme != "sqlite" or parts.netloc or not parts.path.startswith("/"):
         raise ValidationError(
             "url",
-            f"{url!r} is not a SQLite URL such as 'sqlite:///clinic.db' or 'sqlite:////srv/clinic.db'",
+            f"{shown!r} is not a SQLite URL such as 'sqlite:///clinic.db' or 'sqlite:////srv/clinic.db'",
         )
     path = urllib.parse.unquote(parts.path[1:])
     if not path:
-        raise ValidationError("url", f"{url!r} names no database file")
+        raise ValidationError("url", f"{shown!r} names no database file")
     if parts.fragment:
+        fragment = shown.partition("#")[2]  # as masked
         raise ValidationError(
-            "url", f"{url!r} has a fragment ('#{parts.fragment}'); a SQLite URL takes none"
+            "url", f"{shown!r} has a fragment ('#{fragment}'); a SQLite URL takes none"
         )
     mode: SQLiteMode = "rwc"
     seen: set[str] = set()
@@ -62,16 +68,16 @@ def _parse(url: str) -> tuple[Path, SQLiteMode]:
         if name != "mode":
             raise ValidationError(
                 "url",
-                f"unknown option {name!r} in {url!r}; a SQLite URL takes only 'mode' "
+                f"unknown option {name!r} in {shown!r}; a SQLite URL takes only 'mode' "
                 "(ro, rw or rwc)",
             )
         if name in seen:
-            raise ValidationError("url", f"option {name!r} is given twice in {url!r}")
+            raise ValidationError("url", f"option {name!r} is given twice in {shown!r}")
         seen.add(name)
         if value not in _MODES:
             choices = "; ".join(f"{m}: {meaning}" for m, meaning in _MODES.items())
             raise ValidationError(
-                "url", f"option mode={value!r} in {url!r} must be one of {choices}"
+                "url", f"option mode={value!r} in {shown!r} must be one of {choices}"
             )
         mode = value  # type: ignore[assignment]  # checked against _MODES just above
     return Path(path), mode
