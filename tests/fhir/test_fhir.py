@@ -115,13 +115,19 @@ HL7_CODES: dict[str, dict[str, str]] = {
         "MAILWRIT": "mail", "ONLINEWRIT": "online written", "EMAILWRIT": "email",
         "TYPEWRIT": "typewritten",
     },
-    # The carers' part of v3 RoleCode: personal relationships in the RelatedPerson
-    # relationship value set, and the responsible-party roles (GUARD).
+    # The carers' part of v3 RoleCode: personal relationships in R4's RelatedPerson
+    # relationship value set (tests/fhir/test_fhir_relationships.py has the value sets).
     "http://terminology.hl7.org/CodeSystem/v3-RoleCode": {
         "PRN": "parent", "MTH": "mother", "FTH": "father", "STPPRN": "step parent",
         "ADOPTP": "adoptive parent", "PRNFOST": "foster parent", "MTHFOST": "foster mother",
         "FTHFOST": "foster father", "GRPRN": "grandparent", "GRMTH": "grandmother",
-        "GRFTH": "grandfather", "FAMMEMB": "family member", "GUARD": "guardian",
+        "GRFTH": "grandfather", "FAMMEMB": "family member",
+    },
+    # The v3 RoleClass codes in R5's RelatedPerson relationship value set.
+    "http://terminology.hl7.org/CodeSystem/v3-RoleClass": {
+        "NOT": "notary public", "ECON": "emergency contact", "NOK": "next of kin",
+        "GUARD": "guardian", "DEPEN": "dependent", "EMP": "employee", "GUAR": "guarantor",
+        "CAREGIVER": "caregiver",
     },
     "http://terminology.hl7.org/CodeSystem/v2-0131": {
         "C": "Emergency Contact", "E": "Employer", "F": "Federal Agency",
@@ -129,10 +135,18 @@ HL7_CODES: dict[str, dict[str, str]] = {
         "U": "Unknown",
     },
 }  # fmt: skip
-# The relationship codes allowed on RelatedPerson (v3 RoleCode or HL7 v2 table 0131).
+# The HL7 code systems of the relationship codes the export writes on RelatedPerson, per
+# version (R4: v3 RoleCode personal relationships and HL7 v2 table 0131; R5: v3 RoleClass
+# and table 0131), besides alliance's own.
 RELATIONSHIP_SYSTEMS = {
-    "http://terminology.hl7.org/CodeSystem/v3-RoleCode",
-    "http://terminology.hl7.org/CodeSystem/v2-0131",
+    "R4": {
+        "http://terminology.hl7.org/CodeSystem/v3-RoleCode",
+        "http://terminology.hl7.org/CodeSystem/v2-0131",
+    },
+    "R5": {
+        "http://terminology.hl7.org/CodeSystem/v3-RoleClass",
+        "http://terminology.hl7.org/CodeSystem/v2-0131",
+    },
 }
 RESOURCE_TYPES = {
     "Patient", "RelatedPerson", "Practitioner", "PractitionerRole", "CareTeam", "Goal",
@@ -205,7 +219,9 @@ def check_codes(bundle: Json, version: str) -> None:
             assert resource["intent"] in REQUEST_INTENT
         elif kind == "RelatedPerson":
             systems = {c["system"] for r in resource["relationship"] for c in r["coding"]}
-            assert systems & RELATIONSHIP_SYSTEMS, resource["relationship"]
+            hl7 = systems - {"urn:alliance:code:carer-relationship"}
+            assert hl7, resource["relationship"]
+            assert hl7 <= RELATIONSHIP_SYSTEMS[version], resource["relationship"]
         for path, value in walk(resource):
             if not isinstance(value, dict):
                 continue

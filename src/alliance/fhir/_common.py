@@ -32,6 +32,7 @@ PERTAINS_TO_GOAL = "http://hl7.org/fhir/StructureDefinition/resource-pertainsToG
 GOAL_ACCEPTANCE = "http://hl7.org/fhir/StructureDefinition/goal-acceptance"
 ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 CONTACT_ROLE = "http://terminology.hl7.org/CodeSystem/v2-0131"
+ROLE_CLASS = "http://terminology.hl7.org/CodeSystem/v3-RoleClass"
 GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 GOAL_CATEGORY = "http://terminology.hl7.org/CodeSystem/goal-category"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
