@@ -115,13 +115,19 @@ HL7_CODES: dict[str, dict[str, str]] = {
         "MAILWRIT": "mail", "ONLINEWRIT": "online written", "EMAILWRIT": "email",
         "TYPEWRIT": "typewritten",
     },
-    # The carers' part of v3 RoleCode: personal relationships in the RelatedPerson
-    # relationship value set, and the responsible-party roles (GUARD).
+    # The carers' part of v3 RoleCode: personal relationships in R4's RelatedPerson
+    # relationship value set (tests/fhir/test_fhir_relationships.py has the value sets).
     "http://terminology.hl7.org/CodeSystem/v3-RoleCode": {
         "PRN": "parent", "MTH": "mother", "FTH": "father", "STPPRN": "step parent",
         "ADOPTP": "adoptive parent", "PRNFOST": "foster parent", "MTHFOST": "foster mother",
         "FTHFOST": "foster father", "GRPRN": "grandparent", "GRMTH": "grandmother",
-        "GRFTH": "grandfather", "FAMMEMB": "family member", "GUARD": "guardian",
+        "GRFTH": "grandfather", "FAMMEMB": "family member",
+    },
+    # The v3 RoleClass codes in R5's RelatedPerson relationship value set.
+    "http://terminology.hl7.org/CodeSystem/v3-RoleClass": {
+        "NOT": "notary public", "ECON": "emergency contact", "NOK": "next of kin",
+        "GUARD": "guardian", "DEPEN": "dependent", "EMP": "employee", "GUAR": "guarantor",
+        "CAREGIVER": "caregiver",
     },
     "http://terminology.hl7.org/CodeSystem/v2-0131": {
         "C": "Emergency Contact", "E": "Employer", "F": "Federal Agency",
@@ -129,10 +135,18 @@ HL7_CODES: dict[str, dict[str, str]] = {
         "U": "Unknown",
     },
 }  # fmt: skip
-# The relationship codes allowed on RelatedPerson (v3 RoleCode or HL7 v2 table 0131).
+# The HL7 code systems of the relationship codes the export writes on RelatedPerson, per
+# version (R4: v3 RoleCode personal relationships and HL7 v2 table 0131; R5: v3 RoleClass
+# and table 0131), besides alliance's own.
 RELATIONSHIP_SYSTEMS = {
-    "http://terminology.hl7.org/CodeSystem/v3-RoleCode",
-    "http://terminology.hl7.org/CodeSystem/v2-0131",
+    "R4": {
+        "http://terminology.hl7.org/CodeSystem/v3-RoleCode",
+        "http://terminology.hl7.org/CodeSystem/v2-0131",
+    },
+    "R5": {
+        "http://terminology.hl7.org/CodeSystem/v3-RoleClass",
+        "http://terminology.hl7.org/CodeSystem/v2-0131",
+    },
 }
 RESOURCE_TYPES = {
     "Patient", "RelatedPerson", "Practitioner", "PractitionerRole", "CareTeam", "Goal",
@@ -205,7 +219,9 @@ def check_codes(bundle: Json, version: str) -> None:
             assert resource["intent"] in REQUEST_INTENT
         elif kind == "RelatedPerson":
             systems = {c["system"] for r in resource["relationship"] for c in r["coding"]}
-            assert systems & RELATIONSHIP_SYSTEMS, resource["relationship"]
+            hl7 = systems - {"urn:alliance:code:carer-relationship"}
+            assert hl7, resource["relationship"]
+            assert hl7 <= RELATIONSHIP_SYSTEMS[version], resource["relationship"]
         for path, value in walk(resource):
             if not isinstance(value, dict):
                 continue
@@ -1080,6 +1096,201 @@ def test_goals_and_observations_round_trip(partnership: al.Partnership, version:
             assert by_identifier(again, "Goal", goal_id).get(element) == (
                 by_identifier(first, "Goal", goal_id).get(element)
             )
+
+
+START = pendulum.datetime(2025, 3, 3, 9, tz="UTC")
+
+
+def pro_and_carer(zone: str = "Europe/London") -> al.Partnership:
+    """A partnership with a professional ``pro`` and a carer ``carer``."""
+    p = al.Partnership.form(
+        al.events.PartnershipFormed(
+            partnership_id="p-1",
+            clinic_id="c-1",
+            child_id="child",
+            time_zone=zone,
+            actor="pro",
+            occurred_at=START,
+        ),
+        policy=al.AllowAll(),
+    )
+    p.record_all(
+        [
+            al.events.ProfessionalJoined(
+                member_id="pro", discipline=al.Discipline.ABA, actor="pro", occurred_at=START
+            ),
+            al.events.CarerJoined(
+                member_id="carer",
+                relationship=al.CarerRelationship.PARENT,
+                actor="pro",
+                occurred_at=START,
+            ),
+        ]
+    )
+    return p
+
+
+def propose(p: al.Partnership, goal_id: str, actor: str, at: pendulum.DateTime) -> None:
+    p.record(
+        al.events.GoalProposed(
+            goal_id=goal_id,
+            domain=al.model.GoalDomain.COMMUNICATION,
+            statement="Asks for help with words",
+            why_it_matters="So that mornings are calmer",
+            target=al.model.MeasurableTarget(
+                metric="requests with words",
+                unit="per session",
+                baseline=2,
+                target=8,
+                direction=al.model.Direction.INCREASE,
+                due=pendulum.date(2025, 9, 1),
+            ),
+            actor=actor,
+            occurred_at=at,
+        )
+    )
+
+
+def positions(goal: al.model.Goal) -> dict[str, al.model.Position]:
+    return {member: position.position for member, position in goal.positions.items()}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_proposers_own_concern_or_objection_survives_the_round_trip(version: str) -> None:
+    """The proposer's concern or objection comes back as theirs, not as the agreement
+    proposing counts as; the goal's status is the same (issue 17)."""
+    p = pro_and_carer()
+    # shared first, then the proposer has a concern: still active
+    propose(p, "g-shared", "pro", START.add(hours=1))
+    p.record(
+        al.events.GoalAgreed(goal_id="g-shared", actor="carer", occurred_at=START.add(hours=2))
+    )
+    p.record(
+        al.events.GoalConcernNoted(
+            goal_id="g-shared", reason="Too fast", actor="pro", occurred_at=START.add(hours=3)
+        )
+    )
+    # the proposer objects before anyone agrees, then the other side agrees: still proposed
+    propose(p, "g-objected", "carer", START.add(hours=1))
+    p.record(
+        al.events.GoalObjected(
+            goal_id="g-objected",
+            reason="Not what we need",
+            actor="carer",
+            occurred_at=START.add(hours=2),
+        )
+    )
+    p.record(
+        al.events.GoalAgreed(goal_id="g-objected", actor="pro", occurred_at=START.add(hours=3))
+    )
+    state = p.state
+    assert positions(state.goals["g-shared"]) == {
+        "pro": al.model.Position.CONCERNED,
+        "carer": al.model.Position.AGREED,
+    }
+    assert state.goals["g-shared"].status is al.model.GoalStatus.ACTIVE
+    assert state.goals["g-objected"].status is al.model.GoalStatus.PROPOSED
+
+    bundle = export_bundle(p, {}, version=version)
+    copy_of = fresh_copy(state)
+    import_bundle(copy_of, bundle, actor="pro", occurred_at=START.add(hours=4))
+    for goal_id, goal in state.goals.items():
+        imported = copy_of.state.goals[goal_id]
+        assert positions(imported) == positions(goal), goal_id
+        assert imported.status is goal.status, goal_id
+        assert imported.proposed_by == goal.proposed_by
+    again = export_bundle(copy_of, {}, version=version)
+    for goal_id in state.goals:
+        before = by_identifier(bundle, "Goal", goal_id)
+        after = by_identifier(again, "Goal", goal_id)
+        assert after["lifecycleStatus"] == before["lifecycleStatus"]
+        acceptances = [
+            sorted(
+                (person_of(b, parts(e)["individual"]), parts(e)["status"])
+                for e in x["extension"]
+                if e["url"] == GOAL_ACCEPTANCE
+            )
+            for b, x in ((bundle, before), (again, after))
+        ]
+        assert acceptances[0] == acceptances[1], goal_id
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_corrected_observation_survives_the_round_trip(version: str) -> None:
+    """A corrected observation comes back corrected, by whom, when and why, with the
+    corrected values; its export is ``corrected`` with the correction's note (issue 17)."""
+    p = pro_and_carer()
+    propose(p, "g-1", "pro", START.add(hours=1))
+    p.record(al.events.GoalAgreed(goal_id="g-1", actor="carer", occurred_at=START.add(hours=2)))
+    p.record(
+        al.events.ProgressRecorded(
+            observation_id="o-1",
+            goal_id="g-1",
+            setting=al.model.Setting.HOME,
+            kind=al.model.ObservationKind.EVERYDAY,
+            value=3,
+            note="At breakfast",
+            actor="carer",
+            occurred_at=START.add(days=1),
+        )
+    )
+    p.record(
+        al.events.ProgressCorrected(
+            observation_id="o-1",
+            reason="Counted a gesture as a word",
+            value=2,
+            actor="pro",
+            occurred_at=START.add(days=2),
+        )
+    )
+    state = p.state
+    bundle = export_bundle(p, {}, version=version)
+    exported = by_identifier(bundle, "Observation", "o-1")
+    assert exported["status"] == "corrected"
+    copy_of = fresh_copy(state)
+    import_bundle(copy_of, bundle, actor="pro", occurred_at=START.add(hours=3))
+    original, imported = state.observations["o-1"], copy_of.state.observations["o-1"]
+    for field in ("value", "gas_level", "note", "observer", "observed_at"):
+        assert getattr(imported, field) == getattr(original, field), field
+    assert imported.correction_reason == "Counted a gesture as a word"
+    assert imported.corrected_by == "pro"
+    assert imported.corrected_at == original.corrected_at
+    again = by_identifier(export_bundle(copy_of, {}, version=version), "Observation", "o-1")
+    assert again["status"] == "corrected"
+    assert [n["text"] for n in again["note"]] == [n["text"] for n in exported["note"]]
+    assert [n.get("time") for n in again["note"]] == [n.get("time") for n in exported["note"]]
+
+
+def test_a_corrected_observation_from_elsewhere_is_recorded_as_corrected(
+    sample: al.Partnership,
+) -> None:
+    """Without alliance's correction note, a ``corrected`` Observation is corrected by its
+    observer, for a reason not stated; other notes with a time are still skipped."""
+    resource = foreign_observation({"identifier": {"system": MRN, "value": "MRN-0042"}})
+    resource["status"] = "corrected"
+    resource["performer"] = [{"identifier": {"system": "urn:alliance:id:person", "value": "ana"}}]
+    resource["note"] = [
+        {"text": "Dressed after breakfast"},
+        {"time": "2025-05-07T08:00:00+01:00", "text": "Reviewed by the team"},
+    ]
+    partnership = al.Partnership.from_events(sample.events, policy=al.AllowAll())
+    report = al.fhir.import_bundle_with_report(
+        partnership,
+        foreign_bundle({"resource": resource}),
+        actor="ana",
+        occurred_at=AT,
+        child=sample_child(),
+    )
+    assert [type(e).__name__ for e in report.events] == ["ProgressRecorded", "ProgressCorrected"]
+    observation = partnership.state.observations["fhir-obs-7"]
+    assert observation.value == 11
+    assert observation.note == "Dressed after breakfast"
+    assert observation.corrected_by == "ana"
+    assert observation.correction_reason == (
+        "Not stated in the imported FHIR Observation (status 'corrected')"
+    )
+    assert observation.corrected_at == pendulum.datetime(2025, 5, 6, 7, tz="UTC")
+    assert [item.path for item in report.skipped] == ["$.entry[0].resource.note[1]"]
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

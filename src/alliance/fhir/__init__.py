@@ -4,7 +4,7 @@ Pure functions over JSON-ready dicts; nothing here does I/O, and nothing needs a
 library at run time.
 
 - :func:`export_bundle` gives a ``Bundle`` of type ``collection``: the child as
-  ``Patient``, carers as ``RelatedPerson`` (relationship coded with HL7 v3 RoleCode),
+  ``Patient``, carers as ``RelatedPerson`` (relationship coded from each version's value set),
   professionals as ``Practitioner`` and ``PractitionerRole``, the partnership as
   ``CareTeam``, goals as ``Goal``, progress as ``Observation`` (linked to its goal with
   the ``resource-pertainsToGoal`` extension), home practice as a ``CarePlan`` (with a

@@ -32,6 +32,7 @@ PERTAINS_TO_GOAL = "http://hl7.org/fhir/StructureDefinition/resource-pertainsToG
 GOAL_ACCEPTANCE = "http://hl7.org/fhir/StructureDefinition/goal-acceptance"
 ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 CONTACT_ROLE = "http://terminology.hl7.org/CodeSystem/v2-0131"
+ROLE_CLASS = "http://terminology.hl7.org/CodeSystem/v3-RoleClass"
 GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 GOAL_CATEGORY = "http://terminology.hl7.org/CodeSystem/goal-category"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
@@ -207,18 +208,26 @@ def identifier(system: str, value: str) -> Json:
     return {"system": system, "value": value}
 
 
+_LARGEST_OFFSET = dt.timedelta(hours=14)
+"""The largest UTC offset a FHIR ``dateTime`` can write (``-14:00`` to ``+14:00``)."""
+
+
 def date_time(moment: dt.datetime, time_zone: str) -> str:
     """A FHIR ``dateTime``/``instant``: *moment* with the partnership's local offset.
 
-    An offset that is not a whole number of minutes (some zones before 1972) cannot be
-    written in FHIR, so such a moment is written in UTC instead. Either way it is the
-    same instant.
+    FHIR writes offsets in whole minutes from -14:00 to +14:00. A local offset it cannot
+    write (with seconds, as in many zones' local mean time and in Monrovia until 1972;
+    beyond ±14:00, as in Guam and Manila before 1845), and a local time outside the
+    years 1 to 9999, is written in UTC instead (``Z``). Either way it is the same instant.
     """
     moment = pendulum.instance(moment)
-    local = moment.in_timezone(time_zone)
-    offset = local.utcoffset()
-    if offset is None or offset.total_seconds() % 60:
-        local = moment.in_timezone("UTC")
+    try:
+        local = moment.in_timezone(time_zone)
+        offset = local.utcoffset()
+    except OverflowError:  # the local time would be before year 1 or after 9999
+        offset = None
+    if offset is None or offset.total_seconds() % 60 or abs(offset) > _LARGEST_OFFSET:
+        return moment.in_timezone("UTC").isoformat().removesuffix("+00:00") + "Z"
     return local.isoformat()
 
 

@@ -12,13 +12,11 @@ from alliance.fhir._common import (
     AUDIENCE_EXTENSION,
     BASELINE_EXTENSION,
     BCP_47,
-    CARER_RELATIONSHIP,
     CHECK_IN_ID,
     CHECK_IN_KIND,
     CHECK_IN_PURPOSE,
     CLINIC_ID,
     CONFIDENTIALITY,
-    CONTACT_ROLE,
     DISCIPLINE,
     FEEDBACK_ID,
     FEEDBACK_KIND,
@@ -45,7 +43,6 @@ from alliance.fhir._common import (
     PROFESSIONAL_ROLE,
     PROGRESS_CORE,
     PROGRESS_NOT_EXPORTED,
-    ROLE_CODE,
     SETTING_EXTENSION,
     STRATEGY_ID,
     TARGET_CORE,
@@ -63,6 +60,15 @@ from alliance.fhir._common import (
     number,
     reference,
 )
+from alliance.fhir._export_codes import (
+    ACCEPTANCE,
+    ACHIEVEMENT_DISPLAY,
+    CARE_PLAN_STATUS,
+    CARE_TEAM_STATUS,
+    MEDIUM,
+    PAYLOAD_LABELS,
+    relationship_concept,
+)
 from alliance.model.audience import EVERYONE, Audience, AudienceScope
 from alliance.model.check_ins import CheckIn
 from alliance.model.feedback import FeedbackItem, FeedbackKind
@@ -72,7 +78,6 @@ from alliance.model.goals import (
     GoalDomain,
     MasteryCriterion,
     MeasurableTarget,
-    Position,
 )
 from alliance.model.home_practice import HomePracticeStrategy
 from alliance.model.membership import Membership
@@ -80,7 +85,6 @@ from alliance.model.partnership import PartnershipStatus, Setting
 from alliance.model.people import (
     Carer,
     CarerRelationship,
-    Channel,
     Child,
     MemberRole,
     Professional,
@@ -91,64 +95,6 @@ from alliance.model.timeline import Partnership
 from alliance.model.visibility import as_seen_by
 
 Person = Child | Carer | Professional
-
-# --- code mappings (every code here is checked against its value set in the tests) ---------
-
-RELATIONSHIP_CODES: dict[CarerRelationship, tuple[str, str, str]] = {
-    CarerRelationship.PARENT: (ROLE_CODE, "PRN", "parent"),
-    CarerRelationship.GUARDIAN: (ROLE_CODE, "GUARD", "guardian"),
-    CarerRelationship.FOSTER_CARER: (ROLE_CODE, "PRNFOST", "foster parent"),
-    CarerRelationship.GRANDPARENT: (ROLE_CODE, "GRPRN", "grandparent"),
-    # No RoleCode means "a carer of another kind"; HL7 v2 table 0131 "Other" is in the
-    # RelatedPerson relationship value set of both R4 and R5.
-    CarerRelationship.OTHER: (CONTACT_ROLE, "O", "Other"),
-}
-"""A carer's relationship as an HL7 code: (system, code, display)."""
-
-CARE_TEAM_STATUS: dict[PartnershipStatus, str] = {
-    PartnershipStatus.FORMING: "proposed",
-    PartnershipStatus.ACTIVE: "active",
-    PartnershipStatus.PAUSED: "suspended",
-    PartnershipStatus.CLOSED: "inactive",
-}
-
-CARE_PLAN_STATUS: dict[PartnershipStatus, str] = {
-    PartnershipStatus.FORMING: "draft",
-    PartnershipStatus.ACTIVE: "active",
-    PartnershipStatus.PAUSED: "on-hold",
-    PartnershipStatus.CLOSED: "completed",
-}
-
-MEDIUM: dict[Channel, tuple[str, str]] = {
-    Channel.IN_PERSON: ("FACE", "face-to-face"),
-    Channel.PHONE: ("PHONE", "telephone"),
-    Channel.VIDEO: ("VIDEOCONF", "videoconferencing"),
-    Channel.MESSAGE: ("ONLINEWRIT", "online written"),
-    Channel.EMAIL: ("EMAILWRIT", "email"),
-}
-"""A check-in's channel as an HL7 v3 ParticipationMode code (code, display)."""
-
-ACHIEVEMENT_DISPLAY = {
-    "in-progress": "In Progress",
-    "improving": "Improving",
-    "worsening": "Worsening",
-    "no-change": "No Change",
-    "achieved": "Achieved",
-    "not-achieved": "Not Achieved",
-}
-
-ACCEPTANCE: dict[Position, str] = {
-    Position.AGREED: "agree",
-    Position.CONCERNED: "pending",
-    Position.OBJECTED: "disagree",
-}
-
-PAYLOAD_LABELS = (
-    ("topics", "Topic"),
-    ("good_news", "Good news"),
-    ("concerns", "Concern"),
-    ("decisions", "Decision"),
-)
 
 
 def export_bundle(
@@ -411,7 +357,6 @@ class _Exporter:
     def related_person(self, membership: Membership) -> Json:
         member_id = membership.member_id
         relationship = membership.relationship or CarerRelationship.OTHER
-        system, code, display = RELATIONSHIP_CODES[relationship]
         language = self.language(member_id)
         return {
             "resourceType": "RelatedPerson",
@@ -419,12 +364,7 @@ class _Exporter:
             "identifier": [identifier(PERSON_ID, member_id)],
             "active": membership.is_current,
             "patient": self.patient_ref(),
-            "relationship": [
-                concept(
-                    coding(system, code, display),
-                    coding(CARER_RELATIONSHIP, relationship.value),
-                )
-            ],
+            "relationship": [relationship_concept(relationship, self.version)],
             "name": self.name(member_id),
             "telecom": self.telecom(member_id, None) if self.sees_contact_of(member_id) else [],
             "communication": [

@@ -29,6 +29,7 @@ from alliance.fhir._common import (
 from alliance.fhir._import_bundle import Entry, read_entries
 from alliance.fhir._import_elements import (
     as_list,
+    date_time,
     effective_time,
     extensions,
     gas_scale,
@@ -57,7 +58,14 @@ from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
 
 WHY_NOT_STATED = "Not stated in the imported FHIR Goal"
-"""``why_it_matters`` of an imported goal that has no note."""
+"""``why_it_matters`` of an imported goal that has no note, and the reason of its
+proposer's concern or objection (``goal-acceptance`` carries no reason)."""
+CORRECTION_NOT_STATED = "Not stated in the imported FHIR Observation (status 'corrected')"
+"""The reason of the correction of an imported ``corrected`` Observation without the
+correction note alliance writes."""
+_CORRECTION_PREFIX = "Corrected: "
+"""How the text of the note alliance writes for a correction begins."""
+_PROPOSER_POSITIONS = {"pending": ev.GoalConcernNoted, "disagree": ev.GoalObjected}
 
 GOAL_LIFECYCLE = frozenset(
     {
@@ -86,6 +94,13 @@ _ACCEPTANCE_ELEMENTS = {
     "actor": "extension(goal-acceptance)",
 }
 _STATUS_ELEMENTS = {"goal_id": "lifecycleStatus"}
+_CORRECTION_ELEMENTS = {
+    "observation_id": "identifier",
+    "occurred_at": "note.time",
+    "actor": "note.authorReference",
+    "value": "valueQuantity",
+    "gas_level": "component(gas-level)",
+}
 _OBSERVATION_ELEMENTS = {
     "observation_id": "identifier",
     "goal_id": f"extension({PERTAINS_TO_GOAL})",
@@ -262,6 +277,10 @@ class _GoalPlan:
     """The goal's unit and the UCUM code its FHIR target gave, if any."""
     skipped: bool = False
     latest: pendulum.DateTime | None = None
+    lifecycle: str = "proposed"
+    proposer_position: str | None = None
+    """The proposer's own ``goal-acceptance`` when it is not ``agree`` (``pending`` or
+    ``disagree``): recorded as their concern or objection."""
 
 
 @attrs.frozen
@@ -390,9 +409,7 @@ class _Reader:
             MalformedDataError: every problem found in the bundle.
         """
         goals: list[_GoalPlan] = []
-        observations: list[
-            tuple[pendulum.DateTime, int, Entry, dict[str, str], ev.ProgressRecorded]
-        ] = []
+        observations: list[tuple[pendulum.DateTime, int, int, Entry, dict[str, str], ev.Event]] = []
         for entry in self.entries:
             kind = entry.resource["resourceType"]
             if kind == "Goal":
@@ -408,8 +425,19 @@ class _Reader:
             if entry.resource["resourceType"] == "Observation":
                 planned = self.observation(entry, goal_by_key)
                 if planned is not None:
-                    event, goal, elements = planned
-                    observations.append((event.occurred_at, index, entry, elements, event))
+                    event, goal, elements, correction = planned
+                    observations.append((event.occurred_at, index, 0, entry, elements, event))
+                    if correction is not None:
+                        observations.append(
+                            (
+                                correction.occurred_at,
+                                index,
+                                1,
+                                entry,
+                                _CORRECTION_ELEMENTS,
+                                correction,
+                            )
+                        )
                     if goal is not None:
                         goal.latest = max(goal.latest or event.occurred_at, event.occurred_at)
         if self.problems:
@@ -419,6 +447,12 @@ class _Reader:
             if goal.proposed is None:
                 continue
             steps.append(_Step(goal.label, goal.path, _GOAL_ELEMENTS, goal.proposed))
+            # the proposer's own concern or objection: before the others' agreements for
+            # a goal still proposed (so that it stays so), after them for one that was
+            # shared (so that it was)
+            position = self.proposer_position(goal, goal.proposed)
+            if position is not None and goal.lifecycle == "proposed":
+                steps.append(position)
             for member in goal.agreed:
                 steps.append(
                     _Step(
@@ -430,10 +464,12 @@ class _Reader:
                         ),
                     )
                 )
-        observations.sort(key=lambda o: (o[0], o[1]))
+            if position is not None and goal.lifecycle != "proposed":
+                steps.append(position)
+        observations.sort(key=lambda o: (o[0], o[1], o[2]))
         steps += [
             _Step(entry.label, entry.path, elements, event)
-            for _, _, entry, elements, event in observations
+            for _, _, _, entry, elements, event in observations
         ]
         for goal in goals:
             if goal.proposed is not None:
@@ -441,6 +477,19 @@ class _Reader:
                 if status is not None:
                     steps.append(_Step(goal.label, goal.path, _STATUS_ELEMENTS, status))
         return steps
+
+    def proposer_position(self, goal: _GoalPlan, proposed: ev.GoalProposed) -> _Step | None:
+        """The step that records the proposer's own concern or objection, if the Goal's
+        ``goal-acceptance`` for them says ``pending`` or ``disagree``."""
+        if goal.proposer_position is None:
+            return None
+        event = _PROPOSER_POSITIONS[goal.proposer_position](
+            goal_id=proposed.goal_id,
+            reason=WHY_NOT_STATED,
+            actor=proposed.actor,
+            occurred_at=self.when,
+        )
+        return _Step(goal.label, goal.path, _ACCEPTANCE_ELEMENTS, event)
 
     def skip(self, entry: Entry, reason: str, path: str | None = None) -> None:
         """Report *entry* (or the part of it at *path*) as skipped, and why."""
@@ -479,7 +528,7 @@ class _Reader:
             lifecycle = "proposed"
         reason = resource.get("statusReason")
         reason = reason if isinstance(reason, str) and reason.strip() else None
-        plan = _GoalPlan(label, path, keys, None, [], None, "", reason)
+        plan = _GoalPlan(label, path, keys, None, [], None, "", reason, lifecycle=str(lifecycle))
         if lifecycle == "entered-in-error":
             plan.skipped = True
             self.skip(entry, "lifecycleStatus 'entered-in-error': skipped")
@@ -509,6 +558,14 @@ class _Reader:
             }
             status = get(parts.get("status"), "valueCode")
             where = f"{path}.extension[{index}]"
+            member = self.current_member(
+                self.member_of(get(parts.get("individual"), "valueReference")), self.when
+            )
+            if status in _PROPOSER_POSITIONS and member == proposer:
+                # proposing counts as agreeing: the proposer's own concern or objection
+                # is recorded, without the reason FHIR does not carry
+                plan.proposer_position = plan.proposer_position or str(status)
+                continue
             if status != "agree":
                 self.skip(
                     entry,
@@ -517,9 +574,6 @@ class _Reader:
                     where,
                 )
                 continue
-            member = self.current_member(
-                self.member_of(get(parts.get("individual"), "valueReference")), self.when
-            )
             if member is None:
                 self.skip(
                     entry,
@@ -562,10 +616,13 @@ class _Reader:
 
     def observation(
         self, entry: Entry, goals: dict[str, _GoalPlan]
-    ) -> tuple[ev.ProgressRecorded, _GoalPlan | None, dict[str, str]] | None:
+    ) -> (
+        tuple[ev.ProgressRecorded, _GoalPlan | None, dict[str, str], ev.ProgressCorrected | None]
+        | None
+    ):
         """The progress event for the Observation *entry*, the plan of the bundle's Goal it
-        pertains to, and the FHIR elements its fields were read from; ``None`` when it is
-        skipped or has problems (collected)."""
+        pertains to, the FHIR elements its fields were read from, and (for a ``corrected``
+        one) its correction; ``None`` when it is skipped or has problems (collected)."""
         resource, path, label = entry.resource, entry.path, entry.label
         status = resource.get("status")
         if status in _SKIPPED_OBSERVATION_STATUS:
@@ -647,8 +704,20 @@ class _Reader:
                 else ObservationKind.EVERYDAY
             )
         notes = []
+        correction_note: tuple[int, Json] | None = None
         for index, found_note in enumerate(as_list(resource.get("note"))):
             if not isinstance(found_note, dict):
+                continue
+            written = text(found_note.get("text"))
+            if (
+                status == "corrected"
+                and correction_note is None
+                and "time" in found_note
+                and written is not None
+                and written.startswith(_CORRECTION_PREFIX)
+                and text(written.removeprefix(_CORRECTION_PREFIX)) is not None
+            ):
+                correction_note = (index, found_note)
                 continue
             if "time" in found_note:
                 self.skip(
@@ -689,4 +758,46 @@ class _Reader:
                 label, [f"{error.reason} @ {path}.{elements.get(error.field, error.field)}"]
             )
             return None
-        return event, goal_plan, {**_OBSERVATION_ELEMENTS, "occurred_at": element}
+        correction = None
+        if status == "corrected":
+            correction = self.correction(event, label, path, correction_note)
+            if correction is None:
+                return None
+        return event, goal_plan, {**_OBSERVATION_ELEMENTS, "occurred_at": element}, correction
+
+    def correction(
+        self,
+        observed: ev.ProgressRecorded,
+        label: str,
+        path: str,
+        note: tuple[int, Json] | None,
+    ) -> ev.ProgressCorrected | None:
+        """The correction of the ``corrected`` Observation recorded as *observed*: by whom,
+        when and why its correction *note* says (the note alliance writes: ``authorReference``,
+        ``time``, ``"Corrected: <reason>"``), its values the Observation's (FHIR carries only
+        the corrected ones). Without such a note, by its observer, at the later of the import
+        and the observation, for a reason not stated. ``None`` on a problem (collected)."""
+        actor, at, reason = observed.actor, max(self.when, observed.occurred_at), None
+        if note is not None:
+            index, found = note
+            where = f"{path}.note[{index}]"
+            problems: list[str] = []
+            moment = date_time(found.get("time"), f"{where}.time", problems)
+            if moment is None:
+                self.collect(label, problems)
+                return None
+            at = moment
+            actor = self.current_member(self.member_of(found.get("authorReference")), at) or actor
+            reason = str(found["text"]).removeprefix(_CORRECTION_PREFIX)
+        try:
+            return ev.ProgressCorrected(
+                observation_id=observed.observation_id,
+                reason=reason or CORRECTION_NOT_STATED,
+                value=observed.value,
+                gas_level=observed.gas_level,
+                actor=actor,
+                occurred_at=at,
+            )
+        except ValidationError as error:
+            self.collect(label, [f"{error.reason} @ {path}.note"])
+            return None
