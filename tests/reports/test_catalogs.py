@@ -68,7 +68,7 @@ def test_every_message_is_translated(language: str) -> None:
     assert errors == [], f"{language}: placeholders differ from the English"
 
 
-def _english_fragments() -> set[str]:
+def english_fragments() -> set[str]:
     """The English words of every message, cut at its placeholders (long pieces only)."""
     pieces: set[str] = set()
     for message in _catalog("pot"):  # type: ignore[attr-defined]
@@ -77,19 +77,23 @@ def _english_fragments() -> set[str]:
     return {p for p in pieces if len(p) >= 8}
 
 
+def written_text() -> list[str]:
+    """What people wrote in the sample (goal statements, why they matter), which the
+    report shows as written, whatever its language."""
+    state = sample_partnership().state
+    written = [g.statement for g in state.goals.values()]
+    return written + [g.current.why_it_matters for g in state.goals.values()]
+
+
 @pytest.mark.parametrize("language", ["es", "ar"])
 def test_a_translated_page_has_no_english_sentences(language: str) -> None:
     page = family_report(
         [sample_partnership().state], people=sample_people(), language=language, charts=False
     ).html
     visible = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL))
-    # Text the clinic wrote (goal statements, descriptions) stays as written: take it out.
-    state = sample_partnership().state
-    written = [g.statement for g in state.goals.values()]
-    written += [g.current.why_it_matters for g in state.goals.values()]
-    for text in written:
+    for text in written_text():
         visible = visible.replace(text, "")
-    leaked = sorted(p for p in _english_fragments() if p in visible)
+    leaked = sorted(p for p in english_fragments() if p in visible)
     assert leaked == []
 
 

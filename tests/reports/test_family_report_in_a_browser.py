@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_catalogs import english_fragments, written_text
 
 from _browser import PageCheck, check_pages, needs_browser, require_browser
 from alliance.demo import sample_partnership, sample_people
@@ -69,3 +70,15 @@ def test_the_page_speaks_its_language(
     assert check.svg_images == len(state.goals), "one inline SVG chart per goal"
     assert check.broken_images == 0
     assert check.blocked_requests == (), "the page is self-contained"
+
+
+@pytest.mark.parametrize("language", ["es", "ar"])
+def test_the_text_on_screen_is_the_catalogs(
+    checks: dict[tuple[str, int], PageCheck], language: str
+) -> None:
+    """What Chromium shows of a Spanish or Arabic page holds no English sentence of the
+    catalog: only what people wrote (goals, strategies, names) stays as written."""
+    text = checks[language, 320].text
+    for written in written_text():
+        text = text.replace(written, "")
+    assert sorted(p for p in english_fragments() if p in text) == []
