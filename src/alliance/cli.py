@@ -358,6 +358,7 @@ def _report(args: argparse.Namespace) -> int:
                     language=args.language,
                     templates=args.templates,
                     wording=args.wording,
+                    written_in=args.written_in,
                 )
                 text = report.html
                 if report.fell_back:
@@ -705,6 +706,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="progress --format html: the clinic's own catalogs "
         "(DIR/<language>/LC_MESSAGES/alliance.po)",
+    )
+    report.add_argument(
+        "--written-in",
+        metavar="TAG",
+        help="progress --format html: the language the team writes its records in; "
+        "on a page in another language that text is marked with it",
     )
     report.add_argument(
         "--title",

@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 
 from alliance import _i18n
 from alliance.demo import sample_partnership, sample_people
+from alliance.errors import ValidationError
 from alliance.reports.family import family_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,3 +123,17 @@ def test_an_unknown_language_falls_back_to_english_and_tells_the_clinic(
     assert "no catalog for language 'pt-BR'" in caplog.text
     variant = family_report([state], language="es-MX", charts=False)
     assert (variant.language, variant.fell_back) == ("es", False)
+
+
+def test_what_the_team_wrote_is_marked_with_its_language() -> None:
+    state, people = sample_partnership().state, sample_people()
+    spanish = family_report([state], people=people, viewer="maria", written_in="en").html
+    goal = state.goals["g-requests"].statement
+    assert f'<h3 dir="auto" lang="en">{goal}</h3>' in spanish
+    assert '<dd><bdi lang="en">two-word requests (per session)</bdi></dd>' in spanish
+    english = family_report([state], people=people, viewer="david", written_in="en-GB").html
+    assert 'lang="en' not in english.split("<body>", 1)[1], "the page's own language"
+    unmarked = family_report([state], people=people, viewer="maria").html
+    assert 'lang="en"' not in unmarked, "not marked unless the clinic says"
+    with pytest.raises(ValidationError, match="written_in"):
+        family_report([state], written_in="not a tag!")

@@ -350,7 +350,7 @@ def test_setbacks_and_phase_changes_are_labelled_vertical_lines(
     _, root = draw(goal_chart(phased, "g1"))
     (phase,) = lines(root, "phase")
     assert phase.get("x1") == phase.get("x2")
-    assert MARK + "Maintenance" in texts(root)
+    assert MARK + "Keeping it up" in texts(root)
     assert MARK + "Change of phase" in texts(root)
     assert lines(root, "setback") == []
     assert MARK + "Setback" not in texts(root)
@@ -656,4 +656,4 @@ def test_every_message_is_a_literal_babel_extracts(
             chart_id="c",
         )
     assert asked <= found
-    assert {"No measurements yet.", "Setback", "Goal revised", "Maintenance"} <= asked
+    assert {"No measurements yet.", "Setback", "Goal revised", "Keeping it up"} <= asked

@@ -172,12 +172,18 @@ def texts(_instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         check_text(f"{attribute.name}[{index}]", item)
 
 
-def language(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A BCP 47 language tag such as ``"en"``, ``"es-MX"`` or ``"pa-Guru"``."""
+def check_language(field: str, value: object) -> None:
+    """Raise unless *value* is a BCP 47 language tag such as ``"en"``, ``"es-MX"`` or
+    ``"pa-Guru"``."""
     if not isinstance(value, str) or not _LANGUAGE_PATTERN.match(value):
         raise ValidationError(
-            attribute.name, f"{value!r} is not a language tag such as 'en', 'es-MX' or 'ar'"
+            field, f"{value!r} is not a language tag such as 'en', 'es-MX' or 'ar'"
         )
+
+
+def language(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A BCP 47 language tag such as ``"en"``, ``"es-MX"`` or ``"pa-Guru"``."""
+    check_language(attribute.name, value)
 
 
 def time_zone(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

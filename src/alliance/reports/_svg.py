@@ -181,12 +181,13 @@ class _Axes:
 
 
 def _phase_names(_: Callable[[str], str]) -> dict[Phase, str]:
-    """Each phase's name in words, translated."""
+    """Each phase's name in a family's words (not the analyst's "baseline",
+    "generalisation", "maintenance"), translated."""
     return {
-        Phase.BASELINE: _("Baseline"),
-        Phase.INTERVENTION: _("Teaching"),
-        Phase.GENERALISATION: _("Generalisation"),
-        Phase.MAINTENANCE: _("Maintenance"),
+        Phase.BASELINE: _("Before teaching"),
+        Phase.INTERVENTION: _("Learning"),
+        Phase.GENERALISATION: _("Using it everywhere"),
+        Phase.MAINTENANCE: _("Keeping it up"),
     }
 
 

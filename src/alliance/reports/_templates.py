@@ -15,10 +15,13 @@ from alliance._i18n import Language
 _TEMPLATES = Path(__file__).parent / "templates"
 
 
-def bdi(text: str) -> markupsafe.Markup:
+def bdi(text: str, lang: str | None = None) -> markupsafe.Markup:
     """*text* someone wrote (a name, a description), isolated from the page's direction:
-    an English name stays readable in an Arabic sentence."""
-    return markupsafe.Markup("<bdi>{}</bdi>").format(text)
+    an English name stays readable in an Arabic sentence; with *lang*, marked as written
+    in that language."""
+    if lang is None:
+        return markupsafe.Markup("<bdi>{}</bdi>").format(text)
+    return markupsafe.Markup('<bdi lang="{}">{}</bdi>').format(lang, text)
 
 
 @functools.cache

@@ -403,9 +403,11 @@ class _Page:
         period: Period,
         window: pendulum.Duration,
         charts: str | None,
+        written_in: str | None,
     ) -> None:
         self.lang, self.viewer, self.people, self.names = lang, viewer, people, names
         self.period, self.window, self.charts = period, window, charts
+        self.written_in = written_in
 
     def name(self, member_id: str, *, you: str) -> str | None:
         """How to call a member: *you* for the viewer, their name from the person
@@ -456,7 +458,7 @@ class _Page:
         if target.unit and target.unit.casefold() not in measure.casefold():
             measure = f"{measure} ({target.unit})"
         figures: list[tuple[str, str]] = [
-            (_("What we measure"), bdi(measure)),
+            (_("What we measure"), bdi(measure, self.written_in)),
             (_("At the start"), lang.number(row.baseline)),
         ]
         if row.latest is not None and row.latest_at is not None:
@@ -663,6 +665,7 @@ def family_report(
     branding: Branding | None = None,
     templates: str | Path | None = None,
     wording: str | Path | None = None,
+    written_in: str | None = None,
 ) -> FamilyReport:
     """The family report of *states*: for each partnership a section, for each goal its
     figures, one consistent story (:func:`goal_story`), a chart with its numbers as a
@@ -686,10 +689,15 @@ def family_report(
         title: the page's title (default, in its language: "How things are going").
         branding, templates, wording: the clinic's look, its own templates directory
             and its own catalogs directory (see the module's documentation).
+        written_in: the language the team writes its records in (goal statements,
+            strategies, celebrations, transitions), a BCP 47 tag. When its language is
+            not the page's, that text is marked ``lang="..."``, so that a screen reader
+            reads an English goal in English on a Spanish page (WCAG 3.1.2). Default: not
+            marked.
 
     Raises:
-        ValidationError: an unknown *chart_format*, or *templates* or *wording* not a
-            directory.
+        ValidationError: an unknown *chart_format*, *templates* or *wording* not a
+            directory, or *written_in* not a language tag.
     """
     if chart_format not in _CHARTS:
         raise ValidationError(
@@ -706,6 +714,11 @@ def family_report(
         if isinstance(person, (Carer, Professional)):
             requested = person.preferences.language
     lang = _language(requested, wording=wording)
+    marked = None
+    if written_in is not None:
+        c.check_language("written_in", written_in)
+        if written_in.split("-")[0].casefold() != lang.tag:
+            marked = written_in
     if lang.fell_back:
         _log.warning("no catalog for language %r: the family report is in English", lang.requested)
     period = period or Period()
@@ -717,6 +730,7 @@ def family_report(
         period=period,
         window=window,
         charts=chart_format if charts else None,
+        written_in=marked,
     )
     heading = title if title is not None else lang.gettext("How things are going")
     period_line = None
@@ -736,6 +750,7 @@ def family_report(
         title=heading,
         period=period_line,
         branding=branding or Branding(),
+        written=markupsafe.Markup(' lang="{}"').format(marked) if marked else "",
         partnerships=[page.partnership(s) for s in states],
         **gettext_for(lang),
     )
