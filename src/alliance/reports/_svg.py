@@ -191,8 +191,8 @@ def _phase_names(_: Callable[[str], str]) -> dict[Phase, str]:
     }
 
 
-def _setting_names(_: Callable[[str], str]) -> dict[Setting, str]:
-    """Each setting as a legend names it, translated."""
+def setting_names(_: Callable[[str], str]) -> dict[Setting, str]:
+    """Each setting as the legend and the chart's table name it ("At home"), translated."""
     return {
         Setting.CLINIC: _("At the clinic"),
         Setting.HOME: _("At home"),
@@ -499,7 +499,7 @@ def _legend(
     as wide as the chart; and the height of the whole chart."""
     colour = COLOURS
     entries: list[tuple[str, str]] = []  # (the sample's markup around the origin, label)
-    settings = _setting_names(_)
+    settings = setting_names(_)
     present = {p.setting for p in chart.points}
     for setting, shape in SHAPES.items():
         if setting in present:

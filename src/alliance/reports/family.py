@@ -40,7 +40,9 @@ from alliance.model.partnership import Setting
 from alliance.model.people import Carer, Child, Professional
 from alliance.model.redaction import REDACTED, display_name
 from alliance.model.state import PartnershipState
+from alliance.reports._chart_data import goal_chart
 from alliance.reports._common import Period, moment_of
+from alliance.reports._svg import setting_names, svg_chart
 from alliance.reports._templates import bdi, environment, gettext_for
 from alliance.reports.progress import DEFAULT_TREND_WINDOW, GoalProgress, Outlook, goal_progress
 
@@ -368,17 +370,6 @@ class _Partnership:
     transitions: tuple[_Transition, ...]
 
 
-def _setting(setting: Setting, lang: Language) -> str:
-    _ = lang.gettext
-    words = {
-        Setting.CLINIC: _("At the clinic"),
-        Setting.HOME: _("At home"),
-        Setting.SCHOOL: _("At school"),
-        Setting.COMMUNITY: _("In the community"),
-    }
-    return words[setting]
-
-
 def _practising(setting: Setting, lang: Language) -> str:
     _ = lang.gettext
     words = {
@@ -493,16 +484,13 @@ class _Page:
         """The goal's chart (inline SVG, or a matplotlib image) and its data table."""
         if self.charts is None:
             return None, ()
-        from alliance.reports._chart_data import goal_chart  # noqa: PLC0415
-
         data = goal_chart(state, goal_id, period=self.period)
         lang = self.lang
+        where = setting_names(lang.gettext)
         table = tuple(
-            (lang.date(p.day), lang.number(p.value), _setting(p.setting, lang)) for p in data.points
+            (lang.date(p.day), lang.number(p.value), where[p.setting]) for p in data.points
         )
         if self.charts == "inline":
-            from alliance.reports._svg import svg_chart  # noqa: PLC0415
-
             svg = svg_chart(
                 data,
                 _=lang.gettext,
