@@ -89,9 +89,10 @@ class Language:
         """*day* written out in full, the language's way ("30 de abril de 2025")."""
         return str(format_date(day, format="long", locale=self.locale))
 
-    def number(self, value: float) -> str:
-        """*value* with at most one decimal, the language's way ("12,5")."""
-        return str(format_decimal(value, format="#,##0.#", locale=self.locale))
+    def number(self, value: float, *, places: int = 1) -> str:
+        """*value* with at most *places* decimals, the language's way ("12,5")."""
+        pattern = "#,##0." + "#" * places if places else "#,##0"
+        return str(format_decimal(value, format=pattern, locale=self.locale))
 
     def duration(self, length: pendulum.Duration) -> str:
         """*length* in words, exactly, the language's way ("1 week and 3 days",

@@ -619,9 +619,15 @@ def test_every_session_a_measure_is_due_on_the_session_day_and_overdue_the_day_a
     assert overdue.overdue_from == midnight
     assert overdue.sessions_since == 1
     assert overdue.reason == (
-        "session-rating is overdue: it was due at the session on 2025-03-06 "
-        "(every session; it was last completed on 2025-03-04)."
+        "session-rating is overdue: it was due at the session on March 6, 2025 "
+        "(every session; it was last completed on March 4, 2025)."
     )
+    spanish = al.measures.measure_due(p.state, schedule, midnight, language="es")
+    assert spanish.reason == (
+        "session-rating está pendiente: tocaba en la sesión del 6 de marzo de 2025 "
+        "(en cada sesión; se completó por última vez el 4 de marzo de 2025)."
+    )
+    assert attrs.evolve(spanish, reason=overdue.reason) == overdue, "only the words differ"
 
 
 def test_every_third_session_and_only_the_scheduled_respondents_answers_count() -> None:
@@ -640,7 +646,7 @@ def test_every_third_session_and_only_the_scheduled_respondents_answers_count() 
     assert not_yet.sessions_since == 2
     assert not_yet.reason == (
         "outcome-rating-child is not due: 2 of 3 sessions held "
-        "(every 3 sessions; it was last completed on 2025-03-03)."
+        "(every 3 sessions; it was last completed on March 3, 2025)."
     )
     session(p, 7)
     assert (
@@ -667,7 +673,7 @@ def test_a_monthly_measure_has_a_grace_period() -> None:
         is al.measures.DueStatus.NOT_DUE
     )
     assert (
-        "next due on 2025-04-04"
+        "next due on April 4, 2025"
         in al.measures.measure_due(p.state, schedule, T0.add(days=20)).reason
     )
     due = al.measures.measure_due(
@@ -720,11 +726,15 @@ def test_a_session_rating_below_its_cutoff_is_an_alliance_flag() -> None:
     assert finding.severity is FindingSeverity.WARNING
     assert finding.subject == rules.Subject(kind=rules.SubjectKind.MEASURE, id=low.response_id)
     assert finding.message == (
-        "'session-rating' from 'maria' on 2025-03-11 totals 35.9, below its cutoff of 36: "
+        "'session-rating' from 'maria' on March 11, 2025 totals 35.9, below its cutoff of 36: "
         "ask what would make the sessions work better; the partnership may need repair."
     )
     (flag,) = al.measures.alliance_flags(p.state)
     assert flag.total == 35.9
+    (arabic,) = al.measures.alliance_flags(p.state, language="ar")
+    assert arabic.message.startswith("مجموع «session-rating» من «maria» في 11 مارس 2025 هو 35.9")
+    (es,) = rule.evaluate(rules.context_for(p, T0.add(days=8), language="es"))
+    assert "por debajo de su punto de corte de 36" in es.message
     # an outcome rating below its cutoff is not an alliance flag
     answered(p, al.measures.OUTCOME_RATING, ors(1, 1, 1, 1), at=T0.add(days=9))
     assert len(found(rule, p, T0.add(days=9))) == 1
@@ -743,7 +753,7 @@ def test_the_example_caregiver_scale_raises_alliance_flags_too() -> None:
     )  # mean of 2, 4, 4 -> 2.67
     answered(p, al.measures.EXAMPLE_CAREGIVER_ALLIANCE, answers, at=T0.add(days=2))
     (finding,) = found(rules.AllianceFlagged(), p, T0.add(days=2))
-    assert "from 'maria' on 2025-03-05 totals 2.67, below its cutoff of 3.5" in finding.message
+    assert "from 'maria' on March 5, 2025 totals 2.67, below its cutoff of 3.5" in finding.message
 
 
 def test_measures_overdue_by_the_schedule_are_found() -> None:
@@ -756,7 +766,7 @@ def test_measures_overdue_by_the_schedule_are_found() -> None:
     finding = assert_threshold(rule, p, midnight)
     assert finding.subject == rules.Subject(kind=rules.SubjectKind.MEASURE, id="session-rating")
     assert finding.message == (
-        "session-rating is overdue: it was due at the session on 2025-03-04 "
+        "session-rating is overdue: it was due at the session on March 4, 2025 "
         "(every session; it has not been completed yet)."
     )
     answered(p, al.measures.SESSION_RATING, srs(9, 9, 9, 9), at=T0.add(days=2))

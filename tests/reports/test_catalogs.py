@@ -64,6 +64,9 @@ def test_every_message_is_translated(language: str) -> None:
         assert not message.fuzzy, f"{language}: fuzzy: {message.id!r}"
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(strings), f"{language}: not translated: {message.id!r}"
+        english = message.id if isinstance(message.id, tuple) else (message.id,)
+        if language != "en" and re.search(r"[A-Za-z]", re.sub(r"%\(\w+\)s", "", english[0])):
+            assert strings[0] != english[0], f"{language}: left in English: {message.id!r}"
         assert len(strings) == (catalog.num_plurals if message.pluralizable else 1)  # type: ignore[attr-defined]
     errors = [(m.id, [str(e) for e in errs]) for m, errs in catalog.check()]  # type: ignore[attr-defined]
     assert errors == [], f"{language}: placeholders differ from the English"

@@ -34,6 +34,8 @@ from typing import Any
 import attrs
 import pendulum
 
+from alliance._i18n import Language
+from alliance._i18n import language as language_for
 from alliance.errors import ValidationError
 from alliance.model import _checks as c
 from alliance.model._time import add_days, local_start
@@ -274,11 +276,14 @@ class AllianceFlag:
 
 
 def alliance_flags(
-    state: PartnershipState, moment: dt.datetime | None = None
+    state: PartnershipState, moment: dt.datetime | None = None, *, language: str | None = None
 ) -> tuple[AllianceFlag, ...]:
     """The alliance flags (by *moment*, if given): for each respondent and alliance
     instrument, the latest rating if it is on the clinical side of its cutoff. A later
-    rating on the other side of the cutoff clears the flag. Oldest first."""
+    rating on the other side of the cutoff clears the flag. Oldest first. Their messages
+    are in *language* (a BCP 47 tag; English by default)."""
+    lang = language_for(language)
+    _ = lang.gettext
     cutoff = _cutoff_moment(moment)
     latest: dict[tuple[str, str], MeasureResponse] = {}
     for response in state.measures_for():
@@ -292,22 +297,44 @@ def alliance_flags(
         score = response.score
         if not score.clinical or response.instrument.cutoff is None:
             continue
-        who = (
-            "the child"
-            if response.respondent_role is RespondentRole.CHILD
-            else f"{response.respondent!r}"
-        )
-        side = "below" if response.instrument.improvement is Direction.INCREASE else "above"
+        below = response.instrument.improvement is Direction.INCREASE
+        if response.respondent_role is RespondentRole.CHILD and below:
+            text = _(
+                "'%(instrument)s' from the child on %(day)s totals %(total)s, below its "
+                "cutoff of %(cutoff)s: ask what would make the sessions work better; the "
+                "partnership may need repair."
+            )
+        elif response.respondent_role is RespondentRole.CHILD:
+            text = _(
+                "'%(instrument)s' from the child on %(day)s totals %(total)s, above its "
+                "cutoff of %(cutoff)s: ask what would make the sessions work better; the "
+                "partnership may need repair."
+            )
+        elif below:
+            text = _(
+                "'%(instrument)s' from '%(who)s' on %(day)s totals %(total)s, below its "
+                "cutoff of %(cutoff)s: ask what would make the sessions work better; the "
+                "partnership may need repair."
+            )
+        else:
+            text = _(
+                "'%(instrument)s' from '%(who)s' on %(day)s totals %(total)s, above its "
+                "cutoff of %(cutoff)s: ask what would make the sessions work better; the "
+                "partnership may need repair."
+            )
         flags.append(
             AllianceFlag(
                 response=response,
                 total=score.total,
                 cutoff=response.instrument.cutoff,
-                message=f"{response.instrument_id!r} from {who} on "
-                f"{state.local_date(response.completed_at).isoformat()} totals "
-                f"{_number(score.total)}, {side} its cutoff of "
-                f"{_number(response.instrument.cutoff)}: ask what would make the sessions "
-                "work better; the partnership may need repair.",
+                message=text
+                % {
+                    "instrument": response.instrument_id,
+                    "who": response.respondent,
+                    "day": lang.date(state.local_date(response.completed_at)),
+                    "total": lang.number(score.total, places=2),
+                    "cutoff": lang.number(response.instrument.cutoff, places=2),
+                },
             )
         )
     return tuple(flags)
@@ -395,9 +422,16 @@ class MeasureDue:
 
 
 def measure_due(
-    state: PartnershipState, schedule: MeasureSchedule, moment: dt.datetime
+    state: PartnershipState,
+    schedule: MeasureSchedule,
+    moment: dt.datetime,
+    *,
+    language: str | None = None,
 ) -> MeasureDue:
-    """Where *schedule*'s measure stands at *moment* (events after it are ignored)."""
+    """Where *schedule*'s measure stands at *moment* (events after it are ignored), its
+    reason in *language* (a BCP 47 tag; English by default)."""
+    lang = language_for(language)
+    _ = lang.gettext
     cutoff = c.utc_datetime("moment", moment)
     today = state.local_date(cutoff)
     completions = [
@@ -410,12 +444,13 @@ def measure_due(
     last_day = None if last is None else state.local_date(last)
     sessions = session_days(state, cutoff)
     since = [d for d in sessions if last_day is None or d > last_day]
-    name = schedule.instrument_id
-    when_last = (
-        "it has not been completed yet"
+    words = {
+        "name": schedule.instrument_id,
+        "schedule": _describe(schedule, lang),
+        "last": _("it has not been completed yet")
         if last_day is None
-        else f"it was last completed on {last_day.isoformat()}"
-    )
+        else _("it was last completed on %(day)s") % {"day": lang.date(last_day)},
+    }
 
     def standing(
         status: DueStatus,
@@ -438,45 +473,61 @@ def measure_due(
     if last_day is None or schedule.cadence is Cadence.SESSIONS:
         needed = 1 if last_day is None else schedule.every
         if len(since) < needed:
-            held = (
-                "no session has been held"
-                if not since
-                else f"{len(since)} of {needed} sessions held"
-            )
+            if not since:
+                held = _("no session has been held")
+            else:
+                held = lang.ngettext(
+                    "%(held)s of %(needed)s session held",
+                    "%(held)s of %(needed)s sessions held",
+                    needed,
+                ) % {"held": lang.number(len(since)), "needed": lang.number(needed)}
             return standing(
                 DueStatus.NOT_DUE,
-                f"{name} is not due: {held} ({schedule.describe()}; {when_last}).",
+                _("%(name)s is not due: %(held)s (%(schedule)s; %(last)s).")
+                % {**words, "held": held},
             )
         due_on = since[needed - 1]
         overdue_on = due_on
         if schedule.cadence is Cadence.MONTHS:
             overdue_on = add_days(due_on, schedule.grace)
-        due_words = f"at the session on {due_on.isoformat()}"
+        words["due"] = _("at the session on %(day)s") % {"day": lang.date(due_on)}
     else:
         due_on = last_day.add(months=schedule.every)
         overdue_on = add_days(due_on, schedule.grace)
-        due_words = f"on {due_on.isoformat()}"
+        words["due"] = _("on %(day)s") % {"day": lang.date(due_on)}
         if today < due_on:
             return standing(
                 DueStatus.NOT_DUE,
-                f"{name} is next due on {due_on.isoformat()} ({schedule.describe()}; {when_last}).",
+                _("%(name)s is next due %(due)s (%(schedule)s; %(last)s).") % words,
             )
     if today <= overdue_on:
         return standing(
-            DueStatus.DUE,
-            f"{name} is due {due_words} ({schedule.describe()}; {when_last}).",
-            due_on,
+            DueStatus.DUE, _("%(name)s is due %(due)s (%(schedule)s; %(last)s).") % words, due_on
         )
     return standing(
         DueStatus.OVERDUE,
-        f"{name} is overdue: it was due {due_words} ({schedule.describe()}; {when_last}).",
+        _("%(name)s is overdue: it was due %(due)s (%(schedule)s; %(last)s).") % words,
         due_on,
         local_start(overdue_on.add(days=1), state.time_zone).in_timezone("UTC"),
     )
 
 
+def _describe(schedule: MeasureSchedule, lang: Language) -> str:
+    """The schedule in *lang*'s words ("every session", "cada 3 sesiones")."""
+    n = schedule.every
+    values = {"count": lang.number(n)}
+    if schedule.cadence is Cadence.SESSIONS:
+        return lang.ngettext("every session", "every %(count)s sessions", n) % values
+    return lang.ngettext("every month", "every %(count)s months", n) % values
+
+
 def measures_due(
-    state: PartnershipState, schedules: Iterable[MeasureSchedule], moment: dt.datetime
+    state: PartnershipState,
+    schedules: Iterable[MeasureSchedule],
+    moment: dt.datetime,
+    *,
+    language: str | None = None,
 ) -> tuple[MeasureDue, ...]:
-    """Where each of *schedules* stands at *moment*, in the order given."""
-    return tuple(measure_due(state, schedule, moment) for schedule in schedules)
+    """Where each of *schedules* stands at *moment*, in the order given (the reasons in
+    *language*, English by default)."""
+    return tuple(measure_due(state, s, moment, language=language) for s in schedules)

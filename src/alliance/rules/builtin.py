@@ -415,7 +415,9 @@ class AllianceFlagged(BuiltInRule):
     def _findings(self, context: RuleContext) -> Iterator[Finding]:
         """A finding for each respondent whose latest session rating is below its cutoff,
         due when the rating was given."""
-        for flag in alliance_flags(context.state, context.moment):
+        for flag in alliance_flags(
+            context.state, context.moment, language=context.language.requested
+        ):
             yield self._finding(
                 context,
                 subject_id=flag.response.response_id,
@@ -448,7 +450,9 @@ class MeasuresDue(BuiltInRule):
 
     def _findings(self, context: RuleContext) -> Iterator[Finding]:
         """A finding for each scheduled measure that is overdue, due when it became so."""
-        for due in measures_due(context.state, self.schedules, context.moment):
+        for due in measures_due(
+            context.state, self.schedules, context.moment, language=context.language.requested
+        ):
             if due.status is not DueStatus.OVERDUE or due.overdue_from is None:
                 continue
             yield self._finding(
