@@ -21,12 +21,12 @@ depends only on its arguments (same chart, same bytes), loads nothing and runs n
 
 from __future__ import annotations
 
-import html
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+import markupsafe
 import pendulum
 
 from alliance.measures.mastery import Phase
@@ -84,7 +84,7 @@ _NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 def _e(text: str) -> str:
     """*text* escaped for XML, in a text node or a quoted attribute; a character XML
     cannot hold (a control character, U+FFFE, U+FFFF) becomes U+FFFD."""
-    return html.escape(_NOT_XML.sub("\ufffd", text), quote=True)
+    return str(markupsafe.escape(_NOT_XML.sub("\ufffd", text)))
 
 
 def _star_path() -> str:
