@@ -118,18 +118,19 @@ class _Ucum:
             return float(quantity.magnitude) / goal.scale
 
         try:
-            first, second, third = (into_goal(float(value) + k * step) for k in (0, 1, 2))
+            zero, one, two = (into_goal(x) for x in (0.0, 1.0, 2.0))
+            first = into_goal(float(value))
         except self.errors as error:
             return f"pint cannot convert it ({error})"
-        scaled = second - first
-        if not (math.isfinite(first) and math.isfinite(scaled) and scaled != 0):
+        scale = one - zero
+        if not all(math.isfinite(x) for x in (first, zero, one, two)) or scale == 0:
             return "the converted value is out of range"
-        if not math.isclose(third - second, scaled, rel_tol=1e-9):
+        if not math.isclose(two - one, scale, rel_tol=1e-9):
             return (
                 "alliance converts only units related by a factor (and, for temperatures, "
                 "an offset), and these are not (a logarithmic unit, say)"
             )
-        return rounded(first, abs(scaled))
+        return rounded(first, step * abs(scale))
 
 
 @functools.cache
