@@ -2282,8 +2282,9 @@ def test_goals_contained_in_a_care_plan_are_imported(sample: al.Partnership) -> 
 def test_a_value_in_another_unit_than_the_goals_is_refused_naming_both(
     sample: al.Partnership,
 ) -> None:
-    """185 [lb_av] went into a kg goal as 185. alliance converts no units yet: a value in
-    another unit is refused, naming both; the goal's unit or its UCUM code matches."""
+    """185 [lb_av] went into a kg goal as 185. A value in the goal's unit (its unit or its
+    UCUM code) or without one is taken as it is; one in a UCUM unit is converted
+    (tests/fhir/test_fhir_units.py); any other is refused, naming both."""
     goal = care_plan_with_goal()["resource"]["contained"][0]
     goal["target"][0]["detailQuantity"] = {
         "value": 20,
@@ -2297,9 +2298,9 @@ def test_a_value_in_another_unit_than_the_goals_is_refused_naming_both(
     for quantity, accepted in [
         (
             {"value": 185, "unit": "lb", "system": "http://unitsofmeasure.org", "code": "[lb_av]"},
-            False,
+            True,
         ),
-        ({"value": 185, "code": "[lb_av]"}, False),
+        ({"value": 185, "code": "[lb_av]"}, False),  # a code without UCUM's system
         ({"value": 19, "unit": "kilogram", "code": "kg"}, True),
         ({"value": 19, "unit": "kg"}, True),
         ({"value": 19}, True),  # no unit: in the goal's
@@ -2313,11 +2314,11 @@ def test_a_value_in_another_unit_than_the_goals_is_refused_naming_both(
             assert len(recorded) == 2
             continue
         problem = refused(under_allow_all(sample), bundle)
-        shown = "'lb' (code '[lb_av]')" if "unit" in quantity else "'[lb_av]'"
         assert problem == (
-            f"Observation/obs-7: valueQuantity is in {shown}, but goal 'fhir-g1' is measured "
-            "in 'kg': alliance does not convert units, so the value would be mis-read "
-            "@ $.entry[1].resource.valueQuantity"
+            "Observation/obs-7: valueQuantity is in '[lb_av]', but goal 'fhir-g1' is measured "
+            "in 'kg': '[lb_av]' is not a UCUM unit (a code is read as UCUM only with system "
+            "http://unitsofmeasure.org), so the value is not recorded "
+            "@ $.entry[1].resource.valueQuantity.code"
         )
     # a goal already in the partnership: its unit
     problem = observed(sample, valueQuantity={"value": 11, "unit": "seconds"})

@@ -69,6 +69,7 @@ from alliance.fhir._export_codes import (
     PAYLOAD_LABELS,
     relationship_concept,
 )
+from alliance.fhir._units import ucum_coding
 from alliance.model.audience import EVERYONE, Audience, AudienceScope
 from alliance.model.check_ins import CheckIn
 from alliance.model.feedback import FeedbackItem, FeedbackKind
@@ -520,6 +521,7 @@ class _Exporter:
                             "valueQuantity": {
                                 "value": number(target.baseline),
                                 "unit": target.unit,
+                                **ucum_coding(target.unit),
                             },
                         },
                         details_extension(
@@ -537,6 +539,7 @@ class _Exporter:
                         "value": number(target.target),
                         "comparator": ">=" if target.direction is Direction.INCREASE else "<=",
                         "unit": target.unit,
+                        **ucum_coding(target.unit),
                     },
                     "dueDate": date(target.due),
                 }
@@ -605,7 +608,11 @@ class _Exporter:
                 "valueQuantity": (
                     None
                     if observation.value is None
-                    else {"value": number(observation.value), "unit": target.unit}
+                    else {
+                        "value": number(observation.value),
+                        "unit": target.unit,
+                        **ucum_coding(target.unit),
+                    }
                 ),
                 "note": notes,
                 "method": concept(coding(OBSERVATION_KIND, observation.kind.value)),

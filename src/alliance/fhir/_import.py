@@ -273,8 +273,8 @@ class _GoalPlan:
     observations (``None``: none)."""
     default_reason: str
     reason: str | None
-    units: frozenset[str] = frozenset()
-    """The goal's unit and the UCUM code its FHIR target gave, if any."""
+    units: tuple[str, ...] = ()
+    """The UCUM code, other code and unit its FHIR target gave (see ``measurable_target``)."""
     skipped: bool = False
     latest: pendulum.DateTime | None = None
     lifecycle: str = "proposed"
@@ -637,7 +637,7 @@ class _Reader:
         self.check_subject(entry, problems)
         goal_plan: _GoalPlan | None = None
         goal_id: str | None = None
-        units: frozenset[str] = frozenset()
+        units: tuple[str, ...] = ()
         links = extensions(resource, PERTAINS_TO_GOAL)
         link = links[0].get("valueReference") if links else None
         reference = get(link, "reference")
@@ -650,7 +650,7 @@ class _Reader:
                 return None
             if goal_plan.proposed is not None:
                 goal_id = goal_plan.proposed.goal_id
-                units = goal_plan.units | {goal_plan.proposed.target.unit}
+                units = (*goal_plan.units, goal_plan.proposed.target.unit)
         elif isinstance(reference, str) and reference in self.own_goals:
             goal_id = self.own_goals[reference]
         elif get(get(link, "identifier"), "system") == GOAL_ID and isinstance(
@@ -667,7 +667,7 @@ class _Reader:
                 f"partnership @ {path}.extension({PERTAINS_TO_GOAL})"
             )
         if goal_id is not None and goal_plan is None and goal_id in self.state.goals:
-            units = frozenset({self.state.goals[goal_id].target.unit})
+            units = (self.state.goals[goal_id].target.unit,)
         moment, element, period_note = effective_time(resource, path, problems)
         performers = as_list(resource.get("performer"))
         observer = self.actor
@@ -679,7 +679,7 @@ class _Reader:
                 problems.append(f"no performer is a member of this partnership @ {path}.performer")
             else:
                 observer = found
-        value = observed_value(resource, path, goal_id, units, problems)
+        value, converted = observed_value(resource, path, goal_id, units, problems)
         gas_level = None
         for index, component in enumerate(as_list(resource.get("component"))):
             codes = {
@@ -730,6 +730,8 @@ class _Reader:
             notes.append(text(found_note.get("text")))
         if period_note is not None:
             notes.append(period_note)
+        if converted is not None:
+            notes.append(converted)
         note = "\n\n".join(n for n in notes if n is not None) or None
         details = progress_details(resource, path, problems)
         audience = observation_audience(resource, path, problems)

@@ -38,6 +38,7 @@ from alliance.fhir._common import (
     number,
     read_details,
 )
+from alliance.fhir._units import UCUM, recorded_value
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, AudienceScope
 from alliance.model.goals import (
@@ -333,15 +334,16 @@ def goal_domain(resource: Json, path: str, problems: list[str]) -> GoalDomain | 
 
 def measurable_target(
     resource: Json, path: str, problems: list[str]
-) -> tuple[MeasurableTarget | None, frozenset[str]]:
-    """The goal's one measurable target, and the unit strings (unit, code) it gave."""
+) -> tuple[MeasurableTarget | None, tuple[str, ...]]:
+    """The goal's one measurable target, and the unit strings it gave: its UCUM code (when
+    its system is UCUM's) first, then its other code and its unit."""
     targets = as_list(resource.get("target"))
     if len(targets) > 1:
         problems.append(
             f"a second target cannot be imported: an alliance goal has one measurable "
             f"target, and this Goal has {len(targets)} @ {path}.target[1]"
         )
-        return None, frozenset()
+        return None, ()
     where = f"{path}.target[0]"
     chosen: Json = targets[0] if targets and isinstance(targets[0], dict) else {}
     if "detailQuantity" not in chosen:
@@ -354,7 +356,7 @@ def measurable_target(
             )
         else:
             problems.append(f"no target with a detailQuantity @ {path}.target")
-        return None, frozenset()
+        return None, ()
     before = len(problems)
     metric = text_of(chosen.get("measure"))
     if metric is None:
@@ -381,14 +383,16 @@ def measurable_target(
     if value is not None and baseline is not None:
         direction = target_direction(quantity, value, baseline, where, problems)
     if len(problems) > before:
-        return None, frozenset()
+        return None, ()
     assert metric is not None
     assert unit is not None
     assert value is not None
     assert baseline is not None
     assert due is not None
     assert direction is not None
-    units = frozenset(u for u in (text(get(quantity, "unit")), text(get(quantity, "code"))) if u)
+    code = text(get(quantity, "code"))
+    ucum_code = code if get(quantity, "system") == UCUM else None
+    units = tuple(dict.fromkeys(u for u in (ucum_code, code, text(get(quantity, "unit"))) if u))
     try:
         details: dict[str, Any] = {}
         for extension in extensions(chosen, TARGET_DETAILS_EXTENSION):
@@ -405,7 +409,7 @@ def measurable_target(
         ), units
     except (ValidationError, ValueError) as error:
         problems.append(f"{error} @ {where}")
-        return None, frozenset()
+        return None, ()
 
 
 def target_direction(
@@ -523,11 +527,12 @@ def observed_value(
     resource: Json,
     path: str,
     goal_id: str | None,
-    units: frozenset[str],
+    units: tuple[str, ...],
     problems: list[str],
-) -> float | None:
-    """An observation's number (``valueQuantity`` in the goal's unit, or
-    ``valueInteger``), refusing what alliance cannot record faithfully."""
+) -> tuple[float | None, str | None]:
+    """An observation's number (``valueQuantity`` in the goal's unit, converted through
+    UCUM when it is in another, or ``valueInteger``) and, when it was converted, the note
+    that keeps the original; refusing what alliance cannot record faithfully."""
     other = other_choice(resource, "value", ("valueQuantity", "valueInteger"))
     if other is not None:
         problems.append(
@@ -535,24 +540,24 @@ def observed_value(
             "goal's target (valueQuantity or valueInteger), and this is "
             f"{described(other, resource[other])} @ {path}.{other}"
         )
-        return None
+        return None, None
     if "valueInteger" in resource:
         value = resource["valueInteger"]
         if isinstance(value, bool) or not isinstance(value, int):
             problems.append(f"expected a whole number @ {path}.valueInteger")
-            return None
-        return float(value)
+            return None, None
+        return float(value), None
     if "valueQuantity" not in resource:
-        return None
+        return None, None
     quantity = resource["valueQuantity"]
     where = f"{path}.valueQuantity"
     if not isinstance(quantity, dict):
         problems.append(f"expected a Quantity @ {where}")
-        return None
+        return None, None
     value = finite_number(quantity.get("value"))
     if value is None:
         problems.append(f"expected a number @ {where}.value")
-        return None
+        return None, None
     comparator = quantity.get("comparator")
     if comparator is not None:
         problems.append(
@@ -560,23 +565,10 @@ def observed_value(
             f"records the value itself, and {comparator} {number(value)} is not "
             f"{number(value)} @ {where}.comparator"
         )
-        return None
-    given = [u for u in (text(quantity.get("unit")), text(quantity.get("code"))) if u]
-    if given and units and not set(given) & units:
-        unit, code = text(quantity.get("unit")), text(quantity.get("code"))
-        shown = (
-            f"{unit!r} (code {code!r})"
-            if unit is not None and code is not None and unit != code
-            else repr(given[0])
-        )
-        goal_unit = " or ".join(repr(u) for u in sorted(units))
-        problems.append(
-            f"valueQuantity is in {shown}, but goal {goal_id!r} is measured in "
-            f"{goal_unit}: alliance does not convert units, so the value would be "
-            f"mis-read @ {where}"
-        )
-        return None
-    return value
+        return None, None
+    return recorded_value(
+        value, quantity, where, goal_id=goal_id, goal_units=units, problems=problems
+    )
 
 
 def observation_setting(resource: Json, path: str, problems: list[str]) -> Setting:
