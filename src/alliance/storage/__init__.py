@@ -161,16 +161,20 @@ def open_store(url: str | None = None, *, clinic_id: str) -> Store:
 
 
 def rebuild_read_model(store: Store) -> None:
-    """Rebuild *store*'s read model of goals and observations from its stored events.
+    """Rebuild *store*'s read model of goals and observations, and its partnership index
+    (each partnership's status, version and current members, behind
+    ``find_partnerships``), from its stored events, in one transaction.
 
-    The SQL stores keep the read model in the same transaction as the events, so this is
-    only needed after the events table was restored or repaired by hand; reports give
-    the same rows before and after.
+    The SQL stores keep both in the same transaction as the events, so this is only
+    needed after the tables were restored or repaired by hand; reports and
+    ``find_partnerships`` give the same rows before and after. The stored events are
+    taken as the truth: run :func:`verify_integrity` first.
 
     Raises:
         ValidationError: the store keeps no read model (memory and plugin stores
             without one: their reports fold the timelines instead).
-        CorruptEventError: a stored event cannot be read (nothing was changed).
+        CorruptEventError: a stored event cannot be read, or a timeline has no forming
+            event (nothing was changed).
     """
     if not isinstance(store, ReadModelStore):
         raise ValidationError(

@@ -137,6 +137,61 @@ def index_change(events: Sequence[ev.Event]) -> IndexChange:
     return change
 
 
+# The event types the partnership index (alliance_partnerships' status, alliance_members)
+# is folded from.
+INDEX_EVENTS: tuple[type[ev.Event], ...] = (
+    ev.PartnershipFormed,
+    ev.PartnershipStatusChanged,
+    ev.CarerJoined,
+    ev.ProfessionalJoined,
+    ev.MemberLeft,
+)
+
+
+@attrs.frozen(kw_only=True)
+class IndexRow:
+    """A partnership's row in the index, folded from its whole timeline.
+
+    Attributes:
+        formed: its forming event (child, time zone).
+        status: its status now.
+        members: every member who ever joined: member id -> (role, whether current).
+    """
+
+    formed: ev.PartnershipFormed
+    status: PartnershipStatus
+    members: dict[str, tuple[str, bool]]
+
+
+def index_row(partnership_id: str, events: Sequence[tuple[int, ev.Event]]) -> IndexRow:
+    """Fold a partnership's index events (``(version, event)``, in version order) into its
+    index row, as the appends of those events left it.
+
+    Raises:
+        CorruptEventError: no forming event is stored (naming the first version stored).
+    """
+    formed: ev.PartnershipFormed | None = None
+    status = PartnershipStatus.FORMING
+    members: dict[str, tuple[str, bool]] = {}
+    for _version, event in events:
+        if isinstance(event, ev.PartnershipFormed):
+            formed, status = event, PartnershipStatus.FORMING
+        elif isinstance(event, ev.PartnershipStatusChanged):
+            status = event.status
+        elif isinstance(event, ev.CarerJoined | ev.ProfessionalJoined):
+            role = "carer" if isinstance(event, ev.CarerJoined) else "professional"
+            members[event.member_id] = (role, True)
+        elif isinstance(event, ev.MemberLeft) and event.member_id in members:
+            members[event.member_id] = (members[event.member_id][0], False)
+    if formed is None:
+        raise CorruptEventError(
+            partnership_id,
+            events[0][0] if events else 1,
+            ["no PartnershipFormed event is stored, so its index row cannot be rebuilt"],
+        )
+    return IndexRow(formed=formed, status=status, members=members)
+
+
 def encode(event: ev.Event) -> str:
     """The stored JSON text of an event (stable key order): :func:`alliance.dumps`."""
     return dumps(event)

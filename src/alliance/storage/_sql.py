@@ -308,6 +308,84 @@ class SqlStore(ReadModelSql):
                 (*key, member_id),
             )
 
+    # --- rebuilding the index and the read model ----------------------------------------
+
+    def rebuild_read_model(self) -> None:
+        """Rebuild this clinic's partnership index (``alliance_partnerships``: child,
+        status, version, time zone, latest event; ``alliance_members``) and its read model
+        (goals, observations) from its stored events, in one transaction: all of it or,
+        when a stored event cannot be read, none of it. Reports and
+        ``find_partnerships`` give the same rows before and after; use it after restoring
+        or repairing the tables by hand.
+
+        Raises:
+            CorruptEventError: a stored event cannot be read, or a timeline has no
+                forming event (nothing was changed).
+        """
+        with self._transaction(write=True) as conn:
+            self._rebuild_index(conn)
+            self._rebuild(conn, self._clinic_id)
+
+    def _rebuild_index(self, conn: Connection) -> None:
+        """Replace this clinic's index rows by those folded from its stored events: one
+        partnership row per stored timeline (its version is the highest version stored,
+        so an event missing in the middle is still reported by ``verify_integrity``), and
+        every member who joined, current or not."""
+        clinic = self._clinic_id
+        totals = conn.execute(
+            self._sql(
+                "SELECT partnership_id, MAX(version), MAX(occurred_at_us) FROM alliance_events "
+                "WHERE clinic_id = ? GROUP BY partnership_id ORDER BY partnership_id"
+            ),
+            (clinic,),
+        ).fetchall()
+        names = sorted(t.type_name for t in _common.INDEX_EVENTS)
+        folded: dict[str, list[tuple[int, Event]]] = {}
+        for pid, version, payload in conn.execute(
+            self._sql(
+                "SELECT partnership_id, version, payload FROM alliance_events "
+                f"WHERE clinic_id = ? AND event_type IN ({', '.join('?' * len(names))}) "
+                "ORDER BY partnership_id, version"
+            ),
+            (clinic, *names),
+        ).fetchall():
+            event = _common.decode(pid, int(version), payload)
+            folded.setdefault(pid, []).append((int(version), event))
+        partnerships: list[tuple[Any, ...]] = []
+        members: list[tuple[Any, ...]] = []
+        for pid, version, last_event_us in totals:
+            row = _common.index_row(pid, folded.get(pid, []))
+            formed = row.formed
+            partnerships.append(
+                (clinic, pid, formed.child_id, row.status.value, int(version),
+                 formed.time_zone, int(last_event_us))
+            )  # fmt: skip
+            members.extend(
+                (clinic, pid, member_id, role, int(current))
+                for member_id, (role, current) in row.members.items()
+            )
+        conn.execute(self._sql("DELETE FROM alliance_members WHERE clinic_id = ?"), (clinic,))
+        conn.execute(self._sql("DELETE FROM alliance_partnerships WHERE clinic_id = ?"), (clinic,))
+        if partnerships:
+            self._executemany(
+                conn,
+                self._sql(
+                    "INSERT INTO alliance_partnerships (clinic_id, partnership_id, child_id, "
+                    "status, version, time_zone, last_event_us) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                ),
+                partnerships,
+            )
+        if members:
+            self._executemany(
+                conn,
+                self._sql(
+                    "INSERT INTO alliance_members "
+                    "(clinic_id, partnership_id, member_id, role, is_current) "
+                    "VALUES (?, ?, ?, ?, ?)"
+                ),
+                members,
+            )
+
     def _timeline(
         self, pid: str, after: int, up_to: int | None, cutoff: pendulum.DateTime | None
     ) -> tuple[StoredEvent, ...]:

@@ -170,14 +170,6 @@ class ReadModelSql(SqlBase):
             )
         return batch.state.members
 
-    def rebuild_read_model(self) -> None:
-        """Rebuild this clinic's read model (goals, observations, and each partnership's
-        time zone and latest event) from its stored events, in their global order, in
-        one transaction. Reports give the same rows before and after; use it after
-        restoring or repairing the events table by hand."""
-        with self._transaction(write=True) as conn:
-            self._rebuild(conn, self._clinic_id)
-
     def _rebuild(self, conn: Connection, clinic_id: str | None) -> None:
         """Rebuild the read model of *clinic_id* (``None``: every clinic) in *conn*."""
         only = "" if clinic_id is None else " WHERE clinic_id = ?"

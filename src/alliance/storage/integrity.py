@@ -12,19 +12,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import attrs
 
 from alliance.errors import StoreError
 from alliance.model.event import Event
+from alliance.model.goals import GoalDomain, GoalStatus
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.storage import _common
 from alliance.storage.interface import (
     ChainRecord,
     ChainStore,
+    GoalFacts,
+    GoalFigures,
     PartnershipSummary,
+    ProgressFiguresStore,
+    ReadModelPartnership,
+    ReadModelStore,
+    ReportBounds,
     SnapshotStore,
     Store,
     StoredEvent,
@@ -188,26 +194,49 @@ class ReadAccess:
     Attributes:
         clinic_id: the store's clinic.
         partnership_id: the partnership read, or ``None`` for reads across the clinic
-            (``read_all``, ``find_partnerships``).
+            (``read_all``, ``find_partnerships``, ``chain_records``,
+            ``report_partnerships``) and for read-model queries over several
+            partnerships.
         operation: the method called (``"load"``, ``"load_snapshot"``, ``"read_all"``,
-            ``"find_partnerships"``, ``"chain_records"``).
+            ``"find_partnerships"``, ``"chain_records"``, and on a store with a read
+            model ``"report_partnerships"``, ``"goal_facts"``, ``"progress_figures"``).
         at: when (UTC).
+        partnership_ids: every partnership a read-model query (``goal_facts``,
+            ``progress_figures``) reads, in the order asked; for the other reads, the
+            partnership read (empty for reads across the clinic).
     """
 
     clinic_id: str
     partnership_id: str | None
     operation: str
     at: dt.datetime
+    partnership_ids: tuple[str, ...] = ()
 
 
 class AuditedStore:
     """Wraps a store and calls ``on_read(ReadAccess)`` before every read, so the host
     can log who read which partnership (the hook knows the user; the store does not).
 
-    The hook runs before the read; if it raises, the read does not happen. Writes go
-    straight through. Snapshot and hash-chain methods are passed on when the wrapped
-    store has them.
+    The hook runs before the read, once per call; if it raises, the read does not
+    happen. Writes go straight through. Snapshot and hash-chain methods are passed on
+    when the wrapped store has them. A wrapped store with a read model
+    (:class:`~alliance.storage.ReadModelStore`, and
+    :class:`~alliance.storage.ProgressFiguresStore` on top of it) gives a wrapper with
+    the same capability, whose queries are audited too, so reports still run in SQL.
+    No other method of the wrapped store is passed on: reach it through :attr:`inner`,
+    which is not audited.
     """
+
+    def __new__(cls, store: Store, on_read: Callable[[ReadAccess], None]) -> AuditedStore:
+        """The wrapper with *store*'s read-model capability (see the class)."""
+        del on_read  # taken by __init__
+        kind: type[AuditedStore] = cls
+        if cls is AuditedStore:
+            if isinstance(store, ProgressFiguresStore):
+                kind = _AuditedFiguresStore
+            elif isinstance(store, ReadModelStore):
+                kind = _AuditedReadModelStore
+        return super().__new__(kind)
 
     def __init__(self, store: Store, on_read: Callable[[ReadAccess], None]) -> None:
         self._store = store
@@ -215,7 +244,7 @@ class AuditedStore:
 
     @property
     def inner(self) -> Store:
-        """The wrapped store."""
+        """The wrapped store (its reads are not audited)."""
         return self._store
 
     @property
@@ -228,13 +257,18 @@ class AuditedStore:
         """The wrapped store's URL."""
         return self._store.url
 
-    def _read(self, partnership_id: str | None, operation: str) -> None:
+    def _read(
+        self, partnership_id: str | None, operation: str, partnership_ids: tuple[str, ...] = ()
+    ) -> None:
+        if partnership_id is not None and not partnership_ids:
+            partnership_ids = (partnership_id,)
         self._on_read(
             ReadAccess(
                 clinic_id=self._store.clinic_id,
                 partnership_id=partnership_id,
                 operation=operation,
                 at=_common.now_utc(),
+                partnership_ids=partnership_ids,
             )
         )
 
@@ -302,5 +336,63 @@ class AuditedStore:
         """Close the wrapped store."""
         self._store.close()
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._store!r}>"
+
+
+def _bounds_ids(bounds: Sequence[ReportBounds]) -> tuple[str | None, tuple[str, ...]]:
+    ids = tuple(b.partnership_id for b in bounds)
+    return (ids[0] if len(set(ids)) == 1 else None), ids
+
+
+class _AuditedReadModelStore(AuditedStore):
+    """An :class:`AuditedStore` of a :class:`~alliance.storage.ReadModelStore`: its
+    queries are audited like every other read."""
+
+    _store: ReadModelStore
+
+    def report_partnerships(
+        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
+    ) -> list[ReadModelPartnership]:
+        """See :meth:`alliance.storage.ReadModelStore.report_partnerships`; logged."""
+        self._read(None, "report_partnerships")
+        return self._store.report_partnerships(member_id=member_id, status=status)
+
+    def goal_facts(
+        self,
+        bounds: Sequence[ReportBounds],
+        *,
+        domain: GoalDomain | None = None,
+        status: GoalStatus | None = None,
+        figures: bool = True,
+    ) -> list[GoalFacts]:
+        """See :meth:`alliance.storage.ReadModelStore.goal_facts`; logged (naming the
+        partnership when *bounds* has one, and every partnership in ``partnership_ids``)."""
+        bounds = list(bounds)
+        one, ids = _bounds_ids(bounds)
+        self._read(one, "goal_facts", ids)
+        return self._store.goal_facts(bounds, domain=domain, status=status, figures=figures)
+
+    def rebuild_read_model(self) -> None:
+        """Passed on (a write: it returns no stored data)."""
+        self._store.rebuild_read_model()
+
+
+class _AuditedFiguresStore(_AuditedReadModelStore):
+    """An :class:`AuditedStore` of a :class:`~alliance.storage.ProgressFiguresStore`."""
+
+    _store: ProgressFiguresStore
+
+    def progress_figures(
+        self,
+        bounds: Sequence[ReportBounds],
+        *,
+        domain: GoalDomain | None = None,
+        status: GoalStatus | None = None,
+    ) -> list[GoalFigures]:
+        """See :meth:`alliance.storage.ProgressFiguresStore.progress_figures`; logged as
+        :meth:`goal_facts` is."""
+        bounds = list(bounds)
+        one, ids = _bounds_ids(bounds)
+        self._read(one, "progress_figures", ids)
+        return self._store.progress_figures(bounds, domain=domain, status=status)

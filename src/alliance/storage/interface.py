@@ -323,7 +323,9 @@ class ReadModelStore(Store, Protocol):
         ...
 
     def rebuild_read_model(self) -> None:
-        """Rebuild this clinic's read model from its stored events."""
+        """Rebuild this clinic's read model (and the index behind
+        :meth:`Store.find_partnerships`, where the store keeps one) from its stored
+        events, in one transaction."""
         ...
 
 
