@@ -207,7 +207,8 @@ def _outlook_sentence(row: GoalProgress, child: str, lang: Language) -> str:
                 "at it together."
             )
         return f"{way} {flat}"
-    return f"{way} {_('We need a few more measurements to see the trend.')}"
+    more = _("We need a few more measurements to see the trend.")
+    return f"{way} {more}"
 
 
 def goal_story(
