@@ -51,6 +51,7 @@ from alliance.fhir._import_elements import (
 )
 from alliance.fhir._import_report import ImportedResource, ImportReport, SkippedItem
 from alliance.fhir._import_subject import ThisChild
+from alliance.fhir._measures import MEASURE_TYPES, Measures
 from alliance.model import _checks as c
 from alliance.model.people import Child, MemberRole
 from alliance.model.progress import ObservationKind
@@ -246,7 +247,8 @@ def import_bundle_with_report(
     partnership.record_all(events)
     by_resource: dict[tuple[str, str], list[ev.Event]] = {}
     for step in planned:
-        by_resource.setdefault((step.label, step.path), []).append(step.event)
+        for source in ((step.label, step.path), *step.also):
+            by_resource.setdefault(source, []).append(step.event)
     order = {path: index for index, path in enumerate(reader.order)}
     recorded = sorted(
         (
@@ -292,6 +294,8 @@ class _Step:
     path: str
     elements: dict[str, str]
     event: ev.Event
+    also: tuple[tuple[str, str], ...] = ()
+    """The other resources it was read from (a measure's Questionnaire), as (label, path)."""
 
 
 Planned = list[_Step]
@@ -409,12 +413,13 @@ class _Reader:
             MalformedDataError: every problem found in the bundle.
         """
         goals: list[_GoalPlan] = []
-        observations: list[tuple[pendulum.DateTime, int, int, Entry, dict[str, str], ev.Event]] = []
+        observations: list[tuple[pendulum.DateTime, int, int, _Step]] = []
+        measures = Measures(self)
         for entry in self.entries:
             kind = entry.resource["resourceType"]
             if kind == "Goal":
                 goals.append(self.goal(entry))
-            elif kind != "Observation" and entry.container is None:
+            elif kind not in MEASURE_TYPES | {"Observation"} and entry.container is None:
                 self.skip(
                     entry,
                     "not imported: alliance imports Goal and Observation resources (and those "
@@ -422,24 +427,21 @@ class _Reader:
                 )
         goal_by_key = {key: g for g in goals for key in g.keys}
         for index, entry in enumerate(self.entries):
-            if entry.resource["resourceType"] == "Observation":
+            if entry.resource["resourceType"] == "Observation" and not measures.is_total(entry):
                 planned = self.observation(entry, goal_by_key)
                 if planned is not None:
                     event, goal, elements, correction = planned
-                    observations.append((event.occurred_at, index, 0, entry, elements, event))
+                    step = _Step(entry.label, entry.path, elements, event)
+                    observations.append((event.occurred_at, index, 0, step))
                     if correction is not None:
-                        observations.append(
-                            (
-                                correction.occurred_at,
-                                index,
-                                1,
-                                entry,
-                                _CORRECTION_ELEMENTS,
-                                correction,
-                            )
-                        )
+                        fixed = _Step(entry.label, entry.path, _CORRECTION_ELEMENTS, correction)
+                        observations.append((correction.occurred_at, index, 1, fixed))
                     if goal is not None:
                         goal.latest = max(goal.latest or event.occurred_at, event.occurred_at)
+        index_of = {entry.path: index for index, entry in enumerate(self.entries)}
+        for found in measures.plan():
+            step = _Step(found.label, found.path, found.elements, found.event, found.also)
+            observations.append((found.event.occurred_at, index_of[found.path], 0, step))
         if self.problems:
             raise MalformedDataError(self.problems, context="cannot import the FHIR Bundle")
         steps: Planned = []
@@ -467,10 +469,7 @@ class _Reader:
             if position is not None and goal.lifecycle != "proposed":
                 steps.append(position)
         observations.sort(key=lambda o: (o[0], o[1], o[2]))
-        steps += [
-            _Step(entry.label, entry.path, elements, event)
-            for _, _, _, entry, elements, event in observations
-        ]
+        steps += [step for _, _, _, step in observations]
         for goal in goals:
             if goal.proposed is not None:
                 status = self.status_event(goal, goal.proposed.goal_id)
