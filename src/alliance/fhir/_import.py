@@ -49,9 +49,9 @@ from alliance.fhir._import_elements import (
     text,
     text_of,
 )
+from alliance.fhir._import_measures import MEASURE_TYPES, Measures
 from alliance.fhir._import_report import ImportedResource, ImportReport, SkippedItem
 from alliance.fhir._import_subject import ThisChild
-from alliance.fhir._measures import MEASURE_TYPES, Measures
 from alliance.model import _checks as c
 from alliance.model.people import Child, MemberRole
 from alliance.model.progress import ObservationKind
@@ -422,8 +422,10 @@ class _Reader:
             elif kind not in MEASURE_TYPES | {"Observation"} and entry.container is None:
                 self.skip(
                     entry,
-                    "not imported: alliance imports Goal and Observation resources (and those "
-                    "they contain); other resources are read only to resolve references",
+                    "not imported: alliance imports Goal, Observation and QuestionnaireResponse "
+                    "resources (and the Goals and Observations they contain, and the "
+                    "Questionnaires answered); other resources are read only to resolve "
+                    "references",
                 )
         goal_by_key = {key: g for g in goals for key in g.keys}
         for index, entry in enumerate(self.entries):
