@@ -494,6 +494,19 @@ def test_an_answer_it_cannot_record_is_refused_naming_the_item(
     assert problem.endswith(f"@ {path_of(exported, response)}.{element}")
 
 
+def test_a_fraction_for_a_whole_number_and_an_unknown_item_are_refused(exported: Json) -> None:
+    response = by_id(exported, "QuestionnaireResponse", "m-copm")
+    where = path_of(exported, response)
+    response["item"][0]["answer"] = [{"valueDecimal": 2.5}]
+    problem = refused(exported)
+    assert "2.5 is not a whole number: item 'problem-1'" in problem
+    assert problem.endswith(f"@ {where}.item[0].answer[0].valueDecimal")
+    response["item"][0] = {"linkId": "problem-9", "answer": [{"valueInteger": 2}]}
+    problem = refused(exported)
+    assert "'problem-9' is not an item of 'copm-performance'" in problem
+    assert problem.endswith(f"@ {where}.item[0].answer[0].valueInteger")
+
+
 def test_a_missing_required_answer_and_a_second_answer_are_refused(exported: Json) -> None:
     response = by_id(exported, "QuestionnaireResponse", "m-ors")
     del response["item"][0]["answer"]
@@ -585,3 +598,105 @@ def test_a_totals_goal_link_is_skipped_and_its_status_checked(exported: Json) ->
         "entered-in-error or cancelled, which are skipped), not 'preliminary' "
         f"@ {path_of(exported, total)}.status"
     )
+
+
+def test_an_amended_response_without_an_author_is_recorded_by_the_importer(
+    exported: Json,
+) -> None:
+    response = by_id(exported, "QuestionnaireResponse", "m-srs")
+    response["status"] = "amended"
+    del response["author"]
+    copy_of = fresh_copy(measured().state)
+    import_bundle(copy_of, exported, actor="carer", occurred_at=START)
+    imported = copy_of.state.measures["m-srs"]
+    assert imported.recorded_by == "carer"
+    assert imported.answers == measured().state.measures["m-srs"].answers
+
+
+def test_a_response_without_a_version_names_the_one_questionnaire_with_its_url(
+    exported: Json,
+) -> None:
+    response = by_id(exported, "QuestionnaireResponse", "m-ors")
+    response["questionnaire"] = "urn:alliance:instrument:outcome-rating"
+    copy_of = fresh_copy(measured().state)
+    import_bundle(copy_of, exported, actor="pro", occurred_at=START)
+    assert copy_of.state.measures == measured().state.measures
+    # with two versions of that url in the bundle, it must say which
+    second = copy.deepcopy(resources(exported, "Questionnaire")[0])
+    second["id"], second["version"] = "other-version", "2"
+    exported["entry"].append({"fullUrl": "urn:uuid:other-version", "resource": second})
+    assert "2 Questionnaires of the bundle have that url: give its version" in refused(exported)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected", "element"),
+    [
+        (lambda q: q.pop("title"), "no title", "title"),
+        (lambda q: q["item"][0].update(type="string"), "an item of type 'string'", "item[0].type"),
+        (lambda q: q["item"][0]["extension"].pop(0), "no minimum", "item[0].extension"),
+        (lambda q: q["item"][0]["extension"][1].update(valueDecimal=0), "must be above the "
+         "minimum", f"item[0].extension({'http://hl7.org/fhir/StructureDefinition/maxValue'})"),
+    ],
+)  # fmt: skip
+def test_a_questionnaire_it_cannot_read_as_an_instrument_is_refused(
+    exported: Json, change: Any, expected: str, element: str
+) -> None:
+    questionnaire = resources(exported, "Questionnaire")[0]
+    change(questionnaire)
+    problem = refused(exported)
+    assert problem.startswith(f"Questionnaire/{questionnaire['id']}: ")
+    assert expected in problem
+    assert problem.endswith(f"@ {path_of(exported, questionnaire)}.{element}")
+
+
+def test_a_response_with_no_time_grouped_items_or_another_patient_is_refused(
+    exported: Json,
+) -> None:
+    response = by_id(exported, "QuestionnaireResponse", "m-ors")
+    where = path_of(exported, response)
+    original = copy.deepcopy(response)
+    del response["authored"]
+    assert refused(exported).endswith(f"@ {where}.authored")
+    response.update(copy.deepcopy(original))
+    response["item"][3]["item"] = [{"linkId": "more"}]
+    assert "item 'overall' has items of its own" in refused(exported)
+    response.update(copy.deepcopy(original))
+    response["source"] = {
+        "type": "Patient",
+        "identifier": {"system": "urn:alliance:id:person", "value": "another-child"},
+    }
+    problem = refused(exported)
+    assert "is about another patient" in problem
+    assert problem.endswith(f"@ {where}.source")
+    response.update(copy.deepcopy(original))
+    response["subject"] = response["source"] = {
+        "type": "Patient",
+        "identifier": {"system": "urn:alliance:id:person", "value": "another-child"},
+    }
+    copy_of = fresh_copy(measured().state)
+    with pytest.raises(al.MalformedDataError) as raised:
+        import_bundle(copy_of, exported, actor="pro", occurred_at=START)
+    assert [p.rsplit(" @ ", 1)[1] for p in raised.value.problems] == [
+        f"{where}.subject",
+        f"{where}.source",
+    ]
+
+
+def test_a_total_entered_in_error_leaves_the_measure_without_its_note(exported: Json) -> None:
+    total = total_of(exported, "m-srs")
+    total["status"] = "entered-in-error"
+    copy_of = fresh_copy(measured().state)
+    report = import_bundle_with_report(copy_of, exported, actor="pro", occurred_at=START)
+    imported = copy_of.state.measures["m-srs"]
+    assert imported.note is None
+    assert imported.score == measured().state.measures["m-srs"].score
+    assert any(i.path == path_of(exported, total) for i in report.skipped)
+
+
+def test_importing_a_measure_twice_is_refused_naming_its_identifier(exported: Json) -> None:
+    copy_of = fresh_copy(measured().state)
+    import_bundle(copy_of, exported, actor="pro", occurred_at=START)
+    with pytest.raises(al.DomainError) as raised:
+        import_bundle(copy_of, exported, actor="pro", occurred_at=START)
+    assert raised.value.field.startswith("QuestionnaireResponse/")
+    assert raised.value.field.endswith(".identifier")

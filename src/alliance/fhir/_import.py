@@ -1,4 +1,4 @@
-"""FHIR Goals and Observations recorded into a partnership (private; use
+"""FHIR Goals, Observations and completed measures recorded into a partnership (private; use
 :func:`alliance.fhir.import_bundle`)."""
 
 from __future__ import annotations
@@ -122,8 +122,9 @@ def import_bundle(
     child: Child | None = None,
     about_this_child: bool = False,
 ) -> list[ev.Event]:
-    """Record the ``Goal`` and ``Observation`` resources of a FHIR *bundle* into
-    *partnership*, all of them or (on any error) none, and return the events recorded.
+    """Record the ``Goal``, ``Observation`` and ``QuestionnaireResponse`` resources of a
+    FHIR *bundle* into *partnership*, all of them or (on any error) none, and return the
+    events recorded.
 
     The same as :func:`import_bundle_with_report` (see it for the arguments and the
     errors), returning only the report's ``events``, as a list.
@@ -149,9 +150,9 @@ def import_bundle_with_report(
     child: Child | None = None,
     about_this_child: bool = False,
 ) -> ImportReport:
-    """Record the ``Goal`` and ``Observation`` resources of a FHIR *bundle* into
-    *partnership*, all of them or (on any error) none, and report what was recorded
-    and what was skipped, and why.
+    """Record the ``Goal``, ``Observation`` and ``QuestionnaireResponse`` resources of a
+    FHIR *bundle* into *partnership*, all of them or (on any error) none, and report what
+    was recorded and what was skipped, and why.
 
     Works for R4 and R5 bundles alike (``Goal.expressedBy`` and ``Goal.source`` are both
     read). Other resources in the bundle are used only to resolve references (who
@@ -166,6 +167,10 @@ def import_bundle_with_report(
     - each Observation is recorded by its performer (*actor* when it has none) at its
       ``effectiveDateTime``, for the goal its ``resource-pertainsToGoal`` extension
       names: a Goal of the bundle or one already in the partnership;
+    - each QuestionnaireResponse is a completed measure (``MeasureCompleted``), on the
+      instrument its Questionnaire (in the bundle) defines, by its ``source``, recorded
+      by its ``author`` (*actor* when it names no current member), with the note of the
+      Observation of its total, whose value and interpretation must be the answers';
     - ``entered-in-error`` Goals and Observations (and ``cancelled`` Observations),
       request-only entries of a transaction, and other resources (read only to resolve
       references) are skipped, each with its reason in the report;
