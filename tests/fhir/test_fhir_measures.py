@@ -252,6 +252,8 @@ def test_a_changed_definition_is_another_version_and_a_falling_scale_is_high() -
         assert total_of(bundle, "m0")["interpretation"][0]["coding"][0]["code"] == "N"
         assert total_of(bundle, "m1")["interpretation"][0]["coding"][0]["code"] == "H"
         assert total_of(bundle, "m1")["referenceRange"][0]["high"]["value"] == 4
+        if version == "R5":  # critically high is on the clinical side too
+            total_of(bundle, "m1")["interpretation"][0]["coding"][0]["code"] = "HH"
         copy_of = fresh_copy(p.state)
         import_bundle(copy_of, bundle, actor="pro", occurred_at=START)
         assert copy_of.state.measures == p.state.measures
@@ -700,3 +702,18 @@ def test_importing_a_measure_twice_is_refused_naming_its_identifier(exported: Js
         import_bundle(copy_of, exported, actor="pro", occurred_at=START)
     assert raised.value.field.startswith("QuestionnaireResponse/")
     assert raised.value.field.endswith(".identifier")
+
+
+@pytest.mark.parametrize("code", ["LL", "A", "AA"])
+def test_other_interpretations_of_the_clinical_side_are_read_and_others_refused(
+    exported: Json, code: str
+) -> None:
+    """20.5 is below the outcome rating's cutoff: L, LL (critically low), A and AA
+    (abnormal) all say so; I (intermediate) is no reading against a cutoff."""
+    total = total_of(exported, "m-ors")
+    total["interpretation"][0]["coding"][0]["code"] = code
+    copy_of = fresh_copy(measured().state)
+    import_bundle(copy_of, exported, actor="pro", occurred_at=START)
+    assert copy_of.state.measures["m-ors"] == measured().state.measures["m-ors"]
+    total["interpretation"][0]["coding"][0]["code"] = "I"
+    assert "alliance reads L, H, A (and LL, HH, AA) and N against the cutoff" in refused(exported)

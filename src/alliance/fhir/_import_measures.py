@@ -340,8 +340,9 @@ class Measures:
         other = other_choice(resource, "value", ("valueQuantity", "valueInteger"))
         if other is not None:
             problems.append(
-                f"{other} cannot be the total of a measure, a number (this is "
-                f"{described(other, resource[other])}) @ {path}.{other}"
+                f"{other} cannot be imported: a measure's total is a number (valueQuantity "
+                f"or valueInteger), and this is {described(other, resource[other])} "
+                f"@ {path}.{other}"
             )
         given, element = None, ""
         if "valueQuantity" in resource:
@@ -391,11 +392,14 @@ def _contradiction(
         else f"it is not {side} the cutoff {number(float(instrument.cutoff))}"
     )
     wanted = ("L" if side == "below" else "H") if clinical else "N"
-    clinical_codes = {"L", "H", "A", "LL", "HH", "AA", "LU", "HU"}
-    if code == wanted or (clinical and code == "A"):
+    agreeing = {wanted, wanted * 2, "A", "AA"} if clinical else {"N"}
+    if code in agreeing:
         return None
-    if code not in clinical_codes | {"N"}:
-        return f"{shown} cannot be imported: alliance reads L, H, A and N against the cutoff"
+    if code not in {"L", "LL", "H", "HH", "A", "AA", "N"}:
+        return (
+            f"{shown} cannot be imported: alliance reads L, H, A (and LL, HH, AA) and N "
+            "against the cutoff"
+        )
     return (
         f"{shown} contradicts {instrument.instrument_id!r}'s cutoff: {place}, so it is "
         f"{'' if clinical else 'not '}in the clinical range ({wanted})"
