@@ -69,6 +69,7 @@ from alliance.fhir._export_codes import (
     PAYLOAD_LABELS,
     relationship_concept,
 )
+from alliance.fhir._measures import measure_resources
 from alliance.fhir._units import ucum_coding
 from alliance.model.audience import EVERYONE, Audience, AudienceScope
 from alliance.model.check_ins import CheckIn
@@ -303,6 +304,7 @@ class _Exporter:
         # were recorded (as PartnershipState.observations_for has them)
         observations = sorted(state.observations.values(), key=lambda o: o.observed_at)
         resources += [self.observation(o) for o in observations]
+        resources += measure_resources(self)
         strategies = list(state.strategies.values())
         if strategies:
             resources.append(self.care_plan(strategies))
