@@ -189,12 +189,11 @@ class _Exporter:
         self.viewer = viewer
         self.viewer_role: MemberRole | None = None
         if viewer is not None:
+            try:
+                state = as_seen_by(state, viewer)  # only a current member has a view
+            except NotAMemberError as exc:
+                raise NotAMemberError("viewer", exc.reason) from None
             self.viewer_role = state.role_of(viewer)
-            if self.viewer_role is None:
-                raise NotAMemberError(
-                    "viewer", f"{viewer!r} is not a current member of the partnership"
-                )
-            state = as_seen_by(state, viewer)
             self.state = state
         self.ids = Ids(state)
         self.zone = state.time_zone
