@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pendulum
 import pytest
 
@@ -62,12 +63,13 @@ STORE_READS: dict[str, tuple[StoreRead, bool]] = {
     "index_records": (lambda s, pid: s.index_records(), False),
     "snapshot_records": (lambda s, pid: s.snapshot_records(), False),
     "read_model_records": (lambda s, pid: s.read_model_records(), False),
+    "tombstones": (lambda s, pid: s.tombstones(), False),
     "report_partnerships": (lambda s, pid: s.report_partnerships(), False),
     "goal_facts": (lambda s, pid: s.goal_facts(_bounds(pid)), True),
     "progress_figures": (lambda s, pid: s.progress_figures(_bounds(pid)), True),
 }
 # Methods that return no stored data: passed straight on, never audited.
-WRITES = {"append", "save_snapshot", "delete_snapshots", "rebuild_read_model", "close"}
+WRITES = {"append", "save_snapshot", "delete_snapshots", "rebuild_read_model", "purge", "close"}
 # Attributes that are not reads of stored data: the store's own settings, a constructor,
 # and the wrapper's explicit, unaudited way to the wrapped store.
 ATTRIBUTES = {
@@ -168,6 +170,16 @@ def _fill(store: al.Store) -> None:
     ]:
         assert p.state.clinic_id == CLINIC
         store.append(p.state.partnership_id, p.events, expected_version=0)
+    # and one more, closed and purged: its tombstone is read too
+    sample = sample_partnership()
+    events = [attrs.evolve(sample.events[0], partnership_id="p-purged"), *sample.events[1:]]
+    closing = al.events.PartnershipStatusChanged(
+        status=al.model.PartnershipStatus.CLOSED,
+        actor="ana",
+        occurred_at=sample.state.last_event_at,
+    )
+    store.append("p-purged", [*events, closing], expected_version=0)
+    al.storage.purge_partnership(store, "p-purged", purged_by="ana", reason="retention ended")
 
 
 def _first(store: al.Store) -> str:

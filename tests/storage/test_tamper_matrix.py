@@ -32,6 +32,7 @@ KEYS = {
     "alliance_snapshots": ("clinic_id", "partnership_id"),
     "alliance_goals": ("clinic_id", "partnership_id", "goal_id"),
     "alliance_observations": ("clinic_id", "partnership_id", "observation_id"),
+    "alliance_tombstones": ("clinic_id", "partnership_id"),
 }
 # Tables left out, and why: alliance_meta holds the schema version, which the store reads
 # when it opens (a lower one is migrated, a higher one refused: test_sqlite_faults.py).
@@ -41,8 +42,8 @@ Execute = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
 def _fill(store: al.Store) -> None:
-    """The sample partnership (with a departed member and a corrected observation) and a
-    second one; a snapshot of the first."""
+    """The sample partnership (with a departed member and a corrected observation), a
+    second one, and a third, closed and purged (its tombstone); a snapshot of the first."""
     sample = sample_partnership()
     state = sample.state
     last = state.last_event_at
@@ -62,6 +63,12 @@ def _fill(store: al.Store) -> None:
     other = build().events
     formed = attrs.evolve(other[0], partnership_id="p-2", clinic_id=CLINIC)
     store.append("p-2", [formed, *other[1:]], expected_version=0)
+    closing = al.events.PartnershipStatusChanged(
+        status=al.model.PartnershipStatus.CLOSED, actor="ana", occurred_at=last
+    )
+    purged = [attrs.evolve(formed, partnership_id="p-3"), *other[1:], closing]
+    store.append("p-3", purged, expected_version=0)
+    al.storage.purge_partnership(store, "p-3", purged_by="ana", reason="retention ended")
     assert isinstance(store, al.storage.SnapshotStore)
     store.save_snapshot(al.load_partnership(store, state.partnership_id).state)
 
@@ -100,7 +107,8 @@ def _where(key: dict[str, Any], mark: str) -> tuple[str, tuple[Any, ...]]:
 
 def _matrix(store: al.Store, execute: Execute, columns: dict[str, list[tuple[str, str]]],
             mark: str, open_clinic: Callable[[str], al.Store]) -> list[str]:  # fmt: skip
-    """Edit each column of a row of p-sam's in each table; return the edits not reported.
+    """Edit each column of a row of p-sam's in each table (p-3's tombstone); return the
+    edits not reported.
 
     An edit of ``clinic_id`` moves the row to another clinic: it counts as found when
     either clinic's verify reports it (a snapshot moved away is only missing here, which
@@ -110,9 +118,13 @@ def _matrix(store: al.Store, execute: Execute, columns: dict[str, list[tuple[str
     for table, declared in sorted(columns.items()):
         key_columns = KEYS[table]
         names = [name for name, _ in declared]
-        where = "partnership_id = 'p-sam'" + (
-            " AND version = 3" if table == "alliance_events" else ""
+        where = (
+            "partnership_id = 'p-3'"
+            if table == "alliance_tombstones"
+            else "partnership_id = 'p-sam'"
         )
+        if table == "alliance_events":
+            where += " AND version = 3"
         (row,) = execute(
             f"SELECT {', '.join(names)} FROM {table} WHERE {where} "
             f"ORDER BY {', '.join(key_columns)} LIMIT 1",
@@ -161,8 +173,8 @@ def test_every_edit_of_every_sqlite_column_is_found(tmp_path: Path) -> None:
             return conn.execute(sql, params).fetchall()
 
         columns = _sqlite_columns(execute)
-        assert set(columns) == set(KEYS)  # every table of the schema, but alliance_meta
-        assert sum(len(c) for c in columns.values()) >= 60
+        assert set(columns) == set(KEYS)  # every table of the schema but alliance_meta
+        assert sum(len(c) for c in columns.values()) >= 70
         assert _matrix(store, execute, columns, "?", lambda c: SQLiteStore(path, c)) == []
     finally:
         conn.close()
@@ -200,5 +212,5 @@ def test_every_edit_of_every_postgres_column_is_found(
         if table.startswith("alliance_") and table not in NOT_TAMPERED:
             columns.setdefault(table, []).append((name, kind))
     assert set(columns) == set(KEYS)
-    assert sum(len(c) for c in columns.values()) >= 60
+    assert sum(len(c) for c in columns.values()) >= 70
     assert _matrix(store, execute, columns, "%s", open_clinic) == []

@@ -38,6 +38,7 @@ from alliance.storage.interface import (
     MeasuredRow,
     PartnershipSummary,
     ProgressFiguresStore,
+    PurgeStore,
     ReadModelPartnership,
     ReadModelRecords,
     ReadModelStore,
@@ -46,6 +47,7 @@ from alliance.storage.interface import (
     SnapshotStore,
     Store,
     StoredEvent,
+    Tombstone,
 )
 from alliance.storage.memory import MemoryStore
 from alliance.storage.sqlite import SQLiteStore
@@ -65,6 +67,7 @@ __all__ = [
     "ReadAccess",
     "PartnershipSummary",
     "ProgressFiguresStore",
+    "PurgeStore",
     "ReadModelPartnership",
     "ReadModelRecords",
     "ReadModelStore",
@@ -74,9 +77,11 @@ __all__ = [
     "SnapshotStore",
     "Store",
     "StoredEvent",
+    "Tombstone",
     "default_url",
     "load_partnership",
     "open_store",
+    "purge_partnership",
     "rebuild_read_model",
     "start_partnership",
     "update",
@@ -189,6 +194,29 @@ def rebuild_read_model(store: Store) -> None:
             "reports fold the timelines, so there is nothing to rebuild",
         )
     store.rebuild_read_model()
+
+
+def purge_partnership(
+    store: Store, partnership_id: str, *, purged_by: str, reason: str
+) -> Tombstone:
+    """Erase a closed partnership on purpose (its retention period has ended, or the
+    family exercised a right to erasure): every event, snapshot, index and read-model
+    row of it goes, in one transaction, and a :class:`Tombstone` records who purged it,
+    when, why, and where its chain ended. The clinic's other timelines are untouched, so
+    :func:`verify_integrity` still holds; the purged id is never used again.
+
+    *reason* is kept in the tombstone: keep it free of personal data.
+
+    Raises:
+        UnknownRecordError: the store's clinic has no such partnership.
+        DomainError: the partnership is not closed (close it first, with
+            :class:`~alliance.events.PartnershipStatusChanged`).
+        ValidationError: *purged_by* is not an identifier, or *reason* not text; or the
+            store cannot purge (nothing was changed).
+    """
+    if not isinstance(store, PurgeStore):
+        raise ValidationError("store", f"{type(store).__name__} cannot purge a partnership")
+    return store.purge(partnership_id, purged_by=purged_by, reason=reason)
 
 
 def _plugin(scheme: str) -> StoreFactory | None:

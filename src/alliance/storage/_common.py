@@ -14,14 +14,20 @@ import attrs
 import pendulum
 
 from alliance import events as ev
-from alliance.errors import CorruptEventError, MalformedDataError, ValidationError
+from alliance.errors import (
+    CorruptEventError,
+    DomainError,
+    MalformedDataError,
+    UnknownRecordError,
+    ValidationError,
+)
 from alliance.model import _checks as c
-from alliance.model._time import to_micros
+from alliance.model._time import from_micros, to_micros
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.serialization import dumps, from_data, parse_json, to_data
 from alliance.storage import _secrets
-from alliance.storage.interface import ChainRecord, StoredEvent
+from alliance.storage.interface import ChainRecord, StoredEvent, Tombstone
 
 # The version of the tables' layout, recorded in each SQL database.
 # 1: the first layout. 2: alliance_events.chain_hash (tamper evidence); a version-1
@@ -417,3 +423,60 @@ def chain_record(row: Sequence[Any]) -> ChainRecord:
         payload=payload,
         chain_hash=chain,
     )
+
+
+def tombstone(
+    *,
+    clinic_id: str,
+    partnership_id: str,
+    events: int,
+    last_chain_hash: str | None,
+    purged_by: str,
+    reason: str,
+    purged_at_us: int,
+) -> Tombstone:
+    """The tombstone of a purge, with its hash (:func:`tombstone_hash`)."""
+    found = Tombstone(
+        clinic_id=clinic_id,
+        partnership_id=partnership_id,
+        events=events,
+        last_chain_hash=last_chain_hash,
+        purged_by=purged_by,
+        reason=reason,
+        purged_at=from_micros(purged_at_us),
+        tombstone_hash="",
+    )
+    return attrs.evolve(found, tombstone_hash=tombstone_hash(found))
+
+
+def tombstone_hash(found: Tombstone) -> str:
+    """SHA-256 (hex) over ``"alliance-tombstone/1"`` and *found*'s fields but its hash, a
+    line each (the reason last: it is the only one that may hold a line break)."""
+    text = (
+        f"alliance-tombstone/1\n{found.clinic_id}\n{found.partnership_id}\n{found.events}\n"
+        f"{found.last_chain_hash or ''}\n{found.purged_by}\n{to_micros(found.purged_at)}\n"
+        f"{found.reason}"
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def check_purge(partnership_id: str, purged_by: str, reason: str) -> None:
+    """Refuse a purge's arguments that no store could record."""
+    c._check_identifier("partnership_id", partnership_id)
+    c._check_identifier("purged_by", purged_by)
+    c.check_text("reason", reason)
+
+
+def purge_refusal(partnership_id: str, status: str | None) -> Exception | None:
+    """Why a partnership in *status* (``None``: not stored) cannot be purged, if it
+    cannot."""
+    if status is None:
+        return UnknownRecordError(
+            "partnership_id", f"there is no partnership {partnership_id!r} to purge"
+        )
+    if status != PartnershipStatus.CLOSED.value:
+        return DomainError(
+            "partnership_id",
+            f"{partnership_id!r} is {status}: only a closed partnership can be purged",
+        )
+    return None

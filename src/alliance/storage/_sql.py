@@ -45,6 +45,17 @@ from alliance.storage.interface import (
     ReadModelRecords,
     SnapshotRecord,
     StoredEvent,
+    Tombstone,
+)
+
+# Every table that holds rows of a partnership, emptied of them by a purge.
+_PURGED_TABLES = (
+    "alliance_events",
+    "alliance_snapshots",
+    "alliance_goals",
+    "alliance_observations",
+    "alliance_members",
+    "alliance_partnerships",
 )
 
 
@@ -96,6 +107,17 @@ class SqlStore(ReadModelSql):
                 partnership_id TEXT NOT NULL,
                 version INTEGER NOT NULL,
                 payload TEXT NOT NULL,
+                PRIMARY KEY (clinic_id, partnership_id)
+            )""",
+            """CREATE TABLE IF NOT EXISTS alliance_tombstones (
+                clinic_id TEXT NOT NULL,
+                partnership_id TEXT NOT NULL,
+                events INTEGER NOT NULL,
+                last_chain_hash TEXT,
+                purged_by TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                purged_at_us BIGINT NOT NULL,
+                tombstone_hash TEXT NOT NULL,
                 PRIMARY KEY (clinic_id, partnership_id)
             )""",
             *rm.schema_statements(self.float_type, self.without_rowid),
@@ -227,6 +249,19 @@ class SqlStore(ReadModelSql):
             current = 0 if stored is None else int(stored)
             if current != expected_version:
                 raise ConcurrencyError(partnership_id, expected_version, current)
+            if (
+                expected_version == 0
+                and conn.execute(
+                    self._sql(
+                        "SELECT 1 FROM alliance_tombstones "
+                        "WHERE clinic_id = ? AND partnership_id = ?"
+                    ),
+                    (self._clinic_id, partnership_id),
+                ).fetchone()
+            ):
+                raise ValidationError(
+                    "partnership_id", f"{partnership_id!r} was purged: its id is not used again"
+                )
             first_position = (0 if last is None else int(last)) + 1
             recorded_at = _common.now_utc()
             recorded_us = to_micros(recorded_at)
@@ -571,6 +606,70 @@ class SqlStore(ReadModelSql):
             observations=tuple(tuple(row) for row in observations),
             goal_columns=tuple(rm.GOAL_COLUMNS.split(", ")),
             observation_columns=tuple(rm.OBSERVATION_COLUMNS.split(", ")),
+        )
+
+    # --- erasure on purpose (PurgeStore) -----------------------------------------------
+
+    def purge(self, partnership_id: str, *, purged_by: str, reason: str) -> Tombstone:
+        """See :meth:`alliance.storage.PurgeStore.purge`."""
+        _common.check_purge(partnership_id, purged_by, reason)
+        key = (self._clinic_id, partnership_id)
+        with self._transaction(write=True) as conn:
+            row = conn.execute(
+                self._sql(
+                    "SELECT p.status, p.version, (SELECT e.chain_hash FROM alliance_events e "
+                    "WHERE e.clinic_id = p.clinic_id AND e.partnership_id = p.partnership_id "
+                    "AND e.version = p.version) FROM alliance_partnerships p "
+                    "WHERE p.clinic_id = ? AND p.partnership_id = ?"
+                ),
+                key,
+            ).fetchone()
+            refused = _common.purge_refusal(partnership_id, None if row is None else row[0])
+            if refused is not None:
+                raise refused
+            found = _common.tombstone(
+                clinic_id=self._clinic_id, partnership_id=partnership_id, events=int(row[1]),
+                last_chain_hash=row[2], purged_by=purged_by, reason=reason,
+                purged_at_us=to_micros(_common.now_utc()),
+            )  # fmt: skip
+            for table in _PURGED_TABLES:
+                conn.execute(
+                    self._sql(f"DELETE FROM {table} WHERE clinic_id = ? AND partnership_id = ?"),
+                    key,
+                )
+            conn.execute(
+                self._sql(
+                    "INSERT INTO alliance_tombstones (clinic_id, partnership_id, events, "
+                    "last_chain_hash, purged_by, reason, purged_at_us, tombstone_hash) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                (*key, found.events, found.last_chain_hash, purged_by, reason,
+                 to_micros(found.purged_at), found.tombstone_hash),
+            )  # fmt: skip
+        _common.log.info(
+            "partnership %s of clinic %s purged by %s", partnership_id, self._clinic_id, purged_by
+        )
+        return found
+
+    def tombstones(self) -> tuple[Tombstone, ...]:
+        """See :meth:`alliance.storage.PurgeStore.tombstones`."""
+        rows = self._fetch(
+            "SELECT partnership_id, events, last_chain_hash, purged_by, reason, purged_at_us, "
+            "tombstone_hash FROM alliance_tombstones WHERE clinic_id = ? ORDER BY partnership_id",
+            (self._clinic_id,),
+        )
+        return tuple(
+            Tombstone(
+                clinic_id=self._clinic_id,
+                partnership_id=pid,
+                events=int(events),
+                last_chain_hash=last,
+                purged_by=by,
+                reason=reason,
+                purged_at=from_micros(int(at)),
+                tombstone_hash=digest,
+            )
+            for pid, events, last, by, reason, at, digest in rows
         )
 
     # --- snapshots (SnapshotStore) ---------------------------------------------------

@@ -32,6 +32,7 @@ from alliance.storage.interface import (
     IndexRecord,
     PartnershipSummary,
     ProgressFiguresStore,
+    PurgeStore,
     ReadModelPartnership,
     ReadModelRecords,
     ReadModelStore,
@@ -40,6 +41,7 @@ from alliance.storage.interface import (
     SnapshotStore,
     Store,
     StoredEvent,
+    Tombstone,
 )
 
 __all__ = [
@@ -60,7 +62,7 @@ class IntegrityProblem:
         version: the version the problem is at, or ``None`` where it is not at one
             version (an index row, a read-model row).
         part: what was checked (see :func:`verify_integrity`): ``"chain"``,
-            ``"index"``, ``"snapshot"`` or ``"read-model"``.
+            ``"index"``, ``"snapshot"``, ``"read-model"`` or ``"purge"``.
         kind: in the chain, ``"edited"`` (the event stored there is not the one
             recorded: its payload or another column changed), ``"removed"`` (no event is
             stored there, or fewer than the index says) or ``"reordered"`` (the event
@@ -69,7 +71,8 @@ class IntegrityProblem:
             ``"differs"`` or ``"missing"``; for a snapshot, ``"ignored"`` (bound to
             another timeline, or unreadable: load ignores it) or ``"differs"`` (not the
             fold of its timeline); in the read model, ``"differs"``, ``"missing"`` or
-            ``"extra"``.
+            ``"extra"``; for a purge, ``"edited"`` (its tombstone) or ``"not-erased"``
+            (rows of a purged partnership are stored again).
         detail: a plain-language explanation, naming the column where one differs.
     """
 
@@ -122,7 +125,9 @@ def verify_integrity(store: Store) -> IntegrityReport:
       partnership, version, and the chain hash stored at that version; one that is not
       is ignored on load, and reported here) and holds the fold of that timeline up to
       its version;
-    - **the read model**: each goal and observation row is the one the fold gives.
+    - **the read model**: each goal and observation row is the one the fold gives;
+    - **the purges** (a :class:`PurgeStore`): each tombstone is the one recorded, and
+      nothing of its partnership is stored again.
 
     The derived parts are checked for the timelines whose chain holds (a broken chain is
     the problem reported). Nothing is raised for damaged data: an unreadable payload or
@@ -177,12 +182,36 @@ def verify_integrity(store: Store) -> IntegrityReport:
                 report("read-model", None, "extra",
                        "the read model has rows for it, but no timeline is stored")  # fmt: skip
         problems.extend(found)
+    if isinstance(store, PurgeStore):
+        problems.extend(_verify_tombstones(store.tombstones(), timelines, indexed))
     return IntegrityReport(
         problems=tuple(problems),
         partnerships=len(pids),
         events=sum(len(rows) for rows in timelines.values()),
         snapshots=len(snapshots),
     )
+
+
+def _verify_tombstones(
+    tombstones: Sequence[Tombstone],
+    timelines: dict[str, list[ChainRecord]],
+    indexed: dict[str, IndexRecord],
+) -> list[IntegrityProblem]:
+    """Each tombstone against its own hash, and against what is still stored."""
+    problems: list[IntegrityProblem] = []
+    for found in tombstones:
+        pid = found.partnership_id
+        if _common.tombstone_hash(found) != found.tombstone_hash:
+            problems.append(IntegrityProblem(partnership_id=pid, version=None, part="purge",
+                                             kind="edited", detail=(
+                "its tombstone is not the one the purge recorded (its hash does not match)"
+            )))  # fmt: skip
+        if pid in timelines or pid in indexed:
+            problems.append(IntegrityProblem(partnership_id=pid, version=None, part="purge",
+                                             kind="not-erased", detail=(
+                "it was purged, but rows of it are stored again"
+            )))  # fmt: skip
+    return problems
 
 
 def _by_partnership(
@@ -397,6 +426,24 @@ class AuditedStore:
             raise StoreError(self.url, "this store keeps no hash chain to verify")
         self._read(None, operation)
         return self._store
+
+    def purge(self, partnership_id: str, *, purged_by: str, reason: str) -> Tombstone:
+        """Passed on to a store that can purge (a write: not logged as a read).
+
+        Raises:
+            StoreError: the wrapped store cannot purge.
+        """
+        if not isinstance(self._store, PurgeStore):
+            raise StoreError(self.url, "this store cannot purge a partnership")
+        return self._store.purge(partnership_id, purged_by=purged_by, reason=reason)
+
+    def tombstones(self) -> tuple[Tombstone, ...]:
+        """Passed on to a store that can purge (logged as ``"tombstones"``); otherwise
+        none."""
+        if not isinstance(self._store, PurgeStore):
+            return ()
+        self._read(None, "tombstones")
+        return self._store.tombstones()
 
     def close(self) -> None:
         """Close the wrapped store."""

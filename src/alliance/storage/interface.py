@@ -30,6 +30,7 @@ __all__ = [
     "MeasuredRow",
     "PartnershipSummary",
     "ProgressFiguresStore",
+    "PurgeStore",
     "ReadModelPartnership",
     "ReadModelRecords",
     "ReadModelStore",
@@ -38,6 +39,7 @@ __all__ = [
     "SnapshotStore",
     "Store",
     "StoredEvent",
+    "Tombstone",
 ]
 
 
@@ -301,6 +303,49 @@ class ChainStore(Store, Protocol):
 
 
 # --- the read model of goals and observations ---------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Tombstone:
+    """What is left of a purged partnership: who purged it, when, why, and where its
+    chain ended (see :class:`PurgeStore`). It holds no personal data of its own; keep
+    *reason* free of it too.
+
+    Attributes:
+        clinic_id, partnership_id: the partnership purged.
+        events: how many events its timeline held.
+        last_chain_hash: the chain hash of its last event, to match against a copy of the
+            latest hashes kept elsewhere.
+        purged_by: who purged it (the host's user id).
+        reason: why (for example "retention period ended").
+        purged_at: when (UTC).
+        tombstone_hash: SHA-256 over the fields above, so that an edited tombstone is
+            found by :func:`alliance.storage.verify_integrity`.
+    """
+
+    clinic_id: str
+    partnership_id: str
+    events: int
+    last_chain_hash: str | None
+    purged_by: str
+    reason: str
+    purged_at: dt.datetime
+    tombstone_hash: str
+
+
+@runtime_checkable
+class PurgeStore(Store, Protocol):
+    """A store that can erase a closed partnership on purpose, leaving a
+    :class:`Tombstone`."""
+
+    def purge(self, partnership_id: str, *, purged_by: str, reason: str) -> Tombstone:
+        """Remove every stored row of a closed partnership (events, snapshot, index, read
+        model) in one transaction, and record its tombstone; refuse an open one."""
+        ...
+
+    def tombstones(self) -> tuple[Tombstone, ...]:
+        """This clinic's tombstones, by partnership id."""
+        ...
 
 
 @attrs.frozen(kw_only=True)

@@ -23,6 +23,7 @@ from alliance.storage.interface import (
     ReadModelRecords,
     SnapshotRecord,
     StoredEvent,
+    Tombstone,
 )
 
 __all__ = ["MemoryStore"]
@@ -33,12 +34,14 @@ class _Shared:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.events: list[tuple[str, StoredEvent]] = []  # (clinic id, stored event)
+        # (clinic id, stored event), in the global order; None where a purge erased it
+        self.events: list[tuple[str, StoredEvent | None]] = []
         self.timelines: dict[tuple[str, str], list[StoredEvent]] = {}
         self.index: dict[tuple[str, str], PartnershipSummary] = {}
         self.snapshots: dict[tuple[str, str], tuple[int, str]] = {}  # (version, payload)
         # (clinic, partnership) -> its stored rows with their chain hashes, in version order
         self.chains: dict[tuple[str, str], list[_common.ChainedRow]] = {}
+        self.tombstones: dict[tuple[str, str], Tombstone] = {}
         # (clinic, partnership) -> member id -> (role, whether current)
         self.members: dict[tuple[str, str], dict[str, tuple[str, bool]]] = {}
 
@@ -83,6 +86,10 @@ class MemoryStore(_common.OpenedStore):
             timeline = shared.timelines.get(key, [])
             if len(timeline) != expected_version:
                 raise ConcurrencyError(partnership_id, expected_version, len(timeline))
+            if key in shared.tombstones:
+                raise ValidationError(
+                    "partnership_id", f"{partnership_id!r} was purged: its id is not used again"
+                )
             recorded_at = _common.now_utc()
             start = len(shared.events)
             stored = tuple(
@@ -159,7 +166,7 @@ class MemoryStore(_common.OpenedStore):
         self._check_open()
         with self._shared.lock:
             tail = self._shared.events[max(after, 0) :]
-        mine = (s for clinic, s in tail if clinic == self._clinic_id)
+        mine = (s for clinic, s in tail if clinic == self._clinic_id and s is not None)
         out: list[StoredEvent] = []
         for stored in mine:
             if len(out) >= limit:
@@ -231,6 +238,45 @@ class MemoryStore(_common.OpenedStore):
         store keeps no read model)."""
         self._check_open()
         return ReadModelRecords()
+
+    def purge(self, partnership_id: str, *, purged_by: str, reason: str) -> Tombstone:
+        """See :meth:`alliance.storage.PurgeStore.purge`."""
+        self._check_open()
+        _common.check_purge(partnership_id, purged_by, reason)
+        key = (self._clinic_id, partnership_id)
+        shared = self._shared
+        with shared.lock:
+            summary = shared.index.get(key)
+            refused = _common.purge_refusal(
+                partnership_id, None if summary is None else summary.status.value
+            )
+            if refused is not None:
+                raise refused
+            chain = shared.chains.pop(key, [])
+            found = _common.tombstone(
+                clinic_id=self._clinic_id,
+                partnership_id=partnership_id,
+                events=len(chain),
+                last_chain_hash=chain[-1][-1] if chain else None,
+                purged_by=purged_by,
+                reason=reason,
+                purged_at_us=to_micros(_common.now_utc()),
+            )
+            for stored in shared.timelines.pop(key, []):
+                shared.events[stored.position - 1] = ("", None)
+            for kept in (shared.index, shared.snapshots, shared.members):
+                kept.pop(key, None)
+            shared.tombstones[key] = found
+        return found
+
+    def tombstones(self) -> tuple[Tombstone, ...]:
+        """See :meth:`alliance.storage.PurgeStore.tombstones`."""
+        self._check_open()
+        with self._shared.lock:
+            return tuple(
+                t for (clinic, _), t in sorted(self._shared.tombstones.items())
+                if clinic == self._clinic_id
+            )  # fmt: skip
 
     def save_snapshot(self, state: PartnershipState) -> None:
         """See :meth:`alliance.storage.SnapshotStore.save_snapshot`."""
