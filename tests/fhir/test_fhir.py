@@ -2127,6 +2127,34 @@ def test_the_report_says_what_was_skipped_and_why(sample: al.Partnership, export
     assert len(report.events) == copy_of.version - fresh_copy(sample.state).version
 
 
+def test_elements_alliance_has_no_field_for_are_reported_not_dropped(
+    sample: al.Partnership, exported: Json
+) -> None:
+    bundle = copy.deepcopy(exported)
+    goal = find(bundle, "Goal", "g-requests")
+    goal["priority"] = {"text": "high"}
+    goal["addresses"] = [{"display": "Speech delay"}]
+    goal["note"] = [*goal.get("note", [{"text": "Why it matters"}]), {"text": "A second note"}]
+    observation = find(bundle, "Observation", "o-req-2")
+    observation["interpretation"] = [{"text": "Improving"}]
+    observation["referenceRange"] = [{"text": "5 to 8"}]
+    report = al.fhir.import_bundle_with_report(
+        fresh_copy(sample.state), bundle, actor="ana", occurred_at=sample.state.formed_at
+    )
+    skipped = {(s.label, s.path.rsplit(".", 1)[-1], s.reason.split(":")[0]) for s in report.skipped}
+    last_note = len(goal["note"]) - 1
+    assert {
+        (f"Goal/{goal['id']}", "priority", "priority not imported"),
+        (f"Goal/{goal['id']}", "addresses", "addresses not imported"),
+        (f"Goal/{goal['id']}", f"note[{last_note}]", f"note[{last_note}] not imported"),
+        (f"Observation/{observation['id']}", "interpretation", "interpretation not imported"),
+        (f"Observation/{observation['id']}", "referenceRange", "referenceRange not imported"),
+    } <= skipped
+    # and the goal and observation are still recorded
+    assert any(r.label == f"Goal/{goal['id']}" for r in report.recorded)
+    assert any(r.label == f"Observation/{observation['id']}" for r in report.recorded)
+
+
 ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 
 

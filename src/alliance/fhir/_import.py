@@ -39,6 +39,7 @@ from alliance.fhir._import_elements import (
     mastery_criterion,
     measurable_target,
     no_value,
+    not_imported,
     observation_audience,
     observation_kind,
     observation_setting,
@@ -548,6 +549,8 @@ class _Reader:
             problems.append(f"no description text @ {path}.description")
         notes = [n for n in as_list(resource.get("note")) if isinstance(n, dict)]
         why = text(notes[0].get("text")) if notes else None
+        for where, reason in not_imported(resource, path):
+            self.skip(entry, reason, where)
         target, plan.units = measurable_target(resource, path, problems)
         gas = gas_scale(resource, path, problems)
         mastery = mastery_criterion(resource, path, problems)
@@ -635,6 +638,8 @@ class _Reader:
             self.skip(entry, f"status {status!r}: skipped")
             return None
         problems: list[str] = []
+        for where, reason in not_imported(resource, path):
+            self.skip(entry, reason, where)
         if status not in _IMPORTED_OBSERVATION_STATUS:
             problems.append(
                 f"status must be final, amended or corrected (or entered-in-error or "

@@ -686,3 +686,41 @@ def no_value(resource: Json, path: str) -> str:
         "no value: expected a valueQuantity or valueInteger (or alliance's gas-level "
         f"component) @ {path}.value[x]"
     )
+
+
+# Elements of a Goal or an Observation that alliance has no field for: each one present is
+# reported as skipped, with why, so that nothing is dropped without a word.
+_NOT_IMPORTED: dict[str, dict[str, str]] = {
+    "Goal": {
+        "priority": "alliance's goals have no priority",
+        "addresses": "alliance's goals do not link to the conditions they address",
+        "outcomeCode": "the outcome is read from lifecycleStatus and achievementStatus",
+        "outcomeReference": "the outcome is read from lifecycleStatus and achievementStatus",
+        "outcome": "the outcome is read from lifecycleStatus and achievementStatus",
+    },
+    "Observation": {
+        "interpretation": "a progress observation is read against its goal's target, not "
+        "an interpretation",
+        "referenceRange": "a progress observation is read against its goal's target, not a "
+        "reference range",
+    },
+}
+
+
+def not_imported(resource: Json, path: str) -> list[tuple[str, str]]:
+    """``(path, reason)`` of each element of *resource* (a Goal or an Observation) that the
+    import has no field for: those of :data:`_NOT_IMPORTED`, and a Goal's notes after the
+    first (the first is why the goal matters)."""
+    kind = str(resource.get("resourceType"))
+    found = [
+        (f"{path}.{element}", f"{element} not imported: {why}")
+        for element, why in _NOT_IMPORTED.get(kind, {}).items()
+        if resource.get(element) not in (None, [], {})
+    ]
+    if kind == "Goal":
+        found += [
+            (f"{path}.note[{index}]", f"note[{index}] not imported: only a Goal's first note is "
+             "read (as why the goal matters)")
+            for index in range(1, len(as_list(resource.get("note"))))
+        ]  # fmt: skip
+    return found
