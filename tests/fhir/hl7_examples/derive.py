@@ -60,10 +60,11 @@ EXAMPLES = [
     ("r4", "package/Patient-example.json", "r4-Patient-example.json"),
     ("r4", "package/Patient-ch-example.json", "r4-Patient-ch-example.json"),
     ("r4", "package/Patient-f001.json", "r4-Patient-f001.json"),
+    ("r4", "package/Patient-f201.json", "r4-Patient-f201.json"),
+    ("r4", "package/Patient-pat2.json", "r4-Patient-pat2.json"),
     ("r4", "package/Goal-example.json", "r4-Goal-example.json"),
     ("r4", "package/Goal-stop-smoking.json", "r4-Goal-stop-smoking.json"),
     ("r4", "package/CarePlan-f001.json", "r4-CarePlan-f001.json"),
-    ("r4", "package/CarePlan-integrate.json", "r4-CarePlan-integrate.json"),
     ("r4", "package/Observation-example.json", "r4-Observation-example.json"),
     ("r4", "package/Observation-satO2.json", "r4-Observation-satO2.json"),
     ("r4", "package/Observation-body-temperature.json", "r4-Observation-body-temperature.json"),
@@ -78,6 +79,7 @@ EXAMPLES = [
     ("r4", "package/Observation-bmd.json", "r4-Observation-bmd.json"),
     ("r4", "package/Observation-herd1.json", "r4-Observation-herd1.json"),
     ("r5", "package/Patient-example.json", "r5-Patient-example.json"),
+    ("r5", "package/Patient-f001.json", "r5-Patient-f001.json"),
     ("r5", "package/Goal-example.json", "r5-Goal-example.json"),
     ("r5", "package/CarePlan-f001.json", "r5-CarePlan-f001.json"),
     ("r5", "package/Observation-example.json", "r5-Observation-example.json"),
@@ -217,7 +219,7 @@ def check_schema_against(schema: Json, definitions: dict[str, Json]) -> None:
 
 
 def main(folder: Path) -> None:
-    archives = {key: tarfile.open(folder / name) for key, name in PACKAGES.items()}
+    archives = {key: tarfile.open(folder / name) for key, name in PACKAGES.items()}  # noqa: SIM115
     total = 0
     for package, name, fixture in EXAMPLES:
         data = read(archives[package], name)
