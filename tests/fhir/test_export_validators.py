@@ -13,7 +13,10 @@ fail here.
 from __future__ import annotations
 
 import copy
+import functools
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,14 +67,46 @@ EVALUATED = {
 }  # fmt: skip
 
 
+@functools.cache
+def bound_value_sets() -> Json:
+    """RelatedPerson.relationship's binding and value set in each version, from HL7's
+    packages (``hl7_examples/value-sets.json``, written by ``derive.py``)."""
+    found: Json = json.loads((Path(__file__).parent / "hl7_examples/value-sets.json").read_text())
+    return found
+
+
 def check_relationships(bundle: Json, version: str) -> None:
-    """Every RelatedPerson's HL7 relationship codes are in its version's value set."""
+    """Every RelatedPerson's HL7 relationship codes are in the value set its version binds,
+    as test_fhir_relationships.py writes it out and as HL7's package defines it."""
+    bound = bound_value_sets()[version]["codes"]
     for person in resources(bundle, "RelatedPerson"):
         for concept in person["relationship"]:
             hl7 = [c for c in concept["coding"] if c["system"] != CARER_RELATIONSHIP]
             assert hl7, concept
             for coding in hl7:
                 assert coding["code"] in VALUE_SETS[version].get(coding["system"], ()), coding
+                assert coding["code"] in bound.get(coding["system"], ()), coding
+
+
+def test_the_written_out_value_sets_are_those_of_hl7s_packages() -> None:
+    """test_fhir_relationships.py's value sets, written out from secondary sources, are
+    the packages' own: R5's as listed, R4's RoleCodes as expanded from the package's v3
+    RoleCode (109 codes). R4's v2-0131 there is the core package's expansion (8 codes);
+    the examples package's code system is v2.9, which adds BP, CP, EP and PR."""
+    for version in VERSIONS:
+        derived = bound_value_sets()[version]
+        assert derived["binding"] == {
+            "strength": "preferred",
+            "valueSet": "http://hl7.org/fhir/ValueSet/relatedperson-relationshiptype",
+        }
+        codes = {system: set(found) for system, found in derived["codes"].items()}
+        written = VALUE_SETS[version]
+        assert set(codes) == set(written)
+        for system, found in codes.items():
+            if version == "R4" and system.endswith("v2-0131"):
+                assert found - written[system] == {"BP", "CP", "EP", "PR"}
+            else:
+                assert found == written[system], system
 
 
 def check_everything(bundle: Json, version: str, counts: dict[str, int] | None = None) -> None:

@@ -17,6 +17,10 @@ It writes, beside itself:
   StructureDefinitions' snapshots: key, severity, human, FHIRPath expression) and each
   element's types, for the resource types alliance exports and every data type they
   reach, for R4 (4.0.1) and R5 (5.0.0);
+- ``value-sets.json``: the value set ``RelatedPerson.relationship`` is bound to in each
+  version, with its codes (R5's listed one by one; R4's all of HL7 v2 table 0131 and v3
+  RoleCode is-a ``_PersonalRelationshipRoleType``, expanded from the package's code
+  systems);
 - ``schema-R4.json`` and ``schema-R5.json``: HL7's FHIR JSON schema cut down to the
   definitions those resource types reach (a ``Resource`` is one of the exported types),
   without the ``description`` texts (documentation only).
@@ -162,6 +166,70 @@ def invariants(definitions: dict[str, Json]) -> Json:
     return dict(sorted(wanted.items()))
 
 
+def hierarchy(code_system: Json) -> tuple[list[str], dict[str, set[str]], set[str]]:
+    """A CodeSystem's codes, each code's children (nested, or listed as ``child``) and the
+    codes that are ``notSelectable``."""
+    everything: list[str] = []
+    children: dict[str, set[str]] = {}
+    abstract: set[str] = set()
+
+    def walk(concept: Json, parent: str | None) -> None:
+        code = concept["code"]
+        everything.append(code)
+        if parent is not None:
+            children.setdefault(parent, set()).add(code)
+        for prop in concept.get("property", []):
+            if prop["code"] == "child":
+                children.setdefault(code, set()).add(prop["valueCode"])
+            if prop["code"] == "notSelectable" and prop.get("valueBoolean"):
+                abstract.add(code)
+        for child in concept.get("concept", []):
+            walk(child, code)
+
+    for concept in code_system["concept"]:
+        walk(concept, None)
+    return everything, children, abstract
+
+
+def relationship_value_set(archive: tarfile.TarFile) -> Json:
+    """RelatedPerson.relationship's binding and the codes of its value set, expanded from
+    the package's ValueSet and CodeSystems (``is-a``: the concept and its descendants,
+    nested or listed as ``child``, less those ``notSelectable``)."""
+    definition = json.loads(read(archive, "package/StructureDefinition-RelatedPerson.json"))
+    (element,) = [
+        e for e in definition["snapshot"]["element"] if e["path"] == "RelatedPerson.relationship"
+    ]
+    binding = element["binding"]
+    url = binding["valueSet"].split("|")[0]
+    value_set = json.loads(read(archive, "package/ValueSet-relatedperson-relationshiptype.json"))
+    assert value_set["url"] == url
+    codes: dict[str, list[str]] = {}
+    for include in value_set["compose"]["include"]:
+        system = include["system"]
+        if "concept" in include:
+            codes[system] = [c["code"] for c in include["concept"]]
+            continue
+        name = "package/CodeSystem-" + system.rsplit("/", 1)[1] + ".json"
+        code_system = json.loads(read(archive, name))
+        everything, children, abstract = hierarchy(code_system)
+        if "filter" not in include:
+            codes[system] = everything
+            continue
+        (rule,) = include["filter"]
+        assert (rule["property"], rule["op"]) == ("concept", "is-a"), rule
+        found, todo = set(), [rule["value"]]
+        while todo:
+            code = todo.pop()
+            if code not in found:
+                found.add(code)
+                todo.extend(children.get(code, ()))
+        codes[system] = [c for c in everything if c in found - abstract]
+    return {
+        "binding": {"strength": binding["strength"], "valueSet": url},
+        "codes": {system: sorted(set(found)) for system, found in codes.items()},
+    }
+
+
 def strip(value: Any) -> Any:
     if isinstance(value, dict):
         return {
@@ -236,8 +304,13 @@ def main(folder: Path) -> None:
         "R4": {"source": "hl7.fhir.r4.examples 4.0.1", "types": invariants(r4)},
         "R5": {"source": "hl7.fhir.r5.core 5.0.0", "types": invariants(r5)},
     }
+    value_sets = {
+        "R4": {"source": "hl7.fhir.r4.examples 4.0.1"} | relationship_value_set(archives["r4"]),
+        "R5": {"source": "hl7.fhir.r5.core 5.0.0"} | relationship_value_set(archives["r5core"]),
+    }
     written = {
         "invariants.json": out,
+        "value-sets.json": value_sets,
         "schema-R4.json": schema_subset(r4_schema),
         "schema-R5.json": schema_subset(r5_schema),
     }
