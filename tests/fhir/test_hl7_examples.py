@@ -634,3 +634,18 @@ def test_the_examples_pass_the_schema_and_the_core_invariants(name: str) -> None
     failures = [f for f in invariant_failures(resource, version) if not f.startswith("warning ")]
     assert [f.split(": ", 1)[0] for f in failures] == CANNOT_EVALUATE.get(name, [])
     assert all("fhirpathpy cannot evaluate it here" in f for f in failures)
+
+
+def test_the_readme_gives_every_fixture_s_provenance() -> None:
+    """Each example is in the README's table with its package, original name and size."""
+    rows = {}
+    for line in (HERE / "README.md").read_text().splitlines():
+        cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
+        if len(cells) == 5 and cells[0] in FIXTURES:
+            rows[cells[0]] = cells
+    assert sorted(rows) == FIXTURES
+    for name, (_, package, original, size, _) in rows.items():
+        assert int(size) == len((HERE / name).read_bytes()), name
+        prefix = {"r4-": "hl7.fhir.r4.examples 4.0.1", "r5-": "hl7.fhir.r5.examples 5.0.0"}
+        assert package == prefix.get(name[:3], "hl7.fhir.uv.ips 2.0.0"), name
+        assert original.endswith("/" + name.split("-", 1)[1]), name
