@@ -219,14 +219,16 @@ def validate_bundle(bundle: Json, version: str, counts: dict[str, int] | None = 
     """Assert that *bundle* and each of its resources pass the JSON schema and every core
     invariant of error severity that can be evaluated."""
     problems = [f"Bundle: {e}" for e in schema_errors(bundle, version)]
-    problems += [f"Bundle: {f}" for f in invariant_failures(bundle, version, counts)]
+    problems += [f"Bundle: {f}" for f in errors_only(invariant_failures(bundle, version, counts))]
     for index, entry in enumerate(bundle.get("entry", [])):
         resource = entry["resource"]
         label = f"entry[{index}] {resource['resourceType']}/{resource.get('id')}"
         problems += [f"{label}: {e}" for e in schema_errors(resource, version)]
-        problems += [
-            f"{label}: {f}"
-            for f in invariant_failures(resource, version, counts)
-            if not f.startswith("warning ")
-        ]
+        failures = errors_only(invariant_failures(resource, version, counts))
+        problems += [f"{label}: {f}" for f in failures]
     assert not problems, "\n".join(problems)
+
+
+def errors_only(failures: list[str]) -> list[str]:
+    """The *failures* of invariants of error severity (not the warnings)."""
+    return [f for f in failures if not f.startswith("warning ")]
