@@ -79,6 +79,10 @@ CARE_PLAN_ACTIVITY_STATUS = {
     "unknown", "entered-in-error",
 }  # fmt: skip
 GOAL_ACCEPTANCE_STATUS = {"agree", "disagree", "pending"}
+PUBLICATION_STATUS = {"draft", "active", "retired", "unknown"}
+QUESTIONNAIRE_RESPONSE_STATUS = {
+    "in-progress", "completed", "amended", "entered-in-error", "stopped",
+}  # fmt: skip
 QUANTITY_COMPARATOR = {"<", "<=", ">=", ">"}
 UNITS_OF_TIME = {"s", "min", "h", "d", "wk", "mo", "a"}
 CONTACT_POINT_SYSTEM = {"phone", "fax", "email", "pager", "url", "sms", "other"}
@@ -100,6 +104,10 @@ HL7_CODES: dict[str, dict[str, str]] = {
         "social-history": "Social History", "vital-signs": "Vital Signs",
         "imaging": "Imaging", "laboratory": "Laboratory", "procedure": "Procedure",
         "survey": "Survey", "exam": "Exam", "therapy": "Therapy", "activity": "Activity",
+    },
+    # The v3 ObservationInterpretation codes of high, low and normal (Observation.interpretation).
+    "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation": {
+        "L": "Low", "H": "High", "N": "Normal", "A": "Abnormal",
     },
     # The v3 Confidentiality codes (the security labels' confidentiality value set).
     "http://terminology.hl7.org/CodeSystem/v3-Confidentiality": {
@@ -150,7 +158,8 @@ RELATIONSHIP_SYSTEMS = {
 }
 RESOURCE_TYPES = {
     "Patient", "RelatedPerson", "Practitioner", "PractitionerRole", "CareTeam", "Goal",
-    "Observation", "CarePlan", "ServiceRequest", "Communication",
+    "Observation", "CarePlan", "ServiceRequest", "Communication", "Questionnaire",
+    "QuestionnaireResponse",
 }  # fmt: skip
 
 
@@ -206,6 +215,10 @@ def check_codes(bundle: Json, version: str) -> None:
             assert resource["status"] in EVENT_STATUS
         elif kind == "Observation":
             assert resource["status"] in OBSERVATION_STATUS
+        elif kind == "Questionnaire":
+            assert resource["status"] in PUBLICATION_STATUS
+        elif kind == "QuestionnaireResponse":
+            assert resource["status"] in QUESTIONNAIRE_RESPONSE_STATUS
         elif kind == "CarePlan":
             assert resource["status"] in REQUEST_STATUS
             assert resource["intent"] in CARE_PLAN_INTENT[version]
@@ -824,8 +837,11 @@ def test_exports_of_generated_histories_validate(
         seen = partnership.state if viewer is None else al.as_seen_by(partnership.state, viewer)
         goals = resources(bundle, "Goal")
         assert len(goals) == len(seen.goals)
-        observations = resources(bundle, "Observation")
+        observations = [o for o in resources(bundle, "Observation") if "derivedFrom" not in o]
         assert len(observations) == len(seen.observations)
+        # each completed measure: a QuestionnaireResponse and the Observation of its total
+        assert len(resources(bundle, "QuestionnaireResponse")) == len(seen.measures)
+        assert len(resources(bundle, "Observation")) == len(observations) + len(seen.measures)
         restricted = [
             o
             for o in seen.observations.values()
@@ -916,6 +932,7 @@ def assert_round_trip(original: al.PartnershipState, imported: al.PartnershipSta
         assert observation_content(imported.observations[observation_id]) == (
             observation_content(observation)
         ), observation_id
+    assert imported.measures == original.measures
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -1314,11 +1331,14 @@ def test_importing_a_generated_history_records_it_or_says_which_resource_fails(
         assert copy_of.version == before
         if isinstance(refused, al.MalformedDataError):
             assert all(
-                re.match(r"^(Goal|Observation)/[0-9a-f-]{36}: ", p) for p in refused.problems
+                re.match(r"^(Goal|Observation|QuestionnaireResponse)/[0-9a-f-]{36}: ", p)
+                for p in refused.problems
             )
         else:
             assert isinstance(refused, al.ValidationError | al.DomainError)
-            assert re.match(r"^(Goal|Observation)/[0-9a-f-]{36}\.", refused.field), refused
+            assert re.match(
+                r"^(Goal|Observation|QuestionnaireResponse)/[0-9a-f-]{36}\.", refused.field
+            ), refused
         return
     assert_round_trip(state, copy_of.state)
 

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import alliance as al
+from alliance.reports.family import family_report
 from alliance.testing import strategies as s
 from team import LATER, at, build, by
 
@@ -348,7 +349,11 @@ def _shared_goals(events: list[al.Event], member_id: str) -> set[str]:
 def test_a_members_view_holds_no_record_outside_its_audience(events: list[al.Event]) -> None:
     state = al.Partnership.from_events(events).state
     records, sides = _oracle(events)
-    for member_id in state.members:
+    for member_id, membership in state.members.items():
+        if not membership.is_current:  # a former member has no view (tested below)
+            with pytest.raises(al.NotAMemberError, match="a former member has no view"):
+                al.as_seen_by(state, member_id)
+            continue
         view = al.as_seen_by(state, member_id)
         side = sides[member_id]
         for collection in ("observations", "check_ins", "feedback", "setbacks", "concerns"):
@@ -386,3 +391,51 @@ def test_views_are_built_from_the_state_without_changing_it() -> None:
     al.as_seen_by(p.state, "maria")
     assert p.state == before
     assert pendulum.instance(p.state.last_event_at) == LATER
+
+
+# --- one rule for former members: as_seen_by, the reports and FHIR ----------------------
+
+
+def _after_maria_left() -> al.Partnership:
+    """Maria leaves on day 10; a concern for everyone is raised on day 11."""
+    p = build()
+    p.record(al.events.MemberLeft(member_id="maria", actor="maria", occurred_at=LATER))
+    p.record(
+        by("ana", 11).build(
+            al.events.ConcernRaised,
+            concern_id="c9",
+            description="Worried",
+            audience=al.model.Audience.everyone(),
+        )
+    )
+    return p
+
+
+def test_a_former_member_has_no_view_of_what_came_after_or_before() -> None:
+    p = _after_maria_left()
+    with pytest.raises(al.NotAMemberError) as caught:
+        al.as_seen_by(p.state, "maria")
+    assert caught.value.field == "member_id"
+    assert caught.value.reason == (
+        f"'maria' left the partnership on {LATER.in_tz('UTC').date().isoformat()}: a former "
+        "member has no view of it"
+    )
+    assert "c9" in al.as_seen_by(p.state, "ana").concerns  # a current member sees it
+
+
+def test_the_fhir_export_and_the_family_report_give_a_former_member_the_same_answer() -> None:
+    p = _after_maria_left()
+    with pytest.raises(al.NotAMemberError) as exported:
+        al.fhir.export_bundle(p.state, {}, viewer="maria")
+    assert exported.value.field == "viewer"
+    assert exported.value.reason.endswith("a former member has no view of it")
+    with pytest.raises(al.NotAMemberError, match="a former member has no view of it"):
+        family_report([p.state], viewer="maria", charts=False)
+
+
+def test_reports_for_a_former_member_leave_the_partnership_out() -> None:
+    store = al.open_store("memory://", clinic_id=build().state.clinic_id)
+    p = _after_maria_left()
+    store.append(p.state.partnership_id, p.events, expected_version=0)
+    assert list(al.reports.progress_report(store, viewer="maria")) == []
+    assert list(al.reports.progress_report(store, viewer="ana")) != []

@@ -123,7 +123,7 @@ def test_a_memory_snapshot_nested_too_deeply_is_ignored() -> None:
     store = _filled(MemoryStore("c-1"))
     expected = al.storage.load_partnership(store, "p-1", use_snapshot=False).state
     store.save_snapshot(expected)
-    store._shared.snapshots[("c-1", "p-1")] = DEEP
+    store._shared.snapshots[("c-1", "p-1")] = (expected.version, DEEP)
     assert store.load_snapshot("p-1") is None
     assert al.storage.load_partnership(store, "p-1").state == expected
 

@@ -4,6 +4,8 @@ memory store, SQLite and PostgreSQL. And a hook logs every read."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -16,6 +18,7 @@ import alliance as al
 from alliance.storage import _common
 from alliance.storage.memory import MemoryStore
 from alliance.storage.sqlite import SQLiteStore
+from old_chain import as_format_1
 
 # A doctored copy of version 3's payload: the same event with another message.
 
@@ -64,24 +67,27 @@ class Tamper:
 
 
 class MemoryTamper(Tamper):
+    """Edits a memory store's rows: (position, clinic, partnership, version, type, schema
+    version, occurred, recorded, payload, hash)."""
+
     def __init__(self, store: MemoryStore) -> None:
         self.chain = store._shared.chains["c-1", "p-1"]
 
     def _index(self, version: int) -> int:
-        return next(i for i, row in enumerate(self.chain) if row[0] == version)
+        return next(i for i, row in enumerate(self.chain) if row[3] == version)
 
     def edit(self, version: int) -> None:
         i = self._index(version)
-        v, payload, chain_hash = self.chain[i]
-        self.chain[i] = (v, _doctored(payload), chain_hash)
+        row = self.chain[i]
+        self.chain[i] = (*row[:8], _doctored(row[8]), row[9])
 
     def delete(self, version: int) -> None:
         del self.chain[self._index(version)]
 
     def swap(self, first: int, second: int) -> None:
         i, j = self._index(first), self._index(second)
-        (vi, pi, hi), (vj, pj, hj) = self.chain[i], self.chain[j]
-        self.chain[i], self.chain[j] = (vi, pj, hj), (vj, pi, hi)
+        a, b = self.chain[i], self.chain[j]
+        self.chain[i], self.chain[j] = (*a[:3], b[3], *a[4:]), (*b[:3], a[3], *b[4:])
 
 
 class SqlTamper(Tamper):
@@ -121,14 +127,14 @@ class SqlTamper(Tamper):
         )
 
     def swap(self, first: int, second: int) -> None:
-        a, b = self._row(first), self._row(second)
-        for version, (payload, chain_hash) in ((first, b), (second, a)):
+        """Swap the two events' versions: each row keeps its payload, hash and columns."""
+        for old, new in ((first, -1), (second, first), (-1, second)):
             self.execute(
                 self._q(
-                    "UPDATE alliance_events SET payload = ?, chain_hash = ? "
+                    "UPDATE alliance_events SET version = ? "
                     "WHERE partnership_id = 'p-1' AND version = ?"
                 ),
-                (payload, chain_hash, version),
+                (new, old),
             )
 
 
@@ -215,16 +221,27 @@ def test_two_swapped_events_are_found_and_located(backend: Backend) -> None:
     assert located(al.verify_integrity(store)) == {("p-1", 2, "reordered"), ("p-1", 5, "reordered")}
 
 
-def test_the_chain_hash_covers_version_previous_hash_and_exact_payload() -> None:
+def test_the_chain_hash_covers_every_column_the_previous_hash_and_exact_payload() -> None:
     store = MemoryStore("c-1")
     _fill(store)
-    chain = store._shared.chains["c-1", "p-1"]
+    records = [r for r in store.chain_records() if r.partnership_id == "p-1"]
     stored = store.load("p-1")
     previous = _common.GENESIS
-    for (version, payload, chain_hash), event in zip(chain, stored, strict=True):
-        assert payload == al.dumps(event.event)  # the exact stored text
-        assert chain_hash == _common.chain_hash(previous, version, payload)
-        previous = chain_hash
+    for record, event in zip(records, stored, strict=True):
+        assert record.payload == al.dumps(event.event)  # the exact stored text
+        columns = (
+            f"alliance-chain/2\nc-1\np-1\n{record.version}\n{event.position}\n"
+            f"{type(event.event).type_name}\n{type(event.event).schema_version}\n"
+            f"{record.occurred_at_us}\n{record.recorded_at_us}\n{previous}\n"
+        )
+        assert record.chain_hash == hashlib.sha256((columns + record.payload).encode()).hexdigest()
+        assert record.occurred_at_us == _micros(event.event.occurred_at)
+        assert record.recorded_at_us == _micros(event.recorded_at)
+        previous = record.chain_hash
+
+
+def _micros(moment: dt.datetime) -> int:
+    return round((moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds() * 1e6)
 
 
 def test_a_store_without_a_chain_cannot_be_verified() -> None:
@@ -322,3 +339,209 @@ def _later_event() -> al.Event:
     from team import LATER  # noqa: PLC0415
 
     return al.events.GoalAgreed(goal_id="g1", actor="maria", occurred_at=LATER)
+
+
+# --- chain format 2: the migration from schema 3 ------------------------------------------
+
+
+def _as_schema_3(path: Path) -> None:
+    """Make a database look like one the release before chain format 2 wrote."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    as_format_1(conn)
+    conn.execute("UPDATE alliance_meta SET value = '3' WHERE key = 'schema_version'")
+    conn.close()
+
+
+def test_a_schema_3_chain_is_verified_then_rechained_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "old.db"
+    store = SQLiteStore(path, "c-1")
+    _fill(store)
+    hashes = [r.chain_hash for r in store.chain_records()]
+    store.close()
+    _as_schema_3(path)
+    with caplog.at_level("INFO", logger="alliance.storage"):
+        again = SQLiteStore(path, "c-1")
+    try:
+        assert [r.chain_hash for r in again.chain_records()] == hashes  # format 2 again
+        assert al.verify_integrity(again).ok
+        assert [r.getMessage() for r in caplog.records] == [
+            "the hash chain of 12 stored events was verified, then re-chained to format 2"
+        ]
+    finally:
+        again.close()
+    caplog.clear()
+    SQLiteStore(path, "c-1").close()  # once: opening again re-chains nothing
+    assert caplog.records == []
+
+
+def test_a_broken_schema_3_chain_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    store = SQLiteStore(path, "c-1")
+    _fill(store)
+    store.close()
+    _as_schema_3(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    SqlTamper(lambda sql, params: conn.execute(sql, params).fetchall(), "?").edit(3)
+    before = conn.execute("SELECT * FROM alliance_events ORDER BY position").fetchall()
+    with pytest.raises(al.StoreError) as info:
+        SQLiteStore(path, "c-1")
+    assert "partnership 'p-1', the event at version 3 is edited or moved" in str(info.value)
+    assert "re-chain" not in str(info.value) or "cannot upgrade" in str(info.value)
+    assert conn.execute("SELECT * FROM alliance_events ORDER BY position").fetchall() == before
+    assert conn.execute("SELECT value FROM alliance_meta").fetchall() == [("3",)]
+    conn.close()
+
+
+# --- the chain covers every column -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("occurred_at_us", "occurred_at_us + 1"),
+        ("recorded_at_us", "recorded_at_us - 1"),
+        ("event_type", "'GoalAgreed'"),
+        ("schema_version", "schema_version + 1"),
+        ("position", "position + 1000"),
+    ],
+)
+def test_an_edit_of_any_event_column_breaks_the_chain(
+    tmp_path: Path, column: str, value: str
+) -> None:
+    path = tmp_path / "clinic.db"
+    store = SQLiteStore(path, "c-1")
+    _fill(store)
+    sqlite3.connect(path, isolation_level=None).execute(
+        f"UPDATE alliance_events SET {column} = {value} WHERE partnership_id = 'p-1' "
+        "AND version = 4"
+    )
+    assert located(al.verify_integrity(store)) == {("p-1", 4, "edited")}
+    store.close()
+
+
+# --- the index, the snapshots and the read model -----------------------------------------
+
+
+def _raw(path: Path, sql: str) -> None:
+    sqlite3.connect(path, isolation_level=None).execute(sql)
+
+
+def _problems(store: al.Store) -> set[tuple[str, str, str]]:
+    return {(p.partnership_id, p.part, p.kind) for p in al.verify_integrity(store).problems}
+
+
+def test_a_lowered_index_version_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.db"
+    store = SQLiteStore(path, "c-1")
+    _fill(store)
+    _raw(
+        path, "UPDATE alliance_partnerships SET version = version - 1 WHERE partnership_id = 'p-1'"
+    )
+    report = al.verify_integrity(store)
+    assert _problems(store) == {("p-1", "index", "differs")}
+    assert "version is 5, but its timeline gives 6" in report.problems[0].detail
+    al.storage.rebuild_read_model(store)  # repairs it
+    assert al.verify_integrity(store).ok
+    store.close()
+
+
+@pytest.fixture
+def snapshotted(tmp_path: Path) -> Iterator[tuple[SQLiteStore, Path]]:
+    path = tmp_path / "clinic.db"
+    store = SQLiteStore(path, "c-1")
+    _fill(store)
+    for pid in ("p-1", "p-2"):
+        store.save_snapshot(al.load_partnership(store, pid, use_snapshot=False).state)
+    assert al.verify_integrity(store).ok
+    yield store, path
+    store.close()
+
+
+def test_a_snapshot_copied_from_another_partnership_is_ignored_and_reported(
+    snapshotted: tuple[SQLiteStore, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    store, path = snapshotted
+    _raw(path, "DELETE FROM alliance_snapshots WHERE partnership_id = 'p-1'")
+    _raw(path, "UPDATE alliance_snapshots SET partnership_id = 'p-1'")  # p-2's, now p-1's
+    with caplog.at_level("WARNING", logger="alliance.storage"):
+        assert store.load_snapshot("p-1") is None
+    assert "snapshot of p-1 in clinic c-1 ignored: it is stored as partnership" in caplog.text
+    loaded = al.load_partnership(store, "p-1")
+    assert loaded.state.partnership_id == "p-1"
+    assert loaded.state == al.load_partnership(store, "p-1", use_snapshot=False).state
+    assert _problems(store) == {("p-1", "snapshot", "ignored")}
+
+
+def test_a_snapshot_far_ahead_no_longer_blocks_updates(
+    snapshotted: tuple[SQLiteStore, Path],
+) -> None:
+    store, path = snapshotted
+    _raw(path, "UPDATE alliance_snapshots SET version = 10000 WHERE partnership_id = 'p-1'")
+    assert store.load_snapshot("p-1") is None
+    from team import LATER  # noqa: PLC0415
+
+    leaving = al.events.MemberLeft(member_id="maria", actor="maria", occurred_at=LATER)
+    updated = al.update(store, "p-1", lambda p: p.record(leaving))
+    assert updated.version == 7
+    assert ("p-1", "snapshot", "ignored") in _problems(store)
+
+
+def test_a_snapshot_of_another_timeline_is_ignored(
+    snapshotted: tuple[SQLiteStore, Path],
+) -> None:
+    store, path = snapshotted
+    # The chain re-written from version 6 on (as a restore of another copy would): the
+    # snapshot at 6 was taken of the timeline as it was, and is not trusted.
+    _raw(path, "UPDATE alliance_events SET chain_hash = 'x' WHERE partnership_id = 'p-1' "
+               "AND version = 6")  # fmt: skip
+    assert store.load_snapshot("p-1") is None
+
+
+def test_an_edited_snapshot_state_is_reported(snapshotted: tuple[SQLiteStore, Path]) -> None:
+    store, path = snapshotted
+    (payload,) = (
+        sqlite3.connect(path)
+        .execute("SELECT payload FROM alliance_snapshots WHERE partnership_id = 'p-1'")
+        .fetchone()
+    )
+    data = json.loads(payload)
+    data["state"]["child_id"] = "someone-else"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "UPDATE alliance_snapshots SET payload = ? WHERE partnership_id = 'p-1'",
+        (json.dumps(data),),
+    )
+    assert _problems(store) == {("p-1", "snapshot", "differs")}
+
+
+def test_an_edited_observation_in_the_read_model_is_reported_and_repaired(
+    tmp_path: Path,
+) -> None:
+    from team import build  # noqa: PLC0415
+
+    path = tmp_path / "clinic.db"
+    store = SQLiteStore(path, "c-1")
+    store.append("p-1", build().events, expected_version=0)  # with two observations
+    before = list(al.reports.progress_report(store))
+    _raw(path, "UPDATE alliance_observations SET value = value + 5")
+    assert list(al.reports.progress_report(store)) != before  # it reads the read model
+    report = al.verify_integrity(store)
+    assert {(p.part, p.kind) for p in report.problems} == {("read-model", "differs")}
+    assert all("in value" in p.detail for p in report.problems)
+    al.storage.rebuild_read_model(store)
+    assert al.verify_integrity(store).ok
+    assert list(al.reports.progress_report(store)) == before
+    store.close()
+
+
+def test_a_timeline_with_a_missing_version_is_a_corrupt_event(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.db"
+    store = SQLiteStore(path, "c-1")
+    _fill(store)
+    _raw(path, "DELETE FROM alliance_events WHERE partnership_id = 'p-1' AND version = 3")
+    with pytest.raises(al.CorruptEventError) as info:
+        al.load_partnership(store, "p-1")
+    assert (info.value.partnership_id, info.value.version) == ("p-1", 3)
+    store.close()

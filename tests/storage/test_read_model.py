@@ -25,6 +25,7 @@ from alliance.storage import _common
 from alliance.storage.sqlite import SQLiteStore
 from alliance.synthetic import synthetic_clinic
 from alliance.testing.strategies import partnership_histories
+from old_chain import as_format_1
 from protocol_only import read_model_only
 
 CLINIC = "riverside-clinic"
@@ -220,8 +221,9 @@ def test_rebuild_needs_a_store_with_a_read_model() -> None:
         al.storage.rebuild_read_model(al.open_store("memory://", clinic_id=CLINIC))
 
 
-def _as_schema_2(conn: Any) -> None:
+def _as_schema_2(conn: Any, mark: str = "?") -> None:
     """Make a database look like one written by the release before the read model."""
+    as_format_1(conn, mark)
     conn.execute("DROP TABLE alliance_goals")
     conn.execute("DROP TABLE alliance_observations")
     conn.execute("ALTER TABLE alliance_partnerships DROP COLUMN time_zone")
@@ -258,7 +260,7 @@ def test_a_schema_2_sqlite_database_gets_its_read_model_on_open(tmp_path: Path) 
         version = sqlite3.connect(path).execute(
             "SELECT value FROM alliance_meta WHERE key = 'schema_version'"
         )
-        assert version.fetchone()[0] == str(_common.SCHEMA_VERSION) == "3"
+        assert version.fetchone()[0] == str(_common.SCHEMA_VERSION) == "4"
     finally:
         again.close()
 
@@ -272,7 +274,7 @@ def test_a_schema_2_postgres_database_gets_its_read_model_on_open(postgres_url: 
     _fill(store)
     store.close()
     with psycopg.connect(postgres_url, autocommit=True) as conn:
-        _as_schema_2(conn)
+        _as_schema_2(conn, "%s")
     again = PostgresStore(postgres_url, CLINIC)
     try:
         assert _rendered(again) == _expected()

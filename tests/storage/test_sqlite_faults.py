@@ -255,7 +255,8 @@ def test_the_schema_version_is_recorded(db: Path) -> None:
     with raw(db) as conn:
         assert conn.execute(
             "SELECT value FROM alliance_meta WHERE key = 'schema_version'"
-        ).fetchone() == ("3",)  # 2: the hash chain (tests/storage/test_integrity.py); 3: read model
+        ).fetchone() == ("4",)  # 2: the hash chain (tests/storage/test_integrity.py); 3: read
+    # model; 4: the chain's input covers every column
 
 
 OLD_GOAL_AGREED = {  # GoalAgreed as an earlier alliance wrote it: "note", not "comment"

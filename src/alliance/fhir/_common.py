@@ -164,6 +164,15 @@ class Ids:
     def feedback_answer(self, feedback_id: str) -> str:
         return self._scoped("Communication", "feedback-answer|" + feedback_id)
 
+    def questionnaire(self, instrument_id: str, version: str) -> str:
+        return stable_id("clinic", self.clinic, "Questionnaire", instrument_id, version)
+
+    def questionnaire_response(self, response_id: str) -> str:
+        return self._scoped("QuestionnaireResponse", response_id)
+
+    def measure_total(self, response_id: str) -> str:
+        return self._scoped("Observation", "measure-total|" + response_id)
+
     def bundle(self, viewer: str | None) -> str:
         return self._scoped("Bundle", "" if viewer is None else viewer)
 

@@ -69,6 +69,7 @@ from alliance.fhir._export_codes import (
     PAYLOAD_LABELS,
     relationship_concept,
 )
+from alliance.fhir._measures import measure_resources
 from alliance.fhir._units import ucum_coding
 from alliance.model.audience import EVERYONE, Audience, AudienceScope
 from alliance.model.check_ins import CheckIn
@@ -188,12 +189,11 @@ class _Exporter:
         self.viewer = viewer
         self.viewer_role: MemberRole | None = None
         if viewer is not None:
+            try:
+                state = as_seen_by(state, viewer)  # only a current member has a view
+            except NotAMemberError as exc:
+                raise NotAMemberError("viewer", exc.reason) from None
             self.viewer_role = state.role_of(viewer)
-            if self.viewer_role is None:
-                raise NotAMemberError(
-                    "viewer", f"{viewer!r} is not a current member of the partnership"
-                )
-            state = as_seen_by(state, viewer)
             self.state = state
         self.ids = Ids(state)
         self.zone = state.time_zone
@@ -303,6 +303,7 @@ class _Exporter:
         # were recorded (as PartnershipState.observations_for has them)
         observations = sorted(state.observations.values(), key=lambda o: o.observed_at)
         resources += [self.observation(o) for o in observations]
+        resources += measure_resources(self)
         strategies = list(state.strategies.values())
         if strategies:
             resources.append(self.care_plan(strategies))

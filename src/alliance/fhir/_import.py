@@ -1,4 +1,4 @@
-"""FHIR Goals and Observations recorded into a partnership (private; use
+"""FHIR Goals, Observations and completed measures recorded into a partnership (private; use
 :func:`alliance.fhir.import_bundle`)."""
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from alliance.fhir._import_elements import (
     text,
     text_of,
 )
+from alliance.fhir._import_measures import MEASURE_TYPES, Measures
 from alliance.fhir._import_report import ImportedResource, ImportReport, SkippedItem
 from alliance.fhir._import_subject import ThisChild
 from alliance.model import _checks as c
@@ -121,8 +122,9 @@ def import_bundle(
     child: Child | None = None,
     about_this_child: bool = False,
 ) -> list[ev.Event]:
-    """Record the ``Goal`` and ``Observation`` resources of a FHIR *bundle* into
-    *partnership*, all of them or (on any error) none, and return the events recorded.
+    """Record the ``Goal``, ``Observation`` and ``QuestionnaireResponse`` resources of a
+    FHIR *bundle* into *partnership*, all of them or (on any error) none, and return the
+    events recorded.
 
     The same as :func:`import_bundle_with_report` (see it for the arguments and the
     errors), returning only the report's ``events``, as a list.
@@ -148,9 +150,9 @@ def import_bundle_with_report(
     child: Child | None = None,
     about_this_child: bool = False,
 ) -> ImportReport:
-    """Record the ``Goal`` and ``Observation`` resources of a FHIR *bundle* into
-    *partnership*, all of them or (on any error) none, and report what was recorded
-    and what was skipped, and why.
+    """Record the ``Goal``, ``Observation`` and ``QuestionnaireResponse`` resources of a
+    FHIR *bundle* into *partnership*, all of them or (on any error) none, and report what
+    was recorded and what was skipped, and why.
 
     Works for R4 and R5 bundles alike (``Goal.expressedBy`` and ``Goal.source`` are both
     read). Other resources in the bundle are used only to resolve references (who
@@ -165,6 +167,10 @@ def import_bundle_with_report(
     - each Observation is recorded by its performer (*actor* when it has none) at its
       ``effectiveDateTime``, for the goal its ``resource-pertainsToGoal`` extension
       names: a Goal of the bundle or one already in the partnership;
+    - each QuestionnaireResponse is a completed measure (``MeasureCompleted``), on the
+      instrument its Questionnaire (in the bundle) defines, by its ``source``, recorded
+      by its ``author`` (*actor* when it names no current member), with the note of the
+      Observation of its total, whose value and interpretation must be the answers';
     - ``entered-in-error`` Goals and Observations (and ``cancelled`` Observations),
       request-only entries of a transaction, and other resources (read only to resolve
       references) are skipped, each with its reason in the report;
@@ -246,7 +252,8 @@ def import_bundle_with_report(
     partnership.record_all(events)
     by_resource: dict[tuple[str, str], list[ev.Event]] = {}
     for step in planned:
-        by_resource.setdefault((step.label, step.path), []).append(step.event)
+        for source in ((step.label, step.path), *step.also):
+            by_resource.setdefault(source, []).append(step.event)
     order = {path: index for index, path in enumerate(reader.order)}
     recorded = sorted(
         (
@@ -292,6 +299,8 @@ class _Step:
     path: str
     elements: dict[str, str]
     event: ev.Event
+    also: tuple[tuple[str, str], ...] = ()
+    """The other resources it was read from (a measure's Questionnaire), as (label, path)."""
 
 
 Planned = list[_Step]
@@ -409,37 +418,37 @@ class _Reader:
             MalformedDataError: every problem found in the bundle.
         """
         goals: list[_GoalPlan] = []
-        observations: list[tuple[pendulum.DateTime, int, int, Entry, dict[str, str], ev.Event]] = []
+        observations: list[tuple[pendulum.DateTime, int, int, _Step]] = []
+        measures = Measures(self)
         for entry in self.entries:
             kind = entry.resource["resourceType"]
             if kind == "Goal":
                 goals.append(self.goal(entry))
-            elif kind != "Observation" and entry.container is None:
+            elif kind not in MEASURE_TYPES | {"Observation"} and entry.container is None:
                 self.skip(
                     entry,
-                    "not imported: alliance imports Goal and Observation resources (and those "
-                    "they contain); other resources are read only to resolve references",
+                    "not imported: alliance imports Goal, Observation and QuestionnaireResponse "
+                    "resources (and the Goals and Observations they contain, and the "
+                    "Questionnaires answered); other resources are read only to resolve "
+                    "references",
                 )
         goal_by_key = {key: g for g in goals for key in g.keys}
         for index, entry in enumerate(self.entries):
-            if entry.resource["resourceType"] == "Observation":
+            if entry.resource["resourceType"] == "Observation" and not measures.is_total(entry):
                 planned = self.observation(entry, goal_by_key)
                 if planned is not None:
                     event, goal, elements, correction = planned
-                    observations.append((event.occurred_at, index, 0, entry, elements, event))
+                    step = _Step(entry.label, entry.path, elements, event)
+                    observations.append((event.occurred_at, index, 0, step))
                     if correction is not None:
-                        observations.append(
-                            (
-                                correction.occurred_at,
-                                index,
-                                1,
-                                entry,
-                                _CORRECTION_ELEMENTS,
-                                correction,
-                            )
-                        )
+                        fixed = _Step(entry.label, entry.path, _CORRECTION_ELEMENTS, correction)
+                        observations.append((correction.occurred_at, index, 1, fixed))
                     if goal is not None:
                         goal.latest = max(goal.latest or event.occurred_at, event.occurred_at)
+        index_of = {entry.path: index for index, entry in enumerate(self.entries)}
+        for found in measures.plan():
+            step = _Step(found.label, found.path, found.elements, found.event, found.also)
+            observations.append((found.event.occurred_at, index_of[found.path], 0, step))
         if self.problems:
             raise MalformedDataError(self.problems, context="cannot import the FHIR Bundle")
         steps: Planned = []
@@ -467,10 +476,7 @@ class _Reader:
             if position is not None and goal.lifecycle != "proposed":
                 steps.append(position)
         observations.sort(key=lambda o: (o[0], o[1], o[2]))
-        steps += [
-            _Step(entry.label, entry.path, elements, event)
-            for _, _, _, entry, elements, event in observations
-        ]
+        steps += [step for _, _, _, step in observations]
         for goal in goals:
             if goal.proposed is not None:
                 status = self.status_event(goal, goal.proposed.goal_id)

@@ -38,7 +38,7 @@ from alliance.fhir._common import (
     number,
     read_details,
 )
-from alliance.fhir._units import UCUM, recorded_value
+from alliance.fhir._units import UCUM, in_units, recorded_value
 from alliance.model import _checks as c
 from alliance.model.audience import EVERYONE, Audience, AudienceScope
 from alliance.model.goals import (
@@ -368,20 +368,18 @@ def measurable_target(
     unit = text(get(quantity, "unit")) or text(get(quantity, "code"))
     if unit is None:
         problems.append(f"no unit @ {where}.detailQuantity.unit")
-    baseline = None
-    for extension in extensions(chosen, BASELINE_EXTENSION):
-        baseline = finite_number(get(extension.get("valueQuantity"), "value"))
-    if baseline is None:
-        problems.append(
-            "no baseline: FHIR Goal has no element for where the child started; put it "
-            f"in the extension {BASELINE_EXTENSION} (valueQuantity) @ {where}.extension"
-        )
+    code = text(get(quantity, "code"))
+    ucum_code = code if get(quantity, "system") == UCUM else None
+    units = tuple(dict.fromkeys(u for u in (ucum_code, code, text(get(quantity, "unit"))) if u))
+    baseline, baseline_shown = target_baseline(chosen, where, units, problems)
     due = full_date(chosen.get("dueDate"))
     if due is None:
         problems.append(f"expected a full date (YYYY-MM-DD) @ {where}.dueDate")
     direction = None
     if value is not None and baseline is not None:
-        direction = target_direction(quantity, value, baseline, where, problems)
+        direction = target_direction(
+            quantity, value, baseline, where, problems, baseline_shown=baseline_shown
+        )
     if len(problems) > before:
         return None, ()
     assert metric is not None
@@ -390,9 +388,6 @@ def measurable_target(
     assert baseline is not None
     assert due is not None
     assert direction is not None
-    code = text(get(quantity, "code"))
-    ucum_code = code if get(quantity, "system") == UCUM else None
-    units = tuple(dict.fromkeys(u for u in (ucum_code, code, text(get(quantity, "unit"))) if u))
     try:
         details: dict[str, Any] = {}
         for extension in extensions(chosen, TARGET_DETAILS_EXTENSION):
@@ -412,11 +407,59 @@ def measurable_target(
         return None, ()
 
 
+def target_baseline(
+    target: Json, where: str, units: tuple[str, ...], problems: list[str]
+) -> tuple[float | None, str]:
+    """Where the child started, from the target's ``goal-baseline`` extension, in the
+    target's *units*: as it is without a unit or in the target's, converted through UCUM
+    from a comparable unit, refused (``None``, the problem appended) otherwise; and the
+    baseline as errors show it (with the original, when it was converted)."""
+    found = [
+        (index, e)
+        for index, e in enumerate(as_list(target.get("extension")))
+        if get(e, "url") == BASELINE_EXTENSION
+    ]
+    if not found:
+        problems.append(
+            "no baseline: FHIR Goal has no element for where the child started; put it "
+            f"in the extension {BASELINE_EXTENSION} (valueQuantity) @ {where}.extension"
+        )
+        return None, ""
+    index, extension = found[-1]
+    at = f"{where}.extension[{index}].valueQuantity"
+    quantity = extension.get("valueQuantity")
+    value = finite_number(get(quantity, "value"))
+    if value is None:
+        problems.append(f"no baseline: expected a number @ {at}.value")
+        return None, ""
+    assert isinstance(quantity, dict)
+    baseline, source = in_units(
+        value,
+        quantity,
+        at,
+        units=units,
+        problems=problems,
+        what=f"the baseline ({BASELINE_EXTENSION})",
+        against="the target (detailQuantity) is in",
+        outcome="so the baseline is not imported",
+    )
+    if baseline is None or source is None:
+        return baseline, "" if baseline is None else f"{number(baseline)}"
+    return baseline, f"{number(baseline)} {units[0]} (converted from {number(value)} {source})"
+
+
 def target_direction(
-    quantity: Json, value: float, baseline: float, where: str, problems: list[str]
+    quantity: Json,
+    value: float,
+    baseline: float,
+    where: str,
+    problems: list[str],
+    *,
+    baseline_shown: str | None = None,
 ) -> Direction | None:
     """The direction a target's ``comparator`` gives (``>=`` increase, ``<=``
-    decrease), checked against the baseline; without one, from the baseline."""
+    decrease), checked against the baseline (in the target's unit; *baseline_shown* is
+    how errors show it); without one, from the baseline."""
     comparator = quantity.get("comparator")
     from_baseline = Direction.INCREASE if value >= baseline else Direction.DECREASE
     if comparator is None:
@@ -435,7 +478,7 @@ def target_direction(
         way = "rise" if wanted is Direction.INCREASE else "fall"
         problems.append(
             f"{shown} says the value should {way} to {number(value)}, but the baseline "
-            f"is {number(baseline)} @ {at}"
+            f"is {baseline_shown or number(baseline)} @ {at}"
         )
         return None
     return wanted

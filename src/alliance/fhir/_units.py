@@ -192,26 +192,61 @@ def recorded_value(
     (*goal_units*: the goal's unit, and the UCUM code its FHIR target gave, most precise
     first), and the note that keeps the original when it was converted; ``(None, None)``
     with the problem appended when it cannot be recorded faithfully."""
+    converted, source = in_units(
+        value,
+        quantity,
+        where,
+        units=goal_units,
+        problems=problems,
+        what="valueQuantity",
+        against=f"goal {goal_id!r} is measured in",
+        outcome="so the value is not recorded",
+    )
+    if converted is None or source is None:
+        return converted, None
+    shown = _shown(_text(quantity.get("unit")), _text(quantity.get("code")))
+    note = (
+        f"Converted on import from {number(value)} {source} (the FHIR valueQuantity, "
+        f"{shown}) to {number(converted)} {goal_units[-1]}."
+    )
+    return converted, note
+
+
+def in_units(
+    value: float,
+    quantity: Json,
+    where: str,
+    *,
+    units: tuple[str, ...],
+    problems: list[str],
+    what: str,
+    against: str,
+    outcome: str,
+) -> tuple[float | None, str | None]:
+    """*value*, of the FHIR Quantity *quantity* at *where*, in *units* (one unit's
+    spellings, its UCUM code first), and the UCUM code it was converted from (``None``
+    when it is taken as it is: no unit, or one of *units*); ``(None, None)`` with the
+    problem appended (``"<what> is in …, but <against> …: <why>, <outcome> @ …"``) when
+    it cannot be converted faithfully."""
     unit, code = _text(quantity.get("unit")), _text(quantity.get("code"))
     system = quantity.get("system")
     given = [u for u in (unit, code) if u is not None]
-    if not given or not goal_units or set(given) & set(goal_units):
+    if not given or not units or set(given) & set(units):
         return value, None
     shown = _shown(unit, code)
-    goal_shown = " or ".join(repr(u) for u in dict.fromkeys(goal_units))
+    goal_shown = " or ".join(repr(u) for u in dict.fromkeys(units))
     element = "code" if code is not None else "unit"
 
     def refuse(why: str, at: str = element) -> tuple[None, None]:
         problems.append(
-            f"valueQuantity is in {shown}, but goal {goal_id!r} is measured in {goal_shown}: "
-            f"{why}, so the value is not recorded @ {where}.{at}"
+            f"{what} is in {shown}, but {against} {goal_shown}: {why}, {outcome} @ {where}.{at}"
         )
         return None, None
 
     found = ucum()
     if found is None:
         return refuse(NEEDS_EXTRA)
-    goal = next((p for p in map(found.parse, goal_units) if p is not None), None)
+    goal = next((p for p in map(found.parse, units) if p is not None), None)
     if goal is None:
         return refuse(
             f"{goal_shown} is not a UCUM unit (a count, or the team's own words), so only a "
@@ -246,11 +281,7 @@ def recorded_value(
     converted = found.convert(quantity.get("value"), source, goal)
     if isinstance(converted, str):
         return refuse(converted, element)
-    note = (
-        f"Converted on import from {number(value)} {source.code} (the FHIR valueQuantity, "
-        f"{shown}) to {number(converted)} {goal_units[-1]}."
-    )
-    return converted, note
+    return converted, source.code
 
 
 def _kind(parsed: _Parsed) -> str:

@@ -35,7 +35,7 @@ from alliance.model.consent import SCHOOL, shared_with_school
 from alliance.model.event import Side
 from alliance.model.state import PartnershipState
 
-__all__ = ["as_seen_by", "can_see", "viewer_kind"]
+__all__ = ["as_seen_by", "can_see", "viewer_kind", "viewer_side"]
 
 
 def viewer_kind(state: PartnershipState, member_id: str) -> Side:
@@ -48,6 +48,26 @@ def viewer_kind(state: PartnershipState, member_id: str) -> Side:
     if membership is None:
         raise NotAMemberError("member_id", f"{member_id!r} was never a member of the partnership")
     return membership.side
+
+
+def viewer_side(state: PartnershipState, member_id: str) -> Side:
+    """The side of *member_id* as a viewer of the partnership: the one rule of who has a
+    view, used by :func:`as_seen_by`, the reports and the FHIR export alike. Only a
+    current member has one. A former member has none, of anything recorded before or
+    after they left: what they saw while a member was shown to them then.
+
+    Raises:
+        NotAMemberError: *member_id* was never a member, or has left (naming when).
+    """
+    side = viewer_kind(state, member_id)
+    left = state.members[member_id].left_at
+    if left is not None:
+        raise NotAMemberError(
+            "member_id",
+            f"{member_id!r} left the partnership on {left.date().isoformat()}: a former "
+            "member has no view of it",
+        )
+    return side
 
 
 def can_see(side: Side, member_id: str, audience: Audience, author: str) -> bool:
@@ -64,12 +84,13 @@ def as_seen_by(state: PartnershipState, member_id: str) -> PartnershipState:
     """A copy of *state* holding only what *member_id* may see (see the module's rules).
 
     Members, settings, the communication plan and the partnership's status stay as they
-    are: who is in the partnership is known to all of it.
+    are: who is in the partnership is known to all of it. Only a current member has a
+    view (:func:`viewer_side`).
 
     Raises:
-        NotAMemberError: *member_id* was never a member.
+        NotAMemberError: *member_id* was never a member, or has left.
     """
-    kind = viewer_kind(state, member_id)
+    kind = viewer_side(state, member_id)
 
     def sees(audience: Audience, author: str) -> bool:
         return can_see(kind, member_id, audience, author)

@@ -6,7 +6,9 @@ import abc
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import pendulum
@@ -14,11 +16,12 @@ import pendulum
 from alliance import events as ev
 from alliance.errors import CorruptEventError, MalformedDataError, ValidationError
 from alliance.model import _checks as c
+from alliance.model._time import to_micros
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.serialization import dumps, from_data, parse_json, to_data
 from alliance.storage import _secrets
-from alliance.storage.interface import StoredEvent
+from alliance.storage.interface import ChainRecord, StoredEvent
 
 # The version of the tables' layout, recorded in each SQL database.
 # 1: the first layout. 2: alliance_events.chain_hash (tamper evidence); a version-1
@@ -26,11 +29,17 @@ from alliance.storage.interface import StoredEvent
 # 3: the read model (alliance_goals, alliance_observations, and the time zone and latest
 # event of each partnership in alliance_partnerships), built from the stored events
 # when an older database is opened.
-SCHEMA_VERSION = 3
+# 4: the hash chain's input, format 2 (every column of an event): an older database's
+# chain is verified, then re-chained, when it is opened.
+SCHEMA_VERSION = 4
 
 # The shape of a stored snapshot. Bump it whenever PartnershipState (or anything it
 # holds) changes shape: older snapshots are then ignored and rebuilt, never misread.
-SNAPSHOT_FORMAT = 5
+SNAPSHOT_FORMAT = 6
+
+log = logging.getLogger("alliance.storage")
+"""The storage's logger: migrations, and snapshots ignored because they are bound to
+another timeline."""
 
 
 class OpenedStore(abc.ABC):
@@ -62,7 +71,18 @@ class OpenedStore(abc.ABC):
     ) -> tuple[StoredEvent, ...]:
         """See :meth:`alliance.storage.Store.load`."""
         cutoff = None if as_of is None else c.utc_datetime("as_of", as_of)
-        return self._timeline(partnership_id, after_version, up_to_version, cutoff)
+        stored = self._timeline(partnership_id, after_version, up_to_version, cutoff)
+        if cutoff is None:  # (as_of may leave out any event recorded out of order)
+            expected = after_version + 1
+            for event in stored:
+                if event.version != expected:
+                    raise CorruptEventError(
+                        partnership_id,
+                        expected,
+                        [f"no event is stored at this version (the next is {event.version})"],
+                    )
+                expected += 1
+        return stored
 
     @abc.abstractmethod
     def _timeline(
@@ -114,7 +134,7 @@ class IndexChange:
     formed: ev.PartnershipFormed | None = None
     status: PartnershipStatus | None = None
     joined: dict[str, str] = attrs.field(factory=dict)  # member id -> role
-    left: set[str] = attrs.field(factory=set)
+    left: set[str] = attrs.field(factory=set)  # departed at the end of the batch
 
 
 def index_change(events: Sequence[ev.Event]) -> IndexChange:
@@ -132,8 +152,9 @@ def index_change(events: Sequence[ev.Event]) -> IndexChange:
             )
             change.left.discard(event.member_id)
         elif isinstance(event, ev.MemberLeft):
+            # A member who joins and leaves in one batch stays in the index, departed,
+            # as the fold of the timeline (index_row) keeps them.
             change.left.add(event.member_id)
-            change.joined.pop(event.member_id, None)
     return change
 
 
@@ -217,44 +238,182 @@ def now_utc() -> pendulum.DateTime:
     return pendulum.now("UTC")
 
 
-def encode_snapshot(state: PartnershipState) -> str:
-    """The stored JSON text of a snapshot. Keys keep their order: the state's records are
-    dicts in the order they were created, and a state read back from a snapshot lists
-    them in that order too."""
+def encode_snapshot(state: PartnershipState, chain_hash: str | None) -> str:
+    """The stored JSON text of a snapshot, bound to the timeline it summarises: its
+    clinic, partnership and version, and the chain hash of the event at that version.
+    The state's keys keep their order: its records are dicts in the order they were
+    created, and a state read back from a snapshot lists them in that order too."""
     return json.dumps(
-        {"format": SNAPSHOT_FORMAT, "state": to_data(state)},
+        {
+            "format": SNAPSHOT_FORMAT,
+            "clinic_id": state.clinic_id,
+            "partnership_id": state.partnership_id,
+            "version": state.version,
+            "chain_hash": chain_hash,
+            "state": to_data(state),
+        },
         ensure_ascii=False,
         separators=(",", ":"),
     )
 
 
-def decode_snapshot(payload: str | bytes) -> PartnershipState | None:
-    """Read a stored snapshot, or ``None`` if it is of another format or unreadable."""
+def read_snapshot(
+    payload: str | bytes,
+    *,
+    clinic_id: str,
+    partnership_id: str,
+    version: int,
+    chain_hash: str | None,
+) -> tuple[PartnershipState | None, str | None]:
+    """Read a snapshot stored under *partnership_id* at *version*, next to the *chain_hash*
+    stored for the event at that version (``None``: no event is stored there).
+
+    Returns:
+        ``(state, None)`` when it is readable and bound to that timeline; otherwise
+        ``(None, why)``: of another format or unreadable (``why`` is ``None``: an older
+        snapshot is simply rebuilt), or bound to another clinic, partnership, version or
+        chain (``why`` says which, for ``verify_integrity`` and the log).
+    """
     try:
         data = parse_json(payload)
         if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
-            return None
-        return from_data(data["state"], PartnershipState)
+            return None, None
+        state = from_data(data["state"], PartnershipState)
     except (KeyError, MalformedDataError):
-        return None
+        return None, None
+    claims = {
+        "clinic": (clinic_id, data.get("clinic_id"), state.clinic_id),
+        "partnership": (partnership_id, data.get("partnership_id"), state.partnership_id),
+        "version": (version, data.get("version"), state.version),
+    }
+    for what, (stored, bound, held) in claims.items():
+        if not stored == bound == held:
+            return None, f"it is stored as {what} {stored!r} but holds {what} {held!r}"
+    if chain_hash is None:
+        return None, f"no event is stored at its version ({version})"
+    if data.get("chain_hash") != chain_hash:
+        return None, (
+            f"it was taken of another timeline: the chain hash it holds is not the one "
+            f"stored at version {version}"
+        )
+    return state, None
+
+
+def decode_snapshot(
+    payload: str | bytes,
+    *,
+    clinic_id: str,
+    partnership_id: str,
+    version: int,
+    chain_hash: str | None,
+) -> PartnershipState | None:
+    """:func:`read_snapshot`'s state, or ``None`` (a snapshot bound to another timeline is
+    logged as a warning on ``alliance.storage`` before it is ignored)."""
+    state, why = read_snapshot(
+        payload,
+        clinic_id=clinic_id,
+        partnership_id=partnership_id,
+        version=version,
+        chain_hash=chain_hash,
+    )
+    if why is not None:
+        log.warning("snapshot of %s in clinic %s ignored: %s", partnership_id, clinic_id, why)
+    return state
 
 
 GENESIS = ""
 """The "previous hash" of a timeline's first event."""
 
+CHAIN_FORMAT = 2
+"""The version of the hash chain's input (see :func:`chain_hash`). 1 (schema versions 2
+and 3) hashed the version, the previous hash and the payload only; 2 (schema version 4)
+covers every column of a stored event."""
 
-def chain_hash(previous: str, version: int, payload: str) -> str:
-    """The hash chaining a stored event to the one before it: SHA-256 (hex) over the
-    version, the previous event's hash and the exact stored payload text."""
+
+def chain_hash(
+    previous: str,
+    *,
+    clinic_id: str,
+    partnership_id: str,
+    version: int,
+    position: int,
+    event_type: str,
+    schema_version: int,
+    occurred_at_us: int,
+    recorded_at_us: int,
+    payload: str,
+) -> str:
+    """The hash chaining a stored event to the one before it in its timeline: SHA-256
+    (hex) over ``"alliance-chain/2"`` and each of the event's stored columns on a line of
+    its own (clinic, partnership, version, global position, event type, schema version,
+    occurred and recorded times in microseconds since the epoch), then the previous
+    event's hash on its line, then the exact stored payload text. None of the first lines
+    can hold a line break (identifiers cannot), so the input reads one way only."""
+    head = (
+        f"alliance-chain/{CHAIN_FORMAT}\n{clinic_id}\n{partnership_id}\n{version}\n{position}\n"
+        f"{event_type}\n{schema_version}\n{occurred_at_us}\n{recorded_at_us}\n{previous}\n"
+    )
+    digest = hashlib.sha256(head.encode())
+    digest.update(payload.encode())
+    return digest.hexdigest()
+
+
+def chain_hash_1(previous: str, version: int, payload: str) -> str:
+    """The hash of chain format 1 (schema versions 2 and 3): SHA-256 (hex) over the
+    version, the previous event's hash and the exact stored payload text. Kept to verify
+    an older database's chain before it is re-chained."""
     digest = hashlib.sha256(f"{version}\n{previous}\n".encode())
     digest.update(payload.encode())
     return digest.hexdigest()
 
 
-def chain_hashes(previous: str, first_version: int, payloads: Sequence[str]) -> list[str]:
-    """The hashes of *payloads* stored from *first_version* on, after *previous*."""
-    hashes: list[str] = []
-    for offset, payload in enumerate(payloads):
-        previous = chain_hash(previous, first_version + offset, payload)
-        hashes.append(previous)
-    return hashes
+ChainedRow = tuple[int, str, str, int, str, int, int, int, str, str]
+"""A stored event's columns: position, clinic, partnership, version, event type, schema
+version, occurred and recorded times (microseconds), payload text, chain hash."""
+
+
+def chained_rows(
+    previous: str,
+    *,
+    clinic_id: str,
+    partnership_id: str,
+    first_version: int,
+    first_position: int,
+    recorded_us: int,
+    events: Sequence[ev.Event],
+    payloads: Sequence[str],
+) -> list[ChainedRow]:
+    """The stored rows of a batch appended after the event whose hash is *previous*,
+    each chained to the one before it (:func:`chain_hash`)."""
+    rows: list[ChainedRow] = []
+    for offset, (event, payload) in enumerate(zip(events, payloads, strict=True)):
+        kind = type(event)
+        version, position = first_version + offset, first_position + offset
+        occurred_us = to_micros(event.occurred_at)
+        previous = chain_hash(
+            previous, clinic_id=clinic_id, partnership_id=partnership_id, version=version,
+            position=position, event_type=kind.type_name, schema_version=kind.schema_version,
+            occurred_at_us=occurred_us, recorded_at_us=recorded_us, payload=payload,
+        )  # fmt: skip
+        rows.append(
+            (position, clinic_id, partnership_id, version, kind.type_name,
+             kind.schema_version, occurred_us, recorded_us, payload, previous)
+        )  # fmt: skip
+    return rows
+
+
+def chain_record(row: Sequence[Any]) -> ChainRecord:
+    """The :class:`ChainRecord` of a stored row, its columns in :data:`ChainedRow` order."""
+    position, clinic, pid, version, kind, shape, occurred, recorded, payload, chain = row
+    return ChainRecord(
+        clinic_id=clinic,
+        partnership_id=pid,
+        version=int(version),
+        position=int(position),
+        event_type=kind,
+        schema_version=int(shape),
+        occurred_at_us=int(occurred),
+        recorded_at_us=int(recorded),
+        payload=payload,
+        chain_hash=chain,
+    )

@@ -38,7 +38,14 @@ from alliance.storage import _common
 from alliance.storage import _read_model as rm
 from alliance.storage._sql_base import Connection
 from alliance.storage._sql_read_model import ReadModelSql
-from alliance.storage.interface import ChainRecord, PartnershipSummary, StoredEvent
+from alliance.storage.interface import (
+    ChainRecord,
+    IndexRecord,
+    PartnershipSummary,
+    ReadModelRecords,
+    SnapshotRecord,
+    StoredEvent,
+)
 
 
 class SqlStore(ReadModelSql):
@@ -125,23 +132,6 @@ class SqlStore(ReadModelSql):
         schema transaction (all of it or none of it)."""
         if stored < 2:
             conn.execute("ALTER TABLE alliance_events ADD COLUMN chain_hash TEXT")
-            rows = conn.execute(
-                "SELECT position, clinic_id, partnership_id, version, payload "
-                "FROM alliance_events ORDER BY clinic_id, partnership_id, version"
-            ).fetchall()
-            previous, timeline = _common.GENESIS, None
-            updates: list[tuple[Any, ...]] = []
-            for position, clinic_id, partnership_id, version, payload in rows:
-                if (clinic_id, partnership_id) != timeline:
-                    previous, timeline = _common.GENESIS, (clinic_id, partnership_id)
-                previous = _common.chain_hash(previous, int(version), payload)
-                updates.append((previous, position))
-            if updates:
-                self._executemany(
-                    conn,
-                    self._sql("UPDATE alliance_events SET chain_hash = ? WHERE position = ?"),
-                    updates,
-                )
         if stored < 3:
             # The read model: the partnerships' time zones and latest events, and the
             # goals and observations tables (created by the schema statements), built
@@ -153,9 +143,60 @@ class SqlStore(ReadModelSql):
             for statement in rm.schema_statements(self.float_type, self.without_rowid):
                 conn.execute(statement)
             self._rebuild(conn, None)
+        if stored < 4:
+            self._rechain(conn, verify=stored >= 2)
         conn.execute(
             self._sql("UPDATE alliance_meta SET value = ? WHERE key = ?"),
             (str(_common.SCHEMA_VERSION), "schema_version"),
+        )
+
+    def _rechain(self, conn: Connection, *, verify: bool) -> None:
+        """Give every stored event of every clinic its hash of chain format 2. With
+        *verify*, first check that the format-1 chain holds, and refuse (changing
+        nothing) where it does not: re-chaining must never launder earlier tampering."""
+        rows = conn.execute(
+            "SELECT position, clinic_id, partnership_id, version, event_type, schema_version, "
+            "occurred_at_us, recorded_at_us, payload, chain_hash "
+            "FROM alliance_events ORDER BY clinic_id, partnership_id, version"
+        ).fetchall()
+        old = new = _common.GENESIS
+        timeline = None
+        expected = 1
+        updates: list[tuple[Any, ...]] = []
+        for position, clinic, pid, version, kind, shape, occurred, recorded, payload, chain in rows:
+            if (clinic, pid) != timeline:
+                old = new = _common.GENESIS
+                timeline = (clinic, pid)
+                expected = 1
+            if verify:
+                old = _common.chain_hash_1(old, int(version), payload)
+                if int(version) != expected or chain != old:
+                    why = "missing" if int(version) != expected else "edited or moved"
+                    raise StoreError(
+                        self._url,
+                        f"cannot upgrade the hash chain: in clinic {clinic!r}, partnership "
+                        f"{pid!r}, the event at version {expected} is {why} (the stored chain "
+                        "does not hold); run verify_integrity with the alliance that wrote "
+                        "this database",
+                    )
+            expected = int(version) + 1
+            new = _common.chain_hash(
+                new, clinic_id=clinic, partnership_id=pid, version=int(version),
+                position=int(position), event_type=kind, schema_version=int(shape),
+                occurred_at_us=int(occurred), recorded_at_us=int(recorded), payload=payload,
+            )  # fmt: skip
+            updates.append((new, position))
+        if updates:
+            self._executemany(
+                conn,
+                self._sql("UPDATE alliance_events SET chain_hash = ? WHERE position = ?"),
+                updates,
+            )
+        _common.log.info(
+            "the hash chain of %d stored events was %s, then re-chained to format %d",
+            len(updates),
+            "verified" if verify else "missing",
+            _common.CHAIN_FORMAT,
         )
 
     # --- the Store protocol ---------------------------------------------------------
@@ -189,26 +230,16 @@ class SqlStore(ReadModelSql):
             first_position = (0 if last is None else int(last)) + 1
             recorded_at = _common.now_utc()
             recorded_us = to_micros(recorded_at)
-            hashes = _common.chain_hashes(
-                previous or _common.GENESIS, expected_version + 1, payloads
+            rows = _common.chained_rows(
+                previous or _common.GENESIS,
+                clinic_id=self._clinic_id,
+                partnership_id=partnership_id,
+                first_version=expected_version + 1,
+                first_position=first_position,
+                recorded_us=recorded_us,
+                events=events,
+                payloads=payloads,
             )
-            rows = [
-                (
-                    first_position + offset,
-                    self._clinic_id,
-                    partnership_id,
-                    expected_version + offset + 1,
-                    type(event).type_name,
-                    type(event).schema_version,
-                    to_micros(event.occurred_at),
-                    recorded_us,
-                    payload,
-                    chain,
-                )
-                for offset, (event, payload, chain) in enumerate(
-                    zip(events, payloads, hashes, strict=True)
-                )
-            ]
             self._executemany(
                 conn,
                 self._sql(
@@ -460,21 +491,86 @@ class SqlStore(ReadModelSql):
     def chain_records(self) -> tuple[ChainRecord, ...]:
         """See :meth:`alliance.storage.ChainStore.chain_records`."""
         rows = self._fetch(
-            "SELECT p.partnership_id, p.version, e.version, e.payload, e.chain_hash "
-            "FROM alliance_partnerships p LEFT JOIN alliance_events e "
-            "ON e.clinic_id = p.clinic_id AND e.partnership_id = p.partnership_id "
-            "WHERE p.clinic_id = ? ORDER BY p.partnership_id, e.position",
+            "SELECT position, clinic_id, partnership_id, version, event_type, schema_version, "
+            "occurred_at_us, recorded_at_us, payload, chain_hash FROM alliance_events "
+            "WHERE clinic_id = ? ORDER BY partnership_id, version",
+            (self._clinic_id,),
+        )
+        return tuple(_common.chain_record(row) for row in rows)
+
+    def index_records(self) -> tuple[IndexRecord, ...]:
+        """See :meth:`alliance.storage.ChainStore.index_records`."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                self._sql(
+                    "SELECT partnership_id, child_id, status, version, time_zone, last_event_us "
+                    "FROM alliance_partnerships WHERE clinic_id = ? ORDER BY partnership_id"
+                ),
+                (self._clinic_id,),
+            ).fetchall()
+            members: dict[str, list[tuple[str, str, bool]]] = {}
+            for pid, member_id, role, current in conn.execute(
+                self._sql(
+                    "SELECT partnership_id, member_id, role, is_current FROM alliance_members "
+                    "WHERE clinic_id = ? ORDER BY partnership_id, member_id"
+                ),
+                (self._clinic_id,),
+            ).fetchall():
+                # current is 1 (the queries read "is_current = 1"): any other value is not
+                members.setdefault(pid, []).append((member_id, role, current == 1))
+        return tuple(
+            IndexRecord(
+                partnership_id=pid,
+                child_id=child_id,
+                status=status,
+                version=int(version),
+                time_zone=zone,
+                last_event_us=None if last is None else int(last),
+                members=tuple(members.pop(pid, ())),
+            )
+            for pid, child_id, status, version, zone, last in rows
+        ) + tuple(  # members of a partnership the index no longer lists
+            IndexRecord(
+                partnership_id=pid,
+                child_id="",
+                status="",
+                version=0,
+                time_zone=None,
+                last_event_us=None,
+                members=tuple(held),
+            )
+            for pid, held in sorted(members.items())
+        )
+
+    def snapshot_records(self) -> tuple[SnapshotRecord, ...]:
+        """See :meth:`alliance.storage.ChainStore.snapshot_records`."""
+        rows = self._fetch(
+            "SELECT partnership_id, version, payload FROM alliance_snapshots "
+            "WHERE clinic_id = ? ORDER BY partnership_id",
             (self._clinic_id,),
         )
         return tuple(
-            ChainRecord(
-                partnership_id=pid,
-                expected_version=int(expected),
-                version=None if version is None else int(version),
-                payload=payload,
-                chain_hash=chain,
-            )
-            for pid, expected, version, payload, chain in rows
+            SnapshotRecord(partnership_id=pid, version=int(version), payload=payload)
+            for pid, version, payload in rows
+        )
+
+    def read_model_records(self) -> ReadModelRecords:
+        """See :meth:`alliance.storage.ChainStore.read_model_records`."""
+        goals = self._fetch(
+            f"SELECT {rm.GOAL_COLUMNS} FROM alliance_goals WHERE clinic_id = ? "
+            "ORDER BY partnership_id, goal_id",
+            (self._clinic_id,),
+        )
+        observations = self._fetch(
+            f"SELECT {rm.OBSERVATION_COLUMNS} FROM alliance_observations WHERE clinic_id = ? "
+            "ORDER BY partnership_id, observation_id",
+            (self._clinic_id,),
+        )
+        return ReadModelRecords(
+            goals=tuple(tuple(row) for row in goals),
+            observations=tuple(tuple(row) for row in observations),
+            goal_columns=tuple(rm.GOAL_COLUMNS.split(", ")),
+            observation_columns=tuple(rm.OBSERVATION_COLUMNS.split(", ")),
         )
 
     # --- snapshots (SnapshotStore) ---------------------------------------------------
@@ -483,20 +579,22 @@ class SqlStore(ReadModelSql):
         """See :meth:`alliance.storage.SnapshotStore.save_snapshot`."""
         if state.clinic_id != self._clinic_id:
             raise ValidationError("state.clinic_id", f"this store is open for {self._clinic_id!r}")
-        payload = _common.encode_snapshot(state)
         key = (self._clinic_id, state.partnership_id)
         with self._transaction(write=True) as conn:
             row = conn.execute(
                 self._sql(
-                    "SELECT version FROM alliance_partnerships "
-                    "WHERE clinic_id = ? AND partnership_id = ?"
+                    "SELECT p.version, (SELECT e.chain_hash FROM alliance_events e "
+                    "WHERE e.clinic_id = p.clinic_id AND e.partnership_id = p.partnership_id "
+                    "AND e.version = ?) FROM alliance_partnerships p "
+                    "WHERE p.clinic_id = ? AND p.partnership_id = ?"
                 ),
-                key,
+                (state.version, *key),
             ).fetchone()
             if row is None or int(row[0]) < state.version:
                 raise ValidationError(
                     "state.version", "a snapshot cannot be ahead of the stored timeline"
                 )
+            payload = _common.encode_snapshot(state, row[1])
             conn.execute(
                 self._sql(
                     "DELETE FROM alliance_snapshots WHERE clinic_id = ? AND partnership_id = ?"
@@ -512,12 +610,25 @@ class SqlStore(ReadModelSql):
             )
 
     def load_snapshot(self, partnership_id: str) -> PartnershipState | None:
-        """See :meth:`alliance.storage.SnapshotStore.load_snapshot`."""
+        """See :meth:`alliance.storage.SnapshotStore.load_snapshot`. A snapshot bound to
+        another timeline (another partnership, version or chain) is ignored and logged."""
         rows = self._fetch(
-            "SELECT payload FROM alliance_snapshots WHERE clinic_id = ? AND partnership_id = ?",
+            "SELECT s.version, s.payload, e.chain_hash FROM alliance_snapshots s "
+            "LEFT JOIN alliance_events e ON e.clinic_id = s.clinic_id "
+            "AND e.partnership_id = s.partnership_id AND e.version = s.version "
+            "WHERE s.clinic_id = ? AND s.partnership_id = ?",
             (self._clinic_id, partnership_id),
         )
-        return _common.decode_snapshot(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        version, payload, chain = rows[0]
+        return _common.decode_snapshot(
+            payload,
+            clinic_id=self._clinic_id,
+            partnership_id=partnership_id,
+            version=int(version),
+            chain_hash=chain,
+        )
 
     def delete_snapshots(self) -> None:
         """See :meth:`alliance.storage.SnapshotStore.delete_snapshots`."""

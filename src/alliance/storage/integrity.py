@@ -1,9 +1,11 @@
 """Tamper evidence: check that each partnership's stored events still form their hash
-chain (:func:`verify_integrity`), and let the host log every read (:class:`AuditedStore`).
+chain, and that the index, snapshots and read model derived from them agree with them
+(:func:`verify_integrity`); and let the host log every read (:class:`AuditedStore`).
 
-Each stored event's hash covers its version, the hash of the event before it and its
-exact stored payload text, so editing a payload, removing an event or moving one to
-another version breaks the chain where it happened. A hash chain shows changes made by
+Each stored event's hash covers every column of it (clinic, partnership, version,
+position, type, schema version, times), the hash of the event before it and its exact
+stored payload text, so editing any of them, removing an event or moving one to another
+version breaks the chain where it happened. A hash chain shows changes made by
 anyone who did not also recompute every later hash; keep the latest hash of each
 partnership (or of the whole store) somewhere else too to detect that as well.
 """
@@ -12,25 +14,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
-from alliance.errors import StoreError
+from alliance.errors import AllianceError, StoreError
 from alliance.model.event import Event
 from alliance.model.goals import GoalDomain, GoalStatus
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
-from alliance.storage import _common
+from alliance.storage import _common, _verify
 from alliance.storage.interface import (
     ChainRecord,
     ChainStore,
     GoalFacts,
     GoalFigures,
+    IndexRecord,
     PartnershipSummary,
     ProgressFiguresStore,
     ReadModelPartnership,
+    ReadModelRecords,
     ReadModelStore,
     ReportBounds,
+    SnapshotRecord,
     SnapshotStore,
     Store,
     StoredEvent,
@@ -47,21 +53,31 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class IntegrityProblem:
-    """Where a partnership's hash chain is broken.
+    """Something stored that does not agree with what was recorded.
 
     Attributes:
         partnership_id: the partnership.
-        version: the version the problem is at.
-        kind: ``"edited"`` (the event stored there is not the one recorded),
-            ``"removed"`` (no event is stored there, or fewer than the index says) or
-            ``"reordered"`` (the event stored there was recorded at another version).
-        detail: a plain-language explanation.
+        version: the version the problem is at, or ``None`` where it is not at one
+            version (an index row, a read-model row).
+        part: what was checked (see :func:`verify_integrity`): ``"chain"``,
+            ``"index"``, ``"snapshot"`` or ``"read-model"``.
+        kind: in the chain, ``"edited"`` (the event stored there is not the one
+            recorded: its payload or another column changed), ``"removed"`` (no event is
+            stored there, or fewer than the index says) or ``"reordered"`` (the event
+            stored there was recorded at another version), and ``"unreadable"`` (its hash
+            holds but the stored event cannot be read); in the index,
+            ``"differs"`` or ``"missing"``; for a snapshot, ``"ignored"`` (bound to
+            another timeline, or unreadable: load ignores it) or ``"differs"`` (not the
+            fold of its timeline); in the read model, ``"differs"``, ``"missing"`` or
+            ``"extra"``.
+        detail: a plain-language explanation, naming the column where one differs.
     """
 
     partnership_id: str
-    version: int
+    version: int | None
     kind: str
     detail: str
+    part: str = "chain"
 
 
 @attrs.frozen(kw_only=True)
@@ -69,119 +85,142 @@ class IntegrityReport:
     """What :func:`verify_integrity` found.
 
     Attributes:
-        problems: every break, by partnership id and version (empty when intact).
+        problems: every problem, by partnership id, part and version (empty when
+            intact).
         partnerships: how many partnerships were checked.
         events: how many stored events were checked.
+        snapshots: how many stored snapshots were checked.
     """
 
     problems: tuple[IntegrityProblem, ...]
     partnerships: int
     events: int
+    snapshots: int = 0
 
     @property
     def ok(self) -> bool:
-        """Whether every chain is intact."""
+        """Whether everything checked is intact."""
         return not self.problems
+
+    def problems_in(self, part: str) -> tuple[IntegrityProblem, ...]:
+        """The problems found in one part (``"chain"``, ``"index"``, ``"snapshot"`` or
+        ``"read-model"``)."""
+        return tuple(p for p in self.problems if p.part == part)
 
 
 def verify_integrity(store: Store) -> IntegrityReport:
-    """Check every hash chain of *store*'s clinic and report each edited, removed or
-    reordered event by partnership and version. Payloads are not decoded, so an
-    unreadable payload is reported, not raised.
+    """Check everything *store* keeps of its clinic against what was recorded, and report
+    each problem by partnership, part and version:
+
+    - **the chain**: each partnership's stored events form their hash chain, which
+      covers every column of each event (clinic, partnership, version, position, type,
+      schema version, occurred and recorded times) and its exact payload text, so an
+      edited, removed or reordered event is found where it happened;
+    - **the index**: each partnership's index row (child, status, version, time zone,
+      latest event, members and their roles) is the fold of its timeline;
+    - **the snapshots**: each snapshot is bound to its timeline (its clinic,
+      partnership, version, and the chain hash stored at that version; one that is not
+      is ignored on load, and reported here) and holds the fold of that timeline up to
+      its version;
+    - **the read model**: each goal and observation row is the one the fold gives.
+
+    The derived parts are checked for the timelines whose chain holds (a broken chain is
+    the problem reported). Nothing is raised for damaged data: an unreadable payload or
+    snapshot is reported.
 
     Raises:
         StoreError: *store* keeps no hash chain (it is not a :class:`ChainStore`).
     """
     if not isinstance(store, ChainStore):
         raise StoreError(store.url, "this store keeps no hash chain to verify")
-    by_partnership: dict[str, list[ChainRecord]] = {}
+    timelines: dict[str, list[ChainRecord]] = {}
     for record in store.chain_records():
-        by_partnership.setdefault(record.partnership_id, []).append(record)
+        timelines.setdefault(record.partnership_id, []).append(record)
+    indexed = {r.partnership_id: r for r in store.index_records()}
+    snapshots = {r.partnership_id: r for r in store.snapshot_records()}
+    stored_rm = store.read_model_records()
+    goal_rows = _by_partnership(stored_rm.goals, stored_rm.goal_columns, "goal_id")
+    observation_rows = _by_partnership(
+        stored_rm.observations, stored_rm.observation_columns, "observation_id"
+    )
     problems: list[IntegrityProblem] = []
-    events = 0
-    for partnership_id, records in by_partnership.items():
-        rows = [r for r in records if r.version is not None]
-        events += len(rows)
-        problems.extend(_verify_chain(partnership_id, records[0].expected_version, rows))
+    pids = sorted(
+        timelines.keys() | indexed.keys() | snapshots.keys() | goal_rows.keys()
+        | observation_rows.keys()
+    )  # fmt: skip
+    for pid in pids:
+        found: list[IntegrityProblem] = []
+
+        def report(part: str, version: int | None, kind: str, detail: str) -> None:
+            found.append(IntegrityProblem(partnership_id=pid, version=version, part=part,  # noqa: B023
+                                          kind=kind, detail=detail))  # fmt: skip
+
+        rows = timelines.get(pid, [])
+        in_index = indexed.get(pid)
+        _verify.chain(
+            0 if in_index is None or not in_index.status else in_index.version, rows, report
+        )
+        if not found and rows:
+            try:
+                _verify_derived(
+                    store.clinic_id, pid, rows, in_index, snapshots.get(pid),
+                    (goal_rows.get(pid, {}), observation_rows.get(pid, {})), stored_rm, report,
+                )  # fmt: skip
+            except AllianceError as exc:
+                report("chain", getattr(exc, "version", None), "unreadable",
+                       f"a stored event cannot be read: {exc}")  # fmt: skip
+        elif not rows:
+            if pid in snapshots:
+                report("snapshot", snapshots[pid].version, "ignored",
+                       "its snapshot is ignored on load: no timeline is stored for it")  # fmt: skip
+            if pid in goal_rows or pid in observation_rows:
+                report("read-model", None, "extra",
+                       "the read model has rows for it, but no timeline is stored")  # fmt: skip
+        problems.extend(found)
     return IntegrityReport(
-        problems=tuple(problems), partnerships=len(by_partnership), events=events
+        problems=tuple(problems),
+        partnerships=len(pids),
+        events=sum(len(rows) for rows in timelines.values()),
+        snapshots=len(snapshots),
     )
 
 
-def _hash_of(previous: str, version: int, record: ChainRecord) -> str:
-    return _common.chain_hash(previous, version, record.payload or "")
+def _by_partnership(
+    rows: Sequence[tuple[Any, ...]], columns: Sequence[str], key: str
+) -> dict[str, dict[str, tuple[Any, ...]]]:
+    if not columns:
+        return {}
+    pid_at, key_at = columns.index("partnership_id"), columns.index(key)
+    out: dict[str, dict[str, tuple[Any, ...]]] = {}
+    for row in rows:
+        out.setdefault(row[pid_at], {})[row[key_at]] = row
+    return out
 
 
-def _verify_chain(
-    partnership_id: str, expected: int, rows: Sequence[ChainRecord]
-) -> list[IntegrityProblem]:
-    """Follow the chain version by version. The row stored at a version is tried first;
-    when it does not fit, any other row that fits there was moved ("reordered"), and
-    otherwise the event there was edited (or removed, when none is stored there)."""
-    at: dict[int, ChainRecord] = {}
-    for record in rows:
-        assert record.version is not None
-        at.setdefault(record.version, record)
-    stored_hash = {v: r.chain_hash for v, r in at.items()}
-    last = max([expected, *at])
-    problems: list[IntegrityProblem] = []
-
-    def problem(version: int, kind: str, detail: str) -> None:
-        problems.append(IntegrityProblem(partnership_id=partnership_id, version=version,
-                                         kind=kind, detail=detail))  # fmt: skip
-
-    previous: str | None = _common.GENESIS
-    for version in range(1, last + 1):
-        row = at.get(version)
-        if previous is None:  # the event before was removed: nothing to check against
-            previous = None if row is None else row.chain_hash
-            if row is None:
-                problem(version, "removed", f"no event is stored at version {version}")
-            continue
-        if row is not None and row.chain_hash == _hash_of(previous, version, row):
-            previous = row.chain_hash
-            continue
-        moved = next(
-            (
-                other
-                for v, other in sorted(at.items())
-                if v != version and other.chain_hash == _hash_of(previous, version, other)
-            ),
-            None,
-        )
-        if moved is not None:
-            problem(
-                version,
-                "reordered",
-                f"the event recorded at version {version} is stored at version {moved.version}",
-            )
-            previous = moved.chain_hash
-        elif row is None:
-            problem(version, "removed", f"no event is stored at version {version}")
-            previous = None
-        else:
-            origin = next(
-                (
-                    v
-                    for v in sorted(at)
-                    if v != version
-                    and stored_hash[v] == _hash_of(stored_hash.get(v - 1) or "", v, row)
-                ),
-                None,
-            )
-            if origin is not None:
-                problem(version, "reordered",
-                        f"the payload stored at version {version} was recorded at version "
-                        f"{origin}")  # fmt: skip
-            else:
-                problem(
-                    version,
-                    "edited",
-                    f"the payload stored at version {version} is not the one recorded "
-                    "(its hash does not match)",
-                )
-            previous = row.chain_hash
-    return problems
+def _verify_derived(  # noqa: PLR0917 (private; one call)
+    clinic_id: str,
+    pid: str,
+    rows: Sequence[ChainRecord],
+    record: IndexRecord | None,
+    snapshot: SnapshotRecord | None,
+    read_model: tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]],
+    stored_rm: ReadModelRecords,
+    report: _verify.Report,
+) -> None:
+    """The index, snapshot and read model of an intact timeline."""
+    _verify.index(pid, record, rows, report)
+    at = {snapshot.version} if snapshot is not None else set()
+    if not stored_rm.goal_columns and not at:
+        return
+    state, states, goals, observations = _verify.fold(pid, rows, at)
+    if snapshot is not None:
+        _verify.snapshot(clinic_id, snapshot, rows, states.get(snapshot.version), report)
+    if stored_rm.goal_columns:
+        want_goals, want_observations = _verify.folded_rows(clinic_id, state, goals, observations)
+        _verify.read_model("alliance_goals", stored_rm.goal_columns, read_model[0],
+                           want_goals, report)  # fmt: skip
+        _verify.read_model("alliance_observations", stored_rm.observation_columns,
+                           read_model[1], want_observations, report)  # fmt: skip
 
 
 # --- audit: log every read ---------------------------------------------------------------
@@ -327,10 +366,37 @@ class AuditedStore:
         Raises:
             StoreError: the wrapped store keeps no hash chain.
         """
+        return self._chain_store("chain_records").chain_records()
+
+    def index_records(self) -> tuple[IndexRecord, ...]:
+        """Passed on to a hash-chain store (logged as ``"index_records"``).
+
+        Raises:
+            StoreError: the wrapped store keeps no hash chain.
+        """
+        return self._chain_store("index_records").index_records()
+
+    def snapshot_records(self) -> tuple[SnapshotRecord, ...]:
+        """Passed on to a hash-chain store (logged as ``"snapshot_records"``).
+
+        Raises:
+            StoreError: the wrapped store keeps no hash chain.
+        """
+        return self._chain_store("snapshot_records").snapshot_records()
+
+    def read_model_records(self) -> ReadModelRecords:
+        """Passed on to a hash-chain store (logged as ``"read_model_records"``).
+
+        Raises:
+            StoreError: the wrapped store keeps no hash chain.
+        """
+        return self._chain_store("read_model_records").read_model_records()
+
+    def _chain_store(self, operation: str) -> ChainStore:
         if not isinstance(self._store, ChainStore):
             raise StoreError(self.url, "this store keeps no hash chain to verify")
-        self._read(None, "chain_records")
-        return self._store.chain_records()
+        self._read(None, operation)
+        return self._store
 
     def close(self) -> None:
         """Close the wrapped store."""

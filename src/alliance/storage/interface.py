@@ -24,14 +24,17 @@ from alliance.model.state import PartnershipState
 __all__ = [
     "ChainRecord",
     "ChainStore",
+    "IndexRecord",
     "GoalFacts",
     "GoalFigures",
     "MeasuredRow",
     "PartnershipSummary",
     "ProgressFiguresStore",
     "ReadModelPartnership",
+    "ReadModelRecords",
     "ReadModelStore",
     "ReportBounds",
+    "SnapshotRecord",
     "SnapshotStore",
     "Store",
     "StoredEvent",
@@ -133,7 +136,8 @@ class Store(Protocol):
 
         Raises:
             CorruptEventError: a stored payload cannot be read (naming the partnership,
-                the version and the path inside the payload).
+                the version and the path inside the payload), or, without *as_of*, a
+                version is missing from the timeline (naming the first one missing).
         """
         ...
 
@@ -181,36 +185,118 @@ class SnapshotStore(Store, Protocol):
 
 @attrs.frozen(kw_only=True)
 class ChainRecord:
-    """One stored event as the hash chain sees it (see :class:`ChainStore`).
+    """One stored event as the hash chain sees it: every column the chain covers, as
+    stored (see :class:`ChainStore`).
 
     Attributes:
-        partnership_id: its partnership.
-        expected_version: how many events the store's index says the partnership holds.
-        version: its version, or ``None`` for a partnership with no stored event left.
+        clinic_id, partnership_id: whose timeline it is stored in.
+        version: its version in that timeline.
+        position: its place in the global order.
+        event_type, schema_version: the stored type name and shape version.
+        occurred_at_us, recorded_at_us: when it happened and when it was stored, in
+            microseconds since the Unix epoch (UTC).
         payload: the exact stored payload text.
         chain_hash: the stored hash chaining it to the event before it.
     """
 
+    clinic_id: str
     partnership_id: str
-    expected_version: int
-    version: int | None
-    payload: str | None
+    version: int
+    position: int
+    event_type: str
+    schema_version: int
+    occurred_at_us: int
+    recorded_at_us: int
+    payload: str
     chain_hash: str | None
+
+
+@attrs.frozen(kw_only=True)
+class IndexRecord:
+    """A partnership's row in a store's index, as stored (see :class:`ChainStore`).
+
+    Attributes:
+        partnership_id, child_id: the partnership and its child.
+        status: its stored status (the text, unchecked).
+        version: how many events the index says its timeline holds.
+        time_zone: its stored time zone (``None`` where the store keeps none).
+        last_event_us: the latest ``occurred_at`` stored for it, in microseconds since
+            the epoch (``None`` where the store keeps none).
+        members: every member the index holds: ``(member id, role, whether current)``,
+            ordered by id; the role is ``"carer"`` or ``"professional"``.
+    """
+
+    partnership_id: str
+    child_id: str
+    status: str
+    version: int
+    time_zone: str | None
+    last_event_us: int | None
+    members: tuple[tuple[str, str, bool], ...]
+
+
+@attrs.frozen(kw_only=True)
+class SnapshotRecord:
+    """A stored snapshot, unread (see :class:`ChainStore`).
+
+    Attributes:
+        partnership_id: the partnership it is stored under.
+        version: the version it is stored as.
+        payload: the exact stored text.
+    """
+
+    partnership_id: str
+    version: int
+    payload: str
+
+
+@attrs.frozen(kw_only=True)
+class ReadModelRecords:
+    """A store's read-model rows, as stored (see :class:`ChainStore`).
+
+    Attributes:
+        goals: the ``alliance_goals`` rows, each in the column order of
+            ``goal_columns`` (the clinic first).
+        observations: the ``alliance_observations`` rows, in the order of
+            ``observation_columns``.
+        goal_columns, observation_columns: the column names.
+    """
+
+    goals: tuple[tuple[Any, ...], ...] = ()
+    observations: tuple[tuple[Any, ...], ...] = ()
+    goal_columns: tuple[str, ...] = ()
+    observation_columns: tuple[str, ...] = ()
 
 
 @runtime_checkable
 class ChainStore(Store, Protocol):
-    """A store that keeps each timeline as a hash chain, for
-    :func:`alliance.storage.verify_integrity`.
+    """A store that keeps each timeline as a hash chain, and shows
+    :func:`alliance.storage.verify_integrity` everything else it derives from the
+    timelines: its index, its snapshots and its read model.
 
-    Each event's ``chain_hash`` is SHA-256 (hex) over ``f"{version}\\n{previous}\\n"``
-    followed by the exact stored payload text, where ``previous`` is the hash of the
-    event before it in its timeline (``""`` for the first).
+    Each event's ``chain_hash`` is SHA-256 (hex) over the chain's input, format 2: the
+    line ``alliance-chain/2``, then one line each for the clinic, the partnership, the
+    version, the position, the event type, the schema version, the occurred and recorded
+    times (microseconds since the epoch) and the hash of the event before it in its
+    timeline (``""`` for the first), then the exact stored payload text (see
+    docs/storage.md).
     """
 
     def chain_records(self) -> tuple[ChainRecord, ...]:
-        """Every stored event of this clinic, by partnership id and then in stored
-        order, with its payload text and hash (read without decoding the payloads)."""
+        """Every stored event of this clinic, by partnership id and then by version,
+        with its columns, payload text and hash (read without decoding the payloads)."""
+        ...
+
+    def index_records(self) -> tuple[IndexRecord, ...]:
+        """This clinic's index rows, by partnership id."""
+        ...
+
+    def snapshot_records(self) -> tuple[SnapshotRecord, ...]:
+        """This clinic's stored snapshots, by partnership id (none if it keeps none)."""
+        ...
+
+    def read_model_records(self) -> ReadModelRecords:
+        """This clinic's read-model rows (none if it keeps no read model)."""
         ...
 
 

@@ -11,11 +11,19 @@ from collections.abc import Sequence
 import pendulum
 
 from alliance.errors import ConcurrencyError, StoreError, ValidationError
+from alliance.model._time import to_micros
 from alliance.model.event import Event
 from alliance.model.partnership import PartnershipStatus
 from alliance.model.state import PartnershipState
 from alliance.storage import _common
-from alliance.storage.interface import ChainRecord, PartnershipSummary, StoredEvent
+from alliance.storage.interface import (
+    ChainRecord,
+    IndexRecord,
+    PartnershipSummary,
+    ReadModelRecords,
+    SnapshotRecord,
+    StoredEvent,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -28,9 +36,11 @@ class _Shared:
         self.events: list[tuple[str, StoredEvent]] = []  # (clinic id, stored event)
         self.timelines: dict[tuple[str, str], list[StoredEvent]] = {}
         self.index: dict[tuple[str, str], PartnershipSummary] = {}
-        self.snapshots: dict[tuple[str, str], str] = {}
-        # (clinic, partnership) -> [(version, payload text, chain hash)], in version order
-        self.chains: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+        self.snapshots: dict[tuple[str, str], tuple[int, str]] = {}  # (version, payload)
+        # (clinic, partnership) -> its stored rows with their chain hashes, in version order
+        self.chains: dict[tuple[str, str], list[_common.ChainedRow]] = {}
+        # (clinic, partnership) -> member id -> (role, whether current)
+        self.members: dict[tuple[str, str], dict[str, tuple[str, bool]]] = {}
 
 
 _NAMED: dict[str, _Shared] = {}
@@ -86,18 +96,27 @@ class MemoryStore(_common.OpenedStore):
                 for offset, event in enumerate(events)
             )
             chain = shared.chains.get(key, [])
-            first = expected_version + 1
-            hashes = _common.chain_hashes(
-                chain[-1][2] if chain else _common.GENESIS, first, payloads
-            )
             shared.chains[key] = [
                 *chain,
-                *((first + i, p, h) for i, (p, h) in enumerate(zip(payloads, hashes, strict=True))),
+                *_common.chained_rows(
+                    chain[-1][-1] if chain else _common.GENESIS,
+                    clinic_id=self._clinic_id,
+                    partnership_id=partnership_id,
+                    first_version=expected_version + 1,
+                    first_position=start + 1,
+                    recorded_us=to_micros(recorded_at),
+                    events=events,
+                    payloads=payloads,
+                ),
             ]
+            change = _common.index_change(events)
+            members = shared.members.setdefault(key, {})
+            members.update((m, (role, True)) for m, role in change.joined.items())
+            members.update((m, (members[m][0], False)) for m in change.left if m in members)
             shared.timelines[key] = [*timeline, *stored]
             shared.events.extend((self._clinic_id, s) for s in stored)
             shared.index[key] = _updated_summary(
-                shared.index.get(key), _common.index_change(events), len(timeline) + len(stored)
+                shared.index.get(key), change, len(timeline) + len(stored)
             )
         return stored
 
@@ -152,24 +171,66 @@ class MemoryStore(_common.OpenedStore):
         """See :meth:`alliance.storage.ChainStore.chain_records`."""
         self._check_open()
         with self._shared.lock:
-            index = {
-                pid: s.version for (clinic, pid), s in self._shared.index.items()
+            chains = sorted(
+                (pid, list(rows))
+                for (clinic, pid), rows in self._shared.chains.items()
                 if clinic == self._clinic_id
-            }  # fmt: skip
-            chains = {
-                pid: list(self._shared.chains.get((self._clinic_id, pid), ())) for pid in index
-            }
-        return tuple(
-            ChainRecord(
-                partnership_id=pid,
-                expected_version=index[pid],
-                version=version,
-                payload=payload,
-                chain_hash=chain_hash,
             )
-            for pid in sorted(index)
-            for version, payload, chain_hash in chains[pid]
+        return tuple(
+            _common.chain_record(row)
+            for _, rows in chains
+            for row in sorted(rows, key=lambda row: row[3])
         )
+
+    def index_records(self) -> tuple[IndexRecord, ...]:
+        """See :meth:`alliance.storage.ChainStore.index_records`."""
+        self._check_open()
+        with self._shared.lock:
+            found = sorted(
+                (pid, s, dict(self._shared.members.get((clinic, pid), {})),
+                 list(self._shared.timelines.get((clinic, pid), ())))
+                for (clinic, pid), s in self._shared.index.items()
+                if clinic == self._clinic_id
+            )  # fmt: skip
+        records = []
+        for pid, summary, members, timeline in found:
+            formed = timeline[0].event if timeline else None
+            records.append(
+                IndexRecord(
+                    partnership_id=pid,
+                    child_id=summary.child_id,
+                    status=summary.status.value,
+                    version=summary.version,
+                    time_zone=getattr(formed, "time_zone", None),
+                    last_event_us=max(
+                        (to_micros(s.event.occurred_at) for s in timeline), default=None
+                    ),
+                    members=tuple(
+                        (m, role, current and m in summary.members)
+                        for m, (role, current) in sorted(members.items())
+                    ),
+                )
+            )
+        return tuple(records)
+
+    def snapshot_records(self) -> tuple[SnapshotRecord, ...]:
+        """See :meth:`alliance.storage.ChainStore.snapshot_records`."""
+        self._check_open()
+        with self._shared.lock:
+            kept = sorted(
+                (pid, held) for (clinic, pid), held in self._shared.snapshots.items()
+                if clinic == self._clinic_id
+            )  # fmt: skip
+        return tuple(
+            SnapshotRecord(partnership_id=pid, version=version, payload=payload)
+            for pid, (version, payload) in kept
+        )
+
+    def read_model_records(self) -> ReadModelRecords:
+        """See :meth:`alliance.storage.ChainStore.read_model_records`: none (a memory
+        store keeps no read model)."""
+        self._check_open()
+        return ReadModelRecords()
 
     def save_snapshot(self, state: PartnershipState) -> None:
         """See :meth:`alliance.storage.SnapshotStore.save_snapshot`."""
@@ -177,20 +238,39 @@ class MemoryStore(_common.OpenedStore):
         if state.clinic_id != self._clinic_id:
             raise ValidationError("state.clinic_id", f"this store is open for {self._clinic_id!r}")
         key = (self._clinic_id, state.partnership_id)
-        payload = _common.encode_snapshot(state)
         with self._shared.lock:
             if len(self._shared.timelines.get(key, ())) < state.version:
                 raise ValidationError(
                     "state.version", "a snapshot cannot be ahead of the stored timeline"
                 )
-            self._shared.snapshots[key] = payload
+            chain = self._chain_hash(key, state.version)
+            self._shared.snapshots[key] = (
+                state.version,
+                _common.encode_snapshot(state, chain),
+            )
+
+    def _chain_hash(self, key: tuple[str, str], version: int) -> str | None:
+        rows = self._shared.chains.get(key, [])
+        if 0 < version <= len(rows) and rows[version - 1][3] == version:  # as appended
+            return rows[version - 1][-1]
+        return next((row[-1] for row in rows if row[3] == version), None)
 
     def load_snapshot(self, partnership_id: str) -> PartnershipState | None:
         """See :meth:`alliance.storage.SnapshotStore.load_snapshot`."""
         self._check_open()
+        key = (self._clinic_id, partnership_id)
         with self._shared.lock:
-            payload = self._shared.snapshots.get((self._clinic_id, partnership_id))
-        return None if payload is None else _common.decode_snapshot(payload)
+            held = self._shared.snapshots.get(key)
+            if held is None:
+                return None
+            chain = self._chain_hash(key, held[0])
+        return _common.decode_snapshot(
+            held[1],
+            clinic_id=self._clinic_id,
+            partnership_id=partnership_id,
+            version=held[0],
+            chain_hash=chain,
+        )
 
     def delete_snapshots(self) -> None:
         """See :meth:`alliance.storage.SnapshotStore.delete_snapshots`."""

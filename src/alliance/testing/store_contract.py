@@ -496,7 +496,18 @@ class StoreContract:
             assert record.version == stored.version
             assert record.payload is not None
             assert from_data(json.loads(record.payload), ev.Event) == stored.event
-            digest = hashlib.sha256(f"{record.version}\n{previous}\n".encode())
+            assert (record.clinic_id, record.position) == (CLINIC, stored.position)
+            kind = type(stored.event)
+            assert (record.event_type, record.schema_version) == (
+                kind.type_name,
+                kind.schema_version,
+            )
+            columns = (
+                f"alliance-chain/2\n{CLINIC}\np-1\n{record.version}\n{record.position}\n"
+                f"{record.event_type}\n{record.schema_version}\n{record.occurred_at_us}\n"
+                f"{record.recorded_at_us}\n{previous}\n"
+            )
+            digest = hashlib.sha256(columns.encode())
             digest.update(record.payload.encode())
             assert record.chain_hash == digest.hexdigest()
             previous = record.chain_hash
