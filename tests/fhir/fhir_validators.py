@@ -56,6 +56,18 @@ def types(version: str) -> dict[str, Json]:
     return found
 
 
+def definition(version: str, name: str) -> Json:
+    """The elements and invariants of the type *name*: a type ``invariants.json`` does not
+    hold fails loudly, never passes unchecked (``derive.py``'s ``EXPORTED`` lists the
+    resource types it derives)."""
+    found = types(version).get(name)
+    assert found is not None, (
+        f"{name} is not a type hl7_examples/invariants.json holds for {version}: add it to "
+        "EXPORTED in hl7_examples/derive.py and derive the fixtures again"
+    )
+    return found
+
+
 def missing_functions(expression: str) -> list[str]:
     """The functions *expression* calls that fhirpathpy does not implement."""
     return sorted({name for name in _CALL.findall(expression) if name not in KNOWN_FUNCTIONS})
@@ -126,14 +138,14 @@ def _nodes(
     """``(type, element path, fhirpath base, node, where)`` for *node* and everything in
     it, *where* being the node's place in the resource (``target[0].measure``)."""
     definitions = types(version)
-    definition = definitions[name]
+    found = definition(version, name)
     yield name, path, path.replace("[x]", ""), node, where
     if not isinstance(node, dict):
         return
     for key, value in node.items():
         if key == "resourceType" or key.startswith("_"):
             continue
-        child_path, code = _child(definition, path, key)
+        child_path, code = _child(found, path, key)
         items = value if isinstance(value, list) else [value]
         for index, item in enumerate(items):
             at = f"{where}.{key}" + (f"[{index}]" if isinstance(value, list) else "")
@@ -161,15 +173,14 @@ def invariant_failures(
     is incremented per key evaluated, per key whose result was empty (``"empty:<key>"``)
     and per key skipped (``"skipped:<key>"``), so that the tests can say which they are.
     """
-    definitions = types(version)
     context = {"resource": resource, "rootResource": resource}
     failures: list[str] = []
     kind = resource["resourceType"]
     for name, path, base, node, where in _nodes(version, kind, kind, resource, kind):
-        definition = definitions[name]
-        element = definition["elements"].get(path, {})
+        found = definition(version, name)
+        element = found["elements"].get(path, {})
         for key in element.get("keys", []):
-            constraint = definition["constraints"][key]
+            constraint = found["constraints"][key]
             expression = constraint["expression"]
             if missing_functions(expression):
                 if counts is not None:
@@ -207,8 +218,11 @@ def schema_errors(resource: Json, version: str) -> list[str]:
     """What HL7's JSON schema finds wrong with *resource* (checked against its own type's
     definition, so that the messages name the element), as ``"<path>: <message>"``."""
     kind = resource.get("resourceType")
-    definitions = _schema(version)["definitions"]
-    validator = _validator(version, kind if kind in definitions else None)
+    assert kind in _schema(version)["definitions"], (
+        f"{kind} is not a resource type hl7_examples/schema-{version}.json holds: add it to "
+        "EXPORTED in hl7_examples/derive.py and derive the fixtures again"
+    )
+    validator = _validator(version, kind)
     return [
         f"{'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
         for error in validator.iter_errors(resource)

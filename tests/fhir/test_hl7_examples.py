@@ -303,13 +303,15 @@ REFUSED: dict[str, dict[tuple[str, str], str]] = {
         ),
     },
 }
-NOT_A_GOAL_OR_OBSERVATION = "not imported: alliance imports Goal and Observation resources"
+NOT_IMPORTED = (
+    "not imported: alliance imports Goal, Observation and QuestionnaireResponse resources"
+)
 SKIPPED: dict[str, dict[str, str]] = {
     "r4-Observation-f202.json": {
-        "Patient/f201": NOT_A_GOAL_OR_OBSERVATION,
+        "Patient/f201": NOT_IMPORTED,
         "Observation/f202": "status 'entered-in-error': skipped",
     },
-    **{name: {f"Patient/{load(name)['id']}": NOT_A_GOAL_OR_OBSERVATION} for name in PATIENTS},
+    **{name: {f"Patient/{load(name)['id']}": NOT_IMPORTED} for name in PATIENTS},
 }
 
 
