@@ -1,9 +1,11 @@
 """Every export passes two validators independent of ``fhir.resources`` (issue 17):
 HL7's FHIR JSON schema and the core invariants of the StructureDefinitions (FHIRPath,
-evaluated with fhirpathpy), for the sample, the synthetic clinic and generated
-histories, in R4 and R5; with ``fhir.resources`` and the value-set checks of
-``test_fhir.py`` beside them, and the carers' relationship codes from the value sets
-their version binds (``test_fhir_relationships.py``).
+evaluated with fhirpathpy), for the sample, the synthetic clinic, generated histories
+and partnerships with completed measures (neither the sample nor the synthetic clinic
+has any: their Questionnaires, QuestionnaireResponses and total scores are validated
+here on test_fhir_measures.py's partnerships), in R4 and R5; with ``fhir.resources``
+and the value-set checks of ``test_fhir.py`` beside them, and the carers' relationship
+codes from the value sets their version binds (``test_fhir_relationships.py``).
 
 And each validator finds what it is there to find: a test breaks an export on purpose
 and names the rule that must catch it, so that a validator that checked nothing would
@@ -31,6 +33,7 @@ from fhir_validators import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fhir import check, histories_with_people, resources
+from test_fhir_measures import measured, partnerships_with_measures
 from test_fhir_relationships import CARER_RELATIONSHIP, VALUE_SETS
 
 import alliance as al
@@ -176,6 +179,75 @@ def test_generated_histories_pass_the_schema_and_the_core_invariants(
         )
 
 
+# The measures' invariants each export of test_fhir_measures.measured() must evaluate: the
+# Questionnaire's and QuestionnaireResponse's (que-7 is on enableWhen, which the export
+# never writes), and the total's Observation and reference range. R5's Questionnaire
+# snapshot lists no dom-* (hl7.fhir.r5.core 5.0.0 lists only cnl-0 and que-2 on its root),
+# so the R4 export is the one checked for them.
+MEASURE_INVARIANTS = {
+    "R4": {
+        "dom-2", "dom-3", "dom-4", "dom-5", "obs-3", "obs-6", "obs-7", "qrs-1", "qty-3",
+        "que-0", "que-1", "que-2", "que-3", "que-4", "que-5", "que-6", "que-8", "que-9",
+        "que-10", "que-11", "que-12", "que-13",
+    },
+    "R5": {
+        "cnl-0", "cnl-1", "obs-3", "obs-6", "obs-7", "qrs-1", "qrs-2", "qty-3", "que-1a",
+        "que-1b", "que-1c", "que-2", "que-3", "que-4", "que-5", "que-6", "que-8", "que-9",
+        "que-10", "que-11", "que-12", "que-13", "que-14", "que-15",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_measures_pass_the_schema_and_the_core_invariants(version: str) -> None:
+    """Completed measures (a cutoff on each side, none, the child and a carer answering)
+    as Questionnaires, QuestionnaireResponses and total-score Observations, whole and as
+    the carer sees them."""
+    partnership = measured()
+    counts: dict[str, int] = {}
+    bundle = export_bundle(partnership, {}, version=version)
+    assert len(resources(bundle, "Questionnaire")) == 3
+    assert len(resources(bundle, "QuestionnaireResponse")) == 3
+    totals = [o for o in resources(bundle, "Observation") if "derivedFrom" in o]
+    assert len(totals) == 3
+    assert any("referenceRange" in o and "interpretation" in o for o in totals)
+    check_everything(bundle, version, counts)
+    assert set(counts) >= MEASURE_INVARIANTS[version], MEASURE_INVARIANTS[version] - set(counts)
+    check_everything(export_bundle(partnership, {}, version=version, viewer="carer"), version)
+    for resource in resources(bundle, "Questionnaire") + resources(bundle, "QuestionnaireResponse"):
+        warnings = [f for f in invariant_failures(resource, version) if f.startswith("warning ")]
+        assert [w.split(" (", 1)[0] for w in warnings] == (
+            [] if (version, resource["resourceType"]) == ("R5", "Questionnaire")
+            else [f"warning dom-6 @ {resource['resourceType']}"]
+        )  # fmt: skip
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(partnerships_with_measures())
+def test_drawn_measures_pass_the_schema_and_the_core_invariants(
+    partnership: al.Partnership,
+) -> None:
+    """Measures of the shipped instruments and drawn ones (whole-number and decimal items,
+    reversed, with and without a cutoff), in any zone."""
+    for version in VERSIONS:
+        bundle = export_bundle(partnership, {}, version=version)
+        assert resources(bundle, "QuestionnaireResponse")
+        check_everything(bundle, version)
+
+
+def test_a_type_the_fixtures_lack_fails_loudly_naming_it() -> None:
+    """A resource type hl7_examples/ has no definitions for is never passed unchecked."""
+    basic = {"resourceType": "Basic", "id": "b", "code": {"text": "x"}}
+    for version in VERSIONS:
+        with pytest.raises(AssertionError, match="Basic is not a type hl7_examples/invariants"):
+            invariant_failures(basic, version)
+        with pytest.raises(AssertionError, match="Basic is not a resource type hl7_examples/"):
+            schema_errors(basic, version)
+        bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": basic}]}
+        with pytest.raises(AssertionError, match="Basic is not a"):
+            validate_bundle(bundle, version)
+
+
 # --- each validator catches what it is there for ---------------------------------------------
 
 
@@ -288,6 +360,39 @@ def test_the_invariants_find_what_each_forbids(exports: dict[str, Json], version
     assert any(f.startswith("tim-5 @ ") and "repeat (Timing.repeat)" in f for f in failures), (
         failures
     )
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_measures_invariants_and_schema_find_what_they_forbid(version: str) -> None:
+    bundle = export_bundle(measured(), {}, version=version)
+    questionnaire = first(bundle, "Questionnaire")
+    assert broken(questionnaire, version) == []
+    questionnaire["item"][1]["linkId"] = questionnaire["item"][0]["linkId"]  # que-2
+    questionnaire["item"][0]["type"] = "display"  # que-6: a display item is not required
+    failures = broken(questionnaire, version)
+    assert any(f.startswith("que-2 @ Questionnaire ") for f in failures), failures
+    assert any(f.startswith("que-6 @ Questionnaire.item[0] ") for f in failures), failures
+    answered = first(bundle, "QuestionnaireResponse")
+    assert broken(answered, version) == []
+    answered["item"][0]["item"] = [{"linkId": "x", "answer": [{"valueInteger": 1}]}]  # qrs-1
+    failures = broken(answered, version)
+    assert any(f.startswith("qrs-1 @ QuestionnaireResponse.item[0] ") for f in failures), failures
+    # R4's identifier is one, R5's a list: HL7's schema refuses one where a list must be;
+    # a list where one must be it does not see (its complex types say no "type": "object"),
+    # and the fhir.resources model beside it refuses it (check_everything)
+    answered = first(bundle, "QuestionnaireResponse")
+    identifier = answered["identifier"]
+    answered["identifier"] = [identifier] if version == "R4" else identifier[0]
+    errors = schema_errors(answered, version)
+    if version == "R5":
+        assert any(e.startswith("identifier: ") for e in errors), errors
+    else:
+        assert errors == []
+        wrong = copy.deepcopy(bundle)
+        (entry,) = [e for e in wrong["entry"] if e["resource"]["id"] == answered["id"]]
+        entry["resource"] = answered
+        with pytest.raises(Exception, match="identifier"):
+            check_everything(wrong, version)
 
 
 def test_an_empty_result_is_not_taken_for_a_pass_of_a_false_one(exports: dict[str, Json]) -> None:
