@@ -337,13 +337,11 @@ class Measures:
         score = event.score
         instrument = event.instrument
         problems: list[str] = []
-        other = other_choice(resource, "value", ("valueQuantity", "valueInteger"))
+        other = _not_a_number(
+            resource, path, ("valueQuantity", "valueInteger"), "a measure's total"
+        )
         if other is not None:
-            problems.append(
-                f"{other} cannot be imported: a measure's total is a number (valueQuantity "
-                f"or valueInteger), and this is {described(other, resource[other])} "
-                f"@ {path}.{other}"
-            )
+            problems.append(other)
         given, element = None, ""
         if "valueQuantity" in resource:
             given = finite_number(get(resource["valueQuantity"], "value"))
@@ -466,13 +464,9 @@ def _answer(answer: object, where: str, problems: list[str]) -> tuple[float | No
     if "item" in answer:
         problems.append(f"an answer with items of its own cannot be imported @ {where}.item")
         return None, ""
-    other = other_choice(answer, "value", ("valueDecimal", "valueInteger"))
+    other = _not_a_number(answer, where, ("valueDecimal", "valueInteger"), "an item's answer")
     if other is not None:
-        problems.append(
-            f"{other} cannot be imported: an instrument's items are answered with numbers "
-            f"(valueDecimal or valueInteger), and this is {described(other, answer[other])} "
-            f"@ {where}.{other}"
-        )
+        problems.append(other)
         return None, ""
     for element in ("valueDecimal", "valueInteger"):
         if element in answer:
@@ -616,3 +610,14 @@ def _item(item: object, where: str, problems: list[str]) -> Item | None:
     except ValidationError as error:
         problems.append(f"{error.reason} @ {where}.{_ITEM_ELEMENTS.get(error.field, error.field)}")
         return None
+
+
+def _not_a_number(element: Json, where: str, numbers: tuple[str, str], what: str) -> str | None:
+    """The problem of a value[x] of *element* that is not one of its *numbers*, if any."""
+    other = other_choice(element, "value", numbers)
+    if other is None:
+        return None
+    return (
+        f"{other} cannot be imported: {what} is a number ({numbers[0]} or {numbers[1]}), and "
+        f"this is {described(other, element[other])} @ {where}.{other}"
+    )
