@@ -143,7 +143,10 @@ def test_every_side_is_drawn_for_what_it_may_record() -> None:
     def collect(events: list[al.Event]) -> None:
         seen.update(facts(events))
 
-    for sample in range(8):
+    # Up to 20 seeded samples: with the host-defined events of tests/host_events in the
+    # registry (when the whole suite is collected) the mix is thinner, and on Python 3.13
+    # "educator observes at school" took more than 8 (CI, 2026-12-04).
+    for sample in range(20):
         seed(sample)(collect)()
         if seen >= EXPECTED:
             break
