@@ -1118,29 +1118,36 @@ def test_goals_and_observations_round_trip(partnership: al.Partnership, version:
 START = pendulum.datetime(2025, 3, 3, 9, tz="UTC")
 
 
-def pro_and_carer(zone: str = "Europe/London") -> al.Partnership:
-    """A partnership with a professional ``pro`` and a carer ``carer``."""
+def pro_and_carer(
+    zone: str = "Europe/London",
+    start: pendulum.DateTime = START,
+    *,
+    partnership_id: str = "p-1",
+    policy: al.Policy | None = None,
+) -> al.Partnership:
+    """A partnership of the child ``child`` with a professional ``pro`` and a carer
+    ``carer``, formed at *start* (under *policy*; default :class:`alliance.AllowAll`)."""
     p = al.Partnership.form(
         al.events.PartnershipFormed(
-            partnership_id="p-1",
+            partnership_id=partnership_id,
             clinic_id="c-1",
             child_id="child",
             time_zone=zone,
             actor="pro",
-            occurred_at=START,
+            occurred_at=start,
         ),
-        policy=al.AllowAll(),
+        policy=policy or al.AllowAll(),
     )
     p.record_all(
         [
             al.events.ProfessionalJoined(
-                member_id="pro", discipline=al.Discipline.ABA, actor="pro", occurred_at=START
+                member_id="pro", discipline=al.Discipline.ABA, actor="pro", occurred_at=start
             ),
             al.events.CarerJoined(
                 member_id="carer",
                 relationship=al.CarerRelationship.PARENT,
                 actor="pro",
-                occurred_at=START,
+                occurred_at=start,
             ),
         ]
     )

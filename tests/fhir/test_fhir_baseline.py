@@ -16,9 +16,10 @@ from typing import Any
 
 import pendulum
 import pytest
+from test_fhir_units import bundle_of, partnership
+from test_fhir_units import goal as units_goal
 
 import alliance as al
-from alliance.demo import sample_partnership
 from alliance.fhir import _units as units
 from alliance.fhir import import_bundle_with_report
 
@@ -32,39 +33,13 @@ COMPARATOR_AT = "$.entry[0].resource.target[0].detailQuantity.comparator"
 
 
 def goal(baseline: Json, target: Json) -> Json:
-    """A Goal from another system with this baseline and target quantity."""
-    return {
-        "resourceType": "Goal",
-        "id": "g1",
-        "lifecycleStatus": "active",
-        "category": [
-            {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/goal-category",
-                        "code": "behavioral",
-                    }
-                ]
-            }
-        ],
-        "description": {"text": "Gains weight"},
-        "target": [
-            {
-                "extension": [{"url": "urn:alliance:ext:goal-baseline", "valueQuantity": baseline}],
-                "measure": {"text": "weight"},
-                "detailQuantity": target,
-                "dueDate": "2025-12-01",
-            }
-        ],
-    }
-
-
-def bundle_of(resource: Json) -> Json:
-    return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": resource}]}
-
-
-def partnership() -> al.Partnership:
-    return al.Partnership.from_events(sample_partnership().events, policy=al.AllowAll())
+    """A Goal from another system with this baseline and target quantity (the units
+    tests' Goal, its quantities replaced)."""
+    found = units_goal("kg")
+    (target_element,) = found["target"]
+    target_element["extension"][0]["valueQuantity"] = baseline
+    target_element["detailQuantity"] = target
+    return found
 
 
 def imported(baseline: Json, target: Json) -> al.model.MeasurableTarget:

@@ -17,7 +17,7 @@ import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_fhir import VERSIONS, check, fresh_copy, resources
+from test_fhir import START, VERSIONS, check, fresh_copy, pro_and_carer, resources
 
 import alliance as al
 from alliance.fhir import export_bundle, import_bundle, import_bundle_with_report
@@ -38,45 +38,15 @@ from alliance.testing import strategies as s
 from alliance.testing.strategies._values import measure_answers
 
 Json = dict[str, Any]
-START = pendulum.datetime(2025, 3, 3, 9, tz="UTC")
 INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 SCORE = {"unit": "score", "system": "http://unitsofmeasure.org", "code": "{score}"}
-
-
-def partnership(zone: str = "Europe/London", start: pendulum.DateTime = START) -> al.Partnership:
-    """A partnership of the child ``child`` with a professional ``pro`` and a carer ``carer``."""
-    p = al.Partnership.form(
-        al.events.PartnershipFormed(
-            partnership_id="p-1",
-            clinic_id="c-1",
-            child_id="child",
-            time_zone=zone,
-            actor="pro",
-            occurred_at=start,
-        ),
-        policy=al.AllowAll(),
-    )
-    p.record_all(
-        [
-            al.events.ProfessionalJoined(
-                member_id="pro", discipline=al.Discipline.ABA, actor="pro", occurred_at=start
-            ),
-            al.events.CarerJoined(
-                member_id="carer",
-                relationship=al.CarerRelationship.PARENT,
-                actor="pro",
-                occurred_at=start,
-            ),
-        ]
-    )
-    return p
 
 
 def measured() -> al.Partnership:
     """Three completed measures: the carer's outcome rating (clinical: 20.5 is below 25),
     her session rating entered by the professional (not clinical: 37), and the child's
     COPM rating (no cutoff), with a note."""
-    p = partnership()
+    p = pro_and_carer()
     p.record_all(
         [
             al.events.MeasureCompleted(
@@ -227,7 +197,7 @@ def test_a_changed_definition_is_another_version_and_a_falling_scale_is_high() -
         cutoff=6,
     )
     stricter = attrs.evolve(falling, cutoff=4)
-    p = partnership()
+    p = pro_and_carer()
     for number, instrument in enumerate([falling, stricter]):
         p.record(
             al.events.MeasureCompleted(
@@ -354,7 +324,7 @@ def partnerships_with_measures(draw: st.DrawFn) -> al.Partnership:
             time_zones=s.time_zone_names(),
         )
     )
-    p = partnership(draw(s.time_zone_names()), start)
+    p = pro_and_carer(draw(s.time_zone_names()), start)
     own = draw(instruments())
     now = start
     respondents = {RespondentRole.CHILD: "child", RespondentRole.CARER: "carer"}

@@ -33,6 +33,8 @@ import pytest
 from fhir_validators import errors_only, invariant_failures, schema_errors, types
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_fhir import pro_and_carer
+from test_fhir_units import goal as units_goal
 
 import alliance as al
 from alliance.fhir import import_bundle_with_report
@@ -60,30 +62,7 @@ def load(name: str) -> Json:
 def partnership() -> al.Partnership:
     """A partnership formed before the examples' times, with a professional and a carer,
     under alliance's default policy."""
-    p = al.Partnership.form(
-        al.events.PartnershipFormed(
-            partnership_id="p-hl7",
-            clinic_id="c-1",
-            child_id="child",
-            time_zone="Europe/London",
-            actor="pro",
-            occurred_at=START,
-        )
-    )
-    p.record_all(
-        [
-            al.events.ProfessionalJoined(
-                member_id="pro", discipline=al.Discipline.ABA, actor="pro", occurred_at=START
-            ),
-            al.events.CarerJoined(
-                member_id="carer",
-                relationship=al.CarerRelationship.PARENT,
-                actor="pro",
-                occurred_at=START,
-            ),
-        ]
-    )
-    return p
+    return pro_and_carer(start=START, partnership_id="p-hl7", policy=al.RolePolicy())
 
 
 def child_known_as(*identifiers: tuple[str, str]) -> al.Child:
@@ -346,36 +325,14 @@ def test_an_example_that_holds_nothing_to_record_is_skipped_with_its_reason(name
 
 def goal_in(unit: str, code: str | None) -> Json:
     """An alliance-shaped Goal measured in *unit* (with UCUM *code*, when given), about
-    the child (its Patient's reference is filled in by :func:`linked`)."""
-    quantity: Json = {"value": 20, "comparator": ">=", "unit": unit}
-    if code is not None:
-        quantity |= {"system": UCUM, "code": code}
-    return {
-        "resourceType": "Goal",
-        "id": "g1",
-        "lifecycleStatus": "active",
-        "category": [
-            {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/goal-category",
-                        "code": "behavioral",
-                    }
-                ]
-            }
-        ],
-        "description": {"text": "A measured goal"},
-        "target": [
-            {
-                "extension": [
-                    {"url": "urn:alliance:ext:goal-baseline", "valueQuantity": {"value": 18}}
-                ],
-                "measure": {"text": "the measure"},
-                "detailQuantity": quantity,
-                "dueDate": "2030-12-01",
-            }
-        ],
-    }
+    the child (its Patient's reference is filled in by :func:`linked`): the units tests'
+    Goal, due after every example's time."""
+    found = units_goal(unit, code=code)
+    found["description"] = {"text": "A measured goal"}
+    (target,) = found["target"]
+    target["measure"] = {"text": "the measure"}
+    target["dueDate"] = "2030-12-01"
+    return found
 
 
 def linked(name: str, unit: str, code: str | None) -> tuple[Json, al.Child]:
