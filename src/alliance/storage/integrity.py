@@ -19,28 +19,16 @@ from typing import Any
 import attrs
 
 from alliance.errors import AllianceError, StoreError
-from alliance.model.event import Event
-from alliance.model.goals import GoalDomain, GoalStatus
-from alliance.model.partnership import PartnershipStatus
-from alliance.model.state import PartnershipState
 from alliance.storage import _common, _verify
+from alliance.storage._wrapped import FiguresWrapper, ReadModelWrapper, WrappedStore
 from alliance.storage.interface import (
     ChainRecord,
     ChainStore,
-    GoalFacts,
-    GoalFigures,
     IndexRecord,
-    PartnershipSummary,
-    ProgressFiguresStore,
     PurgeStore,
-    ReadModelPartnership,
     ReadModelRecords,
-    ReadModelStore,
-    ReportBounds,
     SnapshotRecord,
-    SnapshotStore,
     Store,
-    StoredEvent,
     Tombstone,
 )
 
@@ -281,7 +269,7 @@ class ReadAccess:
     partnership_ids: tuple[str, ...] = ()
 
 
-class AuditedStore:
+class AuditedStore(WrappedStore):
     """Wraps a store and calls ``on_read(ReadAccess)`` before every read, so the host
     can log who read which partnership (the hook knows the user; the store does not).
 
@@ -295,37 +283,11 @@ class AuditedStore:
     which is not audited.
     """
 
-    def __new__(cls, store: Store, on_read: Callable[[ReadAccess], None]) -> AuditedStore:
-        """The wrapper with *store*'s read-model capability (see the class)."""
-        del on_read  # taken by __init__
-        kind: type[AuditedStore] = cls
-        if cls is AuditedStore:
-            if isinstance(store, ProgressFiguresStore):
-                kind = _AuditedFiguresStore
-            elif isinstance(store, ReadModelStore):
-                kind = _AuditedReadModelStore
-        return super().__new__(kind)
-
     def __init__(self, store: Store, on_read: Callable[[ReadAccess], None]) -> None:
-        self._store = store
+        super().__init__(store)
         self._on_read = on_read
 
-    @property
-    def inner(self) -> Store:
-        """The wrapped store (its reads are not audited)."""
-        return self._store
-
-    @property
-    def clinic_id(self) -> str:
-        """The wrapped store's clinic."""
-        return self._store.clinic_id
-
-    @property
-    def url(self) -> str:
-        """The wrapped store's URL."""
-        return self._store.url
-
-    def _read(
+    def _reading(
         self, partnership_id: str | None, operation: str, partnership_ids: tuple[str, ...] = ()
     ) -> None:
         if partnership_id is not None and not partnership_ids:
@@ -340,172 +302,15 @@ class AuditedStore:
             )
         )
 
-    def append(
-        self, partnership_id: str, events: Sequence[Event], *, expected_version: int
-    ) -> tuple[StoredEvent, ...]:
-        """See :meth:`alliance.storage.Store.append`."""
-        return self._store.append(partnership_id, events, expected_version=expected_version)
 
-    def load(
-        self,
-        partnership_id: str,
-        *,
-        after_version: int = 0,
-        up_to_version: int | None = None,
-        as_of: dt.datetime | None = None,
-    ) -> tuple[StoredEvent, ...]:
-        """See :meth:`alliance.storage.Store.load`; logged."""
-        self._read(partnership_id, "load")
-        return self._store.load(
-            partnership_id, after_version=after_version, up_to_version=up_to_version, as_of=as_of
-        )
-
-    def find_partnerships(
-        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
-    ) -> list[PartnershipSummary]:
-        """See :meth:`alliance.storage.Store.find_partnerships`; logged."""
-        self._read(None, "find_partnerships")
-        return self._store.find_partnerships(member_id=member_id, status=status)
-
-    def read_all(self, *, after: int = 0, limit: int = 1000) -> tuple[StoredEvent, ...]:
-        """See :meth:`alliance.storage.Store.read_all`; logged."""
-        self._read(None, "read_all")
-        return self._store.read_all(after=after, limit=limit)
-
-    def save_snapshot(self, state: PartnershipState) -> None:
-        """Passed on to a snapshot store; otherwise nothing."""
-        if isinstance(self._store, SnapshotStore):
-            self._store.save_snapshot(state)
-
-    def load_snapshot(self, partnership_id: str) -> PartnershipState | None:
-        """Passed on to a snapshot store (logged); otherwise ``None``."""
-        if not isinstance(self._store, SnapshotStore):
-            return None
-        self._read(partnership_id, "load_snapshot")
-        return self._store.load_snapshot(partnership_id)
-
-    def delete_snapshots(self) -> None:
-        """Passed on to a snapshot store; otherwise nothing."""
-        if isinstance(self._store, SnapshotStore):
-            self._store.delete_snapshots()
-
-    def chain_records(self) -> tuple[ChainRecord, ...]:
-        """Passed on to a hash-chain store (logged).
-
-        Raises:
-            StoreError: the wrapped store keeps no hash chain.
-        """
-        return self._chain_store("chain_records").chain_records()
-
-    def index_records(self) -> tuple[IndexRecord, ...]:
-        """Passed on to a hash-chain store (logged as ``"index_records"``).
-
-        Raises:
-            StoreError: the wrapped store keeps no hash chain.
-        """
-        return self._chain_store("index_records").index_records()
-
-    def snapshot_records(self) -> tuple[SnapshotRecord, ...]:
-        """Passed on to a hash-chain store (logged as ``"snapshot_records"``).
-
-        Raises:
-            StoreError: the wrapped store keeps no hash chain.
-        """
-        return self._chain_store("snapshot_records").snapshot_records()
-
-    def read_model_records(self) -> ReadModelRecords:
-        """Passed on to a hash-chain store (logged as ``"read_model_records"``).
-
-        Raises:
-            StoreError: the wrapped store keeps no hash chain.
-        """
-        return self._chain_store("read_model_records").read_model_records()
-
-    def _chain_store(self, operation: str) -> ChainStore:
-        if not isinstance(self._store, ChainStore):
-            raise StoreError(self.url, "this store keeps no hash chain to verify")
-        self._read(None, operation)
-        return self._store
-
-    def purge(self, partnership_id: str, *, purged_by: str, reason: str) -> Tombstone:
-        """Passed on to a store that can purge (a write: not logged as a read).
-
-        Raises:
-            StoreError: the wrapped store cannot purge.
-        """
-        if not isinstance(self._store, PurgeStore):
-            raise StoreError(self.url, "this store cannot purge a partnership")
-        return self._store.purge(partnership_id, purged_by=purged_by, reason=reason)
-
-    def tombstones(self) -> tuple[Tombstone, ...]:
-        """Passed on to a store that can purge (logged as ``"tombstones"``); otherwise
-        none."""
-        if not isinstance(self._store, PurgeStore):
-            return ()
-        self._read(None, "tombstones")
-        return self._store.tombstones()
-
-    def close(self) -> None:
-        """Close the wrapped store."""
-        self._store.close()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {self._store!r}>"
-
-
-def _bounds_ids(bounds: Sequence[ReportBounds]) -> tuple[str | None, tuple[str, ...]]:
-    ids = tuple(b.partnership_id for b in bounds)
-    return (ids[0] if len(set(ids)) == 1 else None), ids
-
-
-class _AuditedReadModelStore(AuditedStore):
+class _AuditedReadModelStore(ReadModelWrapper, AuditedStore):
     """An :class:`AuditedStore` of a :class:`~alliance.storage.ReadModelStore`: its
     queries are audited like every other read."""
 
-    _store: ReadModelStore
 
-    def report_partnerships(
-        self, *, member_id: str | None = None, status: PartnershipStatus | None = None
-    ) -> list[ReadModelPartnership]:
-        """See :meth:`alliance.storage.ReadModelStore.report_partnerships`; logged."""
-        self._read(None, "report_partnerships")
-        return self._store.report_partnerships(member_id=member_id, status=status)
-
-    def goal_facts(
-        self,
-        bounds: Sequence[ReportBounds],
-        *,
-        domain: GoalDomain | None = None,
-        status: GoalStatus | None = None,
-        figures: bool = True,
-    ) -> list[GoalFacts]:
-        """See :meth:`alliance.storage.ReadModelStore.goal_facts`; logged (naming the
-        partnership when *bounds* has one, and every partnership in ``partnership_ids``)."""
-        bounds = list(bounds)
-        one, ids = _bounds_ids(bounds)
-        self._read(one, "goal_facts", ids)
-        return self._store.goal_facts(bounds, domain=domain, status=status, figures=figures)
-
-    def rebuild_read_model(self) -> None:
-        """Passed on (a write: it returns no stored data)."""
-        self._store.rebuild_read_model()
-
-
-class _AuditedFiguresStore(_AuditedReadModelStore):
+class _AuditedFiguresStore(FiguresWrapper, _AuditedReadModelStore):
     """An :class:`AuditedStore` of a :class:`~alliance.storage.ProgressFiguresStore`."""
 
-    _store: ProgressFiguresStore
 
-    def progress_figures(
-        self,
-        bounds: Sequence[ReportBounds],
-        *,
-        domain: GoalDomain | None = None,
-        status: GoalStatus | None = None,
-    ) -> list[GoalFigures]:
-        """See :meth:`alliance.storage.ProgressFiguresStore.progress_figures`; logged as
-        :meth:`goal_facts` is."""
-        bounds = list(bounds)
-        one, ids = _bounds_ids(bounds)
-        self._read(one, "progress_figures", ids)
-        return self._store.progress_figures(bounds, domain=domain, status=status)
+AuditedStore._read_model_class = _AuditedReadModelStore
+AuditedStore._figures_class = _AuditedFiguresStore
