@@ -116,6 +116,14 @@ class StoreContract:
     def _with_team(self, store: Store, partnership_id: str = "p-1") -> None:
         start_partnership(store, formed(partnership_id), team())
 
+    def read_back(self, store: Store, partnership_id: str, held: ev.Event) -> ev.Event:
+        """The event *store* gives back for one whose stored payload holds *held*:
+        *held* itself. A wrapper that changes events on their way in (an
+        :class:`~alliance.storage.encryption.EncryptedStore` seals their text) overrides
+        this to undo it."""
+        del store, partnership_id
+        return held
+
     # --- append and load --------------------------------------------------------
 
     def test_a_new_timeline_round_trips(self, store: Store) -> None:
@@ -495,7 +503,8 @@ class StoreContract:
         for record, stored in zip(records, store.load("p-1"), strict=True):
             assert record.version == stored.version
             assert record.payload is not None
-            assert from_data(json.loads(record.payload), ev.Event) == stored.event
+            held = from_data(json.loads(record.payload), ev.Event)
+            assert self.read_back(store, stored.partnership_id, held) == stored.event
             assert (record.clinic_id, record.position) == (CLINIC, stored.position)
             kind = type(stored.event)
             assert (record.event_type, record.schema_version) == (

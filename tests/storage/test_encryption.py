@@ -1,0 +1,335 @@
+"""Encryption at rest: free text sealed before it is stored, opened when it is read,
+erased everywhere once its key is destroyed; structure and numbers stay for reports."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alliance import events as ev
+from alliance.demo import sample_partnership
+from alliance.errors import CorruptEventError, DomainError, StoreError, ValidationError
+from alliance.model.goals import MeasurableTarget
+from alliance.reports import progress_report
+from alliance.serialization import from_data, to_data
+from alliance.storage import (
+    AuditedStore,
+    MemoryStore,
+    ProgressFiguresStore,
+    SQLiteStore,
+    Store,
+    load_partnership,
+    open_store,
+    verify_integrity,
+)
+from alliance.storage.encryption import (
+    ERASED,
+    KEY_BYTES,
+    EncryptedStore,
+    KeyProvider,
+    MemoryKeyProvider,
+    is_sealed,
+)
+from alliance.testing.store_contract import concern
+from alliance.testing.strategies import partnership_histories
+
+CLINIC = sample_partnership().state.clinic_id
+
+
+def _texts(data: Any) -> Iterator[str]:
+    """Every string in *data* that reads as free text (it has a space in it), found
+    without the library's own notion of which fields are text."""
+    if isinstance(data, str):
+        if " " in data.strip():
+            yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _texts(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _texts(value)
+
+
+def _units(events: list[ev.Event]) -> set[str]:
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, MeasurableTarget):
+            found.add(value.unit)
+        elif attrs.has(type(value)):
+            for field in attrs.fields(type(value)):
+                walk(getattr(value, field.name))
+        elif isinstance(value, tuple | list):
+            for item in value:
+                walk(item)
+
+    for event in events:
+        walk(event)
+    return found
+
+
+def _free_text(events: list[ev.Event]) -> set[str]:
+    """The sample's free text, units (kept in the clear) left out."""
+    return {t for e in events for t in _texts(to_data(e))} - _units(events)
+
+
+def _store_sample(store: Store) -> list[ev.Event]:
+    """The sample partnership in *store*, with a snapshot and the read model."""
+    events = list(sample_partnership().events)
+    store.append(events[0].partnership_id, events, expected_version=0)
+    partnership = load_partnership(store, events[0].partnership_id, use_snapshot=False)
+    store.save_snapshot(partnership.state)  # type: ignore[attr-defined]
+    return events
+
+
+def _raw_bytes(path: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "clinic.db"
+
+
+def test_no_free_text_is_left_readable_in_the_database_file(db: Path) -> None:
+    plain = SQLiteStore(db.with_name("plain.db"), CLINIC)
+    events = _store_sample(plain)
+    plain.close()
+    texts = _free_text(events)
+    assert len(texts) > 50
+    raw = _raw_bytes(db.with_name("plain.db"))
+    assert all(t.encode() in raw for t in texts)  # without encryption, all of it is there
+
+    keys = MemoryKeyProvider()
+    store = EncryptedStore(SQLiteStore(db, CLINIC), keys)
+    _store_sample(store)
+    store.close()
+    raw = _raw_bytes(db)
+    assert [t for t in texts if t.encode() in raw] == []
+    assert b"alliance-sealed:1:" in raw
+
+
+def test_the_snapshot_and_the_read_model_hold_sealed_text_only(db: Path) -> None:
+    store = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    events = _store_sample(store)
+    store.close()
+    texts = _free_text(events)
+    with sqlite3.connect(db) as conn:
+        (state,) = conn.execute("SELECT payload FROM alliance_snapshots").fetchone()
+        goals = conn.execute("SELECT statement, state FROM alliance_goals").fetchall()
+        notes = conn.execute("SELECT note FROM alliance_observations").fetchall()
+    assert goals
+    assert notes
+    stored = " ".join([state, *(g for row in goals for g in row), *(n or "" for (n,) in notes)])
+    assert [t for t in texts if t in stored] == []
+    assert all(is_sealed(statement) for statement, _ in goals)
+
+
+def test_reading_opens_the_text_again_and_changes_nothing_a_caller_sees(db: Path) -> None:
+    plain = SQLiteStore(db.with_name("plain.db"), CLINIC)
+    _store_sample(plain)
+    store = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    assert [s.event for s in store.load(pid)] == events
+    assert [s.event for s in store.read_all()] == events
+    assert load_partnership(store, pid).state == load_partnership(plain, pid).state
+    assert list(progress_report(store)) == list(progress_report(plain))
+
+
+def test_the_chain_and_the_derived_data_verify_without_a_key(db: Path) -> None:
+    store = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    events = _store_sample(store)
+    for checked in (store, store.inner, SQLiteStore(db, CLINIC)):
+        report = verify_integrity(checked)
+        assert report.ok, report.problems
+        assert report.events == len(events)
+
+
+def test_a_destroyed_key_erases_the_text_and_keeps_the_numbers(db: Path) -> None:
+    keys = MemoryKeyProvider()
+    store = EncryptedStore(SQLiteStore(db, CLINIC), keys)
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    before = list(progress_report(store))
+    state = load_partnership(store, pid).state
+    keys.destroy_key(CLINIC, pid)
+
+    erased = load_partnership(store, pid).state
+    assert {g.statement for g in erased.goals.values()} == {ERASED}
+    assert [o.value for o in erased.observations.values()] == [
+        o.value for o in state.observations.values()
+    ]
+    assert all(o.note in (None, ERASED) for o in erased.observations.values())
+    after = list(progress_report(store))
+    erased_goal = {"statement": ERASED, "metric": ERASED}
+    assert [attrs.evolve(r, goal=attrs.evolve(r.goal, **erased_goal)) for r in before] == after
+    assert {t for s in store.load(pid) for t in _texts(to_data(s.event))} <= {
+        ERASED,
+        *_units(events),
+    }
+    assert verify_integrity(store).ok
+    raw = _raw_bytes(db)
+    assert [t for t in _free_text(events) if t.encode() in raw] == []
+
+
+def test_nothing_more_is_recorded_once_the_key_is_destroyed(db: Path) -> None:
+    keys = MemoryKeyProvider()
+    store = EncryptedStore(SQLiteStore(db, CLINIC), keys)
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    keys.destroy_key(CLINIC, pid)
+    with pytest.raises(DomainError, match="was destroyed") as caught:
+        store.append(pid, [concern(99)], expected_version=len(events))
+    assert caught.value.field == "partnership_id"
+    assert len(store.load(pid)) == len(events)
+
+
+def test_sealed_text_moved_to_another_partnership_does_not_open(db: Path) -> None:
+    keys = MemoryKeyProvider()
+    store = EncryptedStore(SQLiteStore(db, CLINIC), keys)
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    with sqlite3.connect(db) as conn:
+        (sealed,) = conn.execute(
+            "SELECT statement FROM alliance_goals WHERE partnership_id = ?", (pid,)
+        ).fetchone()
+    assert is_sealed(sealed)
+    other = attrs.evolve(events[0], partnership_id="p-other")
+    store.append("p-other", [other], expected_version=0)
+    with pytest.raises(StoreError, match="does not open"):
+        store.opened("p-other", sealed)
+    assert store.opened(pid, sealed) == next(
+        e.statement for e in events if isinstance(e, ev.GoalProposed)
+    )
+
+
+def test_an_altered_sealed_payload_is_a_corrupt_event(db: Path) -> None:
+    store = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    with sqlite3.connect(db) as conn:
+        version, payload = conn.execute(
+            "SELECT version, payload FROM alliance_events WHERE partnership_id = ? "
+            "AND event_type = 'GoalProposed' ORDER BY version LIMIT 1",
+            (pid,),
+        ).fetchone()
+        data = json.loads(payload)
+        sealed = data["statement"]
+        data["statement"] = sealed[:-6] + ("AAAA==" if not sealed.endswith("AAAA==") else "BBBB==")
+        conn.execute(
+            "UPDATE alliance_events SET payload = ? WHERE partnership_id = ? AND version = ?",
+            (json.dumps(data), pid, version),
+        )
+    with pytest.raises(CorruptEventError) as caught:
+        store.load(pid)
+    assert (caught.value.partnership_id, caught.value.version) == (pid, version)
+    assert not verify_integrity(store).ok  # the chain says so too
+
+
+def test_wrapping_keeps_the_stores_capabilities_and_audits_through(db: Path) -> None:
+    keys = MemoryKeyProvider()
+    sql = EncryptedStore(open_store(f"sqlite:///{db}", clinic_id=CLINIC), keys)
+    assert isinstance(sql, ProgressFiguresStore)
+    assert not isinstance(EncryptedStore(MemoryStore(CLINIC), keys), ProgressFiguresStore)
+    seen: list[str] = []
+    audited = AuditedStore(sql, lambda access: seen.append(access.operation))
+    assert isinstance(audited, ProgressFiguresStore)
+    _store_sample(audited)
+    rows = list(progress_report(audited))
+    assert rows
+    assert all(not is_sealed(r.goal.statement) for r in rows)
+    assert "progress_figures" in seen
+
+
+def test_keys_are_checked() -> None:
+    with pytest.raises(ValidationError) as caught:
+        EncryptedStore(MemoryStore(CLINIC), object())  # type: ignore[arg-type]
+    assert caught.value.field == "keys"
+
+    class ShortKeys(MemoryKeyProvider):
+        def key_for_writing(self, clinic_id: str, partnership_id: str) -> bytes | None:
+            return b"too short"
+
+    store = EncryptedStore(MemoryStore(CLINIC), ShortKeys())
+    events = list(sample_partnership().events)
+    with pytest.raises(ValidationError, match=f"{KEY_BYTES} bytes") as caught:
+        store.append(events[0].partnership_id, events, expected_version=0)
+    assert caught.value.field == "key"
+    assert store.inner.load(events[0].partnership_id) == ()
+    assert isinstance(MemoryKeyProvider(), KeyProvider)
+
+
+def test_a_partnership_stored_before_encryption_reads_as_it_was(db: Path) -> None:
+    events = _store_sample(SQLiteStore(db, CLINIC))
+    pid = events[0].partnership_id
+    store = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    assert [s.event for s in store.load(pid)] == events
+
+
+@settings(max_examples=25)
+@given(data=st.data(), text=st.sampled_from(["readable", "unicode"]))
+def test_every_history_round_trips_sealed(data: st.DataObject, text: str) -> None:
+    history = data.draw(partnership_histories(min_events=2, max_events=30, text=text))
+    keys = MemoryKeyProvider()
+    formed = history[0]
+    assert isinstance(formed, ev.PartnershipFormed)
+    clinic = formed.clinic_id
+    inner = MemoryStore(clinic)
+    store = EncryptedStore(inner, keys)
+    store.append(formed.partnership_id, history, expected_version=0)
+    assert [s.event for s in store.load(formed.partnership_id)] == history
+    held = [from_data(json.loads(r.payload or "{}"), ev.Event) for r in inner.chain_records()]
+    assert [store.opened(formed.partnership_id, e) for e in held] == history
+    if text == "readable":  # its sentences have spaces: found without the library's help
+        plain = {t for e in history for t in _texts(to_data(e))} - _units(history)
+        assert plain.isdisjoint({t for e in held for t in _texts(to_data(e))})
+    keys.destroy_key(clinic, formed.partnership_id)
+    erased = [s.event for s in store.load(formed.partnership_id)]
+    assert [type(e) for e in erased] == [type(e) for e in history]
+    assert [e.occurred_at for e in erased] == [e.occurred_at for e in history]
+    assert [e.actor for e in erased] == [e.actor for e in history]
+
+
+def test_no_free_text_is_left_readable_in_any_postgresql_table(postgres_url: str) -> None:
+    import psycopg  # noqa: PLC0415 (the test group has it)
+
+    keys = MemoryKeyProvider()
+    store = EncryptedStore(open_store(postgres_url, clinic_id=CLINIC), keys)
+    events = _store_sample(store)
+    keys.destroy_key(CLINIC, events[0].partnership_id)
+    assert list(progress_report(store))
+    store.close()
+    control = [attrs.evolve(events[0], clinic_id="control"), *events[1:]]
+    plain = open_store(postgres_url, clinic_id="control")
+    plain.append(control[0].partnership_id, control, expected_version=0)
+    plain.close()
+
+    def dumped(conn: psycopg.Connection[Any], clinic_id: str) -> str:
+        tables = conn.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'alliance%'")
+        names = [name for (name,) in tables]
+        assert len(names) >= 7
+        return " ".join(
+            str(row[0])
+            for name in names
+            for row in conn.execute(
+                f"SELECT to_jsonb(t)::text FROM {name} t WHERE to_jsonb(t)->>'clinic_id' = %s",
+                (clinic_id,),
+            )
+        )
+
+    texts = _free_text(events)
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        sealed, clear = dumped(conn, CLINIC), dumped(conn, "control")
+    assert "alliance-sealed:1:" in sealed
+    as_json = {t: json.dumps(t, ensure_ascii=False)[1:-1] for t in texts}
+    assert [t for t, j in as_json.items() if j not in clear] == []  # the control
+    assert [t for t, j in as_json.items() if j in sealed] == []
