@@ -265,17 +265,17 @@ class EncryptedStore(WrappedStore):
 
     Every method of the wrapped store's interfaces is passed on, its read-model
     capability too (reports still run in SQL, and give the same rows). What the
-    hash-chain methods return is as stored (sealed): :func:`verify_integrity` needs no
-    key. Wrap it in an :class:`~alliance.storage.AuditedStore` to audit its reads.
+    hash-chain methods return is as stored (sealed):
+    :func:`~alliance.storage.verify_integrity` needs no key. Wrap it in an
+    :class:`~alliance.storage.AuditedStore` to audit its reads.
 
-    Raises (from its methods):
-        DomainError: (field ``partnership_id``) an append to a partnership whose key was
-            destroyed (nothing is written).
-        CorruptEventError: a stored event holds sealed text that does not open with
-            its partnership's key (altered, or copied from another partnership).
-        StoreError: a snapshot or the read model does.
-        ValidationError: (field ``key``) the key provider gave a key that is not
-            :data:`KEY_BYTES` bytes.
+    Its methods raise, beside what the wrapped store's raise: :class:`DomainError`
+    (field ``partnership_id``) for an append to a partnership whose key was destroyed
+    (nothing is written); :class:`CorruptEventError` for a stored event holding sealed
+    text that does not open with its partnership's key (altered, or copied from another
+    partnership), :class:`StoreError` for a snapshot or read-model row that does; and
+    :class:`ValidationError` (field ``key``) when the key provider gives a key that is
+    not :data:`KEY_BYTES` bytes.
     """
 
     def __init__(self, store: Store, keys: KeyProvider) -> None:
