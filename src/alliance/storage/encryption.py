@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import enum
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -201,7 +202,9 @@ def _sealed(value: Any, key: _Key) -> Any:
     return value
 
 
-_LEAVES = frozenset({type(None), bool, int, float, pendulum.DateTime, pendulum.Date})
+_LEAVES = frozenset(
+    {type(None), bool, int, float, pendulum.DateTime, pendulum.Date, pendulum.Duration}
+)
 """Types that hold no text: passed over at once (a state holds thousands of them)."""
 
 
@@ -236,16 +239,28 @@ def _fields_of(kind: type[Any]) -> tuple[attrs.Attribute[Any], ...]:
 
 
 def _evolved(value: Any, change: Callable[[type[Any], attrs.Attribute[Any], Any], Any]) -> Any:
-    """The attrs instance *value* with each field changed by *change* (itself when none
-    changes)."""
+    """The attrs instance *value* with each field that may hold text changed by *change*
+    (itself when none changes).
+
+    The copy is made without running the class's validators again: what changes is text
+    sealed from validated text, or text opened from it (authenticated by AES-GCM), or
+    :data:`ERASED`, all valid text, and the other fields are the validated originals.
+    """
     kind = type(value)
     changes: dict[str, Any] = {}
     for field in _fields_of(kind):
         old = getattr(value, field.name)
+        if type(old) in _LEAVES or isinstance(old, enum.Enum):
+            continue
         new = change(kind, field, old)
         if new is not old:
-            changes[field.alias or field.name] = new
-    return attrs.evolve(value, **changes) if changes else value
+            changes[field.name] = new
+    if not changes:
+        return value
+    copy = object.__new__(kind)
+    for field in attrs.fields(kind):
+        object.__setattr__(copy, field.name, changes.get(field.name, getattr(value, field.name)))
+    return copy
 
 
 def _each(items: Any, change: Callable[[Any], Any]) -> Any:
