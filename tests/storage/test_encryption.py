@@ -14,10 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import alliance as al
 from alliance import events as ev
 from alliance.demo import sample_partnership
 from alliance.errors import CorruptEventError, DomainError, StoreError, ValidationError
 from alliance.model.goals import MeasurableTarget
+from alliance.model.partnership import PartnershipStatus
 from alliance.reports import progress_report
 from alliance.serialization import from_data, to_data
 from alliance.storage import (
@@ -38,8 +40,10 @@ from alliance.storage.encryption import (
     MemoryKeyProvider,
     is_sealed,
 )
+from alliance.synthetic import synthetic_clinic
 from alliance.testing.store_contract import concern
 from alliance.testing.strategies import partnership_histories
+from store_reads import REPORTS, STORE_READS
 
 CLINIC = sample_partnership().state.clinic_id
 
@@ -333,3 +337,73 @@ def test_no_free_text_is_left_readable_in_any_postgresql_table(postgres_url: str
     as_json = {t: json.dumps(t, ensure_ascii=False)[1:-1] for t in texts}
     assert [t for t, j in as_json.items() if j not in clear] == []  # the control
     assert [t for t, j in as_json.items() if j in sealed] == []
+
+
+# --- every read opens the text; only the records kept for verify_integrity are as stored ---
+
+AS_STORED = {"chain_records", "snapshot_records", "read_model_records"}
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a read's result (records, rows, tuples, dicts, GoalFigures)."""
+    if isinstance(value, str):
+        yield value
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            yield from _strings(getattr(value, field.name))
+    elif isinstance(value, al.storage.GoalFigures):
+        for slot in value.__slots__:
+            yield from _strings(getattr(value, slot))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple | frozenset):
+        for item in value:
+            yield from _strings(item)
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+@pytest.mark.parametrize("name", sorted(STORE_READS))
+def test_every_read_opens_the_text(backend: str, name: str, db: Path) -> None:
+    inner = MemoryStore(CLINIC) if backend == "memory" else SQLiteStore(db, CLINIC)
+    store = EncryptedStore(inner, MemoryKeyProvider())
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    call, _ = STORE_READS[name]
+    if not hasattr(inner, name):
+        assert not hasattr(store, name)
+        return
+    if name == "tombstones":
+        closing = ev.PartnershipStatusChanged(
+            status=PartnershipStatus.CLOSED, actor="ana", occurred_at=events[-1].occurred_at
+        )
+        store.append(pid, [closing], expected_version=len(events))
+        al.storage.purge_partnership(store, pid, purged_by="ana", reason="retention ended")
+        assert call(store, pid)
+        return
+    found = list(_strings(call(store, pid)))
+    if (backend, name) == ("memory", "read_model_records"):
+        assert found == []  # a memory store keeps no read model
+        return
+    assert found
+    sealed = [s for s in found if "alliance-sealed:1:" in s]  # a value, or in stored JSON
+    if name in AS_STORED:
+        assert sealed
+        assert not any(t in s for t in _free_text(events) for s in found)
+    else:
+        assert sealed == []
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_every_report_gives_the_same_rows_encrypted(name: str, tmp_path: Path) -> None:
+    plain = SQLiteStore(tmp_path / "plain.db", CLINIC)
+    store = EncryptedStore(SQLiteStore(tmp_path / "sealed.db", CLINIC), MemoryKeyProvider())
+    for each in (plain, store):
+        for p in [
+            *synthetic_clinic(seed=11, partnerships=3, clinic_id=CLINIC),
+            sample_partnership(),
+        ]:
+            each.append(p.state.partnership_id, p.events, expected_version=0)
+    expected = list(REPORTS[name](plain))
+    assert expected
+    assert list(REPORTS[name](store)) == expected
