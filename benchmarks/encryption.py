@@ -107,12 +107,13 @@ def main() -> int:
         "snapshot": f"the same from a snapshot + {tail:,} later events",
         "report": f"clinic-wide progress report ({len(reports['plain'])} goals, in SQL)",
     }
-    print(f"encryption at rest on SQLite: medians of {sizes['rounds']} rounds")
-    print(f"{'measurement':<72} {'plain':>10} {'encrypted':>10} {'ratio':>6}")
+    print(f"encryption at rest on SQLite: medians of {sizes['rounds']} rounds\n")
+    print("| measurement | plain | encrypted | ratio |")
+    print("|---|---:|---:|---:|")
     for key, what in rows.items():
         plain = statistics.median(times[key, "plain"])
         sealed = statistics.median(times[key, "encrypted"])
-        print(f"{what:<72} {plain * 1000:>8.1f}ms {sealed * 1000:>8.1f}ms {sealed / plain:>6.2f}")
+        print(f"| {what} | {plain * 1000:.1f} ms | {sealed * 1000:.1f} ms | {sealed / plain:.2f} |")
     return 0
 
 
