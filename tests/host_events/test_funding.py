@@ -20,6 +20,7 @@ import alliance as al
 from alliance.deidentify import deidentified_jsonl
 from alliance.model.authorisation import role_table
 from alliance.storage import MemoryStore, SQLiteStore
+from alliance.storage.encryption import ERASED, EncryptedStore, MemoryKeyProvider
 from alliance.testing import strategies as s
 from alliance.testing.state_machine import PartnershipStateMachine
 from alliance.testing.store_contract import StoreContract
@@ -134,6 +135,29 @@ def test_a_host_event_round_trips_through_every_store(store: al.Store) -> None:
     again = al.load_partnership(store, p.id)
     assert again.state.extension(Funding).authorisations[grant.authorisation_id].used == 6
     assert al.verify_integrity(store).ok
+
+
+def test_a_host_events_text_is_sealed_at_rest_like_the_models_own(store: al.Store) -> None:
+    keys = MemoryKeyProvider()
+    sealed = EncryptedStore(store, keys)
+    p = build()
+    grant = authorised(p)
+    al.start_partnership(sealed, p.events[0], p.events[1:])
+    sealed.save_snapshot(p.state)  # type: ignore[attr-defined]
+    loaded = al.load_partnership(sealed, p.id)
+    assert loaded.state == p.state
+    assert loaded.state.extension(Funding).authorisations[grant.authorisation_id].funder == (
+        "County council"
+    )
+    stored = json.dumps([r.payload for r in store.chain_records()])  # type: ignore[attr-defined]
+    stored += json.dumps([r.payload for r in store.snapshot_records()])  # type: ignore[attr-defined]
+    assert "County council" not in stored
+    assert "alliance-sealed:1:" in stored
+    assert al.verify_integrity(sealed).ok
+    keys.destroy_key("c-1", p.id)
+    erased = al.load_partnership(sealed, p.id).state.extension(Funding)
+    assert erased.authorisations[grant.authorisation_id].funder == ERASED
+    assert erased.authorisations[grant.authorisation_id].remaining == 12
 
 
 class HostEventContract(StoreContract):
