@@ -10,7 +10,9 @@
 - ``alliance check`` lists what the clinic's rules find, most urgent first.
 
 Every command that reads or writes a store takes ``--store URL`` (default: the default
-store) and ``--clinic ID`` (default ``riverside-clinic``, the demo's clinic). ``report``
+store), ``--clinic ID`` (default ``riverside-clinic``, the demo's clinic) and, for a store
+encrypted at rest, ``--keys MODULE:NAME`` (the host's key provider; see
+:mod:`alliance.storage.encryption`). ``report``
 and ``check`` only read: they open a ``sqlite:///`` URL without a ``mode`` option as
 ``mode=rw``, so a file that does not exist is an error (exit 1) naming its absolute
 path, and nothing is created (``?mode=ro`` opens it read-only). ``alliance --version``
@@ -43,7 +45,7 @@ import pendulum
 
 from alliance import __version__
 from alliance.demo import goal_summary, sample_partnership, sample_people
-from alliance.errors import AllianceError, ConcurrencyError
+from alliance.errors import AllianceError, ConcurrencyError, ValidationError
 from alliance.model.goals import GoalDomain, GoalStatus
 from alliance.model.state import PartnershipState
 from alliance.model.timeline import Partnership
@@ -52,6 +54,7 @@ from alliance.reports.gas import DEFAULT_RHO
 if TYPE_CHECKING:
     from alliance.reports import Period
     from alliance.storage import Store
+    from alliance.storage.encryption import KeyProvider
 
 DEFAULT_CLINIC = "riverside-clinic"
 
@@ -189,10 +192,42 @@ def _open(args: argparse.Namespace, *, reading: bool) -> Store:
     exist is then an error naming its absolute path, never a new empty database."""
     from alliance.storage import default_url, open_store  # noqa: PLC0415
 
+    keys = None if args.keys is None else _key_provider(args.keys)
     url = args.store or default_url()
     if reading:
         url = _must_exist(url)
-    return open_store(url, clinic_id=args.clinic)
+    store = open_store(url, clinic_id=args.clinic)
+    if keys is None:
+        return store
+    from alliance.storage.encryption import EncryptedStore  # noqa: PLC0415
+
+    return EncryptedStore(store, keys)
+
+
+def _key_provider(where: str) -> KeyProvider:
+    """The key provider at ``MODULE:NAME`` (called first when it is a class or a function
+    that takes no arguments: a factory of the provider)."""
+    import importlib  # noqa: PLC0415
+    import inspect  # noqa: PLC0415
+
+    from alliance.storage.encryption import KeyProvider  # noqa: PLC0415 (the checked type)
+
+    module, _, name = where.partition(":")
+    if not module or not name:
+        raise ValidationError("keys", f"give the key provider as MODULE:NAME, not {where!r}")
+    try:
+        found: object = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise ValidationError("keys", f"cannot import {where!r}: {exc}") from exc
+    if inspect.isclass(found) or (
+        inspect.isfunction(found) and not inspect.signature(found).parameters
+    ):
+        found = found()
+    if not isinstance(found, KeyProvider):
+        raise ValidationError(
+            "keys", f"{where!r} is not a key provider (key_for_writing, key_for_reading)"
+        )
+    return found
 
 
 def _must_exist(url: str) -> str:
@@ -540,6 +575,12 @@ def _store_options(parser: argparse.ArgumentParser, *, reading: bool) -> None:
         metavar="ID",
         default=DEFAULT_CLINIC,
         help=f"the clinic (default {DEFAULT_CLINIC})",
+    )
+    parser.add_argument(
+        "--keys",
+        metavar="MODULE:NAME",
+        help="a store encrypted at rest: its key provider, importable as MODULE:NAME "
+        "(an object, or a class or function called with no arguments to make one)",
     )
     parser.add_argument(
         "--quiet",
