@@ -18,6 +18,7 @@ import alliance as al
 from alliance import events as ev
 from alliance.demo import sample_partnership
 from alliance.errors import CorruptEventError, DomainError, StoreError, ValidationError
+from alliance.model import checks
 from alliance.model.goals import MeasurableTarget
 from alliance.model.partnership import PartnershipStatus
 from alliance.reports import progress_report
@@ -38,6 +39,9 @@ from alliance.storage.encryption import (
     EncryptedStore,
     KeyProvider,
     MemoryKeyProvider,
+    _copy_with,
+    _sealed,
+    _Sealer,
     is_sealed,
 )
 from alliance.synthetic import synthetic_clinic
@@ -118,7 +122,7 @@ def test_no_free_text_is_left_readable_in_the_database_file(db: Path) -> None:
     store.close()
     raw = _raw_bytes(db)
     assert [t for t in texts if t.encode() in raw] == []
-    assert b"alliance-sealed:1:" in raw
+    assert b"alliance-sealed:1 " in raw
 
 
 def test_the_snapshot_and_the_read_model_hold_sealed_text_only(db: Path) -> None:
@@ -207,13 +211,39 @@ def test_sealed_text_moved_to_another_partnership_does_not_open(db: Path) -> Non
             "SELECT statement FROM alliance_goals WHERE partnership_id = ?", (pid,)
         ).fetchone()
     assert is_sealed(sealed)
-    other = attrs.evolve(events[0], partnership_id="p-other")
-    store.append("p-other", [other], expected_version=0)
-    with pytest.raises(StoreError, match="does not open"):
+    store.append("p-other", [attrs.evolve(events[0], partnership_id="p-other")], expected_version=0)
+    with pytest.raises(StoreError, match=r"sealed with key .* copied from another partnership"):
         store.opened("p-other", sealed)
-    assert store.opened(pid, sealed) == next(
-        e.statement for e in events if isinstance(e, ev.GoalProposed)
-    )
+    statement = next(e.statement for e in events if isinstance(e, ev.GoalProposed))
+    assert store.opened(pid, sealed) == statement
+
+
+class OneKey(MemoryKeyProvider):
+    """One key for every partnership (allowed: the partnership is bound in all the same)."""
+
+    KEY = b"k" * KEY_BYTES
+
+    def key_for_writing(self, clinic_id: str, partnership_id: str) -> bytes | None:
+        return self.KEY
+
+    def key_for_reading(self, clinic_id: str, partnership_id: str) -> bytes | None:
+        return self.KEY
+
+
+def test_sealed_text_is_bound_to_its_partnership_under_one_key_too(db: Path) -> None:
+    store = EncryptedStore(SQLiteStore(db, CLINIC), OneKey())
+    events = _store_sample(store)
+    sealed = next(s.statement for s in _sealed_goals(store))
+    with pytest.raises(StoreError, match="does not open with the partnership's key"):
+        store.opened("p-other", sealed)
+    assert store.opened(events[0].partnership_id, sealed) != sealed
+
+
+def _sealed_goals(store: EncryptedStore) -> list[ev.GoalProposed]:
+    inner = store.inner
+    assert isinstance(inner, SQLiteStore)
+    held = [from_data(json.loads(r.payload or "{}"), ev.Event) for r in inner.chain_records()]
+    return [e for e in held if isinstance(e, ev.GoalProposed)]
 
 
 def test_an_altered_sealed_payload_is_a_corrupt_event(db: Path) -> None:
@@ -333,7 +363,7 @@ def test_no_free_text_is_left_readable_in_any_postgresql_table(postgres_url: str
     texts = _free_text(events)
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         sealed, clear = dumped(conn, CLINIC), dumped(conn, "control")
-    assert "alliance-sealed:1:" in sealed
+    assert "alliance-sealed:1 " in sealed
     as_json = {t: json.dumps(t, ensure_ascii=False)[1:-1] for t in texts}
     assert [t for t, j in as_json.items() if j not in clear] == []  # the control
     assert [t for t, j in as_json.items() if j in sealed] == []
@@ -386,7 +416,7 @@ def test_every_read_opens_the_text(backend: str, name: str, db: Path) -> None:
         assert found == []  # a memory store keeps no read model
         return
     assert found
-    sealed = [s for s in found if "alliance-sealed:1:" in s]  # a value, or in stored JSON
+    sealed = [s for s in found if "alliance-sealed:1 " in s]  # a value, or in stored JSON
     if name in AS_STORED:
         assert sealed
         assert not any(t in s for t in _free_text(events) for s in found)
@@ -407,3 +437,131 @@ def test_every_report_gives_the_same_rows_encrypted(name: str, tmp_path: Path) -
     expected = list(REPORTS[name](plain))
     assert expected
     assert list(REPORTS[name](store)) == expected
+
+
+# --- what the review found: the mark, the fields' declarations, keys lost or replaced -------
+
+
+def test_a_clear_value_never_reads_as_sealed(db: Path) -> None:
+    store = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    goal = next(e for e in events if isinstance(e, ev.GoalProposed))
+    # An id may hold ':' but no space, so it can never start like sealed text.
+    odd = attrs.evolve(goal, goal_id="alliance-sealed:1:x", occurred_at=events[-1].occurred_at)
+    store.append(pid, [odd], expected_version=len(events))
+    assert store.load(pid)[-1].event == odd
+    # The unit is text kept in the clear: one that starts like sealed text is refused.
+    marked = attrs.evolve(
+        goal,
+        goal_id="g-marked",
+        target=attrs.evolve(goal.target, unit="alliance-sealed:1 minutes"),
+    )
+    with pytest.raises(ValidationError, match="marks sealed text") as caught:
+        store.append(pid, [marked], expected_version=len(events) + 1)
+    assert caught.value.field == "unit"
+    assert len(store.load(pid)) == len(events) + 1
+
+
+def test_a_field_that_may_hold_text_is_sealed_only_as_declared() -> None:
+    def short(_instance: object, _attribute: object, value: str) -> None:
+        assert len(value) < 100
+
+    @attrs.frozen(kw_only=True)
+    class Declared:
+        both: str = attrs.field(validator=[checks.text, short])
+        maybe: str | None = attrs.field(validator=attrs.validators.optional(checks.text))
+        code: str = attrs.field(validator=checks.identifier)
+
+    @attrs.frozen(kw_only=True)
+    class Undeclared:
+        tags: frozenset[str] = frozenset()
+
+    sealer = _Sealer(CLINIC, "p-1", b"k" * KEY_BYTES)
+    sealed = _sealed(Declared(both="a note", maybe="a maybe", code="c-1"), sealer)
+    assert is_sealed(sealed.both)
+    assert is_sealed(sealed.maybe)
+    assert sealed.code == "c-1"
+    with pytest.raises(ValidationError, match="may hold text, but its validator") as caught:
+        _sealed(Undeclared(tags=frozenset({"home"})), sealer)
+    assert caught.value.field.endswith("Undeclared.tags")
+
+
+def test_copies_keep_what_their_classes_compute() -> None:
+    @attrs.frozen(cache_hash=True)
+    class Cached:
+        text: str
+
+    @attrs.define(slots=False)
+    class Noted:
+        text: str
+
+        def __attrs_post_init__(self) -> None:
+            self.length = len(self.text)
+
+    copy = _copy_with(Cached(text="a"), {"text": "b"})
+    assert copy == Cached(text="b")
+    assert hash(copy) == hash(Cached(text="b"))
+    noted = _copy_with(Noted(text="a"), {"text": "bcd"})
+    assert noted.length == 3
+
+
+def test_a_destroyed_key_still_lets_the_partnership_close_and_be_purged(db: Path) -> None:
+    keys = MemoryKeyProvider()
+    store = EncryptedStore(SQLiteStore(db, CLINIC), keys)
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    keys.destroy_key(CLINIC, pid)
+
+    def closing(reason: str | None) -> ev.PartnershipStatusChanged:
+        return ev.PartnershipStatusChanged(
+            status=PartnershipStatus.CLOSED,
+            reason=reason,
+            actor="ana",
+            occurred_at=events[-1].occurred_at,
+        )
+
+    with pytest.raises(DomainError, match="no more text can be recorded"):
+        store.append(pid, [closing("moved away")], expected_version=len(events))
+    store.append(pid, [closing(None)], expected_version=len(events))
+    tombstone = al.storage.purge_partnership(store, pid, purged_by="ana", reason="erasure asked")
+    assert tombstone.events == len(events) + 1
+    assert store.load(pid) == ()
+
+
+def test_a_key_provider_that_lost_or_replaced_the_keys_is_refused_not_read_as_erased(
+    db: Path,
+) -> None:
+    store = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    lost = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    with pytest.raises(StoreError, match="has no key for partnership 'p-sam'"):
+        lost.load(pid)
+    with pytest.raises(StoreError, match="key provider is misconfigured or was replaced"):
+        EncryptedStore(SQLiteStore(db, CLINIC), OneKey()).load(pid)
+
+
+def test_a_tampered_snapshot_is_not_carried_into_the_next(db: Path) -> None:
+    store = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    with sqlite3.connect(db) as conn:
+        (payload,) = conn.execute("SELECT payload FROM alliance_snapshots").fetchone()
+        data = json.loads(payload)
+        observation = next(iter(data["state"]["observations"].values()))
+        observation["value"] = 999
+        conn.execute("UPDATE alliance_snapshots SET payload = ?", (json.dumps(data),))
+    more = [concern(n) for n in range(1, 3)]
+    store.append(pid, more, expected_version=len(events))
+    truth = load_partnership(store, pid, use_snapshot=False).state
+    store.save_snapshot(truth)
+    assert verify_integrity(store).ok
+    assert load_partnership(store, pid).state == truth
+
+
+def test_the_key_provider_is_not_shown_in_an_error() -> None:
+    with pytest.raises(ValidationError) as caught:
+        EncryptedStore(MemoryStore(CLINIC), {"p-1": b"S3CRET-KEY-BYTES"})  # type: ignore[arg-type]
+    assert "S3CRET" not in str(caught.value)
+    assert "dict" in str(caught.value)

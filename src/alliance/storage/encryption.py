@@ -8,14 +8,18 @@ examples)::
     keys = MyKeyService()  # a KeyProvider
     store = EncryptedStore(open_store("sqlite:///clinic.db", clinic_id="c1"), keys)
 
-What is sealed: every free-text field of an event (each field the model declares as
-text: statements, notes, messages, descriptions, reasons, titles, URLs...), in its
-nested records too (a GAS scale's level descriptions, a checklist's steps), and a host's
-own events' text fields declared the same way. Each value is sealed on its own with
-AES-256-GCM (the ``cryptography`` package; the ``encryption`` extra) under the
-partnership's key, with a fresh 96-bit nonce, bound to the clinic and partnership (a
-sealed value copied to another partnership does not open). It is stored as
-``alliance-sealed:1:`` and the base64 of nonce, ciphertext and tag.
+What is sealed: every free-text field of an event, as the event class declares it (a
+field validated by ``checks.text``, ``checks.optional_text`` or ``checks.texts``:
+statements, notes, messages, descriptions, reasons, titles, URLs...), in its nested
+records too (a GAS scale's level descriptions, a checklist's steps), a host's own events
+alike. A field that may hold a string but is declared neither as free text nor as an
+id, a code, a language or a time zone is refused by name (:class:`ValidationError`):
+nothing is stored in the clear unasked. Each value is sealed on its own with AES-256-GCM
+(the ``cryptography`` package; the ``encryption`` extra) under the partnership's key, a
+fresh 96-bit nonce, and the clinic and partnership as associated data (a sealed value
+copied to another partnership does not open). It is stored as ``alliance-sealed:1``, a
+space, the key's id (16 hex digits of a SHA-256 of the key: which key sealed it, not the
+key), a space and the base64 of nonce, ciphertext and tag.
 
 What stays in the clear, so that the store can index, verify and report without a key:
 ids, codes (enum values), numbers, flags, dates and times, durations, time zones and
@@ -26,11 +30,14 @@ part of a timeline.
 Everything the store derives from the events is derived from the sealed events, so it
 holds the sealed text too: the snapshots, the read model of goals and observations.
 The hash chain is computed over what is stored, so :func:`~alliance.storage.verify_integrity`
-checks a sealed store without its keys.
+checks a sealed store without its keys. Because the store folds sealed events, an
+event's ``apply`` must not key on, compare or combine free text (the model's own do
+not): it may copy it into the state, where it is opened on reading.
 
 Reading opens the text again. Once the host destroys a partnership's key, its text
 reads as :data:`ERASED` while everything else (the structure, the numbers, the dates)
-reads as before, so reports still run; nothing more can be recorded on it.
+reads as before, so reports still run; events that carry text can no longer be recorded
+on it (close it first, then destroy its key).
 """
 
 from __future__ import annotations
@@ -38,8 +45,11 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import hashlib
 import os
 import threading
+import types
+import typing
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -84,11 +94,12 @@ ERASED = "[erased]"
 KEY_BYTES = 32
 """The length of a partnership's key: AES-256."""
 
-_PREFIX = "alliance-sealed:1:"
+_MARK = "alliance-sealed:"
+"""What sealed text starts with (then its format's version): text kept in the clear
+must not."""
+_PREFIX = _MARK + "1 "
+"""Sealed text of format 1 (the space keeps any id from looking like it)."""
 _NONCE_BYTES = 12
-_TEXT = (c.text, c.optional_text)
-_KEPT_CLEAR = frozenset({(MeasurableTarget, "unit")})
-"""Text fields left in the clear, by class and field: what the numbers count."""
 
 
 def is_sealed(value: object) -> bool:
@@ -102,10 +113,10 @@ class KeyProvider(Protocol):
     management. Keys are :data:`KEY_BYTES` random bytes; keep them apart from the
     database (and its backups), or encrypting buys nothing.
 
-    The store asks once per call (a read, an append), for each partnership the call
-    touches: cache in the provider if asking is slow. Writers race (threads, processes,
-    machines): the first use must make one key that every caller then gets, never a
-    second key that replaces it.
+    The store asks at most once per call (a read, an append) for each partnership the
+    call touches, and a read asks only when it meets sealed text: cache in the provider
+    if asking is slow. Writers race (threads, processes, machines): the first use must
+    make one key that every caller then gets, never a second key that replaces it.
     """
 
     def key_for_writing(self, clinic_id: str, partnership_id: str) -> bytes | None:
@@ -115,8 +126,10 @@ class KeyProvider(Protocol):
         ...
 
     def key_for_reading(self, clinic_id: str, partnership_id: str) -> bytes | None:
-        """The partnership's key, or ``None`` when it has none (destroyed, or never
-        made: then nothing of it was sealed)."""
+        """The partnership's key; ``None`` once it was destroyed (its text then reads as
+        :data:`ERASED`). Raise :class:`LookupError` (``KeyError``) for a partnership
+        this provider never made a key for: the store then refuses to read its sealed
+        text, rather than show it as erased (a misconfigured provider erases nothing)."""
         ...
 
 
@@ -135,8 +148,12 @@ class MemoryKeyProvider:
             return self._keys.setdefault((clinic_id, partnership_id), os.urandom(KEY_BYTES))
 
     def key_for_reading(self, clinic_id: str, partnership_id: str) -> bytes | None:
-        """The kept key, or ``None`` (never made, or destroyed)."""
-        return self._keys.get((clinic_id, partnership_id))
+        """The kept key, or ``None`` once destroyed.
+
+        Raises:
+            KeyError: no key was ever made for the partnership here.
+        """
+        return self._keys[clinic_id, partnership_id]
 
     def destroy_key(self, clinic_id: str, partnership_id: str) -> None:
         """Forget the partnership's key for good: its sealed text reads as
@@ -148,57 +165,237 @@ class MemoryKeyProvider:
 # --- sealing and opening one value ----------------------------------------------------------
 
 
-class _Key:
-    """One partnership's cipher, or ``None`` for a destroyed (or never made) key."""
+def _checked(partnership_id: str, key: object) -> bytes:
+    if not isinstance(key, bytes) or len(key) != KEY_BYTES:
+        raise ValidationError(
+            "key", f"the key of partnership {partnership_id!r} must be {KEY_BYTES} bytes"
+        )
+    if AESGCM is None:  # pragma: no cover (the extra is installed where this is tested)
+        raise StoreError("", "encryption needs the extra: pip install 'alliance[encryption]'")
+    return key
+
+
+def _key_id(key: bytes) -> str:
+    return hashlib.sha256(b"alliance key id\n" + key).hexdigest()[:16]
+
+
+def _bound(clinic_id: str, partnership_id: str) -> bytes:
+    return f"alliance-sealed/1\n{clinic_id}\n{partnership_id}".encode()
+
+
+class _Sealer:
+    """Seals one partnership's text; refuses once its key is destroyed."""
 
     def __init__(self, clinic_id: str, partnership_id: str, key: bytes | None) -> None:
-        if key is not None and (not isinstance(key, bytes) or len(key) != KEY_BYTES):
-            raise ValidationError(
-                "key", f"the key of partnership {partnership_id!r} must be {KEY_BYTES} bytes"
-            )
-        if key is not None and AESGCM is None:  # pragma: no cover (the extra is installed)
-            raise StoreError("", "encryption needs the extra: pip install 'alliance[encryption]'")
-        self.partnership_id = partnership_id
-        self._aead = None if key is None else AESGCM(key)
-        self._bound = f"alliance-sealed/1\n{clinic_id}\n{partnership_id}".encode()
+        self._partnership_id = partnership_id
+        self._bound = _bound(clinic_id, partnership_id)
+        if key is None:
+            self._aead = None
+            self._mark = ""
+        else:
+            key = _checked(partnership_id, key)
+            self._aead = AESGCM(key)
+            self._mark = f"{_PREFIX}{_key_id(key)} "
 
     def seal(self, text: str) -> str:
-        assert self._aead is not None
+        if self._aead is None:
+            raise DomainError(
+                "partnership_id",
+                f"the key of partnership {self._partnership_id!r} was destroyed: its text "
+                "is erased, and no more text can be recorded on it (events without text, "
+                "such as closing it, still can)",
+            )
         nonce = os.urandom(_NONCE_BYTES)
         sealed = self._aead.encrypt(nonce, text.encode(), self._bound)
-        return _PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
+        return self._mark + base64.b64encode(nonce + sealed).decode("ascii")
 
-    def open(self, text: str) -> str | None:
-        """The plain text of *text* (as it is when not sealed; :data:`ERASED` without a
-        key); ``None`` when it does not open: altered, or sealed for another
-        partnership."""
-        if not text.startswith(_PREFIX):
-            return text
+
+class _Opener:
+    """Opens one partnership's sealed text, asking the key provider at the first sealed
+    value it meets."""
+
+    def __init__(self, store: EncryptedStore, partnership_id: str) -> None:
+        self._store = store
+        self._partnership_id = partnership_id
+        self._bound = _bound(store.clinic_id, partnership_id)
+        self._asked = False
+        self._aead: AESGCM | None = None
+        self._key_id = ""
+
+    def _ask(self) -> None:
+        self._asked = True
+        pid = self._partnership_id
+        try:
+            key = self._store.keys.key_for_reading(self._store.clinic_id, pid)
+        except LookupError as exc:
+            raise StoreError(
+                self._store.url,
+                f"the key provider has no key for partnership {pid!r}, whose text is "
+                "sealed: give the store the key provider its text was sealed with",
+            ) from exc
+        if key is not None:
+            key = _checked(pid, key)
+            self._aead, self._key_id = AESGCM(key), _key_id(key)
+
+    def open(self, text: str, altered: Callable[[str], Exception]) -> str:
+        """The plain text of the sealed *text* (:data:`ERASED` once the key is
+        destroyed); *altered* makes the error for text that does not open."""
+        if not self._asked:
+            self._ask()
         if self._aead is None:
             return ERASED
+        key_id, _, sealed = text[len(_PREFIX) :].partition(" ")
+        if key_id != self._key_id:
+            raise StoreError(
+                self._store.url,
+                f"text of partnership {self._partnership_id!r} was sealed with key "
+                f"{key_id!r}, but the key provider gives key {self._key_id!r} for it: it was "
+                "copied from another partnership, or the key provider is misconfigured or "
+                "was replaced",
+            )
         try:
-            raw = base64.b64decode(text[len(_PREFIX) :], validate=True)
+            raw = base64.b64decode(sealed, validate=True)
             return self._aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], self._bound).decode()
         except (binascii.Error, ValueError, InvalidTag):
-            return None
+            raise altered(_DOES_NOT_OPEN) from None
 
 
-def _sealed_value(owner: type[Any], field: attrs.Attribute[Any], value: Any, key: _Key) -> Any:
-    if value is None:
-        return None
-    if field.validator in _TEXT and isinstance(value, str):
-        return value if (owner, field.name) in _KEPT_CLEAR else key.seal(value)
-    if field.validator is c.texts:
-        return tuple(key.seal(item) for item in value)
-    return _sealed(value, key)
+_DOES_NOT_OPEN = (
+    "holds sealed text that does not open with the partnership's key: it was altered, "
+    "or sealed for another partnership"
+)
 
 
-def _sealed(value: Any, key: _Key) -> Any:
-    """*value* (an event, a record in it) with its free text sealed."""
-    if _fields_of(type(value)):
-        return _evolved(value, lambda owner, field, old: _sealed_value(owner, field, old, key))
-    if isinstance(value, tuple | list):
-        return _each(value, lambda item: _sealed(item, key))
+# --- which fields are sealed: the event class's declarations -------------------------------
+
+
+class _Do(enum.Enum):
+    SEAL = "seal"
+    SEAL_EACH = "seal each"
+    KEEP_CLEAR = "keep clear"
+    NESTED = "nested"
+
+
+_TEXT = frozenset({c.text, c.optional_text})
+_CLEAR = frozenset(
+    {
+        c.identifier,
+        c.optional_identifier,
+        c.identifiers,
+        c.non_empty_identifiers,
+        c.language,
+        c.time_zone,
+    }
+)
+_CLEAR_KINDS = frozenset({"optional ids", "member", "optional member", "set"})
+_KEPT_CLEAR = frozenset({(MeasurableTarget, "unit")})
+"""Text fields left in the clear, by class and field: what the numbers count."""
+_PLANS: dict[type[Any], tuple[tuple[str, _Do], ...]] = {}
+
+
+def _validators(validator: Any) -> set[Any]:
+    """*validator* and the validators it combines (``and_``, ``optional``)."""
+    if validator is None:
+        return set()
+    combined = getattr(validator, "_validators", None)
+    if combined is not None:
+        return set().union(*(_validators(v) for v in combined))
+    if type(validator).__name__ == "_OptionalValidator":
+        inner = validator.validator
+        return _validators(inner) if not isinstance(inner, list) else _validators_of(inner)
+    return {validator}
+
+
+def _validators_of(validators: list[Any]) -> set[Any]:
+    return set().union(*(_validators(v) for v in validators))
+
+
+def _holds(hint: Any, test: Callable[[Any], bool]) -> bool:
+    """Whether a value of type *hint* may hold a value that passes *test*, looking into
+    unions and collections."""
+    if test(hint):
+        return True
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union, tuple, list, frozenset, set, dict):
+        return any(_holds(arg, test) for arg in typing.get_args(hint) if arg is not Ellipsis)
+    return False
+
+
+def _is_text(hint: Any) -> bool:
+    return hint is str or hint is Any or hint is object
+
+
+def _is_record(hint: Any) -> bool:
+    return isinstance(hint, type) and attrs.has(hint)
+
+
+def _plan(kind: type[Any]) -> tuple[tuple[str, _Do], ...]:
+    """What to do with each field of the attrs class *kind* that may hold text."""
+    found = _PLANS.get(kind)
+    if found is None:
+        found = _PLANS[kind] = tuple(_planned(kind))
+    return found
+
+
+def _planned(kind: type[Any]) -> typing.Iterator[tuple[str, _Do]]:
+    try:
+        hints = typing.get_type_hints(kind)
+    except Exception as exc:  # a host's class whose annotations do not resolve
+        raise ValidationError(
+            kind.__qualname__, f"its fields' types cannot be read ({exc}): cannot seal it"
+        ) from exc
+    for field in attrs.fields(kind):
+        hint = hints.get(field.name, Any)
+        checks = _validators(field.validator)
+        if checks & _TEXT:
+            yield field.name, _Do.KEEP_CLEAR if (kind, field.name) in _KEPT_CLEAR else _Do.SEAL
+        elif c.texts in checks:
+            yield field.name, _Do.SEAL_EACH
+        elif _holds(hint, _is_record):
+            yield field.name, _Do.NESTED
+        elif _holds(hint, _is_text) and not (
+            checks & _CLEAR
+            or any(isinstance(v, c.Accepting) and v.kind in _CLEAR_KINDS for v in checks)
+        ):
+            raise ValidationError(
+                f"{kind.__qualname__}.{field.name}",
+                "may hold text, but its validator does not say whether it is free text "
+                "(checks.text, optional_text or texts: sealed) or an id, a code, a "
+                "language or a time zone (kept in the clear): an EncryptedStore stores "
+                "nothing in the clear unasked",
+            )
+
+
+def _sealed(value: Any, sealer: _Sealer) -> Any:
+    """*value* (an event, a record in it, a collection of records) with its free text
+    sealed, as its class declares it."""
+    kind = type(value)
+    if attrs.has(kind):
+        changes: dict[str, Any] = {}
+        for name, do in _plan(kind):
+            old = getattr(value, name)
+            if old is None:
+                continue
+            if do is _Do.KEEP_CLEAR:
+                if isinstance(old, str) and old.startswith(_MARK):
+                    raise ValidationError(
+                        name, f"must not start with {_MARK!r}: it marks sealed text"
+                    )
+                continue
+            new: Any
+            if do is _Do.SEAL:
+                new = sealer.seal(old)
+            elif do is _Do.SEAL_EACH:
+                new = tuple(sealer.seal(item) for item in old)
+            else:
+                new = _sealed(old, sealer)
+            if new is not old:
+                changes[name] = new
+        return _copy_with(value, changes)
+    if isinstance(value, tuple | list | frozenset):
+        return _each(value, lambda item: _sealed(item, sealer))
+    if isinstance(value, dict):
+        return _each_value(value, lambda item: _sealed(item, sealer))
     return value
 
 
@@ -209,66 +406,79 @@ _LEAVES = frozenset(
 
 
 def _opened(value: Any, opener: Callable[[str], str]) -> Any:
-    """*value* with every sealed string in it opened (the same object when none is)."""
+    """*value* with every sealed string in it opened, dict keys too (the same object
+    when none is)."""
     kind = type(value)
-    if kind in _LEAVES:
+    if kind in _LEAVES or isinstance(value, enum.Enum):
         return value
     if isinstance(value, str):
         return opener(value) if value.startswith(_PREFIX) else value
-    if _fields_of(kind):
-        return _evolved(value, lambda _owner, _field, old: _opened(old, opener))
+    if attrs.has(kind):
+        changes: dict[str, Any] = {}
+        for field in attrs.fields(kind):
+            old = getattr(value, field.name)
+            new = _opened(old, opener)
+            if new is not old:
+                changes[field.name] = new
+        return _copy_with(value, changes)
     if isinstance(value, tuple | list | frozenset):
         return _each(value, lambda item: _opened(item, opener))
     if isinstance(value, dict):
-        opened = {k: _opened(v, opener) for k, v in value.items()}
-        return value if all(opened[k] is v for k, v in value.items()) else type(value)(opened)
+        opened = {_opened(k, opener): _opened(v, opener) for k, v in value.items()}
+        same = len(opened) == len(value) and all(
+            k in value and value[k] is v for k, v in opened.items()
+        )
+        return value if same else type(value)(opened)
     return value
 
 
-_FIELDS: dict[type[Any], tuple[attrs.Attribute[Any], ...]] = {}
+_FAST: dict[type[Any], bool] = {}
 
 
-def _fields_of(kind: type[Any]) -> tuple[attrs.Attribute[Any], ...]:
-    """The fields ``__init__`` takes, of an attrs class (none of any other)."""
-    found = _FIELDS.get(kind)
-    if found is None:
-        found = _FIELDS[kind] = (
-            tuple(f for f in attrs.fields(kind) if f.init) if attrs.has(kind) else ()
-        )
-    return found
+def _copy_with(value: Any, changes: dict[str, Any]) -> Any:
+    """The attrs instance *value* with *changes* (by field name); itself when none.
 
-
-def _evolved(value: Any, change: Callable[[type[Any], attrs.Attribute[Any], Any], Any]) -> Any:
-    """The attrs instance *value* with each field that may hold text changed by *change*
-    (itself when none changes).
-
-    The copy is made without running the class's validators again: what changes is text
-    sealed from validated text, or text opened from it (authenticated by AES-GCM), or
-    :data:`ERASED`, all valid text, and the other fields are the validated originals.
+    Where the class allows it (every field set by ``__init__``), the copy is made
+    without running its validators again: what changes is text sealed from validated
+    text, text opened from it (authenticated by AES-GCM) or :data:`ERASED`, all valid
+    text, and the other fields are the validated originals. Its ``__attrs_post_init__``
+    runs, and a cached hash is reset. Any other class is copied by ``attrs.evolve``.
     """
-    kind = type(value)
-    changes: dict[str, Any] = {}
-    for field in _fields_of(kind):
-        old = getattr(value, field.name)
-        if type(old) in _LEAVES or isinstance(old, enum.Enum):
-            continue
-        new = change(kind, field, old)
-        if new is not old:
-            changes[field.name] = new
     if not changes:
         return value
+    kind = type(value)
+    fast = _FAST.get(kind)
+    if fast is None:
+        fast = _FAST[kind] = all(f.init for f in attrs.fields(kind))
+    if not fast:
+        aliases = {f.name: f.alias or f.name for f in attrs.fields(kind)}
+        return attrs.evolve(value, **{aliases[n]: v for n, v in changes.items()})
     copy = object.__new__(kind)
     for field in attrs.fields(kind):
         object.__setattr__(copy, field.name, changes.get(field.name, getattr(value, field.name)))
+    if hasattr(value, _HASH_CACHE):
+        object.__setattr__(copy, _HASH_CACHE, None)
+    post_init = getattr(kind, "__attrs_post_init__", None)
+    if post_init is not None:
+        post_init(copy)
     return copy
+
+
+_HASH_CACHE = "_attrs_cached_hash"
+"""Where attrs keeps the hash of a ``cache_hash=True`` class's instance."""
 
 
 def _each(items: Any, change: Callable[[Any], Any]) -> Any:
     """The collection *items* with each item changed (itself when none changes)."""
     changed = [change(item) for item in items]
-    return (
-        items if all(a is b for a, b in zip(changed, items, strict=True)) else type(items)(changed)
-    )
+    if all(a is b for a, b in zip(changed, items, strict=True)):
+        return items
+    return type(items)(changed)
+
+
+def _each_value(items: dict[Any, Any], change: Callable[[Any], Any]) -> dict[Any, Any]:
+    changed = {k: change(v) for k, v in items.items()}
+    return items if all(changed[k] is v for k, v in items.items()) else type(items)(changed)
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -284,20 +494,26 @@ class EncryptedStore(WrappedStore):
     :func:`~alliance.storage.verify_integrity` needs no key. Wrap it in an
     :class:`~alliance.storage.AuditedStore` to audit its reads.
 
-    Its methods raise, beside what the wrapped store's raise: :class:`DomainError`
-    (field ``partnership_id``) for an append to a partnership whose key was destroyed
-    (nothing is written); :class:`CorruptEventError` for a stored event holding sealed
-    text that does not open with its partnership's key (altered, or copied from another
-    partnership), :class:`StoreError` for a snapshot or read-model row that does; and
-    :class:`ValidationError` (field ``key``) when the key provider gives a key that is
-    not :data:`KEY_BYTES` bytes.
+    Its methods raise, beside what the wrapped store's raise (and writing nothing when
+    they do): :class:`DomainError` (field ``partnership_id``) for an append of text to a
+    partnership whose key was destroyed; :class:`ValidationError` for an event with a
+    field that may hold text but is declared neither as free text nor as an id or a code
+    (the field named), for a goal unit that starts like sealed text, and (field ``key``)
+    when the key provider gives a key that is not :data:`KEY_BYTES` bytes;
+    :class:`CorruptEventError` for a stored event holding sealed text that does not open
+    with its partnership's key (altered, or copied from another partnership), and
+    :class:`StoreError` for a snapshot or read-model row that does, for text sealed with
+    another key than the provider gives, and for sealed text of a partnership the
+    provider has no key for.
     """
 
     def __init__(self, store: Store, keys: KeyProvider) -> None:
         super().__init__(store)
         if not isinstance(keys, KeyProvider):
             raise ValidationError(
-                "keys", f"must be a KeyProvider (key_for_writing, key_for_reading), not {keys!r}"
+                "keys",
+                "must be a KeyProvider (key_for_writing, key_for_reading), not a "
+                f"{type(keys).__name__}",
             )
         self._keys = keys
 
@@ -314,26 +530,25 @@ class EncryptedStore(WrappedStore):
         Raises:
             StoreError: sealed text in it does not open with the partnership's key.
         """
-        key = self._reading_key(partnership_id)
-        opened: T = _opened(value, _opener(key, _derived_problem(self, key, "record")))
+        opened: T = self._open(partnership_id, value, "record")
         return opened
 
-    def _reading_key(self, partnership_id: str) -> _Key:
-        key = self._keys.key_for_reading(self._store.clinic_id, partnership_id)
-        return _Key(self._store.clinic_id, partnership_id, key)
+    def _open(
+        self, partnership_id: str, value: Any, what: str, opener: _Opener | None = None
+    ) -> Any:
+        opener = opener or _Opener(self, partnership_id)
+
+        def altered(reason: str) -> Exception:
+            return StoreError(self.url, f"the {what} of partnership {partnership_id!r} {reason}")
+
+        return _opened(value, lambda text: opener.open(text, altered))
 
     def _in_events(
         self, partnership_id: str, events: Sequence[Event], expected_version: int
     ) -> Sequence[Event]:
         del expected_version
         key = self._keys.key_for_writing(self._store.clinic_id, partnership_id)
-        if key is None:
-            raise DomainError(
-                "partnership_id",
-                f"the key of partnership {partnership_id!r} was destroyed: its text is "
-                "erased, and nothing more can be recorded on it",
-            )
-        sealer = _Key(self._store.clinic_id, partnership_id, key)
+        sealer = _Sealer(self._store.clinic_id, partnership_id, key)
         return [_sealed(event, sealer) for event in events]
 
     def _out_appended(
@@ -344,85 +559,76 @@ class EncryptedStore(WrappedStore):
         )
 
     def _out_events(self, stored: tuple[StoredEvent, ...]) -> tuple[StoredEvent, ...]:
-        keys: dict[str, _Key] = {}
+        openers: dict[str, _Opener] = {}
         opened = []
         for row in stored:
-            key = keys.get(row.partnership_id)
-            if key is None:
-                key = keys[row.partnership_id] = self._reading_key(row.partnership_id)
-            opened.append(_opened(row, _opener(key, _event_problem(row))))
+            pid = row.partnership_id
+            opener = openers.get(pid) or openers.setdefault(pid, _Opener(self, pid))
+
+            opened.append(_opened(row, _event_opener(opener, row)))
         return tuple(opened)
 
     def _in_snapshot(self, state: PartnershipState) -> PartnershipState:
         """The state as the wrapped store folds it (sealed), at *state*'s version: a
-        snapshot must be the fold of what is stored, which ``verify_integrity`` checks."""
+        snapshot must be the fold of what is stored, which ``verify_integrity`` checks.
+        It starts from the stored snapshot when that is earlier, and from the whole
+        timeline when the result is not *state* once opened (a stored snapshot that was
+        tampered with is not carried forward)."""
         inner = self._store
         assert isinstance(inner, SnapshotStore)
         if state.clinic_id != inner.clinic_id:
             raise ValidationError("state.clinic_id", f"this store is open for {inner.clinic_id!r}")
         pid = state.partnership_id
         sealed = inner.load_snapshot(pid)
-        if sealed is None or sealed.version > state.version:
-            rows = inner.load(pid, up_to_version=state.version)
-            sealed = fold(row.event for row in rows) if rows else None
-        else:
+        if sealed is not None and sealed.version <= state.version:
             for row in inner.load(pid, after_version=sealed.version, up_to_version=state.version):
                 apply(sealed, row.event)
-        if sealed is None or sealed.version < state.version:
+            if self._open(pid, sealed, "snapshot") == state:
+                return sealed
+        rows = inner.load(pid, up_to_version=state.version)
+        if len(rows) < state.version:
             raise ValidationError(
                 "state.version", "a snapshot cannot be ahead of the stored timeline"
+            )
+        sealed = fold(row.event for row in rows)
+        if self._open(pid, sealed, "timeline") != state:
+            raise ValidationError(
+                "state", f"is not the fold of partnership {pid!r}'s stored timeline"
             )
         return sealed
 
     def _out_state(self, state: PartnershipState) -> PartnershipState:
-        key = self._reading_key(state.partnership_id)
-        opened: PartnershipState = _opened(
-            state, _opener(key, _derived_problem(self, key, "snapshot"))
-        )
+        opened: PartnershipState = self._open(state.partnership_id, state, "snapshot")
         return opened
 
     def _out_facts(self, facts: list[GoalFacts]) -> list[GoalFacts]:
-        return [self._open_derived(fact.partnership_id, fact) for fact in facts]
+        openers: dict[str, _Opener] = {}
+        return [
+            self._open(f.partnership_id, f, "read model", self._opener(openers, f.partnership_id))
+            for f in facts
+        ]
 
     def _out_figures(self, figures: list[GoalFigures]) -> list[GoalFigures]:
+        openers: dict[str, _Opener] = {}
         for row in figures:
-            key = self._reading_key(row.partnership_id)
-            opener = _opener(key, _derived_problem(self, key, "read model"))
-            row.statement = _opened(row.statement, opener)
-            row.metric = _opened(row.metric, opener)
-            row.unit = _opened(row.unit, opener)
+            opener = self._opener(openers, row.partnership_id)
+            row.statement, row.metric, row.unit = self._open(
+                row.partnership_id, (row.statement, row.metric, row.unit), "read model", opener
+            )
         return figures
 
-    def _open_derived(self, partnership_id: str, value: GoalFacts) -> GoalFacts:
-        key = self._reading_key(partnership_id)
-        opened: GoalFacts = _opened(value, _opener(key, _derived_problem(self, key, "read model")))
-        return opened
-
-
-def _opener(key: _Key, problem: Callable[[], Exception]) -> Callable[[str], str]:
-    def opener(text: str) -> str:
-        found = key.open(text)
+    def _opener(self, openers: dict[str, _Opener], partnership_id: str) -> _Opener:
+        found = openers.get(partnership_id)
         if found is None:
-            raise problem()
+            found = openers[partnership_id] = _Opener(self, partnership_id)
         return found
 
-    return opener
 
+def _event_opener(opener: _Opener, row: StoredEvent) -> Callable[[str], str]:
+    def altered(reason: str) -> Exception:
+        return CorruptEventError(row.partnership_id, row.version, [reason])
 
-_DOES_NOT_OPEN = (
-    "holds sealed text that does not open with the partnership's key: it was altered, "
-    "or sealed for another partnership"
-)
-
-
-def _event_problem(row: StoredEvent) -> Callable[[], Exception]:
-    return lambda: CorruptEventError(row.partnership_id, row.version, [_DOES_NOT_OPEN])
-
-
-def _derived_problem(store: EncryptedStore, key: _Key, what: str) -> Callable[[], Exception]:
-    return lambda: StoreError(
-        store.url, f"the {what} of partnership {key.partnership_id!r} {_DOES_NOT_OPEN}"
-    )
+    return lambda text: opener.open(text, altered)
 
 
 class _EncryptedReadModelStore(ReadModelWrapper, EncryptedStore):
