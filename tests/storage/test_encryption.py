@@ -189,18 +189,6 @@ def test_a_destroyed_key_erases_the_text_and_keeps_the_numbers(db: Path) -> None
     assert [t for t in _free_text(events) if t.encode() in raw] == []
 
 
-def test_nothing_more_is_recorded_once_the_key_is_destroyed(db: Path) -> None:
-    keys = MemoryKeyProvider()
-    store = EncryptedStore(SQLiteStore(db, CLINIC), keys)
-    events = _store_sample(store)
-    pid = events[0].partnership_id
-    keys.destroy_key(CLINIC, pid)
-    with pytest.raises(DomainError, match="was destroyed") as caught:
-        store.append(pid, [concern(99)], expected_version=len(events))
-    assert caught.value.field == "partnership_id"
-    assert len(store.load(pid)) == len(events)
-
-
 def test_sealed_text_moved_to_another_partnership_does_not_open(db: Path) -> None:
     keys = MemoryKeyProvider()
     store = EncryptedStore(SQLiteStore(db, CLINIC), keys)
@@ -506,7 +494,7 @@ def test_copies_keep_what_their_classes_compute() -> None:
     assert noted.length == 3
 
 
-def test_a_destroyed_key_still_lets_the_partnership_close_and_be_purged(db: Path) -> None:
+def test_a_destroyed_key_refuses_new_text_but_lets_the_partnership_close(db: Path) -> None:
     keys = MemoryKeyProvider()
     store = EncryptedStore(SQLiteStore(db, CLINIC), keys)
     events = _store_sample(store)
@@ -521,8 +509,11 @@ def test_a_destroyed_key_still_lets_the_partnership_close_and_be_purged(db: Path
             occurred_at=events[-1].occurred_at,
         )
 
-    with pytest.raises(DomainError, match="no more text can be recorded"):
-        store.append(pid, [closing("moved away")], expected_version=len(events))
+    for refused in ([concern(99)], [closing("moved away")]):
+        with pytest.raises(DomainError, match="was destroyed: its text is erased") as caught:
+            store.append(pid, refused, expected_version=len(events))
+        assert caught.value.field == "partnership_id"
+        assert len(store.load(pid)) == len(events)  # nothing written
     store.append(pid, [closing(None)], expected_version=len(events))
     tombstone = al.storage.purge_partnership(store, pid, purged_by="ana", reason="erasure asked")
     assert tombstone.events == len(events) + 1
