@@ -3,8 +3,11 @@ erased everywhere once its key is destroyed; structure and numbers stay for repo
 
 from __future__ import annotations
 
+import collections.abc
+import dataclasses
 import json
 import sqlite3
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from alliance import events as ev
 from alliance.demo import sample_partnership
 from alliance.errors import CorruptEventError, DomainError, StoreError, ValidationError
 from alliance.model import checks
+from alliance.model.event import event_types
 from alliance.model.goals import MeasurableTarget
 from alliance.model.partnership import PartnershipStatus
 from alliance.reports import progress_report
@@ -40,6 +44,7 @@ from alliance.storage.encryption import (
     KeyProvider,
     MemoryKeyProvider,
     _copy_with,
+    _plan,
     _sealed,
     _Sealer,
     is_sealed,
@@ -447,7 +452,7 @@ def test_a_clear_value_never_reads_as_sealed(db: Path) -> None:
     )
     with pytest.raises(ValidationError, match="marks sealed text") as caught:
         store.append(pid, [marked], expected_version=len(events) + 1)
-    assert caught.value.field == "unit"
+    assert caught.value.field == "target.unit"
     assert len(store.load(pid)) == len(events) + 1
 
 
@@ -461,18 +466,55 @@ def test_a_field_that_may_hold_text_is_sealed_only_as_declared() -> None:
         maybe: str | None = attrs.field(validator=attrs.validators.optional(checks.text))
         code: str = attrs.field(validator=checks.identifier)
 
-    @attrs.frozen(kw_only=True)
-    class Undeclared:
-        tags: frozenset[str] = frozenset()
-
     sealer = _Sealer(CLINIC, "p-1", b"k" * KEY_BYTES)
     sealed = _sealed(Declared(both="a note", maybe="a maybe", code="c-1"), sealer)
     assert is_sealed(sealed.both)
     assert is_sealed(sealed.maybe)
     assert sealed.code == "c-1"
+
+
+@attrs.frozen
+class Tag:
+    name: str = attrs.field(validator=checks.text)
+
+
+@dataclasses.dataclass(frozen=True)
+class Plain:
+    text: str
+
+
+Note = typing.NewType("Note", str)
+
+
+@pytest.mark.parametrize(
+    ("hint", "value"),
+    [
+        (frozenset[str], frozenset({"home"})),
+        (Note, Note("a note")),
+        (collections.abc.Sequence[str], ["a", "b"]),
+        (dict[str, Tag], {"a key": Tag(name="x")}),
+        (str | Tag, "plain"),
+        (tuple[str | Tag, ...], ("plain",)),
+        (Plain, Plain(text="in a dataclass")),
+        (typing.Any, "anything"),
+    ],
+)
+def test_a_field_that_may_hold_undeclared_text_is_refused_by_name(hint: Any, value: Any) -> None:
+    undeclared = attrs.make_class("Undeclared", {"field": attrs.field(type=hint)}, frozen=True)
     with pytest.raises(ValidationError, match="may hold text, but its validator") as caught:
-        _sealed(Undeclared(tags=frozenset({"home"})), sealer)
-    assert caught.value.field.endswith("Undeclared.tags")
+        _sealed(undeclared(value), _Sealer(CLINIC, "p-1", b"k" * KEY_BYTES))
+    assert caught.value.field == "Undeclared.field"
+
+
+def test_a_text_field_not_set_by_init_is_refused_by_name() -> None:
+    @attrs.frozen
+    class Derived:
+        body: str = attrs.field(validator=checks.text)
+        preview: str = attrs.field(init=False, default="")
+
+    with pytest.raises(ValidationError, match="not set by __init__") as caught:
+        _sealed(Derived(body="a long note"), _Sealer(CLINIC, "p-1", b"k" * KEY_BYTES))
+    assert caught.value.field.endswith("Derived.preview")
 
 
 def test_copies_keep_what_their_classes_compute() -> None:
@@ -556,3 +598,62 @@ def test_the_key_provider_is_not_shown_in_an_error() -> None:
         EncryptedStore(MemoryStore(CLINIC), {"p-1": b"S3CRET-KEY-BYTES"})  # type: ignore[arg-type]
     assert "S3CRET" not in str(caught.value)
     assert "dict" in str(caught.value)
+
+
+def test_a_snapshot_whose_sealed_text_was_altered_is_ignored_and_replaced(
+    db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    with sqlite3.connect(db) as conn:
+        (payload,) = conn.execute("SELECT payload FROM alliance_snapshots").fetchone()
+        start = payload.index("alliance-sealed:1 ") + len("alliance-sealed:1 ") + 20
+        flipped = "B" if payload[start] == "A" else "A"
+        altered = payload[:start] + flipped + payload[start + 1 :]
+        conn.execute("UPDATE alliance_snapshots SET payload = ?", (altered,))
+    truth = load_partnership(store, pid, use_snapshot=False).state
+    with caplog.at_level("WARNING", logger="alliance.storage"):
+        assert store.load_snapshot(pid) is None
+    assert "does not open" in caplog.text
+    assert load_partnership(store, pid).state == truth  # from the whole timeline
+    store.append(pid, [concern(1)], expected_version=len(events))
+    truth = load_partnership(store, pid, use_snapshot=False).state
+    store.save_snapshot(truth)
+    assert store.load_snapshot(pid) == truth
+    assert verify_integrity(store).ok
+
+
+def test_a_replaced_key_provider_cannot_write_and_mix_keys(db: Path) -> None:
+    keys = MemoryKeyProvider()
+    store = EncryptedStore(SQLiteStore(db, CLINIC), keys)
+    events = _store_sample(store)
+    pid = events[0].partnership_id
+    replaced = EncryptedStore(SQLiteStore(db, CLINIC), MemoryKeyProvider())
+    with pytest.raises(StoreError, match=r"misconfigured or was replaced \(nothing was written"):
+        replaced.append(pid, [concern(1)], expected_version=len(events))
+    assert len(store.load(pid)) == len(events)
+    store.append(pid, [concern(1)], expected_version=len(events))  # the right keys still write
+    assert store.load(pid)[-1].event == concern(1)
+
+
+def test_every_built_in_event_type_and_nested_record_is_planned() -> None:
+    def records(hint: Any) -> list[type]:
+        if isinstance(hint, type) and attrs.has(hint):
+            return [hint]
+        return [r for arg in typing.get_args(hint) if arg is not Ellipsis for r in records(arg)]
+
+    planned: set[type] = set()
+    todo: list[type] = list(event_types().values())
+    while todo:
+        kind = todo.pop()
+        if kind in planned:
+            continue
+        planned.add(kind)
+        plan = dict(_plan(kind))  # refuses a field that may hold undeclared text
+        hints = typing.get_type_hints(kind)
+        for field in attrs.fields(kind):
+            todo.extend(records(hints[field.name]))
+            if field.validator in (checks.text, checks.optional_text, checks.texts):
+                assert field.name in plan, f"{kind.__name__}.{field.name}"
+    assert set(event_types().values()) < planned  # nested records too

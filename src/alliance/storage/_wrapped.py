@@ -105,8 +105,8 @@ class WrappedStore:
         """What is saved as the snapshot of *state*."""
         return state
 
-    def _out_state(self, state: PartnershipState) -> PartnershipState:
-        """What a read of a snapshot returns."""
+    def _out_state(self, state: PartnershipState) -> PartnershipState | None:
+        """What a read of a snapshot returns (``None``: the snapshot is ignored)."""
         return state
 
     def _out_facts(self, facts: list[GoalFacts]) -> list[GoalFacts]:

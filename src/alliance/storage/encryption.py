@@ -18,8 +18,8 @@ nothing is stored in the clear unasked. Each value is sealed on its own with AES
 (the ``cryptography`` package; the ``encryption`` extra) under the partnership's key, a
 fresh 96-bit nonce, and the clinic and partnership as associated data (a sealed value
 copied to another partnership does not open). It is stored as ``alliance-sealed:1``, a
-space, the key's id (16 hex digits of a SHA-256 of the key: which key sealed it, not the
-key), a space and the base64 of nonce, ciphertext and tag.
+space, the key's id (16 hex digits of a SHA-256 over a fixed label and the key: which
+key sealed it, not the key), a space and the base64 of nonce, ciphertext and tag.
 
 What stays in the clear, so that the store can index, verify and report without a key:
 ids, codes (enum values), numbers, flags, dates and times, durations, time zones and
@@ -44,11 +44,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import datetime as dt
 import enum
 import hashlib
 import os
 import threading
-import types
 import typing
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -61,6 +62,7 @@ from alliance.model import _checks as c
 from alliance.model.event import Event
 from alliance.model.goals import MeasurableTarget
 from alliance.model.state import PartnershipState, apply, fold
+from alliance.storage._common import log
 from alliance.storage._wrapped import FiguresWrapper, ReadModelWrapper, WrappedStore
 from alliance.storage.interface import (
     GoalFacts,
@@ -260,6 +262,22 @@ class _Opener:
             raise altered(_DOES_NOT_OPEN) from None
 
 
+def _key_id_in(event: Event) -> str:
+    """The key id of the first sealed text in *event* ("" if it has none)."""
+    found: list[str] = []
+
+    def note(text: str) -> str:
+        found.append(text[len(_PREFIX) :].partition(" ")[0])
+        return text
+
+    _opened(event, note)
+    return found[0] if found else ""
+
+
+class _AlteredSnapshotError(StoreError):
+    """A stored snapshot whose sealed text does not open: ignored, and not built on."""
+
+
 _DOES_NOT_OPEN = (
     "holds sealed text that does not open with the partnership's key: it was altered, "
     "or sealed for another partnership"
@@ -310,23 +328,56 @@ def _validators_of(validators: list[Any]) -> set[Any]:
     return set().union(*(_validators(v) for v in validators))
 
 
-def _holds(hint: Any, test: Callable[[Any], bool]) -> bool:
-    """Whether a value of type *hint* may hold a value that passes *test*, looking into
-    unions and collections."""
-    if test(hint):
+_NO_TEXT = frozenset(
+    {
+        type(None),
+        bool,
+        int,
+        float,
+        pendulum.DateTime,
+        pendulum.Date,
+        pendulum.Time,
+        pendulum.Duration,
+        dt.datetime,
+        dt.date,
+        dt.time,
+        dt.timedelta,
+    }
+)
+"""Types whose values never hold text."""
+
+
+def _args(hint: Any) -> list[Any]:
+    return [arg for arg in typing.get_args(hint) if arg is not Ellipsis]
+
+
+def _holds_records(hint: Any) -> bool:
+    """Whether a value of type *hint* may hold attrs records (whose own fields are then
+    planned), looking into unions and every generic."""
+    if isinstance(hint, type) and attrs.has(hint):
         return True
+    return any(_holds_records(arg) for arg in _args(hint))
+
+
+def _holds_text(hint: Any) -> bool:
+    """Whether a value of type *hint* may hold a string outside attrs records: a str (or
+    a subclass, or a NewType of one), ``Any``, or a class that is neither an attrs class
+    nor one known to hold no text (a dataclass, a named tuple...), looking into unions
+    and every generic (``dict`` keys too)."""
+    supertype = getattr(hint, "__supertype__", None)  # a NewType
+    if supertype is not None:
+        return _holds_text(supertype)
     origin = typing.get_origin(hint)
-    if origin in (types.UnionType, typing.Union, tuple, list, frozenset, set, dict):
-        return any(_holds(arg, test) for arg in typing.get_args(hint) if arg is not Ellipsis)
-    return False
-
-
-def _is_text(hint: Any) -> bool:
-    return hint is str or hint is Any or hint is object
-
-
-def _is_record(hint: Any) -> bool:
-    return isinstance(hint, type) and attrs.has(hint)
+    if origin is typing.Literal:
+        return False  # fixed values: codes
+    if origin is typing.Annotated:
+        return _holds_text(_args(hint)[0])
+    if origin is not None:
+        return any(_holds_text(arg) for arg in _args(hint))
+    if not isinstance(hint, type):
+        return True  # Any, a TypeVar, a forward reference...
+    # str and its subclasses, object, and every other class may hold text
+    return not (hint in _NO_TEXT or issubclass(hint, enum.Enum) or attrs.has(hint))
 
 
 def _plan(kind: type[Any]) -> tuple[tuple[str, _Do], ...]:
@@ -339,36 +390,43 @@ def _plan(kind: type[Any]) -> tuple[tuple[str, _Do], ...]:
 
 def _planned(kind: type[Any]) -> typing.Iterator[tuple[str, _Do]]:
     try:
-        hints = typing.get_type_hints(kind)
+        hints = typing.get_type_hints(kind, include_extras=True)
     except Exception as exc:  # a host's class whose annotations do not resolve
         raise ValidationError(
             kind.__qualname__, f"its fields' types cannot be read ({exc}): cannot seal it"
         ) from exc
     for field in attrs.fields(kind):
         hint = hints.get(field.name, Any)
+        where = f"{kind.__qualname__}.{field.name}"
+        if not field.init:
+            if _holds_text(hint) or _holds_records(hint):
+                raise ValidationError(
+                    where, "is not set by __init__ but may hold text: cannot seal it"
+                )
+            continue
         checks = _validators(field.validator)
         if checks & _TEXT:
             yield field.name, _Do.KEEP_CLEAR if (kind, field.name) in _KEPT_CLEAR else _Do.SEAL
         elif c.texts in checks:
             yield field.name, _Do.SEAL_EACH
-        elif _holds(hint, _is_record):
-            yield field.name, _Do.NESTED
-        elif _holds(hint, _is_text) and not (
+        elif _holds_text(hint) and not (
             checks & _CLEAR
             or any(isinstance(v, c.Accepting) and v.kind in _CLEAR_KINDS for v in checks)
         ):
             raise ValidationError(
-                f"{kind.__qualname__}.{field.name}",
+                where,
                 "may hold text, but its validator does not say whether it is free text "
                 "(checks.text, optional_text or texts: sealed) or an id, a code, a "
                 "language or a time zone (kept in the clear): an EncryptedStore stores "
                 "nothing in the clear unasked",
             )
+        elif _holds_records(hint):
+            yield field.name, _Do.NESTED
 
 
-def _sealed(value: Any, sealer: _Sealer) -> Any:
+def _sealed(value: Any, sealer: _Sealer, path: str = "") -> Any:
     """*value* (an event, a record in it, a collection of records) with its free text
-    sealed, as its class declares it."""
+    sealed, as its class declares it; *path* names where it is, for errors."""
     kind = type(value)
     if attrs.has(kind):
         changes: dict[str, Any] = {}
@@ -376,10 +434,11 @@ def _sealed(value: Any, sealer: _Sealer) -> Any:
             old = getattr(value, name)
             if old is None:
                 continue
+            where = f"{path}.{name}" if path else name
             if do is _Do.KEEP_CLEAR:
                 if isinstance(old, str) and old.startswith(_MARK):
                     raise ValidationError(
-                        name, f"must not start with {_MARK!r}: it marks sealed text"
+                        where, f"must not start with {_MARK!r}: it marks sealed text"
                     )
                 continue
             new: Any
@@ -388,14 +447,14 @@ def _sealed(value: Any, sealer: _Sealer) -> Any:
             elif do is _Do.SEAL_EACH:
                 new = tuple(sealer.seal(item) for item in old)
             else:
-                new = _sealed(old, sealer)
+                new = _sealed(old, sealer, where)
             if new is not old:
                 changes[name] = new
         return _copy_with(value, changes)
     if isinstance(value, tuple | list | frozenset):
-        return _each(value, lambda item: _sealed(item, sealer))
+        return _each(value, lambda item: _sealed(item, sealer, path))
     if isinstance(value, dict):
-        return _each_value(value, lambda item: _sealed(item, sealer))
+        return _each_value(value, lambda item: _sealed(item, sealer, path))
     return value
 
 
@@ -509,6 +568,8 @@ class EncryptedStore(WrappedStore):
 
     def __init__(self, store: Store, keys: KeyProvider) -> None:
         super().__init__(store)
+        self._written: dict[str, str] = {}
+        """Each partnership's key id its stored text is sealed with, once looked up."""
         if not isinstance(keys, KeyProvider):
             raise ValidationError(
                 "keys",
@@ -524,8 +585,9 @@ class EncryptedStore(WrappedStore):
 
     def opened(self, partnership_id: str, value: T) -> T:
         """*value* (an event, a record, a state: anything read past this wrapper, such
-        as a payload of :meth:`chain_records`) with the partnership's sealed text in it
-        opened, or shown as :data:`ERASED` once its key is destroyed.
+        as the event a payload of :meth:`chain_records` holds, once read with
+        :func:`~alliance.loads`) with the partnership's sealed text in it opened, or
+        shown as :data:`ERASED` once its key is destroyed.
 
         Raises:
             StoreError: sealed text in it does not open with the partnership's key.
@@ -534,22 +596,60 @@ class EncryptedStore(WrappedStore):
         return opened
 
     def _open(
-        self, partnership_id: str, value: Any, what: str, opener: _Opener | None = None
+        self,
+        partnership_id: str,
+        value: Any,
+        what: str,
+        opener: _Opener | None = None,
+        error: type[StoreError] = StoreError,
     ) -> Any:
         opener = opener or _Opener(self, partnership_id)
 
         def altered(reason: str) -> Exception:
-            return StoreError(self.url, f"the {what} of partnership {partnership_id!r} {reason}")
+            return error(self.url, f"the {what} of partnership {partnership_id!r} {reason}")
 
         return _opened(value, lambda text: opener.open(text, altered))
 
     def _in_events(
         self, partnership_id: str, events: Sequence[Event], expected_version: int
     ) -> Sequence[Event]:
-        del expected_version
         key = self._keys.key_for_writing(self._store.clinic_id, partnership_id)
+        if key is not None and expected_version > 0:
+            writing = _key_id(_checked(partnership_id, key))
+            self._check_written_key(partnership_id, writing, expected_version)
         sealer = _Sealer(self._store.clinic_id, partnership_id, key)
         return [_sealed(event, sealer) for event in events]
+
+    def _check_written_key(self, partnership_id: str, writing: str, version: int) -> None:
+        """Refuse to write with another key than the partnership's stored text was
+        sealed with (a misconfigured or replaced key provider would otherwise mix keys).
+        The stored key is found once per store object and partnership, from its latest
+        sealed text."""
+        stored = self._written.get(partnership_id)
+        if stored is None:
+            stored = self._stored_key_id(partnership_id, version)
+        if stored and stored != writing:
+            raise StoreError(
+                self.url,
+                f"partnership {partnership_id!r}'s text is sealed with key {stored!r}, but "
+                f"the key provider gives key {writing!r} to write with: the key provider is "
+                "misconfigured or was replaced (nothing was written)",
+            )
+        self._written[partnership_id] = writing
+
+    def _stored_key_id(self, partnership_id: str, version: int) -> str:
+        """The key id of the partnership's latest sealed text up to *version* ("" if
+        none is sealed), looking back a page at a time."""
+        upper, step = version, 64
+        while upper > 0:
+            lower = max(0, upper - step)
+            page = self._store.load(partnership_id, after_version=lower, up_to_version=upper)
+            for row in reversed(page):
+                found = _key_id_in(row.event)
+                if found:
+                    return found
+            upper, step = lower, step * 4
+        return ""
 
     def _out_appended(
         self, events: Sequence[Event], stored: tuple[StoredEvent, ...]
@@ -572,33 +672,43 @@ class EncryptedStore(WrappedStore):
         """The state as the wrapped store folds it (sealed), at *state*'s version: a
         snapshot must be the fold of what is stored, which ``verify_integrity`` checks.
         It starts from the stored snapshot when that is earlier, and from the whole
-        timeline when the result is not *state* once opened (a stored snapshot that was
+        timeline when the result does not open to *state* (a stored snapshot that was
         tampered with is not carried forward)."""
         inner = self._store
         assert isinstance(inner, SnapshotStore)
         if state.clinic_id != inner.clinic_id:
             raise ValidationError("state.clinic_id", f"this store is open for {inner.clinic_id!r}")
         pid = state.partnership_id
+        opener = _Opener(self, pid)  # one for the call: the provider is asked once
         sealed = inner.load_snapshot(pid)
         if sealed is not None and sealed.version <= state.version:
             for row in inner.load(pid, after_version=sealed.version, up_to_version=state.version):
                 apply(sealed, row.event)
-            if self._open(pid, sealed, "snapshot") == state:
-                return sealed
+            with contextlib.suppress(_AlteredSnapshotError):
+                if self._open(pid, sealed, "snapshot", opener, _AlteredSnapshotError) == state:
+                    return sealed
         rows = inner.load(pid, up_to_version=state.version)
         if len(rows) < state.version:
             raise ValidationError(
                 "state.version", "a snapshot cannot be ahead of the stored timeline"
             )
         sealed = fold(row.event for row in rows)
-        if self._open(pid, sealed, "timeline") != state:
+        if self._open(pid, sealed, "timeline", opener) != state:
             raise ValidationError(
                 "state", f"is not the fold of partnership {pid!r}'s stored timeline"
             )
         return sealed
 
-    def _out_state(self, state: PartnershipState) -> PartnershipState:
-        opened: PartnershipState = self._open(state.partnership_id, state, "snapshot")
+    def _out_state(self, state: PartnershipState) -> PartnershipState | None:
+        """The stored snapshot opened; ``None`` (ignored, with a warning, as the stores
+        ignore a snapshot they cannot trust) when its sealed text does not open."""
+        try:
+            opened: PartnershipState = self._open(
+                state.partnership_id, state, "snapshot", error=_AlteredSnapshotError
+            )
+        except _AlteredSnapshotError as exc:
+            log.warning("%s; the snapshot is ignored", exc)
+            return None
         return opened
 
     def _out_facts(self, facts: list[GoalFacts]) -> list[GoalFacts]:
