@@ -472,13 +472,23 @@ def _opened(value: Any, opener: Callable[[str], str]) -> Any:
         return value
     if isinstance(value, str):
         return opener(value) if value.startswith(_PREFIX) else value
-    if attrs.has(kind):
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(f.name for f in attrs.fields(kind)) if attrs.has(kind) else ()
+    if names:
         changes: dict[str, Any] = {}
-        for field in attrs.fields(kind):
-            old = getattr(value, field.name)
+        for name in names:
+            old = getattr(value, name)
+            held = type(old)
+            if held in _LEAVES:  # the common cases inline: a state holds thousands
+                continue
+            if held is str:
+                if old.startswith(_PREFIX):
+                    changes[name] = opener(old)
+                continue
             new = _opened(old, opener)
             if new is not old:
-                changes[field.name] = new
+                changes[name] = new
         return _copy_with(value, changes)
     if isinstance(value, tuple | list | frozenset):
         return _each(value, lambda item: _opened(item, opener))
@@ -491,6 +501,8 @@ def _opened(value: Any, opener: Callable[[str], str]) -> Any:
     return value
 
 
+_NAMES: dict[type[Any], tuple[str, ...]] = {}
+"""The field names of each attrs class met while opening (none of any other class)."""
 _FAST: dict[type[Any], bool] = {}
 
 
