@@ -19,6 +19,7 @@ import pytest
 
 import alliance as al
 from alliance.demo import sample_partnership
+from alliance.storage.encryption import EncryptedStore, MemoryKeyProvider
 from alliance.storage.sqlite import SQLiteStore
 from team import build
 
@@ -162,9 +163,14 @@ def _sqlite_columns(execute: Execute) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def test_every_edit_of_every_sqlite_column_is_found(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_every_edit_of_every_sqlite_column_is_found(tmp_path: Path, encrypted: bool) -> None:
+    """Encrypted at rest too: the sealed columns are edited as stored, and the chain and
+    the derived data are checked without a key."""
     path = tmp_path / "clinic.db"
-    store = SQLiteStore(path, CLINIC)
+    store: al.Store = SQLiteStore(path, CLINIC)
+    if encrypted:
+        store = EncryptedStore(store, MemoryKeyProvider())
     _fill(store)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
