@@ -319,13 +319,8 @@ def _validators(validator: Any) -> set[Any]:
     if combined is not None:
         return set().union(*(_validators(v) for v in combined))
     if type(validator).__name__ == "_OptionalValidator":
-        inner = validator.validator
-        return _validators(inner) if not isinstance(inner, list) else _validators_of(inner)
+        return _validators(validator.validator)  # a list given to optional() is an and_
     return {validator}
-
-
-def _validators_of(validators: list[Any]) -> set[Any]:
-    return set().union(*(_validators(v) for v in validators))
 
 
 _NO_TEXT = frozenset(
@@ -344,7 +339,8 @@ _NO_TEXT = frozenset(
         dt.timedelta,
     }
 )
-"""Types whose values never hold text."""
+"""Types whose values never hold text: planned as such, and passed over at once when
+opening (a state holds thousands of them)."""
 
 
 def _args(hint: Any) -> list[Any]:
@@ -458,17 +454,11 @@ def _sealed(value: Any, sealer: _Sealer, path: str = "") -> Any:
     return value
 
 
-_LEAVES = frozenset(
-    {type(None), bool, int, float, pendulum.DateTime, pendulum.Date, pendulum.Duration}
-)
-"""Types that hold no text: passed over at once (a state holds thousands of them)."""
-
-
 def _opened(value: Any, opener: Callable[[str], str]) -> Any:
     """*value* with every sealed string in it opened, dict keys too (the same object
     when none is)."""
     kind = type(value)
-    if kind in _LEAVES or isinstance(value, enum.Enum):
+    if kind in _NO_TEXT or isinstance(value, enum.Enum):
         return value
     if isinstance(value, str):
         return opener(value) if value.startswith(_PREFIX) else value
@@ -480,7 +470,7 @@ def _opened(value: Any, opener: Callable[[str], str]) -> Any:
         for name in names:
             old = getattr(value, name)
             held = type(old)
-            if held in _LEAVES:  # the common cases inline: a state holds thousands
+            if held in _NO_TEXT:  # the common cases inline: a state holds thousands
                 continue
             if held is str:
                 if old.startswith(_PREFIX):
@@ -674,9 +664,7 @@ class EncryptedStore(WrappedStore):
         openers: dict[str, _Opener] = {}
         opened = []
         for row in stored:
-            pid = row.partnership_id
-            opener = openers.get(pid) or openers.setdefault(pid, _Opener(self, pid))
-
+            opener = self._opener(openers, row.partnership_id)
             opened.append(_opened(row, _event_opener(opener, row)))
         return tuple(opened)
 
